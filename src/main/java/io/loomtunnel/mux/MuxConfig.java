@@ -1,0 +1,75 @@
+package io.loomtunnel.mux;
+
+import java.time.Duration;
+
+/**
+ * Tunables of one multiplexed session (docs/PROTOCOL.md section 7 lists the defaults).
+ *
+ * @param maxWindow largest a stream's receive window grows by auto-tuning
+ * @param growthBudget bytes of window growth all streams of a session may share
+ * @param maxStreams open streams the peer may have at once; more are refused
+ * @param acceptBacklog streams opened by the peer and not yet accepted; more are refused
+ * @param datagramQueue datagrams received and not yet taken; more are dropped and counted
+ * @param controlQueue control messages received and not yet taken; more end the session
+ * @param keepaliveInterval how often a PING is sent
+ * @param keepaliveTimeout silence after which the peer is declared dead
+ */
+public record MuxConfig(
+        int maxWindow,
+        long growthBudget,
+        int maxStreams,
+        int acceptBacklog,
+        int datagramQueue,
+        int controlQueue,
+        Duration keepaliveInterval,
+        Duration keepaliveTimeout) {
+
+    public MuxConfig {
+        requireAtLeast("maxWindow", maxWindow, io.loomtunnel.wire.Wire.INITIAL_WINDOW);
+        requireAtLeast("growthBudget", growthBudget, 0);
+        requireAtLeast("maxStreams", maxStreams, 1);
+        requireAtLeast("acceptBacklog", acceptBacklog, 1);
+        requireAtLeast("datagramQueue", datagramQueue, 1);
+        requireAtLeast("controlQueue", controlQueue, 1);
+        if (keepaliveInterval.isNegative() || keepaliveInterval.isZero()
+                || keepaliveTimeout.compareTo(keepaliveInterval) < 0) {
+            throw new IllegalArgumentException("keepalive interval must be > 0 and <= the keepalive timeout");
+        }
+    }
+
+    public static MuxConfig defaults() {
+        return new MuxConfig(16 << 20, 64L << 20, 16_384, 256, 1_024, 256,
+                Duration.ofSeconds(10), Duration.ofSeconds(30));
+    }
+
+    public MuxConfig withKeepalive(Duration interval, Duration timeout) {
+        return new MuxConfig(maxWindow, growthBudget, maxStreams, acceptBacklog, datagramQueue, controlQueue,
+                interval, timeout);
+    }
+
+    public MuxConfig withMaxStreams(int n) {
+        return new MuxConfig(maxWindow, growthBudget, n, acceptBacklog, datagramQueue, controlQueue,
+                keepaliveInterval, keepaliveTimeout);
+    }
+
+    public MuxConfig withAcceptBacklog(int n) {
+        return new MuxConfig(maxWindow, growthBudget, maxStreams, n, datagramQueue, controlQueue,
+                keepaliveInterval, keepaliveTimeout);
+    }
+
+    public MuxConfig withDatagramQueue(int n) {
+        return new MuxConfig(maxWindow, growthBudget, maxStreams, acceptBacklog, n, controlQueue,
+                keepaliveInterval, keepaliveTimeout);
+    }
+
+    public MuxConfig withWindowGrowth(int maxWindow, long growthBudget) {
+        return new MuxConfig(maxWindow, growthBudget, maxStreams, acceptBacklog, datagramQueue, controlQueue,
+                keepaliveInterval, keepaliveTimeout);
+    }
+
+    private static void requireAtLeast(String name, long value, long min) {
+        if (value < min) {
+            throw new IllegalArgumentException(name + " must be at least " + min + ", got " + value);
+        }
+    }
+}

@@ -1,0 +1,405 @@
+package io.loomtunnel.mux;
+
+import io.loomtunnel.wire.ErrorCode;
+import io.loomtunnel.wire.Flags;
+import io.loomtunnel.wire.Frame;
+import io.loomtunnel.wire.FrameReader;
+import io.loomtunnel.wire.FrameWriter;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * One multiplexed session over a connection (docs/PROTOCOL.md sections 3 and 4): opens and
+ * accepts streams, carries datagrams and control messages, measures RTT, and closes cleanly.
+ *
+ * <p>Threads: a reader ({@link SessionReader}) and a {@link Housekeeper}, both virtual, named
+ * after the session. Application threads open, accept, read and write; frames from all of them
+ * are serialized and coalesced by one {@link FrameWriter}.
+ *
+ * <p>Locking: {@code openLock} makes id allocation and the SYN write one step, so SYNs leave in
+ * id order. Closing is a single compare-and-set on {@code closeCause}; everything else is owned
+ * by the small classes named above, each of which states its own rules.
+ */
+public final class MuxSession implements Closeable {
+    private static final System.Logger LOG = System.getLogger(MuxSession.class.getName());
+    private static final byte[] NOTHING = new byte[0];
+    private static final Duration GO_AWAY_WRITE_LIMIT = Duration.ofSeconds(1);
+
+    /** Which side opened the connection: it decides stream id parity. */
+    public enum Role { DIALER, ACCEPTOR }
+
+    private final String name;
+    private final MuxConfig config;
+    private final Closeable transport;
+    private final FrameWriter writer;
+    private final StreamTable table;
+    private final OpenGate openGate;
+    private final ReentrantLock openLock = new ReentrantLock();
+    private final Inbox<MuxStream> accepted;
+    private final Inbox<Datagram> datagrams;
+    private final Inbox<byte[]> controls;
+    private final WindowBudget windowBudget;
+    private final PingTracker pings = new PingTracker();
+    private final Housekeeper housekeeper;
+    private final AtomicLong droppedDatagrams = new AtomicLong();
+    private final AtomicReference<SessionClosedException> closeCause = new AtomicReference<>();
+    private final AtomicReference<SessionClosedException> goingAway = new AtomicReference<>();
+    private final CountDownLatch closed = new CountDownLatch(1);
+    private volatile long lastReceivedNanos = System.nanoTime();
+
+    private MuxSession(OutputStream out, Closeable transport, Role role, MuxConfig config, String name) {
+        this.name = name;
+        this.config = config;
+        this.transport = transport;
+        this.writer = new FrameWriter(out);
+        this.table = new StreamTable(role == Role.DIALER);
+        this.openGate = new OpenGate(config.acceptBacklog());
+        this.accepted = new Inbox<>(config.acceptBacklog(), "incoming stream");
+        this.datagrams = new Inbox<>(config.datagramQueue(), "datagram");
+        this.controls = new Inbox<>(config.controlQueue(), "control message");
+        this.windowBudget = new WindowBudget(config.growthBudget());
+        this.housekeeper = new Housekeeper(this, config.keepaliveInterval(), config.keepaliveTimeout());
+    }
+
+    /**
+     * Starts a session on a connection whose preambles (and hello) have been exchanged.
+     *
+     * @param in the connection's input, ideally buffered
+     * @param out the connection's output; frames are coalesced before they reach it
+     * @param transport closed when the session ends; closing it must wake blocked reads and writes
+     * @param name names the session's threads and messages (e.g. the peer's address)
+     */
+    public static MuxSession start(InputStream in, OutputStream out, Closeable transport, Role role,
+                                   MuxConfig config, String name) {
+        MuxSession s = new MuxSession(out, transport, role, config, name);
+        Thread.ofVirtual().name("session-" + name + "-reader")
+                .start(new SessionReader(s, new FrameReader(in), s.table));
+        Thread.ofVirtual().name("session-" + name + "-housekeeper").start(s.housekeeper);
+        return s;
+    }
+
+    // ---- streams ----
+
+    /** Opens a stream, waiting (for ever) while the peer has not accepted a backlog's worth of earlier ones. */
+    public MuxStream open() throws IOException {
+        return open(Duration.ZERO);
+    }
+
+    /** Opens a stream, waiting up to {@code timeout} (zero = for ever) for room in the peer's backlog. */
+    public MuxStream open(Duration timeout) throws IOException {
+        checkUsable();
+        openGate.enter(timeout.toNanos());
+        MuxStream stream;
+        openLock.lock();
+        try {
+            checkUsable();
+            int id = table.allocateLocalId();
+            if (id < 0) {
+                throw new SessionClosedException(ErrorCode.NO_ERROR, "stream ids of session " + name + " are used up; start a new session");
+            }
+            stream = new MuxStream(id, this, true);
+            table.put(stream);
+            writer.writeData(id, Flags.SYN, NOTHING, 0, 0);
+        } catch (IOException | RuntimeException e) {
+            openGate.leave();
+            throw e;
+        } finally {
+            openLock.unlock();
+        }
+        return stream;
+    }
+
+    /** Waits for the peer to open a stream (for ever) and acknowledges it. */
+    public MuxStream accept() throws IOException {
+        return accept(Duration.ZERO);
+    }
+
+    /**
+     * Waits up to {@code timeout} (zero = for ever) for the peer to open a stream, and acknowledges it.
+     *
+     * @throws java.net.SocketTimeoutException when none came in time
+     * @throws SessionClosedException when the session has closed
+     */
+    public MuxStream accept(Duration timeout) throws IOException {
+        MuxStream stream = accepted.take(timeout.toNanos());
+        writer.write(Frame.windowUpdate(stream.id(), Flags.ACK, 0));
+        return stream;
+    }
+
+    // ---- datagrams and control messages ----
+
+    /** Sends an unreliable datagram (at most 65,536 bytes) tagged with a flow id. */
+    public void sendDatagram(int flowId, byte[] bytes, int offset, int length) throws IOException {
+        checkNotClosed();
+        writer.write(Frame.datagram(flowId, Arrays.copyOfRange(bytes, offset, offset + length)));
+    }
+
+    /** Waits up to {@code timeout} (zero = for ever) for a datagram. */
+    public Datagram receiveDatagram(Duration timeout) throws IOException {
+        return datagrams.take(timeout.toNanos());
+    }
+
+    /** Datagrams dropped because the application did not take them fast enough. */
+    public long droppedDatagrams() {
+        return droppedDatagrams.get();
+    }
+
+    /** Sends one control message: a UTF-8 JSON object. */
+    public void sendControl(byte[] json) throws IOException {
+        checkNotClosed();
+        writer.write(Frame.control(json));
+    }
+
+    /** Waits up to {@code timeout} (zero = for ever) for a control message. */
+    public byte[] receiveControl(Duration timeout) throws IOException {
+        return controls.take(timeout.toNanos());
+    }
+
+    // ---- health ----
+
+    /** Sends a PING and waits up to {@code timeout} for its ACK; returns the round-trip time. */
+    public Duration ping(Duration timeout) throws IOException {
+        checkNotClosed();
+        CompletableFuture<Duration> rtt = new CompletableFuture<>();
+        long value = pings.start(rtt);
+        try {
+            writer.write(Frame.ping(false, value));
+            return rtt.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            throw new java.net.SocketTimeoutException("no PING ACK within " + timeout.toMillis() + " ms");
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted during ping");
+        } finally {
+            pings.abandon(value);
+        }
+    }
+
+    /** Smoothed round-trip time from PINGs, or null before the first one came back. */
+    public Duration rtt() {
+        long n = pings.smoothedNanos();
+        return n < 0 ? null : Duration.ofNanos(n);
+    }
+
+    /** Open streams, both directions. */
+    public int streamCount() {
+        return table.size();
+    }
+
+    public boolean isClosed() {
+        return closeCause.get() != null;
+    }
+
+    /** Why the session closed, or null while it is open. */
+    public SessionClosedException closeCause() {
+        return closeCause.get();
+    }
+
+    /** Waits up to {@code timeout} for the session to close; true if it has. */
+    public boolean awaitClosed(Duration timeout) throws InterruptedException {
+        return closed.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    // ---- ending ----
+
+    /**
+     * Graceful end: sends GO_AWAY(NO_ERROR), refuses new streams, lets open streams finish for
+     * up to {@code drain}, then closes.
+     */
+    public void shutdown(Duration drain) throws InterruptedException {
+        if (goingAway.compareAndSet(null, new SessionClosedException(ErrorCode.NO_ERROR, "session " + name + " is shutting down"))) {
+            openGate.close(goingAway.get());
+            try {
+                writer.write(Frame.goAway(ErrorCode.NO_ERROR, "shutting down"));
+            } catch (IOException e) {
+                connectionLost(e);
+            }
+        }
+        closeIfDrained();
+        if (!awaitClosed(drain)) {
+            terminate(ErrorCode.NO_ERROR, "drain time of " + drain.toMillis() + " ms is over", true);
+        }
+    }
+
+    /** Closes at once: GO_AWAY(NO_ERROR) to the peer, every stream fails, the connection closes. */
+    @Override
+    public void close() {
+        terminate(ErrorCode.NO_ERROR, "closed by this side", true);
+    }
+
+    /**
+     * Ends the session exactly once: fails every stream and waiter with the cause, tells the peer
+     * (best effort, bounded in time) and closes the connection.
+     */
+    void terminate(ErrorCode code, String reason, boolean tellPeer) {
+        SessionClosedException cause = new SessionClosedException(code, "session " + name + " closed: " + reason);
+        if (!closeCause.compareAndSet(null, cause)) {
+            return;
+        }
+        if (code != ErrorCode.NO_ERROR) {
+            LOG.log(Level.DEBUG, "session {0} closing: {1} {2}", name, code, reason);
+        }
+        openGate.close(cause);
+        accepted.close(cause);
+        datagrams.close(cause);
+        controls.close(cause);
+        pings.failAll(cause);
+        housekeeper.stop();
+        for (MuxStream s : List.copyOf(table.all())) {
+            s.sessionClosed(cause);
+        }
+        if (tellPeer) {
+            // The socket may be stuck behind a peer that reads nothing: never wait more than a moment.
+            Thread goAway = Thread.ofVirtual().name("session-" + name + "-goaway").start(() -> {
+                try {
+                    writer.write(Frame.goAway(code, reason));
+                } catch (IOException ignored) {
+                    // the peer is gone; closing below is all that is left
+                }
+            });
+            try {
+                goAway.join(GO_AWAY_WRITE_LIMIT);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        try {
+            transport.close();
+        } catch (IOException e) {
+            LOG.log(Level.DEBUG, "closing transport of {0}: {1}", name, e);
+        }
+        closed.countDown();
+    }
+
+    // ---- called by the reader, housekeeper and streams ----
+
+    FrameWriter writer() {
+        return writer;
+    }
+
+    PingTracker pings() {
+        return pings;
+    }
+
+    Housekeeper housekeeper() {
+        return housekeeper;
+    }
+
+    OpenGate openGate() {
+        return openGate;
+    }
+
+    ReceiveWindow newReceiveWindow() {
+        return new ReceiveWindow(windowBudget, config.maxWindow());
+    }
+
+    void markReceived() {
+        lastReceivedNanos = System.nanoTime();
+    }
+
+    long lastReceivedNanos() {
+        return lastReceivedNanos;
+    }
+
+    /** The reader owes the peer a RST; an overflowing queue means the peer floods us. */
+    void owe(int streamId, ErrorCode code) {
+        if (!housekeeper.reset(streamId, code)) {
+            terminate(ErrorCode.PROTOCOL_ERROR, "peer caused more refused or closed streams than can be answered", true);
+        }
+    }
+
+    /** A SYN arrived with a valid new id: returns the new stream, or null if it was refused. */
+    MuxStream onPeerOpened(int id) {
+        if (goingAway.get() != null || table.peerStreamCount() >= config.maxStreams()) {
+            owe(id, ErrorCode.REFUSED_STREAM);
+            return null;
+        }
+        MuxStream stream = new MuxStream(id, this, false);
+        table.put(stream);
+        if (!accepted.offer(stream)) {
+            table.remove(stream);
+            owe(id, ErrorCode.REFUSED_STREAM);
+            return null;
+        }
+        return stream;
+    }
+
+    void onDatagram(Datagram d) {
+        if (!datagrams.offer(d)) {
+            droppedDatagrams.incrementAndGet();
+        }
+    }
+
+    void onControl(byte[] json) {
+        if (!controls.offer(json)) {
+            terminate(ErrorCode.CONTROL_OVERFLOW, "peer sent more than " + config.controlQueue() + " control messages not yet taken", true);
+        }
+    }
+
+    void onGoAway(ErrorCode code, String reason) {
+        SessionClosedException e = new SessionClosedException(code, "peer of session " + name + " is going away: " + code
+                + (reason.isEmpty() ? "" : " (" + reason + ")"));
+        goingAway.compareAndSet(null, e);
+        openGate.close(e);
+        if (code != ErrorCode.NO_ERROR) {
+            terminate(code, "peer sent GO_AWAY " + code + (reason.isEmpty() ? "" : ": " + reason), false);
+        } else {
+            closeIfDrained();
+        }
+    }
+
+    void removed(MuxStream stream) {
+        table.remove(stream);
+        closeIfDrained();
+    }
+
+    void peerClosed() {
+        terminate(ErrorCode.NO_ERROR, "peer closed the connection", false);
+    }
+
+    void connectionLost(IOException e) {
+        terminate(ErrorCode.INTERNAL_ERROR, "connection lost: " + e.getMessage(), false);
+    }
+
+    private void closeIfDrained() {
+        if (goingAway.get() != null && table.size() == 0) {
+            terminate(ErrorCode.NO_ERROR, "all streams finished after GO_AWAY", false);
+        }
+    }
+
+    private void checkUsable() throws SessionClosedException {
+        checkNotClosed();
+        SessionClosedException away = goingAway.get();
+        if (away != null) {
+            throw away;
+        }
+    }
+
+    private void checkNotClosed() throws SessionClosedException {
+        SessionClosedException cause = closeCause.get();
+        if (cause != null) {
+            throw cause;
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "session " + name;
+    }
+}

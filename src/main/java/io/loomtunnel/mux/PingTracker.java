@@ -1,0 +1,64 @@
+package io.loomtunnel.mux;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Round-trip times from PING. Each PING we send carries its send time (System.nanoTime) as its
+ * value, so the ACK alone gives the RTT; only values we sent and still wait for are counted,
+ * so a peer cannot forge a measurement.
+ */
+final class PingTracker {
+    /** Explicit pings plus the keepalive ping that may wait at once. */
+    private static final int MAX_OUTSTANDING = 16;
+
+    private final AtomicLong lastValue = new AtomicLong();
+    private final ConcurrentHashMap<Long, CompletableFuture<Duration>> outstanding = new ConcurrentHashMap<>();
+    private volatile long latestNanos = -1;
+    private volatile long smoothedNanos = -1;
+
+    /** Registers a new ping and returns its value; the future completes with its RTT. */
+    long start(CompletableFuture<Duration> result) throws IOException {
+        if (outstanding.size() >= MAX_OUTSTANDING) {
+            throw new IOException("too many pings in flight (" + MAX_OUTSTANDING + ")");
+        }
+        long value = lastValue.updateAndGet(prev -> Math.max(prev + 1, System.nanoTime()));
+        outstanding.put(value, result);
+        return value;
+    }
+
+    /** Forgets a ping that will not be waited for any more. */
+    void abandon(long value) {
+        outstanding.remove(value);
+    }
+
+    /** Called by the reader for every PING ACK. */
+    void onAck(long value) {
+        CompletableFuture<Duration> waiting = outstanding.remove(value);
+        if (waiting == null) {
+            return;
+        }
+        long rtt = System.nanoTime() - value;
+        latestNanos = rtt;
+        long s = smoothedNanos;
+        smoothedNanos = s < 0 ? rtt : s + (rtt - s) / 8; // RFC 6298's alpha of 1/8
+        waiting.complete(Duration.ofNanos(rtt));
+    }
+
+    void failAll(IOException e) {
+        outstanding.values().forEach(f -> f.completeExceptionally(e));
+        outstanding.clear();
+    }
+
+    /** The smoothed RTT in nanoseconds, or -1 before the first measurement. */
+    long smoothedNanos() {
+        return smoothedNanos;
+    }
+
+    long latestNanos() {
+        return latestNanos;
+    }
+}

@@ -1,0 +1,74 @@
+package io.loomtunnel.mux;
+
+import io.loomtunnel.wire.ErrorCode;
+import io.loomtunnel.wire.ProtocolException;
+import io.loomtunnel.wire.Wire;
+import java.io.IOException;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Flow control for one stream's send direction: the credit the peer has granted. Writers block
+ * here while it is zero, and only this stream's writers: other streams have their own credit.
+ *
+ * <p>Locking: {@code lock} guards {@code credit} and {@code failure}; it is never held across
+ * I/O, so the session reader can always deliver a WINDOW_UPDATE without waiting on a writer.
+ */
+final class SendWindow {
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition hasCredit = lock.newCondition();
+    private long credit = Wire.INITIAL_WINDOW;
+    private IOException failure;
+
+    /**
+     * Takes up to {@code wanted} bytes of credit, waiting while there is none.
+     *
+     * @param timeoutNanos how long to wait; 0 waits until credit comes or the stream fails
+     * @return the bytes taken, between 1 and {@code wanted}
+     */
+    int acquire(int wanted, long timeoutNanos) throws IOException {
+        lock.lock();
+        try {
+            long nanos = timeoutNanos;
+            while (credit == 0 && failure == null) {
+                nanos = Waits.await(hasCredit, timeoutNanos, nanos, "write (waiting for window credit)");
+            }
+            if (failure != null) {
+                throw failure;
+            }
+            int n = (int) Math.min(wanted, credit);
+            credit -= n;
+            return n;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Adds credit from a WINDOW_UPDATE. */
+    void grant(int streamId, int increment) throws ProtocolException {
+        lock.lock();
+        try {
+            credit += increment;
+            if (credit > Wire.MAX_CREDIT) {
+                throw new ProtocolException(ErrorCode.FLOW_CONTROL_ERROR,
+                        "window credit of stream " + streamId + " overflowed 2^31-1");
+            }
+            hasCredit.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Fails every current and future writer with {@code e}; the first failure wins. */
+    void fail(IOException e) {
+        lock.lock();
+        try {
+            if (failure == null) {
+                failure = e;
+            }
+            hasCredit.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+}

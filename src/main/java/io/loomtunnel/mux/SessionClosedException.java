@@ -1,0 +1,19 @@
+package io.loomtunnel.mux;
+
+import io.loomtunnel.wire.ErrorCode;
+import java.io.IOException;
+
+/** The session is closed, or going away: no stream, datagram or control message can pass any more. */
+public final class SessionClosedException extends IOException {
+    private final ErrorCode code;
+
+    public SessionClosedException(ErrorCode code, String message) {
+        super(message);
+        this.code = code;
+    }
+
+    /** Why the session ended: NO_ERROR for a normal close, else the error sent or received. */
+    public ErrorCode code() {
+        return code;
+    }
+}

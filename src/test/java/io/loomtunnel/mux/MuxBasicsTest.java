@@ -1,0 +1,199 @@
+package io.loomtunnel.mux;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.loomtunnel.wire.ErrorCode;
+import java.io.IOException;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** Stream life cycle over a plain loopback connection: open, accept, echo, FIN, RST, timeouts, limits. */
+@Timeout(30)
+class MuxBasicsTest {
+    private static final Duration WAIT = Duration.ofSeconds(10);
+
+    @Test
+    void echoAndHalfClose() throws Exception {
+        try (PlainPair p = PlainPair.open(MuxConfig.defaults())) {
+            MuxStream c = p.dialer().open();
+            MuxStream s = p.acceptor().accept(WAIT);
+            assertEquals(c.id(), s.id());
+            assertEquals(1, c.id() % 2, "dialer uses odd ids");
+            byte[] data = new byte[3_000_000];
+            new Random(1).nextBytes(data);
+            Thread writer = Thread.ofVirtual().start(() -> {
+                try {
+                    c.output().write(data);
+                    c.shutdownOutput();
+                } catch (IOException e) {
+                    throw new RuntimeException(e);
+                }
+            });
+            byte[] got = s.input().readAllBytes();
+            writer.join();
+            assertArrayEquals(data, got);
+            s.output().write("done".getBytes(StandardCharsets.UTF_8));
+            s.close();
+            assertEquals("done", new String(c.input().readAllBytes(), StandardCharsets.UTF_8));
+            c.close();
+            assertTrue(waitFor(() -> p.dialer().streamCount() == 0 && p.acceptor().streamCount() == 0),
+                    "both tables empty after FIN both ways");
+        }
+    }
+
+    @Test
+    void acceptorOpensEvenIds() throws Exception {
+        try (PlainPair p = PlainPair.open(MuxConfig.defaults())) {
+            MuxStream s = p.acceptor().open();
+            MuxStream c = p.dialer().accept(WAIT);
+            assertEquals(0, s.id() % 2);
+            s.output().write(7);
+            assertEquals(7, c.input().read());
+        }
+    }
+
+    @Test
+    void resetWakesBlockedReaderOnBothSides() throws Exception {
+        try (PlainPair p = PlainPair.open(MuxConfig.defaults())) {
+            MuxStream c = p.dialer().open();
+            MuxStream s = p.acceptor().accept(WAIT);
+            var readerFailure = new java.util.concurrent.CompletableFuture<Throwable>();
+            Thread.ofVirtual().start(() -> {
+                try {
+                    s.input().read();
+                    readerFailure.complete(null);
+                } catch (Throwable t) {
+                    readerFailure.complete(t);
+                }
+            });
+            c.reset(ErrorCode.CANCEL);
+            Throwable t = readerFailure.get(10, java.util.concurrent.TimeUnit.SECONDS);
+            StreamResetException reset = assertInstanceOf(StreamResetException.class, t);
+            assertEquals(ErrorCode.CANCEL, reset.code());
+            assertTrue(reset.byPeer());
+            assertThrows(StreamResetException.class, () -> c.output().write(1));
+        }
+    }
+
+    @Test
+    void readTimeoutThenStillUsable() throws Exception {
+        try (PlainPair p = PlainPair.open(MuxConfig.defaults())) {
+            MuxStream c = p.dialer().open();
+            MuxStream s = p.acceptor().accept(WAIT);
+            s.setReadTimeout(Duration.ofMillis(100));
+            assertThrows(SocketTimeoutException.class, () -> s.input().read());
+            c.output().write(42);
+            assertEquals(42, s.input().read());
+        }
+    }
+
+    @Test
+    void excessStreamsAreRefusedWithCode() throws Exception {
+        MuxConfig cfg = MuxConfig.defaults().withMaxStreams(2);
+        try (PlainPair p = PlainPair.open(cfg)) {
+            MuxStream a = p.dialer().open();
+            MuxStream b = p.dialer().open();
+            MuxStream c = p.dialer().open();
+            p.acceptor().accept(WAIT);
+            p.acceptor().accept(WAIT);
+            StreamResetException e = assertThrows(StreamResetException.class, () -> c.input().read());
+            assertEquals(ErrorCode.REFUSED_STREAM, e.code());
+            a.output().write(1); // the first two still work
+            b.output().write(1);
+        }
+    }
+
+    @Test
+    void datagramsControlAndPing() throws Exception {
+        try (PlainPair p = PlainPair.open(MuxConfig.defaults())) {
+            p.dialer().sendDatagram(9, new byte[] {1, 2, 3}, 0, 3);
+            Datagram d = p.acceptor().receiveDatagram(WAIT);
+            assertEquals(9, d.flowId());
+            assertArrayEquals(new byte[] {1, 2, 3}, d.payload());
+            p.acceptor().sendControl("{\"type\":\"x\"}".getBytes(StandardCharsets.UTF_8));
+            assertEquals("{\"type\":\"x\"}", new String(p.dialer().receiveControl(WAIT), StandardCharsets.UTF_8));
+            Duration rtt = p.dialer().ping(WAIT);
+            assertTrue(rtt.toNanos() > 0);
+            assertNotNull(p.dialer().rtt());
+        }
+    }
+
+    @Test
+    void closingSessionWakesEverything() throws Exception {
+        try (PlainPair p = PlainPair.open(MuxConfig.defaults())) {
+            MuxStream c = p.dialer().open();
+            p.acceptor().accept(WAIT);
+            var failure = new java.util.concurrent.CompletableFuture<Throwable>();
+            Thread.ofVirtual().start(() -> {
+                try {
+                    c.input().read();
+                } catch (Throwable t) {
+                    failure.complete(t);
+                }
+            });
+            var acceptFailure = new java.util.concurrent.CompletableFuture<Throwable>();
+            Thread.ofVirtual().start(() -> {
+                try {
+                    p.dialer().accept();
+                } catch (Throwable t) {
+                    acceptFailure.complete(t);
+                }
+            });
+            p.acceptor().close();
+            assertInstanceOf(SessionClosedException.class, failure.get(10, java.util.concurrent.TimeUnit.SECONDS));
+            assertInstanceOf(SessionClosedException.class, acceptFailure.get(10, java.util.concurrent.TimeUnit.SECONDS));
+            assertTrue(p.dialer().awaitClosed(WAIT));
+        }
+    }
+
+    @Test
+    void gracefulShutdownDrainsOpenStreams() throws Exception {
+        try (PlainPair p = PlainPair.open(MuxConfig.defaults())) {
+            MuxStream c = p.dialer().open();
+            MuxStream s = p.acceptor().accept(WAIT);
+            Thread shutdown = Thread.ofVirtual().start(() -> {
+                try {
+                    p.acceptor().shutdown(WAIT);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            assertTrue(waitFor(() -> {
+                try {
+                    p.dialer().open(Duration.ofMillis(10)).close();
+                    return false;
+                } catch (IOException e) {
+                    return e instanceof SessionClosedException;
+                }
+            }), "no new streams after GO_AWAY");
+            c.output().write("last words".getBytes(StandardCharsets.UTF_8));
+            c.shutdownOutput();
+            assertEquals("last words", new String(s.input().readAllBytes(), StandardCharsets.UTF_8));
+            s.shutdownOutput();
+            assertEquals(-1, c.input().read());
+            shutdown.join(WAIT);
+            assertTrue(p.acceptor().awaitClosed(WAIT));
+            assertEquals(ErrorCode.NO_ERROR, p.acceptor().closeCause().code());
+        }
+    }
+
+    static boolean waitFor(java.util.function.BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (condition.getAsBoolean()) {
+                return true;
+            }
+            Thread.sleep(10);
+        }
+        return false;
+    }
+}
