@@ -81,7 +81,7 @@ final class Housekeeper implements Runnable {
 
     @Override
     public void run() {
-        long nextKeepalive = System.nanoTime() + intervalNanos;
+        long nextKeepalive = System.nanoTime(); // the first PING at once: window growth needs an RTT
         List<Frame> owed = new ArrayList<>();
         try {
             while (true) {

@@ -48,8 +48,10 @@ public final class FrameReader {
         if (broken != null) {
             throw broken;
         }
-        byte[] payload = length == 0 ? EMPTY : in.readNBytes(length);
-        if (payload.length < length) {
+        // The header passed its checks, so length <= MAX_PAYLOAD: this is the only allocation.
+        // (readNBytes(int) would read in 8 KiB pieces and copy them together again.)
+        byte[] payload = length == 0 ? EMPTY : new byte[length];
+        if (in.readNBytes(payload, 0, length) < length) {
             throw new EOFException("connection ended inside a " + type + " frame");
         }
         broken = FrameRules.checkPayload(type, flags, payload);
