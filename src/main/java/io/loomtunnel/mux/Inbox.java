@@ -2,23 +2,18 @@ package io.loomtunnel.mux;
 
 import java.io.IOException;
 import java.util.ArrayDeque;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * A bounded queue from the session reader to the application (accepted streams, datagrams,
  * control messages). The reader offers without ever blocking; takers wait with a timeout, and
  * closing the inbox wakes them all.
  *
- * <p>Locking: {@code lock} guards every field.
+ * <p>Locking: {@code lock} guards {@code items}.
  */
-final class Inbox<T> {
-    private final ReentrantLock lock = new ReentrantLock();
-    private final Condition notEmpty = lock.newCondition();
+final class Inbox<T> extends Handoff {
     private final ArrayDeque<T> items = new ArrayDeque<>();
     private final int capacity;
     private final String what;
-    private IOException closed;
 
     Inbox(int capacity, String what) {
         this.capacity = capacity;
@@ -29,11 +24,11 @@ final class Inbox<T> {
     boolean offer(T item) {
         lock.lock();
         try {
-            if (closed != null || items.size() >= capacity) {
+            if (failure != null || items.size() >= capacity) {
                 return false;
             }
             items.addLast(item);
-            notEmpty.signal();
+            changed.signal();
             return true;
         } finally {
             lock.unlock();
@@ -49,24 +44,12 @@ final class Inbox<T> {
         try {
             long nanos = timeoutNanos;
             while (items.isEmpty()) {
-                if (closed != null) {
-                    throw closed;
+                if (failure != null) {
+                    throw failure;
                 }
-                nanos = Waits.await(notEmpty, timeoutNanos, nanos, "waiting for " + what);
+                nanos = Waits.await(changed, timeoutNanos, nanos, "waiting for " + what);
             }
             return items.pollFirst();
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    void close(IOException reason) {
-        lock.lock();
-        try {
-            if (closed == null) {
-                closed = reason;
-            }
-            notEmpty.signalAll();
         } finally {
             lock.unlock();
         }

@@ -224,7 +224,7 @@ public final class MuxSession implements Closeable {
      */
     public void shutdown(Duration drain) throws InterruptedException {
         if (goingAway.compareAndSet(null, new SessionClosedException(ErrorCode.NO_ERROR, "session " + name + " is shutting down"))) {
-            openGate.close(goingAway.get());
+            openGate.fail(goingAway.get());
             try {
                 writer.write(Frame.goAway(ErrorCode.NO_ERROR, "shutting down"));
             } catch (IOException e) {
@@ -255,10 +255,10 @@ public final class MuxSession implements Closeable {
         if (code != ErrorCode.NO_ERROR) {
             LOG.log(Level.DEBUG, "session {0} closing: {1} {2}", name, code, reason);
         }
-        openGate.close(cause);
-        accepted.close(cause);
-        datagrams.close(cause);
-        controls.close(cause);
+        openGate.fail(cause);
+        accepted.fail(cause);
+        datagrams.fail(cause);
+        controls.fail(cause);
         pings.failAll(cause);
         housekeeper.stop();
         for (MuxStream s : List.copyOf(table.all())) {
@@ -356,7 +356,7 @@ public final class MuxSession implements Closeable {
         SessionClosedException e = new SessionClosedException(code, "peer of session " + name + " is going away: " + code
                 + (reason.isEmpty() ? "" : " (" + reason + ")"));
         goingAway.compareAndSet(null, e);
-        openGate.close(e);
+        openGate.fail(e);
         if (code != ErrorCode.NO_ERROR) {
             terminate(code, "peer sent GO_AWAY " + code + (reason.isEmpty() ? "" : ": " + reason), false);
         } else {

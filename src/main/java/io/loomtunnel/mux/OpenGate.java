@@ -1,21 +1,16 @@
 package io.loomtunnel.mux;
 
 import java.io.IOException;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Limits the streams this side has opened and the peer has not yet acknowledged to the accept
  * backlog (docs/PROTOCOL.md 3.2), so a burst of opens waits here instead of being refused.
  *
- * <p>Locking: {@code lock} guards {@code outstanding} and {@code closed}.
+ * <p>Locking: {@code lock} guards {@code outstanding}.
  */
-final class OpenGate {
-    private final ReentrantLock lock = new ReentrantLock();
-    private final Condition roomy = lock.newCondition();
+final class OpenGate extends Handoff {
     private final int limit;
     private int outstanding;
-    private IOException closed;
 
     OpenGate(int limit) {
         this.limit = limit;
@@ -26,11 +21,11 @@ final class OpenGate {
         lock.lock();
         try {
             long nanos = timeoutNanos;
-            while (outstanding >= limit && closed == null) {
-                nanos = Waits.await(roomy, timeoutNanos, nanos, "open (the peer has not accepted " + outstanding + " streams)");
+            while (outstanding >= limit && failure == null) {
+                nanos = Waits.await(changed, timeoutNanos, nanos, "open (the peer has not accepted " + outstanding + " streams)");
             }
-            if (closed != null) {
-                throw closed;
+            if (failure != null) {
+                throw failure;
             }
             outstanding++;
         } finally {
@@ -43,19 +38,7 @@ final class OpenGate {
         lock.lock();
         try {
             outstanding--;
-            roomy.signal();
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    void close(IOException reason) {
-        lock.lock();
-        try {
-            if (closed == null) {
-                closed = reason;
-            }
-            roomy.signalAll();
+            changed.signal();
         } finally {
             lock.unlock();
         }

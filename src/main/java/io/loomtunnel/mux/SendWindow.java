@@ -4,21 +4,16 @@ import io.loomtunnel.wire.ErrorCode;
 import io.loomtunnel.wire.ProtocolException;
 import io.loomtunnel.wire.Wire;
 import java.io.IOException;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Flow control for one stream's send direction: the credit the peer has granted. Writers block
  * here while it is zero, and only this stream's writers: other streams have their own credit.
  *
- * <p>Locking: {@code lock} guards {@code credit} and {@code failure}; it is never held across
+ * <p>Locking: {@code lock} guards {@code credit}; it is never held across
  * I/O, so the session reader can always deliver a WINDOW_UPDATE without waiting on a writer.
  */
-final class SendWindow {
-    private final ReentrantLock lock = new ReentrantLock();
-    private final Condition hasCredit = lock.newCondition();
+final class SendWindow extends Handoff {
     private long credit = Wire.INITIAL_WINDOW;
-    private IOException failure;
 
     /**
      * Takes up to {@code wanted} bytes of credit, waiting while there is none.
@@ -31,7 +26,7 @@ final class SendWindow {
         try {
             long nanos = timeoutNanos;
             while (credit == 0 && failure == null) {
-                nanos = Waits.await(hasCredit, timeoutNanos, nanos, "write (waiting for window credit)");
+                nanos = Waits.await(changed, timeoutNanos, nanos, "write (waiting for window credit)");
             }
             if (failure != null) {
                 throw failure;
@@ -53,20 +48,7 @@ final class SendWindow {
                 throw new ProtocolException(ErrorCode.FLOW_CONTROL_ERROR,
                         "window credit of stream " + streamId + " overflowed 2^31-1");
             }
-            hasCredit.signalAll();
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /** Fails every current and future writer with {@code e}; the first failure wins. */
-    void fail(IOException e) {
-        lock.lock();
-        try {
-            if (failure == null) {
-                failure = e;
-            }
-            hasCredit.signalAll();
+            changed.signalAll();
         } finally {
             lock.unlock();
         }
