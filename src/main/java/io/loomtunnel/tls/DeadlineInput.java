@@ -1,0 +1,73 @@
+package io.loomtunnel.tls;
+
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The socket's input as BC's record layer sees it, for the handshake's sake:
+ * <ul>
+ *   <li>while a deadline is set, each read may block only for the time left (SO_TIMEOUT), so a
+ *       peer trickling a byte now and then cannot stretch the handshake past its timeout;
+ *   <li>while a deadline is set, output held back by {@link SocketOutput} is sent before waiting
+ *       for the peer, so each handshake flight leaves in one piece;
+ *   <li>closing it does not close the socket: BC closes input before output, and the output
+ *       must still send a final alert or close_notify. {@link SocketOutput#close} closes the socket.
+ * </ul>
+ */
+final class DeadlineInput extends FilterInputStream {
+
+  private final Socket socket;
+  private final SocketOutput output;
+  private volatile long deadlineNanos;
+  private volatile boolean armed;
+
+  DeadlineInput(Socket socket, SocketOutput output) throws IOException {
+    super(socket.getInputStream());
+    this.socket = socket;
+    this.output = output;
+  }
+
+  void arm(long timeoutNanos) {
+    deadlineNanos = System.nanoTime() + timeoutNanos;
+    armed = true;
+  }
+
+  /** Lifts the deadline; reads block without limit again. */
+  void disarm() throws IOException {
+    armed = false;
+    socket.setSoTimeout(0);
+  }
+
+  @Override
+  public int read() throws IOException {
+    beforeWait();
+    return in.read();
+  }
+
+  @Override
+  public int read(byte[] b, int off, int len) throws IOException {
+    beforeWait();
+    return in.read(b, off, len);
+  }
+
+  @Override
+  public void close() {
+    // See the class comment: the socket is closed by the output side.
+  }
+
+  private void beforeWait() throws IOException {
+    if (armed) {
+      output.push();
+      long left = deadlineNanos - System.nanoTime();
+      if (left <= 0) {
+        throw new SocketTimeoutException("deadline passed");
+      }
+      // Round up: SO_TIMEOUT 0 would mean "forever".
+      socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, TimeUnit.NANOSECONDS.toMillis(left) + 1));
+    }
+  }
+}

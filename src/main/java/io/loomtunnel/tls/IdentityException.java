@@ -1,0 +1,14 @@
+package io.loomtunnel.tls;
+
+import java.io.IOException;
+
+/** A key file that cannot be used as an identity; the message is one line fit to show a user. */
+public final class IdentityException extends IOException {
+  public IdentityException(String message) {
+    super(message);
+  }
+
+  public IdentityException(String message, Throwable cause) {
+    super(message, cause);
+  }
+}

@@ -1,0 +1,100 @@
+package io.loomtunnel.tls;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The socket's output as BC's record layer sees it. BC writes and flushes every record (at most
+ * 16 KiB of plaintext) on its own. While {@link #hold held}, those flushes are deferred, so that a
+ * 64 KiB application write leaves in one send() instead of four (and wakes the peer once), and a
+ * handshake flight leaves as one segment instead of one per message. Closing sends what is left
+ * before closing the socket, so a fatal alert or close_notify written just before is not lost.
+ */
+final class SocketOutput extends OutputStream {
+
+  /** Seven full TLS 1.3 records (16 KiB + 22 bytes each): a 64 KiB write fits with room to spare. */
+  static final int CAPACITY = 128 * 1024;
+
+  private final OutputStream socket;
+  private final byte[] buffer = new byte[CAPACITY];
+  private final ReentrantLock lock = new ReentrantLock(); // not synchronized: no pinning on Java 21
+  private int count;
+  private volatile boolean held;
+
+  SocketOutput(OutputStream socket) {
+    this.socket = socket;
+  }
+
+  /** Defers BC's flushes until {@link #release}. */
+  void hold() {
+    held = true;
+  }
+
+  /** Sends everything buffered and lets BC's flushes through again. */
+  void release() throws IOException {
+    held = false;
+    push();
+  }
+
+  @Override
+  public void write(int b) throws IOException {
+    write(new byte[] {(byte) b}, 0, 1);
+  }
+
+  @Override
+  public void write(byte[] b, int off, int len) throws IOException {
+    lock.lock();
+    try {
+      if (len > CAPACITY - count) {
+        drain();
+      }
+      if (len >= CAPACITY) {
+        socket.write(b, off, len);
+      } else {
+        System.arraycopy(b, off, buffer, count, len);
+        count += len;
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** BC calls this after every record. */
+  @Override
+  public void flush() throws IOException {
+    if (!held) {
+      push();
+    }
+  }
+
+  /** Sends everything buffered, held or not. */
+  void push() throws IOException {
+    lock.lock();
+    try {
+      drain();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Closes the socket, after trying to send what is buffered. */
+  @Override
+  public void close() throws IOException {
+    lock.lock();
+    try {
+      drain();
+    } finally {
+      lock.unlock();
+      socket.close();
+    }
+  }
+
+  private void drain() throws IOException {
+    if (count > 0) {
+      int n = count;
+      count = 0; // a failed send must not be retried with stale bytes
+      socket.write(buffer, 0, n);
+    }
+  }
+}
