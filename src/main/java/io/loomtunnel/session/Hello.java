@@ -1,0 +1,16 @@
+package io.loomtunnel.session;
+
+/**
+ * The dialer's first control message (docs/PROTOCOL.md 1.2).
+ *
+ * @param software e.g. "loomtunnel/0.1.0", for logs
+ * @param token the shared secret, when the acceptor hands out tokens; else null
+ */
+public record Hello(String software, String token) {
+    public static final String TYPE = "hello";
+
+    @Override
+    public String toString() {
+        return "Hello[software=" + software + ", token=" + (token == null ? "none" : "***") + "]";
+    }
+}

@@ -1,0 +1,43 @@
+package io.loomtunnel.session;
+
+import io.loomtunnel.tls.Identity;
+import io.loomtunnel.tls.PeerVerifier;
+import io.loomtunnel.tls.TlsChannel;
+import io.loomtunnel.tls.TlsHandshake;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+
+/** Opens sessions to a peer: TCP connect, TLS 1.3 pinned to the peer's id, preambles, hello. */
+public final class SessionDialer {
+    private final Identity identity;
+    private final PeerVerifier peer;
+    private final String token;
+    private final SessionOptions options;
+
+    /**
+     * @param identity our key
+     * @param peer which peer ids we accept on the other end (usually one pinned id)
+     * @param token the shared secret the acceptor expects, or null
+     */
+    public SessionDialer(Identity identity, PeerVerifier peer, String token, SessionOptions options) {
+        this.identity = identity;
+        this.peer = peer;
+        this.token = token;
+        this.options = options;
+    }
+
+    /** Connects and sets up a session; every failure closes what was opened. */
+    public Session dial(InetSocketAddress address) throws IOException {
+        Socket socket = new Socket();
+        try {
+            socket.setTcpNoDelay(true);
+            socket.connect(address, (int) Math.max(1, options.tls().handshakeTimeout().toMillis()));
+            TlsChannel tls = TlsHandshake.client(socket, identity, peer, options.tls());
+            return new SessionSetup(tls, options).asDialer(token);
+        } catch (IOException | RuntimeException e) {
+            socket.close();
+            throw e;
+        }
+    }
+}

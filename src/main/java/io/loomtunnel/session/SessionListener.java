@@ -1,0 +1,87 @@
+package io.loomtunnel.session;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketException;
+import java.util.concurrent.Semaphore;
+import java.util.function.Consumer;
+
+/**
+ * Listens for peers: accepts each TCP connection and sets up its session on a virtual thread of
+ * its own, then hands the session to the handler on that same thread. Set-ups in progress at once
+ * are bounded, so a flood of half-open connections cannot exhaust the process.
+ */
+public final class SessionListener implements Closeable {
+    private static final System.Logger LOG = System.getLogger(SessionListener.class.getName());
+    private static final int MAX_CONCURRENT_SETUPS = 256;
+
+    private final ServerSocket server;
+    private final Semaphore setups = new Semaphore(MAX_CONCURRENT_SETUPS);
+
+    private SessionListener(ServerSocket server) {
+        this.server = server;
+    }
+
+    /**
+     * @param onSession runs on the connection's own virtual thread with each new session
+     * @param onFailure runs with each set-up failure (bad key, token, timeout ...)
+     */
+    public static SessionListener start(InetSocketAddress bind, SessionAcceptor acceptor,
+                                        Consumer<Session> onSession, Consumer<IOException> onFailure) throws IOException {
+        ServerSocket server = new ServerSocket();
+        server.setReuseAddress(true);
+        server.bind(bind, 1024);
+        SessionListener listener = new SessionListener(server);
+        Thread.ofVirtual().name("listener-" + server.getLocalPort() + "-accept")
+                .start(() -> listener.acceptLoop(acceptor, onSession, onFailure));
+        return listener;
+    }
+
+    public int port() {
+        return server.getLocalPort();
+    }
+
+    public InetSocketAddress address() {
+        return (InetSocketAddress) server.getLocalSocketAddress();
+    }
+
+    private void acceptLoop(SessionAcceptor acceptor, Consumer<Session> onSession, Consumer<IOException> onFailure) {
+        while (!server.isClosed()) {
+            try {
+                setups.acquire();
+                Socket socket = server.accept();
+                Thread.ofVirtual().name("setup-" + socket.getRemoteSocketAddress()).start(() -> {
+                    Session session;
+                    try {
+                        session = acceptor.accept(socket);
+                    } catch (IOException e) {
+                        onFailure.accept(e);
+                        return;
+                    } finally {
+                        setups.release();
+                    }
+                    onSession.accept(session);
+                });
+            } catch (SocketException closed) {
+                setups.release();
+                return; // close() closed the server socket
+            } catch (IOException e) {
+                setups.release();
+                LOG.log(Level.WARNING, "accept on port {0} failed: {1}", port(), e.getMessage());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    /** Stops accepting; sessions already set up are the handler's to close. */
+    @Override
+    public void close() throws IOException {
+        server.close();
+    }
+}

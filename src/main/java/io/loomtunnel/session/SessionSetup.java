@@ -1,0 +1,144 @@
+package io.loomtunnel.session;
+
+import io.loomtunnel.Version;
+import io.loomtunnel.mux.MuxSession;
+import io.loomtunnel.tls.TlsChannel;
+import io.loomtunnel.wire.ErrorCode;
+import io.loomtunnel.wire.Frame;
+import io.loomtunnel.wire.FrameReader;
+import io.loomtunnel.wire.FrameType;
+import io.loomtunnel.wire.FrameWriter;
+import io.loomtunnel.wire.Preamble;
+import io.loomtunnel.wire.ProtocolException;
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.time.Duration;
+
+/**
+ * What both sides do between the TLS handshake and the first stream (docs/PROTOCOL.md 1.1, 1.2):
+ * exchange preambles, then hello and welcome, all within the handshake timeout. A failure sends
+ * the GO_AWAY the spec asks for and closes the connection; nothing is left open.
+ */
+final class SessionSetup {
+    /** Buffer for the session's input: a whole maximum frame fits, so most frames cost one read. */
+    private static final int INPUT_BUFFER = 128 * 1024;
+
+    private final TlsChannel tls;
+    private final SessionOptions options;
+    private final InputStream in;
+    private final OutputStream out;
+    private final FrameWriter writer;
+
+    SessionSetup(TlsChannel tls, SessionOptions options) {
+        this.tls = tls;
+        this.options = options;
+        this.in = new BufferedInputStream(tls.input(), INPUT_BUFFER);
+        this.out = tls.output();
+        this.writer = new FrameWriter(out);
+    }
+
+    /** The dialer's part: preambles, send hello, expect welcome. */
+    Session asDialer(String token) throws IOException {
+        return run(MuxSession.Role.DIALER, () -> {
+            writer.write(Frame.control(ControlCodec.encode(Hello.TYPE, new Hello(Version.SOFTWARE, token))));
+            Frame answer = new FrameReader(in).read();
+            if (answer == null) {
+                throw new IOException("server closed the connection before answering hello");
+            }
+            if (answer.type() == FrameType.GO_AWAY) {
+                String reason = answer.reason().isEmpty() ? answer.errorCode().name() : answer.reason();
+                if (answer.errorCode() == ErrorCode.AUTH_FAILED) {
+                    throw new AuthenticationException("server " + tls.peerId().abbreviated() + " refused authentication: " + reason);
+                }
+                throw new ProtocolException(answer.errorCode(), "server refused the session: " + reason);
+            }
+            return expect(answer, Welcome.TYPE).as(Welcome.class).software();
+        });
+    }
+
+    /** The acceptor's part: preambles, expect hello, check its token, send welcome. */
+    Session asAcceptor(TokenCheck tokens) throws IOException {
+        return run(MuxSession.Role.ACCEPTOR, () -> {
+            Frame first = new FrameReader(in).read();
+            if (first == null) {
+                throw new IOException("peer closed the connection before sending hello");
+            }
+            Hello hello = expect(first, Hello.TYPE).as(Hello.class);
+            if (tokens != null && !tokens.accepts(hello.token())) {
+                refuse(ErrorCode.AUTH_FAILED, "invalid token");
+                throw new AuthenticationException("peer " + tls.peerId().abbreviated() + " at "
+                        + tls.socket().getRemoteSocketAddress() + " presented " + (hello.token() == null ? "no token" : "an invalid token"));
+            }
+            writer.write(Frame.control(ControlCodec.encode(Welcome.TYPE, new Welcome(Version.SOFTWARE))));
+            return hello.software();
+        });
+    }
+
+    /** One step of the set-up that returns the peer's software string. */
+    private interface Exchange {
+        String run() throws IOException;
+    }
+
+    private Session run(MuxSession.Role role, Exchange exchange) throws IOException {
+        Socket socket = tls.socket();
+        try {
+            socket.setSoTimeout(timeoutMillis(options.tls().handshakeTimeout()));
+            Preamble.write(out);
+            try {
+                Preamble.read(in);
+            } catch (ProtocolException e) {
+                // A wrong magic means no loomtunnel endpoint is listening: say nothing, close.
+                if (e.code() == ErrorCode.UNSUPPORTED_VERSION) {
+                    refuse(e.code(), "this endpoint speaks protocol version " + Preamble.VERSION);
+                }
+                tls.close();
+                throw e;
+            }
+            String peerSoftware = exchange.run();
+            socket.setSoTimeout(0);
+            String name = tls.peerId().abbreviated() + "@" + socket.getRemoteSocketAddress();
+            MuxSession mux = MuxSession.start(in, out, tls, role, options.mux(), name);
+            return new Session(mux, tls.peerId(), peerSoftware, tls.cipherSuite(), socket.getRemoteSocketAddress());
+        } catch (java.net.SocketTimeoutException e) {
+            tls.close();
+            throw new java.net.SocketTimeoutException("session set-up with " + socket.getRemoteSocketAddress()
+                    + " timed out after " + options.tls().handshakeTimeout().toMillis() + " ms");
+        } catch (ProtocolException e) {
+            if (e.code() == ErrorCode.PROTOCOL_ERROR) {
+                refuse(e.code(), e.getMessage());
+            }
+            tls.close();
+            throw e;
+        } catch (IOException | RuntimeException e) {
+            tls.close();
+            throw e;
+        }
+    }
+
+    private static ControlCodec.Message expect(Frame frame, String type) throws ProtocolException {
+        if (frame.type() != FrameType.CONTROL) {
+            throw new ProtocolException(ErrorCode.PROTOCOL_ERROR, "expected a \"" + type + "\" control message, got " + frame);
+        }
+        ControlCodec.Message m = ControlCodec.decode(frame.payload());
+        if (!m.type().equals(type)) {
+            throw new ProtocolException(ErrorCode.PROTOCOL_ERROR, "expected a \"" + type + "\" control message, got \"" + m.type() + "\"");
+        }
+        return m;
+    }
+
+    /** Best effort: the peer may already be gone, and we close right after anyway. */
+    private void refuse(ErrorCode code, String reason) {
+        try {
+            writer.write(Frame.goAway(code, reason));
+        } catch (IOException ignored) {
+            // nothing more to tell a peer that cannot hear
+        }
+    }
+
+    private static int timeoutMillis(Duration d) {
+        return (int) Math.max(1, Math.min(Integer.MAX_VALUE, d.toMillis()));
+    }
+}
