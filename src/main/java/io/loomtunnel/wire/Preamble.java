@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /** The 8 bytes each side sends first: magic "LOOMTUN" and the protocol version (docs/PROTOCOL.md 1.1). */
 public final class Preamble {
@@ -32,15 +33,16 @@ public final class Preamble {
      */
     public static void read(InputStream in) throws IOException {
         byte[] b = in.readNBytes(SIZE);
-        if (b.length < MAGIC.length || !java.util.Arrays.equals(b, 0, MAGIC.length, MAGIC, 0, MAGIC.length)) {
-            if (b.length == 0) {
-                throw new EOFException("peer closed the connection before sending a preamble");
-            }
+        int magicBytes = Math.min(b.length, MAGIC.length);
+        if (!Arrays.equals(b, 0, magicBytes, MAGIC, 0, magicBytes)) {
             throw new ProtocolException(ErrorCode.PROTOCOL_ERROR,
                     "peer is not a loomtunnel endpoint (it sent \"" + printable(b) + "\")");
         }
         if (b.length < SIZE) {
-            throw new EOFException("peer closed the connection inside its preamble");
+            // What came was a correct start of the preamble: the connection ended, nothing more.
+            throw new EOFException(b.length == 0
+                    ? "peer closed the connection before sending a preamble"
+                    : "peer closed the connection inside its preamble");
         }
         int version = b[MAGIC.length] & 0xFF;
         if (version != VERSION) {
