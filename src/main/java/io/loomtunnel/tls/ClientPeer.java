@@ -21,7 +21,7 @@ final class ClientPeer extends DefaultTlsClient {
 
   @Override
   protected ProtocolVersion[] getSupportedVersions() {
-    return PeerAuth.VERSIONS;
+    return PeerAuth.versions();
   }
 
   @Override

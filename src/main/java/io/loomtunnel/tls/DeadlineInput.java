@@ -2,7 +2,6 @@ package io.loomtunnel.tls;
 
 import java.io.FilterInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.util.concurrent.TimeUnit;
@@ -24,6 +23,7 @@ final class DeadlineInput extends FilterInputStream {
   private final SocketOutput output;
   private volatile long deadlineNanos;
   private volatile boolean armed;
+  private volatile boolean eof;
 
   DeadlineInput(Socket socket, SocketOutput output) throws IOException {
     super(socket.getInputStream());
@@ -42,16 +42,28 @@ final class DeadlineInput extends FilterInputStream {
     socket.setSoTimeout(0);
   }
 
+  /** Whether the peer closed its side: BC reports that mid-handshake only as handshake_failure. */
+  boolean reachedEof() {
+    return eof;
+  }
+
   @Override
   public int read() throws IOException {
     beforeWait();
-    return in.read();
+    return noteEof(in.read());
   }
 
   @Override
   public int read(byte[] b, int off, int len) throws IOException {
     beforeWait();
-    return in.read(b, off, len);
+    return noteEof(in.read(b, off, len));
+  }
+
+  private int noteEof(int result) {
+    if (result < 0) {
+      eof = true;
+    }
+    return result;
   }
 
   @Override

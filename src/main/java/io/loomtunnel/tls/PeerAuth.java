@@ -2,7 +2,6 @@ package io.loomtunnel.tls;
 
 import java.io.IOException;
 import java.util.Vector;
-import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 import org.bouncycastle.tls.AlertDescription;
 import org.bouncycastle.tls.Certificate;
 import org.bouncycastle.tls.CertificateEntry;
@@ -24,8 +23,9 @@ import org.bouncycastle.tls.crypto.TlsCryptoParameters;
  */
 final class PeerAuth {
 
-  static final ProtocolVersion[] VERSIONS = ProtocolVersion.TLSv13.only();
+  /** X25519 only: every supported peer has it, and one group means no HelloRetryRequest. */
   static final int[] GROUPS = {NamedGroup.x25519};
+  /** ALPN: lets a future incompatible wire protocol be told apart at handshake time. */
   static final ProtocolName ALPN = ProtocolName.asUtf8Encoding("loomtunnel/1");
 
   final TlsBackend backend;
@@ -41,13 +41,22 @@ final class PeerAuth {
     this.verifier = verifier;
   }
 
+  /** TLS 1.3 only: nothing older needs to talk to us, and 1.3 alone encrypts certificates. */
+  static ProtocolVersion[] versions() {
+    return ProtocolVersion.TLSv13.only();
+  }
+
   /** Ed25519 is the only scheme we sign with and the only one we accept, in handshakes and certificates. */
   static Vector<SignatureAndHashAlgorithm> signatureAlgorithms() {
     return vectorOf(SignatureAndHashAlgorithm.ed25519);
   }
 
   static Vector<Integer> groups() {
-    return vectorOf(NamedGroup.x25519);
+    Vector<Integer> v = new Vector<>(GROUPS.length);
+    for (int g : GROUPS) {
+      v.add(g);
+    }
+    return v;
   }
 
   static Vector<ProtocolName> protocolNames() {

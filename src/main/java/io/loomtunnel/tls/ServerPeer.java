@@ -21,7 +21,7 @@ final class ServerPeer extends DefaultTlsServer {
 
   @Override
   protected ProtocolVersion[] getSupportedVersions() {
-    return PeerAuth.VERSIONS;
+    return PeerAuth.versions();
   }
 
   @Override

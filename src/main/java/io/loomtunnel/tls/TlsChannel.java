@@ -5,7 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
-import java.util.concurrent.TimeUnit;
+import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 import org.bouncycastle.tls.ProtocolVersion;
@@ -119,7 +119,7 @@ public final class TlsChannel implements Closeable {
 
     @Override
     public int read(byte[] b, int off, int len) throws IOException {
-      java.util.Objects.checkFromIndexSize(off, len, b.length);
+      Objects.checkFromIndexSize(off, len, b.length);
       return protocol.readApplicationData(b, off, len);
     }
 
@@ -142,7 +142,7 @@ public final class TlsChannel implements Closeable {
 
     @Override
     public void write(byte[] b, int off, int len) throws IOException {
-      java.util.Objects.checkFromIndexSize(off, len, b.length);
+      Objects.checkFromIndexSize(off, len, b.length);
       writeLock.lock();
       try {
         if (closed.get()) {

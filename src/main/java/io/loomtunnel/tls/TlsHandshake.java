@@ -47,10 +47,11 @@ public final class TlsHandshake {
       Socket socket, Identity me, PeerVerifier verifier, TlsConfig cfg, boolean client)
       throws IOException {
     PeerAuth auth = new PeerAuth(cfg.backend(), me, verifier);
+    DeadlineInput deadline = null;
     try {
       socket.setTcpNoDelay(true); // each application write is one send(); never wait to coalesce
       SocketOutput out = new SocketOutput(socket.getOutputStream());
-      DeadlineInput deadline = new DeadlineInput(socket, out);
+      deadline = new DeadlineInput(socket, out);
       InputStream in = new BufferedInputStream(deadline, INPUT_BUFFER);
       deadline.arm(cfg.handshakeTimeout().toNanos());
       out.hold();
@@ -74,7 +75,8 @@ public final class TlsHandshake {
       if (auth.rejection() != null) {
         throw auth.rejection();
       }
-      throw failure(socket, cfg.handshakeTimeout(), e);
+      boolean peerClosed = deadline != null && deadline.reachedEof();
+      throw failure(socket, cfg.handshakeTimeout(), peerClosed, e);
     }
   }
 
@@ -84,13 +86,13 @@ public final class TlsHandshake {
       throw new EOFException();
     }
     if (b[0] != ACCEPTED) {
-      throw new TlsFatalAlert(AlertDescription.unexpected_message,
-          "peer did not confirm the handshake (byte " + (b[0] & 0xff) + ")");
+      throw new IOException("peer sent " + (b[0] & 0xff) + " instead of the acceptance byte");
     }
   }
 
   /** One line saying what went wrong, instead of a trace through BC's internals. */
-  private static TlsHandshakeException failure(Socket socket, Duration timeout, Exception e) {
+  private static TlsHandshakeException failure(
+      Socket socket, Duration timeout, boolean peerClosed, Exception e) {
     String peer = "TLS handshake with " + address(socket.getRemoteSocketAddress());
     String reason;
     if (causedBy(e, SocketTimeoutException.class)) {
@@ -104,10 +106,10 @@ public final class TlsHandshake {
             "peer rejected our identity (alert: " + AlertDescription.getName(alert) + ")";
         default -> "peer aborted the handshake (alert: " + AlertDescription.getName(alert) + ")";
       };
+    } else if (peerClosed || causedBy(e, EOFException.class)) {
+      reason = "peer closed the connection";
     } else if (e instanceof TlsFatalAlert sent) {
       reason = describe(sent) + " (sent alert: " + AlertDescription.getName(sent.getAlertDescription()) + ")";
-    } else if (e instanceof EOFException || causedBy(e, EOFException.class)) {
-      reason = "peer closed the connection";
     } else {
       reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     }

@@ -5,6 +5,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -28,7 +29,7 @@ final class Loopback implements AutoCloseable {
     return threads.submit(() -> task.run(listener.accept()));
   }
 
-  <T> Future<T> background(java.util.concurrent.Callable<T> task) {
+  <T> Future<T> background(Callable<T> task) {
     return threads.submit(task);
   }
 

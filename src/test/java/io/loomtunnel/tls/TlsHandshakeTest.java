@@ -78,7 +78,7 @@ class TlsHandshakeTest {
         writer.get(30, TimeUnit.SECONDS);
         assertArrayEquals(sha256(data), sha256(back));
 
-        client.close();
+        client.output().close(); // closing either stream closes the channel
         assertEquals(ECHO_BYTES, server.get(30, TimeUnit.SECONDS), "server echoed all, then saw a clean EOF");
         assertEquals(CLIENT.id(), serverSide.get().peerId());
         assertEquals(suite, serverSide.get().cipherSuite());
@@ -192,6 +192,23 @@ class TlsHandshakeTest {
   }
 
   @Test
+  void peerClosingMidHandshakeIsReportedAsSuch() throws Exception {
+    try (Loopback net = new Loopback()) {
+      Future<Integer> server = net.serve(s -> {
+        try (s) {
+          return s.getInputStream().read(new byte[4096]); // takes the ClientHello, then hangs up
+        }
+      });
+      Socket socket = net.connect();
+      var e = assertThrows(TlsHandshakeException.class,
+          () -> TlsHandshake.client(socket, CLIENT, PeerVerifier.anyPeer(), TlsConfig.defaults()));
+      assertEquals("TLS handshake with " + address(socket) + " failed: peer closed the connection", e.getMessage());
+      assertTrue(server.get(10, TimeUnit.SECONDS) > 0);
+      assertTrue(socket.isClosed());
+    }
+  }
+
+  @Test
   void closeFromAnotherThreadWakesBlockedReader() throws Exception {
     try (Loopback net = new Loopback()) {
       Future<Integer> server = net.serve(s -> {
@@ -223,13 +240,12 @@ class TlsHandshakeTest {
           TlsConfig.defaults())); // handshakes, then never reads
       TlsChannel client = TlsHandshake.client(net.connect(), CLIENT, PeerVerifier.pinned(SERVER.id()),
           TlsConfig.defaults());
-      try (TlsChannel ignored = server.get(10, TimeUnit.SECONDS)) {
+      try (TlsChannel serverSide = server.get(10, TimeUnit.SECONDS)) {
+        assertEquals(CLIENT.id(), serverSide.peerId());
         byte[] chunk = new byte[65536];
-        Future<Long> writer = net.background(() -> {
-          long written = 0;
+        Future<Void> writer = net.background(() -> {
           while (true) { // until the socket buffers fill and write blocks, then close breaks it
             client.output().write(chunk);
-            written += chunk.length;
           }
         });
         Thread.sleep(500);
@@ -280,7 +296,7 @@ class TlsHandshakeTest {
 
     @Override
     protected ProtocolVersion[] getSupportedVersions() {
-      return PeerAuth.VERSIONS;
+      return PeerAuth.versions();
     }
 
     @Override
