@@ -10,7 +10,6 @@ import io.loomtunnel.wire.FrameType;
 import io.loomtunnel.wire.FrameWriter;
 import io.loomtunnel.wire.Preamble;
 import io.loomtunnel.wire.ProtocolException;
-import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -23,9 +22,6 @@ import java.time.Duration;
  * the GO_AWAY the spec asks for and closes the connection; nothing is left open.
  */
 final class SessionSetup {
-    /** Buffer for the session's input: a whole maximum frame fits, so most frames cost one read. */
-    private static final int INPUT_BUFFER = 128 * 1024;
-
     private final TlsChannel tls;
     private final SessionOptions options;
     private final InputStream in;
@@ -35,7 +31,7 @@ final class SessionSetup {
     SessionSetup(TlsChannel tls, SessionOptions options) {
         this.tls = tls;
         this.options = options;
-        this.in = new BufferedInputStream(tls.input(), INPUT_BUFFER);
+        this.in = tls.input(); // BC queues decrypted records already: another buffer would only copy
         this.out = tls.output();
         this.writer = new FrameWriter(out);
     }

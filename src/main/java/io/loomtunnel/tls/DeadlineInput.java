@@ -19,67 +19,67 @@ import java.util.concurrent.TimeUnit;
  */
 final class DeadlineInput extends FilterInputStream {
 
-  private final Socket socket;
-  private final SocketOutput output;
-  private volatile long deadlineNanos;
-  private volatile boolean armed;
-  private volatile boolean eof;
+    private final Socket socket;
+    private final SocketOutput output;
+    private volatile long deadlineNanos;
+    private volatile boolean armed;
+    private volatile boolean eof;
 
-  DeadlineInput(Socket socket, SocketOutput output) throws IOException {
-    super(socket.getInputStream());
-    this.socket = socket;
-    this.output = output;
-  }
-
-  void arm(long timeoutNanos) {
-    deadlineNanos = System.nanoTime() + timeoutNanos;
-    armed = true;
-  }
-
-  /** Lifts the deadline; reads block without limit again. */
-  void disarm() throws IOException {
-    armed = false;
-    socket.setSoTimeout(0);
-  }
-
-  /** Whether the peer closed its side: BC reports that mid-handshake only as handshake_failure. */
-  boolean reachedEof() {
-    return eof;
-  }
-
-  @Override
-  public int read() throws IOException {
-    beforeWait();
-    return noteEof(in.read());
-  }
-
-  @Override
-  public int read(byte[] b, int off, int len) throws IOException {
-    beforeWait();
-    return noteEof(in.read(b, off, len));
-  }
-
-  private int noteEof(int result) {
-    if (result < 0) {
-      eof = true;
+    DeadlineInput(Socket socket, SocketOutput output) throws IOException {
+        super(socket.getInputStream());
+        this.socket = socket;
+        this.output = output;
     }
-    return result;
-  }
 
-  @Override
-  public void close() {
-    // See the class comment: the socket is closed by the output side.
-  }
-
-  private void beforeWait() throws IOException {
-    if (armed) {
-      output.push();
-      long left = deadlineNanos - System.nanoTime();
-      if (left <= 0) {
-        throw new SocketTimeoutException("deadline passed");
-      }
-      // Round up: SO_TIMEOUT 0 would mean "forever".
-      socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, TimeUnit.NANOSECONDS.toMillis(left) + 1));
+    void arm(long timeoutNanos) {
+        deadlineNanos = System.nanoTime() + timeoutNanos;
+        armed = true;
     }
-  }
+
+    /** Lifts the deadline; reads block without limit again. */
+    void disarm() throws IOException {
+        armed = false;
+        socket.setSoTimeout(0);
+    }
+
+    /** Whether the peer closed its side: BC reports that mid-handshake only as handshake_failure. */
+    boolean reachedEof() {
+        return eof;
+    }
+
+    @Override
+    public int read() throws IOException {
+        beforeWait();
+        return noteEof(in.read());
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+        beforeWait();
+        return noteEof(in.read(b, off, len));
+    }
+
+    private int noteEof(int result) {
+        if (result < 0) {
+            eof = true;
+        }
+        return result;
+    }
+
+    @Override
+    public void close() {
+        // See the class comment: the socket is closed by the output side.
+    }
+
+    private void beforeWait() throws IOException {
+        if (armed) {
+            output.push();
+            long left = deadlineNanos - System.nanoTime();
+            if (left <= 0) {
+                throw new SocketTimeoutException("deadline passed");
+            }
+            // Round up: SO_TIMEOUT 0 would mean "forever".
+            socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, TimeUnit.NANOSECONDS.toMillis(left) + 1));
+        }
+    }
 }

@@ -46,216 +46,216 @@ import org.bouncycastle.util.io.pem.PemReader;
 /** An endpoint's Ed25519 key pair, its {@link PeerId} and the self-signed certificate it shows in TLS. */
 public final class Identity {
 
-  private static final String PEM_TYPE = "PRIVATE KEY";
-  /** A PEM Ed25519 key is ~120 bytes; anything far larger is not one, so do not read it whole. */
-  private static final long MAX_KEY_FILE_BYTES = 16 * 1024;
-  /** RFC 5280 4.1.2.5: the value for "no well-defined expiration date". */
-  private static final Instant NO_EXPIRY = Instant.parse("9999-12-31T23:59:59Z");
-  private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
-  private static final Set<PosixFilePermission> OWNER_ALL = PosixFilePermissions.fromString("rwx------");
+    private static final String PEM_TYPE = "PRIVATE KEY";
+    /** A PEM Ed25519 key is ~120 bytes; anything far larger is not one, so do not read it whole. */
+    private static final long MAX_KEY_FILE_BYTES = 16 * 1024;
+    /** RFC 5280 4.1.2.5: the value for "no well-defined expiration date". */
+    private static final Instant NO_EXPIRY = Instant.parse("9999-12-31T23:59:59Z");
+    private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
+    private static final Set<PosixFilePermission> OWNER_ALL = PosixFilePermissions.fromString("rwx------");
 
-  private final Ed25519PrivateKeyParameters key;
-  private final PrivateKey jdkKey;
-  private final SubjectPublicKeyInfo publicKeyInfo;
-  private final PeerId id;
-  /** Made once: it costs a signature and peers look only at its key, so one per identity suffices. */
-  private final byte[] certificate;
+    private final Ed25519PrivateKeyParameters key;
+    private final PrivateKey jdkKey;
+    private final SubjectPublicKeyInfo publicKeyInfo;
+    private final PeerId id;
+    /** Made once: it costs a signature and peers look only at its key, so one per identity suffices. */
+    private final byte[] certificate;
 
-  private Identity(Ed25519PrivateKeyParameters key) {
-    this.key = key;
-    try {
-      this.publicKeyInfo = SubjectPublicKeyInfoFactory.createSubjectPublicKeyInfo(key.generatePublicKey());
-      this.jdkKey = KeyFactory.getInstance("Ed25519")
-          .generatePrivate(new PKCS8EncodedKeySpec(pkcs8().getEncoded()));
-    } catch (IOException | GeneralSecurityException e) {
-      throw new IllegalStateException("JDK cannot handle Ed25519 keys (needs Java 15+)", e);
-    }
-    this.id = PeerId.of(publicKeyInfo);
-    this.certificate = selfSignedCertificate();
-  }
-
-  /** A fresh random identity. */
-  public static Identity generate() {
-    return new Identity(new Ed25519PrivateKeyParameters(new SecureRandom()));
-  }
-
-  /**
-   * Reads a PEM PKCS#8 ("PRIVATE KEY") Ed25519 key, as written by {@link #save} or {@code openssl
-   * genpkey -algorithm ed25519}. Like ssh, refuses a file that others may read.
-   */
-  public static Identity load(Path file) throws IOException {
-    requireOwnerOnly(file);
-    String text;
-    try {
-      if (Files.size(file) > MAX_KEY_FILE_BYTES) {
-        throw notAKey(file, null);
-      }
-      text = Files.readString(file, StandardCharsets.US_ASCII);
-    } catch (NoSuchFileException e) {
-      throw new IdentityException("key file " + file + " does not exist", e);
-    } catch (CharacterCodingException e) {
-      throw notAKey(file, e);
-    }
-    return new Identity(parse(file, text));
-  }
-
-  /** Loads the identity in {@code file}, or generates one and saves it there if the file does not exist. */
-  public static Identity loadOrCreate(Path file) throws IOException {
-    if (Files.notExists(file)) {
-      Identity fresh = generate();
-      try {
-        fresh.save(file);
-        return fresh;
-      } catch (IdentityException e) {
-        if (!(e.getCause() instanceof FileAlreadyExistsException)) {
-          throw e;
+    private Identity(Ed25519PrivateKeyParameters key) {
+        this.key = key;
+        try {
+            this.publicKeyInfo = SubjectPublicKeyInfoFactory.createSubjectPublicKeyInfo(key.generatePublicKey());
+            this.jdkKey = KeyFactory.getInstance("Ed25519")
+                    .generatePrivate(new PKCS8EncodedKeySpec(pkcs8().getEncoded()));
+        } catch (IOException | GeneralSecurityException e) {
+            throw new IllegalStateException("JDK cannot handle Ed25519 keys (needs Java 15+)", e);
         }
-        // Another process created it between our check and our save: use theirs.
-      }
+        this.id = PeerId.of(publicKeyInfo);
+        this.certificate = selfSignedCertificate();
     }
-    return load(file);
-  }
 
-  /**
-   * Writes the private key as PEM PKCS#8 to a new file. On POSIX file systems the file is created
-   * with mode 0600 (and missing parent directories with 0700) so the secret is never readable by
-   * others, not even between creation and a later chmod. Never overwrites an existing file.
-   */
-  public void save(Path file) throws IOException {
-    boolean posix = Files.getFileStore(existingAncestor(file.toAbsolutePath()))
-        .supportsFileAttributeView(PosixFileAttributeView.class);
-    Path parent = file.toAbsolutePath().getParent();
-    if (parent != null && Files.notExists(parent)) {
-      Files.createDirectories(parent, posix ? attributes(OWNER_ALL) : new FileAttribute<?>[0]);
+    /** A fresh random identity. */
+    public static Identity generate() {
+        return new Identity(new Ed25519PrivateKeyParameters(new SecureRandom()));
     }
-    FileAttribute<?>[] mode = posix ? attributes(OWNER_ONLY) : new FileAttribute<?>[0];
-    try (FileChannel channel = FileChannel.open(file,
-            Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), mode);
-        Writer out = Channels.newWriter(channel, StandardCharsets.US_ASCII)) {
-      out.write(pem());
-      out.flush();
-      channel.force(true);
-    } catch (FileAlreadyExistsException e) {
-      throw new IdentityException("key file " + file + " already exists; not overwriting it", e);
+
+    /**
+     * Reads a PEM PKCS#8 ("PRIVATE KEY") Ed25519 key, as written by {@link #save} or {@code openssl
+     * genpkey -algorithm ed25519}. Like ssh, refuses a file that others may read.
+     */
+    public static Identity load(Path file) throws IOException {
+        requireOwnerOnly(file);
+        String text;
+        try {
+            if (Files.size(file) > MAX_KEY_FILE_BYTES) {
+                throw notAKey(file, null);
+            }
+            text = Files.readString(file, StandardCharsets.US_ASCII);
+        } catch (NoSuchFileException e) {
+            throw new IdentityException("key file " + file + " does not exist", e);
+        } catch (CharacterCodingException e) {
+            throw notAKey(file, e);
+        }
+        return new Identity(parse(file, text));
     }
-  }
 
-  public PeerId id() {
-    return id;
-  }
-
-  @Override
-  public String toString() {
-    return "Identity[" + id.abbreviated() + "]";
-  }
-
-  Ed25519PrivateKeyParameters key() {
-    return key;
-  }
-
-  PrivateKey jdkKey() {
-    return jdkKey;
-  }
-
-  /** DER of the self-signed X.509 certificate for this key. */
-  byte[] certificate() {
-    return certificate.clone();
-  }
-
-  private PrivateKeyInfo pkcs8() throws IOException {
-    return PrivateKeyInfoFactory.createPrivateKeyInfo(key);
-  }
-
-  private String pem() throws IOException {
-    String body = Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
-        .encodeToString(pkcs8().getEncoded());
-    return "-----BEGIN " + PEM_TYPE + "-----\n" + body + "\n-----END " + PEM_TYPE + "-----\n";
-  }
-
-  private byte[] selfSignedCertificate() {
-    // Peers authenticate us only by the key's fingerprint; the certificate exists because TLS
-    // carries keys in certificates. Name, serial and dates are informative and never checked.
-    X500Name name = new X500Name("CN=" + id.value());
-    Instant now = Instant.now();
-    try {
-      X509v3CertificateBuilder builder = new X509v3CertificateBuilder(name,
-          new BigInteger(63, new SecureRandom()), Date.from(now.minus(1, ChronoUnit.HOURS)),
-          Date.from(NO_EXPIRY), name, publicKeyInfo);
-      builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
-      return builder.build(new JcaContentSignerBuilder("Ed25519").build(jdkKey)).getEncoded();
-    } catch (IOException | OperatorCreationException e) {
-      throw new IllegalStateException("cannot make a self-signed Ed25519 certificate", e);
+    /** Loads the identity in {@code file}, or generates one and saves it there if the file does not exist. */
+    public static Identity loadOrCreate(Path file) throws IOException {
+        if (Files.notExists(file)) {
+            Identity fresh = generate();
+            try {
+                fresh.save(file);
+                return fresh;
+            } catch (IdentityException e) {
+                if (!(e.getCause() instanceof FileAlreadyExistsException)) {
+                    throw e;
+                }
+                // Another process created it between our check and our save: use theirs.
+            }
+        }
+        return load(file);
     }
-  }
 
-  private static Ed25519PrivateKeyParameters parse(Path file, String text) throws IdentityException {
-    PemObject pem;
-    try (PemReader reader = new PemReader(new StringReader(text))) {
-      pem = reader.readPemObject();
-    } catch (IOException | RuntimeException e) {
-      throw notAKey(file, e);
+    /**
+     * Writes the private key as PEM PKCS#8 to a new file. On POSIX file systems the file is created
+     * with mode 0600 (and missing parent directories with 0700) so the secret is never readable by
+     * others, not even between creation and a later chmod. Never overwrites an existing file.
+     */
+    public void save(Path file) throws IOException {
+        boolean posix = Files.getFileStore(existingAncestor(file.toAbsolutePath()))
+                .supportsFileAttributeView(PosixFileAttributeView.class);
+        Path parent = file.toAbsolutePath().getParent();
+        if (parent != null && Files.notExists(parent)) {
+            Files.createDirectories(parent, posix ? attributes(OWNER_ALL) : new FileAttribute<?>[0]);
+        }
+        FileAttribute<?>[] mode = posix ? attributes(OWNER_ONLY) : new FileAttribute<?>[0];
+        try (FileChannel channel = FileChannel.open(file,
+                        Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), mode);
+                Writer out = Channels.newWriter(channel, StandardCharsets.US_ASCII)) {
+            out.write(pem());
+            out.flush();
+            channel.force(true);
+        } catch (FileAlreadyExistsException e) {
+            throw new IdentityException("key file " + file + " already exists; not overwriting it", e);
+        }
     }
-    if (pem == null || !PEM_TYPE.equals(pem.getType())) {
-      throw notAKey(file, null);
-    }
-    PrivateKeyInfo info;
-    try {
-      info = PrivateKeyInfo.getInstance(pem.getContent());
-    } catch (RuntimeException e) {
-      throw notAKey(file, e);
-    }
-    if (!EdECObjectIdentifiers.id_Ed25519.equals(info.getPrivateKeyAlgorithm().getAlgorithm())) {
-      throw new IdentityException(file + " holds a key of type "
-          + info.getPrivateKeyAlgorithm().getAlgorithm() + ", not an Ed25519 private key");
-    }
-    try {
-      byte[] seed = ASN1OctetString.getInstance(info.parsePrivateKey()).getOctets();
-      return new Ed25519PrivateKeyParameters(seed);
-    } catch (IOException | RuntimeException e) {
-      throw notAKey(file, e);
-    }
-  }
 
-  private static void requireOwnerOnly(Path file) throws IOException {
-    PosixFileAttributeView view = Files.getFileAttributeView(file, PosixFileAttributeView.class);
-    if (view == null) {
-      return; // Not POSIX (e.g. Windows ACLs): nothing comparable to check.
+    public PeerId id() {
+        return id;
     }
-    Set<PosixFilePermission> perms;
-    try {
-      perms = view.readAttributes().permissions();
-    } catch (NoSuchFileException e) {
-      throw new IdentityException("key file " + file + " does not exist", e);
-    }
-    boolean readable = perms.contains(PosixFilePermission.GROUP_READ)
-        || perms.contains(PosixFilePermission.OTHERS_READ);
-    if (!OWNER_ALL.containsAll(perms)) {
-      throw new IdentityException("key file " + file + " is " + (readable ? "readable" : "accessible")
-          + " by others (mode " + octal(perms) + "); run chmod 600 " + file);
-    }
-  }
 
-  private static String octal(Set<PosixFilePermission> perms) {
-    int mode = 0;
-    for (PosixFilePermission p : perms) {
-      mode |= 1 << (8 - p.ordinal()); // the enum is declared in rwxrwxrwx order
+    @Override
+    public String toString() {
+        return "Identity[" + id.abbreviated() + "]";
     }
-    return String.format("0%03o", mode);
-  }
 
-  private static Path existingAncestor(Path path) {
-    Path p = path;
-    while (p != null && Files.notExists(p)) {
-      p = p.getParent();
+    Ed25519PrivateKeyParameters key() {
+        return key;
     }
-    return p == null ? path.getRoot() : p;
-  }
 
-  private static FileAttribute<?>[] attributes(Set<PosixFilePermission> perms) {
-    return new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(perms)};
-  }
+    PrivateKey jdkKey() {
+        return jdkKey;
+    }
 
-  private static IdentityException notAKey(Path file, Exception cause) {
-    return new IdentityException(file + " is not an Ed25519 private key in PEM format", cause);
-  }
+    /** DER of the self-signed X.509 certificate for this key. */
+    byte[] certificate() {
+        return certificate.clone();
+    }
+
+    private PrivateKeyInfo pkcs8() throws IOException {
+        return PrivateKeyInfoFactory.createPrivateKeyInfo(key);
+    }
+
+    private String pem() throws IOException {
+        String body = Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+                .encodeToString(pkcs8().getEncoded());
+        return "-----BEGIN " + PEM_TYPE + "-----\n" + body + "\n-----END " + PEM_TYPE + "-----\n";
+    }
+
+    private byte[] selfSignedCertificate() {
+        // Peers authenticate us only by the key's fingerprint; the certificate exists because TLS
+        // carries keys in certificates. Name, serial and dates are informative and never checked.
+        X500Name name = new X500Name("CN=" + id.value());
+        Instant now = Instant.now();
+        try {
+            X509v3CertificateBuilder builder = new X509v3CertificateBuilder(name,
+                    new BigInteger(63, new SecureRandom()), Date.from(now.minus(1, ChronoUnit.HOURS)),
+                    Date.from(NO_EXPIRY), name, publicKeyInfo);
+            builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
+            return builder.build(new JcaContentSignerBuilder("Ed25519").build(jdkKey)).getEncoded();
+        } catch (IOException | OperatorCreationException e) {
+            throw new IllegalStateException("cannot make a self-signed Ed25519 certificate", e);
+        }
+    }
+
+    private static Ed25519PrivateKeyParameters parse(Path file, String text) throws IdentityException {
+        PemObject pem;
+        try (PemReader reader = new PemReader(new StringReader(text))) {
+            pem = reader.readPemObject();
+        } catch (IOException | RuntimeException e) {
+            throw notAKey(file, e);
+        }
+        if (pem == null || !PEM_TYPE.equals(pem.getType())) {
+            throw notAKey(file, null);
+        }
+        PrivateKeyInfo info;
+        try {
+            info = PrivateKeyInfo.getInstance(pem.getContent());
+        } catch (RuntimeException e) {
+            throw notAKey(file, e);
+        }
+        if (!EdECObjectIdentifiers.id_Ed25519.equals(info.getPrivateKeyAlgorithm().getAlgorithm())) {
+            throw new IdentityException(file + " holds a key of type "
+                    + info.getPrivateKeyAlgorithm().getAlgorithm() + ", not an Ed25519 private key");
+        }
+        try {
+            byte[] seed = ASN1OctetString.getInstance(info.parsePrivateKey()).getOctets();
+            return new Ed25519PrivateKeyParameters(seed);
+        } catch (IOException | RuntimeException e) {
+            throw notAKey(file, e);
+        }
+    }
+
+    private static void requireOwnerOnly(Path file) throws IOException {
+        PosixFileAttributeView view = Files.getFileAttributeView(file, PosixFileAttributeView.class);
+        if (view == null) {
+            return; // Not POSIX (e.g. Windows ACLs): nothing comparable to check.
+        }
+        Set<PosixFilePermission> perms;
+        try {
+            perms = view.readAttributes().permissions();
+        } catch (NoSuchFileException e) {
+            throw new IdentityException("key file " + file + " does not exist", e);
+        }
+        boolean readable = perms.contains(PosixFilePermission.GROUP_READ)
+                || perms.contains(PosixFilePermission.OTHERS_READ);
+        if (!OWNER_ALL.containsAll(perms)) {
+            throw new IdentityException("key file " + file + " is " + (readable ? "readable" : "accessible")
+                    + " by others (mode " + octal(perms) + "); run chmod 600 " + file);
+        }
+    }
+
+    private static String octal(Set<PosixFilePermission> perms) {
+        int mode = 0;
+        for (PosixFilePermission p : perms) {
+            mode |= 1 << (8 - p.ordinal()); // the enum is declared in rwxrwxrwx order
+        }
+        return String.format("0%03o", mode);
+    }
+
+    private static Path existingAncestor(Path path) {
+        Path p = path;
+        while (p != null && Files.notExists(p)) {
+            p = p.getParent();
+        }
+        return p == null ? path.getRoot() : p;
+    }
+
+    private static FileAttribute<?>[] attributes(Set<PosixFilePermission> perms) {
+        return new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(perms)};
+    }
+
+    private static IdentityException notAKey(Path file, Exception cause) {
+        return new IdentityException(file + " is not an Ed25519 private key in PEM format", cause);
+    }
 }

@@ -4,11 +4,11 @@ import java.io.IOException;
 
 /** A key file that cannot be used as an identity; the message is one line fit to show a user. */
 public final class IdentityException extends IOException {
-  public IdentityException(String message) {
-    super(message);
-  }
+    public IdentityException(String message) {
+        super(message);
+    }
 
-  public IdentityException(String message, Throwable cause) {
-    super(message, cause);
-  }
+    public IdentityException(String message, Throwable cause) {
+        super(message, cause);
+    }
 }

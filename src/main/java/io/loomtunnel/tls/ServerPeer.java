@@ -12,59 +12,59 @@ import org.bouncycastle.tls.TlsUtils;
 /** BC's server callbacks, restricted to our TLS 1.3 profile and requiring a client key. */
 final class ServerPeer extends DefaultTlsServer {
 
-  private final PeerAuth auth;
+    private final PeerAuth auth;
 
-  ServerPeer(PeerAuth auth) {
-    super(auth.backend.crypto());
-    this.auth = auth;
-  }
+    ServerPeer(PeerAuth auth) {
+        super(auth.backend.crypto());
+        this.auth = auth;
+    }
 
-  @Override
-  protected ProtocolVersion[] getSupportedVersions() {
-    return PeerAuth.versions();
-  }
+    @Override
+    protected ProtocolVersion[] getSupportedVersions() {
+        return PeerAuth.versions();
+    }
 
-  @Override
-  protected int[] getSupportedCipherSuites() {
-    return auth.backend.cipherSuites();
-  }
+    @Override
+    protected int[] getSupportedCipherSuites() {
+        return auth.backend.cipherSuites();
+    }
 
-  /** The server's backend knows which cipher is fast on its machine, so its order wins. */
-  @Override
-  protected boolean preferLocalCipherSuites() {
-    return true;
-  }
+    /** The server's backend knows which cipher is fast on its machine, so its order wins. */
+    @Override
+    protected boolean preferLocalCipherSuites() {
+        return true;
+    }
 
-  @Override
-  public int[] getSupportedGroups() {
-    return PeerAuth.GROUPS.clone();
-  }
+    @Override
+    public int[] getSupportedGroups() {
+        return PeerAuth.GROUPS.clone();
+    }
 
-  @Override
-  @SuppressWarnings("rawtypes")
-  protected Vector getProtocolNames() {
-    return PeerAuth.protocolNames();
-  }
+    @Override
+    @SuppressWarnings("rawtypes")
+    protected Vector getProtocolNames() {
+        return PeerAuth.protocolNames();
+    }
 
-  /** Every client must show a key: TLS 1.3 CertificateRequest with an empty context. */
-  @Override
-  public CertificateRequest getCertificateRequest() throws IOException {
-    return new CertificateRequest(TlsUtils.EMPTY_BYTES, PeerAuth.signatureAlgorithms(), null, null);
-  }
+    /** Every client must show a key: TLS 1.3 CertificateRequest with an empty context. */
+    @Override
+    public CertificateRequest getCertificateRequest() throws IOException {
+        return new CertificateRequest(TlsUtils.EMPTY_BYTES, PeerAuth.signatureAlgorithms(), null, null);
+    }
 
-  @Override
-  public void notifyClientCertificate(Certificate clientCertificate) throws IOException {
-    auth.checkPeer(clientCertificate);
-  }
+    @Override
+    public void notifyClientCertificate(Certificate clientCertificate) throws IOException {
+        auth.checkPeer(clientCertificate);
+    }
 
-  @Override
-  public TlsCredentials getCredentials() throws IOException {
-    return auth.credentials(context, TlsUtils.EMPTY_BYTES);
-  }
+    @Override
+    public TlsCredentials getCredentials() throws IOException {
+        return auth.credentials(context, TlsUtils.EMPTY_BYTES);
+    }
 
-  @Override
-  public void notifyHandshakeComplete() throws IOException {
-    super.notifyHandshakeComplete();
-    auth.completed(context);
-  }
+    @Override
+    public void notifyHandshakeComplete() throws IOException {
+        super.notifyHandshakeComplete();
+        auth.completed(context);
+    }
 }

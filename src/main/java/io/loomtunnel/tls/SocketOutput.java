@@ -13,88 +13,88 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 final class SocketOutput extends OutputStream {
 
-  /** Seven full TLS 1.3 records (16 KiB + 22 bytes each): a 64 KiB write fits with room to spare. */
-  static final int CAPACITY = 128 * 1024;
+    /** Seven full TLS 1.3 records (16 KiB + 22 bytes each): a 64 KiB write fits with room to spare. */
+    static final int CAPACITY = 128 * 1024;
 
-  private final OutputStream socket;
-  private final byte[] buffer = new byte[CAPACITY];
-  private final ReentrantLock lock = new ReentrantLock(); // not synchronized: no pinning on Java 21
-  private int count;
-  private volatile boolean held;
+    private final OutputStream socket;
+    private final byte[] buffer = new byte[CAPACITY];
+    private final ReentrantLock lock = new ReentrantLock(); // not synchronized: no pinning on Java 21
+    private int count;
+    private volatile boolean held;
 
-  SocketOutput(OutputStream socket) {
-    this.socket = socket;
-  }
-
-  /** Defers BC's flushes until {@link #release}. */
-  void hold() {
-    held = true;
-  }
-
-  /** Sends everything buffered and lets BC's flushes through again. */
-  void release() throws IOException {
-    held = false;
-    push();
-  }
-
-  @Override
-  public void write(int b) throws IOException {
-    write(new byte[] {(byte) b}, 0, 1);
-  }
-
-  @Override
-  public void write(byte[] b, int off, int len) throws IOException {
-    lock.lock();
-    try {
-      if (len > CAPACITY - count) {
-        drain();
-      }
-      if (len >= CAPACITY) {
-        socket.write(b, off, len);
-      } else {
-        System.arraycopy(b, off, buffer, count, len);
-        count += len;
-      }
-    } finally {
-      lock.unlock();
+    SocketOutput(OutputStream socket) {
+        this.socket = socket;
     }
-  }
 
-  /** BC calls this after every record. */
-  @Override
-  public void flush() throws IOException {
-    if (!held) {
-      push();
+    /** Defers BC's flushes until {@link #release}. */
+    void hold() {
+        held = true;
     }
-  }
 
-  /** Sends everything buffered, held or not. */
-  void push() throws IOException {
-    lock.lock();
-    try {
-      drain();
-    } finally {
-      lock.unlock();
+    /** Sends everything buffered and lets BC's flushes through again. */
+    void release() throws IOException {
+        held = false;
+        push();
     }
-  }
 
-  /** Closes the socket, after trying to send what is buffered. */
-  @Override
-  public void close() throws IOException {
-    lock.lock();
-    try {
-      drain();
-    } finally {
-      lock.unlock();
-      socket.close();
+    @Override
+    public void write(int b) throws IOException {
+        write(new byte[] {(byte) b}, 0, 1);
     }
-  }
 
-  private void drain() throws IOException {
-    if (count > 0) {
-      int n = count;
-      count = 0; // a failed send must not be retried with stale bytes
-      socket.write(buffer, 0, n);
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+        lock.lock();
+        try {
+            if (len > CAPACITY - count) {
+                drain();
+            }
+            if (len >= CAPACITY) {
+                socket.write(b, off, len);
+            } else {
+                System.arraycopy(b, off, buffer, count, len);
+                count += len;
+            }
+        } finally {
+            lock.unlock();
+        }
     }
-  }
+
+    /** BC calls this after every record. */
+    @Override
+    public void flush() throws IOException {
+        if (!held) {
+            push();
+        }
+    }
+
+    /** Sends everything buffered, held or not. */
+    void push() throws IOException {
+        lock.lock();
+        try {
+            drain();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Closes the socket, after trying to send what is buffered. */
+    @Override
+    public void close() throws IOException {
+        lock.lock();
+        try {
+            drain();
+        } finally {
+            lock.unlock();
+            socket.close();
+        }
+    }
+
+    private void drain() throws IOException {
+        if (count > 0) {
+            int n = count;
+            count = 0; // a failed send must not be retried with stale bytes
+            socket.write(buffer, 0, n);
+        }
+    }
 }

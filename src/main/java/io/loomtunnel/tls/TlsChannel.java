@@ -19,149 +19,149 @@ import org.bouncycastle.tls.TlsProtocol;
  */
 public final class TlsChannel implements Closeable {
 
-  /** How long close() waits to send close_notify to a peer that does not read before cutting. */
-  static final long CLOSE_NOTIFY_GRACE_MILLIS = 1000;
+    /** How long close() waits to send close_notify to a peer that does not read before cutting. */
+    static final long CLOSE_NOTIFY_GRACE_MILLIS = 1000;
 
-  private final Socket socket;
-  private final TlsProtocol protocol;
-  private final SocketOutput socketOutput;
-  private final PeerId peer;
-  private final int cipherSuite;
-  private final ProtocolVersion version;
-  private final ReentrantLock writeLock = new ReentrantLock();
-  private final AtomicBoolean closed = new AtomicBoolean();
-  private final InputStream input = new Input();
-  private final OutputStream output = new Output();
+    private final Socket socket;
+    private final TlsProtocol protocol;
+    private final SocketOutput socketOutput;
+    private final PeerId peer;
+    private final int cipherSuite;
+    private final ProtocolVersion version;
+    private final ReentrantLock writeLock = new ReentrantLock();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final InputStream input = new Input();
+    private final OutputStream output = new Output();
 
-  TlsChannel(Socket socket, TlsProtocol protocol, SocketOutput socketOutput, PeerAuth auth) {
-    this.socket = socket;
-    this.protocol = protocol;
-    this.socketOutput = socketOutput;
-    this.peer = auth.peer();
-    SecurityParameters params = auth.negotiated();
-    this.cipherSuite = params.getCipherSuite();
-    this.version = params.getNegotiatedVersion();
-  }
-
-  /** Decrypted bytes from the peer; -1 once the peer closed cleanly (close_notify). */
-  public InputStream input() {
-    return input;
-  }
-
-  /** Bytes to encrypt and send; each write goes out before it returns. */
-  public OutputStream output() {
-    return output;
-  }
-
-  /** The peer's id, proven by its handshake signature and accepted by the verifier. */
-  public PeerId peerId() {
-    return peer;
-  }
-
-  public Socket socket() {
-    return socket;
-  }
-
-  /** The negotiated suite's IANA name, e.g. {@code TLS_AES_256_GCM_SHA384}. */
-  public String cipherSuite() {
-    return TlsBackend.suiteName(cipherSuite);
-  }
-
-  ProtocolVersion protocolVersion() {
-    return version;
-  }
-
-  /**
-   * Sends close_notify and closes the socket. Idempotent. Safe from any thread: blocked readers
-   * and writers fail with an IOException. If a write is in progress or the peer does not take the
-   * close_notify within a second, the socket is closed without it.
-   */
-  @Override
-  public void close() {
-    if (!closed.compareAndSet(false, true)) {
-      return;
-    }
-    if (!writeLock.tryLock()) {
-      TlsHandshake.closeQuietly(socket); // a writer is blocked in send(): cut to wake it
-      return;
-    }
-    Thread watchdog = Thread.ofVirtual().start(() -> {
-      try {
-        Thread.sleep(CLOSE_NOTIFY_GRACE_MILLIS);
-        TlsHandshake.closeQuietly(socket);
-      } catch (InterruptedException done) {
-        // close_notify went out in time.
-      }
-    });
-    try {
-      protocol.close();
-    } catch (IOException ignored) {
-      // The peer is gone already; the socket is closed below either way.
-    } finally {
-      writeLock.unlock();
-      watchdog.interrupt();
-      TlsHandshake.closeQuietly(socket);
-    }
-  }
-
-  @Override
-  public String toString() {
-    return "TlsChannel[" + TlsHandshake.address(socket.getRemoteSocketAddress()) + ", peer "
-        + peer.abbreviated() + ", " + cipherSuite() + "]";
-  }
-
-  private final class Input extends InputStream {
-    @Override
-    public int read() throws IOException {
-      byte[] one = new byte[1];
-      return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+    TlsChannel(Socket socket, TlsProtocol protocol, SocketOutput socketOutput, PeerAuth auth) {
+        this.socket = socket;
+        this.protocol = protocol;
+        this.socketOutput = socketOutput;
+        this.peer = auth.peer();
+        SecurityParameters params = auth.negotiated();
+        this.cipherSuite = params.getCipherSuite();
+        this.version = params.getNegotiatedVersion();
     }
 
-    @Override
-    public int read(byte[] b, int off, int len) throws IOException {
-      Objects.checkFromIndexSize(off, len, b.length);
-      return protocol.readApplicationData(b, off, len);
+    /** Decrypted bytes from the peer; -1 once the peer closed cleanly (close_notify). */
+    public InputStream input() {
+        return input;
     }
 
-    @Override
-    public int available() {
-      return protocol.applicationDataAvailable();
+    /** Bytes to encrypt and send; each write goes out before it returns. */
+    public OutputStream output() {
+        return output;
     }
 
+    /** The peer's id, proven by its handshake signature and accepted by the verifier. */
+    public PeerId peerId() {
+        return peer;
+    }
+
+    public Socket socket() {
+        return socket;
+    }
+
+    /** The negotiated suite's IANA name, e.g. {@code TLS_AES_256_GCM_SHA384}. */
+    public String cipherSuite() {
+        return TlsBackend.suiteName(cipherSuite);
+    }
+
+    ProtocolVersion protocolVersion() {
+        return version;
+    }
+
+    /**
+     * Sends close_notify and closes the socket. Idempotent. Safe from any thread: blocked readers
+     * and writers fail with an IOException. If a write is in progress or the peer does not take the
+     * close_notify within a second, the socket is closed without it.
+     */
     @Override
     public void close() {
-      TlsChannel.this.close();
-    }
-  }
-
-  private final class Output extends OutputStream {
-    @Override
-    public void write(int b) throws IOException {
-      write(new byte[] {(byte) b}, 0, 1);
-    }
-
-    @Override
-    public void write(byte[] b, int off, int len) throws IOException {
-      Objects.checkFromIndexSize(off, len, b.length);
-      writeLock.lock();
-      try {
-        if (closed.get()) {
-          throw new IOException("TLS channel is closed");
+        if (!closed.compareAndSet(false, true)) {
+            return;
         }
-        socketOutput.hold();
+        if (!writeLock.tryLock()) {
+            TlsHandshake.closeQuietly(socket); // a writer is blocked in send(): cut to wake it
+            return;
+        }
+        Thread watchdog = Thread.ofVirtual().start(() -> {
+            try {
+                Thread.sleep(CLOSE_NOTIFY_GRACE_MILLIS);
+                TlsHandshake.closeQuietly(socket);
+            } catch (InterruptedException done) {
+                // close_notify went out in time.
+            }
+        });
         try {
-          protocol.writeApplicationData(b, off, len);
+            protocol.close();
+        } catch (IOException ignored) {
+            // The peer is gone already; the socket is closed below either way.
         } finally {
-          socketOutput.release();
+            writeLock.unlock();
+            watchdog.interrupt();
+            TlsHandshake.closeQuietly(socket);
         }
-      } finally {
-        writeLock.unlock();
-      }
     }
 
     @Override
-    public void close() {
-      TlsChannel.this.close();
+    public String toString() {
+        return "TlsChannel[" + TlsHandshake.address(socket.getRemoteSocketAddress()) + ", peer "
+                + peer.abbreviated() + ", " + cipherSuite() + "]";
     }
-  }
+
+    private final class Input extends InputStream {
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            Objects.checkFromIndexSize(off, len, b.length);
+            return protocol.readApplicationData(b, off, len);
+        }
+
+        @Override
+        public int available() {
+            return protocol.applicationDataAvailable();
+        }
+
+        @Override
+        public void close() {
+            TlsChannel.this.close();
+        }
+    }
+
+    private final class Output extends OutputStream {
+        @Override
+        public void write(int b) throws IOException {
+            write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            Objects.checkFromIndexSize(off, len, b.length);
+            writeLock.lock();
+            try {
+                if (closed.get()) {
+                    throw new IOException("TLS channel is closed");
+                }
+                socketOutput.hold();
+                try {
+                    protocol.writeApplicationData(b, off, len);
+                } finally {
+                    socketOutput.release();
+                }
+            } finally {
+                writeLock.unlock();
+            }
+        }
+
+        @Override
+        public void close() {
+            TlsChannel.this.close();
+        }
+    }
 }

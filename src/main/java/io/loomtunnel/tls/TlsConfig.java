@@ -6,18 +6,18 @@ import java.util.Objects;
 /** How to run TLS handshakes: the crypto backend and how long a handshake may take in total. */
 public record TlsConfig(TlsBackend backend, Duration handshakeTimeout) {
 
-  public static final Duration DEFAULT_HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
+    public static final Duration DEFAULT_HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
 
-  public TlsConfig {
-    Objects.requireNonNull(backend, "backend");
-    Objects.requireNonNull(handshakeTimeout, "handshakeTimeout");
-    if (handshakeTimeout.isNegative() || handshakeTimeout.toMillis() < 1) {
-      throw new IllegalArgumentException("handshake timeout must be at least 1 ms, got " + handshakeTimeout);
+    public TlsConfig {
+        Objects.requireNonNull(backend, "backend");
+        Objects.requireNonNull(handshakeTimeout, "handshakeTimeout");
+        if (handshakeTimeout.isNegative() || handshakeTimeout.toMillis() < 1) {
+            throw new IllegalArgumentException("handshake timeout must be at least 1 ms, got " + handshakeTimeout);
+        }
     }
-  }
 
-  /** {@link TlsBackend#DEFAULT} and a 10 s handshake timeout. */
-  public static TlsConfig defaults() {
-    return new TlsConfig(TlsBackend.DEFAULT, DEFAULT_HANDSHAKE_TIMEOUT);
-  }
+    /** {@link TlsBackend#DEFAULT} and a 10 s handshake timeout. */
+    public static TlsConfig defaults() {
+        return new TlsConfig(TlsBackend.DEFAULT, DEFAULT_HANDSHAKE_TIMEOUT);
+    }
 }

@@ -4,7 +4,7 @@ import java.io.IOException;
 
 /** A TLS handshake that failed; the message names the peer's address and the reason in one line. */
 public final class TlsHandshakeException extends IOException {
-  public TlsHandshakeException(String message, Throwable cause) {
-    super(message, cause);
-  }
+    public TlsHandshakeException(String message, Throwable cause) {
+        super(message, cause);
+    }
 }

@@ -12,70 +12,70 @@ import org.junit.jupiter.api.io.TempDir;
 
 class IdentityTest {
 
-  @TempDir Path dir;
+    @TempDir Path dir;
 
-  @Test
-  void saveCreatesOwnerOnlyFileThatLoadsBack() throws Exception {
-    Identity id = Identity.generate();
-    Path file = dir.resolve("sub/identity.pem");
-    id.save(file);
-    assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
-    assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file.getParent())));
-    assertTrue(Files.readString(file).startsWith("-----BEGIN PRIVATE KEY-----\n"));
-    assertEquals(id.id(), Identity.load(file).id());
-  }
+    @Test
+    void saveCreatesOwnerOnlyFileThatLoadsBack() throws Exception {
+        Identity id = Identity.generate();
+        Path file = dir.resolve("sub/identity.pem");
+        id.save(file);
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
+        assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file.getParent())));
+        assertTrue(Files.readString(file).startsWith("-----BEGIN PRIVATE KEY-----\n"));
+        assertEquals(id.id(), Identity.load(file).id());
+    }
 
-  @Test
-  void saveRefusesToOverwrite() throws Exception {
-    Path file = dir.resolve("identity.pem");
-    Files.writeString(file, "precious");
-    var e = assertThrows(IdentityException.class, () -> Identity.generate().save(file));
-    assertEquals("key file " + file + " already exists; not overwriting it", e.getMessage());
-    assertEquals("precious", Files.readString(file));
-  }
+    @Test
+    void saveRefusesToOverwrite() throws Exception {
+        Path file = dir.resolve("identity.pem");
+        Files.writeString(file, "precious");
+        var e = assertThrows(IdentityException.class, () -> Identity.generate().save(file));
+        assertEquals("key file " + file + " already exists; not overwriting it", e.getMessage());
+        assertEquals("precious", Files.readString(file));
+    }
 
-  @Test
-  void loadsOpensslKeyWithExpectedId() throws Exception {
-    Path file = TestKeys.copy("openssl-ed25519.pem", dir, "rw-------");
-    assertEquals(TestKeys.resource("openssl-ed25519.id").strip(), Identity.load(file).id().value());
-  }
+    @Test
+    void loadsOpensslKeyWithExpectedId() throws Exception {
+        Path file = TestKeys.copy("openssl-ed25519.pem", dir, "rw-------");
+        assertEquals(TestKeys.resource("openssl-ed25519.id").strip(), Identity.load(file).id().value());
+    }
 
-  @Test
-  void loadRefusesKeyReadableByOthers() throws Exception {
-    Path file = TestKeys.copy("openssl-ed25519.pem", dir, "rw-r--r--");
-    var e = assertThrows(IdentityException.class, () -> Identity.load(file));
-    assertEquals("key file " + file + " is readable by others (mode 0644); run chmod 600 " + file,
-        e.getMessage());
-  }
+    @Test
+    void loadRefusesKeyReadableByOthers() throws Exception {
+        Path file = TestKeys.copy("openssl-ed25519.pem", dir, "rw-r--r--");
+        var e = assertThrows(IdentityException.class, () -> Identity.load(file));
+        assertEquals("key file " + file + " is readable by others (mode 0644); run chmod 600 " + file,
+                e.getMessage());
+    }
 
-  @Test
-  void loadRefusesFileThatIsNotAKey() throws Exception {
-    Path file = dir.resolve("notes.txt");
-    Files.writeString(file, "hello\n");
-    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-    var e = assertThrows(IdentityException.class, () -> Identity.load(file));
-    assertEquals(file + " is not an Ed25519 private key in PEM format", e.getMessage());
-  }
+    @Test
+    void loadRefusesFileThatIsNotAKey() throws Exception {
+        Path file = dir.resolve("notes.txt");
+        Files.writeString(file, "hello\n");
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+        var e = assertThrows(IdentityException.class, () -> Identity.load(file));
+        assertEquals(file + " is not an Ed25519 private key in PEM format", e.getMessage());
+    }
 
-  @Test
-  void loadRefusesOtherKeyTypes() throws Exception {
-    Path file = TestKeys.copy("p256.pem", dir, "rw-------");
-    var e = assertThrows(IdentityException.class, () -> Identity.load(file));
-    assertTrue(e.getMessage().startsWith(file + " holds a key of type 1.2.840.10045.2.1"), e.getMessage());
-  }
+    @Test
+    void loadRefusesOtherKeyTypes() throws Exception {
+        Path file = TestKeys.copy("p256.pem", dir, "rw-------");
+        var e = assertThrows(IdentityException.class, () -> Identity.load(file));
+        assertTrue(e.getMessage().startsWith(file + " holds a key of type 1.2.840.10045.2.1"), e.getMessage());
+    }
 
-  @Test
-  void loadReportsMissingFile() {
-    Path file = dir.resolve("absent.pem");
-    var e = assertThrows(IdentityException.class, () -> Identity.load(file));
-    assertEquals("key file " + file + " does not exist", e.getMessage());
-  }
+    @Test
+    void loadReportsMissingFile() {
+        Path file = dir.resolve("absent.pem");
+        var e = assertThrows(IdentityException.class, () -> Identity.load(file));
+        assertEquals("key file " + file + " does not exist", e.getMessage());
+    }
 
-  @Test
-  void loadOrCreateCreatesOnceThenLoads() throws Exception {
-    Path file = dir.resolve("identity.pem");
-    Identity first = Identity.loadOrCreate(file);
-    Identity second = Identity.loadOrCreate(file);
-    assertEquals(first.id(), second.id());
-  }
+    @Test
+    void loadOrCreateCreatesOnceThenLoads() throws Exception {
+        Path file = dir.resolve("identity.pem");
+        Identity first = Identity.loadOrCreate(file);
+        Identity second = Identity.loadOrCreate(file);
+        assertEquals(first.id(), second.id());
+    }
 }
