@@ -1,0 +1,66 @@
+package io.loomtunnel.cli;
+
+import io.loomtunnel.Version;
+import io.loomtunnel.session.AuthenticationException;
+import io.loomtunnel.tls.IdentityException;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.UnknownHostException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code loomtunnel} command: a thin layer of subcommands over the library. */
+@Command(name = "loomtunnel",
+        mixinStandardHelpOptions = true,
+        versionProvider = Main.VersionProvider.class,
+        description = "Secure TCP/UDP/HTTP tunnels over multiplexed TLS 1.3 sessions.",
+        subcommands = {DemoCommand.class, KeygenCommand.class, IdCommand.class, CommandLine.HelpCommand.class},
+        footer = {"", "Exit codes: 0 ok, 1 internal error, 2 bad usage or config, 3 authentication refused,",
+                "10 could not connect, 11 connection lost."})
+public final class Main implements Runnable {
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs the command line and returns the exit code (for tests and embedding). */
+    public static int run(String... args) {
+        CommandLine cli = new CommandLine(new Main());
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            commandLine.getErr().println("loomtunnel: " + oneLine(e));
+            return exitCodeFor(e);
+        });
+        return cli.execute(args);
+    }
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(new CommandLine(this), "a command is required (try --help)");
+    }
+
+    static int exitCodeFor(Throwable e) {
+        if (e instanceof UsageException || e instanceof IdentityException) {
+            return ExitCode.USAGE;
+        }
+        if (e instanceof AuthenticationException) {
+            return ExitCode.AUTH_REFUSED;
+        }
+        if (e instanceof ConnectException || e instanceof UnknownHostException || e instanceof NoRouteToHostException) {
+            return ExitCode.CONNECT_FAILED;
+        }
+        return ExitCode.INTERNAL;
+    }
+
+    private static String oneLine(Throwable e) {
+        String m = e.getMessage();
+        return m == null || m.isBlank() ? e.getClass().getSimpleName() : m.lines().findFirst().orElse(m);
+    }
+
+    /** Reads the version from the jar's manifest (see {@link Version}). */
+    static final class VersionProvider implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {Version.SOFTWARE, "Java " + Runtime.version()};
+        }
+    }
+}
