@@ -62,6 +62,11 @@ public record MuxConfig(
                 keepaliveInterval, keepaliveTimeout);
     }
 
+    public MuxConfig withControlQueue(int n) {
+        return new MuxConfig(maxWindow, growthBudget, maxStreams, acceptBacklog, datagramQueue, n,
+                keepaliveInterval, keepaliveTimeout);
+    }
+
     public MuxConfig withWindowGrowth(int maxWindow, long growthBudget) {
         return new MuxConfig(maxWindow, growthBudget, maxStreams, acceptBacklog, datagramQueue, controlQueue,
                 keepaliveInterval, keepaliveTimeout);
