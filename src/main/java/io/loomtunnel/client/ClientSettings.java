@@ -1,0 +1,92 @@
+package io.loomtunnel.client;
+
+import io.loomtunnel.session.SessionOptions;
+import io.loomtunnel.tls.PeerId;
+import io.loomtunnel.tunnel.TunnelSpec;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Everything a tunnel client needs: which server (pinned by id), its credentials, and its tunnels.
+ * Build one with {@link #builder()}; the CLI and the TOML loader build the same object.
+ *
+ * @param server the server's control address (host names are resolved at each connect)
+ * @param serverId the server's key id; the TLS handshake fails for any other key
+ * @param token the shared secret, or null when the server knows our key instead
+ * @param keyFile our identity key (created if missing), or null for a fresh key each run
+ * @param tunnels the tunnels to register, unique by name
+ * @param reconnect after a lost connection, connect again with backoff (else exit)
+ * @param backoffMin first delay before reconnecting
+ * @param backoffMax longest delay between reconnect attempts
+ * @param session TLS and multiplexer settings
+ */
+public record ClientSettings(
+        InetSocketAddress server,
+        PeerId serverId,
+        String token,
+        Path keyFile,
+        List<TunnelSpec> tunnels,
+        boolean reconnect,
+        Duration backoffMin,
+        Duration backoffMax,
+        SessionOptions session) {
+
+    public ClientSettings {
+        if (server == null) {
+            throw new IllegalArgumentException("no server address");
+        }
+        if (serverId == null) {
+            throw new IllegalArgumentException("no server id: the client pins the server's key id (loomtunnel id --key on the server)");
+        }
+        tunnels = List.copyOf(tunnels);
+        Set<String> names = new HashSet<>();
+        for (TunnelSpec t : tunnels) {
+            if (!names.add(t.name())) {
+                throw new IllegalArgumentException("two tunnels are named '" + t.name() + "'");
+            }
+        }
+        if (backoffMin.isNegative() || backoffMin.isZero() || backoffMax.compareTo(backoffMin) < 0) {
+            throw new IllegalArgumentException("reconnect backoff must satisfy 0 < min <= max");
+        }
+    }
+
+    public static Builder builder(InetSocketAddress server, PeerId serverId) {
+        return new Builder(server, serverId);
+    }
+
+    /** Builds ClientSettings; server address and id are required, the rest has defaults. */
+    public static final class Builder {
+        private final InetSocketAddress server;
+        private final PeerId serverId;
+        private String token;
+        private Path keyFile;
+        private final List<TunnelSpec> tunnels = new ArrayList<>();
+        private boolean reconnect = true;
+        private Duration backoffMin = Duration.ofMillis(500);
+        private Duration backoffMax = Duration.ofSeconds(30);
+        private SessionOptions session = SessionOptions.defaults();
+
+        private Builder(InetSocketAddress server, PeerId serverId) {
+            this.server = server;
+            this.serverId = serverId;
+        }
+
+        public Builder token(String t) { token = t; return this; }
+        public Builder keyFile(Path p) { keyFile = p; return this; }
+        public Builder tunnel(TunnelSpec t) { tunnels.add(t); return this; }
+        /** Replaces every tunnel given so far. */
+        public Builder tunnels(List<TunnelSpec> ts) { tunnels.clear(); tunnels.addAll(ts); return this; }
+        public Builder reconnect(boolean r) { reconnect = r; return this; }
+        public Builder backoff(Duration min, Duration max) { backoffMin = min; backoffMax = max; return this; }
+        public Builder session(SessionOptions s) { session = s; return this; }
+
+        public ClientSettings build() {
+            return new ClientSettings(server, serverId, token, keyFile, tunnels, reconnect, backoffMin, backoffMax, session);
+        }
+    }
+}

@@ -1,0 +1,107 @@
+package io.loomtunnel.server;
+
+import io.loomtunnel.session.SessionOptions;
+import io.loomtunnel.tunnel.PortRanges;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Everything a tunnel server needs to run. Build one with {@link #builder()}; the CLI and the
+ * TOML loader build exactly the same object.
+ *
+ * @param bind where clients connect (default 0.0.0.0:7835)
+ * @param keyFile the server's identity key, created if missing; clients pin its id
+ * @param tokens accepted tokens, each with its ports
+ * @param authorizedKeys accepted client key ids, each with its ports
+ * @param openAccess accept any client without token or key (must be asked for explicitly)
+ * @param allowPorts remote ports a client may use unless its grant says otherwise
+ * @param httpBind where the HTTP ingress listens, or null for none
+ * @param domain HTTP tunnels named NAME are served at NAME.DOMAIN
+ * @param maxClients connected clients at once
+ * @param maxTunnelsPerClient tunnels one client may hold
+ * @param maxStreamsPerClient connections through one client's tunnels at once
+ * @param udpIdleTimeout a UDP association without traffic for this long is forgotten
+ * @param session TLS and multiplexer settings
+ */
+public record ServerSettings(
+        InetSocketAddress bind,
+        Path keyFile,
+        List<Grant> tokens,
+        List<Grant> authorizedKeys,
+        boolean openAccess,
+        PortRanges allowPorts,
+        InetSocketAddress httpBind,
+        String domain,
+        int maxClients,
+        int maxTunnelsPerClient,
+        int maxStreamsPerClient,
+        Duration udpIdleTimeout,
+        SessionOptions session) {
+
+    public static final int DEFAULT_PORT = 7835;
+
+    public ServerSettings {
+        tokens = List.copyOf(tokens);
+        authorizedKeys = List.copyOf(authorizedKeys);
+        if (tokens.isEmpty() && authorizedKeys.isEmpty() && !openAccess) {
+            throw new IllegalArgumentException("no tokens and no authorized keys: no client could connect"
+                    + " (give a tokens file or authorized keys, or allow open access explicitly)");
+        }
+        requirePositive("max clients", maxClients);
+        requirePositive("max tunnels per client", maxTunnelsPerClient);
+        requirePositive("max streams per client", maxStreamsPerClient);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    private static void requirePositive(String what, int n) {
+        if (n < 1) {
+            throw new IllegalArgumentException(what + " must be at least 1, got " + n);
+        }
+    }
+
+    /** Builds ServerSettings; every setting has a default except the credentials. */
+    public static final class Builder {
+        private InetSocketAddress bind = new InetSocketAddress(DEFAULT_PORT);
+        private Path keyFile = Path.of(System.getProperty("user.home"), ".loomtunnel", "server.key");
+        private final List<Grant> tokens = new ArrayList<>();
+        private final List<Grant> authorizedKeys = new ArrayList<>();
+        private boolean openAccess;
+        private PortRanges allowPorts = PortRanges.parse("1024-65535");
+        private InetSocketAddress httpBind;
+        private String domain = "localhost";
+        private int maxClients = 1_000;
+        private int maxTunnelsPerClient = 64;
+        private int maxStreamsPerClient = 16_384;
+        private Duration udpIdleTimeout = Duration.ofSeconds(60);
+        private SessionOptions session = SessionOptions.defaults();
+
+        public Builder bind(InetSocketAddress a) { bind = a; return this; }
+        public Builder keyFile(Path p) { keyFile = p; return this; }
+        public Builder token(String token) { tokens.add(new Grant(token, null)); return this; }
+        /** Replaces every token given so far. */
+        public Builder tokens(List<Grant> grants) { tokens.clear(); tokens.addAll(grants); return this; }
+        /** Replaces every authorized key given so far. */
+        public Builder authorizedKeys(List<Grant> grants) { authorizedKeys.clear(); authorizedKeys.addAll(grants); return this; }
+        public Builder token(String token, PortRanges ports) { tokens.add(new Grant(token, ports)); return this; }
+        public Builder authorizedKey(String peerId, PortRanges ports) { authorizedKeys.add(new Grant(peerId, ports)); return this; }
+        public Builder openAccess(boolean open) { openAccess = open; return this; }
+        public Builder allowPorts(PortRanges p) { allowPorts = p; return this; }
+        public Builder http(InetSocketAddress bindAddress, String domainName) { httpBind = bindAddress; domain = domainName; return this; }
+        public Builder maxClients(int n) { maxClients = n; return this; }
+        public Builder maxTunnelsPerClient(int n) { maxTunnelsPerClient = n; return this; }
+        public Builder maxStreamsPerClient(int n) { maxStreamsPerClient = n; return this; }
+        public Builder udpIdleTimeout(Duration d) { udpIdleTimeout = d; return this; }
+        public Builder session(SessionOptions s) { session = s; return this; }
+
+        public ServerSettings build() {
+            return new ServerSettings(bind, keyFile, tokens, authorizedKeys, openAccess, allowPorts, httpBind, domain,
+                    maxClients, maxTunnelsPerClient, maxStreamsPerClient, udpIdleTimeout, session);
+        }
+    }
+}
