@@ -243,6 +243,11 @@ public final class MuxSession implements Closeable {
         terminate(ErrorCode.NO_ERROR, "closed by this side", true);
     }
 
+    /** Closes at once, telling the peer why with GO_AWAY(code, reason). */
+    public void close(ErrorCode code, String reason) {
+        terminate(code, reason, true);
+    }
+
     /**
      * Ends the session exactly once: fails every stream and waiter with the cause, tells the peer
      * (best effort, bounded in time) and closes the connection.

@@ -63,9 +63,13 @@ public final class ControlCodec {
         return new Message(type.asText(), object);
     }
 
-    /** Encodes a record as a control message of the given type. */
+    /** Encodes a record as a control message of the given type; the record must not have a "type" member of its own. */
     public static byte[] encode(String type, Object message) {
         ObjectNode node = JSON.valueToTree(message);
+        if (node.has("type")) {
+            throw new IllegalArgumentException(message.getClass().getSimpleName() + " has a member named \"type\","
+                    + " which would hide the message type");
+        }
         ObjectNode out = JSON.createObjectNode().put("type", type);
         node.properties().forEach(e -> {
             if (!e.getValue().isNull()) {

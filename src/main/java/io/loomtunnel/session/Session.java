@@ -12,10 +12,11 @@ import java.net.SocketAddress;
  * @param mux streams, datagrams and control messages
  * @param peer the peer's key id, verified during the TLS handshake
  * @param peerSoftware what the peer said it runs, e.g. "loomtunnel/0.1.0"
+ * @param principal who the peer is, as the acceptor's {@link Authenticator} named it ("server" on the dialing side)
  * @param cipherSuite the negotiated TLS 1.3 cipher suite
  * @param remoteAddress the peer's address as this side sees it
  */
-public record Session(MuxSession mux, PeerId peer, String peerSoftware, String cipherSuite,
+public record Session(MuxSession mux, PeerId peer, String peerSoftware, String principal, String cipherSuite,
                       SocketAddress remoteAddress) implements Closeable {
     @Override
     public void close() {

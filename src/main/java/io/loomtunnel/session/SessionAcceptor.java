@@ -11,17 +11,17 @@ import java.net.Socket;
 public final class SessionAcceptor {
     private final Identity identity;
     private final PeerVerifier peers;
-    private final TokenCheck tokens;
+    private final Authenticator authenticator;
     private final SessionOptions options;
 
     /**
      * @param peers which peer keys may connect ({@code PeerVerifier.anyPeer()} when tokens decide)
-     * @param tokens the accepted tokens, or null when no token is needed
+     * @param authenticator checks the hello's token (and may check the key again), e.g. a {@link TokenCheck}
      */
-    public SessionAcceptor(Identity identity, PeerVerifier peers, TokenCheck tokens, SessionOptions options) {
+    public SessionAcceptor(Identity identity, PeerVerifier peers, Authenticator authenticator, SessionOptions options) {
         this.identity = identity;
         this.peers = peers;
-        this.tokens = tokens;
+        this.authenticator = java.util.Objects.requireNonNull(authenticator, "authenticator (use Authenticator.anyone())");
         this.options = options;
     }
 
@@ -30,7 +30,7 @@ public final class SessionAcceptor {
         try {
             socket.setTcpNoDelay(true);
             TlsChannel tls = TlsHandshake.server(socket, identity, peers, options.tls());
-            return new SessionSetup(tls, options).asAcceptor(tokens);
+            return new SessionSetup(tls, options).asAcceptor(authenticator);
         } catch (IOException | RuntimeException e) {
             socket.close();
             throw e;

@@ -51,31 +51,37 @@ final class SessionSetup {
                 }
                 throw new ProtocolException(answer.errorCode(), "server refused the session: " + reason);
             }
-            return expect(answer, Welcome.TYPE).as(Welcome.class).software();
+            return new Exchanged(expect(answer, Welcome.TYPE).as(Welcome.class).software(), "server");
         });
     }
 
-    /** The acceptor's part: preambles, expect hello, check its token, send welcome. */
-    Session asAcceptor(TokenCheck tokens) throws IOException {
+    /** The acceptor's part: preambles, expect hello, authenticate it, send welcome. */
+    Session asAcceptor(Authenticator authenticator) throws IOException {
         return run(MuxSession.Role.ACCEPTOR, () -> {
             Frame first = new FrameReader(in).read();
             if (first == null) {
                 throw new IOException("peer closed the connection before sending hello");
             }
             Hello hello = expect(first, Hello.TYPE).as(Hello.class);
-            if (tokens != null && !tokens.accepts(hello.token())) {
-                refuse(ErrorCode.AUTH_FAILED, "invalid token");
+            String principal;
+            try {
+                principal = authenticator.authenticate(tls.peerId(), hello.token());
+            } catch (AuthenticationException e) {
+                refuse(ErrorCode.AUTH_FAILED, e.getMessage());
                 throw new AuthenticationException("peer " + tls.peerId().abbreviated() + " at "
-                        + tls.socket().getRemoteSocketAddress() + " presented " + (hello.token() == null ? "no token" : "an invalid token"));
+                        + tls.socket().getRemoteSocketAddress() + " refused: " + e.getMessage());
             }
             writer.write(Frame.control(ControlCodec.encode(Welcome.TYPE, new Welcome(Version.SOFTWARE))));
-            return hello.software();
+            return new Exchanged(hello.software(), principal);
         });
     }
 
-    /** One step of the set-up that returns the peer's software string. */
+    /** What the hello/welcome exchange established. */
+    private record Exchanged(String peerSoftware, String principal) {}
+
+    /** The hello/welcome step of one side. */
     private interface Exchange {
-        String run() throws IOException;
+        Exchanged run() throws IOException;
     }
 
     private Session run(MuxSession.Role role, Exchange exchange) throws IOException {
@@ -93,11 +99,12 @@ final class SessionSetup {
                 tls.close();
                 throw e;
             }
-            String peerSoftware = exchange.run();
+            Exchanged exchanged = exchange.run();
             socket.setSoTimeout(0);
             String name = tls.peerId().abbreviated() + "@" + socket.getRemoteSocketAddress();
             MuxSession mux = MuxSession.start(in, out, tls, role, options.mux(), name);
-            return new Session(mux, tls.peerId(), peerSoftware, tls.cipherSuite(), socket.getRemoteSocketAddress());
+            return new Session(mux, tls.peerId(), exchanged.peerSoftware(), exchanged.principal(), tls.cipherSuite(),
+                    socket.getRemoteSocketAddress());
         } catch (java.net.SocketTimeoutException e) {
             tls.close();
             throw new java.net.SocketTimeoutException("session set-up with " + socket.getRemoteSocketAddress()

@@ -7,11 +7,11 @@ import java.util.Collection;
 import java.util.List;
 
 /**
- * Decides whether a presented token is one of the accepted ones, in time that does not depend on
- * where or whether it matches: every accepted token is compared, through fixed-length SHA-256
- * digests, with {@link MessageDigest#isEqual} (constant-time).
+ * Finds which of the accepted tokens a peer presented, in time that does not depend on where or
+ * whether it matches: every accepted token is compared, through fixed-length SHA-256 digests,
+ * with {@link MessageDigest#isEqual} (constant-time).
  */
-public final class TokenCheck {
+public final class TokenCheck implements Authenticator {
     private final List<byte[]> digests;
 
     private TokenCheck(List<byte[]> digests) {
@@ -23,16 +23,28 @@ public final class TokenCheck {
         return new TokenCheck(tokens.stream().map(TokenCheck::digest).toList());
     }
 
-    public boolean accepts(String presented) {
+    /** The index of the matching token, or -1; every token is compared whatever the outcome. */
+    public int indexOf(String presented) {
         if (presented == null) {
-            return false;
+            return -1;
         }
         byte[] d = digest(presented);
-        boolean match = false;
-        for (byte[] accepted : digests) {
-            match |= MessageDigest.isEqual(accepted, d);
+        int found = -1;
+        for (int i = 0; i < digests.size(); i++) {
+            boolean equal = MessageDigest.isEqual(digests.get(i), d);
+            found = equal && found < 0 ? i : found;
         }
-        return match;
+        return found;
+    }
+
+    /** Authenticates by token alone; the principal is "token N" (N counts from 1). */
+    @Override
+    public String authenticate(io.loomtunnel.tls.PeerId peer, String token) throws AuthenticationException {
+        int i = indexOf(token);
+        if (i < 0) {
+            throw new AuthenticationException(token == null ? "no token" : "invalid token");
+        }
+        return "token " + (i + 1);
     }
 
     private static byte[] digest(String token) {

@@ -13,7 +13,8 @@ public enum ErrorCode {
     UNSUPPORTED_VERSION(8),
     AUTH_FAILED(9),
     KEEPALIVE_TIMEOUT(10),
-    CONTROL_OVERFLOW(11);
+    CONTROL_OVERFLOW(11),
+    SESSION_REFUSED(12);
 
     private static final ErrorCode[] BY_CODE = values();
 

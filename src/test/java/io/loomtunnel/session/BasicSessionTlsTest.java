@@ -74,7 +74,7 @@ class BasicSessionTlsTest {
         SessionOptions o = SessionOptions.defaults();
         var failures = new java.util.concurrent.LinkedBlockingQueue<IOException>();
         try (SessionListener l = SessionListener.start(new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0),
-                new SessionAcceptor(server, PeerVerifier.allowed(List.of(allowed.id())), null, o), s -> { }, failures::add)) {
+                new SessionAcceptor(server, PeerVerifier.allowed(List.of(allowed.id())), Authenticator.anyone(), o), s -> { }, failures::add)) {
             var dialer = new SessionDialer(intruder, PeerVerifier.pinned(server.id()), null, o);
             assertThrows(IOException.class, () -> dialer.dial(l.address()));
             IOException seen = failures.poll(10, TimeUnit.SECONDS);

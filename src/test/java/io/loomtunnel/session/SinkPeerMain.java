@@ -15,7 +15,7 @@ public final class SinkPeerMain {
 
     public static void main(String[] args) throws Exception {
         Identity me = Identity.generate();
-        SessionAcceptor acceptor = new SessionAcceptor(me, PeerVerifier.anyPeer(), null, SessionOptions.defaults());
+        SessionAcceptor acceptor = new SessionAcceptor(me, PeerVerifier.anyPeer(), Authenticator.anyone(), SessionOptions.defaults());
         SessionListener listener = SessionListener.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), acceptor,
                 session -> {
                     try {

@@ -1,0 +1,15 @@
+package io.loomtunnel.client;
+
+/**
+ * Why a client stopped, with the CLI's exit code.
+ *
+ * @param code 0 closed on request, 2 a tunnel was refused at start, 3 authentication refused,
+ *     10 could not connect, 11 connection lost and not reconnecting
+ */
+public record ClientExit(int code, String reason) {
+    public static final int CLOSED = 0;
+    public static final int TUNNEL_REFUSED = 2;
+    public static final int AUTH_REFUSED = 3;
+    public static final int CONNECT_FAILED = 10;
+    public static final int CONNECTION_LOST = 11;
+}

@@ -1,0 +1,156 @@
+package io.loomtunnel.server;
+
+import io.loomtunnel.tunnel.UdpEnvelope;
+import java.io.IOException;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A UDP tunnel's public port. Each remote sender becomes an association with a flow id; its
+ * datagrams go to the client tagged with that flow id, and the client's replies on that flow go
+ * back to that sender. Associations idle longer than the timeout are forgotten.
+ *
+ * <p>Locking: {@code this} guards the two flow maps; the receive loop and the client's datagram
+ * dispatcher both use them.
+ */
+final class UdpIngress implements ExposedTunnel {
+    /** Associations one tunnel keeps at once; datagrams from further senders are dropped and counted. */
+    private static final int MAX_FLOWS = 4096;
+
+    private final DatagramSocket socket;
+    private final ClientLink link;
+    private final int tunnelId;
+    private final long idleNanos;
+    private final String address;
+    private final Map<SocketAddress, Flow> bySender = new HashMap<>();
+    private final Map<Integer, Flow> byId = new HashMap<>();
+    private final AtomicLong dropped = new AtomicLong();
+
+    /** One remote sender. */
+    private static final class Flow {
+        final int id;
+        final SocketAddress sender;
+        volatile long lastActive = System.nanoTime();
+
+        Flow(int id, SocketAddress sender) {
+            this.id = id;
+            this.sender = sender;
+        }
+    }
+
+    private UdpIngress(DatagramSocket socket, ClientLink link, int tunnelId, Duration idle, String address) {
+        this.socket = socket;
+        this.link = link;
+        this.tunnelId = tunnelId;
+        this.idleNanos = idle.toNanos();
+        this.address = address;
+    }
+
+    static UdpIngress open(ClientLink link, int tunnelId, InetAddress bindHost, int port, Duration idle, String publicHost)
+            throws IOException {
+        DatagramSocket socket = new DatagramSocket(new InetSocketAddress(bindHost, port));
+        // Wake up now and then to forget idle senders even when no datagram arrives.
+        socket.setSoTimeout((int) Math.max(100, Math.min(1_000, idle.toMillis())));
+        UdpIngress ingress = new UdpIngress(socket, link, tunnelId, idle, publicHost + ":" + socket.getLocalPort());
+        Thread.ofVirtual().name("udp-ingress-" + socket.getLocalPort()).start(ingress::receiveLoop);
+        return ingress;
+    }
+
+    private void receiveLoop() {
+        byte[] buffer = new byte[UdpEnvelope.HEADER + UdpEnvelope.MAX_DATAGRAM];
+        DatagramPacket packet = new DatagramPacket(buffer, UdpEnvelope.HEADER, UdpEnvelope.MAX_DATAGRAM);
+        UdpEnvelope.stamp(buffer, tunnelId);
+        while (!socket.isClosed()) {
+            try {
+                packet.setData(buffer, UdpEnvelope.HEADER, UdpEnvelope.MAX_DATAGRAM);
+                socket.receive(packet);
+                Flow flow = flowFor(packet.getSocketAddress());
+                if (flow == null) {
+                    dropped.incrementAndGet();
+                    continue;
+                }
+                flow.lastActive = System.nanoTime();
+                link.sendDatagram(flow.id, buffer, UdpEnvelope.HEADER + packet.getLength());
+            } catch (SocketTimeoutException idle) {
+                forgetIdle();
+            } catch (SocketException closed) {
+                return;
+            } catch (IOException e) {
+                dropped.incrementAndGet(); // the session is going; this datagram is lost, like UDP
+            }
+        }
+    }
+
+    /** A reply from the client on one of this tunnel's flows. */
+    void deliver(int flowId, byte[] payload) {
+        Flow flow;
+        synchronized (this) {
+            flow = byId.get(flowId);
+        }
+        if (flow == null) {
+            dropped.incrementAndGet(); // expired meanwhile
+            return;
+        }
+        flow.lastActive = System.nanoTime();
+        try {
+            socket.send(new DatagramPacket(payload, UdpEnvelope.HEADER, payload.length - UdpEnvelope.HEADER, flow.sender));
+        } catch (IOException e) {
+            dropped.incrementAndGet();
+        }
+    }
+
+    private synchronized Flow flowFor(SocketAddress sender) {
+        Flow flow = bySender.get(sender);
+        if (flow == null) {
+            if (bySender.size() >= MAX_FLOWS) {
+                return null;
+            }
+            flow = new Flow(link.newFlowId(this), sender);
+            bySender.put(sender, flow);
+            byId.put(flow.id, flow);
+        }
+        return flow;
+    }
+
+    private synchronized void forgetIdle() {
+        long now = System.nanoTime();
+        for (Iterator<Flow> it = bySender.values().iterator(); it.hasNext(); ) {
+            Flow f = it.next();
+            if (now - f.lastActive > idleNanos) {
+                it.remove();
+                byId.remove(f.id);
+                link.forgetFlow(f.id);
+            }
+        }
+    }
+
+    @Override
+    public int id() {
+        return tunnelId;
+    }
+
+    /** Datagrams lost here: too many senders, expired flows, a session that went away. */
+    long dropped() {
+        return dropped.get();
+    }
+
+    @Override
+    public String address() {
+        return address;
+    }
+
+    @Override
+    public void close() {
+        socket.close();
+    }
+}
