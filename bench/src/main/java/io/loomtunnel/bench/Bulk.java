@@ -25,13 +25,13 @@ final class Bulk {
 
     /**
      * Opens {@code streams} fresh streams from {@code opener}; each writes its share of {@link #TOTAL}
-     * in {@link #CHUNK} writes and half-closes; the acceptor reads each to EOF and closes it.
+     * in writes of {@code chunk} bytes and half-closes; the acceptor reads each to EOF and closes it.
      *
-     * @param source the bytes to send (at least CHUNK long), shared read-only by all writers
+     * @param source the bytes to send (at least {@code chunk} long), shared read-only by all writers
      * @param readBuffers one buffer per stream for the readers (kept by the caller so they are not garbage)
      */
-    static void transfer(MuxSession opener, MuxSession acceptor, int streams, byte[] source, byte[][] readBuffers)
-            throws Exception {
+    static void transfer(MuxSession opener, MuxSession acceptor, int streams, int chunk, byte[] source,
+                         byte[][] readBuffers) throws Exception {
         long share = TOTAL / streams;
         long remainder = TOTAL - share * streams;
         AtomicLong received = new AtomicLong();
@@ -42,7 +42,7 @@ final class Bulk {
             byte[] buf = readBuffers[i];
             threads.add(Thread.ofVirtual().start(() -> {
                 try (MuxStream s = opener.open()) {
-                    writeAll(s.output(), source, bytes);
+                    writeAll(s.output(), source, chunk, bytes);
                     s.shutdownOutput();
                     // Wait for the peer's FIN, so the stream is gone on both sides before the next invocation.
                     if (s.input().read(buf) != -1) {
@@ -87,11 +87,11 @@ final class Bulk {
         }
     }
 
-    /** Writes {@code bytes} in CHUNK writes. */
-    static void writeAll(OutputStream out, byte[] source, long bytes) throws IOException {
+    /** Writes {@code bytes} in writes of {@code chunk} bytes. */
+    static void writeAll(OutputStream out, byte[] source, int chunk, long bytes) throws IOException {
         long left = bytes;
         while (left > 0) {
-            int n = (int) Math.min(CHUNK, left);
+            int n = (int) Math.min(chunk, left);
             out.write(source, 0, n);
             left -= n;
         }

@@ -38,8 +38,8 @@ public final class IdleStreamMemory {
             try (Pairs.MuxPair pair = Pairs.memory(config)) {
                 // Let the sessions settle (first PING/ACK) before the baseline.
                 pair.dialer().ping(Duration.ofSeconds(10));
-                Map<String, long[]> before = histogram();
                 long base = usedAfterGc(memory);
+                Map<String, long[]> before = histogram();
                 AtomicReference<Throwable> failure = new AtomicReference<>();
                 Thread acceptor = Thread.ofVirtual().start(() -> {
                     try {
@@ -74,25 +74,47 @@ public final class IdleStreamMemory {
                 if (opened.size() != streams || accepted.size() != streams) {
                     throw new IllegalStateException("lost streams");
                 }
+                opened.clear();
+                accepted.clear();
+                pair.close();
+                awaitGone(pair);
             }
         }
         long[] sorted = perStream.clone();
         Arrays.sort(sorted);
         long median = sorted[ROUNDS / 2];
         System.out.println();
-        System.out.println("Top classes by growth per stream (last round, from GC.class_histogram, both sides):");
+        long histTotal = lastHistogramDelta.values().stream().mapToLong(v -> v[1]).sum();
+        System.out.println("Top classes by growth per stream (last round, from GC.class_histogram, both sides;"
+                + " an instance count of 2.00 is one per side):");
         System.out.printf("  %-60s %12s %12s%n", "class", "inst/stream", "B/stream");
         lastHistogramDelta.entrySet().stream()
                 .sorted((a, b) -> Long.compare(b.getValue()[1], a.getValue()[1]))
                 .limit(15)
                 .forEach(e -> System.out.printf("  %-60s %12.2f %12.1f%n", e.getKey(),
                         e.getValue()[0] / (double) streams, e.getValue()[1] / (double) streams));
-        long histTotal = lastHistogramDelta.values().stream().mapToLong(v -> v[1]).sum();
         System.out.printf("  %-60s %12s %12.1f%n", "(all classes)", "", histTotal / (double) streams);
         System.out.println();
         System.out.printf("IDLE STREAM HEAP: median of %d rounds = %,d B per stream for both sides together"
                 + " (%,d B per side if the sides are symmetric); rounds: %s%n",
                 ROUNDS, median, median / 2, Arrays.toString(perStream));
+    }
+
+    /**
+     * Waits (bounded: 5 s) until no MuxStream of a closed pair is reachable, so the next round's
+     * baseline does not count the last round's streams still held by exiting session threads.
+     */
+    static void awaitGone(Pairs.MuxPair pair) throws Exception {
+        pair.dialer().awaitClosed(Duration.ofSeconds(5));
+        pair.acceptor().awaitClosed(Duration.ofSeconds(5));
+        for (int i = 0; i < 50; i++) {
+            long[] live = histogram().get(MuxStream.class.getName());
+            if (live == null || live[0] == 0) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        System.out.println("warning: streams of a closed session pair are still reachable after 5 s");
     }
 
     /** Heap used after GC, once it stops shrinking (bounded: at most 10 collections). */

@@ -42,6 +42,10 @@ public class MuxThroughputBenchmark {
         @Param({"1", "100"})
         public int streams;
 
+        /** Bytes per application write (try -p chunk=65527: one write = one whole DATA frame). */
+        @Param({"65536"})
+        public int chunk;
+
         Pairs.MuxPair pair;
         byte[] source;
         byte[][] readBuffers;
@@ -49,7 +53,7 @@ public class MuxThroughputBenchmark {
         @Setup(Level.Trial)
         public void setUp() throws Exception {
             pair = Pairs.open(transport, MuxConfig.defaults());
-            source = Bulk.randomBytes(Bulk.CHUNK);
+            source = Bulk.randomBytes(chunk);
             readBuffers = new byte[streams][Bulk.CHUNK];
         }
 
@@ -87,13 +91,13 @@ public class MuxThroughputBenchmark {
     @Benchmark
     @OperationsPerInvocation(Bulk.OPS_CONSTANT)
     public void mux(Mux m) throws Exception {
-        Bulk.transfer(m.pair.dialer(), m.pair.acceptor(), m.streams, m.source, m.readBuffers);
+        Bulk.transfer(m.pair.dialer(), m.pair.acceptor(), m.streams, m.chunk, m.source, m.readBuffers);
     }
 
     @Benchmark
     @OperationsPerInvocation(Bulk.OPS_CONSTANT)
     public void rawTcp(RawTcp r) throws Exception {
-        Bulk.pipe(() -> Bulk.writeAll(r.out, r.source, Bulk.TOTAL),
+        Bulk.pipe(() -> Bulk.writeAll(r.out, r.source, Bulk.CHUNK, Bulk.TOTAL),
                 () -> Bulk.readExactly(r.in, r.readBuffer, Bulk.TOTAL));
     }
 }

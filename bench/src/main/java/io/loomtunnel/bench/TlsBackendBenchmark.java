@@ -73,7 +73,7 @@ public class TlsBackendBenchmark {
     @Benchmark
     @OperationsPerInvocation(Bulk.OPS_CONSTANT)
     public void bulk() throws Exception {
-        Bulk.pipe(() -> Bulk.writeAll(client.output(), source, Bulk.TOTAL),
+        Bulk.pipe(() -> Bulk.writeAll(client.output(), source, Bulk.CHUNK, Bulk.TOTAL),
                 () -> Bulk.readExactly(server.input(), readBuffer, Bulk.TOTAL));
     }
 }
