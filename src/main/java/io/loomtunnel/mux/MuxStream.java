@@ -159,9 +159,15 @@ public final class MuxStream implements Closeable {
             if (has(FIN_SENT | CLOSED_LOCALLY) && !has(RESET)) {
                 throw new IOException("stream " + id + " output is shut down");
             }
+            // One flush per write call: the frames of a large write leave together. Before waiting
+            // for credit, though, what is buffered must go: the peer grants credit only for data it got.
             while (len > 0) {
-                int n = sendWindow.acquire(Math.min(len, MAX_CHUNK), writeTimeoutNanos);
-                session.writer().writeData(id, Flags.NONE, b, off, n);
+                int n = sendWindow.tryAcquire(Math.min(len, MAX_CHUNK));
+                if (n == 0) {
+                    session.writer().flush();
+                    n = sendWindow.acquire(Math.min(len, MAX_CHUNK), writeTimeoutNanos);
+                }
+                session.writer().writeData(id, Flags.NONE, b, off, n, len > n);
                 off += n;
                 len -= n;
             }

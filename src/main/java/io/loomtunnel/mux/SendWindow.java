@@ -39,6 +39,21 @@ final class SendWindow extends Handoff {
         }
     }
 
+    /** Takes up to {@code wanted} bytes of credit without waiting; 0 if there is none (or the stream failed). */
+    int tryAcquire(int wanted) {
+        lock.lock();
+        try {
+            if (failure != null || credit == 0) {
+                return 0;
+            }
+            int n = (int) Math.min(wanted, credit);
+            credit -= n;
+            return n;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Adds credit from a WINDOW_UPDATE. */
     void grant(int streamId, int increment) throws ProtocolException {
         lock.lock();

@@ -32,19 +32,42 @@ public final class FrameWriter {
 
     /** Writes a DATA frame straight from the caller's array (no intermediate Frame object). */
     public void writeData(int streamId, int flags, byte[] bytes, int offset, int length) throws IOException {
+        writeData(streamId, flags, bytes, offset, length, false);
+    }
+
+    /**
+     * Writes a DATA frame; with {@code more}, the caller promises another frame (or a
+     * {@link #flush()}) right after, so this one may wait in the buffer to leave with it.
+     */
+    public void writeData(int streamId, int flags, byte[] bytes, int offset, int length, boolean more) throws IOException {
         if (length > Wire.MAX_PAYLOAD) {
             throw new IllegalArgumentException("DATA payload of " + length + " bytes exceeds " + Wire.MAX_PAYLOAD);
         }
-        encode(FrameType.DATA, flags, streamId, bytes, offset, length);
+        encode(FrameType.DATA, flags, streamId, bytes, offset, length, more);
     }
 
     /** Writes any frame. */
     public void write(Frame frame) throws IOException {
         byte[] p = frame.payload();
-        encode(frame.type(), frame.flags(), frame.streamId(), p, 0, p.length);
+        encode(frame.type(), frame.flags(), frame.streamId(), p, 0, p.length, false);
     }
 
-    private void encode(FrameType type, int flags, int streamId, byte[] payload, int offset, int length)
+    /** Sends whatever is buffered. */
+    public void flush() throws IOException {
+        lock.lock();
+        try {
+            if (failure == null) {
+                flushBuffer();
+            }
+        } catch (IOException e) {
+            failure = e;
+            throw e;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void encode(FrameType type, int flags, int streamId, byte[] payload, int offset, int length, boolean more)
             throws IOException {
         lock.lock();
         try {
@@ -65,7 +88,7 @@ public final class FrameWriter {
                 Bytes.writeInt32(b, at + 5, streamId);
                 System.arraycopy(payload, offset, b, at + Wire.HEADER_SIZE, length);
                 position = at + Wire.HEADER_SIZE + length;
-                if (!lock.hasQueuedThreads()) {
+                if (!more && !lock.hasQueuedThreads()) {
                     flushBuffer();
                 }
             } catch (IOException e) {
