@@ -12,28 +12,24 @@ import java.time.Duration;
 /** An Upstream over a plain loopback socket: what a MuxStream adapter will be, for tests. */
 final class SocketUpstream implements Upstream {
     private final Socket socket;
+    private final InputStream input;
+    private final OutputStream output;
 
     SocketUpstream(InetSocketAddress to) throws IOException {
         socket = new Socket();
         socket.connect(to, 5_000);
+        input = socket.getInputStream();
+        output = socket.getOutputStream();
     }
 
     @Override
     public InputStream input() {
-        try {
-            return socket.getInputStream();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return input;
     }
 
     @Override
     public OutputStream output() {
-        try {
-            return socket.getOutputStream();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return output;
     }
 
     @Override
