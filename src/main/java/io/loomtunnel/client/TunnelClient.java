@@ -140,12 +140,12 @@ public final class TunnelClient implements Closeable {
                 return;
             }
             backoff.reset();
-            String reason = serve(session);
+            String reason = "connection lost: " + serve(session);
             if (closing) {
                 return;
             }
             if (!settings.reconnect()) {
-                finish(ClientExit.CONNECTION_LOST, "connection lost: " + reason);
+                finish(ClientExit.CONNECTION_LOST, reason);
                 return;
             }
             if (!pause(backoff.next(), reason)) {

@@ -39,6 +39,7 @@ final class ClientLink {
     private final ServerEvents events;
     private final InetAddress bindHost;
     private final PortRanges allowedPorts;
+    private final HttpRoutes httpRoutes;
     private final Semaphore streams;
     private final Map<String, ExposedTunnel> tunnels = new ConcurrentHashMap<>();
     private final Map<Integer, UdpIngress> flows = new ConcurrentHashMap<>();
@@ -46,12 +47,15 @@ final class ClientLink {
     private final AtomicInteger nextFlowId = new AtomicInteger(1);
     private volatile Thread datagramDispatcher;
 
-    ClientLink(Session session, ServerSettings settings, ServerEvents events, InetAddress bindHost, PortRanges allowedPorts) {
+    /** @param httpRoutes the server's virtual hosts, or null when it has no HTTP ingress */
+    ClientLink(Session session, ServerSettings settings, ServerEvents events, InetAddress bindHost, PortRanges allowedPorts,
+               HttpRoutes httpRoutes) {
         this.session = session;
         this.settings = settings;
         this.events = events;
         this.bindHost = bindHost;
         this.allowedPorts = allowedPorts;
+        this.httpRoutes = httpRoutes;
         this.streams = new Semaphore(settings.maxStreamsPerClient());
     }
 
@@ -127,7 +131,15 @@ final class ClientLink {
                 startDatagramDispatcher();
                 yield udp;
             }
-            case HTTP -> throw new PortBinder.RefusedException("this server has no HTTP ingress");
+            case HTTP -> {
+                if (httpRoutes == null) {
+                    throw new PortBinder.RefusedException("this server has no HTTP ingress");
+                }
+                if (request.host() == null || request.host().isBlank()) {
+                    throw new PortBinder.RefusedException("http tunnel '" + name + "' names no host");
+                }
+                yield HttpTunnel.claim(id, name, request.host(), httpRoutes, this::openUpstream);
+            }
         };
         if (session.mux().isClosed()) {
             tunnel.close(); // the client left while we were binding
@@ -150,6 +162,22 @@ final class ClientLink {
             closeQuietly(socket);
         } finally {
             streams.release();
+        }
+    }
+
+    /** Opens a stream for one HTTP request, counted against the client's stream limit until closed. */
+    private StreamUpstream openUpstream(String tunnel) throws IOException {
+        if (!streams.tryAcquire()) {
+            throw new IOException("client " + session.peer().abbreviated() + " has " + settings.maxStreamsPerClient()
+                    + " connections, its limit");
+        }
+        try {
+            MuxStream stream = session.mux().open(OPEN_TIMEOUT);
+            new StreamPreface(tunnel, "http").writeTo(stream.output());
+            return new StreamUpstream(stream, streams::release);
+        } catch (IOException | RuntimeException e) {
+            streams.release();
+            throw e;
         }
     }
 

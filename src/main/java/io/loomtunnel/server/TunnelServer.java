@@ -1,5 +1,7 @@
 package io.loomtunnel.server;
 
+import io.loomtunnel.http.HttpIngress;
+import io.loomtunnel.http.HttpIngressConfig;
 import io.loomtunnel.session.Session;
 import io.loomtunnel.session.SessionAcceptor;
 import io.loomtunnel.session.SessionListener;
@@ -31,6 +33,8 @@ public final class TunnelServer implements Closeable {
     private final Set<ClientLink> clients = ConcurrentHashMap.newKeySet();
     private final InetSocketAddress bind;
     private SessionListener listener;
+    private HttpIngress http;
+    private HttpRoutes httpRoutes;
 
     private TunnelServer(ServerSettings settings, ServerEvents events, Identity identity) {
         this.settings = settings;
@@ -43,6 +47,11 @@ public final class TunnelServer implements Closeable {
     /** Loads (or creates) the key, binds the control port and starts accepting clients. */
     public static TunnelServer start(ServerSettings settings, ServerEvents events) throws IOException {
         TunnelServer server = new TunnelServer(settings, events, Identity.loadOrCreate(settings.keyFile()));
+        if (settings.httpBind() != null) {
+            server.httpRoutes = new HttpRoutes(settings.domain());
+            server.http = HttpIngress.start(resolved(settings.httpBind()), server.httpRoutes, HttpIngressConfig.defaults());
+            server.httpRoutes.listeningOn(server.http.port()); // before any client can register a tunnel
+        }
         SessionAcceptor acceptor = new SessionAcceptor(server.identity, PeerVerifier.anyPeer(), server.grants, settings.session());
         server.listener = SessionListener.start(server.bind, acceptor, server::serve,
                 failure -> events.clientRefused(failure.getMessage()));
@@ -66,7 +75,8 @@ public final class TunnelServer implements Closeable {
 
     /** Runs on each session's own thread for as long as the client stays. */
     private void serve(Session session) {
-        ClientLink link = new ClientLink(session, settings, events, bind.getAddress(), grants.portsOf(session.principal()));
+        ClientLink link = new ClientLink(session, settings, events, bind.getAddress(), grants.portsOf(session.principal()),
+                httpRoutes);
         if (!admit(link)) {
             session.mux().close(ErrorCode.SESSION_REFUSED, "the server has " + settings.maxClients() + " clients, its limit");
             events.clientRefused("client " + session.peer().abbreviated() + " at " + session.remoteAddress()
@@ -89,10 +99,18 @@ public final class TunnelServer implements Closeable {
         return true;
     }
 
+    /** The HTTP ingress's port, or -1 without one. */
+    public int httpPort() {
+        return http == null ? -1 : http.port();
+    }
+
     /** Stops accepting and closes every client's session (GO_AWAY), which frees their ports. */
     @Override
     public void close() throws IOException {
         listener.close();
+        if (http != null) {
+            http.close();
+        }
         for (ClientLink c : List.copyOf(clients)) {
             c.session().close();
         }

@@ -170,6 +170,49 @@ class ReverseTunnelTest {
         }
     }
 
+    @Test
+    void httpTunnelRoutesByHostAndSaysWhenTheClientIsOffline(@TempDir Path dir) throws Exception {
+        com.sun.net.httpserver.HttpServer app = com.sun.net.httpserver.HttpServer.create(new InetSocketAddress(LOOPBACK, 0), 0);
+        app.createContext("/", exchange -> {
+            byte[] body = ("hello from " + exchange.getRequestURI() + " via "
+                    + exchange.getRequestHeaders().getFirst("X-Forwarded-Host")).getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        app.start();
+        try (TunnelServer s = TunnelServer.start(server(dir).http(new InetSocketAddress(LOOPBACK, 0), "localhost").build(),
+                ServerEvents.NONE)) {
+            TunnelClient c = TunnelClient.start(client(s)
+                    .tunnel(TunnelSpec.http("web", "web", "127.0.0.1", app.getAddress().getPort())).build(), ClientEvents.NONE);
+            PublicTunnel t = c.awaitReady(WAIT).get(0);
+            assertEquals("http://web.localhost:" + s.httpPort() + "/", t.address());
+            String ok = httpGet(s.httpPort(), "web.localhost", "/page");
+            assertTrue(ok.startsWith("HTTP/1.1 200"), ok);
+            assertTrue(ok.endsWith("hello from /page via web.localhost"), ok);
+            assertTrue(httpGet(s.httpPort(), "other.localhost", "/").startsWith("HTTP/1.1 404"));
+            c.close();
+            assertTrue(eventually(() -> {
+                try {
+                    return httpGet(s.httpPort(), "web.localhost", "/").startsWith("HTTP/1.1 502");
+                } catch (IOException e) {
+                    return false;
+                }
+            }), "a departed client's host answers 502");
+        } finally {
+            app.stop(0);
+        }
+    }
+
+    static String httpGet(int port, String host, String path) throws IOException {
+        try (Socket s = new Socket(LOOPBACK, port)) {
+            s.setSoTimeout(20_000);
+            s.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            return new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
     static byte[] roundTrip(int port, byte[] data) throws IOException {
         try (Socket s = new Socket(LOOPBACK, port)) {
             s.setSoTimeout(20_000);
