@@ -10,6 +10,7 @@ import io.loomtunnel.client.ClientSettings;
 import io.loomtunnel.client.TunnelClient;
 import io.loomtunnel.tls.PeerId;
 import io.loomtunnel.tunnel.EchoServers;
+import io.loomtunnel.tunnel.Probes;
 import io.loomtunnel.tunnel.TunnelSpec;
 import java.io.Closeable;
 import java.io.IOException;
@@ -90,13 +91,13 @@ class ReverseTunnelIT {
             int port = Integer.parseInt(c.await("tcp\\s+\\S+\\s+localhost:(\\d+)", START).group(1));
             byte[] data = new byte[50 << 20];
             new Random(50).nextBytes(data);
-            assertArrayEquals(sha(data), sha(roundTrip(port, data)), "50 MB through the tunnel and back");
+            assertArrayEquals(sha(data), sha(Probes.roundTrip(port, data)), "50 MB through the tunnel and back");
 
             try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
                 List<Future<Boolean>> results = new ArrayList<>();
                 for (int i = 0; i < 200; i++) {
                     byte[] msg = ("connection " + i + " ").repeat(100).getBytes(StandardCharsets.UTF_8);
-                    results.add(pool.submit((Callable<Boolean>) () -> java.util.Arrays.equals(msg, roundTrip(port, msg))));
+                    results.add(pool.submit((Callable<Boolean>) () -> java.util.Arrays.equals(msg, Probes.roundTrip(port, msg))));
                 }
                 for (Future<Boolean> f : results) {
                     assertTrue(f.get(60, TimeUnit.SECONDS));
@@ -116,10 +117,10 @@ class ReverseTunnelIT {
             a.setSoTimeout(5_000);
             b.setSoTimeout(5_000);
             for (int i = 0; i < 5; i++) {
-                send(a, port, "a" + i);
-                send(b, port, "b" + i);
-                assertEquals("echo:a" + i, receive(a));
-                assertEquals("echo:b" + i, receive(b));
+                Probes.send(a, port, "a" + i);
+                Probes.send(b, port, "b" + i);
+                assertEquals("echo:a" + i, Probes.receive(a));
+                assertEquals("echo:b" + i, Probes.receive(b));
             }
         }
     }
@@ -133,13 +134,13 @@ class ReverseTunnelIT {
             int control = first.controlPort();
             try (JarProcess c = client(dir, first, "--tcp", tunnelPort + ":127.0.0.1:" + echo[0])) {
                 c.await("tcp\\s+\\S+\\s+localhost:" + tunnelPort, START);
-                assertArrayEquals("before".getBytes(), roundTrip(tunnelPort, "before".getBytes()));
+                assertArrayEquals("before".getBytes(), Probes.roundTrip(tunnelPort, "before".getBytes()));
                 first.close();
                 c.await("connection lost", START);
                 try (Server second = server(dir, control)) {
                     assertEquals(first.id(), second.id(), "same key file, same id");
                     c.await("reconnected", START);
-                    assertTrue(eventually(() -> "after".equals(new String(roundTrip(tunnelPort, "after".getBytes())))));
+                    assertTrue(Probes.eventually(START, () -> "after".equals(new String(Probes.roundTrip(tunnelPort, "after".getBytes())))));
                 }
             }
         }
@@ -165,7 +166,7 @@ class ReverseTunnelIT {
                     throw new IOException("closed"); // a clean end is a close too
                 }, "the remote side sees the connection end");
             }
-            assertTrue(eventually(() -> {
+            assertTrue(Probes.eventually(START, () -> {
                 try (Socket probe = new Socket(LOOPBACK, tunnelPort)) {
                     return false;
                 } catch (IOException refused) {
@@ -242,7 +243,7 @@ class ReverseTunnelIT {
                     String address = c.awaitReady(START).get(0).address();
                     int port = Integer.parseInt(address.substring(address.lastIndexOf(':') + 1));
                     byte[] msg = address.getBytes(StandardCharsets.UTF_8);
-                    assertArrayEquals(msg, roundTrip(port, msg), address);
+                    assertArrayEquals(msg, Probes.roundTrip(port, msg), address);
                 }
             } finally {
                 clients.forEach(TunnelClient::close);
@@ -250,58 +251,8 @@ class ReverseTunnelIT {
         }
     }
 
-    static byte[] roundTrip(int port, byte[] data) throws IOException {
-        try (Socket s = new Socket(LOOPBACK, port)) {
-            s.setSoTimeout(30_000);
-            Thread writer = Thread.ofVirtual().start(() -> {
-                try {
-                    s.getOutputStream().write(data);
-                    s.shutdownOutput();
-                } catch (IOException ignored) {
-                    // the reading side reports it
-                }
-            });
-            byte[] back = s.getInputStream().readAllBytes();
-            try {
-                writer.join();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            return back;
-        }
-    }
-
-    interface Check {
-        boolean ok() throws Exception;
-    }
-
-    static boolean eventually(Check check) throws InterruptedException {
-        long deadline = System.nanoTime() + START.toNanos();
-        while (System.nanoTime() < deadline) {
-            try {
-                if (check.ok()) {
-                    return true;
-                }
-            } catch (Exception notYet) {
-                // try again
-            }
-            Thread.sleep(100);
-        }
-        return false;
-    }
-
     private static byte[] sha(byte[] b) throws Exception {
         return MessageDigest.getInstance("SHA-256").digest(b);
     }
 
-    private static void send(DatagramSocket s, int port, String text) throws IOException {
-        byte[] b = text.getBytes(StandardCharsets.UTF_8);
-        s.send(new DatagramPacket(b, b.length, new InetSocketAddress(LOOPBACK, port)));
-    }
-
-    private static String receive(DatagramSocket s) throws IOException {
-        DatagramPacket p = new DatagramPacket(new byte[2048], 2048);
-        s.receive(p);
-        return new String(p.getData(), 0, p.getLength(), StandardCharsets.UTF_8);
-    }
 }

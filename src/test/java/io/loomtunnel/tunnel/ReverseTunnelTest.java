@@ -65,7 +65,7 @@ class ReverseTunnelTest {
             assertTrue(t.address().startsWith("localhost:"), t.address());
             byte[] data = new byte[5 << 20];
             new Random(5).nextBytes(data);
-            assertArrayEquals(sha(data), sha(roundTrip(port(t.address()), data)));
+            assertArrayEquals(sha(data), sha(Probes.roundTrip(port(t.address()), data)));
         }
     }
 
@@ -83,10 +83,10 @@ class ReverseTunnelTest {
                 sender.setSoTimeout(5_000);
             }
             for (int round = 0; round < 3; round++) {
-                send(a, port, "from-a-" + round);
-                send(b, port, "from-b-" + round);
-                assertEquals("echo:from-a-" + round, receive(a));
-                assertEquals("echo:from-b-" + round, receive(b));
+                Probes.send(a, port, "from-a-" + round);
+                Probes.send(b, port, "from-b-" + round);
+                assertEquals("echo:from-a-" + round, Probes.receive(a));
+                assertEquals("echo:from-b-" + round, Probes.receive(b));
             }
         }
     }
@@ -154,13 +154,13 @@ class ReverseTunnelTest {
             try (TunnelClient c = TunnelClient.start(client(first)
                     .tunnel(TunnelSpec.tcp("echo", tunnelPort, "127.0.0.1", echo[0])).build(), events)) {
                 c.awaitReady(WAIT);
-                assertArrayEquals("one".getBytes(), roundTrip(tunnelPort, "one".getBytes()));
+                assertArrayEquals("one".getBytes(), Probes.roundTrip(tunnelPort, "one".getBytes()));
                 first.close();
                 try (TunnelServer second = TunnelServer.start(server(dir).bind(control).build(), ServerEvents.NONE)) {
                     assertTrue(reconnected.await(WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS), "client reconnected");
-                    assertTrue(eventually(() -> {
+                    assertTrue(Probes.eventually(WAIT, () -> {
                         try {
-                            return new String(roundTrip(tunnelPort, "two".getBytes()), StandardCharsets.UTF_8).equals("two");
+                            return new String(Probes.roundTrip(tunnelPort, "two".getBytes()), StandardCharsets.UTF_8).equals("two");
                         } catch (IOException notYet) {
                             return false;
                         }
@@ -187,14 +187,14 @@ class ReverseTunnelTest {
                     .tunnel(TunnelSpec.http("web", "web", "127.0.0.1", app.getAddress().getPort())).build(), ClientEvents.NONE);
             PublicTunnel t = c.awaitReady(WAIT).get(0);
             assertEquals("http://web.localhost:" + s.httpPort() + "/", t.address());
-            String ok = httpGet(s.httpPort(), "web.localhost", "/page");
+            String ok = Probes.httpGet(s.httpPort(), "web.localhost", "/page");
             assertTrue(ok.startsWith("HTTP/1.1 200"), ok);
             assertTrue(ok.endsWith("hello from /page via web.localhost"), ok);
-            assertTrue(httpGet(s.httpPort(), "other.localhost", "/").startsWith("HTTP/1.1 404"));
+            assertTrue(Probes.httpGet(s.httpPort(), "other.localhost", "/").startsWith("HTTP/1.1 404"));
             c.close();
-            assertTrue(eventually(() -> {
+            assertTrue(Probes.eventually(WAIT, () -> {
                 try {
-                    return httpGet(s.httpPort(), "web.localhost", "/").startsWith("HTTP/1.1 502");
+                    return Probes.httpGet(s.httpPort(), "web.localhost", "/").startsWith("HTTP/1.1 502");
                 } catch (IOException e) {
                     return false;
                 }
@@ -204,60 +204,8 @@ class ReverseTunnelTest {
         }
     }
 
-    static String httpGet(int port, String host, String path) throws IOException {
-        try (Socket s = new Socket(LOOPBACK, port)) {
-            s.setSoTimeout(20_000);
-            s.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n")
-                    .getBytes(StandardCharsets.US_ASCII));
-            return new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        }
-    }
-
-    static byte[] roundTrip(int port, byte[] data) throws IOException {
-        try (Socket s = new Socket(LOOPBACK, port)) {
-            s.setSoTimeout(20_000);
-            Thread writer = Thread.ofVirtual().start(() -> {
-                try {
-                    s.getOutputStream().write(data);
-                    s.shutdownOutput();
-                } catch (IOException ignored) {
-                    // the read side reports the failure
-                }
-            });
-            InputStream in = s.getInputStream();
-            byte[] back = in.readAllBytes();
-            try {
-                writer.join();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            return back;
-        }
-    }
-
-    static boolean eventually(java.util.function.BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (condition.getAsBoolean()) {
-                return true;
-            }
-            Thread.sleep(50);
-        }
-        return false;
-    }
-
     private static byte[] sha(byte[] b) throws Exception {
         return MessageDigest.getInstance("SHA-256").digest(b);
     }
 
-    private static void send(DatagramSocket s, int port, String text) throws IOException {
-        byte[] b = text.getBytes(StandardCharsets.UTF_8);
-        s.send(new DatagramPacket(b, b.length, new InetSocketAddress(LOOPBACK, port)));
-    }
-
-    private static String receive(DatagramSocket s) throws IOException {
-        DatagramPacket p = new DatagramPacket(new byte[2048], 2048);
-        s.receive(p);
-        return new String(p.getData(), 0, p.getLength(), StandardCharsets.UTF_8);
-    }
 }
