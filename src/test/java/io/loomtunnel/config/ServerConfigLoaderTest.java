@@ -1,7 +1,6 @@
 package io.loomtunnel.config;
 
 import static io.loomtunnel.config.ConfigTestFiles.ID_1;
-import static io.loomtunnel.config.ConfigTestFiles.ID_2;
 import static io.loomtunnel.config.ConfigTestFiles.secret;
 import static io.loomtunnel.config.ConfigTestFiles.write;
 import static org.junit.jupiter.api.Assertions.assertEquals;
