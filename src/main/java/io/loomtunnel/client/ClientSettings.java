@@ -56,13 +56,18 @@ public record ClientSettings(
     }
 
     public static Builder builder(InetSocketAddress server, PeerId serverId) {
-        return new Builder(server, serverId);
+        return new Builder().server(server).serverId(serverId);
     }
 
-    /** Builds ClientSettings; server address and id are required, the rest has defaults. */
+    /** A builder without server address and id yet, for layering config file, environment and flags. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Builds ClientSettings; server address and id are required (checked by build()), the rest has defaults. */
     public static final class Builder {
-        private final InetSocketAddress server;
-        private final PeerId serverId;
+        private InetSocketAddress server;
+        private PeerId serverId;
         private String token;
         private Path keyFile;
         private final List<TunnelSpec> tunnels = new ArrayList<>();
@@ -71,11 +76,10 @@ public record ClientSettings(
         private Duration backoffMax = Duration.ofSeconds(30);
         private SessionOptions session = SessionOptions.defaults();
 
-        private Builder(InetSocketAddress server, PeerId serverId) {
-            this.server = server;
-            this.serverId = serverId;
-        }
+        private Builder() {}
 
+        public Builder server(InetSocketAddress a) { server = a; return this; }
+        public Builder serverId(PeerId id) { serverId = id; return this; }
         public Builder token(String t) { token = t; return this; }
         public Builder keyFile(Path p) { keyFile = p; return this; }
         public Builder tunnel(TunnelSpec t) { tunnels.add(t); return this; }

@@ -93,6 +93,8 @@ public record ServerSettings(
         public Builder openAccess(boolean open) { openAccess = open; return this; }
         public Builder allowPorts(PortRanges p) { allowPorts = p; return this; }
         public Builder http(InetSocketAddress bindAddress, String domainName) { httpBind = bindAddress; domain = domainName; return this; }
+        public Builder httpBind(InetSocketAddress bindAddress) { httpBind = bindAddress; return this; }
+        public Builder domain(String domainName) { domain = domainName; return this; }
         public Builder maxClients(int n) { maxClients = n; return this; }
         public Builder maxTunnelsPerClient(int n) { maxTunnelsPerClient = n; return this; }
         public Builder maxStreamsPerClient(int n) { maxStreamsPerClient = n; return this; }
