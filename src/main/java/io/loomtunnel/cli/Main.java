@@ -1,6 +1,7 @@
 package io.loomtunnel.cli;
 
 import io.loomtunnel.Version;
+import io.loomtunnel.config.ConfigException;
 import io.loomtunnel.session.AuthenticationException;
 import io.loomtunnel.tls.IdentityException;
 import java.net.ConnectException;
@@ -14,7 +15,8 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = Main.VersionProvider.class,
         description = "Secure TCP/UDP/HTTP tunnels over multiplexed TLS 1.3 sessions.",
-        subcommands = {DemoCommand.class, KeygenCommand.class, IdCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {ServerCommand.class, ClientCommand.class, DemoCommand.class, KeygenCommand.class, IdCommand.class,
+            CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 ok, 1 internal error, 2 bad usage or config, 3 authentication refused,",
                 "10 could not connect, 11 connection lost."})
 public final class Main implements Runnable {
@@ -39,7 +41,7 @@ public final class Main implements Runnable {
     }
 
     static int exitCodeFor(Throwable e) {
-        if (e instanceof UsageException || e instanceof IdentityException) {
+        if (e instanceof UsageException || e instanceof IdentityException || e instanceof ConfigException) {
             return ExitCode.USAGE;
         }
         if (e instanceof AuthenticationException) {

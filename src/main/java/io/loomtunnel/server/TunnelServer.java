@@ -53,8 +53,15 @@ public final class TunnelServer implements Closeable {
             server.httpRoutes.listeningOn(server.http.port()); // before any client can register a tunnel
         }
         SessionAcceptor acceptor = new SessionAcceptor(server.identity, PeerVerifier.anyPeer(), server.grants, settings.session());
-        server.listener = SessionListener.start(server.bind, acceptor, server::serve,
-                failure -> events.clientRefused(failure.getMessage()));
+        try {
+            server.listener = SessionListener.start(server.bind, acceptor, server::serve,
+                    failure -> events.clientRefused(failure.getMessage()));
+        } catch (IOException | RuntimeException e) {
+            if (server.http != null) {
+                server.http.close();
+            }
+            throw e;
+        }
         return server;
     }
 

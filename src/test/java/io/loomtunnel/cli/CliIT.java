@@ -114,14 +114,21 @@ class CliIT {
     }
 
     @Test
-    void demoRunsASessionAndStops() throws Exception {
-        Run demo = loomtunnel("demo", "--duration", "3s", "--bulk-mib", "16");
-        assertEquals(0, demo.exit(), demo.err());
-        assertTrue(demo.out().contains("TLS_AES"), demo.out());
-        long lines = demo.out().lines().filter(l -> l.startsWith("rtt") && l.contains("MB/s")).count();
-        assertTrue(lines >= 2, "at least two measurement lines: " + demo.out());
-        assertTrue(demo.out().strip().endsWith("done"), demo.out());
-        assertFalse(demo.err().contains("Exception"), demo.err());
+    void demoExposesTheSampleAppOverHttpAndTcp() throws Exception {
+        try (JarProcess demo = JarProcess.start(java.util.Map.of(), "demo", "--http-port", "0", "--duration", "60s")) {
+            java.util.regex.Matcher http = demo.await("http\\s+http://demo\\.localhost:(\\d+)/", java.time.Duration.ofSeconds(60));
+            java.util.regex.Matcher tcp = demo.await("tcp\\s+localhost:(\\d+)", java.time.Duration.ofSeconds(10));
+            demo.await("curl http://demo\\.localhost", java.time.Duration.ofSeconds(10));
+            String page = io.loomtunnel.tunnel.Probes.httpGet(Integer.parseInt(http.group(1)), "demo.localhost", "/hi");
+            assertTrue(page.startsWith("HTTP/1.1 200"), page);
+            assertTrue(page.contains("Hello from the loomtunnel demo app") && page.contains("GET /hi")
+                    && page.contains("X-Forwarded-Host=demo.localhost"), page);
+            byte[] echoed = io.loomtunnel.tunnel.Probes.roundTrip(Integer.parseInt(tcp.group(1)), "hello".getBytes(StandardCharsets.UTF_8));
+            assertEquals("hello", new String(echoed, StandardCharsets.UTF_8));
+            demo.terminate();
+            demo.exitCode(java.time.Duration.ofSeconds(30));
+            assertFalse(demo.output().contains("Exception"), demo.output());
+        }
     }
 
     private static void assertOneLine(String err) {

@@ -22,6 +22,7 @@ import java.util.regex.Pattern;
 final class JarProcess implements AutoCloseable {
     private final Process process;
     private final List<String> lines = new ArrayList<>();
+    private boolean ended; // guarded by lines: the output is closed and every line collected
 
     private JarProcess(Process process) {
         this.process = process;
@@ -56,8 +57,12 @@ final class JarProcess implements AutoCloseable {
                     lines.notifyAll();
                 }
             }
-        } catch (IOException ended) {
+        } catch (IOException gone) {
             // the process is gone
+        }
+        synchronized (lines) {
+            ended = true;
+            lines.notifyAll();
         }
     }
 
@@ -75,7 +80,7 @@ final class JarProcess implements AutoCloseable {
                     }
                 }
                 long left = deadline - System.nanoTime();
-                if (left <= 0 || (!process.isAlive() && seen == lines.size())) {
+                if (left <= 0 || (ended && seen == lines.size())) {
                     throw new AssertionError("no line matching /" + pattern + "/ within " + timeout.toSeconds()
                             + " s; output so far:\n" + String.join("\n", lines));
                 }

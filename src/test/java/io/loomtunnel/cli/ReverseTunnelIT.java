@@ -57,7 +57,7 @@ class ReverseTunnelIT {
     static Server server(Path dir, int controlPort, String... extra) throws Exception {
         Path tokens = dir.resolve("tokens.txt");
         if (!Files.exists(tokens)) {
-            Files.writeString(tokens, "# test tokens\n" + TOKEN + "\n");
+            secret(tokens, "# test tokens\n" + TOKEN + "\n");
         }
         List<String> args = new ArrayList<>(List.of("server", "--bind", "127.0.0.1:" + controlPort,
                 "--key", dir.resolve("server.key").toString(), "--tokens-file", tokens.toString()));
@@ -70,11 +70,17 @@ class ReverseTunnelIT {
 
     static JarProcess client(Path dir, Server s, String... tunnels) throws Exception {
         Path tokenFile = dir.resolve("client-token.txt");
-        Files.writeString(tokenFile, TOKEN + "\n");
+        secret(tokenFile, TOKEN + "\n");
         List<String> args = new ArrayList<>(List.of("client", "--server", "127.0.0.1:" + s.controlPort(),
                 "--server-id", s.id().toString(), "--token-file", tokenFile.toString()));
         args.addAll(List.of(tunnels));
         return JarProcess.start(Map.of(), args.toArray(String[]::new));
+    }
+
+    /** Writes a secret file as users must: readable by its owner only. */
+    static void secret(Path file, String content) throws IOException {
+        Files.writeString(file, content);
+        Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
     }
 
     static int freePort() throws IOException {
@@ -184,7 +190,7 @@ class ReverseTunnelIT {
         try (Server s = server(dir, 0, "--allow-ports", "20000-20100");
              ServerSocket taken = new ServerSocket(20_050, 1, LOOPBACK)) {
             Path bad = dir.resolve("bad-token.txt");
-            Files.writeString(bad, "nope\n");
+            secret(bad, "nope\n");
             JarProcess badToken = JarProcess.start(Map.of(), "client", "--server", "127.0.0.1:" + s.controlPort(),
                     "--server-id", s.id().toString(), "--token-file", bad.toString(), "--tcp", "20001:127.0.0.1:9");
             assertEquals(ExitCode.AUTH_REFUSED, badToken.exitCode(START), badToken.output());
@@ -199,7 +205,7 @@ class ReverseTunnelIT {
             assertTrue(busy.output().contains("already in use"), busy.output());
         }
         Path token = dir.resolve("t.txt");
-        Files.writeString(token, TOKEN);
+        secret(token, TOKEN);
         JarProcess nowhere = JarProcess.start(Map.of(), "client", "--server", "127.0.0.1:" + freePort(),
                 "--server-id", io.loomtunnel.tls.Identity.generate().id().toString(),
                 "--token-file", token.toString(), "--tcp", "0:127.0.0.1:9");

@@ -1,0 +1,39 @@
+package io.loomtunnel.cli;
+
+import io.loomtunnel.server.ServerEvents;
+import io.loomtunnel.tls.PeerId;
+import java.io.PrintStream;
+
+/** Prints a running server's events, one line each. */
+final class ServerPrinter implements ServerEvents {
+    private final PrintStream out;
+
+    ServerPrinter(PrintStream out) {
+        this.out = out;
+    }
+
+    @Override
+    public void clientConnected(PeerId client, String principal, String address) {
+        out.println("client " + client.abbreviated() + " connected from " + address + " (" + principal + ")");
+    }
+
+    @Override
+    public void clientRefused(String reason) {
+        out.println("refused: " + reason);
+    }
+
+    @Override
+    public void tunnelOpened(PeerId client, String tunnel, String publicAddress) {
+        out.println("tunnel " + tunnel + " of " + client.abbreviated() + " at " + publicAddress);
+    }
+
+    @Override
+    public void tunnelRefused(PeerId client, String tunnel, String reason) {
+        out.println("tunnel " + tunnel + " of " + client.abbreviated() + " refused: " + reason);
+    }
+
+    @Override
+    public void clientDisconnected(PeerId client, String reason) {
+        out.println("client " + client.abbreviated() + " disconnected: " + reason);
+    }
+}
