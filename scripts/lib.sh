@@ -55,3 +55,20 @@ loomtunnel_mvn() {
   fi
   mvn -B -ntp -f "$LOOMTUNNEL_ROOT/pom.xml" "$@"
 }
+
+# Installs Debian packages for tools the tests drive when they are missing (as root, e.g. in CI);
+# otherwise says which are missing. Usage: loomtunnel_require_tools curl socat ...
+loomtunnel_require_tools() {
+  local missing=() tool
+  for tool in "$@"; do
+    command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "loomtunnel: installing ${missing[*]} for the tests" >&2
+    apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+  else
+    echo "loomtunnel: the tests need ${missing[*]}; install them (e.g. apt-get install ${missing[*]})" >&2
+    return 1
+  fi
+}
