@@ -10,7 +10,6 @@ import io.loomtunnel.config.TunnelFlags;
 import io.loomtunnel.tls.PeerId;
 import io.loomtunnel.tunnel.TunnelSpec;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -28,9 +27,6 @@ import picocli.CommandLine.Option;
                 "--http NAME:LOCAL_HOST:LOCAL_PORT (served at NAME.DOMAIN). Flags override LOOMTUNNEL_* variables,",
                 "which override the config file (docs/CONFIG.md). SIGINT/SIGTERM: drain, then exit 0."})
 final class ClientCommand implements Callable<Integer> {
-    /** How long a SIGTERM waits for streams in flight. */
-    private static final Duration DRAIN = Duration.ofSeconds(10);
-
     @Option(names = "--config", paramLabel = "FILE", description = "TOML config file.")
     Path config;
 
@@ -62,16 +58,11 @@ final class ClientCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         ClientSettings settings = settings();
         TunnelClient client = TunnelClient.start(settings, new ClientPrinter(System.out, settings));
-        Thread hook = new Thread(() -> {
-            client.close();
-            System.out.println("stopped");
-            System.out.flush();
-            Runtime.getRuntime().halt(ExitCode.OK); // a drained, requested stop is a success, not "killed by SIGTERM"
-        });
-        Runtime.getRuntime().addShutdownHook(hook);
+        StopSignals.onStop(client::close); // drains, then awaitExit returns CLOSED
         ClientExit exit = client.awaitExit();
-        Runtime.getRuntime().removeShutdownHook(hook);
-        if (exit.code() != ClientExit.CLOSED) {
+        if (exit.code() == ClientExit.CLOSED) {
+            System.out.println("stopped");
+        } else {
             System.err.println("loomtunnel: " + exit.reason());
         }
         return exit.code();

@@ -71,12 +71,8 @@ final class DemoCommand implements Callable<Integer> {
             out.println("  echo hello | nc localhost " + tcp.substring(tcp.lastIndexOf(':') + 1));
             out.println(duration == null ? "Ctrl-C stops." : "Stopping in " + duration.toSeconds() + " s.");
             CountDownLatch stop = new CountDownLatch(1);
-            Thread hook = new Thread(stop::countDown);
-            Runtime.getRuntime().addShutdownHook(hook);
-            boolean byTime = stop.await(duration == null ? Long.MAX_VALUE : duration.toMillis(), TimeUnit.MILLISECONDS);
-            if (!byTime) {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            }
+            StopSignals.onStop(stop::countDown);
+            stop.await(duration == null ? Long.MAX_VALUE : duration.toMillis(), TimeUnit.MILLISECONDS);
             client.close();
             out.println("done");
         } finally {

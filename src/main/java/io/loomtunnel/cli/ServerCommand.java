@@ -67,16 +67,11 @@ final class ServerCommand implements Callable<Integer> {
         }
         System.out.println("ports       " + settings.allowPorts());
         System.out.println("ready; clients pin the server id above");
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            try {
-                server.close();
-            } catch (java.io.IOException ignored) {
-                // stopping anyway
-            }
-            stopped.countDown();
-        }));
-        stopped.await();
+        CountDownLatch stop = new CountDownLatch(1);
+        StopSignals.onStop(stop::countDown);
+        stop.await();
+        server.close(); // GO_AWAY to every client, ports freed
+        System.out.println("stopped");
         return ExitCode.OK;
     }
 

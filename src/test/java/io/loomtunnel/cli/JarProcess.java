@@ -103,9 +103,12 @@ final class JarProcess implements AutoCloseable {
         }
     }
 
-    /** SIGTERM: the process may shut down gracefully. */
+    /**
+     * SIGTERM: the process may shut down gracefully. Through ProcessHandle, because
+     * Process.destroy() also closes our end of the process's output, losing its last lines.
+     */
     void terminate() {
-        process.destroy();
+        process.toHandle().destroy();
     }
 
     /** SIGKILL. */

@@ -230,6 +230,8 @@ class ReverseTunnelIT {
             c.await("tcp\\s+\\S+\\s+localhost:\\d+", START);
             c.terminate();
             assertEquals(0, c.exitCode(START), c.output());
+            c.await("^stopped$", START);
+            assertTrue(!c.output().contains("loomtunnel: "), "no error line on a requested stop: " + c.output());
             s.process().await("disconnected", START);
         }
     }
