@@ -7,7 +7,7 @@ import java.util.Map;
 /** Applies a client's TOML config file, then its LOOMTUNNEL_* environment, to a ClientSettings builder (docs/CONFIG.md). */
 public final class ClientConfigLoader {
     /** The token itself; it has no key in the file, where it would sit in a file that is usually world-readable. */
-    public static final String TOKEN_ENV = Keys.ENV_PREFIX + "TOKEN";
+    private static final String TOKEN_ENV = Keys.ENV_PREFIX + "TOKEN";
 
     private static final Keys<ClientSettings.Builder> KEYS = new Keys<ClientSettings.Builder>()
             .key("server", (b, v) -> b.server(v.hostPort()))

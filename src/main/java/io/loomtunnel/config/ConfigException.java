@@ -9,7 +9,7 @@ public final class ConfigException extends IllegalArgumentException {
 
     public ConfigException(String message) {
         // Messages quote what users (or a fuzzer) wrote; a line break in there must not split them.
-        super(message.replaceAll("[\\p{Cntrl}\\u0085\\u2028\\u2029]+", " "));
+        super(message.replaceAll("[\\p{Cc}\\u2028\\u2029]+", " "));
     }
 
     /** {@code 'value'} for a message: control characters escaped, long values cut short. */
@@ -17,7 +17,7 @@ public final class ConfigException extends IllegalArgumentException {
         StringBuilder sb = new StringBuilder("'");
         for (int i = 0; i < value.length() && i < MAX_QUOTED; i++) {
             char c = value.charAt(i);
-            if (c < 0x20 || c == 0x7f || c == 0x85 || c == 0x2028 || c == 0x2029) {
+            if (Character.isISOControl(c) || c == 0x2028 || c == 0x2029) {
                 sb.append(String.format("\\u%04x", (int) c));
             } else {
                 sb.append(c);

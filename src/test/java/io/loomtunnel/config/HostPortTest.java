@@ -71,6 +71,8 @@ class HostPortTest {
     void messagesEscapeControlCharactersAndCutLongValues() {
         assertEquals("must be HOST:PORT, got 'a\\u000ab'",
                 assertThrows(IllegalArgumentException.class, () -> HostPort.parse("a\nb")).getMessage());
+        assertEquals("must be HOST:PORT, got 'a\\u0087b'",
+                assertThrows(IllegalArgumentException.class, () -> HostPort.parse("a\u0087b")).getMessage());
         String longHost = "x".repeat(100);
         assertEquals("must be HOST:PORT, got '" + "x".repeat(64) + "…'",
                 assertThrows(IllegalArgumentException.class, () -> HostPort.parse(longHost)).getMessage());
