@@ -8,7 +8,6 @@ import io.loomtunnel.config.HostPort;
 import io.loomtunnel.config.TokenFile;
 import io.loomtunnel.config.TunnelFlags;
 import io.loomtunnel.tls.PeerId;
-import io.loomtunnel.tunnel.TunnelSpec;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -84,13 +83,10 @@ final class ClientCommand implements Callable<Integer> {
             if (key != null) {
                 b.keyFile(key);
             }
-            List<TunnelSpec> flags = new ArrayList<>();
-            tcp.forEach(t -> flags.add(FlagValue.parse("--tcp", t, TunnelFlags::tcp)));
-            udp.forEach(t -> flags.add(FlagValue.parse("--udp", t, TunnelFlags::udp)));
-            http.forEach(t -> flags.add(FlagValue.parse("--http", t, TunnelFlags::http)));
-            if (!flags.isEmpty()) {
-                b.tunnels(flags);
-            }
+            // Tunnel flags add to the config file's tunnels (docs/CONFIG.md); names must stay unique.
+            tcp.forEach(t -> b.tunnel(FlagValue.parse("--tcp", t, TunnelFlags::tcp)));
+            udp.forEach(t -> b.tunnel(FlagValue.parse("--udp", t, TunnelFlags::udp)));
+            http.forEach(t -> b.tunnel(FlagValue.parse("--http", t, TunnelFlags::http)));
             if (noReconnect) {
                 b.reconnect(false);
             }
