@@ -100,19 +100,23 @@ class HttpTunnelIT {
     }
 
     @Test
-    void upgradedConnectionIsSplicedBothWays() throws Exception {
-        try (Socket s = new Socket(LOOPBACK, httpPort)) {
-            s.setSoTimeout(20_000);
-            s.getOutputStream().write(("GET /chat HTTP/1.1\r\nHost: ws.localhost\r\nConnection: Upgrade\r\n"
-                    + "Upgrade: websocket\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
-                    .getBytes(StandardCharsets.US_ASCII));
-            String head = head(s.getInputStream());
-            assertTrue(head.startsWith("HTTP/1.1 101"), head);
-            for (String message : List.of("hello", "over the", "tunnel")) {
-                s.getOutputStream().write(message.getBytes(StandardCharsets.UTF_8));
-                assertEquals(message, new String(s.getInputStream().readNBytes(message.length()), StandardCharsets.UTF_8));
-            }
+    void webSocketEchoThroughTheTunnel() throws Exception {
+        java.util.concurrent.LinkedBlockingQueue<String> received = new java.util.concurrent.LinkedBlockingQueue<>();
+        java.net.http.WebSocket ws = java.net.http.HttpClient.newHttpClient().newWebSocketBuilder()
+                .header("X-Test", "through-loomtunnel")
+                .buildAsync(java.net.URI.create("ws://ws.localhost:" + httpPort + "/chat"), new java.net.http.WebSocket.Listener() {
+                    @Override
+                    public java.util.concurrent.CompletionStage<?> onText(java.net.http.WebSocket w, CharSequence data, boolean last) {
+                        received.add(data.toString());
+                        w.request(1);
+                        return null;
+                    }
+                }).get(20, TimeUnit.SECONDS);
+        for (String message : List.of("hello", "over the", "tunnel")) {
+            ws.sendText(message, true).get(10, TimeUnit.SECONDS);
+            assertEquals("echo: " + message, received.poll(10, TimeUnit.SECONDS));
         }
+        ws.sendClose(java.net.http.WebSocket.NORMAL_CLOSURE, "bye").get(10, TimeUnit.SECONDS);
     }
 
     @Test
@@ -162,7 +166,7 @@ class HttpTunnelIT {
         return s;
     }
 
-    /** An app that answers any request with 101 and then echoes bytes, like a WebSocket echo. */
+    /** A WebSocket echo app (RFC 6455: the handshake, then unmasked text frames echoed with "echo: "). */
     private ServerSocket upgradeEchoApp() throws IOException {
         ServerSocket server = new ServerSocket(0, 16, LOOPBACK);
         running.add(server);
@@ -172,10 +176,7 @@ class HttpTunnelIT {
                     Socket s = server.accept();
                     Thread.ofVirtual().start(() -> {
                         try (s) {
-                            head(s.getInputStream());
-                            s.getOutputStream().write(("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"
-                                    + "Connection: Upgrade\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-                            s.getInputStream().transferTo(s.getOutputStream());
+                            WebSocketEcho.serve(s, head(s.getInputStream()));
                         } catch (IOException ignored) {
                             // the visitor left
                         }
