@@ -15,6 +15,7 @@ import io.loomtunnel.tunnel.TunnelRefused;
 import io.loomtunnel.tunnel.TunnelSpec;
 import io.loomtunnel.tunnel.TunnelType;
 import io.loomtunnel.wire.ErrorCode;
+import io.loomtunnel.wire.ProtocolException;
 import java.io.Closeable;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -167,7 +168,7 @@ public final class TunnelClient implements Closeable {
                 ControlCodec.Message m = ControlCodec.decode(session.mux().receiveControl(REPLY_TIMEOUT));
                 if (m.type().equals(TunnelOpened.TYPE)) {
                     TunnelOpened o = m.as(TunnelOpened.class);
-                    PublicTunnel t = new PublicTunnel(specs.get(o.request()), o.tunnelId(), o.address());
+                    PublicTunnel t = new PublicTunnel(specFor(specs, o.request()), o.tunnelId(), o.address());
                     opened.add(t);
                     if (t.spec().type() == TunnelType.UDP) {
                         udpByTunnelId.put(t.tunnelId(), t);
@@ -181,9 +182,12 @@ public final class TunnelClient implements Closeable {
                         finish(ClientExit.TUNNEL_REFUSED, "tunnel '" + r.name() + "' refused: " + r.reason());
                         return false;
                     }
+                } else {
+                    throw new ProtocolException(ErrorCode.PROTOCOL_ERROR,
+                            "expected an answer to open_tunnel, got \"" + m.type() + "\"");
                 }
             }
-        } catch (IOException | IndexOutOfBoundsException e) {
+        } catch (IOException e) {
             session.mux().close(ErrorCode.PROTOCOL_ERROR, "registration failed: " + e.getMessage());
             return true; // the serve loop sees the closed session and reconnects
         }
@@ -194,6 +198,14 @@ public final class TunnelClient implements Closeable {
         }
         ready.complete(List.copyOf(opened));
         return true;
+    }
+
+    /** The spec a reply's request number names; a number we never sent is the server's protocol error. */
+    private static TunnelSpec specFor(List<TunnelSpec> specs, int request) throws ProtocolException {
+        if (request < 0 || request >= specs.size()) {
+            throw new ProtocolException(ErrorCode.PROTOCOL_ERROR, "answer to open_tunnel request " + request + ", which was never sent");
+        }
+        return specs.get(request);
     }
 
     private static Map<String, PublicTunnel> indexByName(List<PublicTunnel> list) {

@@ -42,7 +42,7 @@ final class ClientLink {
     private final HttpRoutes httpRoutes;
     private final Semaphore streams;
     private final Map<String, ExposedTunnel> tunnels = new ConcurrentHashMap<>();
-    private final Map<Integer, UdpIngress> flows = new ConcurrentHashMap<>();
+    private final Map<Integer, UdpIngress> udpById = new ConcurrentHashMap<>();
     private final AtomicInteger nextTunnelId = new AtomicInteger(1);
     private final AtomicInteger nextFlowId = new AtomicInteger(1);
     private volatile Thread datagramDispatcher;
@@ -128,6 +128,7 @@ final class ClientLink {
             case UDP -> {
                 UdpIngress udp = PortBinder.bind(port, allowedPorts,
                         p -> UdpIngress.open(this, id, bindHost, p, settings.udpIdleTimeout(), settings.domain()));
+                udpById.put(id, udp);
                 startDatagramDispatcher();
                 yield udp;
             }
@@ -146,6 +147,17 @@ final class ClientLink {
         }
         tunnels.put(name, tunnel);
         return tunnel;
+    }
+
+    /** UDP datagrams this client's tunnels dropped so far (too many senders, expired flows, a session going away). */
+    long udpDropped() {
+        long n = 0;
+        for (ExposedTunnel t : tunnels.values()) {
+            if (t instanceof UdpIngress udp) {
+                n += udp.dropped();
+            }
+        }
+        return n;
     }
 
     /** Relays one public TCP connection through a new stream; returns when the connection ends. */
@@ -183,14 +195,9 @@ final class ClientLink {
 
     // ---- UDP ----
 
-    int newFlowId(UdpIngress ingress) {
-        int id = nextFlowId.getAndIncrement();
-        flows.put(id, ingress);
-        return id;
-    }
-
-    void forgetFlow(int flowId) {
-        flows.remove(flowId);
+    /** A flow id unique within the session, for a new UDP association. */
+    int newFlowId() {
+        return nextFlowId.getAndIncrement();
     }
 
     void sendDatagram(int flowId, byte[] buffer, int length) throws IOException {
@@ -206,13 +213,13 @@ final class ClientLink {
         }
     }
 
-    /** Hands each datagram from the client to the tunnel of its flow. */
+    /** Hands each datagram from the client to the tunnel its envelope names; the tunnel finds the flow. */
     private void dispatchDatagrams() {
         try {
             while (true) {
                 Datagram d = session.mux().receiveDatagram(Duration.ZERO);
-                UdpIngress ingress = flows.get(d.flowId());
-                if (ingress != null && UdpEnvelope.tunnelId(d.payload()) >= 0) {
+                UdpIngress ingress = udpById.get(UdpEnvelope.tunnelId(d.payload()));
+                if (ingress != null) {
                     ingress.deliver(d.flowId(), d.payload());
                 }
             }

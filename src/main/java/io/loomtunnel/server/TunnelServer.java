@@ -106,6 +106,11 @@ public final class TunnelServer implements Closeable {
         return true;
     }
 
+    /** UDP datagrams dropped by the tunnels of the clients connected now. */
+    public long udpDatagramsDropped() {
+        return clients.stream().mapToLong(ClientLink::udpDropped).sum();
+    }
+
     /** The HTTP ingress's port, or -1 without one. */
     public int httpPort() {
         return http == null ? -1 : http.port();

@@ -115,7 +115,7 @@ final class UdpIngress implements ExposedTunnel {
             if (bySender.size() >= MAX_FLOWS) {
                 return null;
             }
-            flow = new Flow(link.newFlowId(this), sender);
+            flow = new Flow(link.newFlowId(), sender);
             bySender.put(sender, flow);
             byId.put(flow.id, flow);
         }
@@ -129,7 +129,6 @@ final class UdpIngress implements ExposedTunnel {
             if (now - f.lastActive > idleNanos) {
                 it.remove();
                 byId.remove(f.id);
-                link.forgetFlow(f.id);
             }
         }
     }

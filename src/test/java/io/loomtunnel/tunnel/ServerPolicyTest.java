@@ -165,7 +165,14 @@ class ServerPolicyTest {
             assertEquals(first, arrivalPort(app), "one sender, one association: the same local flow socket");
             Thread.sleep(1_500); // well past the idle timeout
             Probes.send(sender, port, "three");
-            assertNotEquals(first, arrivalPort(app), "after the idle timeout the sender is a new association");
+            DatagramPacket three = new DatagramPacket(new byte[256], 256);
+            app.receive(three);
+            assertNotEquals(first, three.getPort(), "after the idle timeout the sender is a new association");
+
+            // A reply that comes after its association expired has nowhere to go: dropped, and counted.
+            Thread.sleep(1_500);
+            app.send(new DatagramPacket(new byte[] {1}, 1, three.getSocketAddress()));
+            assertTrue(Probes.eventually(WAIT, () -> s.udpDatagramsDropped() == 1), "dropped: " + s.udpDatagramsDropped());
         }
     }
 
