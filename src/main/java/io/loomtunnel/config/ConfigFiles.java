@@ -13,12 +13,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
+import io.loomtunnel.tls.SecretFile;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.util.EnumSet;
-import java.util.Set;
 
 /** Reads the files a config involves: small regular files only, secrets only when private, TOML. */
 final class ConfigFiles {
@@ -26,8 +23,6 @@ final class ConfigFiles {
     static final int MAX_BYTES = 1 << 20;
 
     private static final TomlMapper TOML = new TomlMapper();
-    private static final Set<PosixFilePermission> OWNER =
-            EnumSet.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_EXECUTE);
 
     private ConfigFiles() {}
 
@@ -59,18 +54,14 @@ final class ConfigFiles {
 
     /** Like ssh and our key files: a file of secrets that others may read is refused, not used. */
     static void requireOwnerOnly(Path file) {
-        Set<PosixFilePermission> perms;
+        String exposure;
         try {
-            perms = Files.getPosixFilePermissions(file);
-        } catch (UnsupportedOperationException e) {
-            return; // Not POSIX (e.g. Windows ACLs): nothing comparable to check.
+            exposure = SecretFile.exposure(file);
         } catch (IOException e) {
             throw unreadable(file, e);
         }
-        if (!OWNER.containsAll(perms)) {
-            boolean readable = perms.contains(PosixFilePermission.GROUP_READ) || perms.contains(PosixFilePermission.OTHERS_READ);
-            throw new ConfigException(file + ": holds secrets but is " + (readable ? "readable" : "accessible")
-                    + " by others (" + PosixFilePermissions.toString(perms) + "); run chmod 600 " + file);
+        if (exposure != null) {
+            throw new ConfigException(file + ": holds secrets but is " + exposure + "; run chmod 600 " + file);
         }
     }
 

@@ -13,8 +13,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * One key's value from a TOML file or from an environment variable, read as the type the key
@@ -22,7 +20,6 @@ import java.util.regex.Pattern;
  */
 final class Value {
     static final String PORTS_EXAMPLE = "10000-20000,30000 (ports 1 to 65535)";
-    private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|h)");
 
     private final Path file;      // null: the environment
     private final String key;     // a TOML key path (limits.max_clients, tunnels[2].local) or a variable name
@@ -159,17 +156,11 @@ final class Value {
     /** A duration above zero: {@code 500ms}, {@code 30s}, {@code 5m}, {@code 2h}. */
     Duration duration() {
         String s = string();
-        Matcher m = DURATION.matcher(s);
-        long n = m.matches() ? Long.parseLong(m.group(1)) : 0;
-        if (n == 0) {
+        Duration d = Durations.parse(s);
+        if (d == null || d.isZero()) {
             throw error("must be a duration above zero like 500ms, 30s, 5m or 2h, got " + quote(s));
         }
-        return switch (m.group(2)) {
-            case "ms" -> Duration.ofMillis(n);
-            case "s" -> Duration.ofSeconds(n);
-            case "m" -> Duration.ofMinutes(n);
-            default -> Duration.ofHours(n);
-        };
+        return d;
     }
 
     /** A lowercase DNS name ({@code web}, {@code tunnel.example.org}). */

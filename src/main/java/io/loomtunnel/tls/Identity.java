@@ -217,30 +217,15 @@ public final class Identity {
     }
 
     private static void requireOwnerOnly(Path file) throws IOException {
-        PosixFileAttributeView view = Files.getFileAttributeView(file, PosixFileAttributeView.class);
-        if (view == null) {
-            return; // Not POSIX (e.g. Windows ACLs): nothing comparable to check.
-        }
-        Set<PosixFilePermission> perms;
+        String exposure;
         try {
-            perms = view.readAttributes().permissions();
+            exposure = SecretFile.exposure(file);
         } catch (NoSuchFileException e) {
             throw new IdentityException("key file " + file + " does not exist", e);
         }
-        boolean readable = perms.contains(PosixFilePermission.GROUP_READ)
-                || perms.contains(PosixFilePermission.OTHERS_READ);
-        if (!OWNER_ALL.containsAll(perms)) {
-            throw new IdentityException("key file " + file + " is " + (readable ? "readable" : "accessible")
-                    + " by others (mode " + octal(perms) + "); run chmod 600 " + file);
+        if (exposure != null) {
+            throw new IdentityException("key file " + file + " is " + exposure + "; run chmod 600 " + file);
         }
-    }
-
-    private static String octal(Set<PosixFilePermission> perms) {
-        int mode = 0;
-        for (PosixFilePermission p : perms) {
-            mode |= 1 << (8 - p.ordinal()); // the enum is declared in rwxrwxrwx order
-        }
-        return String.format("0%03o", mode);
     }
 
     private static Path existingAncestor(Path path) {

@@ -110,7 +110,7 @@ class ClientConfigLoaderTest {
         Files.setPosixFilePermissions(token, PosixFilePermissions.fromString("rw-r--r--"));
         Path toml = write(dir, "client.toml", "token_file = \"token.txt\"\n");
         ConfigException e = assertThrows(ConfigException.class, () -> load(toml, Map.of()));
-        assertEquals(toml + ": token_file: " + token + ": holds secrets but is readable by others (rw-r--r--); run chmod 600 " + token,
+        assertEquals(toml + ": token_file: " + token + ": holds secrets but is readable by others (mode 0644); run chmod 600 " + token,
                 e.getMessage());
     }
 

@@ -76,7 +76,7 @@ class GrantFileTest {
         Path file = write(dir, "tokens.txt", "s3cret\n");
         Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-----w-"));
         ConfigException e = assertThrows(ConfigException.class, () -> GrantFile.readTokens(file));
-        assertEquals(file + ": holds secrets but is accessible by others (rw-----w-); run chmod 600 " + file, e.getMessage());
+        assertEquals(file + ": holds secrets but is accessible by others (mode 0602); run chmod 600 " + file, e.getMessage());
     }
 
     @Test
