@@ -43,6 +43,8 @@ import java.util.concurrent.TimeoutException;
  */
 public final class TunnelClient implements Closeable {
     private static final Duration REPLY_TIMEOUT = Duration.ofSeconds(10);
+    /** open_tunnel requests in flight at once: well below the server's control queue (PROTOCOL.md 8.1). */
+    private static final int REQUESTS_IN_FLIGHT = 32;
     private static final Duration LOCAL_CONNECT_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration UDP_IDLE = Duration.ofSeconds(120);
     private static final Duration DRAIN = Duration.ofSeconds(5);
@@ -161,10 +163,12 @@ public final class TunnelClient implements Closeable {
         List<PublicTunnel> opened = new ArrayList<>();
         try {
             List<TunnelSpec> specs = settings.tunnels();
-            for (int i = 0; i < specs.size(); i++) {
-                session.mux().sendControl(ControlCodec.encode(OpenTunnel.TYPE, OpenTunnel.of(i, specs.get(i))));
-            }
+            int sent = 0;
             for (int answered = 0; answered < specs.size(); answered++) {
+                while (sent < specs.size() && sent - answered < REQUESTS_IN_FLIGHT) {
+                    session.mux().sendControl(ControlCodec.encode(OpenTunnel.TYPE, OpenTunnel.of(sent, specs.get(sent))));
+                    sent++;
+                }
                 ControlCodec.Message m = ControlCodec.decode(session.mux().receiveControl(REPLY_TIMEOUT));
                 if (m.type().equals(TunnelOpened.TYPE)) {
                     TunnelOpened o = m.as(TunnelOpened.class);

@@ -77,6 +77,21 @@ class ServerPolicyTest {
     }
 
     @Test
+    void moreTunnelsThanTheControlQueueHoldsAllRegister(@TempDir Path dir) throws Exception {
+        int tunnels = 600; // the server queues 256 control messages: requests must be paced
+        try (TunnelServer s = TunnelServer.start(server(dir).token("t").maxTunnelsPerClient(tunnels)
+                .allowPorts(PortRanges.parse("20000-60000")).build(), ServerEvents.NONE)) {
+            ClientSettings.Builder b = client(s).token("t").reconnect(false);
+            for (int i = 0; i < tunnels; i++) {
+                b.tunnel(TunnelSpec.tcp("t" + i, 0, "127.0.0.1", 9));
+            }
+            try (TunnelClient c = TunnelClient.start(b.build(), ClientEvents.NONE)) {
+                assertEquals(tunnels, c.awaitReady(WAIT).size());
+            }
+        }
+    }
+
+    @Test
     void fullServerTurnsClientsAwayUntilThereIsRoom(@TempDir Path dir) throws Exception {
         try (TunnelServer s = TunnelServer.start(server(dir).token("t").maxClients(1).build(), ServerEvents.NONE);
              TunnelClient first = TunnelClient.start(client(s).token("t").tunnel(TunnelSpec.tcp("a", 0, "127.0.0.1", 9)).build(),

@@ -7,11 +7,9 @@ import java.lang.management.MemoryMXBean;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
-import javax.management.ObjectName;
 
 /**
  * Heap cost of an idle stream (a plain main, not JMH: heap-after-GC deltas need one quiet JVM):
@@ -38,8 +36,8 @@ public final class IdleStreamMemory {
             try (Pairs.MuxPair pair = Pairs.memory(config)) {
                 // Let the sessions settle (first PING/ACK) before the baseline.
                 pair.dialer().ping(Duration.ofSeconds(10));
-                long base = usedAfterGc(memory);
-                Map<String, long[]> before = histogram();
+                long base = HeapProbe.usedAfterGc(memory);
+                Map<String, long[]> before = HeapProbe.histogram();
                 AtomicReference<Throwable> failure = new AtomicReference<>();
                 Thread acceptor = Thread.ofVirtual().start(() -> {
                     try {
@@ -65,8 +63,8 @@ public final class IdleStreamMemory {
                 // Every ACK processed: a ping's answer comes after all frames sent before it.
                 pair.dialer().ping(Duration.ofSeconds(10));
                 pair.acceptor().ping(Duration.ofSeconds(10));
-                long used = usedAfterGc(memory);
-                lastHistogramDelta = diff(before, histogram());
+                long used = HeapProbe.usedAfterGc(memory);
+                lastHistogramDelta = HeapProbe.diff(before, HeapProbe.histogram());
                 perStream[round] = (used - base) / streams;
                 System.out.printf("round %d: %d streams open on each side (dialer %d, acceptor %d), heap used %+,d B"
                                 + " => %,d B per stream (both sides)%n", round + 1, streams,
@@ -84,16 +82,8 @@ public final class IdleStreamMemory {
         Arrays.sort(sorted);
         long median = sorted[ROUNDS / 2];
         System.out.println();
-        long histTotal = lastHistogramDelta.values().stream().mapToLong(v -> v[1]).sum();
-        System.out.println("Top classes by growth per stream (last round, from GC.class_histogram, both sides;"
-                + " an instance count of 2.00 is one per side):");
-        System.out.printf("  %-60s %12s %12s%n", "class", "inst/stream", "B/stream");
-        lastHistogramDelta.entrySet().stream()
-                .sorted((a, b) -> Long.compare(b.getValue()[1], a.getValue()[1]))
-                .limit(15)
-                .forEach(e -> System.out.printf("  %-60s %12.2f %12.1f%n", e.getKey(),
-                        e.getValue()[0] / (double) streams, e.getValue()[1] / (double) streams));
-        System.out.printf("  %-60s %12s %12.1f%n", "(all classes)", "", histTotal / (double) streams);
+        HeapProbe.printTopClasses(lastHistogramDelta, streams, "stream",
+                "both sides; an instance count of 2.00 is one per side");
         System.out.println();
         System.out.printf("IDLE STREAM HEAP: median of %d rounds = %,d B per stream for both sides together"
                 + " (%,d B per side if the sides are symmetric); rounds: %s%n",
@@ -108,52 +98,12 @@ public final class IdleStreamMemory {
         pair.dialer().awaitClosed(Duration.ofSeconds(5));
         pair.acceptor().awaitClosed(Duration.ofSeconds(5));
         for (int i = 0; i < 50; i++) {
-            long[] live = histogram().get(MuxStream.class.getName());
+            long[] live = HeapProbe.histogram().get(MuxStream.class.getName());
             if (live == null || live[0] == 0) {
                 return;
             }
             Thread.sleep(100);
         }
         System.out.println("warning: streams of a closed session pair are still reachable after 5 s");
-    }
-
-    /** Heap used after GC, once it stops shrinking (bounded: at most 10 collections). */
-    static long usedAfterGc(MemoryMXBean memory) throws InterruptedException {
-        long previous = Long.MAX_VALUE;
-        long used = 0;
-        for (int i = 0; i < 10; i++) {
-            System.gc();
-            Thread.sleep(100);
-            used = memory.getHeapMemoryUsage().getUsed();
-            if (i >= 2 && used >= previous - 1024) {
-                break;
-            }
-            previous = used;
-        }
-        return used;
-    }
-
-    /** class name -> {instances, bytes}, from the GC.class_histogram diagnostic command (itself a full GC). */
-    static Map<String, long[]> histogram() throws Exception {
-        String text = (String) ManagementFactory.getPlatformMBeanServer().invoke(
-                new ObjectName("com.sun.management:type=DiagnosticCommand"), "gcClassHistogram",
-                new Object[] {new String[0]}, new String[] {String[].class.getName()});
-        Map<String, long[]> result = new HashMap<>();
-        for (String line : text.split("\n")) {
-            String[] f = line.trim().split("\\s+");
-            if (f.length >= 4 && f[0].endsWith(":")) {
-                result.put(f[3], new long[] {Long.parseLong(f[1]), Long.parseLong(f[2])});
-            }
-        }
-        return result;
-    }
-
-    static Map<String, long[]> diff(Map<String, long[]> before, Map<String, long[]> after) {
-        Map<String, long[]> d = new HashMap<>();
-        after.forEach((k, v) -> {
-            long[] b = before.getOrDefault(k, new long[2]);
-            d.put(k, new long[] {v[0] - b[0], v[1] - b[1]});
-        });
-        return d;
     }
 }
