@@ -18,9 +18,9 @@ import java.time.Duration;
 import java.util.Map;
 
 /**
- * Heap per idle tunnel: a server and two clients in one JVM on loopback, one client with no
- * tunnel (what a session costs) and one with 1,000 idle TCP tunnels; the difference per tunnel,
- * for server and client together, and by class.
+ * Heap per idle tunnel: a server and two clients in one JVM on loopback (after a warm-up client,
+ * so class loading is not counted), one client with no tunnel (what a session costs) and one with
+ * 1,000 idle TCP tunnels; the difference per tunnel, for server and client together, and by class.
  */
 public final class IdleTunnelMemory {
     static final int TUNNELS = 1_000;
@@ -35,10 +35,18 @@ public final class IdleTunnelMemory {
         try (TunnelServer server = TunnelServer.start(ServerSettings.builder()
                 .bind(new InetSocketAddress(loopback, 0)).keyFile(dir.resolve("server.key")).token("bench")
                 .allowPorts(PortRanges.parse("20000-60000")).maxTunnelsPerClient(tunnels).build(), ServerEvents.NONE)) {
+            try (TunnelClient warmUp = client(server, 1)) { // loads and links the classes a session uses
+                warmUp.awaitReady(Duration.ofSeconds(30));
+            }
+            Thread.sleep(500);
             long base = HeapProbe.usedAfterGc(memory);
+            Map<String, long[]> idle = HeapProbe.histogram();
             try (TunnelClient empty = client(server, 0)) {
                 empty.awaitReady(Duration.ofSeconds(30));
                 long withSession = HeapProbe.usedAfterGc(memory);
+                HeapProbe.printTopClasses(HeapProbe.diff(idle, HeapProbe.histogram()), 1, "session",
+                        "server and client sides of one session with no tunnel");
+                System.out.println();
                 Map<String, long[]> before = HeapProbe.histogram();
                 try (TunnelClient full = client(server, tunnels)) {
                     int ready = full.awaitReady(Duration.ofSeconds(120)).size();
