@@ -17,11 +17,12 @@ final class Proc {
     private final String name;
     private final Process process;
     private final List<String> lines = new ArrayList<>(); // guarded by itself
+    private final Thread collector;
 
     Proc(String name, Process process) {
         this.name = name;
         this.process = process;
-        Thread.ofVirtual().start(this::collect);
+        this.collector = Thread.ofVirtual().start(this::collect);
     }
 
     private void collect() {
@@ -79,7 +80,8 @@ final class Proc {
             kill();
             throw new IOException(name + ": still running after " + timeout.toSeconds() + " s, killed: " + tail());
         }
-        process.getInputStream().close(); // only after exit: the collector has seen EOF or will now
+        // the last lines (the load generator's JSON) may still be on their way to the collector
+        collector.join(Duration.ofSeconds(10));
         synchronized (lines) {
             return List.copyOf(lines);
         }
