@@ -1,0 +1,49 @@
+package io.loomtunnel.bench.e2e;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The figures of one run: per scenario, per target, named figures or the error that stopped them. */
+final class Results {
+    final List<String> targets;
+    final Map<String, Map<String, Map<String, Double>>> figures = new LinkedHashMap<>();
+    final Map<String, Map<String, String>> errors = new LinkedHashMap<>();
+
+    Results(List<String> targets) {
+        this.targets = targets;
+    }
+
+    void put(Scenario scenario, String target, Map<String, Double> measured) {
+        Map<String, Double> all = new LinkedHashMap<>(measured);
+        figures.computeIfAbsent(scenario.name(), k -> new LinkedHashMap<>()).put(target, all);
+        if (scenario.addedOverRaw()) {
+            addOverhead(scenario.name());
+        }
+    }
+
+    void fail(Scenario scenario, String target, String error) {
+        errors.computeIfAbsent(scenario.name(), k -> new LinkedHashMap<>()).put(target, error);
+    }
+
+    /** The figure, or null when that target did not produce it. */
+    Double get(String scenario, String target, String metric) {
+        return figures.getOrDefault(scenario, Map.of()).getOrDefault(target, Map.of()).get(metric);
+    }
+
+    /** "X µs" becomes also "X added µs" (minus raw TCP's) for every target measured so far, raw TCP first. */
+    private void addOverhead(String scenario) {
+        Map<String, Double> raw = figures.get(scenario).get(Peers.RAW);
+        if (raw == null) {
+            return;
+        }
+        for (Map<String, Double> target : figures.get(scenario).values()) {
+            for (Map.Entry<String, Double> e : List.copyOf(raw.entrySet())) {
+                String metric = e.getKey();
+                if (metric.endsWith(" µs") && !metric.contains("added") && target.containsKey(metric)) {
+                    target.put(metric.replace(" µs", " added µs"), target.get(metric) - e.getValue());
+                }
+            }
+        }
+    }
+}
