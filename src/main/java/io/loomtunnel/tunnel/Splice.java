@@ -14,8 +14,10 @@ import java.net.Socket;
  * socket closed at once).
  */
 public final class Splice {
-    /** Per direction. Small enough for 10,000 connections, big enough for one TLS record pair. */
-    private static final int BUFFER = 32 * 1024;
+    /** First buffer per direction: small, so 10,000 idle connections cost little. */
+    private static final int MIN_BUFFER = 8 * 1024;
+    /** Largest buffer per direction: one whole DATA frame of bulk data per read and write. */
+    private static final int MAX_BUFFER = 64 * 1024;
 
     private Splice() {}
 
@@ -54,10 +56,14 @@ public final class Splice {
         }
     }
 
+    /** Copies until end of input; a read that fills the buffer means more is waiting, so the buffer doubles. */
     private static void copy(InputStream in, OutputStream out) throws IOException {
-        byte[] buffer = new byte[BUFFER];
+        byte[] buffer = new byte[MIN_BUFFER];
         for (int n; (n = in.read(buffer)) >= 0; ) {
             out.write(buffer, 0, n);
+            if (n == buffer.length && buffer.length < MAX_BUFFER) {
+                buffer = new byte[buffer.length * 2];
+            }
         }
     }
 
