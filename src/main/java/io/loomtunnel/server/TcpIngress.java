@@ -37,6 +37,11 @@ final class TcpIngress implements ExposedTunnel {
             } catch (IOException e) {
                 continue; // one failed accept (e.g. the peer reset) does not end the tunnel
             }
+            try {
+                socket.setTcpNoDelay(true); // a proxy's small writes (replies, prompts) must not wait for Nagle
+            } catch (IOException closedAlready) {
+                continue;
+            }
             Thread.ofVirtual().name("tcp-" + tunnel + "-" + socket.getRemoteSocketAddress())
                     .start(() -> link.relay(socket, tunnel));
         }
