@@ -1,5 +1,6 @@
 package io.loomtunnel.mux;
 
+import io.loomtunnel.tunnel.Probes;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -105,7 +106,7 @@ class MuxLimitsTest {
                     Thread.currentThread().interrupt();
                 }
             });
-            assertTrue(MuxBasicsTest.waitFor(() -> {
+            assertTrue(Probes.eventually(WAIT, () -> {
                 try {
                     p.dialer().open(Duration.ofMillis(10)).reset(ErrorCode.CANCEL);
                     return false;

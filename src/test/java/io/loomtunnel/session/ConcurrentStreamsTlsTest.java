@@ -1,5 +1,6 @@
 package io.loomtunnel.session;
 
+import io.loomtunnel.tunnel.Probes;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -97,7 +98,7 @@ class ConcurrentStreamsTlsTest {
                 bytes += c.received() + s.received();
             }
             assertTrue(bytes > STREAMS * (long) MAX_BYTES / 2, "moved " + bytes + " bytes");
-            assertTrue(BasicSessionTlsTest.waitFor(() -> client.mux().streamCount() == 0 && server.mux().streamCount() == 0),
+            assertTrue(Probes.eventually(Duration.ofSeconds(20), () -> client.mux().streamCount() == 0 && server.mux().streamCount() == 0),
                     "all streams closed on both sides");
 
             jfr.stop();

@@ -1,5 +1,6 @@
 package io.loomtunnel.session;
 
+import io.loomtunnel.tunnel.Probes;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -48,12 +49,13 @@ class PeerKilledTest {
                     .dial(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
 
             List<CompletableFuture<Throwable>> woken = new ArrayList<>();
+            List<Thread> blocked = new ArrayList<>();
             for (int i = 0; i < 10; i++) {
                 MuxStream s = session.mux().open();
                 boolean writer = i % 2 == 0;
                 CompletableFuture<Throwable> outcome = new CompletableFuture<>();
                 woken.add(outcome);
-                Thread.ofVirtual().name("test-" + (writer ? "writer-" : "reader-") + i).start(() -> {
+                blocked.add(Thread.ofVirtual().name("test-" + (writer ? "writer-" : "reader-") + i).start(() -> {
                     try {
                         if (writer) {
                             byte[] chunk = new byte[64 * 1024];
@@ -66,9 +68,11 @@ class PeerKilledTest {
                     } catch (Throwable t) {
                         outcome.complete(t);
                     }
-                });
+                }));
             }
-            Thread.sleep(500); // let writers fill their windows and block
+            // Writers park once their window is full, readers at once: wait until all ten are parked.
+            assertTrue(Probes.eventually(Duration.ofSeconds(20),
+                    () -> blocked.stream().allMatch(t -> t.getState() == Thread.State.WAITING)), "every thread blocked");
             for (CompletableFuture<Throwable> f : woken) {
                 assertFalse(f.isDone(), "nothing wakes before the kill");
             }
@@ -85,7 +89,7 @@ class PeerKilledTest {
             }
             assertTrue(session.mux().awaitClosed(Duration.ofSeconds(30)));
 
-            assertTrue(BasicSessionTlsTest.waitFor(() -> !threadDump(tmp).contains(sessionThreads)),
+            assertTrue(Probes.eventually(Duration.ofSeconds(20), () -> !threadDump(tmp).contains(sessionThreads)),
                     "no thread of the session is left: " + threadDump(tmp));
             assertEquals(0, session.mux().streamCount());
         } finally {
