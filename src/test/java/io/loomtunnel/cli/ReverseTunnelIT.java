@@ -249,7 +249,7 @@ class ReverseTunnelIT {
                 }
                 for (TunnelClient c : clients) {
                     String address = c.awaitReady(START).get(0).address();
-                    int port = Integer.parseInt(address.substring(address.lastIndexOf(':') + 1));
+                    int port = Probes.port(address);
                     byte[] msg = address.getBytes(StandardCharsets.UTF_8);
                     assertArrayEquals(msg, Probes.roundTrip(port, msg), address);
                 }

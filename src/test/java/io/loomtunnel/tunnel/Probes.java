@@ -48,6 +48,11 @@ public final class Probes {
         return new String(p.getData(), 0, p.getLength(), StandardCharsets.UTF_8);
     }
 
+    /** The port of a public address as a server reports it, {@code host:port}. */
+    public static int port(String address) {
+        return Integer.parseInt(address.substring(address.lastIndexOf(':') + 1));
+    }
+
     /** A one-shot HTTP/1.1 GET with the given Host header; returns the whole response. */
     public static String httpGet(int port, String host, String path) throws IOException {
         try (Socket s = new Socket(LOOPBACK, port)) {

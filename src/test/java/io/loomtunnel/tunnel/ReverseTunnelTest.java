@@ -50,10 +50,6 @@ class ReverseTunnelTest {
                 .backoff(Duration.ofMillis(50), Duration.ofMillis(500));
     }
 
-    private static int port(String address) {
-        return Integer.parseInt(address.substring(address.lastIndexOf(':') + 1));
-    }
-
     @Test
     void tcpTunnelCarriesBytesBothWays(@TempDir Path dir) throws Exception {
         int[] echo = new int[1];
@@ -65,7 +61,7 @@ class ReverseTunnelTest {
             assertTrue(t.address().startsWith("localhost:"), t.address());
             byte[] data = new byte[5 << 20];
             new Random(5).nextBytes(data);
-            assertArrayEquals(sha(data), sha(Probes.roundTrip(port(t.address()), data)));
+            assertArrayEquals(sha(data), sha(Probes.roundTrip(Probes.port(t.address()), data)));
         }
     }
 
@@ -78,7 +74,7 @@ class ReverseTunnelTest {
                      ClientEvents.NONE);
              DatagramSocket a = new DatagramSocket(new InetSocketAddress(LOOPBACK, 0));
              DatagramSocket b = new DatagramSocket(new InetSocketAddress(LOOPBACK, 0))) {
-            int port = port(c.awaitReady(WAIT).get(0).address());
+            int port = Probes.port(c.awaitReady(WAIT).get(0).address());
             for (DatagramSocket sender : List.of(a, b)) {
                 sender.setSoTimeout(5_000);
             }

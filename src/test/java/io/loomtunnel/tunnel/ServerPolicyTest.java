@@ -43,10 +43,6 @@ class ServerPolicyTest {
         return ClientSettings.builder(s.controlAddress(), s.id()).backoff(Duration.ofMillis(50), Duration.ofMillis(300));
     }
 
-    private static int port(String address) {
-        return Integer.parseInt(address.substring(address.lastIndexOf(':') + 1));
-    }
-
     @Test
     void authorizedKeyNeedsNoTokenAndEachCredentialHasItsOwnPorts(@TempDir Path dir) throws Exception {
         Identity laptop = Identity.generate();
@@ -57,7 +53,7 @@ class ServerPolicyTest {
                 .token("ci-token", PortRanges.parse("22000-22010")).build(), ServerEvents.NONE)) {
             try (TunnelClient byKey = TunnelClient.start(client(s).keyFile(laptopKey)
                     .tunnel(TunnelSpec.tcp("a", 0, "127.0.0.1", 9)).build(), ClientEvents.NONE)) {
-                int p = port(byKey.awaitReady(WAIT).get(0).address());
+                int p = Probes.port(byKey.awaitReady(WAIT).get(0).address());
                 assertTrue(p >= 21000 && p <= 21010, "the key's ports: " + p);
             }
             TunnelClient keyOutside = TunnelClient.start(client(s).keyFile(laptopKey)
@@ -68,7 +64,7 @@ class ServerPolicyTest {
 
             try (TunnelClient byToken = TunnelClient.start(client(s).token("ci-token")
                     .tunnel(TunnelSpec.tcp("c", 22005, "127.0.0.1", 9)).build(), ClientEvents.NONE)) {
-                assertEquals(22005, port(byToken.awaitReady(WAIT).get(0).address()), "the token's ports");
+                assertEquals(22005, Probes.port(byToken.awaitReady(WAIT).get(0).address()), "the token's ports");
             }
             ClientExit stranger = TunnelClient.start(client(s).tunnel(TunnelSpec.tcp("d", 0, "127.0.0.1", 9)).build(),
                     ClientEvents.NONE).awaitExit();
@@ -132,7 +128,7 @@ class ServerPolicyTest {
              TunnelServer s = TunnelServer.start(server(dir).token("t").maxStreamsPerClient(2).build(), ServerEvents.NONE);
              TunnelClient c = TunnelClient.start(client(s).token("t").tunnel(TunnelSpec.tcp("a", 0, "127.0.0.1", echo[0])).build(),
                      ClientEvents.NONE)) {
-            int port = port(c.awaitReady(WAIT).get(0).address());
+            int port = Probes.port(c.awaitReady(WAIT).get(0).address());
             try (Socket one = echoing(port); Socket two = echoing(port); Socket three = new Socket(LOOPBACK, port)) {
                 three.setSoTimeout(10_000);
                 three.getOutputStream().write(1);
@@ -172,7 +168,7 @@ class ServerPolicyTest {
              TunnelClient c = TunnelClient.start(client(s).token("t")
                      .tunnel(TunnelSpec.udp("u", 0, "127.0.0.1", app.getLocalPort())).build(), ClientEvents.NONE);
              DatagramSocket sender = new DatagramSocket(new InetSocketAddress(LOOPBACK, 0))) {
-            int port = port(c.awaitReady(WAIT).get(0).address());
+            int port = Probes.port(c.awaitReady(WAIT).get(0).address());
             app.setSoTimeout(5_000);
             Probes.send(sender, port, "one");
             Probes.send(sender, port, "two");
