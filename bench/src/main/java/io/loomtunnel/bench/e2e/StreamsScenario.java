@@ -50,6 +50,7 @@ final class StreamsScenario implements LoadScenario {
     public Map<String, Double> load(int port, boolean quick, Map<String, Long> processes) throws Exception {
         Map<String, Double> figures = new LinkedHashMap<>();
         long[] lossBefore = Machine.tcpLossCounters();
+        Map<String, Double> cpuBefore = CpuTime.of(processes);
         try (Fleet fleet = new Fleet(port)) {
             long start = System.nanoTime();
             figures.put("connections", (double) fleet.open(connections(quick), perSecond(quick)));
@@ -67,6 +68,7 @@ final class StreamsScenario implements LoadScenario {
             long[] lossAfter = Machine.tcpLossCounters();
             figures.put("machine TCP retransmits", (double) (lossAfter[0] - lossBefore[0]));
             figures.put("machine backlog drops", (double) (lossAfter[1] - lossBefore[1]));
+            figures.putAll(CpuTime.used(cpuBefore, CpuTime.of(processes))); // ramp and conversation
             figures.putAll(Footprint.of(processes, false)); // under load: every connection still open
         }
         return figures;
