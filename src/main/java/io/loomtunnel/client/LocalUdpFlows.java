@@ -1,5 +1,6 @@
 package io.loomtunnel.client;
 
+import io.loomtunnel.metrics.TunnelCounters;
 import io.loomtunnel.mux.Datagram;
 import io.loomtunnel.mux.MuxSession;
 import io.loomtunnel.tunnel.UdpEnvelope;
@@ -17,17 +18,18 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The client's side of UDP tunnels: each flow (one remote sender on the server) gets its own
  * local socket connected to the service, so the service's replies come back on the right flow.
- * A flow whose socket hears nothing for the idle timeout is closed.
+ * A flow whose socket hears nothing for the idle timeout is closed. Datagrams are counted in
+ * their tunnel's counters: in to the service, out from it, dropped when they cannot be passed on.
  */
 final class LocalUdpFlows {
     private final MuxSession mux;
-    private final Map<Integer, PublicTunnel> byTunnelId;
+    private final ClientTunnels tunnels;
     private final Duration idle;
     private final Map<Integer, DatagramSocket> flows = new ConcurrentHashMap<>();
 
-    LocalUdpFlows(MuxSession mux, Map<Integer, PublicTunnel> byTunnelId, Duration idle) {
+    LocalUdpFlows(MuxSession mux, ClientTunnels tunnels, Duration idle) {
         this.mux = mux;
-        this.byTunnelId = byTunnelId;
+        this.tunnels = tunnels;
         this.idle = idle;
     }
 
@@ -36,13 +38,22 @@ final class LocalUdpFlows {
         try {
             while (true) {
                 Datagram d = mux.receiveDatagram(Duration.ZERO);
-                PublicTunnel tunnel = byTunnelId.get(UdpEnvelope.tunnelId(d.payload()));
+                PublicTunnel tunnel = tunnels.udpById().get(UdpEnvelope.tunnelId(d.payload()));
                 if (tunnel == null) {
                     continue; // not one of ours (any more)
                 }
-                DatagramSocket local = flows.computeIfAbsent(d.flowId(), id -> open(id, tunnel));
-                if (local != null) {
-                    local.send(new DatagramPacket(d.payload(), UdpEnvelope.HEADER, d.payload().length - UdpEnvelope.HEADER));
+                TunnelCounters counters = tunnels.counters(tunnel.spec());
+                DatagramSocket local = flows.computeIfAbsent(d.flowId(), id -> open(id, tunnel, counters));
+                int length = d.payload().length - UdpEnvelope.HEADER;
+                try {
+                    if (local == null) {
+                        throw new IOException("no local socket");
+                    }
+                    local.send(new DatagramPacket(d.payload(), UdpEnvelope.HEADER, length));
+                    counters.datagramsIn().increment();
+                    counters.bytesIn().add(length);
+                } catch (IOException lost) {
+                    counters.datagramsDropped().increment(); // like UDP: lost, not reported
                 }
             }
         } catch (ProtocolException e) {
@@ -54,12 +65,12 @@ final class LocalUdpFlows {
         }
     }
 
-    private DatagramSocket open(int flowId, PublicTunnel tunnel) {
+    private DatagramSocket open(int flowId, PublicTunnel tunnel, TunnelCounters counters) {
         try {
             DatagramSocket s = new DatagramSocket();
             s.connect(new InetSocketAddress(tunnel.spec().localHost(), tunnel.spec().localPort()));
             s.setSoTimeout((int) idle.toMillis());
-            Thread.ofVirtual().name("udp-flow-" + flowId).start(() -> replies(flowId, tunnel.tunnelId(), s));
+            Thread.ofVirtual().name("udp-flow-" + flowId).start(() -> replies(flowId, tunnel.tunnelId(), s, counters));
             return s;
         } catch (IOException e) {
             return null;
@@ -67,7 +78,7 @@ final class LocalUdpFlows {
     }
 
     /** Sends the service's replies back on the flow until it goes quiet. */
-    private void replies(int flowId, int tunnelId, DatagramSocket s) {
+    private void replies(int flowId, int tunnelId, DatagramSocket s, TunnelCounters counters) {
         byte[] buffer = new byte[UdpEnvelope.HEADER + UdpEnvelope.MAX_DATAGRAM];
         UdpEnvelope.stamp(buffer, tunnelId);
         DatagramPacket packet = new DatagramPacket(buffer, UdpEnvelope.HEADER, UdpEnvelope.MAX_DATAGRAM);
@@ -76,6 +87,8 @@ final class LocalUdpFlows {
                 packet.setData(buffer, UdpEnvelope.HEADER, UdpEnvelope.MAX_DATAGRAM);
                 s.receive(packet);
                 mux.sendDatagram(flowId, buffer, 0, UdpEnvelope.HEADER + packet.getLength());
+                counters.datagramsOut().increment();
+                counters.bytesOut().add(packet.getLength());
             }
         } catch (SocketTimeoutException | SocketException quietOrClosed) {
             // idle: forget the flow; a later datagram opens a new socket

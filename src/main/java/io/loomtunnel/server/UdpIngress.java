@@ -1,5 +1,6 @@
 package io.loomtunnel.server;
 
+import io.loomtunnel.metrics.TunnelCounters;
 import io.loomtunnel.tunnel.UdpEnvelope;
 import java.io.IOException;
 import java.net.DatagramPacket;
@@ -13,7 +14,6 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A UDP tunnel's public port. Each remote sender becomes an association with a flow id; its
@@ -34,7 +34,7 @@ final class UdpIngress implements ExposedTunnel {
     private final String address;
     private final Map<SocketAddress, Flow> bySender = new HashMap<>();
     private final Map<Integer, Flow> byId = new HashMap<>();
-    private final AtomicLong dropped = new AtomicLong();
+    private final TunnelCounters counters;
 
     /** One remote sender. */
     private static final class Flow {
@@ -48,7 +48,9 @@ final class UdpIngress implements ExposedTunnel {
         }
     }
 
-    private UdpIngress(DatagramSocket socket, ClientLink link, int tunnelId, Duration idle, String address) {
+    private UdpIngress(DatagramSocket socket, ClientLink link, int tunnelId, Duration idle, String address,
+                       TunnelCounters counters) {
+        this.counters = counters;
         this.socket = socket;
         this.link = link;
         this.tunnelId = tunnelId;
@@ -56,12 +58,12 @@ final class UdpIngress implements ExposedTunnel {
         this.address = address;
     }
 
-    static UdpIngress open(ClientLink link, int tunnelId, InetAddress bindHost, int port, Duration idle, String publicHost)
-            throws IOException {
+    static UdpIngress open(ClientLink link, int tunnelId, InetAddress bindHost, int port, Duration idle, String publicHost,
+                           TunnelCounters counters) throws IOException {
         DatagramSocket socket = new DatagramSocket(new InetSocketAddress(bindHost, port));
         // Wake up now and then to forget idle senders even when no datagram arrives.
         socket.setSoTimeout((int) Math.max(100, Math.min(1_000, idle.toMillis())));
-        UdpIngress ingress = new UdpIngress(socket, link, tunnelId, idle, publicHost + ":" + socket.getLocalPort());
+        UdpIngress ingress = new UdpIngress(socket, link, tunnelId, idle, publicHost + ":" + socket.getLocalPort(), counters);
         Thread.ofVirtual().name("udp-ingress-" + socket.getLocalPort()).start(ingress::receiveLoop);
         return ingress;
     }
@@ -76,17 +78,19 @@ final class UdpIngress implements ExposedTunnel {
                 socket.receive(packet);
                 Flow flow = flowFor(packet.getSocketAddress());
                 if (flow == null) {
-                    dropped.incrementAndGet();
+                    counters.datagramsDropped().increment();
                     continue;
                 }
                 flow.lastActive = System.nanoTime();
                 link.sendDatagram(flow.id, buffer, UdpEnvelope.HEADER + packet.getLength());
+                counters.datagramsIn().increment();
+                counters.bytesIn().add(packet.getLength());
             } catch (SocketTimeoutException idle) {
                 forgetIdle();
             } catch (SocketException closed) {
                 return;
             } catch (IOException e) {
-                dropped.incrementAndGet(); // the session is going; this datagram is lost, like UDP
+                counters.datagramsDropped().increment(); // the session is going; this datagram is lost, like UDP
             }
         }
     }
@@ -98,14 +102,16 @@ final class UdpIngress implements ExposedTunnel {
             flow = byId.get(flowId);
         }
         if (flow == null) {
-            dropped.incrementAndGet(); // expired meanwhile
+            counters.datagramsDropped().increment(); // expired meanwhile
             return;
         }
         flow.lastActive = System.nanoTime();
         try {
             socket.send(new DatagramPacket(payload, UdpEnvelope.HEADER, payload.length - UdpEnvelope.HEADER, flow.sender));
+            counters.datagramsOut().increment();
+            counters.bytesOut().add(payload.length - UdpEnvelope.HEADER);
         } catch (IOException e) {
-            dropped.incrementAndGet();
+            counters.datagramsDropped().increment();
         }
     }
 
@@ -140,7 +146,7 @@ final class UdpIngress implements ExposedTunnel {
 
     /** Datagrams lost here: too many senders, expired flows, a session that went away. */
     long dropped() {
-        return dropped.get();
+        return counters.datagramsDropped().get();
     }
 
     @Override
