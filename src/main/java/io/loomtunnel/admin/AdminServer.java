@@ -55,7 +55,12 @@ public final class AdminServer implements Closeable {
 
     /** Binds and serves; throws BindException when the address is taken. */
     public static AdminServer start(InetSocketAddress bind, String token, AdminTarget target, LogRing logs) throws IOException {
-        HttpServer http = HttpServer.create(bind, 64);
+        HttpServer http;
+        try {
+            http = HttpServer.create(bind, 64);
+        } catch (java.net.BindException e) {
+            throw new java.net.BindException(bind.getHostString() + ":" + bind.getPort() + " (admin endpoint): " + e.getMessage());
+        }
         ExecutorService executor = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("admin-", 0).factory());
         AdminServer admin = new AdminServer(http, executor, token, target, logs);
         http.createContext("/", admin::handle);

@@ -28,7 +28,8 @@ public final class Observability implements Closeable {
         AdminServer admin;
         try {
             admin = settings.adminBind() == null ? null
-                    : AdminServer.start(settings.adminBind(), settings.adminToken(), target, settings.logs());
+                    : AdminServer.start(settings.adminBind(), settings.adminToken(), target,
+                            settings.logs() == null ? new LogRing(1) : settings.logs());
         } catch (IOException | RuntimeException e) {
             if (otlp != null) {
                 otlp.close();

@@ -17,7 +17,7 @@ import java.time.Duration;
  * @param metricsJson a file to append a JSON snapshot to every {@code interval}, or null
  * @param interval how often the JSON snapshot is written and OTLP pushes
  * @param otlpEndpoint an OTLP/HTTP metrics URL (e.g. http://127.0.0.1:4318/v1/metrics), or null
- * @param logs where recent log lines are kept for {@code /api/logs}
+ * @param logs where recent log lines are kept for {@code /api/logs} (the CLI's printers fill it), or null for none
  */
 public record ObserveSettings(
         MeterRegistry registry,
@@ -40,17 +40,26 @@ public record ObserveSettings(
                     + " is reachable from other machines: give it a token (--admin-token-file or [admin] token_file)"
                     + " or bind it to 127.0.0.1");
         }
-        if (otlpEndpoint != null && !(("http".equals(otlpEndpoint.getScheme()) || "https".equals(otlpEndpoint.getScheme()))
-                && otlpEndpoint.getHost() != null)) {
-            throw new IllegalArgumentException("OTLP endpoint must be an http:// or https:// URL, got '" + otlpEndpoint + "'");
-        }
-        if (logs == null) {
-            logs = new LogRing();
+        if (otlpEndpoint != null) {
+            otlpUrl(otlpEndpoint.toString());
         }
     }
 
     public static Builder builder() {
         return new Builder();
+    }
+
+    /** Parses an OTLP endpoint: an http:// or https:// URL with a host. */
+    public static URI otlpUrl(String text) {
+        try {
+            URI u = new URI(text);
+            if (("http".equals(u.getScheme()) || "https".equals(u.getScheme())) && u.getHost() != null) {
+                return u;
+            }
+        } catch (java.net.URISyntaxException e) {
+            // said below
+        }
+        throw new IllegalArgumentException("must be an http:// or https:// URL, got '" + text + "'");
     }
 
     private static boolean isLoopback(InetSocketAddress a) {

@@ -16,7 +16,7 @@ import picocli.CommandLine.Command;
         versionProvider = Main.VersionProvider.class,
         description = "Secure TCP/UDP/HTTP tunnels over multiplexed TLS 1.3 sessions.",
         subcommands = {ServerCommand.class, ClientCommand.class, DemoCommand.class, KeygenCommand.class, IdCommand.class,
-            CommandLine.HelpCommand.class},
+            StatusCommand.class, ConsoleCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 ok, 1 internal error, 2 bad usage or config, 3 authentication refused,",
                 "10 could not connect, 11 connection lost."})
 public final class Main implements Runnable {

@@ -30,6 +30,11 @@ final class JarProcess implements AutoCloseable {
     }
 
     static JarProcess start(Map<String, String> env, String... args) throws IOException {
+        return startWithInput(new byte[0], env, args);
+    }
+
+    /** Starts the jar with {@code input} as its whole standard input (then closed), e.g. a console script. */
+    static JarProcess startWithInput(byte[] input, Map<String, String> env, String... args) throws IOException {
         List<String> command = new ArrayList<>(List.of(
                 Paths.get(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m", "-jar", jar()));
         command.addAll(List.of(args));
@@ -37,7 +42,9 @@ final class JarProcess implements AutoCloseable {
         pb.environment().keySet().removeIf(k -> k.startsWith("LOOMTUNNEL_"));
         pb.environment().putAll(env);
         Process p = pb.start();
-        p.getOutputStream().close();
+        try (var stdin = p.getOutputStream()) {
+            stdin.write(input);
+        }
         return new JarProcess(p);
     }
 
