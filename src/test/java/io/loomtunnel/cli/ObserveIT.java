@@ -119,6 +119,22 @@ class ObserveIT {
     }
 
     @Test
+    void consoleStartsAServerFromAConfigFileAndAttachesToIt(@TempDir Path dir) throws Exception {
+        ReverseTunnelIT.secret(dir.resolve("tokens.txt"), "t\n");
+        Files.writeString(dir.resolve("server.toml"), "bind = \"127.0.0.1:0\"\nkey = \"server.key\"\ntokens_file = \"tokens.txt\"\n");
+        try (JarProcess console = JarProcess.startWithInput("sessions\nstatus\nopen tcp 0:127.0.0.1:9\n".getBytes(StandardCharsets.UTF_8),
+                Map.of(), "console", "--config", dir.resolve("server.toml").toString())) {
+            assertEquals(0, console.exitCode(START), "the end of input ends it: " + console.output());
+            String out = console.output();
+            assertTrue(out.contains("started a server from " + dir.resolve("server.toml")), out);
+            assertTrue(out.contains("(no sessions)"), out);
+            assertTrue(out.contains("server loomtunnel/"), out);
+            assertTrue(out.contains("error: open registers a client's tunnel: attach to a client"), out);
+        }
+        assertTrue(Files.exists(dir.resolve("server.key")), "the embedded server ran from the file's settings");
+    }
+
+    @Test
     void adminOffLoopbackWithoutTokenIsRefused(@TempDir Path dir) throws Exception {
         Path tokens = dir.resolve("tokens.txt");
         ReverseTunnelIT.secret(tokens, "t\n");
