@@ -1,7 +1,6 @@
 package io.loomtunnel.admin;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -11,7 +10,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -28,7 +26,6 @@ import java.util.concurrent.Semaphore;
  */
 public final class AdminServer implements Closeable {
     private static final int MAX_REQUESTS = 64;
-    private static final int MAX_BODY = 16 * 1024;
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final String JSON_TYPE = "application/json; charset=utf-8";
 
@@ -101,23 +98,24 @@ public final class AdminServer implements Closeable {
             return;
         }
         try {
-            switch (method + " " + pattern(path)) {
-                case "GET /metrics" -> send(x, 200, "text/plain; version=0.0.4; charset=utf-8", target.metrics().scrape());
-                case "GET /api/status" -> sendJson(x, 200, target.status());
-                case "GET /api/logs" -> sendJson(x, 200, Map.of("lines", logs.recent(lines(x))));
-                case "POST /api/sessions/*/kick" -> {
-                    target.kick(segment(path, 3));
-                    sendJson(x, 200, Map.of("kicked", segment(path, 3)));
+            byte[] body;
+            try (InputStream in = x.getRequestBody()) {
+                body = in.readNBytes(AdminRequest.MAX_BODY + 1);
+            }
+            AdminRequest r = AdminRequest.parse(method, path, x.getRequestURI().getRawQuery(), body);
+            switch (r.action()) {
+                case METRICS -> send(x, 200, "text/plain; version=0.0.4; charset=utf-8", target.metrics().scrape());
+                case STATUS -> sendJson(x, 200, target.status());
+                case LOGS -> sendJson(x, 200, Map.of("lines", logs.recent(r.lines())));
+                case KICK -> {
+                    target.kick(r.subject());
+                    sendJson(x, 200, Map.of("kicked", r.subject()));
                 }
-                case "POST /api/tunnels" -> {
-                    JsonNode body = body(x);
-                    sendJson(x, 200, target.open(text(body, "type"), text(body, "spec")));
+                case OPEN -> sendJson(x, 200, target.open(r.type(), r.spec()));
+                case CLOSE -> {
+                    target.close(r.subject());
+                    sendJson(x, 200, Map.of("closed", r.subject()));
                 }
-                case "DELETE /api/tunnels/*" -> {
-                    target.close(segment(path, 3));
-                    sendJson(x, 200, Map.of("closed", segment(path, 3)));
-                }
-                default -> send(x, 404, JSON_TYPE, error("no " + method + " " + path + " here (see docs/METRICS.md)"));
             }
         } catch (AdminException e) {
             send(x, e.httpStatus(), JSON_TYPE, error(e.getMessage()));
@@ -130,66 +128,6 @@ public final class AdminServer implements Closeable {
         }
         String header = x.getRequestHeaders().getFirst("Authorization");
         return header != null && header.startsWith("Bearer ") && token.indexOf(header.substring(7).strip()) >= 0;
-    }
-
-    /** The path with its variable segments (a session id, a tunnel name) as {@code *}. */
-    private static String pattern(String path) {
-        String[] s = path.split("/", -1);
-        if (s.length == 5 && path.startsWith("/api/sessions/") && s[4].equals("kick")) {
-            return "/api/sessions/*/kick";
-        }
-        if (s.length == 4 && path.startsWith("/api/tunnels/") && !s[3].isEmpty()) {
-            return "/api/tunnels/*";
-        }
-        return path;
-    }
-
-    private static String segment(String path, int index) {
-        return URLDecoder.decode(path.split("/", -1)[index], StandardCharsets.UTF_8);
-    }
-
-    private static int lines(HttpExchange x) throws AdminException {
-        String q = x.getRequestURI().getQuery();
-        if (q == null) {
-            return 100;
-        }
-        for (String pair : q.split("&")) {
-            if (pair.startsWith("lines=")) {
-                try {
-                    return Integer.parseInt(pair.substring(6));
-                } catch (NumberFormatException e) {
-                    throw new AdminException(AdminException.BAD_REQUEST, "lines must be a number, got '" + pair.substring(6) + "'");
-                }
-            }
-        }
-        return 100;
-    }
-
-    private static JsonNode body(HttpExchange x) throws IOException, AdminException {
-        byte[] bytes;
-        try (InputStream in = x.getRequestBody()) {
-            bytes = in.readNBytes(MAX_BODY + 1);
-        }
-        if (bytes.length > MAX_BODY) {
-            throw new AdminException(AdminException.BAD_REQUEST, "request body larger than " + MAX_BODY + " bytes");
-        }
-        try {
-            JsonNode node = JSON.readTree(bytes);
-            if (node == null || !node.isObject()) {
-                throw new AdminException(AdminException.BAD_REQUEST, "request body must be a JSON object");
-            }
-            return node;
-        } catch (JsonProcessingException e) {
-            throw new AdminException(AdminException.BAD_REQUEST, "request body is not JSON: " + e.getOriginalMessage());
-        }
-    }
-
-    private static String text(JsonNode body, String member) throws AdminException {
-        JsonNode v = body.get(member);
-        if (v == null || !v.isTextual()) {
-            throw new AdminException(AdminException.BAD_REQUEST, "request body needs a string \"" + member + "\"");
-        }
-        return v.textValue();
     }
 
     private static String error(String message) throws JsonProcessingException {
