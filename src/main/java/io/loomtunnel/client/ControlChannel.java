@@ -3,7 +3,6 @@ package io.loomtunnel.client;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.loomtunnel.mux.MuxSession;
 import io.loomtunnel.session.ControlCodec;
-import io.loomtunnel.wire.ErrorCode;
 import io.loomtunnel.wire.ProtocolException;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
@@ -21,7 +20,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * running, PROTOCOL.md 8.4): each gets a request number, and one virtual thread per session
  * reads the server's control messages and hands each answer to the request it names. An
  * {@code error} answer (from a server that does not know the request) fails every request
- * waiting, since it names none.
+ * waiting, since it names none; messages that answer no request of ours are ignored.
  */
 final class ControlChannel {
     private final MuxSession mux;
@@ -67,14 +66,12 @@ final class ControlChannel {
                 if (m.type().equals("error")) {
                     IOException refused = new IOException("server: " + m.body().path("reason").asText("error"));
                     pending.values().forEach(f -> f.completeExceptionally(refused));
-                } else if (request == null || !request.canConvertToInt()) {
-                    throw new ProtocolException(ErrorCode.PROTOCOL_ERROR, "\"" + m.type() + "\" answers no request");
-                } else {
+                } else if (request != null && request.canConvertToInt()) {
                     CompletableFuture<ControlCodec.Message> waiting = pending.get(request.intValue());
                     if (waiting != null) {
                         waiting.complete(m);
                     } // else: an answer that came after its request gave up
-                }
+                } // else: not an answer (PROTOCOL.md 8.4)
             }
         } catch (ProtocolException e) {
             mux.close(e.code(), e.getMessage());
