@@ -14,6 +14,7 @@ public final class Observability implements Closeable {
     private final AdminServer admin;
     private final MetricsJsonFile json;
     private final OtlpExport otlp;
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     private Observability(AdminServer admin, MetricsJsonFile json, OtlpExport otlp) {
         this.admin = admin;
@@ -46,8 +47,12 @@ public final class Observability implements Closeable {
         return admin == null ? null : admin.address();
     }
 
+    /** Stops everything once; later calls do nothing. */
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         if (admin != null) {
             admin.close();
         }

@@ -74,6 +74,10 @@ class ObserveIT {
             assertEquals(data.length, status.at("/sessions/0/tunnels/0/bytesIn").asLong());
             assertEquals("127.0.0.1:" + echo[0], status.at("/sessions/0/tunnels/0/local").asText());
 
+            CliIT.Run watch = CliIT.loomtunnel("status", "--admin", clientAdmin, "--watch", "--interval", "500ms");
+            assertEquals(0, watch.exit(), "the end of input is a key: " + watch.err());
+            assertTrue(watch.out().startsWith("client loomtunnel/") && watch.out().contains("(press any key to stop)"), watch.out());
+
             CliIT.Run noToken = CliIT.loomtunnel("status", "--admin", serverAdmin);
             assertEquals(ExitCode.AUTH_REFUSED, noToken.exit());
             assertOneLine(noToken.err());
