@@ -1,11 +1,7 @@
 package io.loomtunnel.client;
 
-import io.loomtunnel.Version;
-import io.loomtunnel.admin.AdminException;
-import io.loomtunnel.admin.AdminTarget;
 import io.loomtunnel.admin.Observability;
 import io.loomtunnel.admin.Status;
-import io.loomtunnel.config.TunnelFlags;
 import io.loomtunnel.metrics.EndpointMetrics;
 import io.loomtunnel.metrics.Reasons;
 import io.loomtunnel.metrics.TunnelCounters;
@@ -58,7 +54,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * client.awaitReady(Duration.ofSeconds(10)).forEach(t -> System.out.println(t.address()));
  * }</pre>
  */
-public final class TunnelClient implements Closeable, AdminTarget {
+public final class TunnelClient implements Closeable {
     private static final Duration REPLY_TIMEOUT = Duration.ofSeconds(10);
     /** open_tunnel requests in flight at once: well below the server's control queue (PROTOCOL.md 8.1). */
     private static final int REQUESTS_IN_FLIGHT = 32;
@@ -82,6 +78,7 @@ public final class TunnelClient implements Closeable, AdminTarget {
     private Session udpFlowsOf; // guarded by this: the session whose datagrams are being handed on
     private Thread runner;
     private Observability observability;
+    private final ClientAdmin admin = new ClientAdmin(this);
 
     private TunnelClient(ClientSettings settings, ClientEvents events, Identity identity) {
         this.settings = settings;
@@ -97,7 +94,7 @@ public final class TunnelClient implements Closeable, AdminTarget {
         Identity identity = settings.keyFile() == null ? Identity.generate() : Identity.loadOrCreate(settings.keyFile());
         TunnelClient client = new TunnelClient(settings, events, identity);
         try {
-            client.observability = Observability.start(settings.observe(), client);
+            client.observability = Observability.start(settings.observe(), client.admin);
         } catch (IOException | RuntimeException e) {
             client.metrics.close();
             throw e;
@@ -112,25 +109,13 @@ public final class TunnelClient implements Closeable, AdminTarget {
     }
 
     /** This client's meters (docs/METRICS.md). */
-    @Override
     public EndpointMetrics metrics() {
         return metrics;
     }
 
     /** The session to the server (none while disconnected), its tunnels, totals and throughput: what /api/status answers. */
-    @Override
     public Status status() {
-        Session s = current;
-        List<Status.Session> sessions = new ArrayList<>();
-        if (s != null && !s.mux().isClosed()) {
-            Duration rtt = s.mux().rtt();
-            sessions.add(new Status.Session("1", s.peer().abbreviated(), s.principal(), String.valueOf(s.remoteAddress()),
-                    rtt == null ? null : rtt.toNanos() / 1e6, (System.nanoTime() - connectedNanos) / 1e9,
-                    s.mux().streamCount(), tunnels.status()));
-        }
-        return new Status("client", Version.SOFTWARE, identity.id().toString(), metrics.uptime().toNanos() / 1e9,
-                Status.Totals.of(sessions.size(), tunnels.liveCount(), metrics.total()),
-                Status.Throughput.of(metrics.total().rate().rate()), sessions);
+        return admin.status();
     }
 
     /**
@@ -189,6 +174,25 @@ public final class TunnelClient implements Closeable, AdminTarget {
         }
     }
 
+    // ---- for ClientAdmin ----
+
+    Session currentSession() {
+        Session s = current;
+        return s == null || s.mux().isClosed() ? null : s;
+    }
+
+    long connectedNanos() {
+        return connectedNanos;
+    }
+
+    ClientTunnels tunnels() {
+        return tunnels;
+    }
+
+    Identity identity() {
+        return identity;
+    }
+
     private ControlChannel connected() throws IOException {
         ControlChannel c = control;
         if (c == null) {
@@ -202,41 +206,6 @@ public final class TunnelClient implements Closeable, AdminTarget {
             throw new ProtocolException(ErrorCode.PROTOCOL_ERROR, "expected \"" + type + "\", got \"" + m.type() + "\"");
         }
         return m;
-    }
-
-    // ---- admin actions (AdminTarget) ----
-
-    @Override
-    public Status.Tunnel open(String type, String spec) throws AdminException {
-        TunnelSpec parsed;
-        try {
-            parsed = switch (type) {
-                case "tcp" -> TunnelFlags.tcp(spec);
-                case "udp" -> TunnelFlags.udp(spec);
-                case "http" -> TunnelFlags.http(spec);
-                default -> throw new IllegalArgumentException("type must be tcp, udp or http, got '" + type + "'");
-            };
-        } catch (IllegalArgumentException e) {
-            throw new AdminException(AdminException.BAD_REQUEST, e.getMessage());
-        }
-        try {
-            PublicTunnel t = openTunnel(parsed);
-            return Status.Tunnel.of(parsed.name(), type, t.address(), parsed.local(), tunnels.counters(parsed));
-        } catch (IOException e) {
-            throw new AdminException(AdminException.CONFLICT, e.getMessage());
-        }
-    }
-
-    @Override
-    public void close(String tunnel) throws AdminException {
-        if (!tunnels.has(tunnel)) {
-            throw new AdminException(AdminException.NOT_FOUND, "there is no tunnel named '" + tunnel + "'");
-        }
-        try {
-            closeTunnel(tunnel);
-        } catch (IOException e) {
-            throw new AdminException(AdminException.CONFLICT, e.getMessage());
-        }
     }
 
     /**

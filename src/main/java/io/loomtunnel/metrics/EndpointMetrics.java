@@ -249,10 +249,12 @@ public final class EndpointMetrics implements Closeable {
         }
     }
 
+    /** Stops sampling and takes our meters out of the application's registry too. */
     @Override
     public void close() {
         sampler.interrupt();
         jvm.close();
+        registry.clear();
         registry.remove(prometheus);
         prometheus.close();
     }
