@@ -109,6 +109,40 @@ class ExactCountsTest {
     }
 
     @Test
+    void httpTunnelBytesAgreeOnBothEnds(@TempDir Path dir) throws Exception {
+        byte[] page = new byte[70_000];
+        com.sun.net.httpserver.HttpServer app = com.sun.net.httpserver.HttpServer.create(new InetSocketAddress(LOOPBACK, 0), 10);
+        app.createContext("/", x -> {
+            x.getRequestBody().readAllBytes();
+            x.sendResponseHeaders(200, page.length);
+            try (OutputStream out = x.getResponseBody()) {
+                out.write(page);
+            }
+        });
+        app.start();
+        try (TunnelServer server = TunnelServer.start(serverSettings(dir).http(new InetSocketAddress(LOOPBACK, 0), "localhost")
+                     .build(), ServerEvents.NONE);
+             TunnelClient client = TunnelClient.start(clientSettings(server, "t")
+                     .tunnel(TunnelSpec.http("web", "web", "127.0.0.1", app.getAddress().getPort())).build(), ClientEvents.NONE)) {
+            client.awaitReady(WAIT);
+            String response = Probes.httpGet(server.httpPort(), "web.localhost", "/");
+            assertTrue(response.startsWith("HTTP/1.1 200"), response);
+            assertTrue(Probes.eventually(WAIT, () -> scrape(server.metrics()).count("loomtunnel_streams_active", "tunnel", "web") == 0
+                    && scrape(client.metrics()).count("loomtunnel_streams_active", "tunnel", "web") == 0));
+            for (String direction : List.of("in", "out")) {
+                double atServer = scrape(server.metrics()).count("loomtunnel_tunnel_bytes_total", "tunnel", "web", "direction", direction);
+                assertTrue(Probes.eventually(WAIT, () -> scrape(client.metrics()).count("loomtunnel_tunnel_bytes_total",
+                        "tunnel", "web", "direction", direction) == atServer), direction + ": both ends count the same bytes");
+            }
+            double out = scrape(server.metrics()).count("loomtunnel_tunnel_bytes_total", "tunnel", "web", "direction", "out");
+            assertTrue(out > page.length && out < page.length + 1_000, "the response, head and body: " + out);
+            assertEquals(1, scrape(server.metrics()).count("loomtunnel_streams_opened_total", "tunnel", "web"));
+        } finally {
+            app.stop(0);
+        }
+    }
+
+    @Test
     void refusedStreamFailedAuthAndFailedHandshakeAreCountedByReason(@TempDir Path dir) throws Exception {
         try (ServerSocket silent = new ServerSocket(0, 10, LOOPBACK);
              TunnelServer server = TunnelServer.start(serverSettings(dir).maxStreamsPerClient(1).build(), ServerEvents.NONE);
