@@ -14,6 +14,7 @@ import io.loomtunnel.tunnel.TunnelOpened;
 import io.loomtunnel.tunnel.TunnelRefused;
 import io.loomtunnel.tunnel.TunnelSpec;
 import io.loomtunnel.tunnel.TunnelType;
+import io.loomtunnel.tunnel.UdpServiceFlows;
 import io.loomtunnel.wire.ErrorCode;
 import io.loomtunnel.wire.ProtocolException;
 import java.io.Closeable;
@@ -159,7 +160,7 @@ public final class TunnelClient implements Closeable {
 
     /** Registers every tunnel; false if the client must stop (a refusal at the first start). */
     private boolean register(Session session, boolean first) {
-        Map<Integer, PublicTunnel> udpByTunnelId = new HashMap<>();
+        Map<Integer, InetSocketAddress> udpByTunnelId = new HashMap<>();
         List<PublicTunnel> opened = new ArrayList<>();
         try {
             List<TunnelSpec> specs = settings.tunnels();
@@ -175,7 +176,7 @@ public final class TunnelClient implements Closeable {
                     PublicTunnel t = new PublicTunnel(specFor(specs, o.request()), o.tunnelId(), o.address());
                     opened.add(t);
                     if (t.spec().type() == TunnelType.UDP) {
-                        udpByTunnelId.put(t.tunnelId(), t);
+                        udpByTunnelId.put(t.tunnelId(), InetSocketAddress.createUnresolved(t.spec().localHost(), t.spec().localPort()));
                     }
                     events.tunnelOpened(t);
                 } else if (m.type().equals(TunnelRefused.TYPE)) {
@@ -197,7 +198,7 @@ public final class TunnelClient implements Closeable {
         }
         tunnels = Map.copyOf(indexByName(opened));
         if (!udpByTunnelId.isEmpty()) {
-            LocalUdpFlows udp = new LocalUdpFlows(session.mux(), Map.copyOf(udpByTunnelId), UDP_IDLE);
+            UdpServiceFlows udp = new UdpServiceFlows(session.mux(), udpByTunnelId, UDP_IDLE);
             Thread.ofVirtual().name("udp-flows").start(udp::run);
         }
         ready.complete(List.copyOf(opened));

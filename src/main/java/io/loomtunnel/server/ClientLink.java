@@ -5,6 +5,7 @@ import io.loomtunnel.mux.MuxStream;
 import io.loomtunnel.mux.SessionClosedException;
 import io.loomtunnel.session.ControlCodec;
 import io.loomtunnel.session.Session;
+import io.loomtunnel.tunnel.DatagramLink;
 import io.loomtunnel.tunnel.OpenTunnel;
 import io.loomtunnel.tunnel.PortRanges;
 import io.loomtunnel.tunnel.Splice;
@@ -13,6 +14,7 @@ import io.loomtunnel.tunnel.TunnelOpened;
 import io.loomtunnel.tunnel.TunnelRefused;
 import io.loomtunnel.tunnel.TunnelType;
 import io.loomtunnel.tunnel.UdpEnvelope;
+import io.loomtunnel.tunnel.UdpIngress;
 import io.loomtunnel.wire.ErrorCode;
 import io.loomtunnel.wire.ProtocolException;
 import java.io.IOException;
@@ -30,7 +32,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * their ingress, relays each incoming connection as a stream, and tears everything down when the
  * session ends. One client's tunnels, limits and failures never touch another's.
  */
-final class ClientLink {
+final class ClientLink implements DatagramLink {
     /** How long an ingress connection waits for room in the client's accept backlog. */
     private static final Duration OPEN_TIMEOUT = Duration.ofSeconds(10);
 
@@ -130,7 +132,7 @@ final class ClientLink {
                         p -> UdpIngress.open(this, id, bindHost, p, settings.udpIdleTimeout(), settings.domain()));
                 udpById.put(id, udp);
                 startDatagramDispatcher();
-                yield udp;
+                yield new UdpTunnel(udp);
             }
             case HTTP -> {
                 if (httpRoutes == null) {
@@ -153,8 +155,8 @@ final class ClientLink {
     long udpDropped() {
         long n = 0;
         for (ExposedTunnel t : tunnels.values()) {
-            if (t instanceof UdpIngress udp) {
-                n += udp.dropped();
+            if (t instanceof UdpTunnel udp) {
+                n += udp.ingress().dropped();
             }
         }
         return n;
@@ -195,12 +197,13 @@ final class ClientLink {
 
     // ---- UDP ----
 
-    /** A flow id unique within the session, for a new UDP association. */
-    int newFlowId() {
+    @Override
+    public int newFlowId() {
         return nextFlowId.getAndIncrement();
     }
 
-    void sendDatagram(int flowId, byte[] buffer, int length) throws IOException {
+    @Override
+    public void sendDatagram(int flowId, byte[] buffer, int length) throws IOException {
         session.mux().sendDatagram(flowId, buffer, 0, length);
     }
 

@@ -1,8 +1,7 @@
-package io.loomtunnel.client;
+package io.loomtunnel.tunnel;
 
 import io.loomtunnel.mux.Datagram;
 import io.loomtunnel.mux.MuxSession;
-import io.loomtunnel.tunnel.UdpEnvelope;
 import io.loomtunnel.wire.ProtocolException;
 import java.io.IOException;
 import java.net.DatagramPacket;
@@ -15,32 +14,35 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The client's side of UDP tunnels: each flow (one remote sender on the server) gets its own
- * local socket connected to the service, so the service's replies come back on the right flow.
- * A flow whose socket hears nothing for the idle timeout is closed.
+ * The service side of UDP over a session: each flow (one remote sender at the far end, see
+ * {@link UdpIngress}) gets its own local socket connected to the service its envelope's tunnel id
+ * names, so the service's replies come back on the right flow. A flow whose socket hears nothing
+ * for the idle timeout is closed. A reverse-tunnel client runs one; so does a peer-to-peer share side.
  */
-final class LocalUdpFlows {
+public final class UdpServiceFlows {
     private final MuxSession mux;
-    private final Map<Integer, PublicTunnel> byTunnelId;
+    private final Map<Integer, InetSocketAddress> services;
     private final Duration idle;
     private final Map<Integer, DatagramSocket> flows = new ConcurrentHashMap<>();
 
-    LocalUdpFlows(MuxSession mux, Map<Integer, PublicTunnel> byTunnelId, Duration idle) {
+    /** @param services by tunnel id, where each tunnel's datagrams go (resolved again for each new flow) */
+    public UdpServiceFlows(MuxSession mux, Map<Integer, InetSocketAddress> services, Duration idle) {
         this.mux = mux;
-        this.byTunnelId = byTunnelId;
+        this.services = Map.copyOf(services);
         this.idle = idle;
     }
 
-    /** Hands datagrams from the server to local services until the session ends. */
-    void run() {
+    /** Hands datagrams from the session to the services until the session ends. */
+    public void run() {
         try {
             while (true) {
                 Datagram d = mux.receiveDatagram(Duration.ZERO);
-                PublicTunnel tunnel = byTunnelId.get(UdpEnvelope.tunnelId(d.payload()));
-                if (tunnel == null) {
+                int tunnelId = UdpEnvelope.tunnelId(d.payload());
+                InetSocketAddress service = services.get(tunnelId);
+                if (service == null) {
                     continue; // not one of ours (any more)
                 }
-                DatagramSocket local = flows.computeIfAbsent(d.flowId(), id -> open(id, tunnel));
+                DatagramSocket local = flows.computeIfAbsent(d.flowId(), id -> open(id, tunnelId, service));
                 if (local != null) {
                     local.send(new DatagramPacket(d.payload(), UdpEnvelope.HEADER, d.payload().length - UdpEnvelope.HEADER));
                 }
@@ -54,12 +56,12 @@ final class LocalUdpFlows {
         }
     }
 
-    private DatagramSocket open(int flowId, PublicTunnel tunnel) {
+    private DatagramSocket open(int flowId, int tunnelId, InetSocketAddress service) {
         try {
             DatagramSocket s = new DatagramSocket();
-            s.connect(new InetSocketAddress(tunnel.spec().localHost(), tunnel.spec().localPort()));
+            s.connect(new InetSocketAddress(service.getHostString(), service.getPort()));
             s.setSoTimeout((int) idle.toMillis());
-            Thread.ofVirtual().name("udp-flow-" + flowId).start(() -> replies(flowId, tunnel.tunnelId(), s));
+            Thread.ofVirtual().name("udp-flow-" + flowId).start(() -> replies(flowId, tunnelId, s));
             return s;
         } catch (IOException e) {
             return null;
