@@ -30,6 +30,15 @@ final class JarProcess implements AutoCloseable {
     }
 
     static JarProcess start(Map<String, String> env, String... args) throws IOException {
+        return start(false, env, args);
+    }
+
+    /** Like {@link #start}, with standard input left open for {@link #type}. */
+    static JarProcess interactive(Map<String, String> env, String... args) throws IOException {
+        return start(true, env, args);
+    }
+
+    private static JarProcess start(boolean input, Map<String, String> env, String... args) throws IOException {
         List<String> command = new ArrayList<>(List.of(
                 Paths.get(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m", "-jar", jar()));
         command.addAll(List.of(args));
@@ -37,7 +46,9 @@ final class JarProcess implements AutoCloseable {
         pb.environment().keySet().removeIf(k -> k.startsWith("LOOMTUNNEL_"));
         pb.environment().putAll(env);
         Process p = pb.start();
-        p.getOutputStream().close();
+        if (!input) {
+            p.getOutputStream().close();
+        }
         return new JarProcess(p);
     }
 
@@ -86,6 +97,21 @@ final class JarProcess implements AutoCloseable {
                 }
                 lines.wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(Math.min(left, 200_000_000L))));
             }
+        }
+    }
+
+    /** Writes {@code text} to the process's standard input (see {@link #interactive}). */
+    void type(String text) throws IOException {
+        synchronized (process) {
+            process.getOutputStream().write(text.getBytes(StandardCharsets.UTF_8));
+            process.getOutputStream().flush();
+        }
+    }
+
+    /** Every line printed so far. */
+    List<String> lines() {
+        synchronized (lines) {
+            return List.copyOf(lines);
         }
     }
 

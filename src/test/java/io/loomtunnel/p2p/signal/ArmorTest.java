@@ -66,19 +66,13 @@ class ArmorTest {
         SignalException e = assertThrows(SignalException.class, () -> Armor.decode(lostLine));
         assertEquals(Problem.DAMAGED, e.problem());
         assertTrue(e.getMessage().contains("checksum"), e.getMessage());
-        String flipped = flipBodyCharacter(text);
+        String flipped = Blocks.flipBodyCharacter(text);
         assertEquals(Problem.DAMAGED, problem(flipped));
     }
 
     @Test
     void anEditWithARecomputedChecksumFailsTheSignature() throws Exception {
-        byte[] payload = block.payload();
-        String json = new String(payload, 0, payload.length - 64, java.nio.charset.StandardCharsets.UTF_8);
-        String edited = json.replace("\"echo\"", "\"ssh\"");
-        assertTrue(!edited.equals(json));
-        byte[] forged = new byte[edited.length() + 64];
-        System.arraycopy(edited.getBytes(java.nio.charset.StandardCharsets.UTF_8), 0, forged, 0, edited.length());
-        System.arraycopy(payload, payload.length - 64, forged, edited.length(), 64);
+        byte[] forged = Blocks.edited(block.payload(), "\"echo\"", "\"ssh\"");
         SignedBlock reArmored = Armor.decode(Armor.encode(new SignedBlock(BlockKind.OFFER, forged)));
         SignalException e = assertThrows(SignalException.class, () -> SignedBlocks.open(reArmored, BlockKind.OFFER, Offer.class));
         assertEquals(Problem.FORGED, e.problem());
@@ -90,12 +84,7 @@ class ArmorTest {
                 "echo", List.of(), 1_700_000_000L, 1_700_000_600L);
         assertThrows(IllegalArgumentException.class, () -> SignedBlocks.seal(ALICE, claimsBob));
         // Hand-made: Alice's key and signature, Bob's id.
-        Offer real = Blocks.offer(ALICE, BOB, SignedBody.newSessionId(), java.time.Instant.now(), 60);
-        byte[] payload = SignedBlocks.seal(ALICE, real).payload();
-        String json = new String(payload, 0, payload.length - 64, java.nio.charset.StandardCharsets.UTF_8)
-                .replace("\"from\":\"" + ALICE.id().value(), "\"from\":\"" + BOB.id().value());
-        byte[] relabelled = new byte[json.length() + 64];
-        System.arraycopy(json.getBytes(java.nio.charset.StandardCharsets.UTF_8), 0, relabelled, 0, json.length());
+        byte[] relabelled = Blocks.edited(block.payload(), "\"from\":\"" + ALICE.id().value(), "\"from\":\"" + BOB.id().value());
         SignalException e = assertThrows(SignalException.class,
                 () -> SignedBlocks.open(new SignedBlock(BlockKind.OFFER, relabelled), BlockKind.OFFER, Offer.class));
         assertEquals(Problem.FORGED, e.problem());
@@ -117,7 +106,7 @@ class ArmorTest {
     @Test
     void aReaderTakesBlocksOneAfterAnotherAndGoesOnAfterABadOne() throws Exception {
         SignedBlock second = Blocks.sealedOffer(ALICE, BOB);
-        String input = "noise\n" + text + flipBodyCharacter(text) + "more noise\n" + Armor.encode(second)
+        String input = "noise\n" + text + Blocks.flipBodyCharacter(text) + "more noise\n" + Armor.encode(second)
                 + text.substring(0, text.indexOf("-----END"));
         BlockReader reader = new BlockReader(new BufferedReader(new StringReader(input)));
         assertEquals(block, reader.next());
@@ -150,14 +139,6 @@ class ArmorTest {
 
     private static String header(String armored) {
         return armored.lines().filter(l -> l.contains(":")).reduce((a, b) -> a + "\n" + b).orElseThrow();
-    }
-
-    /** The text with one body character changed to another base64url character. */
-    static String flipBodyCharacter(String armored) {
-        int bodyStart = armored.indexOf('\n', armored.indexOf("Checksum:")) + 1;
-        int at = bodyStart + 10;
-        char c = armored.charAt(at);
-        return armored.substring(0, at) + (c == 'A' ? 'B' : 'A') + armored.substring(at + 1);
     }
 
     private static Problem problem(String armored) {
