@@ -153,10 +153,14 @@ public final class SharePeer implements Closeable {
             throw new SignalException(Problem.EXPIRED, "offer from " + peer.abbreviated() + "… was made "
                     + (offer.created() - now.getEpochSecond()) + " s in the future: the two clocks differ too much");
         }
-        replays.firstUse(offer.session(), Instant.ofEpochSecond(offer.expires()), now);
         Instant expires = now.plus(settings.answerLifetime());
         Slot slot;
         try {
+            if (!settings.allowed().allows(peer)) {
+                // Before the replay guard: strangers' offers must not fill it (a repeated one gets the same refusal).
+                throw new PeerRefusedException(RefusalCode.NOT_ALLOWED, "peer " + peer + " is not allowed to connect");
+            }
+            replays.firstUse(offer.session(), Instant.ofEpochSecond(offer.expires()), now);
             slot = admit(offer, new PathRace(expires.plus(settings.path().punchTimeout())));
         } catch (PeerRefusedException refused) {
             events.sessionRefused(peer, offer.session(), refused.code(), refused.getMessage());
@@ -178,12 +182,9 @@ public final class SharePeer implements Closeable {
         return SignedBlocks.seal(settings.identity(), answer);
     }
 
-    /** Checks the policy and takes a slot for the session, in one step. */
+    /** Checks the service and the session limit and takes a slot for the session, in one step. */
     private Slot admit(Offer offer, PathRace race) throws PeerRefusedException {
         PeerId peer = offer.sender();
-        if (!settings.allowed().allows(peer)) {
-            throw new PeerRefusedException(RefusalCode.NOT_ALLOWED, "peer " + peer + " is not allowed to connect");
-        }
         SharedService service = settings.services().get(offer.service());
         if (service == null || !settings.allowed().allows(peer, service.name())) {
             throw new PeerRefusedException(RefusalCode.SERVICE_NOT_OFFERED, "service '" + offer.service()

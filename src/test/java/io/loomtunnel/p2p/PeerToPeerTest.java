@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.loomtunnel.p2p.path.PathSettings;
+import io.loomtunnel.p2p.signal.Answer;
+import io.loomtunnel.p2p.signal.BlockKind;
 import io.loomtunnel.p2p.signal.Blocks;
 import io.loomtunnel.p2p.signal.ConnectSignaling;
 import io.loomtunnel.p2p.signal.SignalException;
@@ -135,6 +137,13 @@ class PeerToPeerTest {
         assertEquals(Problem.MISADDRESSED, assertThrows(SignalException.class,
                 () -> share.answer(seal(connectKey, someoneElse, now, 60))).problem());
         assertEquals(1, share.sessionCount(), "only the good offer is pending");
+        // A stranger's offer is refused before the replay memory: the same offer again gets the same answer.
+        SignedBlock stranger = seal(someoneElse, shareKey, now, 60);
+        for (int i = 0; i < 2; i++) {
+            Answer answer = SignedBlocks.open(share.answer(stranger), BlockKind.ANSWER, Answer.class);
+            assertEquals(RefusalCode.NOT_ALLOWED.wireName(), answer.refusal());
+            assertTrue(answer.candidates().isEmpty());
+        }
     }
 
     @Test
