@@ -94,9 +94,9 @@ final class ShareCommand implements Callable<Integer> {
         Thread.ofVirtual().name("share-offers").start(() -> {
             try {
                 share.serve(new ManualShareSignaling(sources, System.out));
-                if (share.sessionCount() > 0) {
-                    System.out.println("no more offers to read; serving " + share.sessionCount() + " session(s) until they end");
-                }
+                int sessions = share.sessionCount();
+                System.out.println("no more offers to read; " + (sessions == 0 ? "no sessions, exiting"
+                        : "serving " + sessions + " session(s) until they end"));
                 while (!share.awaitNoSessions(Duration.ofHours(1))) {
                     // sessions may run for days
                 }

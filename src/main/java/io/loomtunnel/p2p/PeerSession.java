@@ -7,7 +7,6 @@ import io.loomtunnel.tls.PeerId;
 import io.loomtunnel.tunnel.TunnelType;
 import java.io.Closeable;
 import java.time.Duration;
-import java.time.Instant;
 
 /**
  * One running peer-to-peer session, on either side: its id from signaling, the peer (pinned by
@@ -19,7 +18,6 @@ public final class PeerSession implements Closeable {
     private final String service;
     private final TunnelType type;
     private final PeerPath path;
-    private final Instant started = Instant.now();
 
     PeerSession(String id, PeerId peer, String service, TunnelType type, PeerPath path) {
         this.id = id;
@@ -58,16 +56,8 @@ public final class PeerSession implements Closeable {
         return path.description();
     }
 
-    public Instant started() {
-        return started;
-    }
-
     public MuxSession mux() {
         return path.session().mux();
-    }
-
-    public boolean isClosed() {
-        return mux().isClosed();
     }
 
     /** Waits up to {@code timeout} for the session to end; true if it has. */

@@ -23,6 +23,7 @@ import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.security.MessageDigest;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -143,6 +144,25 @@ class PeerToPeerTest {
             Answer answer = SignedBlocks.open(share.answer(stranger), BlockKind.ANSWER, Answer.class);
             assertEquals(RefusalCode.NOT_ALLOWED.wireName(), answer.refusal());
             assertTrue(answer.candidates().isEmpty());
+        }
+    }
+
+    @Test
+    void eachSideJudgesTimesByItsOwnClock() throws Exception {
+        share(8);
+        ConnectPeer ahead = ConnectPeer.create(ConnectSettings.builder(connectKey, shareKey.id(), "echo", ANY_LOCAL).path(LOOPBACK)
+                .clock(Clock.offset(Clock.systemUTC(), Duration.ofMinutes(20))).build(), ConnectEvents.NONE);
+        SignalException future = assertThrows(SignalException.class, () -> ahead.connect(direct()));
+        assertEquals(Problem.EXPIRED, future.problem());
+        assertTrue(future.getMessage().contains("in the future: the two clocks differ too much"), future.getMessage());
+
+        SharePeer behind = SharePeer.start(ShareSettings.builder(shareKey).service(SharedService.tcp("echo", "127.0.0.1", tcpPort[0]))
+                .allow(AllowList.none().with(connectKey.id())).path(LOOPBACK).answerLifetime(Duration.ofMinutes(1))
+                .clock(Clock.offset(Clock.systemUTC(), Duration.ofMinutes(-2))).build(), ShareEvents.NONE);
+        try (behind; ConnectPeer connect = connect(connectKey, "echo")) {
+            SignalException stale = assertThrows(SignalException.class, () -> connect.connect((offer, deadline) -> behind.answer(offer)));
+            assertEquals(Problem.EXPIRED, stale.problem());
+            assertTrue(stale.getMessage().startsWith("the answer expired"), stale.getMessage());
         }
     }
 
