@@ -94,7 +94,7 @@ final class ConnectCommand implements Callable<Integer> {
             System.err.println("loomtunnel: the session ended (" + session.endReason() + "); run connect again for a new one");
             return ExitCode.CONNECTION_LOST;
         } catch (BindException e) {
-            System.err.println("loomtunnel: cannot listen on " + listen + ": " + e.getMessage());
+            System.err.println("loomtunnel: " + e.getMessage());
             return ExitCode.USAGE;
         } catch (Exception e) {
             int code = PeerExits.of(e);

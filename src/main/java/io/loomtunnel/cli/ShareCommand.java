@@ -75,7 +75,7 @@ final class ShareCommand implements Callable<Integer> {
         try {
             share = SharePeer.start(settings, printer);
         } catch (BindException e) {
-            throw new UsageException("cannot bind the punch port " + peer.bind + ": " + e.getMessage());
+            throw new UsageException(e.getMessage());
         }
         System.out.println("share id    " + share.id());
         System.out.println("punch port  " + FlagValue.address(share.punchAddress()) + " (candidates "

@@ -23,6 +23,7 @@ import io.loomtunnel.wire.ErrorCode;
 import io.loomtunnel.wire.ProtocolException;
 import java.io.Closeable;
 import java.io.IOException;
+import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.time.Duration;
@@ -149,8 +150,13 @@ public final class ConnectPeer implements Closeable {
             throw new IOException("closed");
         }
         if (entrance == null) {
-            entrance = type == TunnelType.TCP ? TcpEntrance.open(settings.listen(), settings.service())
-                    : UdpEntrance.open(settings.listen());
+            try {
+                entrance = type == TunnelType.TCP ? TcpEntrance.open(settings.listen(), settings.service())
+                        : UdpEntrance.open(settings.listen());
+            } catch (BindException e) {
+                throw new BindException("cannot listen on " + type.wireName() + " " + Candidates.text(settings.listen()) + ": "
+                        + e.getMessage());
+            }
             events.listening(settings.service(), type, entrance.address());
         } else if ((entrance instanceof TcpEntrance) != (type == TunnelType.TCP)) {
             throw new IOException("service '" + settings.service() + "' is now " + type.wireName()

@@ -37,7 +37,6 @@ final class TcpEntrance implements LocalEntrance {
             Socket socket;
             try {
                 socket = server.accept();
-                socket.setTcpNoDelay(true);
             } catch (SocketException closed) {
                 if (server.isClosed()) {
                     return;
@@ -53,6 +52,7 @@ final class TcpEntrance implements LocalEntrance {
     private void relay(Socket socket) {
         PeerSession session = current.get();
         try {
+            socket.setTcpNoDelay(true); // an application's small writes must not wait for Nagle
             if (session == null) {
                 throw new IOException("no session");
             }

@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -74,14 +75,20 @@ public final class PathRace {
         try {
             return outcome.get(millis, TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
-            NoPathException none = new NoPathException("no direct path to " + peer + " before the deadline; " + tried());
-            if (outcome.completeExceptionally(none)) {
-                throw none;
+            // Ends the race, unless a path won at the last moment: then that is the outcome.
+            outcome.completeExceptionally(new NoPathException("no direct path to " + peer + " before the deadline; " + tried()));
+            try {
+                return outcome.join();
+            } catch (CompletionException failed) {
+                throw cause(failed);
             }
-            return await(peer); // decided at the last moment
         } catch (ExecutionException e) {
-            throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
+            throw cause(e);
         }
+    }
+
+    private static IOException cause(Exception e) {
+        return e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
     }
 
     private String tried() {

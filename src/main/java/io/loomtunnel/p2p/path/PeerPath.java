@@ -1,6 +1,7 @@
 package io.loomtunnel.p2p.path;
 
 import io.loomtunnel.session.Session;
+import java.net.InetSocketAddress;
 
 /**
  * A connected, pinned session between two peers and how it travels, for the path report:
@@ -9,6 +10,6 @@ import io.loomtunnel.session.Session;
 public record PeerPath(Session session, String description) {
     /** A direct path to the peer at {@code address}. */
     public static PeerPath direct(Session session) {
-        return new PeerPath(session, "direct " + Candidates.text((java.net.InetSocketAddress) session.remoteAddress()));
+        return new PeerPath(session, "direct " + Candidates.text((InetSocketAddress) session.remoteAddress()));
     }
 }

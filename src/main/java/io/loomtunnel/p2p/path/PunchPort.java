@@ -2,6 +2,7 @@ package io.loomtunnel.p2p.path;
 
 import java.io.Closeable;
 import java.io.IOException;
+import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -38,6 +39,9 @@ public final class PunchPort implements Closeable {
             listener.setReuseAddress(true);
             listener.setOption(StandardSocketOptions.SO_REUSEPORT, true);
             listener.bind(address, 128);
+        } catch (BindException e) {
+            listener.close();
+            throw new BindException("cannot bind the punch port " + Candidates.text(address) + ": " + e.getMessage());
         } catch (IOException | UnsupportedOperationException e) {
             listener.close();
             throw e instanceof IOException io ? io : new IOException("SO_REUSEPORT is not supported here: " + e.getMessage(), e);
