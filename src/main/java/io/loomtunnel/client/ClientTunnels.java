@@ -5,6 +5,8 @@ import io.loomtunnel.metrics.EndpointMetrics;
 import io.loomtunnel.metrics.TunnelCounters;
 import io.loomtunnel.tunnel.TunnelSpec;
 import io.loomtunnel.tunnel.TunnelType;
+import io.loomtunnel.tunnel.UdpServiceFlows;
+import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -81,6 +83,13 @@ final class ClientTunnels {
     /** The current session's UDP tunnels by the server's tunnel id (a live view). */
     Map<Integer, PublicTunnel> udpById() {
         return udpById;
+    }
+
+    /** Where the UDP tunnel with the server's id {@code tunnelId} delivers, or null if none is live. */
+    UdpServiceFlows.Target udpTarget(int tunnelId) {
+        PublicTunnel t = udpById.get(tunnelId);
+        return t == null ? null : new UdpServiceFlows.Target(
+                InetSocketAddress.createUnresolved(t.spec().localHost(), t.spec().localPort()), counters(t.spec()));
     }
 
     TunnelCounters counters(TunnelSpec spec) {

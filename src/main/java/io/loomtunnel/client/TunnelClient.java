@@ -21,6 +21,7 @@ import io.loomtunnel.tunnel.TunnelOpened;
 import io.loomtunnel.tunnel.TunnelRefused;
 import io.loomtunnel.tunnel.TunnelSpec;
 import io.loomtunnel.tunnel.TunnelType;
+import io.loomtunnel.tunnel.UdpServiceFlows;
 import io.loomtunnel.wire.ErrorCode;
 import io.loomtunnel.wire.ProtocolException;
 import java.io.Closeable;
@@ -357,7 +358,7 @@ public final class TunnelClient implements Closeable {
     private synchronized void startUdpFlows(Session session) {
         if (udpFlowsOf != session) {
             udpFlowsOf = session;
-            LocalUdpFlows udp = new LocalUdpFlows(session.mux(), tunnels, UDP_IDLE);
+            UdpServiceFlows udp = new UdpServiceFlows(session.mux(), tunnels::udpTarget, UDP_IDLE);
             Thread.ofVirtual().name("udp-flows").start(udp::run);
         }
     }

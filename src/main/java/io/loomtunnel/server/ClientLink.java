@@ -10,6 +10,7 @@ import io.loomtunnel.mux.SessionClosedException;
 import io.loomtunnel.session.ControlCodec;
 import io.loomtunnel.session.Session;
 import io.loomtunnel.tunnel.CloseTunnel;
+import io.loomtunnel.tunnel.DatagramLink;
 import io.loomtunnel.tunnel.OpenTunnel;
 import io.loomtunnel.tunnel.PortRanges;
 import io.loomtunnel.tunnel.Splice;
@@ -19,6 +20,7 @@ import io.loomtunnel.tunnel.TunnelOpened;
 import io.loomtunnel.tunnel.TunnelRefused;
 import io.loomtunnel.tunnel.TunnelType;
 import io.loomtunnel.tunnel.UdpEnvelope;
+import io.loomtunnel.tunnel.UdpIngress;
 import io.loomtunnel.wire.ErrorCode;
 import io.loomtunnel.wire.ProtocolException;
 import java.io.IOException;
@@ -39,7 +41,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * session ends. One client's tunnels, limits and failures never touch another's. It counts its
  * streams, bytes and datagrams in the server's metrics.
  */
-final class ClientLink {
+final class ClientLink implements DatagramLink {
     /** How long an ingress connection waits for room in the client's accept backlog. */
     private static final Duration OPEN_TIMEOUT = Duration.ofSeconds(10);
 
@@ -177,7 +179,7 @@ final class ClientLink {
 
     private void release(Held held) {
         held.tunnel().close();
-        if (held.tunnel() instanceof UdpIngress) {
+        if (held.tunnel() instanceof UdpTunnel) {
             udpById.remove(held.tunnel().id());
         }
         metrics.tunnelClosed(held.type().wireName());
@@ -223,7 +225,7 @@ final class ClientLink {
                         p -> UdpIngress.open(this, id, bindHost, p, settings.udpIdleTimeout(), settings.domain(), counters));
                 udpById.put(id, udp);
                 startDatagramDispatcher();
-                yield udp;
+                yield new UdpTunnel(udp);
             }
             case HTTP -> {
                 if (httpRoutes == null) {
@@ -241,8 +243,8 @@ final class ClientLink {
     long udpDropped() {
         long n = 0;
         for (Held h : tunnels.values()) {
-            if (h.tunnel() instanceof UdpIngress udp) {
-                n += udp.dropped();
+            if (h.tunnel() instanceof UdpTunnel udp) {
+                n += udp.ingress().dropped();
             }
         }
         return n;
@@ -305,12 +307,13 @@ final class ClientLink {
 
     // ---- UDP ----
 
-    /** A flow id unique within the session, for a new UDP association. */
-    int newFlowId() {
+    @Override
+    public int newFlowId() {
         return nextFlowId.getAndIncrement();
     }
 
-    void sendDatagram(int flowId, byte[] buffer, int length) throws IOException {
+    @Override
+    public void sendDatagram(int flowId, byte[] buffer, int length) throws IOException {
         session.mux().sendDatagram(flowId, buffer, 0, length);
     }
 

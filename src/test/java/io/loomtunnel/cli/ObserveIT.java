@@ -89,7 +89,7 @@ class ObserveIT {
             // The client's console, scripted: a failed command in the middle, then open/close at run time.
             String script = String.join("\n", "sessions", "no-such-command", "close nope", "open tcp extra=0:127.0.0.1:" + echo[0],
                     "tunnels", "close extra", "stats --count 2 --interval 300ms", "logs -n 5", "help open", "quit", "");
-            try (JarProcess console = JarProcess.startWithInput(script.getBytes(StandardCharsets.UTF_8),
+            try (JarProcess console = JarProcess.startWithInput(script,
                     Map.of("TERM", "dumb"), "console", "--admin", clientAdmin)) {
                 assertEquals(0, console.exitCode(START), console.output());
                 String out = console.output();
@@ -113,7 +113,7 @@ class ObserveIT {
             }
 
             // The server's console kicks the client's session; the client reconnects.
-            try (JarProcess console = JarProcess.startWithInput("kick 1\nsessions\n".getBytes(StandardCharsets.UTF_8),
+            try (JarProcess console = JarProcess.startWithInput("kick 1\nsessions\n",
                     Map.of("LOOMTUNNEL_ADMIN_TOKEN", ADMIN_TOKEN), "console", "--admin", serverAdmin)) {
                 assertEquals(0, console.exitCode(START), console.output());
                 assertTrue(console.output().contains("kicked session 1"), console.output());
@@ -126,7 +126,7 @@ class ObserveIT {
     void consoleStartsAServerFromAConfigFileAndAttachesToIt(@TempDir Path dir) throws Exception {
         ReverseTunnelIT.secret(dir.resolve("tokens.txt"), "t\n");
         Files.writeString(dir.resolve("server.toml"), "bind = \"127.0.0.1:0\"\nkey = \"server.key\"\ntokens_file = \"tokens.txt\"\n");
-        try (JarProcess console = JarProcess.startWithInput("sessions\nstatus\nopen tcp 0:127.0.0.1:9\n".getBytes(StandardCharsets.UTF_8),
+        try (JarProcess console = JarProcess.startWithInput("sessions\nstatus\nopen tcp 0:127.0.0.1:9\n",
                 Map.of(), "console", "--config", dir.resolve("server.toml").toString())) {
             assertEquals(0, console.exitCode(START), "the end of input ends it: " + console.output());
             String out = console.output();

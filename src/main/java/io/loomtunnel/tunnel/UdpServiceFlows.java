@@ -1,9 +1,8 @@
-package io.loomtunnel.client;
+package io.loomtunnel.tunnel;
 
 import io.loomtunnel.metrics.TunnelCounters;
 import io.loomtunnel.mux.Datagram;
 import io.loomtunnel.mux.MuxSession;
-import io.loomtunnel.tunnel.UdpEnvelope;
 import io.loomtunnel.wire.ProtocolException;
 import java.io.IOException;
 import java.net.DatagramPacket;
@@ -14,46 +13,53 @@ import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.IntFunction;
 
 /**
- * The client's side of UDP tunnels: each flow (one remote sender on the server) gets its own
- * local socket connected to the service, so the service's replies come back on the right flow.
- * A flow whose socket hears nothing for the idle timeout is closed. Datagrams are counted in
- * their tunnel's counters: in to the service, out from it, dropped when they cannot be passed on.
+ * The service side of UDP over a session: each flow (one remote sender at the far end, see
+ * {@link UdpIngress}) gets its own local socket connected to the service its envelope's tunnel id
+ * names, so the service's replies come back on the right flow. A flow whose socket hears nothing
+ * for the idle timeout is closed. A reverse-tunnel client runs one; so does a peer-to-peer share side.
+ * Datagrams are counted in their tunnel's counters: in to the service, out from it, dropped when
+ * they cannot be passed on.
  */
-final class LocalUdpFlows {
+public final class UdpServiceFlows {
     private final MuxSession mux;
-    private final ClientTunnels tunnels;
+    private final IntFunction<Target> targets;
     private final Duration idle;
     private final Map<Integer, DatagramSocket> flows = new ConcurrentHashMap<>();
 
-    LocalUdpFlows(MuxSession mux, ClientTunnels tunnels, Duration idle) {
+    /** Where one tunnel's datagrams go (resolved again for each new flow), and what counts them. */
+    public record Target(InetSocketAddress service, TunnelCounters counters) {}
+
+    /** @param targets by tunnel id, null for an id that is not (or no longer) one of ours; a live view */
+    public UdpServiceFlows(MuxSession mux, IntFunction<Target> targets, Duration idle) {
         this.mux = mux;
-        this.tunnels = tunnels;
+        this.targets = targets;
         this.idle = idle;
     }
 
-    /** Hands datagrams from the server to local services until the session ends. */
-    void run() {
+    /** Hands datagrams from the session to the services until the session ends. */
+    public void run() {
         try {
             while (true) {
                 Datagram d = mux.receiveDatagram(Duration.ZERO);
-                PublicTunnel tunnel = tunnels.udpById().get(UdpEnvelope.tunnelId(d.payload()));
-                if (tunnel == null) {
+                int tunnelId = UdpEnvelope.tunnelId(d.payload());
+                Target target = targets.apply(tunnelId);
+                if (target == null) {
                     continue; // not one of ours (any more)
                 }
-                TunnelCounters counters = tunnels.counters(tunnel.spec());
-                DatagramSocket local = flows.computeIfAbsent(d.flowId(), id -> open(id, tunnel, counters));
+                DatagramSocket local = flows.computeIfAbsent(d.flowId(), id -> open(id, tunnelId, target));
                 int length = d.payload().length - UdpEnvelope.HEADER;
                 try {
                     if (local == null) {
                         throw new IOException("no local socket");
                     }
                     local.send(new DatagramPacket(d.payload(), UdpEnvelope.HEADER, length));
-                    counters.datagramsIn().increment();
-                    counters.bytesIn().add(length);
+                    target.counters().datagramsIn().increment();
+                    target.counters().bytesIn().add(length);
                 } catch (IOException lost) {
-                    counters.datagramsDropped().increment(); // like UDP: lost, not reported
+                    target.counters().datagramsDropped().increment(); // like UDP: lost, not reported
                 }
             }
         } catch (ProtocolException e) {
@@ -65,12 +71,12 @@ final class LocalUdpFlows {
         }
     }
 
-    private DatagramSocket open(int flowId, PublicTunnel tunnel, TunnelCounters counters) {
+    private DatagramSocket open(int flowId, int tunnelId, Target target) {
         try {
             DatagramSocket s = new DatagramSocket();
-            s.connect(new InetSocketAddress(tunnel.spec().localHost(), tunnel.spec().localPort()));
+            s.connect(new InetSocketAddress(target.service().getHostString(), target.service().getPort()));
             s.setSoTimeout((int) idle.toMillis());
-            Thread.ofVirtual().name("udp-flow-" + flowId).start(() -> replies(flowId, tunnel.tunnelId(), s, counters));
+            Thread.ofVirtual().name("udp-flow-" + flowId).start(() -> replies(flowId, tunnelId, s, target.counters()));
             return s;
         } catch (IOException e) {
             return null;
