@@ -57,11 +57,12 @@ loomtunnel_mvn() {
 }
 
 # Installs Debian packages for tools the tests drive when they are missing (as root, e.g. in CI);
-# otherwise says which are missing. Usage: loomtunnel_require_tools curl socat ...
+# otherwise says which are missing. Each argument is a command, or command:package where the
+# package is named otherwise. Usage: loomtunnel_require_tools curl ip:iproute2 ...
 loomtunnel_require_tools() {
   local missing=() tool
   for tool in "$@"; do
-    command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
+    command -v "${tool%%:*}" >/dev/null 2>&1 || missing+=("${tool#*:}")
   done
   [ ${#missing[@]} -eq 0 ] && return 0
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then

@@ -8,7 +8,7 @@ import java.util.Map;
 public final class ServerConfigLoader {
     private static final int MAX = Integer.MAX_VALUE;
 
-    private static final Keys<ServerSettings.Builder> KEYS = new Keys<ServerSettings.Builder>()
+    private static final Keys<ServerSettings.Builder> KEYS = ObserveKeys.addTo(new Keys<ServerSettings.Builder>()
             .key("bind", (b, v) -> b.bind(v.bindAddress()))
             .key("key", (b, v) -> b.keyFile(v.path()))
             .key("tokens_file", (b, v) -> b.tokens(v.fromFile(GrantFile::readTokens)))
@@ -20,7 +20,7 @@ public final class ServerConfigLoader {
             .key("limits.max_clients", (b, v) -> b.maxClients(v.integer(1, MAX)))
             .key("limits.max_tunnels_per_client", (b, v) -> b.maxTunnelsPerClient(v.integer(1, MAX)))
             .key("limits.max_streams_per_client", (b, v) -> b.maxStreamsPerClient(v.integer(1, MAX)))
-            .key("limits.udp_idle_timeout", (b, v) -> b.udpIdleTimeout(v.duration()));
+            .key("limits.udp_idle_timeout", (b, v) -> b.udpIdleTimeout(v.duration())), ServerSettings.Builder::observe);
 
     private ServerConfigLoader() {}
 
@@ -34,7 +34,7 @@ public final class ServerConfigLoader {
         if (tomlOrNull != null) {
             applyToml(tomlOrNull, ConfigFiles.read(tomlOrNull), builder);
         }
-        KEYS.applyEnv(env, builder);
+        ObserveKeys.applyEnv(KEYS, env, builder, builder.observe());
     }
 
     static void applyToml(Path file, byte[] content, ServerSettings.Builder builder) {

@@ -12,6 +12,9 @@ public interface ServerEvents {
 
     default void tunnelRefused(PeerId client, String tunnel, String reason) {}
 
+    /** The client closed the tunnel (close_tunnel); its port or host is free. */
+    default void tunnelClosed(PeerId client, String tunnel) {}
+
     default void clientDisconnected(PeerId client, String reason) {}
 
     /** Events that go nowhere. */

@@ -1,5 +1,6 @@
 package io.loomtunnel.server;
 
+import io.loomtunnel.admin.ObserveSettings;
 import io.loomtunnel.session.SessionOptions;
 import io.loomtunnel.tunnel.PortRanges;
 import java.net.InetSocketAddress;
@@ -25,6 +26,7 @@ import java.util.List;
  * @param maxStreamsPerClient connections through one client's tunnels at once
  * @param udpIdleTimeout a UDP association without traffic for this long is forgotten
  * @param session TLS and multiplexer settings
+ * @param observe metrics registry, admin endpoint, JSON snapshots, OTLP (docs/METRICS.md)
  */
 public record ServerSettings(
         InetSocketAddress bind,
@@ -39,7 +41,8 @@ public record ServerSettings(
         int maxTunnelsPerClient,
         int maxStreamsPerClient,
         Duration udpIdleTimeout,
-        SessionOptions session) {
+        SessionOptions session,
+        ObserveSettings observe) {
 
     public static final int DEFAULT_PORT = 7835;
 
@@ -80,6 +83,7 @@ public record ServerSettings(
         private int maxStreamsPerClient = 16_384;
         private Duration udpIdleTimeout = Duration.ofSeconds(60);
         private SessionOptions session = SessionOptions.defaults();
+        private final ObserveSettings.Builder observe = ObserveSettings.builder();
 
         public Builder bind(InetSocketAddress a) { bind = a; return this; }
         public Builder keyFile(Path p) { keyFile = p; return this; }
@@ -100,10 +104,12 @@ public record ServerSettings(
         public Builder maxStreamsPerClient(int n) { maxStreamsPerClient = n; return this; }
         public Builder udpIdleTimeout(Duration d) { udpIdleTimeout = d; return this; }
         public Builder session(SessionOptions s) { session = s; return this; }
+        /** Metrics and admin settings, set in place: {@code b.observe().adminBind(...)}. */
+        public ObserveSettings.Builder observe() { return observe; }
 
         public ServerSettings build() {
             return new ServerSettings(bind, keyFile, tokens, authorizedKeys, openAccess, allowPorts, httpBind, domain,
-                    maxClients, maxTunnelsPerClient, maxStreamsPerClient, udpIdleTimeout, session);
+                    maxClients, maxTunnelsPerClient, maxStreamsPerClient, udpIdleTimeout, session, observe.build());
         }
     }
 }

@@ -33,6 +33,21 @@ public final class SessionDialer {
         try {
             socket.setTcpNoDelay(true);
             socket.connect(address, (int) Math.max(1, options.tls().handshakeTimeout().toMillis()));
+        } catch (IOException | RuntimeException e) {
+            socket.close();
+            throw e;
+        }
+        return over(socket);
+    }
+
+    /**
+     * Sets up a session as the dialing side on a connection that is already open, whichever side
+     * opened it (peer-to-peer: a socket we accepted, or a TCP simultaneous open). Every failure
+     * closes the socket.
+     */
+    public Session over(Socket socket) throws IOException {
+        try {
+            socket.setTcpNoDelay(true);
             TlsChannel tls = TlsHandshake.client(socket, identity, peer, options.tls());
             return new SessionSetup(tls, options).asDialer(token);
         } catch (IOException | RuntimeException e) {

@@ -1,5 +1,6 @@
 package io.loomtunnel.tls;
 
+import io.loomtunnel.wire.BufferPool;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.concurrent.locks.ReentrantLock;
@@ -10,14 +11,18 @@ import java.util.concurrent.locks.ReentrantLock;
  * 64 KiB application write leaves in one send() instead of four (and wakes the peer once), and a
  * handshake flight leaves as one segment instead of one per message. Closing sends what is left
  * before closing the socket, so a fatal alert or close_notify written just before is not lost.
+ *
+ * <p>The buffer is taken from a shared pool for each batch and given back once it is sent, so an
+ * idle connection holds none. Locking: {@code lock} guards {@code buffer} and {@code count}.
  */
 final class SocketOutput extends OutputStream {
 
     /** Seven full TLS 1.3 records (16 KiB + 22 bytes each): a 64 KiB write fits with room to spare. */
     static final int CAPACITY = 128 * 1024;
+    private static final BufferPool BUFFERS = BufferPool.perProcessor(CAPACITY);
 
     private final OutputStream socket;
-    private final byte[] buffer = new byte[CAPACITY];
+    private byte[] buffer; // null whenever count == 0
     private final ReentrantLock lock = new ReentrantLock(); // not synchronized: no pinning on Java 21
     private int count;
     private volatile boolean held;
@@ -52,6 +57,9 @@ final class SocketOutput extends OutputStream {
             if (len >= CAPACITY) {
                 socket.write(b, off, len);
             } else {
+                if (buffer == null) {
+                    buffer = BUFFERS.acquire();
+                }
                 System.arraycopy(b, off, buffer, count, len);
                 count += len;
             }
@@ -94,7 +102,12 @@ final class SocketOutput extends OutputStream {
         if (count > 0) {
             int n = count;
             count = 0; // a failed send must not be retried with stale bytes
-            socket.write(buffer, 0, n);
+            try {
+                socket.write(buffer, 0, n);
+            } finally {
+                BUFFERS.release(buffer);
+                buffer = null;
+            }
         }
     }
 }

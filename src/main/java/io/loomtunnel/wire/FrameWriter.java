@@ -12,6 +12,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * that many streams write at the same moment leave in one socket (or TLS) write, and a lone
  * frame leaves at once.
  *
+ * <p>The buffer comes from a shared {@link BufferPool} when there is something to encode and goes
+ * back once it has been sent, so an idle connection holds none.
+ *
  * <p>Locking: {@code lock} guards {@code buffer}, {@code position}, {@code failure} and the
  * output stream. It is held during socket writes; closing the socket is what wakes a writer
  * blocked there, and every writer queued behind it then fails with the same exception.
@@ -19,10 +22,11 @@ import java.util.concurrent.locks.ReentrantLock;
 public final class FrameWriter {
     /** Buffer size: two maximum frames, so a full DATA frame never has to be split across flushes. */
     private static final int BUFFER_SIZE = 2 * (Wire.HEADER_SIZE + Wire.MAX_PAYLOAD);
+    private static final BufferPool BUFFERS = BufferPool.perProcessor(BUFFER_SIZE);
 
     private final OutputStream out;
     private final ReentrantLock lock = new ReentrantLock();
-    private final byte[] buffer = new byte[BUFFER_SIZE];
+    private byte[] buffer; // null while nothing is buffered: see releaseBuffer()
     private int position;
     private IOException failure;
 
@@ -63,6 +67,7 @@ public final class FrameWriter {
             failure = e;
             throw e;
         } finally {
+            releaseBuffer();
             lock.unlock();
         }
     }
@@ -77,6 +82,9 @@ public final class FrameWriter {
             try {
                 if (BUFFER_SIZE - position < Wire.HEADER_SIZE + length) {
                     flushBuffer();
+                }
+                if (buffer == null) {
+                    buffer = BUFFERS.acquire();
                 }
                 byte[] b = buffer;
                 int at = position;
@@ -96,15 +104,25 @@ public final class FrameWriter {
                 throw e;
             }
         } finally {
+            releaseBuffer();
             lock.unlock();
         }
     }
 
     private void flushBuffer() throws IOException {
         if (position > 0) {
-            out.write(buffer, 0, position);
-            position = 0;
+            int n = position;
+            position = 0; // a failed write is not retried: the writer is broken from then on
+            out.write(buffer, 0, n);
         }
         out.flush();
+    }
+
+    /** Returns the buffer to the pool once it is empty, unless a queued writer is about to fill it again. */
+    private void releaseBuffer() {
+        if (buffer != null && position == 0 && !lock.hasQueuedThreads()) {
+            BUFFERS.release(buffer);
+            buffer = null;
+        }
     }
 }

@@ -1,6 +1,7 @@
-package io.loomtunnel.server;
+package io.loomtunnel.tunnel;
 
-import io.loomtunnel.tunnel.UdpEnvelope;
+import io.loomtunnel.metrics.TunnelCounters;
+import java.io.Closeable;
 import java.io.IOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
@@ -13,28 +14,28 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A UDP tunnel's public port. Each remote sender becomes an association with a flow id; its
- * datagrams go to the client tagged with that flow id, and the client's replies on that flow go
- * back to that sender. Associations idle longer than the timeout are forgotten.
+ * A UDP port whose senders are carried over a session: each remote sender becomes an association
+ * with a flow id; its datagrams go over the {@link DatagramLink} tagged with that flow id, and
+ * replies on that flow go back to that sender. Associations idle longer than the timeout are
+ * forgotten. A server's UDP tunnel port is one; so is a peer-to-peer connect side's local UDP port.
  *
- * <p>Locking: {@code this} guards the two flow maps; the receive loop and the client's datagram
- * dispatcher both use them.
+ * <p>Locking: {@code this} guards the two flow maps; the receive loop and the datagram dispatcher
+ * of the session both use them.
  */
-final class UdpIngress implements ExposedTunnel {
+public final class UdpIngress implements Closeable {
     /** Associations one tunnel keeps at once; datagrams from further senders are dropped and counted. */
     private static final int MAX_FLOWS = 4096;
 
     private final DatagramSocket socket;
-    private final ClientLink link;
+    private final DatagramLink link;
     private final int tunnelId;
     private final long idleNanos;
     private final String address;
     private final Map<SocketAddress, Flow> bySender = new HashMap<>();
     private final Map<Integer, Flow> byId = new HashMap<>();
-    private final AtomicLong dropped = new AtomicLong();
+    private final TunnelCounters counters;
 
     /** One remote sender. */
     private static final class Flow {
@@ -48,7 +49,9 @@ final class UdpIngress implements ExposedTunnel {
         }
     }
 
-    private UdpIngress(DatagramSocket socket, ClientLink link, int tunnelId, Duration idle, String address) {
+    private UdpIngress(DatagramSocket socket, DatagramLink link, int tunnelId, Duration idle, String address,
+                       TunnelCounters counters) {
+        this.counters = counters;
         this.socket = socket;
         this.link = link;
         this.tunnelId = tunnelId;
@@ -56,12 +59,13 @@ final class UdpIngress implements ExposedTunnel {
         this.address = address;
     }
 
-    static UdpIngress open(ClientLink link, int tunnelId, InetAddress bindHost, int port, Duration idle, String publicHost)
-            throws IOException {
+    /** Binds {@code bindHost:port} (0: any free port) and starts receiving; {@code publicHost} names it in {@link #address()}. */
+    public static UdpIngress open(DatagramLink link, int tunnelId, InetAddress bindHost, int port, Duration idle, String publicHost,
+                                  TunnelCounters counters) throws IOException {
         DatagramSocket socket = new DatagramSocket(new InetSocketAddress(bindHost, port));
         // Wake up now and then to forget idle senders even when no datagram arrives.
         socket.setSoTimeout((int) Math.max(100, Math.min(1_000, idle.toMillis())));
-        UdpIngress ingress = new UdpIngress(socket, link, tunnelId, idle, publicHost + ":" + socket.getLocalPort());
+        UdpIngress ingress = new UdpIngress(socket, link, tunnelId, idle, publicHost + ":" + socket.getLocalPort(), counters);
         Thread.ofVirtual().name("udp-ingress-" + socket.getLocalPort()).start(ingress::receiveLoop);
         return ingress;
     }
@@ -76,36 +80,40 @@ final class UdpIngress implements ExposedTunnel {
                 socket.receive(packet);
                 Flow flow = flowFor(packet.getSocketAddress());
                 if (flow == null) {
-                    dropped.incrementAndGet();
+                    counters.datagramsDropped().increment();
                     continue;
                 }
                 flow.lastActive = System.nanoTime();
                 link.sendDatagram(flow.id, buffer, UdpEnvelope.HEADER + packet.getLength());
+                counters.datagramsIn().increment();
+                counters.bytesIn().add(packet.getLength());
             } catch (SocketTimeoutException idle) {
                 forgetIdle();
             } catch (SocketException closed) {
                 return;
             } catch (IOException e) {
-                dropped.incrementAndGet(); // the session is going; this datagram is lost, like UDP
+                counters.datagramsDropped().increment(); // the session is going; this datagram is lost, like UDP
             }
         }
     }
 
-    /** A reply from the client on one of this tunnel's flows. */
-    void deliver(int flowId, byte[] payload) {
+    /** A reply from the far side of the session on one of this port's flows. */
+    public void deliver(int flowId, byte[] payload) {
         Flow flow;
         synchronized (this) {
             flow = byId.get(flowId);
         }
         if (flow == null) {
-            dropped.incrementAndGet(); // expired meanwhile
+            counters.datagramsDropped().increment(); // expired meanwhile
             return;
         }
         flow.lastActive = System.nanoTime();
         try {
             socket.send(new DatagramPacket(payload, UdpEnvelope.HEADER, payload.length - UdpEnvelope.HEADER, flow.sender));
+            counters.datagramsOut().increment();
+            counters.bytesOut().add(payload.length - UdpEnvelope.HEADER);
         } catch (IOException e) {
-            dropped.incrementAndGet();
+            counters.datagramsDropped().increment();
         }
     }
 
@@ -133,17 +141,22 @@ final class UdpIngress implements ExposedTunnel {
         }
     }
 
-    @Override
+    /** The tunnel id its datagrams carry in their envelope. */
     public int id() {
         return tunnelId;
     }
 
     /** Datagrams lost here: too many senders, expired flows, a session that went away. */
-    long dropped() {
-        return dropped.get();
+    public long dropped() {
+        return counters.datagramsDropped().get();
     }
 
-    @Override
+    /** Where the socket is bound. */
+    public InetSocketAddress localAddress() {
+        return (InetSocketAddress) socket.getLocalSocketAddress();
+    }
+
+    /** {@code publicHost:port}. */
     public String address() {
         return address;
     }

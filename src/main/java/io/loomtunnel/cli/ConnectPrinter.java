@@ -1,0 +1,43 @@
+package io.loomtunnel.cli;
+
+import io.loomtunnel.p2p.ConnectEvents;
+import io.loomtunnel.p2p.PeerSession;
+import io.loomtunnel.tunnel.TunnelType;
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.util.List;
+
+/** Prints a connecting peer's events, one line each; the session line is the path report. */
+final class ConnectPrinter implements ConnectEvents {
+    private final PrintStream out;
+    private final PrintStream err;
+    private final String answerFrom;
+
+    /** @param answerFrom where the user is to put the answer ("here", or "in FILE") */
+    ConnectPrinter(PrintStream out, PrintStream err, String answerFrom) {
+        this.out = out;
+        this.err = err;
+        this.answerFrom = answerFrom;
+    }
+
+    @Override
+    public void offering(String sessionId, List<InetSocketAddress> candidates) {
+        err.println("offer for session " + sessionId + " (" + candidates.size() + " candidates): give it to `loomtunnel share`,"
+                + " then put its answer " + answerFrom);
+    }
+
+    @Override
+    public void listening(String service, TunnelType type, InetSocketAddress local) {
+        out.println("listening on " + type.wireName() + " " + FlagValue.address(local) + " for service " + service);
+    }
+
+    @Override
+    public void sessionStarted(PeerSession s) {
+        out.println("session " + s.id() + " to peer " + s.peer().abbreviated() + "…: " + s.path());
+    }
+
+    @Override
+    public void sessionEnded(PeerSession s, String reason) {
+        out.println("session " + s.id() + " ended: " + reason);
+    }
+}

@@ -1,0 +1,67 @@
+package io.loomtunnel.cli;
+
+import io.loomtunnel.p2p.PeerSession;
+import io.loomtunnel.p2p.RefusalCode;
+import io.loomtunnel.p2p.ShareEvents;
+import io.loomtunnel.p2p.SharedService;
+import io.loomtunnel.p2p.signal.SignalException;
+import io.loomtunnel.tls.PeerId;
+import java.io.PrintStream;
+
+/**
+ * Prints a sharing peer's events, one line each (answers themselves are printed by the signaling);
+ * remembers the exit code of the last offer that could not be used.
+ */
+final class SharePrinter implements ShareEvents {
+    private final PrintStream out;
+    private final PrintStream err;
+    private volatile int lastBadOffer = ExitCode.OK;
+
+    SharePrinter(PrintStream out, PrintStream err) {
+        this.out = out;
+        this.err = err;
+    }
+
+    @Override
+    public void answered(PeerId peer, String sessionId, String service) {
+        out.println("answer for peer " + peer.abbreviated() + "… session " + sessionId + " (service " + service
+                + "); give it to the connecting side:");
+    }
+
+    @Override
+    public void sessionRefused(PeerId peer, String sessionId, RefusalCode code, String reason) {
+        out.println("refused session " + sessionId + " of peer " + peer.abbreviated() + "…: " + reason
+                + (code == RefusalCode.ALREADY_CONNECTED ? "" : "; the answer below tells the connecting side"));
+    }
+
+    @Override
+    public void offerRefused(SignalException problem) {
+        lastBadOffer = PeerExits.of(problem);
+        err.println("offer refused: " + problem.getMessage());
+    }
+
+    @Override
+    public void sessionStarted(PeerSession s) {
+        out.println("session " + s.id() + " peer " + s.peer().abbreviated() + "… service " + s.service() + ": " + s.path());
+    }
+
+    @Override
+    public void sessionEnded(PeerSession s, String reason) {
+        out.println("session " + s.id() + " ended: " + reason);
+    }
+
+    @Override
+    public void pendingExpired(PeerId peer, String sessionId, String reason) {
+        out.println("session " + sessionId + " of peer " + peer.abbreviated() + "… never connected: " + reason);
+    }
+
+    @Override
+    public void serviceUnreachable(SharedService service, String reason) {
+        err.println("service " + service.name() + ": cannot reach " + service.targetText() + ": " + reason);
+    }
+
+    /** 0, or the exit code for the last offer that could not be used (docs/P2P.md). */
+    int exitCode() {
+        return lastBadOffer;
+    }
+}

@@ -1,0 +1,254 @@
+package io.loomtunnel.p2p;
+
+import io.loomtunnel.p2p.path.CandidateDialer;
+import io.loomtunnel.p2p.path.Candidates;
+import io.loomtunnel.p2p.path.PathRace;
+import io.loomtunnel.p2p.path.PeerPath;
+import io.loomtunnel.p2p.path.PunchPort;
+import io.loomtunnel.p2p.signal.Answer;
+import io.loomtunnel.p2p.signal.BlockKind;
+import io.loomtunnel.p2p.signal.ConnectSignaling;
+import io.loomtunnel.p2p.signal.Offer;
+import io.loomtunnel.p2p.signal.SignalException;
+import io.loomtunnel.p2p.signal.SignalException.Problem;
+import io.loomtunnel.p2p.signal.SignedBlock;
+import io.loomtunnel.p2p.signal.SignedBlocks;
+import io.loomtunnel.p2p.signal.SignedBody;
+import io.loomtunnel.session.ControlCodec;
+import io.loomtunnel.session.Session;
+import io.loomtunnel.session.SessionDialer;
+import io.loomtunnel.tls.PeerVerifier;
+import io.loomtunnel.tunnel.TunnelType;
+import io.loomtunnel.wire.ErrorCode;
+import io.loomtunnel.wire.ProtocolException;
+import java.io.Closeable;
+import java.io.IOException;
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+
+/**
+ * The connecting side of a peer-to-peer tunnel: each {@link #connect} signals an offer, races
+ * candidate connections to the sharing peer, nominates one, and routes the local port through the
+ * resulting session. The local port is bound at the first session and stays while sessions come
+ * and go (a dropped session is replaced by calling {@link #connect} again).
+ *
+ * <p>The connecting side is always the TLS client and the MUX dialer, whichever side's SYN made
+ * the connection, and it alone nominates: it sends its request on one set-up connection at a
+ * time, so both sides keep the same one.
+ *
+ * <p>Locking: {@code this} guards {@code entrance} and {@code running}.
+ */
+public final class ConnectPeer implements Closeable {
+    /** How long the share has to answer a request. */
+    static final Duration REPLY_TIMEOUT = Duration.ofSeconds(10);
+
+    private final ConnectSettings settings;
+    private final ConnectEvents events;
+    private LocalEntrance entrance;
+    private final Set<PeerSession> running = new HashSet<>();
+    private volatile boolean closed;
+
+    private ConnectPeer(ConnectSettings settings, ConnectEvents events) {
+        this.settings = settings;
+        this.events = events;
+    }
+
+    public static ConnectPeer create(ConnectSettings settings, ConnectEvents events) {
+        return new ConnectPeer(settings, events);
+    }
+
+    /**
+     * Sets up one session: offer, answer, path race, request. Returns it running; its end is the
+     * caller's to watch ({@link PeerSession#awaitEnd}).
+     *
+     * @throws PeerRefusedException the share refused (not allowed, service not offered, too many sessions)
+     * @throws SignalException the answer was unusable (damaged, forged, expired, another session's)
+     * @throws io.loomtunnel.p2p.path.NoPathException no connection was set up before the deadline
+     */
+    public PeerSession connect(ConnectSignaling signaling) throws IOException, InterruptedException {
+        try (PunchPort port = PunchPort.bind(settings.path().bind())) {
+            List<InetSocketAddress> candidates = Candidates.gather(port.localAddress(), settings.path().extraCandidates());
+            Instant now = settings.clock().instant();
+            Instant expires = now.plus(settings.offerLifetime());
+            Offer offer = new Offer(settings.identity().id().value(), SignedBlocks.keyOf(settings.identity()),
+                    settings.peer().value(), SignedBody.newSessionId(), settings.service(), Candidates.texts(candidates),
+                    now.getEpochSecond(), expires.getEpochSecond());
+            events.offering(offer.session(), candidates);
+            SignedBlock reply = signaling.exchange(SignedBlocks.seal(settings.identity(), offer), expires);
+            Answer answer = check(SignedBlocks.open(reply, BlockKind.ANSWER, Answer.class), offer);
+            if (answer.refused()) {
+                throw new PeerRefusedException(RefusalCode.parse(answer.refusal()), "peer " + settings.peer().abbreviated()
+                        + "… refused the session: " + answer.reason());
+            }
+            TunnelType type = typeOf(answer);
+            LocalEntrance local = entrance(type);
+            PeerPath path = race(port, offer, answer);
+            PeerSession session = new PeerSession(offer.session(), settings.peer(), offer.service(), type, path);
+            synchronized (this) {
+                running.add(session);
+            }
+            local.attach(session);
+            events.sessionStarted(session);
+            Thread.ofVirtual().name("connect-" + session.shortId()).start(() -> watch(session, local));
+            if (closed) {
+                session.close();
+            }
+            return session;
+        }
+    }
+
+    /** The local address applications use, once the first session bound it; else null. */
+    public synchronized InetSocketAddress localAddress() {
+        return entrance == null ? null : entrance.address();
+    }
+
+    private Answer check(Answer answer, Offer offer) throws SignalException {
+        if (!answer.sender().equals(settings.peer())) {
+            throw new SignalException(Problem.MISADDRESSED, "the answer is from peer " + answer.sender().abbreviated()
+                    + "…, not from the peer given (" + settings.peer().abbreviated() + "…)");
+        }
+        if (!answer.recipient().equals(settings.identity().id())) {
+            throw new SignalException(Problem.MISADDRESSED, "the answer is for peer " + answer.recipient().abbreviated()
+                    + "…, not for this one (" + settings.identity().id().abbreviated() + "…)");
+        }
+        if (!answer.session().equals(offer.session())) {
+            throw new SignalException(Problem.REPLAYED, "the answer is for session " + answer.session()
+                    + ", not this offer's (" + offer.session() + "): an old answer, or one meant for another connect");
+        }
+        long now = settings.clock().instant().getEpochSecond();
+        if (now >= answer.expires()) {
+            throw new SignalException(Problem.EXPIRED, "the answer expired " + (now - answer.expires()) + " s ago");
+        }
+        if (!answer.service().equals(offer.service())) {
+            throw new SignalException(Problem.MISADDRESSED, "the answer is for service '" + answer.service() + "', not '"
+                    + offer.service() + "'");
+        }
+        return answer;
+    }
+
+    private static TunnelType typeOf(Answer answer) throws SignalException {
+        if (TunnelType.TCP.wireName().equals(answer.serviceType())) {
+            return TunnelType.TCP;
+        }
+        if (TunnelType.UDP.wireName().equals(answer.serviceType())) {
+            return TunnelType.UDP;
+        }
+        throw new SignalException(Problem.DAMAGED, "the answer names no service type (tcp or udp)");
+    }
+
+    /** The local port for {@code service}: bound at the first session, the same type ever after. */
+    private synchronized LocalEntrance entrance(TunnelType type) throws IOException {
+        if (closed) {
+            throw new IOException("closed");
+        }
+        if (entrance == null) {
+            try {
+                entrance = type == TunnelType.TCP ? TcpEntrance.open(settings.listen(), settings.service())
+                        : UdpEntrance.open(settings.listen());
+            } catch (BindException e) {
+                throw new BindException("cannot listen on " + type.wireName() + " " + Candidates.text(settings.listen()) + ": "
+                        + e.getMessage());
+            }
+            events.listening(settings.service(), type, entrance.address());
+        } else if ((entrance instanceof TcpEntrance) != (type == TunnelType.TCP)) {
+            throw new IOException("service '" + settings.service() + "' is now " + type.wireName()
+                    + ", but the local port was opened for the other type");
+        }
+        return entrance;
+    }
+
+    /** Accepts and dials from the punch port until one connection is set up and nominated. */
+    private PeerPath race(PunchPort port, Offer offer, Answer answer) throws IOException, InterruptedException {
+        PathRace race = new PathRace(Instant.now().plus(settings.path().punchTimeout()));
+        SessionDialer dialer = new SessionDialer(settings.identity(), PeerVerifier.pinned(settings.peer()), null, settings.session());
+        ReentrantLock nominating = new ReentrantLock();
+        Consumer<Socket> setUp = socket -> {
+            String where = Candidates.text((InetSocketAddress) socket.getRemoteSocketAddress());
+            try {
+                nominate(dialer.over(socket), offer, race, nominating);
+            } catch (IOException e) {
+                race.attemptFailed(where, e.getMessage());
+            }
+        };
+        String name = "connect-" + offer.session().substring(0, 8);
+        port.startAccepting(setUp, name);
+        CandidateDialer.start(port, answer.candidateAddresses(), race, setUp, name);
+        return race.await(settings.peer().abbreviated() + "…");
+    }
+
+    /**
+     * Sends the request on a set-up connection and lets the share's reply decide. One nomination
+     * at a time, so the share never sees two connections of this session named.
+     */
+    private void nominate(Session session, Offer offer, PathRace race, ReentrantLock nominating) throws IOException {
+        nominating.lock();
+        try {
+            if (race.decided()) {
+                session.close();
+                return;
+            }
+            session.mux().sendControl(ControlCodec.encode(SessionRequest.TYPE, new SessionRequest(offer.session(), offer.service())));
+            ControlCodec.Message m = ControlCodec.decode(session.mux().receiveControl(REPLY_TIMEOUT));
+            if (m.type().equals(SessionAccepted.TYPE) && offer.session().equals(m.as(SessionAccepted.class).session())) {
+                if (!race.win(PeerPath.direct(session))) {
+                    session.close();
+                }
+                return;
+            }
+            if (!m.type().equals(SessionRefused.TYPE)) {
+                throw new ProtocolException(ErrorCode.PROTOCOL_ERROR, "expected an answer to " + SessionRequest.TYPE + ", got " + m.type());
+            }
+            SessionRefused refused = m.as(SessionRefused.class);
+            session.close();
+            RefusalCode code = RefusalCode.parse(refused.code());
+            if (code != RefusalCode.ALREADY_CONNECTED) {
+                race.fail(new PeerRefusedException(code, "peer " + settings.peer().abbreviated() + "… refused the session: "
+                        + refused.reason()));
+            }
+        } catch (IOException e) {
+            session.close();
+            throw e;
+        } finally {
+            nominating.unlock();
+        }
+    }
+
+    private void watch(PeerSession session, LocalEntrance local) {
+        try {
+            while (!session.awaitEnd(Duration.ofHours(1))) {
+                // keep waiting: sessions may run for days
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        local.detach(session);
+        synchronized (this) {
+            running.remove(session);
+        }
+        events.sessionEnded(session, session.endReason());
+    }
+
+    /** Closes the local port and every running session. */
+    @Override
+    public void close() {
+        LocalEntrance e;
+        List<PeerSession> sessions;
+        synchronized (this) {
+            closed = true;
+            e = entrance;
+            sessions = List.copyOf(running);
+        }
+        if (e != null) {
+            e.close();
+        }
+        sessions.forEach(PeerSession::close);
+    }
+}

@@ -1,0 +1,83 @@
+package io.loomtunnel.p2p;
+
+import io.loomtunnel.mux.MuxSession;
+import io.loomtunnel.mux.SessionClosedException;
+import io.loomtunnel.p2p.path.PeerPath;
+import io.loomtunnel.tls.PeerId;
+import io.loomtunnel.tunnel.TunnelType;
+import java.io.Closeable;
+import java.time.Duration;
+
+/**
+ * One running peer-to-peer session, on either side: its id from signaling, the peer (pinned by
+ * TLS), the service, and the path it took. Each has its own lifecycle: closing one never touches another.
+ */
+public final class PeerSession implements Closeable {
+    private final String id;
+    private final PeerId peer;
+    private final String service;
+    private final TunnelType type;
+    private final PeerPath path;
+
+    PeerSession(String id, PeerId peer, String service, TunnelType type, PeerPath path) {
+        this.id = id;
+        this.peer = peer;
+        this.service = service;
+        this.type = type;
+        this.path = path;
+    }
+
+    /** The session id both blocks carried (22 characters). */
+    public String id() {
+        return id;
+    }
+
+    /** The first 8 characters of the id, for logs. */
+    public String shortId() {
+        return id.substring(0, 8);
+    }
+
+    public PeerId peer() {
+        return peer;
+    }
+
+    /** The name of the service the session reaches. */
+    public String service() {
+        return service;
+    }
+
+    /** TCP (streams) or UDP (datagrams). */
+    public TunnelType type() {
+        return type;
+    }
+
+    /** How the session travels: {@code direct 192.0.2.7:40001}. */
+    public String path() {
+        return path.description();
+    }
+
+    public MuxSession mux() {
+        return path.session().mux();
+    }
+
+    /** Waits up to {@code timeout} for the session to end; true if it has. */
+    public boolean awaitEnd(Duration timeout) throws InterruptedException {
+        return mux().awaitClosed(timeout);
+    }
+
+    /** Why the session ended, or null while it runs. */
+    public String endReason() {
+        SessionClosedException cause = mux().closeCause();
+        return cause == null ? null : cause.getMessage();
+    }
+
+    @Override
+    public void close() {
+        path.session().close();
+    }
+
+    @Override
+    public String toString() {
+        return "PeerSession[" + shortId() + ", peer " + peer.abbreviated() + ", " + service + ", " + path() + "]";
+    }
+}

@@ -1,0 +1,29 @@
+package io.loomtunnel.p2p;
+
+import io.loomtunnel.p2p.signal.SignalException;
+import io.loomtunnel.tls.PeerId;
+
+/** What a sharing peer reports, for the CLI, logs and tests. Every method has a no-op default. */
+public interface ShareEvents {
+    /** An offer was accepted and answered; the session is pending until the connecting side connects. */
+    default void answered(PeerId peer, String sessionId, String service) {}
+
+    /** An offer got an answer that refuses it, or a connection was refused its session. */
+    default void sessionRefused(PeerId peer, String sessionId, RefusalCode code, String reason) {}
+
+    /** A block that got no answer: unreadable, forged, expired, replayed, addressed to someone else. */
+    default void offerRefused(SignalException problem) {}
+
+    default void sessionStarted(PeerSession session) {}
+
+    default void sessionEnded(PeerSession session, String reason) {}
+
+    /** An answered session whose peer never connected in time. */
+    default void pendingExpired(PeerId peer, String sessionId, String reason) {}
+
+    /** A stream of a session could not reach the service. */
+    default void serviceUnreachable(SharedService service, String reason) {}
+
+    /** Events that go nowhere. */
+    ShareEvents NONE = new ShareEvents() {};
+}

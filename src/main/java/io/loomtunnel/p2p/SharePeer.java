@@ -1,0 +1,359 @@
+package io.loomtunnel.p2p;
+
+import io.loomtunnel.p2p.path.CandidateDialer;
+import io.loomtunnel.p2p.path.Candidates;
+import io.loomtunnel.p2p.path.PathRace;
+import io.loomtunnel.p2p.path.PeerPath;
+import io.loomtunnel.p2p.path.PunchPort;
+import io.loomtunnel.p2p.signal.Answer;
+import io.loomtunnel.p2p.signal.BlockKind;
+import io.loomtunnel.p2p.signal.Offer;
+import io.loomtunnel.p2p.signal.ReplayGuard;
+import io.loomtunnel.p2p.signal.ShareSignaling;
+import io.loomtunnel.p2p.signal.SignalException;
+import io.loomtunnel.p2p.signal.SignalException.Problem;
+import io.loomtunnel.p2p.signal.SignedBlock;
+import io.loomtunnel.p2p.signal.SignedBlocks;
+import io.loomtunnel.session.Authenticator;
+import io.loomtunnel.session.ControlCodec;
+import io.loomtunnel.session.Session;
+import io.loomtunnel.session.SessionAcceptor;
+import io.loomtunnel.tls.PeerId;
+import io.loomtunnel.tls.PeerRejectedException;
+import io.loomtunnel.tls.PeerVerifier;
+import io.loomtunnel.wire.ErrorCode;
+import java.io.Closeable;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The sharing side of peer-to-peer tunnels: answers offers from allowed peers, finds a direct path
+ * for each answered session and serves the named local service through it. Sessions come and go
+ * independently, from many peers and many per peer, up to {@code maxSessions} at once.
+ *
+ * <p>One punch port serves every session: it listens for the connecting sides' connections (each
+ * names its session in its first message) and dials each pending session's candidates from that
+ * same port. The share is always the TLS server and the MUX acceptor, whichever side's SYN made
+ * the connection.
+ *
+ * <p>Locking: {@code slots} (pending and running sessions by id) is guarded by itself; the count
+ * check and the insert of a new session are one step under it.
+ */
+public final class SharePeer implements Closeable {
+    /** Offers remembered against replay; an offer lives at most an hour. */
+    static final int REPLAY_CAPACITY = 100_000;
+    /** How far an offer's creation time may be ahead of our clock. */
+    static final Duration CLOCK_SKEW = Duration.ofMinutes(5);
+    /** How long a new connection has to name its session. */
+    static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(10);
+    /** How long a refused connection is kept open for the refusal to reach the peer. */
+    static final Duration REFUSAL_LINGER = Duration.ofSeconds(5);
+
+    private final ShareSettings settings;
+    private final ShareEvents events;
+    private final PunchPort port;
+    private final List<InetSocketAddress> candidates;
+    private final ReplayGuard replays = new ReplayGuard(REPLAY_CAPACITY);
+    private final Map<String, Slot> slots = new HashMap<>();
+    private volatile boolean closed;
+
+    /** One session, from its answer until it ends. */
+    private static final class Slot {
+        final Offer offer;
+        final PeerId peer;
+        final SharedService service;
+        final PathRace race;
+        volatile PeerSession running;
+
+        Slot(Offer offer, SharedService service, PathRace race) {
+            this.offer = offer;
+            this.peer = offer.sender();
+            this.service = service;
+            this.race = race;
+        }
+    }
+
+    private SharePeer(ShareSettings settings, ShareEvents events, PunchPort port, List<InetSocketAddress> candidates) {
+        this.settings = settings;
+        this.events = events;
+        this.port = port;
+        this.candidates = List.copyOf(candidates);
+    }
+
+    /** Binds the punch port and starts listening on it; offers come through {@link #serve} or {@link #answer}. */
+    public static SharePeer start(ShareSettings settings, ShareEvents events) throws IOException {
+        PunchPort port = PunchPort.bind(settings.path().bind());
+        try {
+            SharePeer share = new SharePeer(settings, events, port,
+                    Candidates.gather(port.localAddress(), settings.path().extraCandidates()));
+            port.startAccepting(share::accepted, "share");
+            return share;
+        } catch (IOException | RuntimeException e) {
+            port.close();
+            throw e;
+        }
+    }
+
+    public PeerId id() {
+        return settings.identity().id();
+    }
+
+    /** Where the punch port is bound. */
+    public InetSocketAddress punchAddress() {
+        return port.localAddress();
+    }
+
+    /** What every answer offers the connecting side. */
+    public List<InetSocketAddress> candidates() {
+        return candidates;
+    }
+
+    /** Answers the offers {@code signaling} delivers until it has no more (returns), or until closed. */
+    public void serve(ShareSignaling signaling) throws IOException {
+        signaling.serve(new ShareSignaling.OfferHandler() {
+            @Override
+            public SignedBlock answer(SignedBlock offer) throws SignalException {
+                return SharePeer.this.answer(offer);
+            }
+
+            @Override
+            public void refused(SignalException problem) {
+                events.offerRefused(problem);
+            }
+        });
+    }
+
+    /**
+     * Verifies an offer and returns the signed answer: an acceptance (the session is then pending
+     * and its path being looked for) or a refusal for the connecting side to print.
+     *
+     * @throws SignalException for an offer that gets no answer: forged, not for us, expired, replayed
+     */
+    public SignedBlock answer(SignedBlock block) throws SignalException {
+        Offer offer = SignedBlocks.open(block, BlockKind.OFFER, Offer.class);
+        PeerId peer = offer.sender();
+        Instant now = settings.clock().instant();
+        if (!offer.recipient().equals(id())) {
+            throw new SignalException(Problem.MISADDRESSED, "offer from " + peer.abbreviated() + "… is for peer "
+                    + offer.recipient().abbreviated() + "…, not this share (" + id().abbreviated() + "…)");
+        }
+        if (now.getEpochSecond() >= offer.expires()) {
+            throw new SignalException(Problem.EXPIRED, "offer from " + peer.abbreviated() + "… expired "
+                    + (now.getEpochSecond() - offer.expires()) + " s ago");
+        }
+        if (offer.created() > now.plus(CLOCK_SKEW).getEpochSecond()) {
+            throw new SignalException(Problem.EXPIRED, "offer from " + peer.abbreviated() + "… was made "
+                    + (offer.created() - now.getEpochSecond()) + " s in the future: the two clocks differ too much");
+        }
+        Instant expires = now.plus(settings.answerLifetime());
+        Slot slot;
+        try {
+            if (!settings.allowed().allows(peer)) {
+                // Before the replay guard: strangers' offers must not fill it (a repeated one gets the same refusal).
+                throw new PeerRefusedException(RefusalCode.NOT_ALLOWED, "peer " + peer + " is not allowed to connect");
+            }
+            replays.firstUse(offer.session(), Instant.ofEpochSecond(offer.expires()), now);
+            slot = admit(offer, new PathRace(expires.plus(settings.path().punchTimeout())));
+        } catch (PeerRefusedException refused) {
+            events.sessionRefused(peer, offer.session(), refused.code(), refused.getMessage());
+            return seal(offer, null, List.of(), now, expires, refused);
+        }
+        events.answered(peer, offer.session(), slot.service.name());
+        String name = "share-" + offer.session().substring(0, 8);
+        CandidateDialer.start(port, offer.candidateAddresses(), slot.race, s -> connected(s, PeerVerifier.pinned(peer)), name);
+        Thread.ofVirtual().name(name).start(() -> run(slot));
+        return seal(offer, slot.service, Candidates.texts(candidates), now, expires, null);
+    }
+
+    private SignedBlock seal(Offer offer, SharedService service, List<String> candidates, Instant now, Instant expires,
+                             PeerRefusedException refused) {
+        Answer answer = new Answer(id().value(), SignedBlocks.keyOf(settings.identity()), offer.from(), offer.session(),
+                offer.service(), service == null ? null : service.type().wireName(), candidates, now.getEpochSecond(),
+                expires.getEpochSecond(), refused == null ? null : refused.code().wireName(),
+                refused == null ? null : refused.getMessage());
+        return SignedBlocks.seal(settings.identity(), answer);
+    }
+
+    /** Checks the service and the session limit and takes a slot for the session, in one step. */
+    private Slot admit(Offer offer, PathRace race) throws PeerRefusedException {
+        PeerId peer = offer.sender();
+        SharedService service = settings.services().get(offer.service());
+        if (service == null || !settings.allowed().allows(peer, service.name())) {
+            throw new PeerRefusedException(RefusalCode.SERVICE_NOT_OFFERED, "service '" + offer.service()
+                    + "' is not offered to peer " + peer.abbreviated() + "…");
+        }
+        synchronized (slots) {
+            if (closed) {
+                throw new PeerRefusedException(RefusalCode.TOO_MANY_SESSIONS, "the share is shutting down");
+            }
+            if (slots.size() >= settings.maxSessions()) {
+                throw new PeerRefusedException(RefusalCode.TOO_MANY_SESSIONS, "too many sessions: the share has "
+                        + slots.size() + ", its limit (--max-sessions " + settings.maxSessions() + ")");
+            }
+            Slot slot = new Slot(offer, service, race);
+            slots.put(offer.session(), slot);
+            return slot;
+        }
+    }
+
+    /** A pending session's life: wait for its path, serve it, and free its slot whatever happens. */
+    private void run(Slot slot) {
+        try {
+            PeerPath path = slot.race.await(slot.peer.abbreviated() + "…");
+            PeerSession session = new PeerSession(slot.offer.session(), slot.peer, slot.service.name(), slot.service.type(), path);
+            slot.running = session;
+            events.sessionStarted(session);
+            if (closed) {
+                session.close();
+            }
+            String why = ServiceRunner.serve(session, slot.service, events);
+            events.sessionEnded(session, session.endReason() != null ? session.endReason() : why);
+        } catch (IOException e) {
+            events.pendingExpired(slot.peer, slot.offer.session(), e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            release(slot);
+        }
+    }
+
+    private void release(Slot slot) {
+        synchronized (slots) {
+            slots.remove(slot.offer.session(), slot);
+            if (slots.isEmpty()) {
+                slots.notifyAll();
+            }
+        }
+    }
+
+    /** A connection on the punch port from a peer with a pending session (it names which). */
+    private void accepted(Socket socket) {
+        connected(socket, peer -> {
+            synchronized (slots) {
+                for (Slot s : slots.values()) {
+                    if (s.peer.equals(peer) && s.running == null) {
+                        return;
+                    }
+                }
+            }
+            throw new PeerRejectedException("peer " + peer + " has no pending session here");
+        });
+    }
+
+    /**
+     * Sets up a session on a connection, as TLS server whichever side dialed, and lets its first
+     * message decide which pending session it is the path of.
+     */
+    private void connected(Socket socket, PeerVerifier verifier) {
+        Session session;
+        try {
+            session = new SessionAcceptor(settings.identity(), verifier, Authenticator.anyone(), settings.session()).accept(socket);
+        } catch (IOException e) {
+            return; // a stray, a loser of the race, or a peer we do not know: nothing to tell
+        }
+        try {
+            ControlCodec.Message m = ControlCodec.decode(session.mux().receiveControl(REQUEST_TIMEOUT));
+            if (!m.type().equals(SessionRequest.TYPE)) {
+                session.mux().close(ErrorCode.PROTOCOL_ERROR, "expected " + SessionRequest.TYPE + ", got " + m.type());
+                return;
+            }
+            SessionRequest request = m.as(SessionRequest.class);
+            Slot slot;
+            synchronized (slots) {
+                slot = request.session() == null ? null : slots.get(request.session());
+            }
+            RefusalCode refusal = slot == null || !slot.peer.equals(session.peer()) ? RefusalCode.UNKNOWN_SESSION
+                    : !slot.service.name().equals(request.service()) ? RefusalCode.SERVICE_NOT_OFFERED
+                    : slot.race.win(PeerPath.direct(session)) ? null : RefusalCode.ALREADY_CONNECTED;
+            if (refusal == null) {
+                session.mux().sendControl(ControlCodec.encode(SessionAccepted.TYPE,
+                        new SessionAccepted(request.session(), slot.service.name(), slot.service.type().wireName())));
+            } else {
+                refuse(session, request.session(), refusal);
+            }
+        } catch (IOException e) {
+            session.close(); // it never named a session in time, or it is gone
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            session.close();
+        }
+    }
+
+    private void refuse(Session session, String sessionId, RefusalCode code) throws IOException, InterruptedException {
+        String reason = switch (code) {
+            case UNKNOWN_SESSION -> "no pending session " + sessionId + " for peer " + session.peer().abbreviated()
+                    + "… (its answer expired, or it ended)";
+            case SERVICE_NOT_OFFERED -> "the request names another service than the offer did";
+            default -> "another connection of session " + sessionId + " was set up first";
+        };
+        events.sessionRefused(session.peer(), sessionId, code, reason);
+        session.mux().sendControl(ControlCodec.encode(SessionRefused.TYPE, new SessionRefused(sessionId, code.wireName(), reason)));
+        if (!session.mux().awaitClosed(REFUSAL_LINGER)) { // the peer closes once it has read why
+            session.close();
+        }
+    }
+
+    /** Sessions now, pending and running. */
+    public int sessionCount() {
+        synchronized (slots) {
+            return slots.size();
+        }
+    }
+
+    /** The running sessions. */
+    public List<PeerSession> sessions() {
+        List<PeerSession> out = new ArrayList<>();
+        synchronized (slots) {
+            slots.values().forEach(s -> {
+                if (s.running != null) {
+                    out.add(s.running);
+                }
+            });
+        }
+        return out;
+    }
+
+    /** Waits until no session is pending or running; true if so within {@code timeout}. */
+    public boolean awaitNoSessions(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (slots) {
+            while (!slots.isEmpty()) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                slots.wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+            }
+            return true;
+        }
+    }
+
+    /** Stops listening, gives up pending sessions and closes running ones. */
+    @Override
+    public void close() {
+        List<Slot> all;
+        synchronized (slots) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            all = new ArrayList<>(slots.values());
+        }
+        port.close();
+        for (Slot s : all) {
+            s.race.fail(new IOException("the share is closing"));
+            PeerSession running = s.running;
+            if (running != null) {
+                running.close();
+            }
+        }
+    }
+}

@@ -1,0 +1,94 @@
+package io.loomtunnel.p2p;
+
+import io.loomtunnel.metrics.Tally;
+import io.loomtunnel.mux.MuxStream;
+import io.loomtunnel.tunnel.Splice;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketException;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicReference;
+
+/** The local TCP port of a connecting peer: each connection becomes a stream of the attached session. */
+final class TcpEntrance implements LocalEntrance {
+    static final Duration OPEN_TIMEOUT = Duration.ofSeconds(10);
+
+    private final ServerSocket server;
+    private final String service;
+    private final AtomicReference<PeerSession> current = new AtomicReference<>();
+
+    private TcpEntrance(ServerSocket server, String service) {
+        this.server = server;
+        this.service = service;
+    }
+
+    static TcpEntrance open(InetSocketAddress listen, String service) throws IOException {
+        ServerSocket server = new ServerSocket();
+        server.setReuseAddress(true);
+        server.bind(listen, 1024);
+        TcpEntrance entrance = new TcpEntrance(server, service);
+        Thread.ofVirtual().name("connect-local-" + server.getLocalPort()).start(entrance::acceptLoop);
+        return entrance;
+    }
+
+    private void acceptLoop() {
+        while (true) {
+            Socket socket;
+            try {
+                socket = server.accept();
+            } catch (SocketException closed) {
+                if (server.isClosed()) {
+                    return;
+                }
+                continue;
+            } catch (IOException e) {
+                continue; // one failed accept (the client reset) does not end the port
+            }
+            Thread.ofVirtual().name("connect-" + service + "-" + socket.getRemoteSocketAddress()).start(() -> relay(socket));
+        }
+    }
+
+    private void relay(Socket socket) {
+        PeerSession session = current.get();
+        try {
+            socket.setTcpNoDelay(true); // an application's small writes must not wait for Nagle
+            if (session == null) {
+                throw new IOException("no session");
+            }
+            MuxStream stream = session.mux().open(OPEN_TIMEOUT);
+            Splice.run(socket, stream, "connect-" + service, new Tally(), new Tally()); // peer-to-peer sessions have no meters yet
+        } catch (IOException e) {
+            try {
+                socket.close(); // no session now, or it refused the stream: the application sees a closed connection
+            } catch (IOException ignored) {
+                // nothing more to do
+            }
+        }
+    }
+
+    @Override
+    public InetSocketAddress address() {
+        return (InetSocketAddress) server.getLocalSocketAddress();
+    }
+
+    @Override
+    public void attach(PeerSession session) {
+        current.set(session);
+    }
+
+    @Override
+    public void detach(PeerSession session) {
+        current.compareAndSet(session, null);
+    }
+
+    @Override
+    public void close() {
+        try {
+            server.close();
+        } catch (IOException ignored) {
+            // closing a listener does not fail in a way we could act on
+        }
+    }
+}

@@ -1,0 +1,85 @@
+package io.loomtunnel.p2p;
+
+import io.loomtunnel.metrics.TunnelCounters;
+import io.loomtunnel.mux.Datagram;
+import io.loomtunnel.tunnel.DatagramLink;
+import io.loomtunnel.tunnel.UdpEnvelope;
+import io.loomtunnel.tunnel.UdpIngress;
+import io.loomtunnel.wire.ProtocolException;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The local UDP port of a connecting peer: each local sender is a flow whose datagrams go over the
+ * attached session to the shared UDP service, and its replies come back to that sender.
+ */
+final class UdpEntrance implements LocalEntrance, DatagramLink {
+    static final Duration IDLE = Duration.ofSeconds(60);
+
+    private final AtomicReference<PeerSession> current = new AtomicReference<>();
+    private final AtomicInteger nextFlow = new AtomicInteger(1);
+    private UdpIngress ingress;
+
+    private UdpEntrance() {}
+
+    static UdpEntrance open(InetSocketAddress listen) throws IOException {
+        UdpEntrance entrance = new UdpEntrance();
+        entrance.ingress = UdpIngress.open(entrance, SharedService.UDP_ENVELOPE_ID, listen.getAddress(), listen.getPort(),
+                IDLE, listen.getAddress().getHostAddress(), new TunnelCounters()); // no peer-to-peer meters yet
+        return entrance;
+    }
+
+    @Override
+    public InetSocketAddress address() {
+        return ingress.localAddress();
+    }
+
+    @Override
+    public int newFlowId() {
+        return nextFlow.getAndIncrement();
+    }
+
+    @Override
+    public void sendDatagram(int flowId, byte[] buffer, int length) throws IOException {
+        PeerSession session = current.get();
+        if (session == null) {
+            throw new IOException("no session"); // dropped and counted, like any datagram lost
+        }
+        session.mux().sendDatagram(flowId, buffer, 0, length);
+    }
+
+    @Override
+    public void attach(PeerSession session) {
+        current.set(session);
+        Thread.ofVirtual().name("connect-" + session.shortId() + "-udp").start(() -> dispatch(session));
+    }
+
+    /** Hands the session's datagrams to the flows they belong to, until the session ends. */
+    private void dispatch(PeerSession session) {
+        try {
+            while (true) {
+                Datagram d = session.mux().receiveDatagram(Duration.ZERO);
+                if (UdpEnvelope.tunnelId(d.payload()) == SharedService.UDP_ENVELOPE_ID) {
+                    ingress.deliver(d.flowId(), d.payload());
+                }
+            }
+        } catch (ProtocolException e) {
+            session.mux().close(e.code(), e.getMessage());
+        } catch (IOException ended) {
+            // the session is over; a later one gets a dispatcher of its own
+        }
+    }
+
+    @Override
+    public void detach(PeerSession session) {
+        current.compareAndSet(session, null);
+    }
+
+    @Override
+    public void close() {
+        ingress.close();
+    }
+}

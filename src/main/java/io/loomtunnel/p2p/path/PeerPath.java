@@ -1,0 +1,15 @@
+package io.loomtunnel.p2p.path;
+
+import io.loomtunnel.session.Session;
+import java.net.InetSocketAddress;
+
+/**
+ * A connected, pinned session between two peers and how it travels, for the path report:
+ * {@code direct 192.0.2.7:40001} (later also {@code relay via tunnel.example.org:7835}).
+ */
+public record PeerPath(Session session, String description) {
+    /** A direct path to the peer at {@code address}. */
+    public static PeerPath direct(Session session) {
+        return new PeerPath(session, "direct " + Candidates.text((InetSocketAddress) session.remoteAddress()));
+    }
+}

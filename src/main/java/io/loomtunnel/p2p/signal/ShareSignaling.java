@@ -1,0 +1,30 @@
+package io.loomtunnel.p2p.signal;
+
+import java.io.IOException;
+
+/**
+ * How offers reach a sharing peer and its answers go back: copy-paste ({@link ManualShareSignaling})
+ * or, later, a loomtunnel server. Transports only: {@code SharePeer} verifies offers and signs answers.
+ */
+public interface ShareSignaling {
+    /**
+     * Hands every offer that arrives to {@code handler} and delivers its answer, until no more
+     * offers can come (the input ended), then returns. Offers are handled one after another, and
+     * each quickly: connecting runs elsewhere.
+     */
+    void serve(OfferHandler handler) throws IOException;
+
+    /** What a sharing peer does with offers. */
+    interface OfferHandler {
+        /**
+         * The signed answer to deliver for {@code offer}: an acceptance or a refusal the other
+         * side prints.
+         *
+         * @throws SignalException for an offer that gets no answer (forged, expired, replayed ...)
+         */
+        SignedBlock answer(SignedBlock offer) throws SignalException;
+
+        /** An offer refused without an answer, or input that was not a readable block. */
+        void refused(SignalException problem);
+    }
+}
