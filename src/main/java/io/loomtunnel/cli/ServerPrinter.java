@@ -36,4 +36,24 @@ final class ServerPrinter implements ServerEvents {
     public void clientDisconnected(PeerId client, String reason) {
         out.println("client " + client.abbreviated() + " disconnected: " + reason);
     }
+
+    @Override
+    public void shareRegistered(PeerId share, int allowedPeers, String observed) {
+        out.println("share " + share.abbreviated() + " registered from " + observed + " (" + allowedPeers + " allowed peers)");
+    }
+
+    @Override
+    public void relayOpened(String session, PeerId connect, PeerId share) {
+        out.println("relay " + session + " opened: connect " + connect.abbreviated() + " <-> share " + share.abbreviated());
+    }
+
+    @Override
+    public void relayClosed(String session, long bytes) {
+        out.println("relay " + session + " closed after " + bytes + " bytes");
+    }
+
+    @Override
+    public void relayRefused(PeerId peer, String reason) {
+        out.println("relay for " + peer.abbreviated() + " refused: " + reason);
+    }
 }

@@ -42,6 +42,7 @@ final class ClientLink implements DatagramLink {
     private final InetAddress bindHost;
     private final PortRanges allowedPorts;
     private final HttpRoutes httpRoutes;
+    private final PeerDirectory peers;
     private final Semaphore streams;
     private final Map<String, ExposedTunnel> tunnels = new ConcurrentHashMap<>();
     private final Map<Integer, UdpIngress> udpById = new ConcurrentHashMap<>();
@@ -49,15 +50,19 @@ final class ClientLink implements DatagramLink {
     private final AtomicInteger nextFlowId = new AtomicInteger(1);
     private volatile Thread datagramDispatcher;
 
-    /** @param httpRoutes the server's virtual hosts, or null when it has no HTTP ingress */
+    /**
+     * @param httpRoutes the server's virtual hosts, or null when it has no HTTP ingress
+     * @param peers the peer-to-peer directory and relay, for {@code p2p_*} messages
+     */
     ClientLink(Session session, ServerSettings settings, ServerEvents events, InetAddress bindHost, PortRanges allowedPorts,
-               HttpRoutes httpRoutes) {
+               HttpRoutes httpRoutes, PeerDirectory peers) {
         this.session = session;
         this.settings = settings;
         this.events = events;
         this.bindHost = bindHost;
         this.allowedPorts = allowedPorts;
         this.httpRoutes = httpRoutes;
+        this.peers = peers;
         this.streams = new Semaphore(settings.maxStreamsPerClient());
     }
 
@@ -73,6 +78,8 @@ final class ClientLink implements DatagramLink {
                 ControlCodec.Message m = ControlCodec.decode(session.mux().receiveControl(Duration.ZERO));
                 if (m.type().equals(OpenTunnel.TYPE)) {
                     open(m.as(OpenTunnel.class));
+                } else if (PeerDirectory.handles(m.type())) {
+                    peers.handle(session, m);
                 } else {
                     session.mux().sendControl(ControlCodec.encode("error",
                             new ErrorReply("unknown control message type '" + m.type() + "'")));
@@ -87,6 +94,7 @@ final class ClientLink implements DatagramLink {
             reason = e.getMessage();
             session.close();
         } finally {
+            peers.closed(session);
             tunnels.values().forEach(ExposedTunnel::close);
             tunnels.clear();
             events.clientDisconnected(session.peer(), reason);

@@ -25,6 +25,7 @@ import java.util.List;
  * @param maxStreamsPerClient connections through one client's tunnels at once
  * @param udpIdleTimeout a UDP association without traffic for this long is forgotten
  * @param session TLS and multiplexer settings
+ * @param relay how much peer-to-peer relaying the server does per peer
  */
 public record ServerSettings(
         InetSocketAddress bind,
@@ -39,7 +40,8 @@ public record ServerSettings(
         int maxTunnelsPerClient,
         int maxStreamsPerClient,
         Duration udpIdleTimeout,
-        SessionOptions session) {
+        SessionOptions session,
+        RelaySettings relay) {
 
     public static final int DEFAULT_PORT = 7835;
 
@@ -80,6 +82,8 @@ public record ServerSettings(
         private int maxStreamsPerClient = 16_384;
         private Duration udpIdleTimeout = Duration.ofSeconds(60);
         private SessionOptions session = SessionOptions.defaults();
+        private int relayMaxPerPeer = RelaySettings.DEFAULTS.maxPerPeer();
+        private long relayRatePerPeer = RelaySettings.DEFAULTS.bytesPerSecondPerPeer();
 
         public Builder bind(InetSocketAddress a) { bind = a; return this; }
         public Builder keyFile(Path p) { keyFile = p; return this; }
@@ -100,10 +104,15 @@ public record ServerSettings(
         public Builder maxStreamsPerClient(int n) { maxStreamsPerClient = n; return this; }
         public Builder udpIdleTimeout(Duration d) { udpIdleTimeout = d; return this; }
         public Builder session(SessionOptions s) { session = s; return this; }
+        /** Relayed peer-to-peer sessions one peer may be part of at once; 0 turns relaying off. */
+        public Builder relayMaxPerPeer(int n) { relayMaxPerPeer = n; return this; }
+        /** Bytes per second one peer may send through the relay. */
+        public Builder relayRatePerPeer(long bytesPerSecond) { relayRatePerPeer = bytesPerSecond; return this; }
 
         public ServerSettings build() {
             return new ServerSettings(bind, keyFile, tokens, authorizedKeys, openAccess, allowPorts, httpBind, domain,
-                    maxClients, maxTunnelsPerClient, maxStreamsPerClient, udpIdleTimeout, session);
+                    maxClients, maxTunnelsPerClient, maxStreamsPerClient, udpIdleTimeout, session,
+                    new RelaySettings(relayMaxPerPeer, relayRatePerPeer));
         }
     }
 }

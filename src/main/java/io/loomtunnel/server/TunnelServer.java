@@ -18,7 +18,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The public side of reverse tunnels: accepts clients over TLS 1.3 sessions, authenticates them
- * by token or key, and exposes the tunnels they register.
+ * by token or key, and exposes the tunnels they register. For peer-to-peer tunnels it is the
+ * rendezvous (a directory of shares, signaling) and the relay of last resort.
  *
  * <pre>{@code
  * TunnelServer server = TunnelServer.start(ServerSettings.builder().token(secret).build(), ServerEvents.NONE);
@@ -30,6 +31,7 @@ public final class TunnelServer implements Closeable {
     private final ServerEvents events;
     private final Identity identity;
     private final GrantAuthenticator grants;
+    private final PeerDirectory peers;
     private final Set<ClientLink> clients = ConcurrentHashMap.newKeySet();
     private final InetSocketAddress bind;
     private SessionListener listener;
@@ -41,6 +43,7 @@ public final class TunnelServer implements Closeable {
         this.events = events;
         this.identity = identity;
         this.grants = new GrantAuthenticator(settings);
+        this.peers = new PeerDirectory(new RelayHub(settings.relay(), events), events);
         this.bind = resolved(settings.bind());
     }
 
@@ -83,7 +86,7 @@ public final class TunnelServer implements Closeable {
     /** Runs on each session's own thread for as long as the client stays. */
     private void serve(Session session) {
         ClientLink link = new ClientLink(session, settings, events, bind.getAddress(), grants.portsOf(session.principal()),
-                httpRoutes);
+                httpRoutes, peers);
         if (!admit(link)) {
             session.mux().close(ErrorCode.SESSION_REFUSED, "the server has " + settings.maxClients() + " clients, its limit");
             events.clientRefused("client " + session.peer().abbreviated() + " at " + session.remoteAddress()
@@ -109,6 +112,11 @@ public final class TunnelServer implements Closeable {
     /** UDP datagrams dropped by the tunnels of the clients connected now. */
     public long udpDatagramsDropped() {
         return clients.stream().mapToLong(ClientLink::udpDropped).sum();
+    }
+
+    /** What the relay for peer-to-peer sessions has done so far. */
+    public RelayStats relayStats() {
+        return peers.relayStats();
     }
 
     /** The HTTP ingress's port, or -1 without one. */
