@@ -75,7 +75,8 @@ public final class ServerShareSignaling implements ShareSignaling, Closeable {
      * again.
      *
      * @throws AuthenticationException the server refused our token or key
-     * @throws RendezvousException the server refused the registration (another share has our id)
+     * @throws RendezvousException the server refused the registration (another share has our id;
+     *     after a lost session, that is taken for our old session and tried again)
      * @throws IOException the first session could not be set up
      */
     @Override
@@ -96,11 +97,19 @@ public final class ServerShareSignaling implements ShareSignaling, Closeable {
                 everRegistered = true;
                 backoff.reset();
                 lost = answerOffers(session, handler);
-            } catch (AuthenticationException | RendezvousException e) {
+            } catch (AuthenticationException e) {
                 throw e;
+            } catch (RendezvousException e) {
+                if (!everRegistered || e.code() != RendezvousCode.ALREADY_REGISTERED) {
+                    throw e;
+                }
+                lost = e.getMessage() + " (our lost session, until the server notices it is gone)";
             } catch (IOException e) {
-                if (!everRegistered || closed) {
-                    throw closed ? new IOException("closed") : e;
+                if (closed) {
+                    return;
+                }
+                if (!everRegistered) {
+                    throw e;
                 }
                 lost = "cannot reach the server " + server.via() + ": " + e.getMessage();
             } finally {
