@@ -1,6 +1,5 @@
 package io.loomtunnel.cli;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -10,16 +9,11 @@ import io.loomtunnel.tunnel.EchoServers;
 import io.loomtunnel.tunnel.Probes;
 import java.io.Closeable;
 import java.io.IOException;
-import java.net.DatagramSocket;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -72,7 +66,7 @@ class PeerServerIT {
         Path shareKey = key("share");
         Path laptopKey = key("laptop");
         PeerId shareId = Identity.load(shareKey).id();
-        JarProcess share = share(shareKey, "--allow", Identity.load(laptopKey).id().toString());
+        JarProcess share = share(shareKey, laptopKey);
         share.await("registered with the server 127\\.0\\.0\\.1:" + server.controlPort() + ", which sees this share at 127\\.0\\.0\\.1:\\d+",
                 START);
         share.await("ready for connecting peers", START);
@@ -80,30 +74,28 @@ class PeerServerIT {
         JarProcess tcp = connect(laptopKey, shareId, "echo");
         tcp.await("session \\S+ to peer \\w+…: direct 127\\.0\\.0\\.1:\\d+", START);
         int tcpLocal = Integer.parseInt(tcp.await("listening on tcp 127\\.0\\.0\\.1:(\\d+) for service echo", START).group(1));
-        byte[] data = new byte[4 << 20];
-        new Random(11).nextBytes(data);
-        assertArrayEquals(sha256(data), sha256(Probes.roundTrip(tcpLocal, data)), "4 MiB there and back, direct");
+        assertTrue(Probes.echoIntact(tcpLocal, 4 << 20, 11), "4 MiB there and back, direct");
 
         JarProcess udp = connect(laptopKey, shareId, "dns", "--relay-only");
         udp.await("session \\S+ to peer \\w+…: relay via 127\\.0\\.0\\.1:" + server.controlPort(), START);
         int udpLocal = Integer.parseInt(udp.await("listening on udp 127\\.0\\.0\\.1:(\\d+) for service dns", START).group(1));
-        udpChecked(udpLocal);
+        assertTrue(Probes.udpEchoes(udpLocal), "datagrams both ways, relayed");
         share.await("session \\S+ peer \\w+… service dns: relay via 127\\.0\\.0\\.1:" + server.controlPort(), START);
         server.process().await("relay \\S+ opened: connect \\w+ <-> share \\w+", START);
 
         JarProcess tcpRelayed = connect(laptopKey, shareId, "echo", "--relay-only");
         tcpRelayed.await("session \\S+ to peer \\w+…: relay via 127\\.0\\.0\\.1:\\d+", START);
         int relayedLocal = Integer.parseInt(tcpRelayed.await("listening on tcp 127\\.0\\.0\\.1:(\\d+)", START).group(1));
-        assertArrayEquals(sha256(data), sha256(Probes.roundTrip(relayedLocal, data)), "4 MiB there and back, relayed");
+        assertTrue(Probes.echoIntact(relayedLocal, 4 << 20, 12), "4 MiB there and back, relayed");
 
         // The share goes away: connect keeps its port and sets the session up again once the share is back.
         share.kill();
         tcp.await("the session ended .*; connecting again in \\d+ ms", START);
-        JarProcess again = share(shareKey, "--allow", Identity.load(laptopKey).id().toString());
+        JarProcess again = share(shareKey, laptopKey);
         again.await("ready for connecting peers", START);
         assertTrue(Probes.eventually(START, () -> tcp.output().split("to peer \\w+…: direct").length > 2),
                 () -> "a second session: " + tcp.output());
-        assertArrayEquals(sha256(data), sha256(Probes.roundTrip(tcpLocal, data)), "the same local port, a new session");
+        assertTrue(Probes.echoIntact(tcpLocal, 1 << 20, 13), "the same local port, a new session");
         assertTrue(tcp.isAlive());
     }
 
@@ -111,7 +103,7 @@ class PeerServerIT {
     void aPeerNotAllowedIsToldWhatAPeerAskingForAnAbsentShareIsTold() throws Exception {
         Path shareKey = key("share");
         PeerId shareId = Identity.load(shareKey).id();
-        share(shareKey, "--allow", Identity.load(key("friend")).id().toString()).await("ready for connecting peers", START);
+        share(shareKey, key("friend")).await("ready for connecting peers", START);
         Path strangerKey = key("stranger");
         PeerId absent = Identity.load(key("absent")).id();
         JarProcess notAllowed = connect(strangerKey, shareId, "echo");
@@ -134,52 +126,34 @@ class PeerServerIT {
         return lines.get(lines.size() - 1);
     }
 
-    private void udpChecked(int port) throws Exception {
-        try (DatagramSocket app = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
-            app.setSoTimeout(1000);
-            assertTrue(Probes.eventually(Duration.ofSeconds(20), () -> {
-                Probes.send(app, port, "first");
-                return Probes.receive(app).equals("echo:first");
-            }));
-            for (int i = 0; i < 20; i++) {
-                Probes.send(app, port, "datagram " + i);
-                assertEquals("echo:datagram " + i, Probes.receive(app));
-            }
-        }
-    }
-
     private List<String> signal() {
         return List.of("--signal", "server", "--server", "127.0.0.1:" + server.controlPort(), "--server-id", server.id().toString(),
                 "--token-file", tokenFile.toString(), "--bind", "127.0.0.1:0", "--relay-after", "1s");
     }
 
-    private JarProcess share(Path key, String... extra) throws IOException {
-        List<String> args = new ArrayList<>(List.of("share", "--key", key.toString(),
-                "--tcp", "echo=127.0.0.1:" + tcpPort[0], "--udp", "dns=127.0.0.1:" + udpPort[0]));
-        args.addAll(signal());
-        args.addAll(List.of(extra));
-        JarProcess p = JarProcess.start(Map.of(), args.toArray(String[]::new));
-        processes.add(p);
-        return p;
+    private JarProcess share(Path key, Path allowed) throws IOException {
+        return peer("share", key, "--tcp", "echo=127.0.0.1:" + tcpPort[0], "--udp", "dns=127.0.0.1:" + udpPort[0],
+                "--allow", Identity.load(allowed).id().toString());
     }
 
     private JarProcess connect(Path key, PeerId share, String service, String... extra) throws IOException {
-        List<String> args = new ArrayList<>(List.of("connect", "--key", key.toString(), "--peer", share.toString(),
-                "--service", service, "--listen", "127.0.0.1:0"));
-        args.addAll(signal());
+        List<String> args = new ArrayList<>(List.of("--peer", share.toString(), "--service", service, "--listen", "127.0.0.1:0"));
         args.addAll(List.of(extra));
-        JarProcess p = JarProcess.start(Map.of(), args.toArray(String[]::new));
-        processes.add(p);
-        return p;
+        return peer("connect", key, args.toArray(String[]::new));
     }
 
+    /** {@code loomtunnel COMMAND --key KEY ARGS} with server signaling, stopped after the test. */
+    private JarProcess peer(String command, Path key, String... args) throws IOException {
+        List<String> all = new ArrayList<>(List.of(command, "--key", key.toString()));
+        all.addAll(List.of(args));
+        all.addAll(signal());
+        processes.add(JarProcess.start(Map.of(), all.toArray(String[]::new)));
+        return processes.getLast();
+    }
+
+    /** A new key file; its id is {@code Identity.load(file).id()}. */
     private Path key(String name) throws IOException {
-        Path file = dir.resolve(name + ".key");
-        Identity.generate().save(file);
-        return file;
-    }
-
-    private static byte[] sha256(byte[] data) throws Exception {
-        return MessageDigest.getInstance("SHA-256").digest(data);
+        Identity.generate().save(dir.resolve(name + ".key"));
+        return dir.resolve(name + ".key");
     }
 }

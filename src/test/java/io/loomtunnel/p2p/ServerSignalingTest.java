@@ -1,6 +1,5 @@
 package io.loomtunnel.p2p;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -22,15 +21,12 @@ import io.loomtunnel.tls.Identity;
 import io.loomtunnel.tunnel.EchoServers;
 import io.loomtunnel.tunnel.Probes;
 import java.io.Closeable;
-import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
@@ -125,29 +121,12 @@ class ServerSignalingTest {
         return new ServerConnectSignaling(rendezvous(key));
     }
 
-    private static byte[] sha256(byte[] b) throws Exception {
-        return MessageDigest.getInstance("SHA-256").digest(b);
-    }
-
     private static void echoChecked(ConnectPeer connect, int bytes, long seed) throws Exception {
-        byte[] data = new byte[bytes];
-        new Random(seed).nextBytes(data);
-        assertArrayEquals(sha256(data), sha256(Probes.roundTrip(connect.localAddress().getPort(), data)));
+        assertTrue(Probes.echoIntact(connect.localAddress().getPort(), bytes, seed), "SHA-256 of what came back");
     }
 
     private static void udpChecked(ConnectPeer connect) throws Exception {
-        try (DatagramSocket app = new DatagramSocket(ANY_LOCAL)) {
-            app.setSoTimeout(1000);
-            int port = connect.localAddress().getPort();
-            assertTrue(Probes.eventually(Duration.ofSeconds(10), () -> {
-                Probes.send(app, port, "ping");
-                return Probes.receive(app).equals("echo:ping");
-            }));
-            for (int i = 0; i < 20; i++) {
-                Probes.send(app, port, "datagram " + i);
-                assertEquals("echo:datagram " + i, Probes.receive(app));
-            }
-        }
+        assertTrue(Probes.udpEchoes(connect.localAddress().getPort()), "datagrams both ways");
     }
 
     @Test
