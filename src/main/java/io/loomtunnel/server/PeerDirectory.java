@@ -14,6 +14,7 @@ import io.loomtunnel.p2p.signal.BlockKind;
 import io.loomtunnel.p2p.signal.Offer;
 import io.loomtunnel.p2p.signal.SignalException;
 import io.loomtunnel.p2p.signal.SignedBlocks;
+import io.loomtunnel.p2p.signal.SignedBody;
 import io.loomtunnel.session.ControlCodec;
 import io.loomtunnel.session.Session;
 import io.loomtunnel.tls.PeerId;
@@ -137,7 +138,7 @@ final class PeerDirectory {
     private void offer(Session from, OfferMessage message) throws IOException {
         Offer offer;
         try {
-            offer = SignedBlocks.open(BlockText.decode(BlockKind.OFFER, message.block()), BlockKind.OFFER, Offer.class);
+            offer = open(message.block(), BlockKind.OFFER, Offer.class);
         } catch (SignalException e) {
             error(from, null, RendezvousCode.BAD_REQUEST, "the offer cannot be used: " + e.getMessage());
             return;
@@ -187,7 +188,7 @@ final class PeerDirectory {
     private void answer(Session from, AnswerMessage message) throws IOException {
         Answer answer;
         try {
-            answer = SignedBlocks.open(BlockText.decode(BlockKind.ANSWER, message.block()), BlockKind.ANSWER, Answer.class);
+            answer = open(message.block(), BlockKind.ANSWER, Answer.class);
         } catch (SignalException e) {
             error(from, null, RendezvousCode.BAD_REQUEST, "the answer cannot be used: " + e.getMessage());
             return;
@@ -214,6 +215,15 @@ final class PeerDirectory {
         String reason = message.reason() == null ? "no reason given" : message.reason();
         send(p.connect(), ControlCodec.encode(RendezvousError.TYPE, new RendezvousError(p.id(),
                 RendezvousCode.UNANSWERED.wireName(), problem, reason.length() > MAX_REASON ? reason.substring(0, MAX_REASON) : reason)));
+    }
+
+    /**
+     * The verified body of a block in a message: base64url, signature and form checked, so the
+     * sender it names is the key that signed it (whether that is the session's peer is the
+     * caller's check).
+     */
+    static <T extends SignedBody> T open(String block, BlockKind kind, Class<T> type) throws SignalException {
+        return SignedBlocks.open(BlockText.decode(kind, block), kind, type);
     }
 
     /** Removes and returns the waiting offer of {@code session} that {@code share} is to answer, if any. */
