@@ -2,7 +2,6 @@ package io.loomtunnel.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.loomtunnel.mux.MuxStream;
@@ -136,19 +135,15 @@ class PeerDirectoryTest {
     void theConnectingPeerHearsWhenTheShareCannotUseItsOfferOrLeaves() throws IOException {
         Session shareSession = registered(share, laptop);
         Session connect = dial(laptop);
-        String id = SignedBody.newSessionId();
-        send(connect, OfferMessage.TYPE, new OfferMessage(null, offerBlock(laptop, share, id), null));
-        OfferMessage forwarded = receive(shareSession).as(OfferMessage.class);
-        assertEquals(id, forwarded.session());
+        OfferMessage forwarded = offer(connect, shareSession);
+        String id = forwarded.session();
         assertTrue(forwarded.observed().matches("127\\.0\\.0\\.1:\\d+"), "where the server sees the laptop: " + forwarded.observed());
         send(shareSession, Unanswered.TYPE, new Unanswered(id, "REPLAYED", "session " + id + " was used before"));
         RendezvousError e = error(connect);
         assertEquals("unanswered", e.code());
         assertEquals("REPLAYED", e.problem());
 
-        String next = SignedBody.newSessionId();
-        send(connect, OfferMessage.TYPE, new OfferMessage(null, offerBlock(laptop, share, next), null));
-        assertNotNull(receive(shareSession));
+        String next = offer(connect, shareSession).session();
         shareSession.close();
         RendezvousError left = error(connect);
         assertEquals("no_answer", left.code());
@@ -159,9 +154,7 @@ class PeerDirectoryTest {
     void theRelayJoinsOnlyTheTwoPeersOfAnAnsweredSession() throws IOException {
         Session shareSession = registered(share, laptop);
         Session connect = dial(laptop);
-        String id = SignedBody.newSessionId();
-        send(connect, OfferMessage.TYPE, new OfferMessage(null, offerBlock(laptop, share, id), null));
-        receive(shareSession);
+        String id = offer(connect, shareSession).session();
         // Before the answer passed: no relay for that session.
         assertTrue(relay(connect, id, Role.CONNECT).reason().contains("no relay is expected for session " + id));
         long now = Instant.now().getEpochSecond();
@@ -183,6 +176,15 @@ class PeerDirectoryTest {
         assertEquals("through the relay", new String(fromShare.input().readAllBytes()));
         fromShare.close();
         assertTrue(server.relayStats().total() == 1 && server.relayStats().bytes() >= 17, server.relayStats().toString());
+    }
+
+    /** The laptop offers a new session on {@code connect}; returns the offer as the share got it. */
+    private OfferMessage offer(Session connect, Session shareSession) throws IOException {
+        String id = SignedBody.newSessionId();
+        send(connect, OfferMessage.TYPE, new OfferMessage(null, offerBlock(laptop, share, id), null));
+        OfferMessage forwarded = receive(shareSession).as(OfferMessage.class);
+        assertEquals(id, forwarded.session());
+        return forwarded;
     }
 
     private static MuxStream open(Session s, String id, Role role) throws IOException {
