@@ -1,5 +1,6 @@
 package io.loomtunnel.cli;
 
+import io.loomtunnel.admin.LogRing;
 import io.loomtunnel.client.ClientExit;
 import io.loomtunnel.client.ClientSettings;
 import io.loomtunnel.client.TunnelClient;
@@ -13,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code loomtunnel client}: the side next to local services; a thin layer over {@link TunnelClient}. */
@@ -53,10 +55,23 @@ final class ClientCommand implements Callable<Integer> {
     @Option(names = "--no-reconnect", description = "Exit (code 11) when the connection is lost instead of reconnecting.")
     boolean noReconnect;
 
+    @Mixin
+    ObserveOptions observe;
+
+    private final LogRing logs = new LogRing();
+
     @Override
     public Integer call() throws Exception {
         ClientSettings settings = settings();
-        TunnelClient client = TunnelClient.start(settings, new ClientPrinter(System.out, settings));
+        TunnelClient client;
+        try {
+            client = TunnelClient.start(settings, new ClientPrinter(System.out, settings, logs));
+        } catch (java.net.BindException e) {
+            throw new UsageException("cannot listen on " + e.getMessage()); // only the admin endpoint listens
+        }
+        if (client.adminAddress() != null) {
+            System.out.println(ObserveOptions.adminLine(client.adminAddress()));
+        }
         StopSignals.onStop(client::close); // drains, then awaitExit returns CLOSED
         ClientExit exit = client.awaitExit();
         if (exit.code() == ClientExit.CLOSED) {
@@ -90,9 +105,11 @@ final class ClientCommand implements Callable<Integer> {
             if (noReconnect) {
                 b.reconnect(false);
             }
+            observe.applyTo(b.observe().logs(logs));
             ClientSettings s = b.build();
-            if (s.tunnels().isEmpty()) {
-                throw new UsageException("no tunnels: give --tcp, --udp or --http, or [[tunnels]] in the config file");
+            if (s.tunnels().isEmpty() && s.observe().adminBind() == null) {
+                throw new UsageException("no tunnels: give --tcp, --udp or --http, or [[tunnels]] in the config file"
+                        + " (or --admin-bind, to open them later from the console)");
             }
             return s;
         } catch (IllegalArgumentException e) {

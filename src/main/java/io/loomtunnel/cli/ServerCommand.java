@@ -1,5 +1,6 @@
 package io.loomtunnel.cli;
 
+import io.loomtunnel.admin.LogRing;
 import io.loomtunnel.config.GrantFile;
 import io.loomtunnel.config.HostPort;
 import io.loomtunnel.config.ServerConfigLoader;
@@ -14,6 +15,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code loomtunnel server}: the public side; a thin layer over {@link TunnelServer}. */
@@ -24,6 +26,7 @@ import picocli.CommandLine.Option;
                 "  loomtunnel server --config server.toml",
                 "  loomtunnel server --bind 0.0.0.0:7835 --key server.key --tokens-file tokens.txt \\",
                 "                    --allow-ports 10000-20000 --http-bind 0.0.0.0:8080 --domain tunnel.example.org",
+                "  loomtunnel server --tokens-file tokens.txt --admin-bind 127.0.0.1:9090   (then: loomtunnel console)",
                 "", "Flags override LOOMTUNNEL_* environment variables, which override the config file (docs/CONFIG.md)."})
 final class ServerCommand implements Callable<Integer> {
     private static final Pattern BYTES = Pattern.compile("(\\d{1,12})([KkMm]?)");
@@ -63,14 +66,20 @@ final class ServerCommand implements Callable<Integer> {
             description = "Bytes per second one peer may send through the relay, e.g. 8M (default 8M; K and M are 1024 and 1024^2).")
     String relayRate;
 
+    @Mixin
+    ObserveOptions observe;
+
+    private final LogRing logs = new LogRing();
+
     @Override
     public Integer call() throws Exception {
         ServerSettings settings = settings();
         TunnelServer server;
         try {
-            server = TunnelServer.start(settings, new ServerPrinter(System.out));
+            server = TunnelServer.start(settings, new ServerPrinter(System.out, logs));
         } catch (BindException e) {
-            throw new UsageException("cannot listen on " + FlagValue.address(settings.bind()) + ": " + e.getMessage());
+            throw new UsageException("cannot listen on " + (e.getMessage().contains("(admin endpoint)") ? e.getMessage()
+                    : FlagValue.address(settings.bind()) + ": " + e.getMessage()));
         }
         System.out.println("server id   " + server.id());
         System.out.println("control     " + FlagValue.address(server.controlAddress()));
@@ -79,6 +88,9 @@ final class ServerCommand implements Callable<Integer> {
                     server.httpPort())) + " (tunnels at NAME." + settings.domain() + ")");
         }
         System.out.println("ports       " + settings.allowPorts());
+        if (server.adminAddress() != null) {
+            System.out.println(ObserveOptions.adminLine(server.adminAddress()));
+        }
         System.out.println("ready; clients pin the server id above");
         CountDownLatch stop = new CountDownLatch(1);
         StopSignals.onStop(stop::countDown);
@@ -136,6 +148,7 @@ final class ServerCommand implements Callable<Integer> {
             if (relayRate != null) {
                 b.relayRatePerPeer(FlagValue.parse("--relay-rate", relayRate, ServerCommand::bytes));
             }
+            observe.applyTo(b.observe().logs(logs));
             return b.build();
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());

@@ -2,39 +2,52 @@ package io.loomtunnel.cli;
 
 import io.loomtunnel.server.ServerEvents;
 import io.loomtunnel.tls.PeerId;
+import io.loomtunnel.admin.LogRing;
 import java.io.PrintStream;
 
-/** Prints a running server's events, one line each. */
+/** Prints a running server's events, one line each, and keeps the recent ones for the console's {@code logs}. */
 final class ServerPrinter implements ServerEvents {
     private final PrintStream out;
+    private final LogRing logs;
 
-    ServerPrinter(PrintStream out) {
+    ServerPrinter(PrintStream out, LogRing logs) {
         this.out = out;
+        this.logs = logs;
+    }
+
+    private void line(String text) {
+        out.println(text);
+        logs.add(text);
     }
 
     @Override
     public void clientConnected(PeerId client, String principal, String address) {
-        out.println("client " + client.abbreviated() + " connected from " + address + " (" + principal + ")");
+        line("client " + client.abbreviated() + " connected from " + address + " (" + principal + ")");
     }
 
     @Override
     public void clientRefused(String reason) {
-        out.println("refused: " + reason);
+        line("refused: " + reason);
     }
 
     @Override
     public void tunnelOpened(PeerId client, String tunnel, String publicAddress) {
-        out.println("tunnel " + tunnel + " of " + client.abbreviated() + " at " + publicAddress);
+        line("tunnel " + tunnel + " of " + client.abbreviated() + " at " + publicAddress);
     }
 
     @Override
     public void tunnelRefused(PeerId client, String tunnel, String reason) {
-        out.println("tunnel " + tunnel + " of " + client.abbreviated() + " refused: " + reason);
+        line("tunnel " + tunnel + " of " + client.abbreviated() + " refused: " + reason);
     }
 
     @Override
     public void clientDisconnected(PeerId client, String reason) {
-        out.println("client " + client.abbreviated() + " disconnected: " + reason);
+        line("client " + client.abbreviated() + " disconnected: " + reason);
+    }
+
+    @Override
+    public void tunnelClosed(PeerId client, String tunnel) {
+        line("tunnel " + tunnel + " of " + client.abbreviated() + " closed");
     }
 
     @Override

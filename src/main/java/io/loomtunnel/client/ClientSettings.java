@@ -1,5 +1,6 @@
 package io.loomtunnel.client;
 
+import io.loomtunnel.admin.ObserveSettings;
 import io.loomtunnel.session.SessionOptions;
 import io.loomtunnel.tls.PeerId;
 import io.loomtunnel.tunnel.TunnelSpec;
@@ -24,6 +25,7 @@ import java.util.Set;
  * @param backoffMin first delay before reconnecting
  * @param backoffMax longest delay between reconnect attempts
  * @param session TLS and multiplexer settings
+ * @param observe metrics registry, admin endpoint, JSON snapshots, OTLP (docs/METRICS.md)
  */
 public record ClientSettings(
         InetSocketAddress server,
@@ -34,7 +36,8 @@ public record ClientSettings(
         boolean reconnect,
         Duration backoffMin,
         Duration backoffMax,
-        SessionOptions session) {
+        SessionOptions session,
+        ObserveSettings observe) {
 
     public ClientSettings {
         if (server == null) {
@@ -75,6 +78,7 @@ public record ClientSettings(
         private Duration backoffMin = Duration.ofMillis(500);
         private Duration backoffMax = Duration.ofSeconds(30);
         private SessionOptions session = SessionOptions.defaults();
+        private final ObserveSettings.Builder observe = ObserveSettings.builder();
 
         private Builder() {}
 
@@ -88,9 +92,11 @@ public record ClientSettings(
         public Builder reconnect(boolean r) { reconnect = r; return this; }
         public Builder backoff(Duration min, Duration max) { backoffMin = min; backoffMax = max; return this; }
         public Builder session(SessionOptions s) { session = s; return this; }
+        /** Metrics and admin settings, set in place: {@code b.observe().adminBind(...)}. */
+        public ObserveSettings.Builder observe() { return observe; }
 
         public ClientSettings build() {
-            return new ClientSettings(server, serverId, token, keyFile, tunnels, reconnect, backoffMin, backoffMax, session);
+            return new ClientSettings(server, serverId, token, keyFile, tunnels, reconnect, backoffMin, backoffMax, session, observe.build());
         }
     }
 }

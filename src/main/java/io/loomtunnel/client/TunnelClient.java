@@ -1,5 +1,10 @@
 package io.loomtunnel.client;
 
+import io.loomtunnel.admin.Observability;
+import io.loomtunnel.admin.Status;
+import io.loomtunnel.metrics.EndpointMetrics;
+import io.loomtunnel.metrics.Reasons;
+import io.loomtunnel.metrics.TunnelCounters;
 import io.loomtunnel.mux.MuxStream;
 import io.loomtunnel.session.AuthenticationException;
 import io.loomtunnel.session.ControlCodec;
@@ -7,9 +12,11 @@ import io.loomtunnel.session.Session;
 import io.loomtunnel.session.SessionDialer;
 import io.loomtunnel.tls.Identity;
 import io.loomtunnel.tls.PeerVerifier;
+import io.loomtunnel.tunnel.CloseTunnel;
 import io.loomtunnel.tunnel.OpenTunnel;
 import io.loomtunnel.tunnel.Splice;
 import io.loomtunnel.tunnel.StreamPreface;
+import io.loomtunnel.tunnel.TunnelClosed;
 import io.loomtunnel.tunnel.TunnelOpened;
 import io.loomtunnel.tunnel.TunnelRefused;
 import io.loomtunnel.tunnel.TunnelSpec;
@@ -23,18 +30,24 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The side of reverse tunnels next to the local services: keeps a session to the server,
  * registers the tunnels, and connects every stream the server opens to its local service.
  * After a lost connection it reconnects with backoff and registers the same tunnels again.
+ * Tunnels can be opened and closed while it runs ({@link #openTunnel}, {@link #closeTunnel}); it
+ * counts what happens in its {@link #metrics()} and, as its settings ask, serves them on an admin
+ * endpoint (docs/METRICS.md).
+ *
+ * <p>Locking: {@code changes} lets one runtime open or close run at a time, so the tunnels
+ * registered and the specs kept for the next connect agree; {@code this} guards which session's
+ * datagrams are being handed on.
  *
  * <pre>{@code
  * TunnelClient client = TunnelClient.start(ClientSettings.builder(server, serverId)
@@ -53,25 +66,147 @@ public final class TunnelClient implements Closeable {
     private final ClientSettings settings;
     private final ClientEvents events;
     private final SessionDialer dialer;
+    private final Identity identity;
+    private final EndpointMetrics metrics;
+    private final ClientTunnels tunnels;
+    private final ReentrantLock changes = new ReentrantLock();
     private final CompletableFuture<List<PublicTunnel>> ready = new CompletableFuture<>();
     private final CompletableFuture<ClientExit> exit = new CompletableFuture<>();
     private volatile boolean closing;
     private volatile Session current;
-    private volatile Map<String, PublicTunnel> tunnels = Map.of();
+    private volatile ControlChannel control; // null while not registered
+    private volatile long connectedNanos;
+    private Session udpFlowsOf; // guarded by this: the session whose datagrams are being handed on
     private Thread runner;
+    private Observability observability;
+    private final ClientAdmin admin = new ClientAdmin(this);
 
     private TunnelClient(ClientSettings settings, ClientEvents events, Identity identity) {
         this.settings = settings;
         this.events = events;
+        this.identity = identity;
         this.dialer = new SessionDialer(identity, PeerVerifier.pinned(settings.serverId()), settings.token(), settings.session());
+        this.metrics = EndpointMetrics.start("client", settings.observe().registry());
+        this.tunnels = new ClientTunnels(settings.tunnels(), metrics);
     }
 
     /** Starts connecting in the background; see {@link #awaitReady} and {@link #awaitExit}. */
     public static TunnelClient start(ClientSettings settings, ClientEvents events) throws IOException {
         Identity identity = settings.keyFile() == null ? Identity.generate() : Identity.loadOrCreate(settings.keyFile());
         TunnelClient client = new TunnelClient(settings, events, identity);
+        try {
+            client.observability = Observability.start(settings.observe(), client.admin);
+        } catch (IOException | RuntimeException e) {
+            client.metrics.close();
+            throw e;
+        }
         client.runner = Thread.ofVirtual().name("client-" + settings.server()).start(client::run);
         return client;
+    }
+
+    /** Where the admin endpoint listens, or null without one. */
+    public InetSocketAddress adminAddress() {
+        return observability.adminAddress();
+    }
+
+    /** This client's meters (docs/METRICS.md). */
+    public EndpointMetrics metrics() {
+        return metrics;
+    }
+
+    /** The session to the server (none while disconnected), its tunnels, totals and throughput: what /api/status answers. */
+    public Status status() {
+        return admin.status();
+    }
+
+    /**
+     * Registers one more tunnel now, and at every reconnect after; waits for the server's answer.
+     *
+     * @throws IOException when the server refused it (the message says why) or the client is not connected
+     */
+    public PublicTunnel openTunnel(TunnelSpec spec) throws IOException {
+        changes.lock();
+        try {
+            if (tunnels.has(spec.name())) {
+                throw new IOException("there is a tunnel named '" + spec.name() + "' already");
+            }
+            ControlChannel c = connected();
+            int request = c.newRequest();
+            ControlCodec.Message m = c.call(request, OpenTunnel.TYPE, OpenTunnel.of(request, spec), REPLY_TIMEOUT);
+            if (m.type().equals(TunnelRefused.TYPE)) {
+                TunnelRefused r = m.as(TunnelRefused.class);
+                events.tunnelRefused(r.name(), r.reason());
+                throw new IOException("tunnel '" + spec.name() + "' refused: " + r.reason());
+            }
+            TunnelOpened o = expect(m, TunnelOpened.TYPE).as(TunnelOpened.class);
+            PublicTunnel t = new PublicTunnel(spec, o.tunnelId(), o.address());
+            tunnels.add(spec);
+            tunnels.registered(t);
+            if (spec.type() == TunnelType.UDP) {
+                startUdpFlows(current);
+            }
+            events.tunnelOpened(t);
+            return t;
+        } finally {
+            changes.unlock();
+        }
+    }
+
+    /**
+     * Closes a tunnel now: the server frees its port or host, and it is not registered again.
+     * Connections in flight through it finish on their own.
+     */
+    public void closeTunnel(String name) throws IOException {
+        changes.lock();
+        try {
+            if (!tunnels.has(name)) {
+                throw new IOException("there is no tunnel named '" + name + "'");
+            }
+            ControlChannel c = connected();
+            int request = c.newRequest();
+            ControlCodec.Message m = c.call(request, CloseTunnel.TYPE, new CloseTunnel(request, name), REPLY_TIMEOUT);
+            if (m.type().equals(TunnelRefused.TYPE)) {
+                throw new IOException("server: " + m.as(TunnelRefused.class).reason());
+            }
+            expect(m, TunnelClosed.TYPE);
+            tunnels.remove(name);
+        } finally {
+            changes.unlock();
+        }
+    }
+
+    // ---- for ClientAdmin ----
+
+    Session currentSession() {
+        Session s = current;
+        return s == null || s.mux().isClosed() ? null : s;
+    }
+
+    long connectedNanos() {
+        return connectedNanos;
+    }
+
+    ClientTunnels tunnels() {
+        return tunnels;
+    }
+
+    Identity identity() {
+        return identity;
+    }
+
+    private ControlChannel connected() throws IOException {
+        ControlChannel c = control;
+        if (c == null) {
+            throw new IOException("not connected to the server now; try again when it is");
+        }
+        return c;
+    }
+
+    private static ControlCodec.Message expect(ControlCodec.Message m, String type) throws ProtocolException {
+        if (!m.type().equals(type)) {
+            throw new ProtocolException(ErrorCode.PROTOCOL_ERROR, "expected \"" + type + "\", got \"" + m.type() + "\"");
+        }
+        return m;
     }
 
     /**
@@ -102,6 +237,7 @@ public final class TunnelClient implements Closeable {
     @Override
     public void close() {
         closing = true;
+        observability.close();
         runner.interrupt(); // wakes a backoff pause or a connect in progress
         Session s = current;
         if (s != null) {
@@ -112,6 +248,7 @@ public final class TunnelClient implements Closeable {
             }
         }
         finish(ClientExit.CLOSED, "closed");
+        metrics.close();
     }
 
     // ---- the connection loop ----
@@ -124,9 +261,11 @@ public final class TunnelClient implements Closeable {
             try {
                 session = dialer.dial(resolve(settings.server()));
             } catch (AuthenticationException e) {
+                metrics.authFailed(e.reason());
                 finish(ClientExit.AUTH_REFUSED, e.getMessage());
                 return;
             } catch (IOException e) {
+                metrics.handshakeFailed(Reasons.handshake(e));
                 if (!everConnected) {
                     finish(ClientExit.CONNECT_FAILED, "could not connect to " + settings.server() + ": " + e.getMessage());
                     return;
@@ -136,15 +275,28 @@ public final class TunnelClient implements Closeable {
                 }
                 continue;
             }
+            if (everConnected) {
+                metrics.reconnected();
+            }
+            metrics.sessionOpened();
+            session.mux().onRtt(metrics::recordRtt);
+            connectedNanos = System.nanoTime();
             current = session;
             events.connected(session.peer(), session.cipherSuite(), everConnected);
             boolean first = !everConnected;
             everConnected = true;
-            if (!register(session, first)) {
-                return;
+            String reason;
+            try {
+                if (!register(session, first)) {
+                    return;
+                }
+                backoff.reset();
+                reason = "connection lost: " + serve(session);
+            } finally {
+                control = null;
+                tunnels.sessionEnded();
+                metrics.sessionClosed(Reasons.sessionClosed(session.mux().closeCause()));
             }
-            backoff.reset();
-            String reason = "connection lost: " + serve(session);
             if (closing) {
                 return;
             }
@@ -160,10 +312,9 @@ public final class TunnelClient implements Closeable {
 
     /** Registers every tunnel; false if the client must stop (a refusal at the first start). */
     private boolean register(Session session, boolean first) {
-        Map<Integer, InetSocketAddress> udpByTunnelId = new HashMap<>();
         List<PublicTunnel> opened = new ArrayList<>();
+        List<TunnelSpec> specs = tunnels.specs();
         try {
-            List<TunnelSpec> specs = settings.tunnels();
             int sent = 0;
             for (int answered = 0; answered < specs.size(); answered++) {
                 while (sent < specs.size() && sent - answered < REQUESTS_IN_FLIGHT) {
@@ -175,12 +326,11 @@ public final class TunnelClient implements Closeable {
                     TunnelOpened o = m.as(TunnelOpened.class);
                     PublicTunnel t = new PublicTunnel(specFor(specs, o.request()), o.tunnelId(), o.address());
                     opened.add(t);
-                    if (t.spec().type() == TunnelType.UDP) {
-                        udpByTunnelId.put(t.tunnelId(), InetSocketAddress.createUnresolved(t.spec().localHost(), t.spec().localPort()));
-                    }
+                    tunnels.registered(t);
                     events.tunnelOpened(t);
                 } else if (m.type().equals(TunnelRefused.TYPE)) {
                     TunnelRefused r = m.as(TunnelRefused.class);
+                    metrics.tunnelRefused();
                     events.tunnelRefused(r.name(), r.reason());
                     if (first) {
                         session.close();
@@ -196,13 +346,21 @@ public final class TunnelClient implements Closeable {
             session.mux().close(ErrorCode.PROTOCOL_ERROR, "registration failed: " + e.getMessage());
             return true; // the serve loop sees the closed session and reconnects
         }
-        tunnels = Map.copyOf(indexByName(opened));
-        if (!udpByTunnelId.isEmpty()) {
-            UdpServiceFlows udp = new UdpServiceFlows(session.mux(), udpByTunnelId, UDP_IDLE);
-            Thread.ofVirtual().name("udp-flows").start(udp::run);
+        if (!tunnels.udpById().isEmpty()) {
+            startUdpFlows(session);
         }
+        control = new ControlChannel(session.mux(), specs.size());
         ready.complete(List.copyOf(opened));
         return true;
+    }
+
+    /** Starts handing the session's datagrams to local services, once per session. */
+    private synchronized void startUdpFlows(Session session) {
+        if (udpFlowsOf != session) {
+            udpFlowsOf = session;
+            UdpServiceFlows udp = new UdpServiceFlows(session.mux(), tunnels::udpTarget, UDP_IDLE);
+            Thread.ofVirtual().name("udp-flows").start(udp::run);
+        }
     }
 
     /** The spec a reply's request number names; a number we never sent is the server's protocol error. */
@@ -211,12 +369,6 @@ public final class TunnelClient implements Closeable {
             throw new ProtocolException(ErrorCode.PROTOCOL_ERROR, "answer to open_tunnel request " + request + ", which was never sent");
         }
         return specs.get(request);
-    }
-
-    private static Map<String, PublicTunnel> indexByName(List<PublicTunnel> list) {
-        Map<String, PublicTunnel> m = new HashMap<>();
-        list.forEach(t -> m.put(t.spec().name(), t));
-        return m;
     }
 
     /** Accepts streams until the session ends; returns why it ended. */
@@ -234,21 +386,34 @@ public final class TunnelClient implements Closeable {
     /** One connection through a tunnel: read which tunnel, connect its local service, splice. */
     private void connectLocal(MuxStream stream) {
         PublicTunnel tunnel = null;
+        TunnelCounters counters = null;
         try {
             stream.setReadTimeout(REPLY_TIMEOUT);
             StreamPreface preface = StreamPreface.readFrom(stream.input());
             stream.setReadTimeout(Duration.ZERO);
-            tunnel = tunnels.get(preface.tunnel());
+            tunnel = tunnels.live(preface.tunnel());
             if (tunnel == null) {
+                metrics.streamRefused(Reasons.UNKNOWN_TUNNEL);
                 stream.reset(ErrorCode.REFUSED_STREAM);
                 return;
             }
+            counters = tunnels.counters(tunnel.spec());
+            counters.streamsOpened().increment();
             Socket local = new Socket();
             local.setTcpNoDelay(true);
             local.connect(new InetSocketAddress(tunnel.spec().localHost(), tunnel.spec().localPort()),
                     (int) LOCAL_CONNECT_TIMEOUT.toMillis());
-            Splice.run(local, stream, "tunnel-" + tunnel.spec().name());
+            // The service's bytes go out to the public; the public's come in to the service.
+            boolean clean = Splice.run(local, stream, "tunnel-" + tunnel.spec().name(), counters.bytesOut(), counters.bytesIn());
+            counters.streamsClosed().increment();
+            if (!clean) {
+                counters.streamsReset().increment();
+            }
         } catch (IOException e) {
+            if (counters != null) {
+                counters.streamsClosed().increment();
+                counters.streamsReset().increment();
+            }
             if (tunnel != null) {
                 events.localUnreachable(tunnel.spec().name(), tunnel.spec().local(), e.getMessage());
             }

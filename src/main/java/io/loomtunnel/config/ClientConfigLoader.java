@@ -7,15 +7,15 @@ import java.util.Map;
 /** Applies a client's TOML config file, then its LOOMTUNNEL_* environment, to a ClientSettings builder (docs/CONFIG.md). */
 public final class ClientConfigLoader {
     /** The token itself; it has no key in the file, where it would sit in a file that is usually world-readable. */
-    private static final String TOKEN_ENV = Keys.ENV_PREFIX + "TOKEN";
+    private static final SecretVariable TOKEN = new SecretVariable(Keys.ENV_PREFIX + "TOKEN", "token_file");
 
-    private static final Keys<ClientSettings.Builder> KEYS = new Keys<ClientSettings.Builder>()
+    private static final Keys<ClientSettings.Builder> KEYS = ObserveKeys.addTo(new Keys<ClientSettings.Builder>()
             .key("server", (b, v) -> b.server(v.hostPort()))
             .key("server_id", (b, v) -> b.serverId(v.peerId()))
             .key("token_file", (b, v) -> b.token(v.fromFile(TokenFile::read)))
             .key("key", (b, v) -> b.keyFile(v.path()))
             .key("reconnect", (b, v) -> b.reconnect(v.bool()))
-            .fileOnly("tunnels", (b, v) -> b.tunnels(TunnelTable.readAll(v)));
+            .fileOnly("tunnels", (b, v) -> b.tunnels(TunnelTable.readAll(v))), ClientSettings.Builder::observe);
 
     private ClientConfigLoader() {}
 
@@ -30,16 +30,9 @@ public final class ClientConfigLoader {
         if (tomlOrNull != null) {
             applyToml(tomlOrNull, ConfigFiles.read(tomlOrNull), builder);
         }
-        String token = env.getOrDefault(TOKEN_ENV, "").strip();
-        String tokenFileEnv = Keys.envName("token_file");
-        if (!token.isEmpty() && !env.getOrDefault(tokenFileEnv, "").isBlank()) {
-            throw new ConfigException(TOKEN_ENV + ": set together with " + tokenFileEnv + "; keep one");
-        }
-        KEYS.applyEnv(env, builder);
-        if (!token.isEmpty()) {
-            if (token.chars().anyMatch(Character::isWhitespace)) {
-                throw new ConfigException(TOKEN_ENV + ": a token cannot contain whitespace");
-            }
+        String token = TOKEN.read(env);
+        ObserveKeys.applyEnv(KEYS, env, builder, builder.observe());
+        if (token != null) {
             builder.token(token);
         }
     }

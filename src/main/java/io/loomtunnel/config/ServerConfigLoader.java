@@ -9,7 +9,7 @@ import java.util.Map;
 public final class ServerConfigLoader {
     private static final int MAX = Integer.MAX_VALUE;
 
-    private static final Keys<ServerSettings.Builder> KEYS = new Keys<ServerSettings.Builder>()
+    private static final Keys<ServerSettings.Builder> KEYS = ObserveKeys.addTo(new Keys<ServerSettings.Builder>()
             .key("bind", (b, v) -> b.bind(v.bindAddress()))
             .key("key", (b, v) -> b.keyFile(v.path()))
             .key("tokens_file", (b, v) -> b.tokens(v.fromFile(GrantFile::readTokens)))
@@ -23,7 +23,8 @@ public final class ServerConfigLoader {
             .key("limits.max_streams_per_client", (b, v) -> b.maxStreamsPerClient(v.integer(1, MAX)))
             .key("limits.udp_idle_timeout", (b, v) -> b.udpIdleTimeout(v.duration()))
             .key("limits.relay_max_per_peer", (b, v) -> b.relayMaxPerPeer(v.integer(0, MAX)))
-            .key("limits.relay_bytes_per_second", (b, v) -> b.relayRatePerPeer(v.integer((int) RelaySettings.MIN_RATE, MAX)));
+            .key("limits.relay_bytes_per_second", (b, v) -> b.relayRatePerPeer(v.integer((int) RelaySettings.MIN_RATE, MAX))),
+            ServerSettings.Builder::observe);
 
     private ServerConfigLoader() {}
 
@@ -37,7 +38,7 @@ public final class ServerConfigLoader {
         if (tomlOrNull != null) {
             applyToml(tomlOrNull, ConfigFiles.read(tomlOrNull), builder);
         }
-        KEYS.applyEnv(env, builder);
+        ObserveKeys.applyEnv(KEYS, env, builder, builder.observe());
     }
 
     static void applyToml(Path file, byte[] content, ServerSettings.Builder builder) {

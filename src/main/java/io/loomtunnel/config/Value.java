@@ -163,6 +163,11 @@ final class Value {
         return d;
     }
 
+    /** An http:// or https:// URL with a host, e.g. an OTLP endpoint. */
+    java.net.URI httpUrl() {
+        return parsed(io.loomtunnel.admin.ObserveSettings::otlpUrl);
+    }
+
     /** A lowercase DNS name ({@code web}, {@code tunnel.example.org}). */
     String domain() {
         String s = string();

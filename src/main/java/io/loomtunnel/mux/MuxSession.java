@@ -197,6 +197,14 @@ public final class MuxSession implements Closeable {
         return n < 0 ? null : Duration.ofNanos(n);
     }
 
+    /**
+     * Hands each RTT measured from now on (nanoseconds) to {@code listener}, e.g. a metrics timer.
+     * It runs on the session's reader thread: it must be quick and must not block.
+     */
+    public void onRtt(java.util.function.LongConsumer listener) {
+        pings.listener(listener);
+    }
+
     /** Open streams, both directions. */
     public int streamCount() {
         return table.size();

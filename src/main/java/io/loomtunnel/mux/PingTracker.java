@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongConsumer;
 
 /**
  * Round-trip times from PING. Each PING we send carries its send time (System.nanoTime) as its
@@ -19,6 +20,7 @@ final class PingTracker {
     private final ConcurrentHashMap<Long, CompletableFuture<Duration>> outstanding = new ConcurrentHashMap<>();
     private volatile long latestNanos = -1;
     private volatile long smoothedNanos = -1;
+    private volatile LongConsumer listener = rtt -> {};
 
     /** Registers a new ping and returns its value; the future completes with its RTT. */
     long start(CompletableFuture<Duration> result) throws IOException {
@@ -45,7 +47,13 @@ final class PingTracker {
         latestNanos = rtt;
         long s = smoothedNanos;
         smoothedNanos = s < 0 ? rtt : s + (rtt - s) / 8; // RFC 6298's alpha of 1/8
+        listener.accept(rtt);
         waiting.complete(Duration.ofNanos(rtt));
+    }
+
+    /** Runs on the reader thread with each measured RTT in nanoseconds, so it must not block. */
+    void listener(LongConsumer l) {
+        listener = l;
     }
 
     void failAll(IOException e) {

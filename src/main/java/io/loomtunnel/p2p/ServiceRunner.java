@@ -1,5 +1,7 @@
 package io.loomtunnel.p2p;
 
+import io.loomtunnel.metrics.Tally;
+import io.loomtunnel.metrics.TunnelCounters;
 import io.loomtunnel.mux.MuxStream;
 import io.loomtunnel.tunnel.Splice;
 import io.loomtunnel.tunnel.TunnelType;
@@ -9,7 +11,6 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.time.Duration;
-import java.util.Map;
 
 /**
  * The sharing side of one running session: each stream the peer opens becomes a connection to
@@ -24,8 +25,9 @@ final class ServiceRunner {
     /** Serves until the session ends, on the calling thread; returns why it ended. */
     static String serve(PeerSession session, SharedService service, ShareEvents events) {
         if (service.type() == TunnelType.UDP) {
+            UdpServiceFlows.Target target = new UdpServiceFlows.Target(service.target(), new TunnelCounters());
             UdpServiceFlows flows = new UdpServiceFlows(session.mux(),
-                    Map.of(SharedService.UDP_ENVELOPE_ID, service.target()), UDP_IDLE);
+                    id -> id == SharedService.UDP_ENVELOPE_ID ? target : null, UDP_IDLE);
             Thread.ofVirtual().name("p2p-" + session.shortId() + "-udp").start(flows::run);
         }
         try {
@@ -59,6 +61,6 @@ final class ServiceRunner {
             }
             return;
         }
-        Splice.run(socket, stream, "p2p-" + service.name());
+        Splice.run(socket, stream, "p2p-" + service.name(), new Tally(), new Tally()); // peer-to-peer sessions have no meters yet
     }
 }

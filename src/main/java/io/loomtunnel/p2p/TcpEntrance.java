@@ -1,5 +1,6 @@
 package io.loomtunnel.p2p;
 
+import io.loomtunnel.metrics.Tally;
 import io.loomtunnel.mux.MuxStream;
 import io.loomtunnel.tunnel.Splice;
 import java.io.IOException;
@@ -57,7 +58,7 @@ final class TcpEntrance implements LocalEntrance {
                 throw new IOException("no session");
             }
             MuxStream stream = session.mux().open(OPEN_TIMEOUT);
-            Splice.run(socket, stream, "connect-" + service);
+            Splice.run(socket, stream, "connect-" + service, new Tally(), new Tally()); // peer-to-peer sessions have no meters yet
         } catch (IOException e) {
             try {
                 socket.close(); // no session now, or it refused the stream: the application sees a closed connection

@@ -1,5 +1,6 @@
 package io.loomtunnel.p2p;
 
+import io.loomtunnel.metrics.TunnelCounters;
 import io.loomtunnel.mux.Datagram;
 import io.loomtunnel.tunnel.DatagramLink;
 import io.loomtunnel.tunnel.UdpEnvelope;
@@ -27,7 +28,7 @@ final class UdpEntrance implements LocalEntrance, DatagramLink {
     static UdpEntrance open(InetSocketAddress listen) throws IOException {
         UdpEntrance entrance = new UdpEntrance();
         entrance.ingress = UdpIngress.open(entrance, SharedService.UDP_ENVELOPE_ID, listen.getAddress(), listen.getPort(),
-                IDLE, listen.getAddress().getHostAddress());
+                IDLE, listen.getAddress().getHostAddress(), new TunnelCounters()); // no peer-to-peer meters yet
         return entrance;
     }
 

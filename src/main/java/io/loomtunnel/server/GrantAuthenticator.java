@@ -52,7 +52,9 @@ final class GrantAuthenticator implements Authenticator {
         if (openAccess) {
             return OPEN;
         }
-        throw new AuthenticationException(token == null ? "no token, and the client key is not authorized" : "invalid token");
+        throw token == null
+                ? new AuthenticationException("no token, and the client key is not authorized", AuthenticationException.NO_CREDENTIALS)
+                : new AuthenticationException("invalid token", AuthenticationException.INVALID_TOKEN);
     }
 
     /** The remote ports a principal may use. */

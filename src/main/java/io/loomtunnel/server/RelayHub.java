@@ -1,5 +1,7 @@
 package io.loomtunnel.server;
 
+import io.loomtunnel.metrics.MeterNames;
+import io.loomtunnel.metrics.Tally;
 import io.loomtunnel.mux.MuxStream;
 import io.loomtunnel.mux.StreamSocket;
 import io.loomtunnel.p2p.path.RelayDialer.Role;
@@ -9,6 +11,10 @@ import io.loomtunnel.session.Session;
 import io.loomtunnel.tls.PeerId;
 import io.loomtunnel.tunnel.Splice;
 import io.loomtunnel.wire.ErrorCode;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -30,7 +36,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * joins the two streams of a session whose accepted answer it saw (a ticket, from the
  * {@link PeerDirectory}) and copies bytes between them, which are the peers' own TLS records: the
  * relay sees ciphertext only. A peer may be part of {@code maxPerPeer} relayed sessions at once,
- * and what it sends passes its token bucket; bytes are counted per peer and in all.
+ * and what it sends passes its token bucket; bytes are counted per relayed session and in all.
  *
  * <p>Locking: {@code this} guards {@code tickets}, {@code allowances}, each ticket's
  * {@code waiting} and each allowance's {@code relays}.
@@ -70,11 +76,23 @@ final class RelayHub {
     private final AtomicInteger active = new AtomicInteger();
     private final AtomicLong total = new AtomicLong();
     private final AtomicLong refused = new AtomicLong();
-    private final AtomicLong bytes = new AtomicLong();
+    private final Tally bytes = new Tally();
 
     RelayHub(RelaySettings settings, ServerEvents events) {
         this.settings = settings;
         this.events = events;
+    }
+
+    /** The relay's counts as meters (docs/METRICS.md); they leave {@code registry} with the server's others. */
+    void registerMeters(MeterRegistry registry, Tags tags) {
+        Gauge.builder(MeterNames.RELAY_ACTIVE, active, AtomicInteger::get).tags(tags)
+                .description("peer-to-peer sessions relayed now").register(registry);
+        FunctionCounter.builder(MeterNames.RELAY_OPENED, total, AtomicLong::get).tags(tags)
+                .description("peer-to-peer sessions the relay joined").register(registry);
+        FunctionCounter.builder(MeterNames.RELAY_REFUSED, refused, AtomicLong::get).tags(tags)
+                .description("relay streams refused: unknown session, a peer's limit, the other peer did not come").register(registry);
+        FunctionCounter.builder(MeterNames.RELAY_BYTES, bytes, Tally::get).tags(tags).baseUnit("bytes")
+                .description("bytes the relay carried, both directions").register(registry);
     }
 
     RelayStats stats() {
@@ -154,7 +172,7 @@ final class RelayHub {
                         + settings.maxPerPeer() + " per peer)";
             } else {
                 if (allowance == null) {
-                    allowance = new PeerAllowance(TokenBucket.of(settings.bytesPerSecondPerPeer(), settings.burst()), bytes);
+                    allowance = new PeerAllowance(TokenBucket.of(settings.bytesPerSecondPerPeer(), settings.burst()));
                     allowances.put(peer, allowance);
                 }
                 allowance.relays++;
@@ -204,7 +222,7 @@ final class RelayHub {
         partner.joined().complete(null);
         PeerId connect = me.role() == Role.CONNECT ? me.peer() : partner.peer();
         PeerId share = me.role() == Role.CONNECT ? partner.peer() : me.peer();
-        AtomicLong carried = new AtomicLong();
+        Tally carried = bytes.child();
         try {
             RelayReply.ready().writeTo(partner.stream().output());
             RelayReply.ready().writeTo(me.stream().output());
@@ -212,10 +230,10 @@ final class RelayHub {
             total.incrementAndGet();
             events.relayOpened(session, connect, share);
             // Both directions pass through `mine`: what it reads comes from me, what it writes from the partner.
-            StreamSocket mine = new StreamSocket(me.stream(), me.allowance().meter(me.stream().input(), carried),
-                    partner.allowance().meter(me.stream().output(), carried), (InetSocketAddress) me.carrier().remoteAddress(),
+            StreamSocket mine = new StreamSocket(me.stream(), me.allowance().throttle(me.stream().input()),
+                    partner.allowance().throttle(me.stream().output()), (InetSocketAddress) me.carrier().remoteAddress(),
                     () -> {});
-            Splice.run(mine, partner.stream(), "relay-" + session.substring(0, 8));
+            Splice.run(mine, partner.stream(), "relay-" + session.substring(0, 8), carried, carried);
             active.decrementAndGet();
             events.relayClosed(session, carried.get());
         } catch (IOException e) {

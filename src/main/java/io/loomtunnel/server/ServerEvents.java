@@ -12,6 +12,9 @@ public interface ServerEvents {
 
     default void tunnelRefused(PeerId client, String tunnel, String reason) {}
 
+    /** The client closed the tunnel (close_tunnel); its port or host is free. */
+    default void tunnelClosed(PeerId client, String tunnel) {}
+
     default void clientDisconnected(PeerId client, String reason) {}
 
     /** A share entered the peer-to-peer directory; {@code observed} is where the server sees it. */

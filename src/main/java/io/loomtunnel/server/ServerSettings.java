@@ -1,5 +1,6 @@
 package io.loomtunnel.server;
 
+import io.loomtunnel.admin.ObserveSettings;
 import io.loomtunnel.session.SessionOptions;
 import io.loomtunnel.tunnel.PortRanges;
 import java.net.InetSocketAddress;
@@ -25,6 +26,7 @@ import java.util.List;
  * @param maxStreamsPerClient connections through one client's tunnels at once
  * @param udpIdleTimeout a UDP association without traffic for this long is forgotten
  * @param session TLS and multiplexer settings
+ * @param observe metrics registry, admin endpoint, JSON snapshots, OTLP (docs/METRICS.md)
  * @param relay how much peer-to-peer relaying the server does per peer
  */
 public record ServerSettings(
@@ -41,6 +43,7 @@ public record ServerSettings(
         int maxStreamsPerClient,
         Duration udpIdleTimeout,
         SessionOptions session,
+        ObserveSettings observe,
         RelaySettings relay) {
 
     public static final int DEFAULT_PORT = 7835;
@@ -84,6 +87,7 @@ public record ServerSettings(
         private SessionOptions session = SessionOptions.defaults();
         private int relayMaxPerPeer = RelaySettings.DEFAULTS.maxPerPeer();
         private long relayRatePerPeer = RelaySettings.DEFAULTS.bytesPerSecondPerPeer();
+        private final ObserveSettings.Builder observe = ObserveSettings.builder();
 
         public Builder bind(InetSocketAddress a) { bind = a; return this; }
         public Builder keyFile(Path p) { keyFile = p; return this; }
@@ -108,10 +112,12 @@ public record ServerSettings(
         public Builder relayMaxPerPeer(int n) { relayMaxPerPeer = n; return this; }
         /** Bytes per second one peer may send through the relay. */
         public Builder relayRatePerPeer(long bytesPerSecond) { relayRatePerPeer = bytesPerSecond; return this; }
+        /** Metrics and admin settings, set in place: {@code b.observe().adminBind(...)}. */
+        public ObserveSettings.Builder observe() { return observe; }
 
         public ServerSettings build() {
             return new ServerSettings(bind, keyFile, tokens, authorizedKeys, openAccess, allowPorts, httpBind, domain,
-                    maxClients, maxTunnelsPerClient, maxStreamsPerClient, udpIdleTimeout, session,
+                    maxClients, maxTunnelsPerClient, maxStreamsPerClient, udpIdleTimeout, session, observe.build(),
                     new RelaySettings(relayMaxPerPeer, relayRatePerPeer));
         }
     }

@@ -1,5 +1,6 @@
 package io.loomtunnel.server;
 
+import io.loomtunnel.metrics.TunnelCounters;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -19,15 +20,15 @@ final class TcpIngress implements ExposedTunnel {
     }
 
     /** Binds the port (throws BindException when taken) and starts accepting. */
-    static TcpIngress open(ClientLink link, int id, String tunnel, InetAddress bindHost, int port, String publicHost)
-            throws IOException {
+    static TcpIngress open(ClientLink link, int id, String tunnel, InetAddress bindHost, int port, String publicHost,
+                           TunnelCounters counters) throws IOException {
         ServerSocket server = new ServerSocket(port, 1024, bindHost);
         TcpIngress ingress = new TcpIngress(id, server, publicHost + ":" + server.getLocalPort());
-        Thread.ofVirtual().name("tcp-ingress-" + server.getLocalPort()).start(() -> ingress.acceptLoop(link, tunnel));
+        Thread.ofVirtual().name("tcp-ingress-" + server.getLocalPort()).start(() -> ingress.acceptLoop(link, tunnel, counters));
         return ingress;
     }
 
-    private void acceptLoop(ClientLink link, String tunnel) {
+    private void acceptLoop(ClientLink link, String tunnel, TunnelCounters counters) {
         while (true) {
             Socket socket;
             try {
@@ -43,7 +44,7 @@ final class TcpIngress implements ExposedTunnel {
                 continue;
             }
             Thread.ofVirtual().name("tcp-" + tunnel + "-" + socket.getRemoteSocketAddress())
-                    .start(() -> link.relay(socket, tunnel));
+                    .start(() -> link.relay(socket, tunnel, counters));
         }
     }
 

@@ -1,7 +1,17 @@
 package io.loomtunnel.server;
 
+import io.loomtunnel.Version;
+import io.loomtunnel.admin.AdminException;
+import io.loomtunnel.admin.AdminTarget;
+import io.loomtunnel.admin.Observability;
+import io.loomtunnel.admin.Status;
 import io.loomtunnel.http.HttpIngress;
 import io.loomtunnel.http.HttpIngressConfig;
+import io.loomtunnel.metrics.EndpointMetrics;
+import io.loomtunnel.metrics.MeterNames;
+import io.micrometer.core.instrument.Tags;
+import io.loomtunnel.metrics.Reasons;
+import io.loomtunnel.session.AuthenticationException;
 import io.loomtunnel.session.Session;
 import io.loomtunnel.session.SessionAcceptor;
 import io.loomtunnel.session.SessionListener;
@@ -15,18 +25,21 @@ import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The public side of reverse tunnels: accepts clients over TLS 1.3 sessions, authenticates them
  * by token or key, and exposes the tunnels they register. For peer-to-peer tunnels it is the
- * rendezvous (a directory of shares, signaling) and the relay of last resort.
+ * rendezvous (a directory of shares, signaling) and the relay of last resort. It counts what
+ * happens in its {@link #metrics()} and, as its settings ask, serves them on an admin endpoint
+ * (docs/METRICS.md).
  *
  * <pre>{@code
  * TunnelServer server = TunnelServer.start(ServerSettings.builder().token(secret).build(), ServerEvents.NONE);
  * System.out.println("clients pin " + server.id());
  * }</pre>
  */
-public final class TunnelServer implements Closeable {
+public final class TunnelServer implements Closeable, AdminTarget {
     private final ServerSettings settings;
     private final ServerEvents events;
     private final Identity identity;
@@ -34,7 +47,10 @@ public final class TunnelServer implements Closeable {
     private final PeerDirectory peers;
     private final Set<ClientLink> clients = ConcurrentHashMap.newKeySet();
     private final InetSocketAddress bind;
+    private final EndpointMetrics metrics;
+    private final AtomicLong sessionNumbers = new AtomicLong();
     private SessionListener listener;
+    private Observability observability;
     private HttpIngress http;
     private HttpRoutes httpRoutes;
 
@@ -43,29 +59,40 @@ public final class TunnelServer implements Closeable {
         this.events = events;
         this.identity = identity;
         this.grants = new GrantAuthenticator(settings);
-        this.peers = new PeerDirectory(new RelayHub(settings.relay(), events), events);
+        RelayHub relays = new RelayHub(settings.relay(), events);
+        this.peers = new PeerDirectory(relays, events);
         this.bind = resolved(settings.bind());
+        this.metrics = EndpointMetrics.start("server", settings.observe().registry());
+        relays.registerMeters(metrics.registry(), Tags.of(MeterNames.ROLE, metrics.role()));
     }
 
     /** Loads (or creates) the key, binds the control port and starts accepting clients. */
     public static TunnelServer start(ServerSettings settings, ServerEvents events) throws IOException {
         TunnelServer server = new TunnelServer(settings, events, Identity.loadOrCreate(settings.keyFile()));
-        if (settings.httpBind() != null) {
-            server.httpRoutes = new HttpRoutes(settings.domain());
-            server.http = HttpIngress.start(resolved(settings.httpBind()), server.httpRoutes, HttpIngressConfig.defaults());
-            server.httpRoutes.listeningOn(server.http.port()); // before any client can register a tunnel
-        }
-        SessionAcceptor acceptor = new SessionAcceptor(server.identity, PeerVerifier.anyPeer(), server.grants, settings.session());
         try {
-            server.listener = SessionListener.start(server.bind, acceptor, server::serve,
-                    failure -> events.clientRefused(failure.getMessage()));
-        } catch (IOException | RuntimeException e) {
-            if (server.http != null) {
-                server.http.close();
+            if (settings.httpBind() != null) {
+                server.httpRoutes = new HttpRoutes(settings.domain());
+                server.http = HttpIngress.start(resolved(settings.httpBind()), server.httpRoutes, HttpIngressConfig.defaults());
+                server.httpRoutes.listeningOn(server.http.port()); // before any client can register a tunnel
             }
+            SessionAcceptor acceptor = new SessionAcceptor(server.identity, PeerVerifier.anyPeer(), server.grants, settings.session());
+            server.listener = SessionListener.start(server.bind, acceptor, server::serve, server::refused);
+            server.observability = Observability.start(settings.observe(), server);
+        } catch (IOException | RuntimeException e) {
+            server.close();
             throw e;
         }
         return server;
+    }
+
+    /** A session set-up that failed: counted by reason, reported. */
+    private void refused(IOException failure) {
+        if (failure instanceof AuthenticationException auth) {
+            metrics.authFailed(auth.reason());
+        } else {
+            metrics.handshakeFailed(Reasons.handshake(failure));
+        }
+        events.clientRefused(failure.getMessage());
     }
 
     /** The id clients pin. */
@@ -83,21 +110,60 @@ public final class TunnelServer implements Closeable {
         return clients.size();
     }
 
+    /** Where the admin endpoint listens, or null without one. */
+    public InetSocketAddress adminAddress() {
+        return observability == null ? null : observability.adminAddress();
+    }
+
+    /** This server's meters (docs/METRICS.md). */
+    @Override
+    public EndpointMetrics metrics() {
+        return metrics;
+    }
+
+    /** Connected clients, their tunnels, totals and throughput: what /api/status answers. */
+    @Override
+    public Status status() {
+        List<ClientLink> links = List.copyOf(clients);
+        List<Status.Session> sessions = links.stream().map(ClientLink::status)
+                .sorted(java.util.Comparator.comparingLong(s -> Long.parseLong(s.id()))).toList();
+        int tunnels = links.stream().mapToInt(ClientLink::tunnelCount).sum();
+        return new Status("server", Version.SOFTWARE, id().toString(), metrics.uptime().toNanos() / 1e9,
+                Status.Totals.of(sessions.size(), tunnels, metrics.total()),
+                Status.Throughput.of(metrics.total().rate().rate()), sessions);
+    }
+
+    /** Ends a client's session at once; {@code sessionId} is its number in {@link #status()}. */
+    @Override
+    public void kick(String sessionId) throws AdminException {
+        for (ClientLink link : clients) {
+            if (link.number().equals(sessionId)) {
+                link.kick();
+                return;
+            }
+        }
+        throw new AdminException(AdminException.NOT_FOUND, "no session " + sessionId + " (sessions lists them)");
+    }
+
     /** Runs on each session's own thread for as long as the client stays. */
     private void serve(Session session) {
-        ClientLink link = new ClientLink(session, settings, events, bind.getAddress(), grants.portsOf(session.principal()),
-                httpRoutes, peers);
+        ClientLink link = new ClientLink(session, String.valueOf(sessionNumbers.incrementAndGet()), metrics, settings, events,
+                bind.getAddress(), grants.portsOf(session.principal()), httpRoutes, peers);
         if (!admit(link)) {
+            metrics.handshakeFailed(Reasons.SERVER_FULL);
             session.mux().close(ErrorCode.SESSION_REFUSED, "the server has " + settings.maxClients() + " clients, its limit");
             events.clientRefused("client " + session.peer().abbreviated() + " at " + session.remoteAddress()
                     + ": the server has " + settings.maxClients() + " clients, its limit");
             return;
         }
+        metrics.sessionOpened();
+        session.mux().onRtt(metrics::recordRtt);
         events.clientConnected(session.peer(), session.principal(), String.valueOf(session.remoteAddress()));
         try {
             link.serve();
         } finally {
             clients.remove(link);
+            metrics.sessionClosed(link.closeReason());
         }
     }
 
@@ -127,13 +193,19 @@ public final class TunnelServer implements Closeable {
     /** Stops accepting and closes every client's session (GO_AWAY), which frees their ports. */
     @Override
     public void close() throws IOException {
-        listener.close();
+        if (observability != null) {
+            observability.close();
+        }
+        if (listener != null) {
+            listener.close();
+        }
         if (http != null) {
             http.close();
         }
         for (ClientLink c : List.copyOf(clients)) {
             c.session().close();
         }
+        metrics.close();
     }
 
     private static InetSocketAddress resolved(InetSocketAddress a) {

@@ -69,7 +69,7 @@ final class SessionSetup {
             } catch (AuthenticationException e) {
                 refuse(ErrorCode.AUTH_FAILED, e.getMessage());
                 throw new AuthenticationException("peer " + tls.peerId().abbreviated() + " at "
-                        + tls.socket().getRemoteSocketAddress() + " refused: " + e.getMessage());
+                        + tls.socket().getRemoteSocketAddress() + " refused: " + e.getMessage(), e.reason());
             }
             writer.write(Frame.control(ControlCodec.encode(Welcome.TYPE, new Welcome(Version.SOFTWARE))));
             return new Exchanged(hello.software(), principal);

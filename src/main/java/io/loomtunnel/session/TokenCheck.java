@@ -42,7 +42,9 @@ public final class TokenCheck implements Authenticator {
     public String authenticate(io.loomtunnel.tls.PeerId peer, String token) throws AuthenticationException {
         int i = indexOf(token);
         if (i < 0) {
-            throw new AuthenticationException(token == null ? "no token" : "invalid token");
+            throw token == null
+                    ? new AuthenticationException("no token", AuthenticationException.NO_CREDENTIALS)
+                    : new AuthenticationException("invalid token", AuthenticationException.INVALID_TOKEN);
         }
         return "token " + (i + 1);
     }

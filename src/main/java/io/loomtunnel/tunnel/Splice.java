@@ -1,17 +1,20 @@
 package io.loomtunnel.tunnel;
 
+import io.loomtunnel.metrics.Tally;
 import io.loomtunnel.mux.MuxStream;
 import io.loomtunnel.wire.ErrorCode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Joins a TCP socket and a stream: bytes flow both ways until both directions have ended. An end
  * of input on one side becomes a half-close on the other (FIN, or shutdownOutput), so protocols
  * that half-close keep working; an error on either side aborts both (RST on the stream, and the
- * socket closed at once).
+ * socket closed at once). Bytes are counted once per buffer copied, after the write that
+ * forwarded them, so counts are exact and cost nothing per byte.
  */
 public final class Splice {
     /** First buffer per direction: small, so 10,000 idle connections cost little. */
@@ -21,10 +24,19 @@ public final class Splice {
 
     private Splice() {}
 
-    /** Runs on the calling thread (socket → stream) and one more virtual thread (stream → socket); returns when both end. */
-    public static void run(Socket socket, MuxStream stream, String name) {
-        Thread back = Thread.ofVirtual().name(name + "-down").start(() -> streamToSocket(stream, socket));
-        socketToStream(socket, stream);
+    /**
+     * Runs on the calling thread (socket → stream) and one more virtual thread (stream → socket);
+     * returns when both end.
+     *
+     * @param fromSocket counts the bytes forwarded from the socket to the stream
+     * @param toSocket counts the bytes forwarded from the stream to the socket
+     * @return true if both directions ended cleanly, false if the splice was aborted
+     */
+    public static boolean run(Socket socket, MuxStream stream, String name, Tally fromSocket, Tally toSocket) {
+        AtomicBoolean aborted = new AtomicBoolean();
+        Thread back = Thread.ofVirtual().name(name + "-down")
+                .start(() -> streamToSocket(stream, socket, toSocket, aborted));
+        socketToStream(socket, stream, fromSocket, aborted);
         try {
             back.join();
         } catch (InterruptedException e) {
@@ -36,31 +48,35 @@ public final class Splice {
         } catch (IOException ignored) {
             // already reset or the session is gone
         }
+        return !aborted.get();
     }
 
-    private static void socketToStream(Socket socket, MuxStream stream) {
+    private static void socketToStream(Socket socket, MuxStream stream, Tally counter, AtomicBoolean aborted) {
         try {
-            copy(socket.getInputStream(), stream.output());
+            copy(socket.getInputStream(), stream.output(), counter);
             stream.shutdownOutput();
         } catch (IOException e) {
+            aborted.set(true);
             abort(socket, stream);
         }
     }
 
-    private static void streamToSocket(MuxStream stream, Socket socket) {
+    private static void streamToSocket(MuxStream stream, Socket socket, Tally counter, AtomicBoolean aborted) {
         try {
-            copy(stream.input(), socket.getOutputStream());
+            copy(stream.input(), socket.getOutputStream(), counter);
             socket.shutdownOutput();
         } catch (IOException e) {
+            aborted.set(true);
             abort(socket, stream);
         }
     }
 
     /** Copies until end of input; a read that fills the buffer means more is waiting, so the buffer doubles. */
-    private static void copy(InputStream in, OutputStream out) throws IOException {
+    private static void copy(InputStream in, OutputStream out, Tally counter) throws IOException {
         byte[] buffer = new byte[MIN_BUFFER];
         for (int n; (n = in.read(buffer)) >= 0; ) {
             out.write(buffer, 0, n);
+            counter.add(n);
             if (n == buffer.length && buffer.length < MAX_BUFFER) {
                 buffer = new byte[buffer.length * 2];
             }

@@ -1,5 +1,6 @@
 package io.loomtunnel.tunnel;
 
+import io.loomtunnel.metrics.TunnelCounters;
 import java.io.Closeable;
 import java.io.IOException;
 import java.net.DatagramPacket;
@@ -13,7 +14,6 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A UDP port whose senders are carried over a session: each remote sender becomes an association
@@ -35,7 +35,7 @@ public final class UdpIngress implements Closeable {
     private final String address;
     private final Map<SocketAddress, Flow> bySender = new HashMap<>();
     private final Map<Integer, Flow> byId = new HashMap<>();
-    private final AtomicLong dropped = new AtomicLong();
+    private final TunnelCounters counters;
 
     /** One remote sender. */
     private static final class Flow {
@@ -49,7 +49,9 @@ public final class UdpIngress implements Closeable {
         }
     }
 
-    private UdpIngress(DatagramSocket socket, DatagramLink link, int tunnelId, Duration idle, String address) {
+    private UdpIngress(DatagramSocket socket, DatagramLink link, int tunnelId, Duration idle, String address,
+                       TunnelCounters counters) {
+        this.counters = counters;
         this.socket = socket;
         this.link = link;
         this.tunnelId = tunnelId;
@@ -58,12 +60,12 @@ public final class UdpIngress implements Closeable {
     }
 
     /** Binds {@code bindHost:port} (0: any free port) and starts receiving; {@code publicHost} names it in {@link #address()}. */
-    public static UdpIngress open(DatagramLink link, int tunnelId, InetAddress bindHost, int port, Duration idle, String publicHost)
-            throws IOException {
+    public static UdpIngress open(DatagramLink link, int tunnelId, InetAddress bindHost, int port, Duration idle, String publicHost,
+                                  TunnelCounters counters) throws IOException {
         DatagramSocket socket = new DatagramSocket(new InetSocketAddress(bindHost, port));
         // Wake up now and then to forget idle senders even when no datagram arrives.
         socket.setSoTimeout((int) Math.max(100, Math.min(1_000, idle.toMillis())));
-        UdpIngress ingress = new UdpIngress(socket, link, tunnelId, idle, publicHost + ":" + socket.getLocalPort());
+        UdpIngress ingress = new UdpIngress(socket, link, tunnelId, idle, publicHost + ":" + socket.getLocalPort(), counters);
         Thread.ofVirtual().name("udp-ingress-" + socket.getLocalPort()).start(ingress::receiveLoop);
         return ingress;
     }
@@ -78,17 +80,19 @@ public final class UdpIngress implements Closeable {
                 socket.receive(packet);
                 Flow flow = flowFor(packet.getSocketAddress());
                 if (flow == null) {
-                    dropped.incrementAndGet();
+                    counters.datagramsDropped().increment();
                     continue;
                 }
                 flow.lastActive = System.nanoTime();
                 link.sendDatagram(flow.id, buffer, UdpEnvelope.HEADER + packet.getLength());
+                counters.datagramsIn().increment();
+                counters.bytesIn().add(packet.getLength());
             } catch (SocketTimeoutException idle) {
                 forgetIdle();
             } catch (SocketException closed) {
                 return;
             } catch (IOException e) {
-                dropped.incrementAndGet(); // the session is going; this datagram is lost, like UDP
+                counters.datagramsDropped().increment(); // the session is going; this datagram is lost, like UDP
             }
         }
     }
@@ -100,14 +104,16 @@ public final class UdpIngress implements Closeable {
             flow = byId.get(flowId);
         }
         if (flow == null) {
-            dropped.incrementAndGet(); // expired meanwhile
+            counters.datagramsDropped().increment(); // expired meanwhile
             return;
         }
         flow.lastActive = System.nanoTime();
         try {
             socket.send(new DatagramPacket(payload, UdpEnvelope.HEADER, payload.length - UdpEnvelope.HEADER, flow.sender));
+            counters.datagramsOut().increment();
+            counters.bytesOut().add(payload.length - UdpEnvelope.HEADER);
         } catch (IOException e) {
-            dropped.incrementAndGet();
+            counters.datagramsDropped().increment();
         }
     }
 
@@ -142,7 +148,7 @@ public final class UdpIngress implements Closeable {
 
     /** Datagrams lost here: too many senders, expired flows, a session that went away. */
     public long dropped() {
-        return dropped.get();
+        return counters.datagramsDropped().get();
     }
 
     /** Where the socket is bound. */

@@ -19,6 +19,14 @@ final class JarProcess extends WatchedProcess {
         return start(false, env, args);
     }
 
+    /** Starts the jar with {@code input} as its whole standard input (then closed), e.g. a console script. */
+    static JarProcess startWithInput(String input, Map<String, String> env, String... args) throws IOException {
+        JarProcess p = start(true, env, args);
+        p.type(input);
+        p.closeInput();
+        return p;
+    }
+
     /** Like {@link #start}, with standard input left open for {@link #type}. */
     static JarProcess interactive(Map<String, String> env, String... args) throws IOException {
         return start(true, env, args);

@@ -120,7 +120,7 @@ class ClientConfigLoaderTest {
             server = "host:0"                                  | server must be HOST:PORT with a port from 1 to 65535, got 'host:0'
             server_id = "abc"                                  | server_id must be a key id (loomtunnel id): peer id must be 52 base32 characters, got 3
             reconnect = 1                                      | reconnect must be true or false, got an integer
-            token = "s3cret"                                   | unknown key 'token' (known: server, server_id, token_file, key, reconnect, tunnels)
+            token = "s3cret"                                   | unknown key 'token' (known: server, server_id, token_file, key, reconnect, tunnels, admin, metrics)
             tunnels = "web"                                    | tunnels must be an array of tables ([[tunnels]]), got a string
             tunnels = [1]                                      | tunnels[1] must be a table, got an integer
             [[tunnels]]\\nname = "a"\\nport = 1                | unknown key 'tunnels[1].port' (known: name, type, local, host, remote_port)

@@ -112,6 +112,13 @@ public class WatchedProcess implements AutoCloseable {
         }
     }
 
+    /** Closes its standard input: it reads end of input. */
+    public void closeInput() throws IOException {
+        synchronized (process) {
+            process.getOutputStream().close();
+        }
+    }
+
     /** Every line it printed so far. */
     public List<String> lines() {
         synchronized (lines) {

@@ -153,6 +153,9 @@ class ServerSignalingTest {
         RelayStats stats = server.relayStats();
         assertEquals(1, stats.active());
         assertTrue(stats.bytes() > 2L * bytes, "both directions went through the relay, with TLS records: " + stats);
+        String scrape = server.metrics().scrape();
+        assertTrue(scrape.lines().anyMatch(l -> l.matches("loomtunnel_relay_active\\{role=\"server\"} 1(\\.0)?")), scrape);
+        assertTrue(scrape.contains("loomtunnel_relay_bytes_total{role=\"server\"}"), scrape);
 
         ConnectPeer udp = connect(connectKey, "dns", LOOPBACK.withRelay(Duration.ZERO, true));
         assertTrue(udp.connect(signaling(connectKey)).path().startsWith("relay via "));

@@ -1,0 +1,78 @@
+package io.loomtunnel.client;
+
+import io.loomtunnel.Version;
+import io.loomtunnel.admin.AdminException;
+import io.loomtunnel.admin.AdminTarget;
+import io.loomtunnel.admin.Status;
+import io.loomtunnel.config.TunnelFlags;
+import io.loomtunnel.metrics.EndpointMetrics;
+import io.loomtunnel.session.Session;
+import io.loomtunnel.tunnel.TunnelSpec;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/** A client as the admin endpoint sees it: its status, and opening and closing tunnels from the console. */
+final class ClientAdmin implements AdminTarget {
+    private final TunnelClient client;
+
+    ClientAdmin(TunnelClient client) {
+        this.client = client;
+    }
+
+    @Override
+    public EndpointMetrics metrics() {
+        return client.metrics();
+    }
+
+    @Override
+    public Status status() {
+        Session s = client.currentSession();
+        ClientTunnels tunnels = client.tunnels();
+        List<Status.Session> sessions = new ArrayList<>();
+        if (s != null) {
+            Duration rtt = s.mux().rtt();
+            sessions.add(new Status.Session("1", s.peer().abbreviated(), s.principal(), String.valueOf(s.remoteAddress()),
+                    rtt == null ? null : rtt.toNanos() / 1e6, (System.nanoTime() - client.connectedNanos()) / 1e9,
+                    s.mux().streamCount(), tunnels.status()));
+        }
+        EndpointMetrics m = client.metrics();
+        return new Status("client", Version.SOFTWARE, client.identity().id().toString(), m.uptime().toNanos() / 1e9,
+                Status.Totals.of(sessions.size(), tunnels.liveCount(), m.total()), Status.Throughput.of(m.total().rate().rate()),
+                sessions);
+    }
+
+    @Override
+    public Status.Tunnel open(String type, String spec) throws AdminException {
+        TunnelSpec parsed;
+        try {
+            parsed = switch (type) {
+                case "tcp" -> TunnelFlags.tcp(spec);
+                case "udp" -> TunnelFlags.udp(spec);
+                case "http" -> TunnelFlags.http(spec);
+                default -> throw new IllegalArgumentException("type must be tcp, udp or http, got '" + type + "'");
+            };
+        } catch (IllegalArgumentException e) {
+            throw new AdminException(AdminException.BAD_REQUEST, e.getMessage());
+        }
+        try {
+            PublicTunnel t = client.openTunnel(parsed);
+            return Status.Tunnel.of(parsed.name(), type, t.address(), parsed.local(), client.tunnels().counters(parsed));
+        } catch (IOException e) {
+            throw new AdminException(AdminException.CONFLICT, e.getMessage());
+        }
+    }
+
+    @Override
+    public void close(String tunnel) throws AdminException {
+        if (!client.tunnels().has(tunnel)) {
+            throw new AdminException(AdminException.NOT_FOUND, "there is no tunnel named '" + tunnel + "'");
+        }
+        try {
+            client.closeTunnel(tunnel);
+        } catch (IOException e) {
+            throw new AdminException(AdminException.CONFLICT, e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,109 @@
+package io.loomtunnel.client;
+
+import io.loomtunnel.admin.Status;
+import io.loomtunnel.metrics.EndpointMetrics;
+import io.loomtunnel.metrics.TunnelCounters;
+import io.loomtunnel.tunnel.TunnelSpec;
+import io.loomtunnel.tunnel.TunnelType;
+import io.loomtunnel.tunnel.UdpServiceFlows;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A client's tunnels: the specs it registers at each connect (those it started with, plus those
+ * opened while running, minus those closed), the public tunnels of the current session, and each
+ * tunnel's counters, which live across reconnects until the tunnel is closed.
+ *
+ * <p>Locking: {@code this} guards {@code specs}; the maps are concurrent, read by stream threads.
+ */
+final class ClientTunnels {
+    private final EndpointMetrics metrics;
+    private final List<TunnelSpec> specs;
+    private final Map<String, PublicTunnel> live = new ConcurrentHashMap<>();
+    private final Map<Integer, PublicTunnel> udpById = new ConcurrentHashMap<>();
+    private final Map<String, TunnelCounters> counters = new ConcurrentHashMap<>();
+
+    ClientTunnels(List<TunnelSpec> initial, EndpointMetrics metrics) {
+        this.specs = new ArrayList<>(initial);
+        this.metrics = metrics;
+    }
+
+    synchronized List<TunnelSpec> specs() {
+        return List.copyOf(specs);
+    }
+
+    synchronized boolean has(String name) {
+        return specs.stream().anyMatch(s -> s.name().equals(name));
+    }
+
+    synchronized void add(TunnelSpec spec) {
+        specs.add(spec);
+    }
+
+    /** Forgets a tunnel for good: not registered again, its counters no longer watched. */
+    synchronized void remove(String name) {
+        specs.removeIf(s -> s.name().equals(name));
+        unregistered(name);
+        TunnelCounters c = counters.remove(name);
+        if (c != null) {
+            metrics.release(c);
+        }
+    }
+
+    /** The server exposed it in the current session. */
+    void registered(PublicTunnel t) {
+        live.put(t.spec().name(), t);
+        if (t.spec().type() == TunnelType.UDP) {
+            udpById.put(t.tunnelId(), t);
+        }
+        metrics.tunnelOpened(t.spec().type().wireName());
+    }
+
+    private void unregistered(String name) {
+        PublicTunnel t = live.remove(name);
+        if (t != null) {
+            udpById.remove(t.tunnelId());
+            metrics.tunnelClosed(t.spec().type().wireName());
+        }
+    }
+
+    /** The session ended: nothing is exposed until the next registration. */
+    void sessionEnded() {
+        List.copyOf(live.keySet()).forEach(this::unregistered);
+    }
+
+    /** The tunnel of this name exposed in the current session, or null. */
+    PublicTunnel live(String name) {
+        return live.get(name);
+    }
+
+    /** The current session's UDP tunnels by the server's tunnel id (a live view). */
+    Map<Integer, PublicTunnel> udpById() {
+        return udpById;
+    }
+
+    /** Where the UDP tunnel with the server's id {@code tunnelId} delivers, or null if none is live. */
+    UdpServiceFlows.Target udpTarget(int tunnelId) {
+        PublicTunnel t = udpById.get(tunnelId);
+        return t == null ? null : new UdpServiceFlows.Target(
+                InetSocketAddress.createUnresolved(t.spec().localHost(), t.spec().localPort()), counters(t.spec()));
+    }
+
+    TunnelCounters counters(TunnelSpec spec) {
+        return counters.computeIfAbsent(spec.name(), n -> metrics.openTunnel(n, spec.type().wireName()));
+    }
+
+    int liveCount() {
+        return live.size();
+    }
+
+    List<Status.Tunnel> status() {
+        return live.values().stream().sorted(java.util.Comparator.comparing(t -> t.spec().name()))
+                .map(t -> Status.Tunnel.of(t.spec().name(), t.spec().type().wireName(), t.address(), t.spec().local(),
+                        counters(t.spec())))
+                .toList();
+    }
+}
