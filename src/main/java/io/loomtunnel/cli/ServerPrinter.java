@@ -52,21 +52,21 @@ final class ServerPrinter implements ServerEvents {
 
     @Override
     public void shareRegistered(PeerId share, int allowedPeers, String observed) {
-        out.println("share " + share.abbreviated() + " registered from " + observed + " (" + allowedPeers + " allowed peers)");
+        line("share " + share.abbreviated() + " registered from " + observed + " (" + allowedPeers + " allowed peers)");
     }
 
     @Override
     public void relayOpened(String session, PeerId connect, PeerId share) {
-        out.println("relay " + session + " opened: connect " + connect.abbreviated() + " <-> share " + share.abbreviated());
+        line("relay " + session + " opened: connect " + connect.abbreviated() + " <-> share " + share.abbreviated());
     }
 
     @Override
     public void relayClosed(String session, long bytes) {
-        out.println("relay " + session + " closed after " + bytes + " bytes");
+        line("relay " + session + " closed after " + bytes + " bytes");
     }
 
     @Override
     public void relayRefused(PeerId peer, String reason) {
-        out.println("relay for " + peer.abbreviated() + " refused: " + reason);
+        line("relay for " + peer.abbreviated() + " refused: " + reason);
     }
 }
