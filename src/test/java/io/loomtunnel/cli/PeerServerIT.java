@@ -71,7 +71,7 @@ class PeerServerIT {
                 START);
         share.await("ready for connecting peers", START);
 
-        JarProcess tcp = connect(laptopKey, shareId, "echo");
+        JarProcess tcp = connect(laptopKey, shareId, "echo", "--relay-after", "15s", "--punch-timeout", "20s"); // direct, even if slow
         tcp.await("session \\S+ to peer \\w+…: direct 127\\.0\\.0\\.1:\\d+", START);
         int tcpLocal = Integer.parseInt(tcp.await("listening on tcp 127\\.0\\.0\\.1:(\\d+) for service echo", START).group(1));
         assertTrue(Probes.echoIntact(tcpLocal, 4 << 20, 11), "4 MiB there and back, direct");
@@ -128,7 +128,7 @@ class PeerServerIT {
 
     private List<String> signal() {
         return List.of("--signal", "server", "--server", "127.0.0.1:" + server.controlPort(), "--server-id", server.id().toString(),
-                "--token-file", tokenFile.toString(), "--bind", "127.0.0.1:0", "--relay-after", "1s");
+                "--token-file", tokenFile.toString(), "--bind", "127.0.0.1:0");
     }
 
     private JarProcess share(Path key, Path allowed) throws IOException {

@@ -82,8 +82,9 @@ class PeerToPeerLabIT {
     @Test
     void hostsBehindEndpointIndependentNatsGetADirectPathThroughTheServersIntroduction() throws Exception {
         LabHost bob = lab.host("bob");
-        WatchedProcess tcp = connect(bob, bobKey, "echo");
-        WatchedProcess udp = connect(bob, bobKey, "dns");
+        // The relay only after 12 s: this test is about the direct path, however long the punch takes.
+        WatchedProcess tcp = connect(bob, bobKey, "echo", "--relay-after", "12s");
+        WatchedProcess udp = connect(bob, bobKey, "dns", "--relay-after", "12s");
         // The share's end, as bob sees it: alice's router's public address, i.e. a connection through both NATs.
         tcp.await("session \\S+ to peer \\w+…: direct 198\\.18\\.0\\.11:\\d+$", WAIT);
         udp.await("session \\S+ to peer \\w+…: direct 198\\.18\\.0\\.11:\\d+$", WAIT);
@@ -137,9 +138,11 @@ class PeerToPeerLabIT {
         assertEquals(0, bytes.exitCode(WAIT), bytes.output());
     }
 
-    private static WatchedProcess connect(LabHost host, Path key, String service) {
-        return jar(host, withSignal("connect", "--key", key.toString(), "--peer", shareId.toString(), "--service", service,
-                "--listen", "127.0.0.1:0"));
+    private static WatchedProcess connect(LabHost host, Path key, String service, String... extra) {
+        List<String> args = new ArrayList<>(List.of("connect", "--key", key.toString(), "--peer", shareId.toString(),
+                "--service", service, "--listen", "127.0.0.1:0"));
+        args.addAll(List.of(extra));
+        return jar(host, withSignal(args.toArray(String[]::new)));
     }
 
     private static String[] withSignal(String... args) {
