@@ -15,7 +15,10 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** scripts/bench-e2e --quick end to end: it finishes and every scenario has figures for loomtunnel and raw TCP. */
+/**
+ * scripts/bench-e2e --quick end to end: it finishes, every scenario has figures for loomtunnel and
+ * (but memory, which measures loomtunnel alone) raw TCP, and the plot is written beside the JSON.
+ */
 @Timeout(600)
 class BenchE2eSmokeIT {
     private static final Path ROOT = Path.of("").toAbsolutePath();
@@ -34,14 +37,19 @@ class BenchE2eSmokeIT {
             p.toHandle().descendants().forEach(ProcessHandle::destroyForcibly);
             p.destroyForcibly();
         }
-        JsonNode run = new ObjectMapper().readTree(newestResult(before));
-        List<String> scenarios = List.of("latency", "throughput", "connections");
+        File result = newestResult(before);
+        JsonNode run = new ObjectMapper().readTree(result);
+        List<String> scenarios = List.of("latency", "throughput", "connections", "streams", "memory", "http", "udp");
         for (String scenario : scenarios) {
-            for (String target : List.of("raw TCP", "loomtunnel")) {
+            List<String> targets = scenario.equals("memory") ? List.of("loomtunnel") : List.of("raw TCP", "loomtunnel");
+            for (String target : targets) {
                 JsonNode figures = run.path("results").path(scenario).path(target);
                 assertFalse(figures.isEmpty(), scenario + " has no figures for " + target + ":\n" + Files.readString(log));
             }
         }
+        Path plot = result.toPath().resolveSibling(result.getName().replace(".json", ".svg"));
+        String svg = Files.readString(plot);
+        assertTrue(svg.startsWith("<svg") && svg.contains(">loomtunnel<"), "no SVG plot with loomtunnel at " + plot);
         Files.delete(log);
     }
 

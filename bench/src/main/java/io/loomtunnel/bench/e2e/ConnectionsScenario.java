@@ -8,7 +8,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** New connections, each: connect, one 64 B round trip, close; a few at a time; errors counted, not fatal. */
-final class ConnectionsScenario implements Scenario {
+final class ConnectionsScenario implements LoadScenario {
     /** Enough in flight to keep a relay's accept loop busy without measuring the backlog instead. */
     private static final int WORKERS = 8;
     private static final long TIME_LIMIT_NANOS = TimeUnit.SECONDS.toNanos(60);
@@ -29,7 +29,7 @@ final class ConnectionsScenario implements Scenario {
     }
 
     @Override
-    public Map<String, Double> load(int port, boolean quick) throws Exception {
+    public Map<String, Double> load(int port, boolean quick, Map<String, Long> processes) throws Exception {
         AtomicInteger next = new AtomicInteger();
         AtomicInteger ok = new AtomicInteger();
         AtomicInteger errors = new AtomicInteger();

@@ -14,8 +14,9 @@ import java.net.Socket;
  * mode byte; sizes travel up front so that no mode needs a half-close, which relays handle differently.
  */
 final class Echo {
-    /** Echoes every byte until EOF (latency). */
+    /** Echoes every byte until EOF (latency, streams); messages of a few KiB at most. */
     static final byte ECHO = 'E';
+    static final int ECHO_BUFFER = 8 * 1024;
     /** Echoes {@link #CONNECT_SIZE} bytes, then closes first, so TIME_WAIT stays off the ephemeral ports (connections). */
     static final byte CONNECT = 'C';
     static final int CONNECT_SIZE = 64;

@@ -9,7 +9,7 @@ import java.util.concurrent.TimeUnit;
 import org.HdrHistogram.Histogram;
 
 /** Request/response round trips of 64 B and 1 KiB on one connection, percentiles from HdrHistogram. */
-final class LatencyScenario implements Scenario {
+final class LatencyScenario implements LoadScenario {
     private static final int[] SIZES = {64, 1024};
     /** Per size, so a slow target still finishes; the figures say how many round trips were measured. */
     private static final long TIME_LIMIT_NANOS = TimeUnit.SECONDS.toNanos(120);
@@ -26,11 +26,11 @@ final class LatencyScenario implements Scenario {
     }
 
     private static int measured(boolean quick) {
-        return quick ? 20_000 : 100_000;
+        return quick ? 10_000 : 100_000;
     }
 
     private static int warmUp(boolean quick) {
-        return quick ? 5_000 : 20_000;
+        return quick ? 2_000 : 20_000;
     }
 
     @Override
@@ -39,7 +39,7 @@ final class LatencyScenario implements Scenario {
     }
 
     @Override
-    public Map<String, Double> load(int port, boolean quick) throws Exception {
+    public Map<String, Double> load(int port, boolean quick, Map<String, Long> processes) throws Exception {
         Map<String, Double> figures = new LinkedHashMap<>();
         try (Socket s = Echo.connect(port)) {
             OutputStream out = s.getOutputStream();
@@ -53,14 +53,18 @@ final class LatencyScenario implements Scenario {
                 roundTrips(in, out, request, response, measured(quick), h);
                 String label = size == 1024 ? "1 KiB " : size + " B ";
                 figures.put(label + "round trips", (double) h.getTotalCount());
-                for (double p : new double[] {50, 90, 99, 99.9}) {
-                    figures.put(label + "p" + (p == 99.9 ? "99.9" : String.valueOf((int) p)) + " µs",
-                            h.getValueAtPercentile(p) / 1e3);
-                }
-                figures.put(label + "max µs", h.getMaxValue() / 1e3);
+                percentiles(figures, label, h);
             }
         }
         return figures;
+    }
+
+    /** "LABEL p50 µs", p90, p99, p99.9 and "LABEL max µs" from a histogram of nanoseconds. */
+    static void percentiles(Map<String, Double> figures, String label, Histogram h) {
+        for (double p : new double[] {50, 90, 99, 99.9}) {
+            figures.put(label + "p" + (p == 99.9 ? "99.9" : String.valueOf((int) p)) + " µs", h.getValueAtPercentile(p) / 1e3);
+        }
+        figures.put(label + "max µs", h.getMaxValue() / 1e3);
     }
 
     /** Runs up to {@code count} round trips (fewer when the time limit passes), recording each when {@code h} is set. */

@@ -4,94 +4,149 @@ import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
-/** Starts the relays under test in front of the echo service: each returns the port the load generator uses. */
-final class Peers {
+/**
+ * One set of relays in front of the services, every process of its own, all stopped at {@link #close}:
+ * each peer relays every service it can (OpenSSH forwards no UDP). Each set has its own directory,
+ * keys and sshd, so a scenario can start a fresh set and read the memory of its processes alone.
+ */
+final class Peers implements AutoCloseable {
     static final String RAW = "raw TCP";
     static final String LOOMTUNNEL = "loomtunnel";
     static final String SOCAT = "socat";
     static final String SSH_L = "ssh -L";
     static final String SSH_R = "ssh -R";
-    static final String SSHD = "/usr/sbin/sshd";
-    private static final Duration START = Duration.ofSeconds(60);
-    private static final String TOKEN = "bench-e2e-token-0123456789";
-
-    private final Procs procs;
-    private final Path dir;
-    private final int echoPort;
-    private final Path loomtunnelJar;
-    private int sshdPort; // 0 until sshd runs: ssh -L and -R share it
-
-    Peers(Procs procs, Path dir, int echoPort, Path loomtunnelJar) {
-        this.procs = procs;
-        this.dir = dir;
-        this.echoPort = echoPort;
-        this.loomtunnelJar = loomtunnelJar;
-    }
-
-    /** A relay's set-up; throws with the reason when the peer cannot run here. */
-    interface Setup {
-        int start() throws Exception;
-    }
-
     /** Column order of the report: the baseline, the product, then its peers. */
-    List<String> names() {
-        return List.of(RAW, LOOMTUNNEL, SOCAT, SSH_L, SSH_R);
+    static final List<String> NAMES = List.of(RAW, LOOMTUNNEL, SOCAT, SSH_L, SSH_R);
+    static final String SSHD = "/usr/sbin/sshd";
+    /** The HTTP tunnel's name: the server routes Host {@code bench.localhost} to it. */
+    static final String HTTP_NAME = "bench";
+    private static final Duration START = Loomtunnel.START;
+
+    private final Procs procs = new Procs();
+    private final Path dir;
+    private final Map<Service, Integer> services;
+    private final Loomtunnel loomtunnel;
+    private Proc sshd; // null until started: ssh -L and -R share it
+    private int sshdPort;
+
+    /** Relays for {@code services} (service → its port); files go to a fresh directory under {@code parent}. */
+    Peers(Path parent, Map<Service, Integer> services, Path jar, List<String> tunnelJvmOptions) throws IOException {
+        this.dir = Files.createTempDirectory(parent, "relays");
+        this.services = Map.copyOf(services);
+        this.loomtunnel = new Loomtunnel(procs, dir, jar, tunnelJvmOptions);
     }
 
-    Setup setup(String name) {
+    /** Starts every peer; one that cannot run here is left out, its reason in {@code skipped}. */
+    List<Target> start(Map<String, String> skipped) {
+        List<Target> targets = new ArrayList<>();
+        for (String name : NAMES) {
+            try {
+                targets.add(start(name));
+            } catch (Exception e) {
+                skipped.put(name, e.getMessage());
+                System.out.println("skipping " + name + ": " + e.getMessage());
+            }
+        }
+        targets.forEach(t -> System.out.printf("%-10s %s%n", t.name(), t.ports()));
+        return targets;
+    }
+
+    private Target start(String name) throws Exception {
         return switch (name) {
-            case RAW -> () -> echoPort;
-            case LOOMTUNNEL -> this::loomtunnel;
-            case SOCAT -> this::socat;
-            case SSH_L -> () -> ssh("-L");
-            case SSH_R -> () -> ssh("-R");
+            case RAW -> new Target(RAW, services, Map.of());
+            case LOOMTUNNEL -> loomtunnel();
+            case SOCAT -> socat();
+            case SSH_L -> ssh("-L");
+            case SSH_R -> ssh("-R");
             default -> throw new IllegalArgumentException(name);
         };
     }
 
-    /** A server and a client from the fat jar; the client's TCP tunnel ends at the echo service. */
-    private int loomtunnel() throws Exception {
-        Path tokens = secret("tokens.txt", TOKEN + "\n");
-        Proc server = procs.start("loomtunnel server", dir, List.of(Procs.javaBinary(), "-jar", loomtunnelJar.toString(),
-                "server", "--bind", "127.0.0.1:0", "--key", dir.resolve("server.key").toString(),
-                "--tokens-file", tokens.toString()));
-        String id = server.await("server id\\s+([a-z2-7]{52})", START).group(1);
-        String control = server.await("control\\s+127\\.0\\.0\\.1:(\\d+)", START).group(1);
-        Proc client = procs.start("loomtunnel client", dir, List.of(Procs.javaBinary(), "-jar", loomtunnelJar.toString(),
-                "client", "--server", "127.0.0.1:" + control, "--server-id", id,
-                "--token-file", secret("token.txt", TOKEN + "\n").toString(), "--tcp", "0:127.0.0.1:" + echoPort));
-        return Integer.parseInt(client.await("tcp\\s+\\S+\\s+localhost:(\\d+)", START).group(1));
-    }
-
-    private int socat() throws Exception {
-        requireCommand("socat");
-        int port = freePort();
-        procs.start(SOCAT, dir, List.of("socat", "TCP-LISTEN:" + port + ",bind=127.0.0.1,reuseaddr,fork",
-                "TCP:127.0.0.1:" + echoPort)).awaitListening(port, START);
-        return port;
-    }
-
-    /** {@code ssh -L} or {@code -R} as root to a throw-away sshd on loopback, with keys made for this run. */
-    private int ssh(String flag) throws Exception {
-        requireCommand("ssh");
-        if (sshdPort == 0) {
-            sshdPort = sshd();
+    /** A server and a client from the fat jar; the client's tunnels (tcp, http, udp) end at the services. */
+    private Target loomtunnel() throws Exception {
+        Loomtunnel.Server server = loomtunnel.server();
+        List<String> flags = new ArrayList<>();
+        services.forEach((service, port) -> flags.addAll(switch (service) {
+            case ECHO -> List.of("--tcp", "echo=0:127.0.0.1:" + port);
+            case HTTP -> List.of("--http", HTTP_NAME + ":127.0.0.1:" + port);
+            case UDP -> List.of("--udp", "udp=0:127.0.0.1:" + port);
+        }));
+        Proc client = loomtunnel.client(server, flags);
+        Map<Service, Integer> ports = new EnumMap<>(Service.class);
+        for (Service service : services.keySet()) {
+            String line = switch (service) {
+                case ECHO -> "tcp\\s+echo\\s+localhost:(\\d+)";
+                case HTTP -> "http\\s+" + HTTP_NAME + "\\s+http://\\S+:(\\d+)/";
+                case UDP -> "udp\\s+udp\\s+localhost:(\\d+)";
+            };
+            ports.put(service, Integer.parseInt(client.await(line, START).group(1)));
         }
-        int port = freePort();
-        Proc ssh = procs.start("ssh " + flag, dir, List.of("ssh", "-F", "/dev/null", "-N", "-i", dir.resolve("user").toString(),
-                "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-o", "BatchMode=yes",
-                "-o", "ExitOnForwardFailure=yes", "-o", "LogLevel=ERROR", "-p", String.valueOf(sshdPort),
-                flag, "127.0.0.1:" + port + ":127.0.0.1:" + echoPort, "root@127.0.0.1"));
-        ssh.awaitListening(port, START);
-        return port;
+        return new Target(LOOMTUNNEL, ports, Map.of("server", server.proc().pid(), "client", client.pid()));
     }
 
-    private int sshd() throws Exception {
+    /** One {@code socat ... fork} per service; its "relay" process (for memory) is the echo relay's. */
+    private Target socat() throws Exception {
+        requireCommand("socat");
+        Map<Service, Integer> ports = new EnumMap<>(Service.class);
+        Map<String, Long> processes = new HashMap<>();
+        for (Map.Entry<Service, Integer> s : services.entrySet()) {
+            int port = freePort();
+            boolean udp = s.getKey() == Service.UDP;
+            // TCP: a listen backlog of 1,024 like loomtunnel's TCP ingress; socat's default of 5 turns a
+            // ramp of many connections into SYN retries
+            Proc socat = procs.start(SOCAT, dir, List.of("socat", (udp ? "UDP4-LISTEN:" : "TCP-LISTEN:") + port
+                    + ",bind=127.0.0.1,reuseaddr,fork" + (udp ? "" : ",backlog=1024"),
+                    (udp ? "UDP4" : "TCP") + ":127.0.0.1:" + s.getValue()));
+            if (udp) {
+                socat.awaitUdpEcho(port, START);
+            } else {
+                socat.awaitListening(port, START);
+            }
+            ports.put(s.getKey(), port);
+            if (s.getKey() == Service.ECHO) {
+                processes.put("relay", socat.pid());
+            }
+        }
+        return new Target(SOCAT, ports, processes);
+    }
+
+    /** {@code ssh -L} or {@code -R} as root to this set's throw-away sshd, one forward per TCP service. */
+    private Target ssh(String flag) throws Exception {
+        requireCommand("ssh");
+        if (sshd == null) {
+            sshd = sshd();
+        }
+        Map<Service, Integer> ports = new EnumMap<>(Service.class);
+        List<String> command = new ArrayList<>(List.of("ssh", "-F", "/dev/null", "-N", "-i", dir.resolve("user").toString(),
+                "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-o", "BatchMode=yes",
+                "-o", "ExitOnForwardFailure=yes", "-o", "LogLevel=ERROR", "-p", String.valueOf(sshdPort)));
+        for (Map.Entry<Service, Integer> s : services.entrySet()) {
+            if (s.getKey() != Service.UDP) {
+                int listen = freePort();
+                ports.put(s.getKey(), listen);
+                command.addAll(List.of(flag, "127.0.0.1:" + listen + ":127.0.0.1:" + s.getValue()));
+            }
+        }
+        if (ports.isEmpty()) {
+            throw new IOException("OpenSSH forwards no UDP");
+        }
+        command.add("root@127.0.0.1");
+        Proc ssh = procs.start("ssh " + flag, dir, command);
+        for (int port : ports.values()) {
+            ssh.awaitListening(port, START);
+        }
+        // sshd's tree: the listener and one process per session (-L and -R of this set both)
+        return new Target("ssh " + flag, ports, Map.of("client", ssh.pid(), "server", sshd.pid()));
+    }
+
+    private Proc sshd() throws Exception {
         if (!Files.isExecutable(Path.of(SSHD))) {
             throw new IOException(SSHD + " not found (Debian package openssh-server)");
         }
@@ -103,18 +158,19 @@ final class Peers {
         }
         // sshd refuses to start without its privilege separation directory, which only its service unit creates
         Files.createDirectories(Path.of("/run/sshd"));
-        int port = freePort();
+        sshdPort = freePort();
         Path config = dir.resolve("sshd_config");
-        Files.write(config, List.of("Port " + port, "ListenAddress 127.0.0.1", "HostKey " + dir.resolve("host"),
+        Files.write(config, List.of("Port " + sshdPort, "ListenAddress 127.0.0.1", "HostKey " + dir.resolve("host"),
                 "AuthorizedKeysFile " + dir.resolve("user.pub"), "PidFile " + dir.resolve("sshd.pid"),
                 "StrictModes no", "UsePAM no", "PermitRootLogin prohibit-password", "PasswordAuthentication no",
                 "AllowTcpForwarding yes", "MaxStartups 200"));
-        procs.start("sshd", dir, List.of(SSHD, "-D", "-e", "-f", config.toString())).awaitListening(port, START);
-        return port;
+        Proc sshd = procs.start("sshd", dir, List.of(SSHD, "-D", "-e", "-f", config.toString()));
+        sshd.awaitListening(sshdPort, START);
+        return sshd;
     }
 
     /** Versions of the peers for the record: first output line of each tool's version flag. */
-    List<String> versions() {
+    static List<String> versions(Procs procs, Path dir, Path loomtunnelJar) {
         List<String> versions = new ArrayList<>();
         for (List<String> command : List.of(List.of("socat", "-V"), List.of("ssh", "-V"),
                 List.of(Procs.javaBinary(), "-jar", loomtunnelJar.toString(), "--version"))) {
@@ -129,13 +185,6 @@ final class Peers {
         return versions;
     }
 
-    private Path secret(String name, String content) throws IOException {
-        Path file = dir.resolve(name);
-        Files.writeString(file, content);
-        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-        return file;
-    }
-
     private static void requireCommand(String command) throws IOException {
         for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
             if (Files.isExecutable(Path.of(dir, command))) {
@@ -145,9 +194,14 @@ final class Peers {
         throw new IOException(command + " not found on PATH (scripts/bench-e2e installs it when run as root)");
     }
 
-    private static int freePort() throws IOException {
+    static int freePort() throws IOException {
         try (ServerSocket probe = new ServerSocket(0, 1, Echo.LOOPBACK)) {
             return probe.getLocalPort();
         }
+    }
+
+    @Override
+    public void close() {
+        procs.close();
     }
 }

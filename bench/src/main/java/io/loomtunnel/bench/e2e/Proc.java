@@ -3,6 +3,8 @@ package io.loomtunnel.bench.e2e;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -40,19 +42,29 @@ final class Proc {
 
     /** Waits for a line containing a match of {@code regex}; fails with the output when the process dies or time is up. */
     Matcher await(String regex, Duration timeout) throws Exception {
+        return awaitAll(regex, 1, timeout).get(0);
+    }
+
+    /** Waits for {@code count} lines that contain a match of {@code regex}; returns their matches in order. */
+    List<Matcher> awaitAll(String regex, int count, Duration timeout) throws Exception {
         Pattern p = Pattern.compile(regex);
         long deadline = System.nanoTime() + timeout.toNanos();
+        List<Matcher> found = new ArrayList<>();
         int seen = 0;
         synchronized (lines) {
             while (true) {
-                for (; seen < lines.size(); seen++) {
+                for (; seen < lines.size() && found.size() < count; seen++) {
                     Matcher m = p.matcher(lines.get(seen));
                     if (m.find()) {
-                        return m;
+                        found.add(m);
                     }
                 }
+                if (found.size() == count) {
+                    return found;
+                }
                 if (!process.isAlive() || System.nanoTime() > deadline) {
-                    throw new IOException(name + ": no line matching /" + regex + "/: " + tail());
+                    throw new IOException(name + ": " + found.size() + " of " + count + " lines matching /" + regex
+                            + "/: " + tail());
                 }
                 lines.wait(100);
             }
@@ -61,17 +73,43 @@ final class Proc {
 
     /** Waits until 127.0.0.1:{@code port} accepts a connection. */
     void awaitListening(int port, Duration timeout) throws Exception {
+        awaitReady(port, timeout, () -> new Socket(Echo.LOOPBACK, port).close());
+    }
+
+    /** Waits until a datagram to 127.0.0.1:{@code port} comes back (the relay is up and the UDP echo answers). */
+    void awaitUdpEcho(int port, Duration timeout) throws Exception {
+        awaitReady(port, timeout, () -> {
+            try (DatagramSocket s = new DatagramSocket()) {
+                s.setSoTimeout(200);
+                s.connect(Echo.LOOPBACK, port);
+                s.send(new DatagramPacket(new byte[1], 1));
+                s.receive(new DatagramPacket(new byte[1], 1));
+            }
+        });
+    }
+
+    private interface Probe {
+        void run() throws IOException;
+    }
+
+    private void awaitReady(int port, Duration timeout, Probe probe) throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
-            try (Socket probe = new Socket(Echo.LOOPBACK, port)) {
+            try {
+                probe.run();
                 return;
             } catch (IOException notYet) {
                 if (!process.isAlive() || System.nanoTime() > deadline) {
-                    throw new IOException(name + ": nothing listening on port " + port + ": " + tail());
+                    throw new IOException(name + ": port " + port + " not ready (" + notYet.getMessage() + "): " + tail());
                 }
                 Thread.sleep(50);
             }
         }
+    }
+
+    /** The process id, for memory readings. */
+    long pid() {
+        return process.pid();
     }
 
     /** Waits for the exit, killing the process when it takes longer than {@code timeout}; returns its output. */

@@ -12,17 +12,18 @@ final class Report {
 
     /** Rows scenario/metric; columns every target, then loomtunnel ÷ each peer. */
     static String table(Results r) {
-        List<String> peers = r.targets.stream().filter(t -> !t.equals(Peers.RAW) && !t.equals(Peers.LOOMTUNNEL)).toList();
+        List<String> targets = r.targets();
+        List<String> peers = targets.stream().filter(t -> !t.equals(Peers.RAW) && !t.equals(Peers.LOOMTUNNEL)).toList();
         StringBuilder md = new StringBuilder("| scenario | metric |");
-        r.targets.forEach(t -> md.append(' ').append(t).append(" |"));
+        targets.forEach(t -> md.append(' ').append(t).append(" |"));
         peers.forEach(p -> md.append(" loomtunnel ÷ ").append(p).append(" |"));
-        md.append("\n| --- | --- |").append(" ---: |".repeat(r.targets.size() + peers.size())).append('\n');
+        md.append("\n| --- | --- |").append(" ---: |".repeat(targets.size() + peers.size())).append('\n');
         for (Map.Entry<String, Map<String, Map<String, Double>>> scenario : r.figures.entrySet()) {
             Set<String> metrics = new LinkedHashSet<>();
             scenario.getValue().values().forEach(m -> metrics.addAll(m.keySet()));
             for (String metric : metrics) {
                 md.append("| ").append(scenario.getKey()).append(" | ").append(metric).append(" |");
-                for (String t : r.targets) {
+                for (String t : targets) {
                     md.append(' ').append(format(r.get(scenario.getKey(), t, metric))).append(" |");
                 }
                 Double ours = r.get(scenario.getKey(), Peers.LOOMTUNNEL, metric);
@@ -63,6 +64,26 @@ final class Report {
                     ours != null && ours >= 1000, "MB/s, target"));
             lines.add(verdict("throughput: single stream " + direction + " above OpenSSH's (ssh -L)", ours, ssh,
                     ours != null && ssh != null && ours > ssh, "MB/s vs"));
+        }
+        Double streams = r.get("streams", Peers.LOOMTUNNEL, "connections");
+        Double errors = r.get("streams", Peers.LOOMTUNNEL, "errors");
+        String what = String.format("streams: %,d concurrent connections through one tunnel with 0 errors",
+                StreamsScenario.FULL_CONNECTIONS);
+        lines.add(streams != null && streams < StreamsScenario.FULL_CONNECTIONS
+                ? String.format("n/a   %s (this run opened %,.0f)", what, streams)
+                : verdict(what, errors, 0.0, errors != null && errors == 0, "errors, target"));
+        for (String tunnels : List.of("1 client × 1,000 tunnels", "100 clients × 10 tunnels")) {
+            Double rss = r.get("memory", Peers.LOOMTUNNEL, "server RSS MB, " + tunnels);
+            lines.add(verdict("memory: server RSS < 100 MB with " + tunnels, rss, 100.0, rss != null && rss < 100,
+                    "MB, target"));
+        }
+        Double perTunnel = r.get("memory", Peers.LOOMTUNNEL, "RSS KB per tunnel (one client)");
+        lines.add(verdict("memory: marginal RSS per idle tunnel < 32 KB", perTunnel, 32.0,
+                perTunnel != null && perTunnel < 32, "KB, target"));
+        Double perConnection = r.get("memory", Peers.LOOMTUNNEL, "RSS KB per idle connection");
+        if (perConnection != null) {
+            lines.add(String.format("info  memory: 100,000 idle connections would take %s MB of server RSS on paper"
+                    + " (%s KB each)", format(perConnection * 100), format(perConnection)));
         }
         return lines;
     }

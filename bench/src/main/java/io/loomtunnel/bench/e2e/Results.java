@@ -6,29 +6,30 @@ import java.util.Map;
 
 /** The figures of one run: per scenario, per target, named figures or the error that stopped them. */
 final class Results {
-    final List<String> targets;
     final Map<String, Map<String, Map<String, Double>>> figures = new LinkedHashMap<>();
     final Map<String, Map<String, String>> errors = new LinkedHashMap<>();
 
-    Results(List<String> targets) {
-        this.targets = targets;
-    }
-
-    void put(Scenario scenario, String target, Map<String, Double> measured) {
+    /** Records a target's figures; with {@code addedOverRaw}, "X µs" figures also get "X added µs" (minus raw TCP's). */
+    void put(String scenario, String target, Map<String, Double> measured, boolean addedOverRaw) {
         Map<String, Double> all = new LinkedHashMap<>(measured);
-        figures.computeIfAbsent(scenario.name(), k -> new LinkedHashMap<>()).put(target, all);
-        if (scenario.addedOverRaw()) {
-            addOverhead(scenario.name());
+        figures.computeIfAbsent(scenario, k -> new LinkedHashMap<>()).put(target, all);
+        if (addedOverRaw) {
+            addOverhead(scenario);
         }
     }
 
-    void fail(Scenario scenario, String target, String error) {
-        errors.computeIfAbsent(scenario.name(), k -> new LinkedHashMap<>()).put(target, error);
+    void fail(String scenario, String target, String error) {
+        errors.computeIfAbsent(scenario, k -> new LinkedHashMap<>()).put(target, error);
     }
 
     /** The figure, or null when that target did not produce it. */
     Double get(String scenario, String target, String metric) {
         return figures.getOrDefault(scenario, Map.of()).getOrDefault(target, Map.of()).get(metric);
+    }
+
+    /** Targets with any figure, in the report's column order. */
+    List<String> targets() {
+        return Peers.NAMES.stream().filter(t -> figures.values().stream().anyMatch(s -> s.containsKey(t))).toList();
     }
 
     /** "X µs" becomes also "X added µs" (minus raw TCP's) for every target measured so far, raw TCP first. */

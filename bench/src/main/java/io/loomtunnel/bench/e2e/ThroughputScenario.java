@@ -13,7 +13,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 /** Bulk data over 1 and 10 parallel connections, up (to the sink) then down (from the source), in MB/s. */
-final class ThroughputScenario implements Scenario {
+final class ThroughputScenario implements LoadScenario {
     private static final int[] STREAMS = {1, 10};
     private static final long MIB = 1 << 20;
     /** One direction at one stream count; beyond it the run fails rather than hangs. */
@@ -32,11 +32,11 @@ final class ThroughputScenario implements Scenario {
     }
 
     private static long total(boolean quick) {
-        return (quick ? 256 : 1024) * MIB;
+        return (quick ? 128 : 1024) * MIB;
     }
 
     @Override
-    public Map<String, Double> load(int port, boolean quick) throws Exception {
+    public Map<String, Double> load(int port, boolean quick, Map<String, Long> processes) throws Exception {
         // Warm every process on the path (JIT) first, or the first direction measured pays for it.
         megabytesPerSecond(port, 1, total(quick) / 4, true);
         megabytesPerSecond(port, 1, total(quick) / 4, false);

@@ -1,0 +1,78 @@
+package io.loomtunnel.bench.e2e;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * loomtunnel server and client from the fat jar, each its own JVM started as scripts/loomtunnel does
+ * ({@code java -jar loomtunnel.jar}, no JVM options) plus the run's {@code --tunnel-jvm-options}.
+ */
+final class Loomtunnel {
+    static final Duration START = Duration.ofSeconds(60);
+    private static final String TOKEN = "bench-e2e-token-0123456789";
+    /** The memory scenario registers 1,000 tunnels from one client; the server's default limit is 64. */
+    private static final int MAX_TUNNELS_PER_CLIENT = 1_000;
+
+    private final Procs procs;
+    private final Path dir;
+    private final Path jar;
+    private final List<String> jvmOptions;
+
+    Loomtunnel(Procs procs, Path dir, Path jar, List<String> jvmOptions) {
+        this.procs = procs;
+        this.dir = dir;
+        this.jar = jar;
+        this.jvmOptions = jvmOptions;
+    }
+
+    /** A running server: its process, the id clients pin, and its control and HTTP ingress ports. */
+    record Server(Proc proc, String id, int controlPort, int httpPort) {}
+
+    /** A server on 127.0.0.1 with an HTTP ingress (tunnels at NAME.localhost) and the bench's token. */
+    Server server() throws Exception {
+        Path config = dir.resolve("server.toml");
+        Files.writeString(config, "[limits]\nmax_tunnels_per_client = " + MAX_TUNNELS_PER_CLIENT + "\n");
+        Proc server = procs.start("loomtunnel server", dir, command("server", "--config", config.toString(),
+                "--bind", "127.0.0.1:0", "--http-bind", "127.0.0.1:0", "--key", dir.resolve("server.key").toString(),
+                "--tokens-file", secret("tokens.txt").toString()));
+        String id = server.await("server id\\s+([a-z2-7]{52})", START).group(1);
+        int control = Integer.parseInt(server.await("control\\s+127\\.0\\.0\\.1:(\\d+)", START).group(1));
+        int http = Integer.parseInt(server.await("http\\s+127\\.0\\.0\\.1:(\\d+)", START).group(1));
+        return new Server(server, id, control, http);
+    }
+
+    /** A client of {@code server} with the given tunnel flags ({@code --tcp NAME=0:HOST:PORT} ...). */
+    Proc client(Server server, List<String> tunnelFlags) throws Exception {
+        List<String> args = new ArrayList<>(List.of("client", "--server", "127.0.0.1:" + server.controlPort(),
+                "--server-id", server.id(), "--token-file", tokenFile().toString()));
+        args.addAll(tunnelFlags);
+        return procs.start("loomtunnel client", dir, command(args.toArray(String[]::new)));
+    }
+
+    /** The client's token file (mode 0600), also for library clients in another process. */
+    Path tokenFile() throws IOException {
+        return secret("token.txt");
+    }
+
+    private List<String> command(String... args) {
+        List<String> command = new ArrayList<>(List.of(Procs.javaBinary()));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-jar", jar.toString()));
+        command.addAll(List.of(args));
+        return command;
+    }
+
+    private Path secret(String name) throws IOException {
+        Path file = dir.resolve(name);
+        if (!Files.exists(file)) {
+            Files.writeString(file, TOKEN + "\n");
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+        }
+        return file;
+    }
+}
