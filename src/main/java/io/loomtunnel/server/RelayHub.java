@@ -181,6 +181,7 @@ final class RelayHub {
                     t.waiting = me;
                 } else {
                     partner = t.waiting;
+                    partner.joined().complete(null); // under the lock: the waiter's timeout sees it or gives up first
                     t.waiting = null;
                     tickets.remove(preface.session());
                 }
@@ -206,11 +207,13 @@ final class RelayHub {
             Thread.currentThread().interrupt();
         }
         synchronized (this) {
-            Ticket t = tickets.get(session);
-            if (t == null || t.waiting != me) {
-                return; // joined after all
+            if (me.joined().isDone()) {
+                return; // joined at the last moment: the joiner's thread runs the relay
             }
-            t.waiting = null;
+            Ticket t = tickets.get(session); // gone if it was pushed out by newer tickets
+            if (t != null && t.waiting == me) {
+                t.waiting = null;
+            }
             release(me);
         }
         refuse(me.stream(), me.peer(), "the other peer of session " + session + " did not ask for the relay within "
@@ -219,7 +222,6 @@ final class RelayHub {
 
     /** Both are here: tell them, then copy until both directions end. */
     private void relay(String session, Half me, Half partner) {
-        partner.joined().complete(null);
         PeerId connect = me.role() == Role.CONNECT ? me.peer() : partner.peer();
         PeerId share = me.role() == Role.CONNECT ? partner.peer() : me.peer();
         Tally carried = bytes.child();
