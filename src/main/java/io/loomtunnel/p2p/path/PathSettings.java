@@ -12,7 +12,8 @@ import java.util.List;
  * @param bind the punch port's address; a specific IP limits the interface candidates to it
  * @param extraCandidates added to the gathered ones (port 0: the punch port), e.g. a port forward
  * @param punchTimeout how long connection attempts go on once both sides know each other's candidates
- * @param relayAfter how long direct attempts run alone before the relay is asked too
+ * @param relayAfter how long direct attempts run alone before the relay is asked too (a connecting
+ *     side whose punch timeout is shorter never asks it)
  * @param relayOnly no direct attempts at all: no candidates, the punch port does not listen, the
  *     relay is asked at once (where direct attempts are known to fail, and for tests)
  */
@@ -34,16 +35,14 @@ public record PathSettings(InetSocketAddress bind, List<InetSocketAddress> extra
         if (punchTimeout.isNegative() || punchTimeout.toMillis() < 100) {
             throw new IllegalArgumentException("punch timeout must be at least 100 ms, got " + punchTimeout);
         }
-        if (relayAfter.isNegative() || relayAfter.compareTo(punchTimeout) >= 0) {
-            throw new IllegalArgumentException("the relay must be asked before the punch timeout (" + punchTimeout.toMillis()
-                    + " ms), not after " + relayAfter.toMillis() + " ms");
+        if (relayAfter.isNegative()) {
+            throw new IllegalArgumentException("relay-after must not be negative, got " + relayAfter);
         }
     }
 
     /** Direct attempts first, the relay after the default 3 s. */
     public PathSettings(InetSocketAddress bind, List<InetSocketAddress> extraCandidates, Duration punchTimeout) {
-        this(bind, extraCandidates, punchTimeout, DEFAULT_RELAY_AFTER.compareTo(punchTimeout) < 0 ? DEFAULT_RELAY_AFTER
-                : punchTimeout.dividedBy(2), false);
+        this(bind, extraCandidates, punchTimeout, DEFAULT_RELAY_AFTER, false);
     }
 
     /** All IPv4 interfaces, any free port, no extra candidates, 15 s, relay after 3 s. */
