@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -25,6 +26,9 @@ public final class ControlCodec {
                             .maxStringLength(65_536)
                             .build())
                     .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                    // Shared buffers, not Jackson's default thread-local ones: every relayed connection
+                    // encodes its preface on a virtual thread of its own, which would keep ~10 KB each.
+                    .recyclerPool(JsonRecyclerPools.sharedBoundedPool())
                     .build())
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES) // later versions may add members
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)

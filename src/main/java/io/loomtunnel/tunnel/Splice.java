@@ -17,8 +17,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * forwarded them, so counts are exact and cost nothing per byte.
  */
 public final class Splice {
-    /** First buffer per direction: small, so 10,000 idle connections cost little. */
-    private static final int MIN_BUFFER = 8 * 1024;
+    /** First buffer per direction: small, so 10,000 idle connections cost little (bulk data doubles it in a few reads). */
+    private static final int MIN_BUFFER = 2 * 1024;
     /** Largest buffer per direction: one whole DATA frame of bulk data per read and write. */
     private static final int MAX_BUFFER = 64 * 1024;
 
