@@ -27,6 +27,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
@@ -175,6 +178,42 @@ class ServerSignalingTest {
         PeerSession session = connect.connect(signaling(connectKey));
         assertTrue(session.path().startsWith("relay via "), session.path());
         echoChecked(connect, 1 << 20, 3);
+    }
+
+    @Test
+    void twentySessionsThroughTheServerThenTheLimitThenOneClosedWhileTheOthersTransfer() throws Exception {
+        server(b -> {});
+        share(DIRECT_FIRST, 20);
+        ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor();
+        closing.add(pool::shutdownNow);
+        List<Future<ConnectPeer>> connecting = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            ConnectPeer peer = connect(connectKey, "echo", DIRECT_FIRST);
+            connecting.add(pool.submit(() -> {
+                peer.connect(signaling(connectKey)); // each through its own session to the server, all at once
+                return peer;
+            }));
+        }
+        List<ConnectPeer> peers = new ArrayList<>();
+        for (Future<ConnectPeer> f : connecting) {
+            peers.add(f.get());
+        }
+        assertEquals(20, share.sessions().size());
+        PeerRefusedException full = assertThrows(PeerRefusedException.class,
+                () -> connect(connectKey, "echo", DIRECT_FIRST).connect(signaling(connectKey)));
+        assertEquals(RefusalCode.TOO_MANY_SESSIONS, full.code());
+
+        List<Future<Boolean>> transfers = new ArrayList<>();
+        for (int i = 1; i < peers.size(); i++) {
+            int port = peers.get(i).localAddress().getPort();
+            long seed = i;
+            transfers.add(pool.submit(() -> Probes.echoIntact(port, 1 << 20, seed)));
+        }
+        peers.getFirst().close();
+        for (Future<Boolean> t : transfers) {
+            assertTrue(t.get(), "every other session's transfer came back intact");
+        }
+        assertTrue(Probes.eventually(Duration.ofSeconds(10), () -> share.sessions().size() == 19), "the closed one is gone");
     }
 
     @Test
