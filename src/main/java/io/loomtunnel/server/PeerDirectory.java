@@ -32,7 +32,7 @@ import java.util.regex.Pattern;
  * The server's side of peer-to-peer signaling (docs/PROTOCOL.md 9.5): a directory of registered
  * shares, each found only by the peers it allows; offers forwarded to them, and their answers
  * back, each with the address the server sees the other peer's session come from; and, for each
- * accepted answer, a ticket for the {@link RelayHub}. A share that is absent and one that does
+ * forwarded offer, a ticket for the {@link RelayHub} (taken back if the share refuses). A share that is absent and one that does
  * not allow the asking peer get the same answer, so a stranger cannot learn that a share exists.
  * Blocks are verified here (signature, sender = the session's peer) before anything is believed.
  *
@@ -174,6 +174,9 @@ final class PeerDirectory {
             return;
         }
         Pending p = waiting;
+        // The ticket comes before the share hears of the offer: a share answering with a relay at
+        // once may have its relay stream read here before its answer is.
+        relays.expect(offer.session(), from.peer(), offer.recipient());
         Thread.ofVirtual().name("p2p-offer-" + offer.session().substring(0, 8)).start(() -> expireLater(p));
         try {
             share.session().mux().sendControl(ControlCodec.encode(OfferMessage.TYPE,
@@ -200,8 +203,8 @@ final class PeerDirectory {
                     + ANSWER_TIMEOUT.toSeconds() + " s at most)");
             return;
         }
-        if (!answer.refused()) {
-            relays.expect(answer.session(), p.connectId(), p.shareId());
+        if (answer.refused()) {
+            relays.forget(answer.session());
         }
         send(p.connect(), ControlCodec.encode(AnswerMessage.TYPE, new AnswerMessage(message.block(), observed(from))));
     }
@@ -211,6 +214,7 @@ final class PeerDirectory {
         if (p == null) {
             return; // too late, or not ours: nobody is waiting
         }
+        relays.forget(p.id());
         String problem = message.problem() != null && PROBLEM.matcher(message.problem()).matches() ? message.problem() : "DAMAGED";
         String reason = message.reason() == null ? "no reason given" : message.reason();
         send(p.connect(), ControlCodec.encode(RendezvousError.TYPE, new RendezvousError(p.id(),

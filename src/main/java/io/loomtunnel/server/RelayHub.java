@@ -33,7 +33,7 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The relay for peer-to-peer sessions with no direct path (docs/PROTOCOL.md 9.6): each peer opens
  * a stream on its own session to the server and names the p2p session and its role; the hub
- * joins the two streams of a session whose accepted answer it saw (a ticket, from the
+ * joins the two streams of a session whose offer it forwarded (a ticket, from the
  * {@link PeerDirectory}) and copies bytes between them, which are the peers' own TLS records: the
  * relay sees ciphertext only. A peer may be part of {@code maxPerPeer} relayed sessions at once,
  * and what it sends passes its token bucket; bytes are counted per relayed session and in all.
@@ -99,7 +99,10 @@ final class RelayHub {
         return new RelayStats(active.get(), total.get(), refused.get(), bytes.get());
     }
 
-    /** The answer of {@code session} passed: its two peers may now ask for the relay, for a while. */
+    /**
+     * The offer of {@code session} went to the share: its two peers may now ask for the relay, for
+     * a while. (Each must still ask; the share asks only for sessions it accepted.)
+     */
     synchronized void expect(String session, PeerId connect, PeerId share) {
         prune(Instant.now());
         if (tickets.size() >= MAX_TICKETS) {
@@ -108,6 +111,14 @@ final class RelayHub {
             oldest.remove();
         }
         tickets.put(session, new Ticket(connect, share, Instant.now().plus(TICKET_LIFETIME)));
+    }
+
+    /** The share refused the session, or could not use its offer: no relay for it. */
+    synchronized void forget(String session) {
+        Ticket t = tickets.get(session);
+        if (t != null && t.waiting == null) {
+            tickets.remove(session);
+        }
     }
 
     private void prune(Instant now) {
@@ -163,8 +174,8 @@ final class RelayHub {
                 refusal = "this server does not relay";
             } else if (t == null || !peer.equals(role == Role.CONNECT ? t.connect : t.share)) {
                 refusal = "no relay is expected for session " + preface.session() + " from peer " + peer.abbreviated()
-                        + "… as " + role.wireName() + " (no accepted answer of that session passed this server in the last "
-                        + TICKET_LIFETIME.toMinutes() + " min)";
+                        + "… as " + role.wireName() + " (no offer of that session between these peers passed this server in the last "
+                        + TICKET_LIFETIME.toMinutes() + " min, or the share refused it)";
             } else if (t.waiting != null && t.waiting.role() == role) {
                 refusal = "session " + preface.session() + " already has a relay stream from its " + role.wireName() + " side";
             } else if (allowance != null && allowance.relays >= settings.maxPerPeer()) {

@@ -142,6 +142,7 @@ class PeerDirectoryTest {
         RendezvousError e = error(connect);
         assertEquals("unanswered", e.code());
         assertEquals("REPLAYED", e.problem());
+        assertTrue(relay(connect, id, Role.CONNECT).reason().contains("no relay is expected"), "the offer's ticket went with it");
 
         String next = offer(connect, shareSession).session();
         shareSession.close();
@@ -151,12 +152,13 @@ class PeerDirectoryTest {
     }
 
     @Test
-    void theRelayJoinsOnlyTheTwoPeersOfAnAnsweredSession() throws IOException {
+    void theRelayJoinsOnlyTheTwoPeersOfAnOfferedSession() throws IOException {
         Session shareSession = registered(share, laptop);
         Session connect = dial(laptop);
+        String unknown = SignedBody.newSessionId();
         String id = offer(connect, shareSession).session();
-        // Before the answer passed: no relay for that session.
-        assertTrue(relay(connect, id, Role.CONNECT).reason().contains("no relay is expected for session " + id));
+        // A session whose offer never passed: no relay for it.
+        assertTrue(relay(connect, unknown, Role.CONNECT).reason().contains("no relay is expected for session " + unknown));
         long now = Instant.now().getEpochSecond();
         Answer accept = new Answer(share.id().value(), SignedBlocks.keyOf(share), laptop.id().value(), id, "echo", "tcp",
                 List.of(), now, now + 60, null, null);
