@@ -12,18 +12,34 @@ final class ConnectPrinter implements ConnectEvents {
     private final PrintStream out;
     private final PrintStream err;
     private final String answerFrom;
+    private final String server;
 
-    /** @param answerFrom where the user is to put the answer ("here", or "in FILE") */
-    ConnectPrinter(PrintStream out, PrintStream err, String answerFrom) {
+    /** With manual signaling: {@code answerFrom} says where the user is to put the answer ("here", or "in FILE"). */
+    static ConnectPrinter manual(PrintStream out, PrintStream err, String answerFrom) {
+        return new ConnectPrinter(out, err, answerFrom, null);
+    }
+
+    /** With server signaling through {@code server}. */
+    static ConnectPrinter viaServer(PrintStream out, PrintStream err, String server) {
+        return new ConnectPrinter(out, err, null, server);
+    }
+
+    private ConnectPrinter(PrintStream out, PrintStream err, String answerFrom, String server) {
         this.out = out;
         this.err = err;
         this.answerFrom = answerFrom;
+        this.server = server;
     }
 
     @Override
     public void offering(String sessionId, List<InetSocketAddress> candidates) {
-        err.println("offer for session " + sessionId + " (" + candidates.size() + " candidates): give it to `loomtunnel share`,"
-                + " then put its answer " + answerFrom);
+        if (server != null) {
+            err.println("offer for session " + sessionId + " (" + candidates.size() + " candidates) goes through the server "
+                    + server);
+        } else {
+            err.println("offer for session " + sessionId + " (" + candidates.size() + " candidates): give it to `loomtunnel share`,"
+                    + " then put its answer " + answerFrom);
+        }
     }
 
     @Override

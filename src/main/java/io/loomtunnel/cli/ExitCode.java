@@ -23,6 +23,8 @@ public final class ExitCode {
     public static final int BLOCK_EXPIRED = 23;
     /** Peer-to-peer: a signaling block was used before (replayed). */
     public static final int BLOCK_REPLAYED = 24;
+    /** Peer-to-peer, server signaling: the server knows no share with that id that allows us. */
+    public static final int PEER_UNKNOWN = 25;
 
     private ExitCode() {}
 }

@@ -19,7 +19,7 @@ import picocli.CommandLine.Command;
             KeygenCommand.class, IdCommand.class, StatusCommand.class, ConsoleCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 ok, 1 internal error, 2 bad usage or config, 3 authentication refused,",
                 "10 could not connect, 11 connection lost; peer-to-peer: 20 service not offered, 21 peer busy,",
-                "22 bad signaling block, 23 expired block, 24 replayed block."})
+                "22 bad signaling block, 23 expired block, 24 replayed block, 25 peer unknown to the signaling server."})
 public final class Main implements Runnable {
 
     public static void main(String[] args) {

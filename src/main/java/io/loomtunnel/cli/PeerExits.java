@@ -2,6 +2,8 @@ package io.loomtunnel.cli;
 
 import io.loomtunnel.p2p.PeerRefusedException;
 import io.loomtunnel.p2p.path.NoPathException;
+import io.loomtunnel.p2p.rendezvous.RendezvousCode;
+import io.loomtunnel.p2p.rendezvous.RendezvousException;
 import io.loomtunnel.p2p.signal.SignalException;
 
 /** The exit code for each way a peer-to-peer command can fail (README, "Exit codes"; docs/P2P.md). */
@@ -25,7 +27,7 @@ final class PeerExits {
         };
     }
 
-    /** The code for a failure of {@code connect}, or -1 when it is none of the peer-to-peer ones. */
+    /** The code for a failure of {@code share} or {@code connect}: a peer-to-peer one, else as {@link Main} maps it. */
     static int of(Exception e) {
         if (e instanceof SignalException s) {
             return of(s);
@@ -33,9 +35,13 @@ final class PeerExits {
         if (e instanceof PeerRefusedException r) {
             return of(r);
         }
+        if (e instanceof RendezvousException r) {
+            return r.code() == RendezvousCode.UNKNOWN_PEER ? ExitCode.PEER_UNKNOWN : ExitCode.CONNECT_FAILED;
+        }
         if (e instanceof NoPathException) {
             return ExitCode.CONNECT_FAILED;
         }
-        return -1;
+        int code = Main.exitCodeFor(e);
+        return code == ExitCode.INTERNAL && e instanceof java.io.IOException ? ExitCode.CONNECT_FAILED : code;
     }
 }

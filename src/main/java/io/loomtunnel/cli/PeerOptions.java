@@ -1,8 +1,12 @@
 package io.loomtunnel.cli;
 
 import io.loomtunnel.config.HostPort;
+import io.loomtunnel.config.TokenFile;
 import io.loomtunnel.p2p.path.PathSettings;
+import io.loomtunnel.p2p.rendezvous.RendezvousServer;
+import io.loomtunnel.session.SessionOptions;
 import io.loomtunnel.tls.Identity;
+import io.loomtunnel.tls.PeerId;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -26,8 +30,16 @@ final class PeerOptions {
     @Option(names = "--server-id", paramLabel = "ID", description = "With --signal server: the server's key id.")
     String serverId;
 
-    @Option(names = "--token-file", paramLabel = "FILE", description = "With --signal server: file holding the token.")
+    @Option(names = "--token-file", paramLabel = "FILE",
+            description = "With --signal server: file holding the token (or set LOOMTUNNEL_TOKEN; none if the server authorizes our key).")
     Path tokenFile;
+
+    @Option(names = "--relay-after", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "With --signal server: how long direct attempts run alone before the server's relay is asked too (default 3s).")
+    Duration relayAfter = PathSettings.DEFAULT_RELAY_AFTER;
+
+    @Option(names = "--relay-only", description = "With --signal server: no direct attempts; go through the server's relay at once.")
+    boolean relayOnly;
 
     @Option(names = "--bind", paramLabel = "IP:PORT", defaultValue = "0.0.0.0:0",
             description = "The punch port, which listens and dials (default 0.0.0.0:0: every IPv4 interface, any free port).")
@@ -41,15 +53,27 @@ final class PeerOptions {
             description = "How long to try connecting once both sides know each other's candidates (default 15s).")
     Duration punchTimeout = PathSettings.DEFAULT_PUNCH_TIMEOUT;
 
-    /** Refuses what this version cannot do yet: server signaling comes with the server's directory. */
-    void requireManualSignaling() {
+    /**
+     * The server to signal through with {@code --signal server}, or null with manual signaling;
+     * refuses flags that do not go with the mode.
+     */
+    RendezvousServer rendezvous(Identity identity) {
         switch (signal) {
             case "manual" -> {
-                if (server != null || serverId != null || tokenFile != null) {
-                    throw new UsageException("--server, --server-id and --token-file go with --signal server");
+                if (server != null || serverId != null || tokenFile != null || relayOnly) {
+                    throw new UsageException("--server, --server-id, --token-file and --relay-only go with --signal server");
                 }
+                return null;
             }
-            case "server" -> throw new UsageException("--signal server is not available yet in this version; use --signal manual");
+            case "server" -> {
+                if (server == null || serverId == null) {
+                    throw new UsageException("--signal server needs --server HOST:PORT and --server-id ID");
+                }
+                String token = tokenFile != null ? TokenFile.read(tokenFile) : System.getenv("LOOMTUNNEL_TOKEN");
+                return new RendezvousServer(identity, FlagValue.parse("--server", server, HostPort::parse),
+                        FlagValue.parse("--server-id", serverId, PeerId::parse), token == null || token.isBlank() ? null : token,
+                        SessionOptions.defaults());
+            }
             default -> throw new UsageException("--signal must be manual or server, got '" + signal + "'");
         }
     }
@@ -65,7 +89,7 @@ final class PeerOptions {
             extra.add(FlagValue.parse("--candidate", portless ? c + ":0" : c, HostPort::parseBind));
         }
         try {
-            return new PathSettings(FlagValue.parse("--bind", bind, HostPort::parseBind), extra, punchTimeout);
+            return new PathSettings(FlagValue.parse("--bind", bind, HostPort::parseBind), extra, punchTimeout, relayAfter, relayOnly);
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }

@@ -9,8 +9,11 @@ import io.loomtunnel.server.TunnelServer;
 import io.loomtunnel.tunnel.PortRanges;
 import java.net.BindException;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -26,6 +29,8 @@ import picocli.CommandLine.Option;
                 "  loomtunnel server --tokens-file tokens.txt --admin-bind 127.0.0.1:9090   (then: loomtunnel console)",
                 "", "Flags override LOOMTUNNEL_* environment variables, which override the config file (docs/CONFIG.md)."})
 final class ServerCommand implements Callable<Integer> {
+    private static final Pattern BYTES = Pattern.compile("(\\d{1,12})([KkMm]?)");
+
     @Option(names = "--config", paramLabel = "FILE", description = "TOML config file.")
     Path config;
 
@@ -52,6 +57,14 @@ final class ServerCommand implements Callable<Integer> {
 
     @Option(names = "--open-access", description = "Accept clients without a token or key. Only for closed networks.")
     boolean openAccess;
+
+    @Option(names = "--relay-max-per-peer", paramLabel = "N",
+            description = "Relayed peer-to-peer sessions one peer may be part of at once (default 16; 0: no relaying).")
+    Integer relayMaxPerPeer;
+
+    @Option(names = "--relay-rate", paramLabel = "BYTES",
+            description = "Bytes per second one peer may send through the relay, e.g. 8M (default 8M; K and M are 1024 and 1024^2).")
+    String relayRate;
 
     @Mixin
     ObserveOptions observe;
@@ -87,6 +100,20 @@ final class ServerCommand implements Callable<Integer> {
         return ExitCode.OK;
     }
 
+    /** A byte count: digits, optionally followed by K or M (1024, 1024²). */
+    static long bytes(String text) {
+        Matcher m = BYTES.matcher(text);
+        if (!m.matches()) {
+            throw new IllegalArgumentException("must be a number of bytes such as 8388608 or 8M, got '" + text + "'");
+        }
+        long unit = switch (m.group(2).toUpperCase(Locale.ROOT)) {
+            case "K" -> 1024;
+            case "M" -> 1024 * 1024;
+            default -> 1;
+        };
+        return Long.parseLong(m.group(1)) * unit;
+    }
+
     private ServerSettings settings() {
         try {
             ServerSettings.Builder b = ServerSettings.builder();
@@ -114,6 +141,12 @@ final class ServerCommand implements Callable<Integer> {
             }
             if (openAccess) {
                 b.openAccess(true);
+            }
+            if (relayMaxPerPeer != null) {
+                b.relayMaxPerPeer(relayMaxPerPeer);
+            }
+            if (relayRate != null) {
+                b.relayRatePerPeer(FlagValue.parse("--relay-rate", relayRate, ServerCommand::bytes));
             }
             observe.applyTo(b.observe().logs(logs));
             return b.build();

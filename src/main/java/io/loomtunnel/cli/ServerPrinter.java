@@ -49,4 +49,24 @@ final class ServerPrinter implements ServerEvents {
     public void tunnelClosed(PeerId client, String tunnel) {
         line("tunnel " + tunnel + " of " + client.abbreviated() + " closed");
     }
+
+    @Override
+    public void shareRegistered(PeerId share, int allowedPeers, String observed) {
+        line("share " + share.abbreviated() + " registered from " + observed + " (" + allowedPeers + " allowed peers)");
+    }
+
+    @Override
+    public void relayOpened(String session, PeerId connect, PeerId share) {
+        line("relay " + session + " opened: connect " + connect.abbreviated() + " <-> share " + share.abbreviated());
+    }
+
+    @Override
+    public void relayClosed(String session, long bytes) {
+        line("relay " + session + " closed after " + bytes + " bytes");
+    }
+
+    @Override
+    public void relayRefused(PeerId peer, String reason) {
+        line("relay for " + peer.abbreviated() + " refused: " + reason);
+    }
 }

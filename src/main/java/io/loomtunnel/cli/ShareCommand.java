@@ -6,7 +6,10 @@ import io.loomtunnel.p2p.SharePeer;
 import io.loomtunnel.p2p.ShareSettings;
 import io.loomtunnel.p2p.SharedService;
 import io.loomtunnel.p2p.path.Candidates;
+import io.loomtunnel.p2p.rendezvous.RendezvousServer;
+import io.loomtunnel.p2p.rendezvous.ServerShareSignaling;
 import io.loomtunnel.p2p.signal.ManualShareSignaling;
+import io.loomtunnel.tls.Identity;
 import io.loomtunnel.tls.PeerId;
 import io.loomtunnel.tunnel.TunnelType;
 import java.io.BufferedReader;
@@ -28,14 +31,22 @@ import picocli.CommandLine.Option;
 
 /** {@code loomtunnel share}: offer local services to allowed peers; a thin layer over {@link SharePeer}. */
 @Command(name = "share", mixinStandardHelpOptions = true,
-        description = "Offer local TCP/UDP services to allowed peers over direct peer-to-peer TLS sessions.",
-        footer = {"", "Examples:",
+        description = "Offer local TCP/UDP services to allowed peers over peer-to-peer TLS sessions.",
+        footer = {"",
+                "Examples:",
                 "  loomtunnel share --key share.key --allow ID --tcp ssh=127.0.0.1:22",
-                "  loomtunnel share --key share.key --allow-file peers.txt --tcp web=127.0.0.1:3000 --udp dns=127.0.0.1:53 \\",
-                "                   --offer-file offer.txt --max-sessions 16",
-                "", "Offers are read one after another from standard input (or --offer-file); each answer is printed",
-                "for the connecting side. When no more offers can come and every session has ended, share exits:",
-                "0, or 22/23/24 when the last unusable offer was bad/expired/replayed (docs/P2P.md).",
+                "  loomtunnel share --key share.key --allow-file peers.txt --tcp web=127.0.0.1:3000 \\",
+                "                   --udp dns=127.0.0.1:53 --offer-file offer.txt --max-sessions 16",
+                "  loomtunnel share --key share.key --allow ID --tcp ssh=127.0.0.1:22 --signal server \\",
+                "                   --server tunnel.example.org:7835 --server-id ID --token-file token.txt",
+                "",
+                "Manual signaling: offers are read one after another from standard input (or",
+                "--offer-file); each answer is printed for the connecting side. When no more",
+                "offers can come and every session has ended, share exits: 0, or 22/23/24 when",
+                "the last unusable offer was bad/expired/replayed (docs/P2P.md).",
+                "Server signaling: share registers with the server (only the peers it allows",
+                "can find it there), answers the offers it forwards, and runs until stopped,",
+                "registering again if the server is lost.",
                 "SIGINT/SIGTERM: close every session, then exit 0."})
 final class ShareCommand implements Callable<Integer> {
     @Mixin
@@ -67,10 +78,14 @@ final class ShareCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        peer.requireManualSignaling();
-        ShareSettings settings = settings();
-        List<ManualShareSignaling.Source> sources = sources();
-        SharePrinter printer = new SharePrinter(System.out, System.err);
+        Identity identity = peer.identity();
+        RendezvousServer server = peer.rendezvous(identity);
+        if (server != null && !offerFiles.isEmpty()) {
+            throw new UsageException("--offer-file goes with --signal manual");
+        }
+        ShareSettings settings = settings(identity);
+        List<ManualShareSignaling.Source> sources = server == null ? sources() : List.of();
+        SharePrinter printer = new SharePrinter(System.out, System.err, server == null);
         SharePeer share;
         try {
             share = SharePeer.start(settings, printer);
@@ -79,26 +94,39 @@ final class ShareCommand implements Callable<Integer> {
         }
         System.out.println("share id    " + share.id());
         System.out.println("punch port  " + FlagValue.address(share.punchAddress()) + " (candidates "
-                + String.join(", ", Candidates.texts(share.candidates())) + ")");
+                + (share.candidates().isEmpty() ? "none: relay only" : String.join(", ", Candidates.texts(share.candidates()))) + ")");
         settings.services().values().forEach(s ->
                 System.out.println("service     " + s.name() + " " + s.type().wireName() + " -> " + s.targetText()));
         System.out.println("allowed     " + settings.allowed().peers().size() + " peer(s); at most " + maxSessions + " sessions");
-        System.out.println("ready for offers" + (offerFiles.isEmpty() ? " (paste them here)" : ""));
+        ServerShareSignaling viaServer = null;
+        if (server != null) {
+            try {
+                viaServer = new ServerShareSignaling(server, share.punchAddress(), settings.allowed().peers().keySet(), printer);
+            } catch (IllegalArgumentException e) {
+                share.close();
+                throw new UsageException(e.getMessage());
+            }
+            System.out.println("signal      server " + server.via() + " (id " + server.serverId().abbreviated() + "…)");
+        } else {
+            System.out.println("ready for offers" + (offerFiles.isEmpty() ? " (paste them here)" : ""));
+        }
 
         CountDownLatch done = new CountDownLatch(1);
         AtomicReference<Exception> failure = new AtomicReference<>();
+        ServerShareSignaling signaling = viaServer;
         StopSignals.onStop(() -> {
+            if (signaling != null) {
+                signaling.close();
+            }
             share.close();
             done.countDown();
         });
         Thread.ofVirtual().name("share-offers").start(() -> {
             try {
-                share.serve(new ManualShareSignaling(sources, System.out));
-                int sessions = share.sessionCount();
-                System.out.println("no more offers to read; " + (sessions == 0 ? "no sessions, exiting"
-                        : "serving " + sessions + " session(s) until they end"));
-                while (!share.awaitNoSessions(Duration.ofHours(1))) {
-                    // sessions may run for days
+                if (signaling != null) {
+                    share.serve(signaling); // until stopped
+                } else {
+                    serveManually(share, sources);
                 }
             } catch (IOException | InterruptedException e) {
                 failure.set(e);
@@ -108,15 +136,29 @@ final class ShareCommand implements Callable<Integer> {
         });
         done.await();
         share.close();
-        if (failure.get() != null) {
-            throw failure.get();
+        Exception failed = failure.get();
+        if (failed != null) {
+            System.err.println("loomtunnel: " + (failed.getMessage() == null ? failed.getClass().getSimpleName() : failed.getMessage()));
+            return PeerExits.of(failed);
         }
         return printer.exitCode();
     }
 
-    private ShareSettings settings() throws IOException {
+    /** Answers the offers read from {@code sources}, then serves the sessions until they have all ended. */
+    private static void serveManually(SharePeer share, List<ManualShareSignaling.Source> sources)
+            throws IOException, InterruptedException {
+        share.serve(new ManualShareSignaling(sources, System.out));
+        int sessions = share.sessionCount();
+        System.out.println("no more offers to read; " + (sessions == 0 ? "no sessions, exiting"
+                : "serving " + sessions + " session(s) until they end"));
+        while (!share.awaitNoSessions(Duration.ofHours(1))) {
+            // sessions may run for days
+        }
+    }
+
+    private ShareSettings settings(Identity identity) throws IOException {
         try {
-            ShareSettings.Builder b = ShareSettings.builder(peer.identity())
+            ShareSettings.Builder b = ShareSettings.builder(identity)
                     .maxSessions(maxSessions)
                     .path(peer.path())
                     .answerLifetime(answerTtl);

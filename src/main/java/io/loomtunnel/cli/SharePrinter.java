@@ -4,34 +4,54 @@ import io.loomtunnel.p2p.PeerSession;
 import io.loomtunnel.p2p.RefusalCode;
 import io.loomtunnel.p2p.ShareEvents;
 import io.loomtunnel.p2p.SharedService;
+import io.loomtunnel.p2p.path.Candidates;
+import io.loomtunnel.p2p.rendezvous.ServerShareSignaling;
 import io.loomtunnel.p2p.signal.SignalException;
 import io.loomtunnel.tls.PeerId;
 import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.time.Duration;
 
 /**
- * Prints a sharing peer's events, one line each (answers themselves are printed by the signaling);
- * remembers the exit code of the last offer that could not be used.
+ * Prints a sharing peer's events, one line each (with manual signaling the answers themselves are
+ * printed by the signaling); remembers the exit code of the last offer that could not be used.
  */
-final class SharePrinter implements ShareEvents {
+final class SharePrinter implements ShareEvents, ServerShareSignaling.Events {
     private final PrintStream out;
     private final PrintStream err;
+    private final boolean manual;
     private volatile int lastBadOffer = ExitCode.OK;
 
-    SharePrinter(PrintStream out, PrintStream err) {
+    /** @param manual whether the user passes answers on (else the server does) */
+    SharePrinter(PrintStream out, PrintStream err, boolean manual) {
         this.out = out;
         this.err = err;
+        this.manual = manual;
     }
 
     @Override
     public void answered(PeerId peer, String sessionId, String service) {
         out.println("answer for peer " + peer.abbreviated() + "… session " + sessionId + " (service " + service
-                + "); give it to the connecting side:");
+                + (manual ? "); give it to the connecting side:" : ") sent through the server"));
     }
 
     @Override
     public void sessionRefused(PeerId peer, String sessionId, RefusalCode code, String reason) {
         out.println("refused session " + sessionId + " of peer " + peer.abbreviated() + "…: " + reason
-                + (code == RefusalCode.ALREADY_CONNECTED ? "" : "; the answer below tells the connecting side"));
+                + (code == RefusalCode.ALREADY_CONNECTED ? "" : manual ? "; the answer below tells the connecting side"
+                : "; the answer tells the connecting side"));
+    }
+
+    @Override
+    public void registered(String server, InetSocketAddress observed) {
+        out.println("registered with the server " + server + ", which sees this share at "
+                + (observed == null ? "an unknown address" : Candidates.text(observed)));
+        out.println("ready for connecting peers");
+    }
+
+    @Override
+    public void lost(String reason, Duration retryIn) {
+        err.println("lost the server: " + reason + "; registering again in " + retryIn.toMillis() + " ms");
     }
 
     @Override

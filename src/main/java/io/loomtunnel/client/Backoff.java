@@ -8,23 +8,23 @@ import java.util.concurrent.ThreadLocalRandom;
  * from [d/2, d] where d = min(max, min × 2^n), so a crowd of clients that lost the same server
  * does not come back in lockstep.
  */
-final class Backoff {
+public final class Backoff {
     private final Duration min;
     private final Duration max;
     private int attempt;
 
-    Backoff(Duration min, Duration max) {
+    public Backoff(Duration min, Duration max) {
         this.min = min;
         this.max = max;
     }
 
-    Duration next() {
+    public Duration next() {
         long ceiling = Math.min(max.toMillis(), min.toMillis() << Math.min(attempt, 20));
         attempt++;
         return Duration.ofMillis(ceiling / 2 + ThreadLocalRandom.current().nextLong(ceiling / 2 + 1));
     }
 
-    void reset() {
+    public void reset() {
         attempt = 0;
     }
 }

@@ -1,5 +1,6 @@
 package io.loomtunnel.config;
 
+import io.loomtunnel.server.RelaySettings;
 import io.loomtunnel.server.ServerSettings;
 import java.nio.file.Path;
 import java.util.Map;
@@ -20,7 +21,10 @@ public final class ServerConfigLoader {
             .key("limits.max_clients", (b, v) -> b.maxClients(v.integer(1, MAX)))
             .key("limits.max_tunnels_per_client", (b, v) -> b.maxTunnelsPerClient(v.integer(1, MAX)))
             .key("limits.max_streams_per_client", (b, v) -> b.maxStreamsPerClient(v.integer(1, MAX)))
-            .key("limits.udp_idle_timeout", (b, v) -> b.udpIdleTimeout(v.duration())), ServerSettings.Builder::observe);
+            .key("limits.udp_idle_timeout", (b, v) -> b.udpIdleTimeout(v.duration()))
+            .key("limits.relay_max_per_peer", (b, v) -> b.relayMaxPerPeer(v.integer(0, MAX)))
+            .key("limits.relay_bytes_per_second", (b, v) -> b.relayRatePerPeer(v.integer((int) RelaySettings.MIN_RATE, MAX))),
+            ServerSettings.Builder::observe);
 
     private ServerConfigLoader() {}
 

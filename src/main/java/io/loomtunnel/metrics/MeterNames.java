@@ -22,6 +22,10 @@ public final class MeterNames {
     public static final String STREAMS_REFUSED = "loomtunnel.streams.refused";
     public static final String TUNNEL_BYTES = "loomtunnel.tunnel.bytes";
     public static final String TUNNEL_DATAGRAMS = "loomtunnel.tunnel.datagrams";
+    public static final String RELAY_ACTIVE = "loomtunnel.relay.active";
+    public static final String RELAY_OPENED = "loomtunnel.relay.opened";
+    public static final String RELAY_REFUSED = "loomtunnel.relay.refused";
+    public static final String RELAY_BYTES = "loomtunnel.relay.bytes";
     public static final String VIRTUAL_THREADS_PREFIX = "jvm.threads.virtual.scheduler";
 
     public static final String ROLE = "role";

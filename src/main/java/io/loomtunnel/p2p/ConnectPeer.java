@@ -2,9 +2,12 @@ package io.loomtunnel.p2p;
 
 import io.loomtunnel.p2p.path.CandidateDialer;
 import io.loomtunnel.p2p.path.Candidates;
+import io.loomtunnel.p2p.path.PathHints;
 import io.loomtunnel.p2p.path.PathRace;
 import io.loomtunnel.p2p.path.PeerPath;
 import io.loomtunnel.p2p.path.PunchPort;
+import io.loomtunnel.p2p.path.RelayDialer;
+import io.loomtunnel.p2p.path.RelayFallback;
 import io.loomtunnel.p2p.signal.Answer;
 import io.loomtunnel.p2p.signal.BlockKind;
 import io.loomtunnel.p2p.signal.ConnectSignaling;
@@ -33,6 +36,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * The connecting side of a peer-to-peer tunnel: each {@link #connect} signals an offer, races
@@ -41,7 +45,7 @@ import java.util.function.Consumer;
  * and go (a dropped session is replaced by calling {@link #connect} again).
  *
  * <p>The connecting side is always the TLS client and the MUX dialer, whichever side's SYN made
- * the connection, and it alone nominates: it sends its request on one set-up connection at a
+ * the connection (or whether a relay carries it), and it alone nominates: it sends its request on one set-up connection at a
  * time, so both sides keep the same one.
  *
  * <p>Locking: {@code this} guards {@code entrance} and {@code running}.
@@ -74,23 +78,35 @@ public final class ConnectPeer implements Closeable {
      * @throws io.loomtunnel.p2p.path.NoPathException no connection was set up before the deadline
      */
     public PeerSession connect(ConnectSignaling signaling) throws IOException, InterruptedException {
+        boolean relayOnly = settings.path().relayOnly();
         try (PunchPort port = PunchPort.bind(settings.path().bind())) {
-            List<InetSocketAddress> candidates = Candidates.gather(port.localAddress(), settings.path().extraCandidates());
+            if (relayOnly) {
+                port.close(); // bound, so a server session can come from it, but nobody is to connect here
+            }
+            List<InetSocketAddress> candidates = relayOnly ? List.of()
+                    : Candidates.gather(port.localAddress(), settings.path().extraCandidates());
             Instant now = settings.clock().instant();
             Instant expires = now.plus(settings.offerLifetime());
             Offer offer = new Offer(settings.identity().id().value(), SignedBlocks.keyOf(settings.identity()),
                     settings.peer().value(), SignedBody.newSessionId(), settings.service(), Candidates.texts(candidates),
                     now.getEpochSecond(), expires.getEpochSecond());
             events.offering(offer.session(), candidates);
-            SignedBlock reply = signaling.exchange(SignedBlocks.seal(settings.identity(), offer), expires);
-            Answer answer = check(SignedBlocks.open(reply, BlockKind.ANSWER, Answer.class), offer);
-            if (answer.refused()) {
-                throw new PeerRefusedException(RefusalCode.parse(answer.refusal()), "peer " + settings.peer().abbreviated()
-                        + "… refused the session: " + answer.reason());
+            ConnectSignaling.Reply reply = signaling.exchange(SignedBlocks.seal(settings.identity(), offer), expires, port);
+            LocalEntrance local;
+            PeerPath path;
+            TunnelType type;
+            try {
+                Answer answer = check(SignedBlocks.open(reply.answer(), BlockKind.ANSWER, Answer.class), offer);
+                if (answer.refused()) {
+                    throw new PeerRefusedException(RefusalCode.parse(answer.refusal()), "peer " + settings.peer().abbreviated()
+                            + "… refused the session: " + answer.reason());
+                }
+                type = typeOf(answer);
+                local = entrance(type);
+                path = race(port, offer, answer, reply.hints());
+            } finally {
+                reply.release().run();
             }
-            TunnelType type = typeOf(answer);
-            LocalEntrance local = entrance(type);
-            PeerPath path = race(port, offer, answer);
             PeerSession session = new PeerSession(offer.session(), settings.peer(), offer.service(), type, path);
             synchronized (this) {
                 running.add(session);
@@ -165,30 +181,46 @@ public final class ConnectPeer implements Closeable {
         return entrance;
     }
 
-    /** Accepts and dials from the punch port until one connection is set up and nominated. */
-    private PeerPath race(PunchPort port, Offer offer, Answer answer) throws IOException, InterruptedException {
+    /**
+     * Accepts and dials from the punch port, and asks the relay after a while, until one
+     * connection is set up and nominated.
+     */
+    private PeerPath race(PunchPort port, Offer offer, Answer answer, PathHints hints) throws IOException, InterruptedException {
         PathRace race = new PathRace(Instant.now().plus(settings.path().punchTimeout()));
         SessionDialer dialer = new SessionDialer(settings.identity(), PeerVerifier.pinned(settings.peer()), null, settings.session());
         ReentrantLock nominating = new ReentrantLock();
-        Consumer<Socket> setUp = socket -> {
-            String where = Candidates.text((InetSocketAddress) socket.getRemoteSocketAddress());
-            try {
-                nominate(dialer.over(socket), offer, race, nominating);
-            } catch (IOException e) {
-                race.attemptFailed(where, e.getMessage());
-            }
-        };
         String name = "connect-" + offer.session().substring(0, 8);
-        port.startAccepting(setUp, name);
-        CandidateDialer.start(port, answer.candidateAddresses(), race, setUp, name);
+        if (!settings.path().relayOnly()) {
+            Consumer<Socket> direct = socket -> setUp(dialer, socket, offer, race, nominating, PeerPath::direct,
+                    Candidates.text((InetSocketAddress) socket.getRemoteSocketAddress()));
+            port.startAccepting(direct, name);
+            CandidateDialer.start(port, hints.withObserved(answer.candidateAddresses()), race, direct, name);
+        }
+        RelayDialer relay = hints.relay();
+        if (relay != null) {
+            RelayFallback.start(relay, offer.session(), RelayDialer.Role.CONNECT, race, settings.path(),
+                    socket -> setUp(dialer, socket, offer, race, nominating, s -> PeerPath.relayed(s, relay.via()),
+                            "relay via " + relay.via()), name);
+        }
         return race.await(settings.peer().abbreviated() + "…");
+    }
+
+    /** Sets up a session on one connection and nominates it; a failure is noted in the race under {@code where}. */
+    private void setUp(SessionDialer dialer, Socket socket, Offer offer, PathRace race, ReentrantLock nominating,
+                       Function<Session, PeerPath> pathOf, String where) {
+        try {
+            nominate(dialer.over(socket), offer, race, nominating, pathOf);
+        } catch (IOException e) {
+            race.attemptFailed(where, e.getMessage());
+        }
     }
 
     /**
      * Sends the request on a set-up connection and lets the share's reply decide. One nomination
      * at a time, so the share never sees two connections of this session named.
      */
-    private void nominate(Session session, Offer offer, PathRace race, ReentrantLock nominating) throws IOException {
+    private void nominate(Session session, Offer offer, PathRace race, ReentrantLock nominating,
+                          Function<Session, PeerPath> pathOf) throws IOException {
         nominating.lock();
         try {
             if (race.decided()) {
@@ -198,7 +230,7 @@ public final class ConnectPeer implements Closeable {
             session.mux().sendControl(ControlCodec.encode(SessionRequest.TYPE, new SessionRequest(offer.session(), offer.service())));
             ControlCodec.Message m = ControlCodec.decode(session.mux().receiveControl(REPLY_TIMEOUT));
             if (m.type().equals(SessionAccepted.TYPE) && offer.session().equals(m.as(SessionAccepted.class).session())) {
-                if (!race.win(PeerPath.direct(session))) {
+                if (!race.win(pathOf.apply(session))) {
                     session.close();
                 }
                 return;

@@ -2,9 +2,12 @@ package io.loomtunnel.p2p;
 
 import io.loomtunnel.p2p.path.CandidateDialer;
 import io.loomtunnel.p2p.path.Candidates;
+import io.loomtunnel.p2p.path.PathHints;
 import io.loomtunnel.p2p.path.PathRace;
 import io.loomtunnel.p2p.path.PeerPath;
 import io.loomtunnel.p2p.path.PunchPort;
+import io.loomtunnel.p2p.path.RelayDialer;
+import io.loomtunnel.p2p.path.RelayFallback;
 import io.loomtunnel.p2p.signal.Answer;
 import io.loomtunnel.p2p.signal.BlockKind;
 import io.loomtunnel.p2p.signal.Offer;
@@ -33,6 +36,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * The sharing side of peer-to-peer tunnels: answers offers from allowed peers, finds a direct path
@@ -41,8 +46,8 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>One punch port serves every session: it listens for the connecting sides' connections (each
  * names its session in its first message) and dials each pending session's candidates from that
- * same port. The share is always the TLS server and the MUX acceptor, whichever side's SYN made
- * the connection.
+ * same port. With server signaling, a relay joins each session's race after a while. The share is
+ * always the TLS server and the MUX acceptor, whichever side's SYN made the connection, relayed or not.
  *
  * <p>Locking: {@code slots} (pending and running sessions by id) is guarded by itself; the count
  * check and the insert of a new session are one step under it.
@@ -92,6 +97,10 @@ public final class SharePeer implements Closeable {
     public static SharePeer start(ShareSettings settings, ShareEvents events) throws IOException {
         PunchPort port = PunchPort.bind(settings.path().bind());
         try {
+            if (settings.path().relayOnly()) {
+                port.close(); // bound, so a server session can come from it, but nobody is to connect here
+                return new SharePeer(settings, events, port, List.of());
+            }
             SharePeer share = new SharePeer(settings, events, port,
                     Candidates.gather(port.localAddress(), settings.path().extraCandidates()));
             port.startAccepting(share::accepted, "share");
@@ -125,6 +134,11 @@ public final class SharePeer implements Closeable {
             }
 
             @Override
+            public SignedBlock answer(SignedBlock offer, PathHints hints) throws SignalException {
+                return SharePeer.this.answer(offer, hints);
+            }
+
+            @Override
             public void refused(SignalException problem) {
                 events.offerRefused(problem);
             }
@@ -138,6 +152,14 @@ public final class SharePeer implements Closeable {
      * @throws SignalException for an offer that gets no answer: forged, not for us, expired, replayed
      */
     public SignedBlock answer(SignedBlock block) throws SignalException {
+        return answer(block, PathHints.NONE);
+    }
+
+    /**
+     * The same, with what signaling learned about paths: the connecting side's public address is
+     * dialed too, and the relay, if any, joins the race after {@code PathSettings.relayAfter}.
+     */
+    public SignedBlock answer(SignedBlock block, PathHints hints) throws SignalException {
         Offer offer = SignedBlocks.open(block, BlockKind.OFFER, Offer.class);
         PeerId peer = offer.sender();
         Instant now = settings.clock().instant();
@@ -168,7 +190,16 @@ public final class SharePeer implements Closeable {
         }
         events.answered(peer, offer.session(), slot.service.name());
         String name = "share-" + offer.session().substring(0, 8);
-        CandidateDialer.start(port, offer.candidateAddresses(), slot.race, s -> connected(s, PeerVerifier.pinned(peer)), name);
+        PeerVerifier pinned = PeerVerifier.pinned(peer);
+        if (!settings.path().relayOnly()) {
+            Consumer<Socket> direct = s -> connected(s, pinned, PeerPath::direct);
+            CandidateDialer.start(port, hints.withObserved(offer.candidateAddresses()), slot.race, direct, name);
+        }
+        RelayDialer relay = hints.relay();
+        if (relay != null) {
+            RelayFallback.start(relay, offer.session(), RelayDialer.Role.SHARE, slot.race, settings.path(),
+                    s -> connected(s, pinned, session -> PeerPath.relayed(session, relay.via())), name);
+        }
         Thread.ofVirtual().name(name).start(() -> run(slot));
         return seal(offer, slot.service, Candidates.texts(candidates), now, expires, null);
     }
@@ -245,14 +276,16 @@ public final class SharePeer implements Closeable {
                 }
             }
             throw new PeerRejectedException("peer " + peer + " has no pending session here");
-        });
+        }, PeerPath::direct);
     }
 
     /**
      * Sets up a session on a connection, as TLS server whichever side dialed, and lets its first
      * message decide which pending session it is the path of.
+     *
+     * @param pathOf how the session travels, for the path report
      */
-    private void connected(Socket socket, PeerVerifier verifier) {
+    private void connected(Socket socket, PeerVerifier verifier, Function<Session, PeerPath> pathOf) {
         Session session;
         try {
             session = new SessionAcceptor(settings.identity(), verifier, Authenticator.anyone(), settings.session()).accept(socket);
@@ -272,7 +305,7 @@ public final class SharePeer implements Closeable {
             }
             RefusalCode refusal = slot == null || !slot.peer.equals(session.peer()) ? RefusalCode.UNKNOWN_SESSION
                     : !slot.service.name().equals(request.service()) ? RefusalCode.SERVICE_NOT_OFFERED
-                    : slot.race.win(PeerPath.direct(session)) ? null : RefusalCode.ALREADY_CONNECTED;
+                    : slot.race.win(pathOf.apply(session)) ? null : RefusalCode.ALREADY_CONNECTED;
             if (refusal == null) {
                 session.mux().sendControl(ControlCodec.encode(SessionAccepted.TYPE,
                         new SessionAccepted(request.session(), slot.service.name(), slot.service.type().wireName())));

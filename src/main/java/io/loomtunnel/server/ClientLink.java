@@ -55,6 +55,7 @@ final class ClientLink implements DatagramLink {
     private final InetAddress bindHost;
     private final PortRanges allowedPorts;
     private final HttpRoutes httpRoutes;
+    private final PeerDirectory peers;
     private final Semaphore streams;
     private final Map<String, Held> tunnels = new ConcurrentHashMap<>();
     private final Map<Integer, UdpIngress> udpById = new ConcurrentHashMap<>();
@@ -68,9 +69,10 @@ final class ClientLink implements DatagramLink {
     /**
      * @param number the server's number for the session, what the operator's {@code kick} names
      * @param httpRoutes the server's virtual hosts, or null when it has no HTTP ingress
+     * @param peers the peer-to-peer directory and relay, for {@code p2p_*} messages
      */
     ClientLink(Session session, String number, EndpointMetrics metrics, ServerSettings settings, ServerEvents events,
-               InetAddress bindHost, PortRanges allowedPorts, HttpRoutes httpRoutes) {
+               InetAddress bindHost, PortRanges allowedPorts, HttpRoutes httpRoutes, PeerDirectory peers) {
         this.session = session;
         this.number = number;
         this.metrics = metrics;
@@ -79,6 +81,7 @@ final class ClientLink implements DatagramLink {
         this.bindHost = bindHost;
         this.allowedPorts = allowedPorts;
         this.httpRoutes = httpRoutes;
+        this.peers = peers;
         this.streams = new Semaphore(settings.maxStreamsPerClient());
     }
 
@@ -126,6 +129,8 @@ final class ClientLink implements DatagramLink {
                     open(m.as(OpenTunnel.class));
                 } else if (m.type().equals(CloseTunnel.TYPE)) {
                     close(m.as(CloseTunnel.class));
+                } else if (PeerDirectory.handles(m.type())) {
+                    peers.handle(session, m);
                 } else {
                     session.mux().sendControl(ControlCodec.encode("error",
                             new ErrorReply("unknown control message type '" + m.type() + "'")));
@@ -140,6 +145,7 @@ final class ClientLink implements DatagramLink {
             reason = e.getMessage();
             session.close();
         } finally {
+            peers.closed(session);
             tunnels.values().forEach(this::release);
             tunnels.clear();
             events.clientDisconnected(session.peer(), reason);

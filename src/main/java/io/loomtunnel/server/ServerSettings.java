@@ -27,6 +27,7 @@ import java.util.List;
  * @param udpIdleTimeout a UDP association without traffic for this long is forgotten
  * @param session TLS and multiplexer settings
  * @param observe metrics registry, admin endpoint, JSON snapshots, OTLP (docs/METRICS.md)
+ * @param relay how much peer-to-peer relaying the server does per peer
  */
 public record ServerSettings(
         InetSocketAddress bind,
@@ -42,7 +43,8 @@ public record ServerSettings(
         int maxStreamsPerClient,
         Duration udpIdleTimeout,
         SessionOptions session,
-        ObserveSettings observe) {
+        ObserveSettings observe,
+        RelaySettings relay) {
 
     public static final int DEFAULT_PORT = 7835;
 
@@ -83,6 +85,8 @@ public record ServerSettings(
         private int maxStreamsPerClient = 16_384;
         private Duration udpIdleTimeout = Duration.ofSeconds(60);
         private SessionOptions session = SessionOptions.defaults();
+        private int relayMaxPerPeer = RelaySettings.DEFAULTS.maxPerPeer();
+        private long relayRatePerPeer = RelaySettings.DEFAULTS.bytesPerSecondPerPeer();
         private final ObserveSettings.Builder observe = ObserveSettings.builder();
 
         public Builder bind(InetSocketAddress a) { bind = a; return this; }
@@ -104,12 +108,17 @@ public record ServerSettings(
         public Builder maxStreamsPerClient(int n) { maxStreamsPerClient = n; return this; }
         public Builder udpIdleTimeout(Duration d) { udpIdleTimeout = d; return this; }
         public Builder session(SessionOptions s) { session = s; return this; }
+        /** Relayed peer-to-peer sessions one peer may be part of at once; 0 turns relaying off. */
+        public Builder relayMaxPerPeer(int n) { relayMaxPerPeer = n; return this; }
+        /** Bytes per second one peer may send through the relay. */
+        public Builder relayRatePerPeer(long bytesPerSecond) { relayRatePerPeer = bytesPerSecond; return this; }
         /** Metrics and admin settings, set in place: {@code b.observe().adminBind(...)}. */
         public ObserveSettings.Builder observe() { return observe; }
 
         public ServerSettings build() {
             return new ServerSettings(bind, keyFile, tokens, authorizedKeys, openAccess, allowPorts, httpBind, domain,
-                    maxClients, maxTunnelsPerClient, maxStreamsPerClient, udpIdleTimeout, session, observe.build());
+                    maxClients, maxTunnelsPerClient, maxStreamsPerClient, udpIdleTimeout, session, observe.build(),
+                    new RelaySettings(relayMaxPerPeer, relayRatePerPeer));
         }
     }
 }

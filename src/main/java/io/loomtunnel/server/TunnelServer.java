@@ -8,6 +8,8 @@ import io.loomtunnel.admin.Status;
 import io.loomtunnel.http.HttpIngress;
 import io.loomtunnel.http.HttpIngressConfig;
 import io.loomtunnel.metrics.EndpointMetrics;
+import io.loomtunnel.metrics.MeterNames;
+import io.micrometer.core.instrument.Tags;
 import io.loomtunnel.metrics.Reasons;
 import io.loomtunnel.session.AuthenticationException;
 import io.loomtunnel.session.Session;
@@ -27,8 +29,10 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The public side of reverse tunnels: accepts clients over TLS 1.3 sessions, authenticates them
- * by token or key, and exposes the tunnels they register. It counts what happens in its
- * {@link #metrics()} and, as its settings ask, serves them on an admin endpoint (docs/METRICS.md).
+ * by token or key, and exposes the tunnels they register. For peer-to-peer tunnels it is the
+ * rendezvous (a directory of shares, signaling) and the relay of last resort. It counts what
+ * happens in its {@link #metrics()} and, as its settings ask, serves them on an admin endpoint
+ * (docs/METRICS.md).
  *
  * <pre>{@code
  * TunnelServer server = TunnelServer.start(ServerSettings.builder().token(secret).build(), ServerEvents.NONE);
@@ -40,6 +44,7 @@ public final class TunnelServer implements Closeable, AdminTarget {
     private final ServerEvents events;
     private final Identity identity;
     private final GrantAuthenticator grants;
+    private final PeerDirectory peers;
     private final Set<ClientLink> clients = ConcurrentHashMap.newKeySet();
     private final InetSocketAddress bind;
     private final EndpointMetrics metrics;
@@ -54,8 +59,11 @@ public final class TunnelServer implements Closeable, AdminTarget {
         this.events = events;
         this.identity = identity;
         this.grants = new GrantAuthenticator(settings);
+        RelayHub relays = new RelayHub(settings.relay(), events);
+        this.peers = new PeerDirectory(relays, events);
         this.bind = resolved(settings.bind());
         this.metrics = EndpointMetrics.start("server", settings.observe().registry());
+        relays.registerMeters(metrics.registry(), Tags.of(MeterNames.ROLE, metrics.role()));
     }
 
     /** Loads (or creates) the key, binds the control port and starts accepting clients. */
@@ -140,7 +148,7 @@ public final class TunnelServer implements Closeable, AdminTarget {
     /** Runs on each session's own thread for as long as the client stays. */
     private void serve(Session session) {
         ClientLink link = new ClientLink(session, String.valueOf(sessionNumbers.incrementAndGet()), metrics, settings, events,
-                bind.getAddress(), grants.portsOf(session.principal()), httpRoutes);
+                bind.getAddress(), grants.portsOf(session.principal()), httpRoutes, peers);
         if (!admit(link)) {
             metrics.handshakeFailed(Reasons.SERVER_FULL);
             session.mux().close(ErrorCode.SESSION_REFUSED, "the server has " + settings.maxClients() + " clients, its limit");
@@ -170,6 +178,11 @@ public final class TunnelServer implements Closeable, AdminTarget {
     /** UDP datagrams dropped by the tunnels of the clients connected now. */
     public long udpDatagramsDropped() {
         return clients.stream().mapToLong(ClientLink::udpDropped).sum();
+    }
+
+    /** What the relay for peer-to-peer sessions has done so far. */
+    public RelayStats relayStats() {
+        return peers.relayStats();
     }
 
     /** The HTTP ingress's port, or -1 without one. */

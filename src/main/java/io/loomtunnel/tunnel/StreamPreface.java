@@ -1,9 +1,9 @@
 package io.loomtunnel.tunnel;
 
 import io.loomtunnel.session.ControlCodec;
+import io.loomtunnel.session.StreamMessage;
 import io.loomtunnel.wire.ErrorCode;
 import io.loomtunnel.wire.ProtocolException;
-import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -23,33 +23,12 @@ public record StreamPreface(String tunnel, String from) {
     private static final String TYPE = "stream";
 
     public void writeTo(OutputStream out) throws IOException {
-        byte[] json = ControlCodec.encode(TYPE, this);
-        if (json.length > MAX_LENGTH) {
-            throw new IllegalArgumentException("stream preface of " + json.length + " bytes exceeds " + MAX_LENGTH);
-        }
-        byte[] framed = new byte[2 + json.length];
-        framed[0] = (byte) (json.length >>> 8);
-        framed[1] = (byte) json.length;
-        System.arraycopy(json, 0, framed, 2, json.length);
-        out.write(framed);
+        StreamMessage.write(out, TYPE, this, MAX_LENGTH);
     }
 
     /** Reads a preface; anything malformed is a PROTOCOL_ERROR, a short read an EOFException. */
     public static StreamPreface readFrom(InputStream in) throws IOException {
-        int hi = in.read();
-        int lo = in.read();
-        if (lo < 0) {
-            throw new EOFException("stream ended before its preface");
-        }
-        int length = hi << 8 | lo;
-        if (length < 2 || length > MAX_LENGTH) {
-            throw new ProtocolException(ErrorCode.PROTOCOL_ERROR, "stream preface of " + length + " bytes");
-        }
-        byte[] json = in.readNBytes(length);
-        if (json.length < length) {
-            throw new EOFException("stream ended inside its preface");
-        }
-        ControlCodec.Message m = ControlCodec.decode(json);
+        ControlCodec.Message m = StreamMessage.read(in, MAX_LENGTH, "preface");
         if (!m.type().equals(TYPE)) {
             throw new ProtocolException(ErrorCode.PROTOCOL_ERROR, "expected a stream preface, got \"" + m.type() + "\"");
         }

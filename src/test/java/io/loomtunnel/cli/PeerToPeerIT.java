@@ -269,7 +269,7 @@ class PeerToPeerIT {
         assertTrue(twice.output().contains("was used before: a block may be used once"), twice.output());
         assertTrue(twice.output().contains("never connected"), twice.output());
         assertEquals(ExitCode.USAGE, serverMode.exitCode(START));
-        assertEquals("loomtunnel: --signal server is not available yet in this version; use --signal manual", serverMode.output().strip());
+        assertEquals("loomtunnel: --signal server needs --server HOST:PORT and --server-id ID", serverMode.output().strip());
     }
 
     // ---- processes ----

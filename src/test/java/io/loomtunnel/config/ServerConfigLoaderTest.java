@@ -35,6 +35,8 @@ class ServerConfigLoaderTest {
             max_tunnels_per_client = 6
             max_streams_per_client = 100
             udp_idle_timeout = "90s"
+            relay_max_per_peer = 3
+            relay_bytes_per_second = 1048576
             """;
 
     @TempDir Path dir;
@@ -54,6 +56,7 @@ class ServerConfigLoaderTest {
                 .http(new InetSocketAddress("::", 8080), "tunnel.example.org")
                 .maxClients(10).maxTunnelsPerClient(6).maxStreamsPerClient(100)
                 .udpIdleTimeout(Duration.ofSeconds(90))
+                .relayMaxPerPeer(3).relayRatePerPeer(1 << 20)
                 .build();
         assertEquals(expected, s);
     }
@@ -127,7 +130,7 @@ class ServerConfigLoaderTest {
             domain = "Tunnel.Example.org"    | domain must be a domain name of lowercase letters, digits, '-' and '.', got 'Tunnel.Example.org'
             domain = ["a"]                   | domain must be a string, got an array
             limits = 5                       | limits must be a table ([limits])
-            limits.max_client = 5            | unknown key 'limits.max_client' (known: max_clients, max_tunnels_per_client, max_streams_per_client, udp_idle_timeout)
+            limits.max_client = 5            | unknown key 'limits.max_client' (known: max_clients, max_tunnels_per_client, max_streams_per_client, udp_idle_timeout, relay_max_per_peer, relay_bytes_per_second)
             bnd = "0.0.0.0:1"                | unknown key 'bnd' (known: bind, key, tokens_file, authorized_keys_file, open_access, allow_ports, http_bind, domain, limits, admin, metrics)
             "limits.max_clients" = 5         | unknown key 'limits.max_clients' (known: bind, key, tokens_file, authorized_keys_file, open_access, allow_ports, http_bind, domain, limits, admin, metrics)
             limits.max_clients = 0           | limits.max_clients must be an integer from 1 to 2147483647, got 0

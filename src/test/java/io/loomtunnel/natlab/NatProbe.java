@@ -43,8 +43,13 @@ public final class NatProbe {
 
     /** Starts this probe inside {@code host} with {@code args}, on a small quick-starting JVM. */
     public static WatchedProcess start(LabHost host, String... args) {
+        return startMain(host, NatProbe.class, args);
+    }
+
+    /** Starts {@code main}, a class of the test classes, inside {@code host} on a small quick-starting JVM. */
+    static WatchedProcess startMain(LabHost host, Class<?> main, String... args) {
         String[] jvm = {"-Xmx64m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-XX:-UsePerfData",
-                "-cp", classpath(), NatProbe.class.getName()};
+                "-cp", classpath(), main.getName()};
         String[] all = Arrays.copyOf(jvm, jvm.length + args.length);
         System.arraycopy(args, 0, all, jvm.length, args.length);
         return host.startJava(Map.of(), all);

@@ -7,9 +7,16 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.Random;
 
-/** What tests send through tunnels: a TCP round trip, UDP datagrams, a raw HTTP GET, and patient retries. */
+/**
+ * What tests send through tunnels: a TCP round trip (and one checked by SHA-256), UDP datagrams
+ * (and an echo conversation), a raw HTTP GET, and patient retries.
+ */
 public final class Probes {
     private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
 
@@ -60,6 +67,47 @@ public final class Probes {
             s.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n")
                     .getBytes(StandardCharsets.US_ASCII));
             return new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    public static byte[] sha256(byte[] data) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(data);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * Sends {@code bytes} random bytes (from {@code seed}) to an echo service behind {@code port}
+     * and says whether what came back has the same SHA-256.
+     */
+    public static boolean echoIntact(int port, int bytes, long seed) throws IOException {
+        byte[] data = new byte[bytes];
+        new Random(seed).nextBytes(data);
+        return Arrays.equals(sha256(data), sha256(roundTrip(port, data)));
+    }
+
+    /**
+     * Talks to the "echo:" UDP service behind {@code port}: waits (up to 20 s) until a first
+     * datagram comes back, then checks that 20 more each come back in turn.
+     */
+    public static boolean udpEchoes(int port) throws IOException, InterruptedException {
+        try (DatagramSocket app = new DatagramSocket(new InetSocketAddress(LOOPBACK, 0))) {
+            app.setSoTimeout(1000);
+            if (!eventually(Duration.ofSeconds(20), () -> {
+                send(app, port, "first");
+                return receive(app).equals("echo:first");
+            })) {
+                return false;
+            }
+            for (int i = 0; i < 20; i++) {
+                send(app, port, "datagram " + i);
+                if (!receive(app).equals("echo:datagram " + i)) {
+                    return false;
+                }
+            }
+            return true;
         }
     }
 

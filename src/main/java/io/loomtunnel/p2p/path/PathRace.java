@@ -76,7 +76,7 @@ public final class PathRace {
             return outcome.get(millis, TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             // Ends the race, unless a path won at the last moment: then that is the outcome.
-            outcome.completeExceptionally(new NoPathException("no direct path to " + peer + " before the deadline; " + tried()));
+            outcome.completeExceptionally(new NoPathException("no path to " + peer + " before the deadline; " + tried()));
             try {
                 return outcome.join();
             } catch (CompletionException failed) {

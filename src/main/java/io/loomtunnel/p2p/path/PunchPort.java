@@ -86,6 +86,14 @@ public final class PunchPort implements Closeable {
 
     /** Connects to {@code remote} from this port; the socket is the caller's. */
     public Socket dial(InetSocketAddress remote, Duration timeout) throws IOException {
+        return dialFrom(local, remote, timeout);
+    }
+
+    /**
+     * Connects to {@code remote} from {@code local}, sharing the port with whatever else is bound
+     * there with SO_REUSEADDR and SO_REUSEPORT (a punch port, while it listens or after).
+     */
+    public static Socket dialFrom(InetSocketAddress local, InetSocketAddress remote, Duration timeout) throws IOException {
         Socket socket = new Socket();
         try {
             socket.setReuseAddress(true);

@@ -1,10 +1,13 @@
 package io.loomtunnel.p2p.signal;
 
+import io.loomtunnel.p2p.path.PathHints;
 import java.io.IOException;
 
 /**
  * How offers reach a sharing peer and its answers go back: copy-paste ({@link ManualShareSignaling})
- * or, later, a loomtunnel server. Transports only: {@code SharePeer} verifies offers and signs answers.
+ * or a loomtunnel
+ * server ({@code ServerShareSignaling}). Transports only: {@code SharePeer} verifies offers and
+ * signs answers.
  */
 public interface ShareSignaling {
     /**
@@ -23,6 +26,14 @@ public interface ShareSignaling {
          * @throws SignalException for an offer that gets no answer (forged, expired, replayed ...)
          */
         SignedBlock answer(SignedBlock offer) throws SignalException;
+
+        /**
+         * The same, with what the transport knows about paths: the connecting side's public
+         * address as a server sees it, and a relay to fall back on.
+         */
+        default SignedBlock answer(SignedBlock offer, PathHints hints) throws SignalException {
+            return answer(offer);
+        }
 
         /** An offer refused without an answer, or input that was not a readable block. */
         void refused(SignalException problem);

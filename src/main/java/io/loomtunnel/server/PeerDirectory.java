@@ -1,0 +1,270 @@
+package io.loomtunnel.server;
+
+import io.loomtunnel.p2p.rendezvous.AnswerMessage;
+import io.loomtunnel.p2p.rendezvous.BlockText;
+import io.loomtunnel.p2p.rendezvous.OfferMessage;
+import io.loomtunnel.p2p.rendezvous.RegisterShare;
+import io.loomtunnel.p2p.rendezvous.RendezvousCode;
+import io.loomtunnel.p2p.rendezvous.RendezvousError;
+import io.loomtunnel.p2p.rendezvous.RendezvousServer;
+import io.loomtunnel.p2p.rendezvous.ShareRegistered;
+import io.loomtunnel.p2p.rendezvous.Unanswered;
+import io.loomtunnel.p2p.signal.Answer;
+import io.loomtunnel.p2p.signal.BlockKind;
+import io.loomtunnel.p2p.signal.Offer;
+import io.loomtunnel.p2p.signal.SignalException;
+import io.loomtunnel.p2p.signal.SignedBlocks;
+import io.loomtunnel.p2p.signal.SignedBody;
+import io.loomtunnel.session.ControlCodec;
+import io.loomtunnel.session.Session;
+import io.loomtunnel.tls.PeerId;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * The server's side of peer-to-peer signaling (docs/PROTOCOL.md 9.5): a directory of registered
+ * shares, each found only by the peers it allows; offers forwarded to them, and their answers
+ * back, each with the address the server sees the other peer's session come from; and, for each
+ * forwarded offer, a ticket for the {@link RelayHub} (taken back if the share refuses). A share that is absent and one that does
+ * not allow the asking peer get the same answer, so a stranger cannot learn that a share exists.
+ * Blocks are verified here (signature, sender = the session's peer) before anything is believed.
+ *
+ * <p>Locking: {@code this} guards {@code shares}, {@code pending} and {@code speakers}.
+ */
+final class PeerDirectory {
+    /** How long a share has to answer a forwarded offer. */
+    static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(30);
+    /** Offers one session may have waiting for answers. */
+    static final int MAX_PENDING_PER_SESSION = 16;
+    /** Offers waiting on the whole server. */
+    static final int MAX_PENDING = 10_000;
+    private static final Pattern PROBLEM = Pattern.compile("[A-Z_]{1,32}");
+    private static final int MAX_REASON = 300;
+
+    private record Registration(Session session, Set<PeerId> allowed) {}
+
+    private record Pending(String id, Session connect, Session share, PeerId connectId, PeerId shareId) {}
+
+    private final RelayHub relays;
+    private final ServerEvents events;
+    private final Map<PeerId, Registration> shares = new HashMap<>();
+    private final Map<String, Pending> pending = new HashMap<>();
+    private final Set<Session> speakers = new HashSet<>();
+
+    PeerDirectory(RelayHub relays, ServerEvents events) {
+        this.relays = relays;
+        this.events = events;
+    }
+
+    /** Whether a control message is one of ours ({@code p2p_*}). */
+    static boolean handles(String type) {
+        return type.startsWith("p2p_");
+    }
+
+    RelayStats relayStats() {
+        return relays.stats();
+    }
+
+    /** One peer-to-peer control message from {@code from}, on its session's control thread. */
+    void handle(Session from, ControlCodec.Message m) throws IOException {
+        boolean first;
+        synchronized (this) {
+            first = speakers.add(from);
+        }
+        if (first) {
+            relays.serve(from); // a peer that signals may ask for the relay later
+        }
+        switch (m.type()) {
+            case RegisterShare.TYPE -> register(from, m.as(RegisterShare.class));
+            case OfferMessage.TYPE -> offer(from, m.as(OfferMessage.class));
+            case AnswerMessage.TYPE -> answer(from, m.as(AnswerMessage.class));
+            case Unanswered.TYPE -> unanswered(from, m.as(Unanswered.class));
+            default -> error(from, null, RendezvousCode.BAD_REQUEST, "unknown control message type '" + m.type() + "'");
+        }
+    }
+
+    /** The session ended: its registration goes, and offers waiting on it are answered with an error. */
+    void closed(Session s) {
+        List<Pending> orphans;
+        synchronized (this) {
+            speakers.remove(s);
+            shares.values().removeIf(r -> r.session() == s);
+            orphans = pending.values().stream().filter(p -> p.share() == s || p.connect() == s).toList();
+            orphans.forEach(p -> pending.remove(p.id()));
+        }
+        for (Pending p : orphans) {
+            if (p.connect() != s) {
+                error(p.connect(), p.id(), RendezvousCode.NO_ANSWER, "the share left the server before answering");
+            }
+        }
+    }
+
+    private void register(Session from, RegisterShare request) throws IOException {
+        if (request.allow() == null || request.allow().size() > RegisterShare.MAX_ALLOWED) {
+            error(from, null, RendezvousCode.BAD_REQUEST, "a registration lists 0 to " + RegisterShare.MAX_ALLOWED + " allowed peers");
+            return;
+        }
+        Set<PeerId> allowed = new HashSet<>();
+        try {
+            request.allow().forEach(id -> allowed.add(PeerId.parse(id)));
+        } catch (IllegalArgumentException | NullPointerException e) {
+            error(from, null, RendezvousCode.BAD_REQUEST, "the allow list holds something that is not a peer id");
+            return;
+        }
+        Registration other;
+        synchronized (this) {
+            other = shares.get(from.peer());
+            if (other == null || other.session() == from || other.session().mux().isClosed()) {
+                shares.put(from.peer(), new Registration(from, Set.copyOf(allowed)));
+                other = null;
+            }
+        }
+        if (other != null) {
+            error(from, null, RendezvousCode.ALREADY_REGISTERED, "a share with id " + from.peer().abbreviated()
+                    + "… is registered on this server already (from " + observed(other.session()) + ")");
+            return;
+        }
+        events.shareRegistered(from.peer(), allowed.size(), observed(from));
+        from.mux().sendControl(ControlCodec.encode(ShareRegistered.TYPE, new ShareRegistered(observed(from))));
+    }
+
+    private void offer(Session from, OfferMessage message) throws IOException {
+        Offer offer;
+        try {
+            offer = open(message.block(), BlockKind.OFFER, Offer.class);
+        } catch (SignalException e) {
+            error(from, null, RendezvousCode.BAD_REQUEST, "the offer cannot be used: " + e.getMessage());
+            return;
+        }
+        if (!offer.sender().equals(from.peer())) {
+            error(from, offer.session(), RendezvousCode.BAD_REQUEST, "the offer is signed by peer " + offer.sender().abbreviated()
+                    + "…, not by this session's peer " + from.peer().abbreviated() + "…");
+            return;
+        }
+        Registration share;
+        Pending waiting = null;
+        String refusal = null;
+        RendezvousCode code = RendezvousCode.UNKNOWN_PEER;
+        synchronized (this) {
+            share = shares.get(offer.recipient());
+            if (share == null || !share.allowed().contains(from.peer()) || share.session().mux().isClosed()) {
+                // One answer for "absent" and "present but not for you": the directory must not tell them apart.
+                refusal = "no share with id " + offer.to() + " that allows peer " + from.peer() + " is registered on this server";
+            } else if (pending.containsKey(offer.session())) {
+                code = RendezvousCode.BAD_REQUEST;
+                refusal = "an offer of session " + offer.session() + " is already waiting for its answer";
+            } else if (pending.size() >= MAX_PENDING
+                    || pending.values().stream().filter(p -> p.connect() == from).count() >= MAX_PENDING_PER_SESSION) {
+                code = RendezvousCode.BUSY;
+                refusal = "too many offers are waiting for answers; try again shortly";
+            } else {
+                waiting = new Pending(offer.session(), from, share.session(), from.peer(), offer.recipient());
+                pending.put(offer.session(), waiting);
+            }
+        }
+        if (refusal != null) {
+            error(from, offer.session(), code, refusal);
+            return;
+        }
+        Pending p = waiting;
+        // The ticket comes before the share hears of the offer: a share answering with a relay at
+        // once may have its relay stream read here before its answer is.
+        relays.expect(offer.session(), from.peer(), offer.recipient());
+        Thread.ofVirtual().name("p2p-offer-" + offer.session().substring(0, 8)).start(() -> expireLater(p));
+        try {
+            share.session().mux().sendControl(ControlCodec.encode(OfferMessage.TYPE,
+                    new OfferMessage(offer.session(), message.block(), observed(from))));
+        } catch (IOException e) {
+            if (take(offer.session(), share.session()) != null) {
+                error(from, offer.session(), RendezvousCode.NO_ANSWER, "the share left the server before answering");
+            }
+        }
+    }
+
+    private void answer(Session from, AnswerMessage message) throws IOException {
+        Answer answer;
+        try {
+            answer = open(message.block(), BlockKind.ANSWER, Answer.class);
+        } catch (SignalException e) {
+            error(from, null, RendezvousCode.BAD_REQUEST, "the answer cannot be used: " + e.getMessage());
+            return;
+        }
+        Pending p = answer.sender().equals(from.peer()) ? take(answer.session(), from) : null;
+        if (p == null || !p.connectId().equals(answer.recipient())) {
+            error(from, answer.session(), RendezvousCode.BAD_REQUEST, "no offer of session " + answer.session()
+                    + " from peer " + answer.recipient().abbreviated() + "… is waiting for this share's answer (it waited "
+                    + ANSWER_TIMEOUT.toSeconds() + " s at most)");
+            return;
+        }
+        if (answer.refused()) {
+            relays.forget(answer.session());
+        }
+        send(p.connect(), ControlCodec.encode(AnswerMessage.TYPE, new AnswerMessage(message.block(), observed(from))));
+    }
+
+    private void unanswered(Session from, Unanswered message) {
+        Pending p = message.session() == null ? null : take(message.session(), from);
+        if (p == null) {
+            return; // too late, or not ours: nobody is waiting
+        }
+        relays.forget(p.id());
+        String problem = message.problem() != null && PROBLEM.matcher(message.problem()).matches() ? message.problem() : "DAMAGED";
+        String reason = message.reason() == null ? "no reason given" : message.reason();
+        send(p.connect(), ControlCodec.encode(RendezvousError.TYPE, new RendezvousError(p.id(),
+                RendezvousCode.UNANSWERED.wireName(), problem, reason.length() > MAX_REASON ? reason.substring(0, MAX_REASON) : reason)));
+    }
+
+    /**
+     * The verified body of a block in a message: base64url, signature and form checked, so the
+     * sender it names is the key that signed it (whether that is the session's peer is the
+     * caller's check).
+     */
+    static <T extends SignedBody> T open(String block, BlockKind kind, Class<T> type) throws SignalException {
+        return SignedBlocks.open(BlockText.decode(kind, block), kind, type);
+    }
+
+    /** Removes and returns the waiting offer of {@code session} that {@code share} is to answer, if any. */
+    private synchronized Pending take(String session, Session share) {
+        Pending p = pending.get(session);
+        if (p == null || p.share() != share) {
+            return null;
+        }
+        pending.remove(session);
+        return p;
+    }
+
+    private void expireLater(Pending p) {
+        try {
+            Thread.sleep(ANSWER_TIMEOUT);
+        } catch (InterruptedException e) {
+            return;
+        }
+        if (take(p.id(), p.share()) != null) {
+            error(p.connect(), p.id(), RendezvousCode.NO_ANSWER, "the share did not answer within " + ANSWER_TIMEOUT.toSeconds() + " s");
+        }
+    }
+
+    private static void error(Session to, String session, RendezvousCode code, String reason) {
+        send(to, ControlCodec.encode(RendezvousError.TYPE, new RendezvousError(session, code.wireName(), null, reason)));
+    }
+
+    /** Best effort: a peer that left cannot be told anything. */
+    private static void send(Session to, byte[] message) {
+        try {
+            to.mux().sendControl(message);
+        } catch (IOException gone) {
+            // its session is closing; closed() cleans up after it
+        }
+    }
+
+    private static String observed(Session s) {
+        return RendezvousServer.observedText((InetSocketAddress) s.remoteAddress());
+    }
+}

@@ -1,0 +1,59 @@
+package io.loomtunnel.session;
+
+import io.loomtunnel.wire.ErrorCode;
+import io.loomtunnel.wire.ProtocolException;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+
+/**
+ * A control message written at the start of a stream, before the bytes it introduces: a 16-bit
+ * length, then the JSON object of {@link ControlCodec} (docs/PROTOCOL.md 8.2 and 9.6). Stream
+ * prefaces and the relay's preface and reply are such messages.
+ *
+ * <pre>
+ * +----------------+--------------------------------------+
+ * | length (16)    | JSON object, UTF-8, "type" first      |
+ * +----------------+--------------------------------------+
+ * </pre>
+ */
+public final class StreamMessage {
+    private StreamMessage() {}
+
+    /** Writes {@code message} as a message of {@code type} in one write. */
+    public static void write(OutputStream out, String type, Object message, int maxLength) throws IOException {
+        byte[] json = ControlCodec.encode(type, message);
+        if (json.length > maxLength) {
+            throw new IllegalArgumentException(type + " message of " + json.length + " bytes exceeds " + maxLength);
+        }
+        byte[] framed = new byte[2 + json.length];
+        framed[0] = (byte) (json.length >>> 8);
+        framed[1] = (byte) json.length;
+        System.arraycopy(json, 0, framed, 2, json.length);
+        out.write(framed);
+    }
+
+    /**
+     * Reads one message of at most {@code maxLength} bytes; a length out of range or bad JSON is a
+     * PROTOCOL_ERROR, a short read an EOFException.
+     *
+     * @param what names the message in errors ("stream preface")
+     */
+    public static ControlCodec.Message read(InputStream in, int maxLength, String what) throws IOException {
+        int hi = in.read();
+        int lo = in.read();
+        if (lo < 0) {
+            throw new EOFException("stream ended before its " + what);
+        }
+        int length = hi << 8 | lo;
+        if (length < 2 || length > maxLength) {
+            throw new ProtocolException(ErrorCode.PROTOCOL_ERROR, what + " of " + length + " bytes");
+        }
+        byte[] json = in.readNBytes(length);
+        if (json.length < length) {
+            throw new EOFException("stream ended inside its " + what);
+        }
+        return ControlCodec.decode(json);
+    }
+}

@@ -1,0 +1,261 @@
+package io.loomtunnel.p2p;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.loomtunnel.p2p.path.Candidates;
+import io.loomtunnel.p2p.path.NoPathException;
+import io.loomtunnel.p2p.path.PathSettings;
+import io.loomtunnel.p2p.rendezvous.RendezvousCode;
+import io.loomtunnel.p2p.rendezvous.RendezvousException;
+import io.loomtunnel.p2p.rendezvous.RendezvousServer;
+import io.loomtunnel.p2p.rendezvous.ServerConnectSignaling;
+import io.loomtunnel.p2p.rendezvous.ServerShareSignaling;
+import io.loomtunnel.server.RelayStats;
+import io.loomtunnel.server.ServerEvents;
+import io.loomtunnel.server.ServerSettings;
+import io.loomtunnel.server.TunnelServer;
+import io.loomtunnel.session.SessionOptions;
+import io.loomtunnel.tls.Identity;
+import io.loomtunnel.tunnel.EchoServers;
+import io.loomtunnel.tunnel.Probes;
+import java.io.Closeable;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Server signaling and the relay on 127.0.0.1, all in one JVM: a real TunnelServer, a share
+ * registered with it from its punch port, connecting peers that find the share through it. Direct
+ * paths are made impossible with {@code relayOnly} on one side (it neither listens nor dials), so
+ * the other side's direct attempts fail and its relay fallback is what connects.
+ */
+@Timeout(90)
+class ServerSignalingTest {
+    private static final String TOKEN = "p2p-test-token";
+    private static final InetSocketAddress ANY_LOCAL = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+    private static final PathSettings LOOPBACK = new PathSettings(new InetSocketAddress("127.0.0.1", 0), List.of(),
+            Duration.ofSeconds(10), Duration.ofSeconds(1), false);
+    /** The relay asked only after 15 s: a direct path has all the time a loaded machine may need. */
+    private static final PathSettings DIRECT_FIRST = new PathSettings(new InetSocketAddress("127.0.0.1", 0), List.of(),
+            Duration.ofSeconds(20), Duration.ofSeconds(15), false);
+
+    @TempDir
+    Path dir;
+    private final Identity shareKey = Identity.generate();
+    private final Identity connectKey = Identity.generate();
+    private final int[] tcpPort = new int[1];
+    private final int[] udpPort = new int[1];
+    private final List<Closeable> closing = new ArrayList<>();
+    private TunnelServer server;
+    private SharePeer share;
+
+    @AfterEach
+    void tearDown() throws Exception {
+        for (Closeable c : closing.reversed()) {
+            c.close();
+        }
+    }
+
+    private TunnelServer server(Consumer<ServerSettings.Builder> tune) throws Exception {
+        ServerSettings.Builder b = ServerSettings.builder().bind(new InetSocketAddress("127.0.0.1", 0))
+                .keyFile(dir.resolve("server.key")).token(TOKEN);
+        tune.accept(b);
+        server = TunnelServer.start(b.build(), ServerEvents.NONE);
+        closing.add(server);
+        return server;
+    }
+
+    private RendezvousServer rendezvous(Identity me) {
+        return new RendezvousServer(me, server.controlAddress(), server.id(), TOKEN, SessionOptions.defaults());
+    }
+
+    /** A share registered with the server, serving in the background; returns once it is registered. */
+    private SharePeer share(PathSettings path, int maxSessions) throws Exception {
+        closing.add(EchoServers.tcp(tcpPort));
+        closing.add(EchoServers.udp(udpPort));
+        share = SharePeer.start(ShareSettings.builder(shareKey)
+                .service(SharedService.tcp("echo", "127.0.0.1", tcpPort[0]))
+                .service(SharedService.udp("dns", "127.0.0.1", udpPort[0]))
+                .allow(AllowList.none().with(connectKey.id()))
+                .maxSessions(maxSessions)
+                .path(path)
+                .build(), ShareEvents.NONE);
+        closing.add(share);
+        AtomicReference<InetSocketAddress> registered = new AtomicReference<>();
+        ServerShareSignaling signaling = new ServerShareSignaling(rendezvous(shareKey), share.punchAddress(),
+                List.of(connectKey.id()), new ServerShareSignaling.Events() {
+                    @Override
+                    public void registered(String via, InetSocketAddress observed) {
+                        registered.set(observed);
+                    }
+                });
+        closing.add(signaling);
+        Thread.ofVirtual().name("test-share-signaling").start(() -> {
+            try {
+                share.serve(signaling);
+            } catch (Exception e) {
+                // closed by the test
+            }
+        });
+        assertTrue(Probes.eventually(Duration.ofSeconds(10), () -> registered.get() != null), "registered");
+        assertEquals(share.punchAddress().getPort(), registered.get().getPort(), "the server sees the punch port");
+        return share;
+    }
+
+    private ConnectPeer connect(Identity key, String service, PathSettings path) {
+        ConnectPeer peer = ConnectPeer.create(ConnectSettings.builder(key, shareKey.id(), service, ANY_LOCAL).path(path).build(),
+                ConnectEvents.NONE);
+        closing.add(peer);
+        return peer;
+    }
+
+    private ServerConnectSignaling signaling(Identity key) {
+        return new ServerConnectSignaling(rendezvous(key));
+    }
+
+    private static void echoChecked(ConnectPeer connect, int bytes, long seed) throws Exception {
+        assertTrue(Probes.echoIntact(connect.localAddress().getPort(), bytes, seed), "SHA-256 of what came back");
+    }
+
+    private static void udpChecked(ConnectPeer connect) throws Exception {
+        assertTrue(Probes.udpEchoes(connect.localAddress().getPort()), "datagrams both ways");
+    }
+
+    @Test
+    void theServerIntroducesThePeersAndThePathIsDirect() throws Exception {
+        server(b -> {});
+        share(LOOPBACK, 8);
+        ConnectPeer connect = connect(connectKey, "echo", DIRECT_FIRST);
+        PeerSession session = connect.connect(signaling(connectKey));
+        assertTrue(session.path().startsWith("direct 127.0.0.1:"), session.path());
+        echoChecked(connect, 2 << 20, 1);
+        assertEquals(0, server.relayStats().total(), "nothing relayed");
+    }
+
+    @Test
+    void withNoDirectPathTheRelayCarriesTcpAndUdpAsCiphertextOfThePeersOwnSession() throws Exception {
+        server(b -> {});
+        share(LOOPBACK, 8);
+        ConnectPeer tcp = connect(connectKey, "echo", LOOPBACK.withRelay(Duration.ZERO, true));
+        PeerSession session = tcp.connect(signaling(connectKey));
+        assertEquals("relay via " + Candidates.text(server.controlAddress()), session.path());
+        assertEquals(shareKey.id(), session.peer(), "the TLS session inside the relay pins the share");
+        int bytes = 3 << 20;
+        echoChecked(tcp, bytes, 2);
+        RelayStats stats = server.relayStats();
+        assertEquals(1, stats.active());
+        assertTrue(stats.bytes() > 2L * bytes, "both directions went through the relay, with TLS records: " + stats);
+        String scrape = server.metrics().scrape();
+        assertTrue(scrape.lines().anyMatch(l -> l.matches("loomtunnel_relay_active\\{role=\"server\"} 1(\\.0)?")), scrape);
+        assertTrue(scrape.contains("loomtunnel_relay_bytes_total{role=\"server\"}"), scrape);
+
+        ConnectPeer udp = connect(connectKey, "dns", LOOPBACK.withRelay(Duration.ZERO, true));
+        assertTrue(udp.connect(signaling(connectKey)).path().startsWith("relay via "));
+        udpChecked(udp);
+        assertEquals(2, server.relayStats().active());
+        assertEquals(2, share.sessions().stream().filter(s -> s.path().startsWith("relay via ")).count());
+    }
+
+    @Test
+    void theConnectingSideFallsBackToTheRelayWhenTheShareCannotBeReachedDirectly() throws Exception {
+        server(b -> {});
+        share(LOOPBACK.withRelay(Duration.ZERO, true), 8);
+        ConnectPeer connect = connect(connectKey, "echo", LOOPBACK);
+        PeerSession session = connect.connect(signaling(connectKey));
+        assertTrue(session.path().startsWith("relay via "), session.path());
+        echoChecked(connect, 1 << 20, 3);
+    }
+
+    @Test
+    void twentySessionsThroughTheServerThenTheLimitThenOneClosedWhileTheOthersTransfer() throws Exception {
+        server(b -> {});
+        share(DIRECT_FIRST, 20);
+        ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor();
+        closing.add(pool::shutdownNow);
+        List<Future<ConnectPeer>> connecting = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            ConnectPeer peer = connect(connectKey, "echo", DIRECT_FIRST);
+            connecting.add(pool.submit(() -> {
+                peer.connect(signaling(connectKey)); // each through its own session to the server, all at once
+                return peer;
+            }));
+        }
+        List<ConnectPeer> peers = new ArrayList<>();
+        for (Future<ConnectPeer> f : connecting) {
+            peers.add(f.get());
+        }
+        assertEquals(20, share.sessions().size());
+        PeerRefusedException full = assertThrows(PeerRefusedException.class,
+                () -> connect(connectKey, "echo", DIRECT_FIRST).connect(signaling(connectKey)));
+        assertEquals(RefusalCode.TOO_MANY_SESSIONS, full.code());
+
+        List<Future<Boolean>> transfers = new ArrayList<>();
+        for (int i = 1; i < peers.size(); i++) {
+            int port = peers.get(i).localAddress().getPort();
+            long seed = i;
+            transfers.add(pool.submit(() -> Probes.echoIntact(port, 1 << 20, seed)));
+        }
+        peers.getFirst().close();
+        for (Future<Boolean> t : transfers) {
+            assertTrue(t.get(), "every other session's transfer came back intact");
+        }
+        assertTrue(Probes.eventually(Duration.ofSeconds(10), () -> share.sessions().size() == 19), "the closed one is gone");
+    }
+
+    @Test
+    void aPeerTheShareDoesNotAllowCannotTellItFromAnAbsentOne() throws Exception {
+        server(b -> {});
+        share(LOOPBACK, 8);
+        Identity stranger = Identity.generate();
+        RendezvousException notAllowed = assertThrows(RendezvousException.class,
+                () -> connect(stranger, "echo", LOOPBACK).connect(signaling(stranger)));
+        Identity absentShare = Identity.generate();
+        ConnectPeer toAbsent = ConnectPeer.create(ConnectSettings.builder(stranger, absentShare.id(), "echo", ANY_LOCAL)
+                .path(LOOPBACK).build(), ConnectEvents.NONE);
+        closing.add(toAbsent);
+        RendezvousException absent = assertThrows(RendezvousException.class, () -> toAbsent.connect(signaling(stranger)));
+        assertEquals(RendezvousCode.UNKNOWN_PEER, notAllowed.code());
+        assertEquals(RendezvousCode.UNKNOWN_PEER, absent.code());
+        assertEquals(notAllowed.getMessage().replace(shareKey.id().value(), "ID"),
+                absent.getMessage().replace(absentShare.id().value(), "ID"), "the same words for both");
+        assertEquals(0, share.sessionCount(), "the share never saw the stranger's offer");
+    }
+
+    @Test
+    void relayLimitsPerPeerAreEnforcedAndCounted() throws Exception {
+        server(b -> b.relayMaxPerPeer(1).relayRatePerPeer(1 << 20));
+        share(LOOPBACK, 8);
+        PathSettings relayOnly = new PathSettings(new InetSocketAddress("127.0.0.1", 0), List.of(), Duration.ofSeconds(4),
+                Duration.ZERO, true);
+        ConnectPeer first = connect(connectKey, "echo", relayOnly);
+        assertTrue(first.connect(signaling(connectKey)).path().startsWith("relay via "));
+        NoPathException refused = assertThrows(NoPathException.class,
+                () -> connect(connectKey, "echo", relayOnly).connect(signaling(connectKey)));
+        assertTrue(refused.getMessage().contains("has 1 relayed sessions, the server's limit (1 per peer)"), refused.getMessage());
+        assertTrue(server.relayStats().refused() >= 1, server.relayStats().toString());
+
+        // 1 MiB/s per peer, bursts of 256 KiB: 3 MiB each way cannot take less than (3 MiB - 256 KiB) / (1 MiB/s).
+        int bytes = 3 << 20;
+        long before = server.relayStats().bytes();
+        long started = System.nanoTime();
+        echoChecked(first, bytes, 4);
+        double seconds = (System.nanoTime() - started) / 1e9;
+        long carried = server.relayStats().bytes() - before;
+        assertTrue(carried >= 2L * bytes, "counted both directions: " + carried);
+        assertTrue(seconds >= (bytes - (256 << 10)) / (double) (1 << 20), "held to the rate: " + seconds + " s");
+    }
+}

@@ -1,0 +1,204 @@
+package io.loomtunnel.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.loomtunnel.mux.MuxStream;
+import io.loomtunnel.p2p.path.RelayDialer.Role;
+import io.loomtunnel.p2p.rendezvous.AnswerMessage;
+import io.loomtunnel.p2p.rendezvous.BlockText;
+import io.loomtunnel.p2p.rendezvous.OfferMessage;
+import io.loomtunnel.p2p.rendezvous.RegisterShare;
+import io.loomtunnel.p2p.rendezvous.RelayPreface;
+import io.loomtunnel.p2p.rendezvous.RelayReply;
+import io.loomtunnel.p2p.rendezvous.RendezvousError;
+import io.loomtunnel.p2p.rendezvous.ShareRegistered;
+import io.loomtunnel.p2p.rendezvous.Unanswered;
+import io.loomtunnel.p2p.signal.Answer;
+import io.loomtunnel.p2p.signal.Blocks;
+import io.loomtunnel.p2p.signal.SignedBlocks;
+import io.loomtunnel.p2p.signal.SignedBody;
+import io.loomtunnel.session.ControlCodec;
+import io.loomtunnel.session.Session;
+import io.loomtunnel.session.SessionDialer;
+import io.loomtunnel.session.SessionOptions;
+import io.loomtunnel.tls.Identity;
+import io.loomtunnel.tls.PeerVerifier;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The server's peer directory and relay against peers speaking the protocol by hand
+ * (PROTOCOL.md 9.5, 9.6): what it refuses, and whom it tells what, when a peer sends what it
+ * should not, another share claims the same id, or a share leaves or cannot use an offer.
+ */
+@Timeout(60)
+class PeerDirectoryTest {
+    private static final String TOKEN = "directory-test-token";
+    private static final Duration REPLY = Duration.ofSeconds(10);
+
+    @TempDir
+    Path dir;
+    private TunnelServer server;
+    private final List<Session> sessions = new ArrayList<>();
+    private final Identity share = Identity.generate();
+    private final Identity laptop = Identity.generate();
+
+    @BeforeEach
+    void start() throws IOException {
+        server = TunnelServer.start(ServerSettings.builder().bind(new InetSocketAddress("127.0.0.1", 0))
+                .keyFile(dir.resolve("server.key")).token(TOKEN).build(), ServerEvents.NONE);
+    }
+
+    @AfterEach
+    void stop() throws IOException {
+        sessions.forEach(Session::close);
+        server.close();
+    }
+
+    private Session dial(Identity who) throws IOException {
+        Session s = new SessionDialer(who, PeerVerifier.pinned(server.id()), TOKEN, SessionOptions.defaults())
+                .dial(server.controlAddress());
+        sessions.add(s);
+        return s;
+    }
+
+    private static void send(Session s, String type, Object message) throws IOException {
+        s.mux().sendControl(ControlCodec.encode(type, message));
+    }
+
+    private static ControlCodec.Message receive(Session s) throws IOException {
+        return ControlCodec.decode(s.mux().receiveControl(REPLY));
+    }
+
+    private static RendezvousError error(Session s) throws IOException {
+        ControlCodec.Message m = receive(s);
+        assertEquals(RendezvousError.TYPE, m.type(), m.body().toString());
+        return m.as(RendezvousError.class);
+    }
+
+    private Session registered(Identity who, Identity... allowed) throws IOException {
+        Session s = dial(who);
+        send(s, RegisterShare.TYPE, new RegisterShare(Arrays.stream(allowed).map(i -> i.id().value()).toList()));
+        ControlCodec.Message m = receive(s);
+        assertEquals(ShareRegistered.TYPE, m.type(), m.body().toString());
+        return s;
+    }
+
+    private static String offerBlock(Identity from, Identity to, String session) {
+        return BlockText.encode(SignedBlocks.seal(from, Blocks.offer(from, to, session, Instant.now(), 600)));
+    }
+
+    @Test
+    void theDirectoryBelievesOnlyWhatTheSessionsOwnKeySigned() throws IOException {
+        registered(share, laptop);
+        Session mallory = dial(Identity.generate());
+        // An offer signed by the laptop, sent over someone else's session: not forwarded.
+        send(mallory, OfferMessage.TYPE, new OfferMessage(null, offerBlock(laptop, share, SignedBody.newSessionId()), null));
+        RendezvousError e = error(mallory);
+        assertEquals("bad_request", e.code());
+        assertTrue(e.reason().contains("not by this session's peer"), e.reason());
+        // A block that does not verify.
+        send(mallory, OfferMessage.TYPE, new OfferMessage(null, "AAAA", null));
+        assertEquals("bad_request", error(mallory).code());
+        // An answer nobody asked for.
+        Answer unasked = new Answer(share.id().value(), SignedBlocks.keyOf(share), laptop.id().value(), SignedBody.newSessionId(),
+                "echo", "tcp", List.of(), Instant.now().getEpochSecond(), Instant.now().getEpochSecond() + 60, null, null);
+        Session fakeShare = dial(share);
+        send(fakeShare, AnswerMessage.TYPE, new AnswerMessage(BlockText.encode(SignedBlocks.seal(share, unasked)), null));
+        assertTrue(error(fakeShare).reason().contains("is waiting for this share's answer"));
+    }
+
+    @Test
+    void aSecondShareWithTheSameIdIsRefusedWhileTheFirstIsThere() throws IOException {
+        registered(share, laptop);
+        Session second = dial(share);
+        send(second, RegisterShare.TYPE, new RegisterShare(List.of()));
+        RendezvousError e = error(second);
+        assertEquals("already_registered", e.code());
+        assertTrue(e.reason().contains("is registered on this server already"), e.reason());
+    }
+
+    @Test
+    void theConnectingPeerHearsWhenTheShareCannotUseItsOfferOrLeaves() throws IOException {
+        Session shareSession = registered(share, laptop);
+        Session connect = dial(laptop);
+        OfferMessage forwarded = offer(connect, shareSession);
+        String id = forwarded.session();
+        assertTrue(forwarded.observed().matches("127\\.0\\.0\\.1:\\d+"), "where the server sees the laptop: " + forwarded.observed());
+        send(shareSession, Unanswered.TYPE, new Unanswered(id, "REPLAYED", "session " + id + " was used before"));
+        RendezvousError e = error(connect);
+        assertEquals("unanswered", e.code());
+        assertEquals("REPLAYED", e.problem());
+        assertTrue(relay(connect, id, Role.CONNECT).reason().contains("no relay is expected"), "the offer's ticket went with it");
+
+        String next = offer(connect, shareSession).session();
+        shareSession.close();
+        RendezvousError left = error(connect);
+        assertEquals("no_answer", left.code());
+        assertEquals(next, left.session());
+    }
+
+    @Test
+    void theRelayJoinsOnlyTheTwoPeersOfAnOfferedSession() throws IOException {
+        Session shareSession = registered(share, laptop);
+        Session connect = dial(laptop);
+        String unknown = SignedBody.newSessionId();
+        String id = offer(connect, shareSession).session();
+        // A session whose offer never passed: no relay for it.
+        assertTrue(relay(connect, unknown, Role.CONNECT).reason().contains("no relay is expected for session " + unknown));
+        long now = Instant.now().getEpochSecond();
+        Answer accept = new Answer(share.id().value(), SignedBlocks.keyOf(share), laptop.id().value(), id, "echo", "tcp",
+                List.of(), now, now + 60, null, null);
+        send(shareSession, AnswerMessage.TYPE, new AnswerMessage(BlockText.encode(SignedBlocks.seal(share, accept)), null));
+        assertEquals(AnswerMessage.TYPE, receive(connect).type());
+        // A third peer cannot take either side; the right peer in the wrong role cannot either.
+        Session mallory = registered(Identity.generate()); // it has spoken to the directory, so its streams are read
+        assertTrue(relay(mallory, id, Role.SHARE).reason().contains("no relay is expected"));
+        assertTrue(relay(connect, id, Role.SHARE).reason().contains("no relay is expected"));
+
+        MuxStream fromConnect = open(connect, id, Role.CONNECT);
+        MuxStream fromShare = open(shareSession, id, Role.SHARE);
+        assertTrue(RelayReply.readFrom(fromShare.input()).isReady());
+        assertTrue(RelayReply.readFrom(fromConnect.input()).isReady());
+        fromConnect.output().write("through the relay".getBytes());
+        fromConnect.shutdownOutput();
+        assertEquals("through the relay", new String(fromShare.input().readAllBytes()));
+        fromShare.close();
+        assertTrue(server.relayStats().total() == 1 && server.relayStats().bytes() >= 17, server.relayStats().toString());
+    }
+
+    /** The laptop offers a new session on {@code connect}; returns the offer as the share got it. */
+    private OfferMessage offer(Session connect, Session shareSession) throws IOException {
+        String id = SignedBody.newSessionId();
+        send(connect, OfferMessage.TYPE, new OfferMessage(null, offerBlock(laptop, share, id), null));
+        OfferMessage forwarded = receive(shareSession).as(OfferMessage.class);
+        assertEquals(id, forwarded.session());
+        return forwarded;
+    }
+
+    private static MuxStream open(Session s, String id, Role role) throws IOException {
+        MuxStream stream = s.mux().open(REPLY);
+        stream.setReadTimeout(REPLY);
+        RelayPreface.of(id, role).writeTo(stream.output());
+        return stream;
+    }
+
+    private static RelayReply relay(Session s, String id, Role role) throws IOException {
+        RelayReply reply = RelayReply.readFrom(open(s, id, role).input());
+        assertFalse(reply.isReady(), "refused");
+        return reply;
+    }
+}
