@@ -51,7 +51,9 @@ public final class CandidateDialer {
                 race.attemptFailed(Candidates.text(candidate), e.getMessage());
             }
             try {
-                Thread.sleep(pause);
+                if (race.awaitDecided(pause)) {
+                    return;
+                }
             } catch (InterruptedException e) {
                 return;
             }

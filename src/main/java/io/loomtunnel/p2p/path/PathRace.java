@@ -40,6 +40,21 @@ public final class PathRace {
         return outcome.isDone();
     }
 
+    /**
+     * Waits up to {@code pause} for the race to be decided; true if it is. Contenders pause with
+     * this instead of sleeping, so they stop as soon as a path wins or the race fails.
+     */
+    public boolean awaitDecided(Duration pause) throws InterruptedException {
+        try {
+            outcome.get(pause.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            return false;
+        } catch (ExecutionException failed) {
+            // decided: the race failed
+        }
+        return true;
+    }
+
     /** Offers a set-up, nominated path; true if it won. A path that comes too late is closed. */
     public boolean win(PeerPath path) {
         if (outcome.complete(path)) {

@@ -24,11 +24,10 @@ public final class RelayFallback {
         Duration after = only ? Duration.ZERO : path.relayAfter();
         Thread.ofVirtual().name(name + "-relay").start(() -> {
             try {
-                Thread.sleep(after);
+                if (race.awaitDecided(after)) {
+                    return; // a direct path won (or the race failed) before the relay's turn
+                }
             } catch (InterruptedException e) {
-                return;
-            }
-            if (race.decided()) {
                 return;
             }
             String where = "relay via " + relay.via();
