@@ -23,7 +23,8 @@ final class ClientTunnels {
     private final EndpointMetrics metrics;
     private final List<TunnelSpec> specs;
     private final Map<String, PublicTunnel> live = new ConcurrentHashMap<>();
-    private final Map<Integer, PublicTunnel> udpById = new ConcurrentHashMap<>();
+    /** Where each live UDP tunnel's datagrams go, by the server's tunnel id: built once per registration, read per datagram. */
+    private final Map<Integer, UdpServiceFlows.Target> udpById = new ConcurrentHashMap<>();
     private final Map<String, TunnelCounters> counters = new ConcurrentHashMap<>();
 
     ClientTunnels(List<TunnelSpec> initial, EndpointMetrics metrics) {
@@ -57,7 +58,8 @@ final class ClientTunnels {
     void registered(PublicTunnel t) {
         live.put(t.spec().name(), t);
         if (t.spec().type() == TunnelType.UDP) {
-            udpById.put(t.tunnelId(), t);
+            udpById.put(t.tunnelId(), new UdpServiceFlows.Target(
+                    InetSocketAddress.createUnresolved(t.spec().localHost(), t.spec().localPort()), counters(t.spec())));
         }
         metrics.tunnelOpened(t.spec().type().wireName());
     }
@@ -80,16 +82,14 @@ final class ClientTunnels {
         return live.get(name);
     }
 
-    /** The current session's UDP tunnels by the server's tunnel id (a live view). */
-    Map<Integer, PublicTunnel> udpById() {
-        return udpById;
+    /** Whether the current session has a UDP tunnel. */
+    boolean hasUdp() {
+        return !udpById.isEmpty();
     }
 
     /** Where the UDP tunnel with the server's id {@code tunnelId} delivers, or null if none is live. */
     UdpServiceFlows.Target udpTarget(int tunnelId) {
-        PublicTunnel t = udpById.get(tunnelId);
-        return t == null ? null : new UdpServiceFlows.Target(
-                InetSocketAddress.createUnresolved(t.spec().localHost(), t.spec().localPort()), counters(t.spec()));
+        return udpById.get(tunnelId);
     }
 
     TunnelCounters counters(TunnelSpec spec) {

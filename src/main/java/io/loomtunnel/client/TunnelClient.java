@@ -346,7 +346,7 @@ public final class TunnelClient implements Closeable {
             session.mux().close(ErrorCode.PROTOCOL_ERROR, "registration failed: " + e.getMessage());
             return true; // the serve loop sees the closed session and reconnects
         }
-        if (!tunnels.udpById().isEmpty()) {
+        if (tunnels.hasUdp()) {
             startUdpFlows(session);
         }
         control = new ControlChannel(session.mux(), specs.size());
