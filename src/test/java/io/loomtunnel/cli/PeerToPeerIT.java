@@ -42,9 +42,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -190,10 +192,11 @@ class PeerToPeerIT {
 
         // Every session transfers at once, slowly; one peer is killed in the middle.
         List<Future<Boolean>> transfers = new ArrayList<>();
+        CountDownLatch underWay = new CountDownLatch(local.size());
         for (int port : local) {
-            transfers.add(pool.submit(() -> slowEchoIntact(port, 2 << 20)));
+            transfers.add(pool.submit(() -> slowEchoIntact(port, 2 << 20, underWay)));
         }
-        Thread.sleep(800);
+        assertTrue(underWay.await(60, TimeUnit.SECONDS), "every transfer started");
         connects.get(0).kill();
         for (int i = 1; i < transfers.size(); i++) {
             assertTrue(transfers.get(i).get(), "transfer " + i + " came back intact");
@@ -365,8 +368,11 @@ class PeerToPeerIT {
 
     // ---- data ----
 
-    /** Sends {@code size} random bytes in small paced chunks through the echo service; true if the SHA-256 of what came back matches. */
-    private static boolean slowEchoIntact(int port, int size) throws Exception {
+    /**
+     * Sends {@code size} random bytes in small paced chunks through the echo service; true if the
+     * SHA-256 of what came back matches. Counts {@code underWay} down once the first chunk is sent.
+     */
+    private static boolean slowEchoIntact(int port, int size, CountDownLatch underWay) throws Exception {
         byte[] data = new byte[size];
         new Random(port).nextBytes(data);
         try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
@@ -376,7 +382,10 @@ class PeerToPeerIT {
                 try {
                     for (int off = 0; off < size; off += 32 * 1024) {
                         out.write(data, off, Math.min(32 * 1024, size - off));
-                        Thread.sleep(25);
+                        if (off == 0) {
+                            underWay.countDown();
+                        }
+                        Thread.sleep(25); // paced, so every transfer is still running when a peer is killed
                     }
                     s.shutdownOutput();
                 } catch (IOException | InterruptedException e) {
