@@ -1,13 +1,13 @@
 package io.loomtunnel.client;
 
 import io.loomtunnel.Version;
-import io.loomtunnel.admin.AdminException;
-import io.loomtunnel.admin.AdminTarget;
-import io.loomtunnel.admin.Status;
-import io.loomtunnel.config.TunnelFlags;
-import io.loomtunnel.metrics.EndpointMetrics;
+import io.loomtunnel.internal.admin.AdminException;
+import io.loomtunnel.internal.admin.AdminTarget;
+import io.loomtunnel.internal.admin.Status;
+import io.loomtunnel.internal.tunnel.TunnelFlags;
+import io.loomtunnel.internal.metrics.EndpointMetrics;
 import io.loomtunnel.session.Session;
-import io.loomtunnel.tunnel.TunnelSpec;
+import io.loomtunnel.internal.tunnel.TunnelSpec;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,11 +1,11 @@
 package io.loomtunnel.client;
 
-import io.loomtunnel.admin.Status;
-import io.loomtunnel.metrics.EndpointMetrics;
-import io.loomtunnel.metrics.TunnelCounters;
-import io.loomtunnel.tunnel.TunnelSpec;
-import io.loomtunnel.tunnel.TunnelType;
-import io.loomtunnel.tunnel.UdpServiceFlows;
+import io.loomtunnel.internal.admin.Status;
+import io.loomtunnel.internal.metrics.EndpointMetrics;
+import io.loomtunnel.internal.metrics.TunnelCounters;
+import io.loomtunnel.internal.tunnel.TunnelSpec;
+import io.loomtunnel.internal.tunnel.TunnelType;
+import io.loomtunnel.internal.tunnel.UdpServiceFlows;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;

@@ -3,7 +3,7 @@ package io.loomtunnel.client;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.loomtunnel.mux.MuxSession;
 import io.loomtunnel.session.ControlCodec;
-import io.loomtunnel.wire.ProtocolException;
+import io.loomtunnel.internal.wire.ProtocolException;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.time.Duration;

@@ -1,7 +1,7 @@
 package io.loomtunnel.mux;
 
-import io.loomtunnel.wire.ErrorCode;
-import io.loomtunnel.wire.Frame;
+import io.loomtunnel.internal.wire.ErrorCode;
+import io.loomtunnel.internal.wire.Frame;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayDeque;

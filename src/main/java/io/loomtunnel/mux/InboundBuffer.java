@@ -1,6 +1,6 @@
 package io.loomtunnel.mux;
 
-import io.loomtunnel.wire.ProtocolException;
+import io.loomtunnel.internal.wire.ProtocolException;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.concurrent.locks.Condition;

@@ -25,7 +25,7 @@ public record MuxConfig(
         Duration keepaliveTimeout) {
 
     public MuxConfig {
-        requireAtLeast("maxWindow", maxWindow, io.loomtunnel.wire.Wire.INITIAL_WINDOW);
+        requireAtLeast("maxWindow", maxWindow, io.loomtunnel.internal.wire.Wire.INITIAL_WINDOW);
         requireAtLeast("growthBudget", growthBudget, 0);
         requireAtLeast("maxStreams", maxStreams, 1);
         requireAtLeast("acceptBacklog", acceptBacklog, 1);

@@ -1,10 +1,10 @@
 package io.loomtunnel.mux;
 
-import io.loomtunnel.wire.ErrorCode;
-import io.loomtunnel.wire.Flags;
-import io.loomtunnel.wire.Frame;
-import io.loomtunnel.wire.FrameReader;
-import io.loomtunnel.wire.FrameWriter;
+import io.loomtunnel.internal.wire.ErrorCode;
+import io.loomtunnel.internal.wire.Flags;
+import io.loomtunnel.internal.wire.Frame;
+import io.loomtunnel.internal.wire.FrameReader;
+import io.loomtunnel.internal.wire.FrameWriter;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,8 +1,8 @@
 package io.loomtunnel.mux;
 
-import io.loomtunnel.wire.ErrorCode;
-import io.loomtunnel.wire.ProtocolException;
-import io.loomtunnel.wire.Wire;
+import io.loomtunnel.internal.wire.ErrorCode;
+import io.loomtunnel.internal.wire.ProtocolException;
+import io.loomtunnel.internal.wire.Wire;
 import java.io.IOException;
 
 /**

@@ -1,11 +1,11 @@
 package io.loomtunnel.mux;
 
-import io.loomtunnel.wire.ErrorCode;
-import io.loomtunnel.wire.Flags;
-import io.loomtunnel.wire.Frame;
-import io.loomtunnel.wire.FrameReader;
-import io.loomtunnel.wire.FrameType;
-import io.loomtunnel.wire.ProtocolException;
+import io.loomtunnel.internal.wire.ErrorCode;
+import io.loomtunnel.internal.wire.Flags;
+import io.loomtunnel.internal.wire.Frame;
+import io.loomtunnel.internal.wire.FrameReader;
+import io.loomtunnel.internal.wire.FrameType;
+import io.loomtunnel.internal.wire.ProtocolException;
 import java.io.IOException;
 
 /**

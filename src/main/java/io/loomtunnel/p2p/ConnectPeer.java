@@ -1,29 +1,29 @@
 package io.loomtunnel.p2p;
 
-import io.loomtunnel.p2p.path.CandidateDialer;
-import io.loomtunnel.p2p.path.Candidates;
-import io.loomtunnel.p2p.path.PathHints;
-import io.loomtunnel.p2p.path.PathRace;
-import io.loomtunnel.p2p.path.PeerPath;
-import io.loomtunnel.p2p.path.PunchPort;
-import io.loomtunnel.p2p.path.RelayDialer;
-import io.loomtunnel.p2p.path.RelayFallback;
-import io.loomtunnel.p2p.signal.Answer;
-import io.loomtunnel.p2p.signal.BlockKind;
-import io.loomtunnel.p2p.signal.ConnectSignaling;
-import io.loomtunnel.p2p.signal.Offer;
-import io.loomtunnel.p2p.signal.SignalException;
-import io.loomtunnel.p2p.signal.SignalException.Problem;
-import io.loomtunnel.p2p.signal.SignedBlock;
-import io.loomtunnel.p2p.signal.SignedBlocks;
-import io.loomtunnel.p2p.signal.SignedBody;
+import io.loomtunnel.internal.path.CandidateDialer;
+import io.loomtunnel.internal.path.Candidates;
+import io.loomtunnel.internal.path.PathHints;
+import io.loomtunnel.internal.path.PathRace;
+import io.loomtunnel.internal.path.PeerPath;
+import io.loomtunnel.internal.path.PunchPort;
+import io.loomtunnel.internal.path.RelayDialer;
+import io.loomtunnel.internal.path.RelayFallback;
+import io.loomtunnel.internal.signal.Answer;
+import io.loomtunnel.internal.signal.BlockKind;
+import io.loomtunnel.internal.signal.ConnectSignaling;
+import io.loomtunnel.internal.signal.Offer;
+import io.loomtunnel.internal.signal.SignalException;
+import io.loomtunnel.internal.signal.SignalException.Problem;
+import io.loomtunnel.internal.signal.SignedBlock;
+import io.loomtunnel.internal.signal.SignedBlocks;
+import io.loomtunnel.internal.signal.SignedBody;
 import io.loomtunnel.session.ControlCodec;
 import io.loomtunnel.session.Session;
 import io.loomtunnel.session.SessionDialer;
 import io.loomtunnel.tls.PeerVerifier;
-import io.loomtunnel.tunnel.TunnelType;
-import io.loomtunnel.wire.ErrorCode;
-import io.loomtunnel.wire.ProtocolException;
+import io.loomtunnel.internal.tunnel.TunnelType;
+import io.loomtunnel.internal.wire.ErrorCode;
+import io.loomtunnel.internal.wire.ProtocolException;
 import java.io.Closeable;
 import java.io.IOException;
 import java.net.BindException;
@@ -75,7 +75,7 @@ public final class ConnectPeer implements Closeable {
      *
      * @throws PeerRefusedException the share refused (not allowed, service not offered, too many sessions)
      * @throws SignalException the answer was unusable (damaged, forged, expired, another session's)
-     * @throws io.loomtunnel.p2p.path.NoPathException no connection was set up before the deadline
+     * @throws io.loomtunnel.internal.path.NoPathException no connection was set up before the deadline
      */
     public PeerSession connect(ConnectSignaling signaling) throws IOException, InterruptedException {
         boolean relayOnly = settings.path().relayOnly();

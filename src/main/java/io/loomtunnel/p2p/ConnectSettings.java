@@ -1,7 +1,7 @@
 package io.loomtunnel.p2p;
 
-import io.loomtunnel.p2p.path.PathSettings;
-import io.loomtunnel.p2p.signal.SignedBody;
+import io.loomtunnel.internal.path.PathSettings;
+import io.loomtunnel.internal.signal.SignedBody;
 import io.loomtunnel.session.SessionOptions;
 import io.loomtunnel.tls.Identity;
 import io.loomtunnel.tls.PeerId;

@@ -2,9 +2,9 @@ package io.loomtunnel.p2p;
 
 import io.loomtunnel.mux.MuxSession;
 import io.loomtunnel.mux.SessionClosedException;
-import io.loomtunnel.p2p.path.PeerPath;
+import io.loomtunnel.internal.path.PeerPath;
 import io.loomtunnel.tls.PeerId;
-import io.loomtunnel.tunnel.TunnelType;
+import io.loomtunnel.internal.tunnel.TunnelType;
 import java.io.Closeable;
 import java.time.Duration;
 

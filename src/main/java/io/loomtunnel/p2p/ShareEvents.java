@@ -1,6 +1,6 @@
 package io.loomtunnel.p2p;
 
-import io.loomtunnel.p2p.signal.SignalException;
+import io.loomtunnel.internal.signal.SignalException;
 import io.loomtunnel.tls.PeerId;
 
 /** What a sharing peer reports, for the CLI, logs and tests. Every method has a no-op default. */

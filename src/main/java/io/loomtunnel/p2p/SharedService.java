@@ -1,8 +1,8 @@
 package io.loomtunnel.p2p;
 
-import io.loomtunnel.config.HostPort;
-import io.loomtunnel.p2p.signal.SignedBody;
-import io.loomtunnel.tunnel.TunnelType;
+import io.loomtunnel.internal.net.HostPort;
+import io.loomtunnel.internal.signal.SignedBody;
+import io.loomtunnel.internal.tunnel.TunnelType;
 import java.net.InetSocketAddress;
 import java.util.Objects;
 

@@ -1,8 +1,8 @@
 package io.loomtunnel.p2p;
 
-import io.loomtunnel.metrics.Tally;
+import io.loomtunnel.internal.metrics.Tally;
 import io.loomtunnel.mux.MuxStream;
-import io.loomtunnel.tunnel.Splice;
+import io.loomtunnel.internal.tunnel.Splice;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;

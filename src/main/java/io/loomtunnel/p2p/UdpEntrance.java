@@ -1,11 +1,11 @@
 package io.loomtunnel.p2p;
 
-import io.loomtunnel.metrics.TunnelCounters;
+import io.loomtunnel.internal.metrics.TunnelCounters;
 import io.loomtunnel.mux.Datagram;
-import io.loomtunnel.tunnel.DatagramLink;
-import io.loomtunnel.tunnel.UdpEnvelope;
-import io.loomtunnel.tunnel.UdpIngress;
-import io.loomtunnel.wire.ProtocolException;
+import io.loomtunnel.internal.tunnel.DatagramLink;
+import io.loomtunnel.internal.tunnel.UdpEnvelope;
+import io.loomtunnel.internal.tunnel.UdpIngress;
+import io.loomtunnel.internal.wire.ProtocolException;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;

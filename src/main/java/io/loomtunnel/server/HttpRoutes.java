@@ -1,8 +1,8 @@
 package io.loomtunnel.server;
 
-import io.loomtunnel.http.HttpRoute;
-import io.loomtunnel.http.HttpRouter;
-import io.loomtunnel.http.Upstream;
+import io.loomtunnel.internal.http.HttpRoute;
+import io.loomtunnel.internal.http.HttpRouter;
+import io.loomtunnel.internal.http.Upstream;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Locale;

@@ -1,7 +1,7 @@
 package io.loomtunnel.server;
 
-import io.loomtunnel.http.HttpRoute;
-import io.loomtunnel.http.Upstream;
+import io.loomtunnel.internal.http.HttpRoute;
+import io.loomtunnel.internal.http.Upstream;
 import java.io.IOException;
 
 /** An HTTP tunnel: a host name in the server's {@link HttpRoutes}, whose requests become streams to the client. */

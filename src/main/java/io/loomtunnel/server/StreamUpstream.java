@@ -1,8 +1,8 @@
 package io.loomtunnel.server;
 
-import io.loomtunnel.http.Upstream;
-import io.loomtunnel.metrics.Tally;
-import io.loomtunnel.metrics.TunnelCounters;
+import io.loomtunnel.internal.http.Upstream;
+import io.loomtunnel.internal.metrics.Tally;
+import io.loomtunnel.internal.metrics.TunnelCounters;
 import io.loomtunnel.mux.MuxStream;
 import java.io.FilterInputStream;
 import java.io.FilterOutputStream;

@@ -1,6 +1,6 @@
 package io.loomtunnel.server;
 
-import io.loomtunnel.metrics.TunnelCounters;
+import io.loomtunnel.internal.metrics.TunnelCounters;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;

@@ -1,6 +1,6 @@
 package io.loomtunnel.server;
 
-import io.loomtunnel.tunnel.UdpIngress;
+import io.loomtunnel.internal.tunnel.UdpIngress;
 
 /** A client's UDP tunnel: its public port. */
 record UdpTunnel(UdpIngress ingress) implements ExposedTunnel {

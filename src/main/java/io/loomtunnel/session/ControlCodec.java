@@ -9,8 +9,8 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.loomtunnel.wire.ErrorCode;
-import io.loomtunnel.wire.ProtocolException;
+import io.loomtunnel.internal.wire.ErrorCode;
+import io.loomtunnel.internal.wire.ProtocolException;
 import java.io.IOException;
 
 /**

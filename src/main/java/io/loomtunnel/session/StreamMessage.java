@@ -1,7 +1,7 @@
 package io.loomtunnel.session;
 
-import io.loomtunnel.wire.ErrorCode;
-import io.loomtunnel.wire.ProtocolException;
+import io.loomtunnel.internal.wire.ErrorCode;
+import io.loomtunnel.internal.wire.ProtocolException;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;

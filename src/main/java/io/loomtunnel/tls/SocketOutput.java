@@ -1,6 +1,6 @@
 package io.loomtunnel.tls;
 
-import io.loomtunnel.wire.BufferPool;
+import io.loomtunnel.internal.wire.BufferPool;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.concurrent.locks.ReentrantLock;

@@ -1,7 +1,7 @@
 package io.loomtunnel.natlab;
 
-import io.loomtunnel.tunnel.EchoServers;
-import io.loomtunnel.tunnel.Probes;
+import io.loomtunnel.internal.tunnel.EchoServers;
+import io.loomtunnel.internal.tunnel.Probes;
 import java.io.IOException;
 
 /**

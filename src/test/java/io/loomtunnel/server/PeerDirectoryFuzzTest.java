@@ -4,17 +4,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import io.loomtunnel.p2p.rendezvous.AnswerMessage;
-import io.loomtunnel.p2p.rendezvous.OfferMessage;
-import io.loomtunnel.p2p.rendezvous.RegisterShare;
-import io.loomtunnel.p2p.rendezvous.Unanswered;
-import io.loomtunnel.p2p.signal.Answer;
-import io.loomtunnel.p2p.signal.BlockKind;
-import io.loomtunnel.p2p.signal.Offer;
-import io.loomtunnel.p2p.signal.SignalException;
+import io.loomtunnel.internal.rendezvous.AnswerMessage;
+import io.loomtunnel.internal.rendezvous.OfferMessage;
+import io.loomtunnel.internal.rendezvous.RegisterShare;
+import io.loomtunnel.internal.rendezvous.Unanswered;
+import io.loomtunnel.internal.signal.Answer;
+import io.loomtunnel.internal.signal.BlockKind;
+import io.loomtunnel.internal.signal.Offer;
+import io.loomtunnel.internal.signal.SignalException;
 import io.loomtunnel.session.ControlCodec;
 import io.loomtunnel.tls.PeerId;
-import io.loomtunnel.wire.ProtocolException;
+import io.loomtunnel.internal.wire.ProtocolException;
 
 /**
  * What the server's peer directory reads from peers (PROTOCOL.md 9.5), on arbitrary bytes: a

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.loomtunnel.session.ControlCodec.Message;
-import io.loomtunnel.wire.ProtocolException;
+import io.loomtunnel.internal.wire.ProtocolException;
 
 /**
  * ControlCodec on arbitrary bytes, and the hello/welcome round trip. Seeds:

@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.loomtunnel.session.ControlCodec.Message;
-import io.loomtunnel.wire.ErrorCode;
-import io.loomtunnel.wire.ProtocolException;
+import io.loomtunnel.internal.wire.ErrorCode;
+import io.loomtunnel.internal.wire.ProtocolException;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -1,6 +1,6 @@
 package io.loomtunnel.session;
 
-import io.loomtunnel.tunnel.Probes;
+import io.loomtunnel.internal.tunnel.Probes;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;

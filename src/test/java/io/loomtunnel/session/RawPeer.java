@@ -6,10 +6,10 @@ import io.loomtunnel.tls.PeerVerifier;
 import io.loomtunnel.tls.TlsChannel;
 import io.loomtunnel.tls.TlsConfig;
 import io.loomtunnel.tls.TlsHandshake;
-import io.loomtunnel.wire.Frame;
-import io.loomtunnel.wire.FrameReader;
-import io.loomtunnel.wire.FrameWriter;
-import io.loomtunnel.wire.Preamble;
+import io.loomtunnel.internal.wire.Frame;
+import io.loomtunnel.internal.wire.FrameReader;
+import io.loomtunnel.internal.wire.FrameWriter;
+import io.loomtunnel.internal.wire.Preamble;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -54,7 +54,7 @@ final class RawPeer implements AutoCloseable {
     Frame readUntilGoAway() throws IOException {
         Frame f;
         while ((f = reader.read()) != null) {
-            if (f.type() == io.loomtunnel.wire.FrameType.GO_AWAY) {
+            if (f.type() == io.loomtunnel.internal.wire.FrameType.GO_AWAY) {
                 return f;
             }
         }

@@ -1,9 +1,9 @@
 package io.loomtunnel.bench;
 
-import io.loomtunnel.wire.Flags;
-import io.loomtunnel.wire.Frame;
-import io.loomtunnel.wire.FrameReader;
-import io.loomtunnel.wire.FrameWriter;
+import io.loomtunnel.internal.wire.Flags;
+import io.loomtunnel.internal.wire.Frame;
+import io.loomtunnel.internal.wire.FrameReader;
+import io.loomtunnel.internal.wire.FrameWriter;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;

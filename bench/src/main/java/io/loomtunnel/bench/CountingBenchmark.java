@@ -1,6 +1,6 @@
 package io.loomtunnel.bench;
 
-import io.loomtunnel.metrics.TunnelCounters;
+import io.loomtunnel.internal.metrics.TunnelCounters;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;

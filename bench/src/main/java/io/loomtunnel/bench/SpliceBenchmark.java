@@ -1,9 +1,9 @@
 package io.loomtunnel.bench;
 
-import io.loomtunnel.metrics.TunnelCounters;
+import io.loomtunnel.internal.metrics.TunnelCounters;
 import io.loomtunnel.mux.MuxConfig;
 import io.loomtunnel.mux.MuxStream;
-import io.loomtunnel.tunnel.Splice;
+import io.loomtunnel.internal.tunnel.Splice;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

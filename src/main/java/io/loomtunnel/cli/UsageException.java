@@ -1,8 +1,0 @@
-package io.loomtunnel.cli;
-
-/** Bad input from the user: printed as one line, exit code 2. */
-final class UsageException extends RuntimeException {
-    UsageException(String message) {
-        super(message);
-    }
-}

@@ -1,0 +1,46 @@
+package io.loomtunnel.internal.admin;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The most recent log lines of a server or client, for the console's {@code logs} and
+ * {@code /api/logs}: a ring of fixed size, the oldest line dropped when it is full.
+ *
+ * <p>Locking: {@code this} guards the ring.
+ */
+public final class LogRing {
+    public static final int DEFAULT_LINES = 1_000;
+
+    private final int capacity;
+    private final ArrayDeque<String> lines;
+
+    public LogRing(int capacity) {
+        if (capacity < 1) {
+            throw new IllegalArgumentException("a log ring holds at least one line");
+        }
+        this.capacity = capacity;
+        this.lines = new ArrayDeque<>(capacity);
+    }
+
+    public LogRing() {
+        this(DEFAULT_LINES);
+    }
+
+    /** Adds a line, stamped with the time (UTC, to the millisecond). */
+    public synchronized void add(String line) {
+        if (lines.size() == capacity) {
+            lines.removeFirst();
+        }
+        lines.addLast(Instant.now().truncatedTo(ChronoUnit.MILLIS) + " " + line);
+    }
+
+    /** The last {@code n} lines, oldest first. */
+    public synchronized List<String> recent(int n) {
+        List<String> all = new ArrayList<>(lines);
+        return List.copyOf(all.subList(Math.max(0, all.size() - Math.max(0, n)), all.size()));
+    }
+}

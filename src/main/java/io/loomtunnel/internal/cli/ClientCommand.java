@@ -1,0 +1,119 @@
+package io.loomtunnel.internal.cli;
+
+import io.loomtunnel.internal.admin.LogRing;
+import io.loomtunnel.client.ClientExit;
+import io.loomtunnel.client.ClientSettings;
+import io.loomtunnel.client.TunnelClient;
+import io.loomtunnel.internal.config.ClientConfigLoader;
+import io.loomtunnel.internal.net.HostPort;
+import io.loomtunnel.internal.config.TokenFile;
+import io.loomtunnel.internal.tunnel.TunnelFlags;
+import io.loomtunnel.tls.PeerId;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code loomtunnel client}: the side next to local services; a thin layer over {@link TunnelClient}. */
+@Command(name = "client", mixinStandardHelpOptions = true,
+        description = "Connect to a server and expose local services through it.",
+        footer = {"", "Examples:",
+                "  loomtunnel client --server tunnel.example.org:7835 --server-id ID --token-file token.txt \\",
+                "                    --tcp 2222:127.0.0.1:22 --http web:127.0.0.1:3000 --udp 0:127.0.0.1:53",
+                "  LOOMTUNNEL_TOKEN=secret loomtunnel client --config client.toml",
+                "", "Tunnel specs: --tcp/--udp REMOTE_PORT:LOCAL_HOST:LOCAL_PORT (remote port 0: the server picks),",
+                "--http NAME:LOCAL_HOST:LOCAL_PORT (served at NAME.DOMAIN). Flags override LOOMTUNNEL_* variables,",
+                "which override the config file (docs/CONFIG.md). SIGINT/SIGTERM: drain, then exit 0."})
+final class ClientCommand implements Callable<Integer> {
+    @Option(names = "--config", paramLabel = "FILE", description = "TOML config file.")
+    Path config;
+
+    @Option(names = "--server", paramLabel = "HOST:PORT", description = "The server's control address.")
+    String server;
+
+    @Option(names = "--server-id", paramLabel = "ID", description = "The server's key id (loomtunnel id --key, on the server).")
+    String serverId;
+
+    @Option(names = "--token-file", paramLabel = "FILE", description = "File holding the token (or set LOOMTUNNEL_TOKEN).")
+    Path tokenFile;
+
+    @Option(names = "--key", paramLabel = "FILE", description = "Client identity key, created if missing (default: a new key each run).")
+    Path key;
+
+    @Option(names = "--tcp", paramLabel = "REMOTE_PORT:HOST:PORT", description = "Expose a local TCP service (repeatable).")
+    List<String> tcp = new ArrayList<>();
+
+    @Option(names = "--udp", paramLabel = "REMOTE_PORT:HOST:PORT", description = "Expose a local UDP service (repeatable).")
+    List<String> udp = new ArrayList<>();
+
+    @Option(names = "--http", paramLabel = "NAME:HOST:PORT", description = "Expose a local web app as NAME.DOMAIN (repeatable).")
+    List<String> http = new ArrayList<>();
+
+    @Option(names = "--no-reconnect", description = "Exit (code 11) when the connection is lost instead of reconnecting.")
+    boolean noReconnect;
+
+    @Mixin
+    ObserveOptions observe;
+
+    private final LogRing logs = new LogRing();
+
+    @Override
+    public Integer call() throws Exception {
+        ClientSettings settings = settings();
+        TunnelClient client;
+        try {
+            client = TunnelClient.start(settings, new ClientPrinter(System.out, settings, logs));
+        } catch (java.net.BindException e) {
+            throw new UsageException("cannot listen on " + e.getMessage()); // only the admin endpoint listens
+        }
+        if (client.adminAddress() != null) {
+            System.out.println(ObserveOptions.adminLine(client.adminAddress()));
+        }
+        StopSignals.onStop(client::close); // drains, then awaitExit returns CLOSED
+        ClientExit exit = client.awaitExit();
+        if (exit.code() == ClientExit.CLOSED) {
+            System.out.println("stopped");
+        } else {
+            System.err.println("loomtunnel: " + exit.reason());
+        }
+        return exit.code();
+    }
+
+    private ClientSettings settings() {
+        try {
+            ClientSettings.Builder b = ClientSettings.builder();
+            ClientConfigLoader.apply(config, System.getenv(), b);
+            if (server != null) {
+                b.server(FlagValue.parse("--server", server, HostPort::parse));
+            }
+            if (serverId != null) {
+                b.serverId(FlagValue.parse("--server-id", serverId, PeerId::parse));
+            }
+            if (tokenFile != null) {
+                b.token(TokenFile.read(tokenFile));
+            }
+            if (key != null) {
+                b.keyFile(key);
+            }
+            // Tunnel flags add to the config file's tunnels (docs/CONFIG.md); names must stay unique.
+            tcp.forEach(t -> b.tunnel(FlagValue.parse("--tcp", t, TunnelFlags::tcp)));
+            udp.forEach(t -> b.tunnel(FlagValue.parse("--udp", t, TunnelFlags::udp)));
+            http.forEach(t -> b.tunnel(FlagValue.parse("--http", t, TunnelFlags::http)));
+            if (noReconnect) {
+                b.reconnect(false);
+            }
+            observe.applyTo(b.observe().logs(logs));
+            ClientSettings s = b.build();
+            if (s.tunnels().isEmpty() && s.observe().adminBind() == null) {
+                throw new UsageException("no tunnels: give --tcp, --udp or --http, or [[tunnels]] in the config file"
+                        + " (or --admin-bind, to open them later from the console)");
+            }
+            return s;
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
+    }
+}

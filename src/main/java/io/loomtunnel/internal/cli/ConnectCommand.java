@@ -1,0 +1,180 @@
+package io.loomtunnel.internal.cli;
+
+import io.loomtunnel.internal.net.Backoff;
+import io.loomtunnel.internal.net.HostPort;
+import io.loomtunnel.p2p.ConnectPeer;
+import io.loomtunnel.p2p.ConnectSettings;
+import io.loomtunnel.p2p.PeerSession;
+import io.loomtunnel.internal.rendezvous.RendezvousServer;
+import io.loomtunnel.internal.rendezvous.ServerConnectSignaling;
+import io.loomtunnel.internal.signal.ConnectSignaling;
+import io.loomtunnel.internal.signal.ManualConnectSignaling;
+import io.loomtunnel.tls.Identity;
+import io.loomtunnel.tls.PeerId;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.BindException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code loomtunnel connect}: a local port that reaches a peer's shared service; a thin layer over {@link ConnectPeer}. */
+@Command(name = "connect", mixinStandardHelpOptions = true,
+        description = "Open a local port that reaches a service another peer shares, over a peer-to-peer TLS session.",
+        footer = {"",
+                "Examples:",
+                "  loomtunnel connect --key laptop.key --peer ID --service ssh --listen 127.0.0.1:2222",
+                "  loomtunnel connect --key laptop.key --peer ID --service dns --listen 127.0.0.1:5353 \\",
+                "                     --answer-file answer.txt",
+                "  loomtunnel connect --key laptop.key --peer ID --service ssh --listen 127.0.0.1:2222 \\",
+                "                     --signal server --server tunnel.example.org:7835 --server-id ID \\",
+                "                     --token-file token.txt",
+                "",
+                "Manual signaling prints an offer; give it to `loomtunnel share`, then paste",
+                "its answer here (or save it in --answer-file). One run is one session: when it",
+                "ends, connect exits 11; run it again for a new one.",
+                "Server signaling finds the share through the server and keeps the local port",
+                "open while sessions come and go: a session that ends is set up again (pauses",
+                "of 1s doubling to 30s).",
+                "The session line says which path it took: 'direct ADDRESS' or 'relay via",
+                "SERVER'.",
+                "Exit codes: 3 peer not allowed, 10 no path, 11 session ended, 20 service not",
+                "offered, 21 share busy, 22 bad answer, 23 expired, 24 replayed, 25 share",
+                "unknown to the server (docs/P2P.md). SIGINT/SIGTERM: exit 0."})
+final class ConnectCommand implements Callable<Integer> {
+    private static final Duration BACKOFF_MIN = Duration.ofSeconds(1);
+    private static final Duration BACKOFF_MAX = Duration.ofSeconds(30);
+
+    @Mixin
+    PeerOptions peer;
+
+    @Option(names = "--peer", required = true, paramLabel = "ID", description = "The sharing peer's id (pinned).")
+    String peerId;
+
+    @Option(names = "--service", required = true, paramLabel = "NAME", description = "The service to reach, as the share names it.")
+    String service;
+
+    @Option(names = "--listen", required = true, paramLabel = "IP:PORT", description = "The local port applications use.")
+    String listen;
+
+    @Option(names = "--answer-file", paramLabel = "FILE",
+            description = "Manual signaling: wait for the answer in FILE (it may appear later) instead of reading standard input.")
+    Path answerFile;
+
+    @Option(names = "--offer-ttl", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "How long the offer stays valid: the time the answer has to come back (default 10m).")
+    Duration offerTtl = ConnectSettings.DEFAULT_OFFER_LIFETIME;
+
+    @Override
+    public Integer call() throws Exception {
+        Identity identity = peer.identity();
+        RendezvousServer server = peer.rendezvous(identity);
+        if (server != null && answerFile != null) {
+            throw new UsageException("--answer-file goes with --signal manual");
+        }
+        ConnectSettings settings = settings(identity);
+        System.out.println("peer id     " + identity.id() + " (the share must --allow it)");
+        ConnectSignaling signaling = server != null ? new ServerConnectSignaling(server)
+                : answerFile != null ? ManualConnectSignaling.fromFile(System.out, answerFile)
+                : ManualConnectSignaling.fromReader(System.out, new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)));
+        ConnectPeer connect = ConnectPeer.create(settings, server != null ? ConnectPrinter.viaServer(System.out, System.err, server.via())
+                : ConnectPrinter.manual(System.out, System.err, answerFile != null ? "in " + answerFile : "here"));
+        CompletableFuture<Integer> exit = new CompletableFuture<>();
+        StopSignals.onStop(() -> {
+            connect.close();
+            exit.complete(ExitCode.OK);
+        });
+        Thread.ofVirtual().name("connect-session").start(() -> exit.complete(server != null
+                ? runWhileAllowed(connect, signaling) : runOnce(connect, signaling)));
+        int code;
+        try {
+            code = exit.get();
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof Exception cause ? cause : e;
+        } finally {
+            connect.close();
+        }
+        if (code == ExitCode.OK) {
+            System.out.println("stopped");
+        }
+        return code;
+    }
+
+    /** One session: set it up, then wait for its end; the exit code says how it went. */
+    private int runOnce(ConnectPeer connect, ConnectSignaling signaling) {
+        try {
+            PeerSession session = connect.connect(signaling);
+            awaitEnd(session);
+            System.err.println("loomtunnel: the session ended (" + session.endReason() + "); run connect again for a new one");
+            return ExitCode.CONNECTION_LOST;
+        } catch (Exception e) {
+            return failed(e);
+        }
+    }
+
+    /**
+     * Sessions one after another, the local port open throughout: a session that ends, or an
+     * attempt that fails, is followed by another after a pause. Exits when the first attempt
+     * fails (a mistyped id, a share not running) or the share refuses us outright.
+     */
+    private int runWhileAllowed(ConnectPeer connect, ConnectSignaling signaling) {
+        Backoff backoff = new Backoff(BACKOFF_MIN, BACKOFF_MAX);
+        boolean everConnected = false;
+        while (true) {
+            String why;
+            try {
+                PeerSession session = connect.connect(signaling);
+                everConnected = true;
+                backoff.reset();
+                awaitEnd(session);
+                why = "the session ended (" + session.endReason() + ")";
+            } catch (Exception e) {
+                int code = PeerExits.of(e);
+                if (!everConnected || code == ExitCode.AUTH_REFUSED || code == ExitCode.SERVICE_REFUSED || code == ExitCode.USAGE) {
+                    return failed(e);
+                }
+                why = message(e);
+            }
+            Duration pause = backoff.next();
+            System.err.println("loomtunnel: " + why + "; connecting again in " + pause.toMillis() + " ms");
+            try {
+                Thread.sleep(pause);
+            } catch (InterruptedException e) {
+                return ExitCode.OK;
+            }
+        }
+    }
+
+    private static void awaitEnd(PeerSession session) throws InterruptedException {
+        while (!session.awaitEnd(Duration.ofHours(1))) {
+            // sessions may run for days
+        }
+    }
+
+    private static int failed(Exception e) {
+        System.err.println("loomtunnel: " + message(e));
+        return e instanceof BindException ? ExitCode.USAGE : PeerExits.of(e);
+    }
+
+    private static String message(Exception e) {
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    }
+
+    private ConnectSettings settings(Identity identity) {
+        try {
+            return ConnectSettings.builder(identity, FlagValue.parse("--peer", peerId, PeerId::parse), service,
+                            FlagValue.parse("--listen", listen, HostPort::parseBind))
+                    .path(peer.path())
+                    .offerLifetime(offerTtl)
+                    .build();
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,69 @@
+package io.loomtunnel.internal.cli;
+
+import io.loomtunnel.Version;
+import io.loomtunnel.internal.config.ConfigException;
+import io.loomtunnel.session.AuthenticationException;
+import io.loomtunnel.tls.IdentityException;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.UnknownHostException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code loomtunnel} command: a thin layer of subcommands over the library. */
+@Command(name = "loomtunnel",
+        mixinStandardHelpOptions = true,
+        versionProvider = Main.VersionProvider.class,
+        description = "Secure TCP/UDP/HTTP tunnels over multiplexed TLS 1.3 sessions.",
+        subcommands = {ServerCommand.class, ClientCommand.class, ShareCommand.class, ConnectCommand.class, DemoCommand.class,
+            KeygenCommand.class, IdCommand.class, StatusCommand.class, ConsoleCommand.class, CommandLine.HelpCommand.class},
+        footer = {"", "Exit codes: 0 ok, 1 internal error, 2 bad usage or config, 3 authentication refused,",
+                "10 could not connect, 11 connection lost; peer-to-peer: 20 service not offered, 21 peer busy,",
+                "22 bad signaling block, 23 expired block, 24 replayed block, 25 peer unknown to the signaling server."})
+public final class Main implements Runnable {
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs the command line and returns the exit code (for tests and embedding). */
+    public static int run(String... args) {
+        CommandLine cli = new CommandLine(new Main());
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            commandLine.getErr().println("loomtunnel: " + oneLine(e));
+            return exitCodeFor(e);
+        });
+        return cli.execute(args);
+    }
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(new CommandLine(this), "a command is required (try --help)");
+    }
+
+    static int exitCodeFor(Throwable e) {
+        if (e instanceof UsageException || e instanceof IdentityException || e instanceof ConfigException) {
+            return ExitCode.USAGE;
+        }
+        if (e instanceof AuthenticationException) {
+            return ExitCode.AUTH_REFUSED;
+        }
+        if (e instanceof ConnectException || e instanceof UnknownHostException || e instanceof NoRouteToHostException) {
+            return ExitCode.CONNECT_FAILED;
+        }
+        return ExitCode.INTERNAL;
+    }
+
+    private static String oneLine(Throwable e) {
+        String m = e.getMessage();
+        return m == null || m.isBlank() ? e.getClass().getSimpleName() : m.lines().findFirst().orElse(m);
+    }
+
+    /** Reads the version from the jar's manifest (see {@link Version}). */
+    static final class VersionProvider implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {Version.SOFTWARE, "Java " + Runtime.version()};
+        }
+    }
+}

@@ -1,0 +1,157 @@
+package io.loomtunnel.internal.cli;
+
+import io.loomtunnel.internal.admin.LogRing;
+import io.loomtunnel.internal.config.GrantFile;
+import io.loomtunnel.internal.net.HostPort;
+import io.loomtunnel.internal.config.ServerConfigLoader;
+import io.loomtunnel.server.ServerSettings;
+import io.loomtunnel.server.TunnelServer;
+import io.loomtunnel.internal.tunnel.PortRanges;
+import java.net.BindException;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code loomtunnel server}: the public side; a thin layer over {@link TunnelServer}. */
+@Command(name = "server", mixinStandardHelpOptions = true,
+        description = "Accept clients over TLS 1.3 and expose their TCP, UDP and HTTP tunnels.",
+        footer = {"", "Examples:",
+                "  loomtunnel server --tokens-file tokens.txt",
+                "  loomtunnel server --config server.toml",
+                "  loomtunnel server --bind 0.0.0.0:7835 --key server.key --tokens-file tokens.txt \\",
+                "                    --allow-ports 10000-20000 --http-bind 0.0.0.0:8080 --domain tunnel.example.org",
+                "  loomtunnel server --tokens-file tokens.txt --admin-bind 127.0.0.1:9090   (then: loomtunnel console)",
+                "", "Flags override LOOMTUNNEL_* environment variables, which override the config file (docs/CONFIG.md)."})
+final class ServerCommand implements Callable<Integer> {
+    private static final Pattern BYTES = Pattern.compile("(\\d{1,12})([KkMm]?)");
+
+    @Option(names = "--config", paramLabel = "FILE", description = "TOML config file.")
+    Path config;
+
+    @Option(names = "--bind", paramLabel = "HOST:PORT", description = "Where clients connect (default 0.0.0.0:7835).")
+    String bind;
+
+    @Option(names = "--key", paramLabel = "FILE", description = "Server identity key, created if missing (default ~/.loomtunnel/server.key).")
+    Path key;
+
+    @Option(names = "--tokens-file", paramLabel = "FILE", description = "Accepted tokens, one per line, optionally followed by a port list.")
+    Path tokensFile;
+
+    @Option(names = "--authorized-keys", paramLabel = "FILE", description = "Accepted client key ids, one per line, optionally followed by a port list.")
+    Path authorizedKeys;
+
+    @Option(names = "--allow-ports", paramLabel = "LIST", description = "Remote ports clients may use, e.g. 10000-20000,30000 (default 1024-65535).")
+    String allowPorts;
+
+    @Option(names = "--http-bind", paramLabel = "HOST:PORT", description = "Where the HTTP ingress listens (default: no HTTP ingress).")
+    String httpBind;
+
+    @Option(names = "--domain", paramLabel = "NAME", description = "HTTP tunnels named N are served at N.NAME (default localhost).")
+    String domain;
+
+    @Option(names = "--open-access", description = "Accept clients without a token or key. Only for closed networks.")
+    boolean openAccess;
+
+    @Option(names = "--relay-max-per-peer", paramLabel = "N",
+            description = "Relayed peer-to-peer sessions one peer may be part of at once (default 16; 0: no relaying).")
+    Integer relayMaxPerPeer;
+
+    @Option(names = "--relay-rate", paramLabel = "BYTES",
+            description = "Bytes per second one peer may send through the relay, e.g. 8M (default 8M; K and M are 1024 and 1024^2).")
+    String relayRate;
+
+    @Mixin
+    ObserveOptions observe;
+
+    private final LogRing logs = new LogRing();
+
+    @Override
+    public Integer call() throws Exception {
+        ServerSettings settings = settings();
+        TunnelServer server;
+        try {
+            server = TunnelServer.start(settings, new ServerPrinter(System.out, logs));
+        } catch (BindException e) {
+            throw new UsageException("cannot listen on " + (e.getMessage().contains("(admin endpoint)") ? e.getMessage()
+                    : FlagValue.address(settings.bind()) + ": " + e.getMessage()));
+        }
+        System.out.println("server id   " + server.id());
+        System.out.println("control     " + FlagValue.address(server.controlAddress()));
+        if (server.httpPort() >= 0) {
+            System.out.println("http        " + FlagValue.address(new java.net.InetSocketAddress(settings.httpBind().getAddress(),
+                    server.httpPort())) + " (tunnels at NAME." + settings.domain() + ")");
+        }
+        System.out.println("ports       " + settings.allowPorts());
+        if (server.adminAddress() != null) {
+            System.out.println(ObserveOptions.adminLine(server.adminAddress()));
+        }
+        System.out.println("ready; clients pin the server id above");
+        CountDownLatch stop = new CountDownLatch(1);
+        StopSignals.onStop(stop::countDown);
+        stop.await();
+        server.close(); // GO_AWAY to every client, ports freed
+        System.out.println("stopped");
+        return ExitCode.OK;
+    }
+
+    /** A byte count: digits, optionally followed by K or M (1024, 1024²). */
+    static long bytes(String text) {
+        Matcher m = BYTES.matcher(text);
+        if (!m.matches()) {
+            throw new IllegalArgumentException("must be a number of bytes such as 8388608 or 8M, got '" + text + "'");
+        }
+        long unit = switch (m.group(2).toUpperCase(Locale.ROOT)) {
+            case "K" -> 1024;
+            case "M" -> 1024 * 1024;
+            default -> 1;
+        };
+        return Long.parseLong(m.group(1)) * unit;
+    }
+
+    private ServerSettings settings() {
+        try {
+            ServerSettings.Builder b = ServerSettings.builder();
+            ServerConfigLoader.apply(config, System.getenv(), b);
+            if (bind != null) {
+                b.bind(FlagValue.parse("--bind", bind, HostPort::parseBind));
+            }
+            if (key != null) {
+                b.keyFile(key);
+            }
+            if (tokensFile != null) {
+                b.tokens(GrantFile.readTokens(tokensFile));
+            }
+            if (authorizedKeys != null) {
+                b.authorizedKeys(GrantFile.readKeys(authorizedKeys));
+            }
+            if (allowPorts != null) {
+                b.allowPorts(FlagValue.parse("--allow-ports", allowPorts, PortRanges::parse));
+            }
+            if (httpBind != null) {
+                b.httpBind(FlagValue.parse("--http-bind", httpBind, HostPort::parseBind));
+            }
+            if (domain != null) {
+                b.domain(domain);
+            }
+            if (openAccess) {
+                b.openAccess(true);
+            }
+            if (relayMaxPerPeer != null) {
+                b.relayMaxPerPeer(relayMaxPerPeer);
+            }
+            if (relayRate != null) {
+                b.relayRatePerPeer(FlagValue.parse("--relay-rate", relayRate, ServerCommand::bytes));
+            }
+            observe.applyTo(b.observe().logs(logs));
+            return b.build();
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
+    }
+}

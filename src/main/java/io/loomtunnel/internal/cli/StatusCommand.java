@@ -1,0 +1,48 @@
+package io.loomtunnel.internal.cli;
+
+import io.loomtunnel.internal.console.AdminClient;
+import io.loomtunnel.internal.console.LiveView;
+import io.loomtunnel.internal.console.StatusView;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code loomtunnel status}: a running server's or client's sessions and tunnels, from its admin endpoint. */
+@Command(name = "status", mixinStandardHelpOptions = true,
+        description = "Show the sessions and tunnels of a running server or client (RTT, throughput, bytes, uptime).",
+        footer = {"", "Examples:",
+                "  loomtunnel status                                  (the endpoint at 127.0.0.1:9090)",
+                "  loomtunnel status --admin http://127.0.0.1:9191 --json",
+                "  loomtunnel status --watch --interval 2s",
+                "", "The server or client must run with --admin-bind. Exit codes: 0 ok, 3 token missing or wrong,",
+                "10 the admin endpoint could not be reached, 1 it answered with an error."})
+final class StatusCommand implements Callable<Integer> {
+    @Mixin
+    AdminOptions admin;
+
+    @Option(names = "--json", description = "Print the status as the endpoint sends it (docs/METRICS.md).")
+    boolean json;
+
+    @Option(names = "--watch", description = "Refresh in place until a key is pressed or Ctrl-C.")
+    boolean watch;
+
+    @Option(names = "--interval", paramLabel = "TIME", converter = DurationConverter.class, defaultValue = "2s",
+            description = "Time between refreshes with --watch (default ${DEFAULT-VALUE}).")
+    Duration interval;
+
+    @Override
+    public Integer call() throws Exception {
+        AdminClient client = admin.client();
+        if (watch) {
+            if (interval.isZero()) {
+                throw new UsageException("--interval must be above zero");
+            }
+            LiveView.onSystemTerminal(() -> json ? client.statusJson() + "\n" : StatusView.full(client.status()), interval);
+        } else {
+            System.out.print(json ? client.statusJson() + "\n" : StatusView.full(client.status()));
+        }
+        return ExitCode.OK;
+    }
+}

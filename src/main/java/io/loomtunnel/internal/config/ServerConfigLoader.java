@@ -1,0 +1,47 @@
+package io.loomtunnel.internal.config;
+
+import io.loomtunnel.server.RelaySettings;
+import io.loomtunnel.server.ServerSettings;
+import java.nio.file.Path;
+import java.util.Map;
+
+/** Applies a server's TOML config file, then its LOOMTUNNEL_* environment, to a ServerSettings builder (docs/CONFIG.md). */
+public final class ServerConfigLoader {
+    private static final int MAX = Integer.MAX_VALUE;
+
+    private static final Keys<ServerSettings.Builder> KEYS = ObserveKeys.addTo(new Keys<ServerSettings.Builder>()
+            .key("bind", (b, v) -> b.bind(v.bindAddress()))
+            .key("key", (b, v) -> b.keyFile(v.path()))
+            .key("tokens_file", (b, v) -> b.tokens(v.fromFile(GrantFile::readTokens)))
+            .key("authorized_keys_file", (b, v) -> b.authorizedKeys(v.fromFile(GrantFile::readKeys)))
+            .key("open_access", (b, v) -> b.openAccess(v.bool()))
+            .key("allow_ports", (b, v) -> b.allowPorts(v.ports()))
+            .key("http_bind", (b, v) -> b.httpBind(v.bindAddress()))
+            .key("domain", (b, v) -> b.domain(v.domain()))
+            .key("limits.max_clients", (b, v) -> b.maxClients(v.integer(1, MAX)))
+            .key("limits.max_tunnels_per_client", (b, v) -> b.maxTunnelsPerClient(v.integer(1, MAX)))
+            .key("limits.max_streams_per_client", (b, v) -> b.maxStreamsPerClient(v.integer(1, MAX)))
+            .key("limits.udp_idle_timeout", (b, v) -> b.udpIdleTimeout(v.duration()))
+            .key("limits.relay_max_per_peer", (b, v) -> b.relayMaxPerPeer(v.integer(0, MAX)))
+            .key("limits.relay_bytes_per_second", (b, v) -> b.relayRatePerPeer(v.integer((int) RelaySettings.MIN_RATE, MAX))),
+            ServerSettings.Builder::observe);
+
+    private ServerConfigLoader() {}
+
+    /**
+     * Sets on {@code builder} what the file {@code tomlOrNull} (if not null) and then {@code env}
+     * give, so the environment wins; keys given in neither keep the builder's values.
+     *
+     * @throws ConfigException naming the file or variable and the key
+     */
+    public static void apply(Path tomlOrNull, Map<String, String> env, ServerSettings.Builder builder) {
+        if (tomlOrNull != null) {
+            applyToml(tomlOrNull, ConfigFiles.read(tomlOrNull), builder);
+        }
+        ObserveKeys.applyEnv(KEYS, env, builder, builder.observe());
+    }
+
+    static void applyToml(Path file, byte[] content, ServerSettings.Builder builder) {
+        KEYS.apply(file, "", ConfigFiles.toml(file, content), builder);
+    }
+}

@@ -1,0 +1,135 @@
+package io.loomtunnel.internal.console;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.loomtunnel.internal.admin.Status;
+import io.loomtunnel.session.AuthenticationException;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Talks to a server's or client's admin endpoint (docs/METRICS.md): status, logs and the
+ * console's actions. Every failure is an IOException with one line for the operator: a
+ * {@link ConnectException} when nothing answers, an {@link AuthenticationException} when the
+ * token is missing or wrong.
+ */
+public final class AdminClient {
+    private static final Duration TIMEOUT = Duration.ofSeconds(15);
+    private static final JsonMapper JSON = JsonMapper.builder()
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
+
+    private final URI base;
+    private final String token;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    /** @param base e.g. http://127.0.0.1:9090; @param token the bearer token, or null */
+    public AdminClient(URI base, String token) {
+        this.base = base;
+        this.token = token;
+    }
+
+    public URI base() {
+        return base;
+    }
+
+    public Status status() throws IOException {
+        try {
+            return JSON.readValue(statusJson(), Status.class);
+        } catch (JsonProcessingException e) {
+            throw new IOException(base + " answered /api/status with something that is not loomtunnel's status: "
+                    + e.getOriginalMessage());
+        }
+    }
+
+    /** The status as the endpoint sent it. */
+    public String statusJson() throws IOException {
+        return send(request("/api/status").GET());
+    }
+
+    public List<String> logs(int lines) throws IOException {
+        JsonNode node = json(send(request("/api/logs?lines=" + lines).GET()));
+        List<String> out = new ArrayList<>();
+        node.path("lines").forEach(l -> out.add(l.asText()));
+        return out;
+    }
+
+    public void kick(String session) throws IOException {
+        send(request("/api/sessions/" + encode(session) + "/kick").POST(HttpRequest.BodyPublishers.noBody()));
+    }
+
+    public Status.Tunnel open(String type, String spec) throws IOException {
+        String body = JSON.writeValueAsString(Map.of("type", type, "spec", spec));
+        try {
+            return JSON.readValue(send(request("/api/tunnels").POST(HttpRequest.BodyPublishers.ofString(body))
+                    .header("Content-Type", "application/json")), Status.Tunnel.class);
+        } catch (JsonProcessingException e) {
+            throw new IOException("unexpected answer to open: " + e.getOriginalMessage());
+        }
+    }
+
+    public void close(String tunnel) throws IOException {
+        send(request("/api/tunnels/" + encode(tunnel)).DELETE());
+    }
+
+    private HttpRequest.Builder request(String path) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path)).timeout(TIMEOUT);
+        if (token != null) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        return b;
+    }
+
+    private String send(HttpRequest.Builder request) throws IOException {
+        HttpResponse<String> r;
+        try {
+            r = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (ConnectException e) {
+            throw new ConnectException("cannot reach the admin endpoint at " + base + " (is the server or client running"
+                    + " with --admin-bind?)");
+        } catch (IOException e) {
+            throw new IOException("admin endpoint at " + base + ": " + (e.getMessage() == null ? e.getClass().getSimpleName()
+                    : e.getMessage()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted");
+        }
+        if (r.statusCode() == 401) {
+            throw new AuthenticationException("the admin endpoint at " + base + " wants a token: give --admin-token-file"
+                    + " or LOOMTUNNEL_ADMIN_TOKEN" + (token == null ? "" : " (the one given is wrong)"));
+        }
+        if (r.statusCode() != 200) {
+            String message = r.body();
+            try {
+                message = json(r.body()).path("error").asText(r.body());
+            } catch (IOException notJson) {
+                // keep the body as it is
+            }
+            throw new IOException(message.lines().findFirst().orElse("HTTP " + r.statusCode()));
+        }
+        return r.body();
+    }
+
+    private static JsonNode json(String text) throws IOException {
+        try {
+            return JSON.readTree(text);
+        } catch (JsonProcessingException e) {
+            throw new IOException("not JSON: " + e.getOriginalMessage());
+        }
+    }
+
+    private static String encode(String segment) {
+        return URLEncoder.encode(segment, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+}

@@ -1,0 +1,101 @@
+package io.loomtunnel.internal.http;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The server's HTTP/1.1 ingress: one listener, a reverse proxy per request, each routed by its
+ * Host to an HTTP tunnel. One virtual thread accepts; each connection gets its own, named
+ * {@code http-<remote address>}. See docs/HTTP.md.
+ */
+public final class HttpIngress implements Closeable {
+    private static final System.Logger LOG = System.getLogger(HttpIngress.class.getName());
+
+    private final ServerSocket server;
+    private final HttpRouter router;
+    private final HttpIngressConfig config;
+    private final Set<HttpConnectionHandler> connections = ConcurrentHashMap.newKeySet();
+    private volatile boolean closed;
+
+    private HttpIngress(ServerSocket server, HttpRouter router, HttpIngressConfig config) {
+        this.server = server;
+        this.router = router;
+        this.config = config;
+    }
+
+    /** Binds (port 0 picks a free one) and starts accepting. */
+    public static HttpIngress start(InetSocketAddress bind, HttpRouter router, HttpIngressConfig config) throws IOException {
+        ServerSocket server = new ServerSocket();
+        try {
+            server.setReuseAddress(true);
+            server.bind(bind, 1024);
+        } catch (IOException e) {
+            server.close();
+            throw e;
+        }
+        HttpIngress ingress = new HttpIngress(server, router, config);
+        Thread.ofVirtual().name("http-accept-" + server.getLocalPort()).start(ingress::acceptLoop);
+        return ingress;
+    }
+
+    public int port() {
+        return server.getLocalPort();
+    }
+
+    /** Stops accepting and closes every connection, with its upstream; idempotent. */
+    @Override
+    public void close() {
+        closed = true;
+        try {
+            server.close();
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.DEBUG, () -> "closing the listener: " + e);
+        }
+        connections.forEach(HttpConnectionHandler::close);
+    }
+
+    private void acceptLoop() {
+        while (!closed) {
+            Socket socket;
+            try {
+                socket = server.accept();
+            } catch (IOException e) {
+                if (!closed) {
+                    LOG.log(System.Logger.Level.WARNING, () -> "http accept failed: " + e);
+                    pause(); // e.g. out of file descriptors: do not spin
+                }
+                continue;
+            }
+            try {
+                socket.setTcpNoDelay(true);
+                InetSocketAddress remote = (InetSocketAddress) socket.getRemoteSocketAddress();
+                HttpConnectionHandler handler = new HttpConnectionHandler(socket, router, config, connections::remove);
+                connections.add(handler);
+                if (closed) {
+                    handler.close(); // close() may have run before the add
+                }
+                Thread.ofVirtual().name("http-" + remote.getAddress().getHostAddress() + ":" + remote.getPort()).start(handler);
+            } catch (IOException e) {
+                LOG.log(System.Logger.Level.DEBUG, () -> "http connection lost at accept: " + e);
+                try {
+                    socket.close();
+                } catch (IOException ignored) {
+                    // nothing was sent on it
+                }
+            }
+        }
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(50);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,19 @@
+package io.loomtunnel.internal.http;
+
+import java.nio.charset.StandardCharsets;
+
+/** A parsed status line and header fields. */
+record ResponseHead(int status, String reason, Fields fields) {
+
+    boolean interim() {
+        return status >= 100 && status < 200;
+    }
+
+    /** The head as sent to the client: always HTTP/1.1, the ingress's own version (RFC 9110 6.2). */
+    byte[] encode() {
+        StringBuilder sb = new StringBuilder(256);
+        sb.append("HTTP/1.1 ").append(status).append(' ').append(reason).append("\r\n");
+        fields.appendTo(sb);
+        return sb.append("\r\n").toString().getBytes(StandardCharsets.ISO_8859_1);
+    }
+}

@@ -1,0 +1,23 @@
+package io.loomtunnel.internal.http;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.time.Duration;
+
+/**
+ * A byte stream in each direction to the web app, shaped like a socket: in production a
+ * {@code MuxStream} through the tunnel session (the same methods, so the adapter is a delegation).
+ */
+public interface Upstream extends Closeable {
+    InputStream input();
+
+    OutputStream output();
+
+    /** Half-close: the app reads end of stream; used when one side of a spliced upgrade ends. */
+    void shutdownOutput() throws IOException;
+
+    /** Like Socket.setSoTimeout: a read waiting longer throws SocketTimeoutException; zero waits for ever. */
+    void setReadTimeout(Duration timeout);
+}

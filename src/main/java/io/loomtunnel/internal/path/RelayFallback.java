@@ -1,0 +1,50 @@
+package io.loomtunnel.internal.path;
+
+import java.io.IOException;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.function.Consumer;
+
+/**
+ * The relay as one more contender in a path race: once the direct attempts have had
+ * {@code relayAfter} to themselves and no path has won, opens the relayed connection and hands it
+ * to the same set-up as a direct one (with {@code relayOnly}, at once and alone). Both peers start their timers when they learn each other's
+ * candidates, so their relay requests reach the server close together.
+ */
+public final class RelayFallback {
+    private RelayFallback() {}
+
+    /**
+     * Starts the contender on a virtual thread of its own; a failure is noted in the race as
+     * {@code relay via ...}, or, when the relay is the only contender, ends the race.
+     */
+    public static void start(RelayDialer relay, String session, RelayDialer.Role role, PathRace race, PathSettings path,
+                             Consumer<Socket> handler, String name) {
+        boolean only = path.relayOnly();
+        Duration after = only ? Duration.ZERO : path.relayAfter();
+        Thread.ofVirtual().name(name + "-relay").start(() -> {
+            try {
+                if (race.awaitDecided(after)) {
+                    return; // a direct path won (or the race failed) before the relay's turn
+                }
+            } catch (InterruptedException e) {
+                return;
+            }
+            String where = "relay via " + relay.via();
+            try {
+                Socket socket = relay.open(session, role);
+                if (race.decided()) {
+                    socket.close();
+                    return;
+                }
+                handler.accept(socket);
+            } catch (IOException e) {
+                if (only) {
+                    race.fail(new NoPathException("no path: " + where + " failed: " + e.getMessage()));
+                } else {
+                    race.attemptFailed(where, e.getMessage());
+                }
+            }
+        });
+    }
+}

@@ -1,0 +1,12 @@
+package io.loomtunnel.internal.rendezvous;
+
+/**
+ * An offer on its way through the server (docs/PROTOCOL.md 9.5). Connect to server: the block
+ * alone. Server to share: also the offer's session id and the address the server sees the
+ * connecting peer's session come from.
+ *
+ * @param block the signed offer block's payload, base64url without padding ({@link BlockText})
+ */
+public record OfferMessage(String session, String block, String observed) {
+    public static final String TYPE = "p2p_offer";
+}

@@ -1,0 +1,20 @@
+package io.loomtunnel.internal.tunnel;
+
+/**
+ * Client to server: expose a tunnel (docs/PROTOCOL.md section 8). The local address stays on the
+ * client; the server learns only what it must expose.
+ *
+ * @param request echoed in the answer, to pair them
+ * @param tunnelType tcp, udp or http
+ * @param remotePort for tcp and udp: the port wanted, 0 = any allowed port
+ * @param host for http: a name (served as NAME.DOMAIN) or a full domain
+ */
+public record OpenTunnel(int request, String name, String tunnelType, Integer remotePort, String host) {
+    public static final String TYPE = "open_tunnel";
+
+    public static OpenTunnel of(int request, TunnelSpec spec) {
+        return spec.type() == TunnelType.HTTP
+                ? new OpenTunnel(request, spec.name(), spec.type().wireName(), null, spec.host())
+                : new OpenTunnel(request, spec.name(), spec.type().wireName(), spec.remotePort(), null);
+    }
+}

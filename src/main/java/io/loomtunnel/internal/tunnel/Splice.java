@@ -1,0 +1,108 @@
+package io.loomtunnel.internal.tunnel;
+
+import io.loomtunnel.internal.metrics.Tally;
+import io.loomtunnel.mux.MuxStream;
+import io.loomtunnel.internal.wire.ErrorCode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Joins a TCP socket and a stream: bytes flow both ways until both directions have ended. An end
+ * of input on one side becomes a half-close on the other (FIN, or shutdownOutput), so protocols
+ * that half-close keep working; an error on either side aborts both (RST on the stream, and the
+ * socket closed at once). Bytes are counted once per buffer copied, after the write that
+ * forwarded them, so counts are exact and cost nothing per byte.
+ */
+public final class Splice {
+    /** First buffer per direction: small, so 10,000 idle connections cost little (bulk data doubles it in a few reads). */
+    private static final int MIN_BUFFER = 2 * 1024;
+    /** Largest buffer per direction: one whole DATA frame of bulk data per read and write. */
+    private static final int MAX_BUFFER = 64 * 1024;
+
+    private Splice() {}
+
+    /**
+     * Runs on the calling thread (socket → stream) and one more virtual thread (stream → socket);
+     * returns when both end.
+     *
+     * @param fromSocket counts the bytes forwarded from the socket to the stream
+     * @param toSocket counts the bytes forwarded from the stream to the socket
+     * @return true if both directions ended cleanly, false if the splice was aborted
+     */
+    public static boolean run(Socket socket, MuxStream stream, String name, Tally fromSocket, Tally toSocket) {
+        AtomicBoolean aborted = new AtomicBoolean();
+        Thread back = Thread.ofVirtual().name(name + "-down")
+                .start(() -> streamToSocket(stream, socket, toSocket, aborted));
+        socketToStream(socket, stream, fromSocket, aborted);
+        try {
+            back.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        closeQuietly(socket);
+        try {
+            stream.close();
+        } catch (IOException ignored) {
+            // already reset or the session is gone
+        }
+        return !aborted.get();
+    }
+
+    private static void socketToStream(Socket socket, MuxStream stream, Tally counter, AtomicBoolean aborted) {
+        try {
+            copy(socket.getInputStream(), stream.output(), counter);
+            stream.shutdownOutput();
+        } catch (IOException e) {
+            aborted.set(true);
+            abort(socket, stream);
+        }
+    }
+
+    private static void streamToSocket(MuxStream stream, Socket socket, Tally counter, AtomicBoolean aborted) {
+        try {
+            copy(stream.input(), socket.getOutputStream(), counter);
+            socket.shutdownOutput();
+        } catch (IOException e) {
+            aborted.set(true);
+            abort(socket, stream);
+        }
+    }
+
+    /** Copies until end of input; a read that fills the buffer means more is waiting, so the buffer doubles. */
+    private static void copy(InputStream in, OutputStream out, Tally counter) throws IOException {
+        byte[] buffer = new byte[MIN_BUFFER];
+        for (int n; (n = in.read(buffer)) >= 0; ) {
+            out.write(buffer, 0, n);
+            counter.add(n);
+            if (n == buffer.length && buffer.length < MAX_BUFFER) {
+                buffer = new byte[buffer.length * 2];
+            }
+        }
+    }
+
+    /** One side failed: abort both, so neither direction waits for ever. */
+    private static void abort(Socket socket, MuxStream stream) {
+        try {
+            stream.reset(ErrorCode.CANCEL);
+        } catch (IOException ignored) {
+            // the session is gone: the stream is dead already
+        }
+        try {
+            socket.setSoLinger(true, 0); // close with RST: the socket's peer sees an abort, not a clean end
+        } catch (IOException ignored) {
+            // closed already
+        }
+        closeQuietly(socket);
+    }
+
+    private static void closeQuietly(Socket s) {
+        try {
+            s.close();
+        } catch (IOException ignored) {
+            // nothing to do
+        }
+    }
+}

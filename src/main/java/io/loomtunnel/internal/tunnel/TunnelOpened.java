@@ -1,0 +1,11 @@
+package io.loomtunnel.internal.tunnel;
+
+/**
+ * Server to client: the tunnel is exposed.
+ *
+ * @param tunnelId the server's number for the tunnel; UDP datagrams carry it
+ * @param address where the public reaches it: {@code host:port} for tcp/udp, a URL for http
+ */
+public record TunnelOpened(int request, String name, int tunnelId, String address) {
+    public static final String TYPE = "tunnel_opened";
+}

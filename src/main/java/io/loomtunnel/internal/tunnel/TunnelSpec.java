@@ -1,0 +1,63 @@
+package io.loomtunnel.internal.tunnel;
+
+import java.util.regex.Pattern;
+
+/**
+ * One tunnel a client asks a server for: the service next to the client ({@code localHost:localPort})
+ * and how the server exposes it: a TCP or UDP {@code remotePort} (0 = the server picks one), or an
+ * HTTP {@code host} (a name, giving {@code NAME.DOMAIN}, or a full custom domain).
+ *
+ * @param name unique per client: lowercase letters, digits and '-', 1 to 63 characters
+ */
+public record TunnelSpec(String name, TunnelType type, String localHost, int localPort, int remotePort, String host) {
+    private static final Pattern NAME = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
+    private static final Pattern HOST = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*");
+
+    public TunnelSpec {
+        if (name == null || !NAME.matcher(name).matches()) {
+            throw new IllegalArgumentException("tunnel name '" + name + "' must be 1-63 lowercase letters, digits or '-'");
+        }
+        if (type == null) {
+            throw new IllegalArgumentException("tunnel '" + name + "' has no type");
+        }
+        if (localHost == null || localHost.isBlank()) {
+            throw new IllegalArgumentException("tunnel '" + name + "' has no local host");
+        }
+        if (localPort < 1 || localPort > 65_535) {
+            throw new IllegalArgumentException("tunnel '" + name + "': local port " + localPort + " is not within 1-65535");
+        }
+        if (type == TunnelType.HTTP) {
+            if (host == null || !HOST.matcher(host).matches()) {
+                throw new IllegalArgumentException("http tunnel '" + name + "': host '" + host + "' is not a host name");
+            }
+            if (remotePort != 0) {
+                throw new IllegalArgumentException("http tunnel '" + name + "' takes a host, not a remote port");
+            }
+        } else {
+            if (remotePort < 0 || remotePort > 65_535) {
+                throw new IllegalArgumentException("tunnel '" + name + "': remote port " + remotePort + " is not within 0-65535");
+            }
+            if (host != null) {
+                throw new IllegalArgumentException(type.wireName() + " tunnel '" + name + "' takes a remote port, not a host");
+            }
+        }
+    }
+
+    public static TunnelSpec tcp(String name, int remotePort, String localHost, int localPort) {
+        return new TunnelSpec(name, TunnelType.TCP, localHost, localPort, remotePort, null);
+    }
+
+    public static TunnelSpec udp(String name, int remotePort, String localHost, int localPort) {
+        return new TunnelSpec(name, TunnelType.UDP, localHost, localPort, remotePort, null);
+    }
+
+    /** An HTTP tunnel for {@code host}: a bare name becomes NAME.DOMAIN on the server; a dotted name is an exact domain. */
+    public static TunnelSpec http(String name, String host, String localHost, int localPort) {
+        return new TunnelSpec(name, TunnelType.HTTP, localHost, localPort, 0, host);
+    }
+
+    /** {@code localHost:localPort}, for messages. */
+    public String local() {
+        return (localHost.contains(":") ? "[" + localHost + "]" : localHost) + ":" + localPort;
+    }
+}

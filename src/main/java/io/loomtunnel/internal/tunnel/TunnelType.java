@@ -1,0 +1,23 @@
+package io.loomtunnel.internal.tunnel;
+
+import java.util.Locale;
+
+/** What a tunnel exposes: a TCP port, a UDP port, or an HTTP virtual host. */
+public enum TunnelType {
+    TCP, UDP, HTTP;
+
+    /** The name used in config files and control messages: {@code tcp}, {@code udp}, {@code http}. */
+    public String wireName() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    /** Parses a wire name; the message lists the valid ones. */
+    public static TunnelType parse(String text) {
+        for (TunnelType t : values()) {
+            if (t.wireName().equals(text)) {
+                return t;
+            }
+        }
+        throw new IllegalArgumentException("tunnel type must be tcp, udp or http, got '" + text + "'");
+    }
+}

@@ -1,0 +1,64 @@
+package io.loomtunnel.internal.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * scripts/bench-e2e --quick end to end: it finishes, every scenario has figures for loomtunnel and
+ * (but memory, which measures loomtunnel alone) raw TCP, and the plot is written beside the JSON.
+ */
+@Timeout(600)
+class BenchE2eSmokeIT {
+    private static final Path ROOT = Path.of("").toAbsolutePath();
+    private static final Path RESULTS = ROOT.resolve("bench/target/e2e");
+
+    @Test
+    void quickRunRecordsEveryScenarioForLoomtunnelAndRawTcp() throws Exception {
+        long before = System.currentTimeMillis();
+        Path log = Files.createTempFile("bench-e2e", ".log");
+        Process p = new ProcessBuilder(ROOT.resolve("scripts/bench-e2e").toString(), "--quick")
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        try {
+            assertTrue(p.waitFor(540, TimeUnit.SECONDS), "scripts/bench-e2e --quick still running after 9 minutes");
+            assertEquals(0, p.exitValue(), "scripts/bench-e2e --quick failed:\n" + Files.readString(log));
+        } finally {
+            p.toHandle().descendants().forEach(ProcessHandle::destroyForcibly);
+            p.destroyForcibly();
+        }
+        File result = newestResult(before);
+        JsonNode run = new ObjectMapper().readTree(result);
+        List<String> scenarios = List.of("latency", "throughput", "connections", "streams", "memory", "http", "udp");
+        for (String scenario : scenarios) {
+            List<String> targets = scenario.equals("memory") ? List.of("loomtunnel") : List.of("raw TCP", "loomtunnel");
+            for (String target : targets) {
+                JsonNode figures = run.path("results").path(scenario).path(target);
+                assertFalse(figures.isEmpty(), scenario + " has no figures for " + target + ":\n" + Files.readString(log));
+            }
+        }
+        Path plot = result.toPath().resolveSibling(result.getName().replace(".json", ".svg"));
+        String svg = Files.readString(plot);
+        assertTrue(svg.startsWith("<svg") && svg.contains(">loomtunnel<"), "no SVG plot with loomtunnel at " + plot);
+        Files.delete(log);
+    }
+
+    private static File newestResult(long notBefore) throws Exception {
+        try (Stream<Path> files = Files.list(RESULTS)) {
+            return files.filter(f -> f.toString().endsWith(".json"))
+                    .filter(f -> f.toFile().lastModified() >= notBefore - 1000)
+                    .max((a, b) -> Long.compare(a.toFile().lastModified(), b.toFile().lastModified()))
+                    .orElseThrow(() -> new AssertionError("no JSON result in " + RESULTS)).toFile();
+        }
+    }
+}

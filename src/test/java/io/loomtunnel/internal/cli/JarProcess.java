@@ -1,0 +1,49 @@
+package io.loomtunnel.internal.cli;
+
+import io.loomtunnel.natlab.WatchedProcess;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** The fat jar running as a real process for tests, its output watched line by line; closing kills it. */
+final class JarProcess extends WatchedProcess {
+    private JarProcess(Process process) {
+        super("jar-" + process.pid(), process);
+    }
+
+    static JarProcess start(Map<String, String> env, String... args) throws IOException {
+        return start(false, env, args);
+    }
+
+    /** Starts the jar with {@code input} as its whole standard input (then closed), e.g. a console script. */
+    static JarProcess startWithInput(String input, Map<String, String> env, String... args) throws IOException {
+        JarProcess p = start(true, env, args);
+        p.type(input);
+        p.closeInput();
+        return p;
+    }
+
+    /** Like {@link #start}, with standard input left open for {@link #type}. */
+    static JarProcess interactive(Map<String, String> env, String... args) throws IOException {
+        return start(true, env, args);
+    }
+
+    private static JarProcess start(boolean input, Map<String, String> env, String... args) throws IOException {
+        List<String> command = new ArrayList<>(List.of(
+                Paths.get(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m", "-jar", jar()));
+        command.addAll(List.of(args));
+        return new JarProcess(launch(command, env, input));
+    }
+
+    static String jar() {
+        String jar = System.getProperty("loomtunnel.jar");
+        if (jar == null || !Files.exists(Path.of(jar))) {
+            throw new IllegalStateException("the fat jar is missing (run through `mvn verify`): " + jar);
+        }
+        return jar;
+    }
+}

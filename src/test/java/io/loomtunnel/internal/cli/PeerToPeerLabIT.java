@@ -1,0 +1,174 @@
+package io.loomtunnel.internal.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.loomtunnel.natlab.LabHost;
+import io.loomtunnel.natlab.LabTraffic;
+import io.loomtunnel.natlab.NatLab;
+import io.loomtunnel.natlab.NatType;
+import io.loomtunnel.natlab.WatchedProcess;
+import io.loomtunnel.tls.Identity;
+import io.loomtunnel.tls.PeerId;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * `loomtunnel server`, `share` and `connect` as processes in the NAT lab (docs/TESTING.md, "NAT
+ * lab"): the server on the public segment, peers behind NAT routers. Two hosts behind
+ * endpoint-independent NATs get a direct path by simultaneous open, the server having told each
+ * the other's public address; a host behind a symmetric NAT falls back to the server's relay;
+ * manual signaling through files works from behind a NAT to a public share. TCP and UDP data are
+ * checked inside the lab (LabTraffic), TCP by SHA-256.
+ */
+@Timeout(240)
+class PeerToPeerLabIT {
+    private static final Duration WAIT = Duration.ofSeconds(60);
+    private static final String TOKEN = "lab-token-0123456789";
+    private static final String SERVER = "198.18.0.1:7835";
+
+    @TempDir
+    static Path dir;
+    private static NatLab lab;
+    private static PeerId serverId;
+    private static Path shareKey;
+    private static PeerId shareId;
+    private static Path bobKey;
+    private static Path carolKey;
+    private static WatchedProcess share;
+
+    @BeforeAll
+    static void start() throws Exception {
+        lab = NatLab.builder()
+                .router("eima", NatType.ENDPOINT_INDEPENDENT, "alice")
+                .router("eimb", NatType.ENDPOINT_INDEPENDENT, "bob")
+                .router("sym", NatType.SYMMETRIC, "carol")
+                .publicHost("open")
+                .start();
+        secret(dir.resolve("tokens.txt"));
+        secret(dir.resolve("token.txt"));
+        WatchedProcess server = jar(lab.pub(), "server", "--bind", SERVER, "--key", dir.resolve("server.key").toString(),
+                "--tokens-file", dir.resolve("tokens.txt").toString());
+        serverId = PeerId.parse(server.await("server id\\s+([a-z2-7]{52})", WAIT).group(1));
+        shareKey = key("alice");
+        shareId = Identity.load(shareKey).id();
+        bobKey = key("bob");
+        carolKey = key("carol");
+        Matcher echo = LabTraffic.start(lab.host("alice"), "echo").await("echo tcp (\\d+) udp (\\d+)", WAIT);
+        share = jar(lab.host("alice"), withSignal("share", "--key", shareKey.toString(), "--allow", id(bobKey), "--allow", id(carolKey),
+                "--tcp", "echo=127.0.0.1:" + echo.group(1), "--udp", "dns=127.0.0.1:" + echo.group(2)));
+        share.await("registered with the server " + SERVER + ", which sees this share at 198\\.18\\.0\\.11:\\d+", WAIT);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (lab != null) {
+            lab.close();
+        }
+    }
+
+    @Test
+    void hostsBehindEndpointIndependentNatsGetADirectPathThroughTheServersIntroduction() throws Exception {
+        LabHost bob = lab.host("bob");
+        // The relay only after 12 s: this test is about the direct path, however long the punch takes.
+        WatchedProcess tcp = connect(bob, bobKey, "echo", "--relay-after", "12s");
+        WatchedProcess udp = connect(bob, bobKey, "dns", "--relay-after", "12s");
+        // The share's end, as bob sees it: alice's router's public address, i.e. a connection through both NATs.
+        tcp.await("session \\S+ to peer \\w+…: direct 198\\.18\\.0\\.11:\\d+$", WAIT);
+        udp.await("session \\S+ to peer \\w+…: direct 198\\.18\\.0\\.11:\\d+$", WAIT);
+        share.await("service echo: direct 198\\.18\\.0\\.12:\\d+$", WAIT);
+        checkTraffic(bob, tcp, udp);
+    }
+
+    @Test
+    void aHostBehindASymmetricNatFallsBackToTheRelay() throws Exception {
+        LabHost carol = lab.host("carol");
+        WatchedProcess tcp = connect(carol, carolKey, "echo");
+        WatchedProcess udp = connect(carol, carolKey, "dns");
+        tcp.await("session \\S+ to peer \\w+…: relay via " + SERVER + "$", WAIT);
+        udp.await("session \\S+ to peer \\w+…: relay via " + SERVER + "$", WAIT);
+        checkTraffic(carol, tcp, udp);
+    }
+
+    @Test
+    void manualSignalingThroughFilesFromBehindANatToAPublicShare() throws Exception {
+        LabHost open = lab.host("open");
+        Matcher echo = LabTraffic.start(open, "echo").await("echo tcp (\\d+) udp (\\d+)", WAIT);
+        Path publicKey = key("open");
+        Path answer = dir.resolve("answer.txt");
+        WatchedProcess connect = jar(lab.host("bob"), "connect", "--key", bobKey.toString(), "--peer", id(publicKey),
+                "--service", "echo", "--listen", "127.0.0.1:0", "--answer-file", answer.toString());
+        connect.await("-----END LOOMTUNNEL OFFER-----", WAIT);
+        Path offer = dir.resolve("offer.txt");
+        Files.writeString(offer, connect.output());
+        WatchedProcess manual = jar(open, "share", "--key", publicKey.toString(), "--allow", id(bobKey),
+                "--tcp", "echo=127.0.0.1:" + echo.group(1), "--offer-file", offer.toString());
+        manual.await("-----END LOOMTUNNEL ANSWER-----", WAIT);
+        Path partial = dir.resolve("answer.part");
+        Files.writeString(partial, manual.output());
+        Files.move(partial, answer, StandardCopyOption.ATOMIC_MOVE);
+        // bob dials the share's candidate (its public address) through his NAT; the share cannot dial bob.
+        connect.await("session \\S+ to peer \\w+…: direct 198\\.18\\.0\\.101:\\d+$", WAIT);
+        manual.await("service echo: direct 198\\.18\\.0\\.12:\\d+$", WAIT);
+        checkTcp(lab.host("bob"), connect);
+    }
+
+    private static void checkTraffic(LabHost host, WatchedProcess tcp, WatchedProcess udp) throws Exception {
+        checkTcp(host, tcp);
+        int udpPort = Integer.parseInt(udp.await("listening on udp 127\\.0\\.0\\.1:(\\d+)", WAIT).group(1));
+        WatchedProcess datagrams = LabTraffic.start(host, "udp", Integer.toString(udpPort));
+        assertEquals(0, datagrams.exitCode(WAIT), datagrams.output());
+    }
+
+    private static void checkTcp(LabHost host, WatchedProcess connect) throws Exception {
+        int port = Integer.parseInt(connect.await("listening on tcp 127\\.0\\.0\\.1:(\\d+)", WAIT).group(1));
+        WatchedProcess bytes = LabTraffic.start(host, "tcp", Integer.toString(port), Integer.toString(4 << 20), "7");
+        assertEquals(0, bytes.exitCode(WAIT), bytes.output());
+    }
+
+    private static WatchedProcess connect(LabHost host, Path key, String service, String... extra) {
+        List<String> args = new ArrayList<>(List.of("connect", "--key", key.toString(), "--peer", shareId.toString(),
+                "--service", service, "--listen", "127.0.0.1:0"));
+        args.addAll(List.of(extra));
+        return jar(host, withSignal(args.toArray(String[]::new)));
+    }
+
+    private static String[] withSignal(String... args) {
+        List<String> all = new ArrayList<>(List.of(args));
+        all.addAll(List.of("--signal", "server", "--server", SERVER, "--server-id", serverId.toString(),
+                "--token-file", dir.resolve("token.txt").toString()));
+        return all.toArray(String[]::new);
+    }
+
+    private static WatchedProcess jar(LabHost host, String... args) {
+        List<String> all = new ArrayList<>(List.of("-Xmx128m", "-jar", JarProcess.jar()));
+        all.addAll(List.of(args));
+        return host.startJava(Map.of(), all.toArray(String[]::new));
+    }
+
+    private static String id(Path key) throws IOException {
+        return Identity.load(key).id().toString();
+    }
+
+    private static Path key(String name) throws IOException {
+        Identity.generate().save(dir.resolve(name + ".key"));
+        return dir.resolve(name + ".key");
+    }
+
+    private static void secret(Path file) throws IOException {
+        Files.writeString(file, TOKEN + "\n");
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+    }
+}

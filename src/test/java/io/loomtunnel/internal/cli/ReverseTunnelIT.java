@@ -1,0 +1,266 @@
+package io.loomtunnel.internal.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.loomtunnel.client.ClientEvents;
+import io.loomtunnel.client.ClientSettings;
+import io.loomtunnel.client.TunnelClient;
+import io.loomtunnel.tls.PeerId;
+import io.loomtunnel.internal.tunnel.EchoServers;
+import io.loomtunnel.internal.tunnel.Probes;
+import io.loomtunnel.internal.tunnel.TunnelSpec;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.Callable;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** `loomtunnel server` and `loomtunnel client` as real processes on loopback, driven by real clients. */
+@Timeout(180)
+class ReverseTunnelIT {
+    private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
+    private static final Duration START = Duration.ofSeconds(30);
+    private static final String TOKEN = "it-token-0123456789";
+
+    /** A server process with its id and control port, and its files. */
+    record Server(JarProcess process, PeerId id, int controlPort, Path tokens) implements AutoCloseable {
+        @Override
+        public void close() throws InterruptedException {
+            process.close();
+        }
+    }
+
+    static Server server(Path dir, int controlPort, String... extra) throws Exception {
+        Path tokens = dir.resolve("tokens.txt");
+        if (!Files.exists(tokens)) {
+            secret(tokens, "# test tokens\n" + TOKEN + "\n");
+        }
+        List<String> args = new ArrayList<>(List.of("server", "--bind", "127.0.0.1:" + controlPort,
+                "--key", dir.resolve("server.key").toString(), "--tokens-file", tokens.toString()));
+        args.addAll(List.of(extra));
+        JarProcess p = JarProcess.start(Map.of(), args.toArray(String[]::new));
+        Matcher id = p.await("server id\\s+([a-z2-7]{52})", START);
+        Matcher control = p.await("control\\s+127\\.0\\.0\\.1:(\\d+)", START);
+        return new Server(p, PeerId.parse(id.group(1)), Integer.parseInt(control.group(1)), tokens);
+    }
+
+    static JarProcess client(Path dir, Server s, String... tunnels) throws Exception {
+        Path tokenFile = dir.resolve("client-token.txt");
+        secret(tokenFile, TOKEN + "\n");
+        List<String> args = new ArrayList<>(List.of("client", "--server", "127.0.0.1:" + s.controlPort(),
+                "--server-id", s.id().toString(), "--token-file", tokenFile.toString()));
+        args.addAll(List.of(tunnels));
+        return JarProcess.start(Map.of(), args.toArray(String[]::new));
+    }
+
+    /** Writes a secret file as users must: readable by its owner only. */
+    static void secret(Path file, String content) throws IOException {
+        Files.writeString(file, content);
+        Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket probe = new ServerSocket(0, 1, LOOPBACK)) {
+            return probe.getLocalPort();
+        }
+    }
+
+    @Test
+    void tcpTunnelFiftyMegabytesEachWayAndTwoHundredConnections(@TempDir Path dir) throws Exception {
+        int[] echo = new int[1];
+        try (Closeable e = EchoServers.tcp(echo); Server s = server(dir, 0);
+             JarProcess c = client(dir, s, "--tcp", "0:127.0.0.1:" + echo[0])) {
+            int port = Integer.parseInt(c.await("tcp\\s+\\S+\\s+localhost:(\\d+)", START).group(1));
+            byte[] data = new byte[50 << 20];
+            new Random(50).nextBytes(data);
+            assertArrayEquals(sha(data), sha(Probes.roundTrip(port, data)), "50 MB through the tunnel and back");
+
+            try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
+                List<Future<Boolean>> results = new ArrayList<>();
+                for (int i = 0; i < 200; i++) {
+                    byte[] msg = ("connection " + i + " ").repeat(100).getBytes(StandardCharsets.UTF_8);
+                    results.add(pool.submit((Callable<Boolean>) () -> java.util.Arrays.equals(msg, Probes.roundTrip(port, msg))));
+                }
+                for (Future<Boolean> f : results) {
+                    assertTrue(f.get(60, TimeUnit.SECONDS));
+                }
+            }
+        }
+    }
+
+    @Test
+    void udpTunnelGivesEachSenderItsOwnReplies(@TempDir Path dir) throws Exception {
+        int[] echo = new int[1];
+        try (Closeable e = EchoServers.udp(echo); Server s = server(dir, 0);
+             JarProcess c = client(dir, s, "--udp", "0:127.0.0.1:" + echo[0]);
+             DatagramSocket a = new DatagramSocket(new InetSocketAddress(LOOPBACK, 0));
+             DatagramSocket b = new DatagramSocket(new InetSocketAddress(LOOPBACK, 0))) {
+            int port = Integer.parseInt(c.await("udp\\s+\\S+\\s+localhost:(\\d+)", START).group(1));
+            a.setSoTimeout(5_000);
+            b.setSoTimeout(5_000);
+            for (int i = 0; i < 5; i++) {
+                Probes.send(a, port, "a" + i);
+                Probes.send(b, port, "b" + i);
+                assertEquals("echo:a" + i, Probes.receive(a));
+                assertEquals("echo:b" + i, Probes.receive(b));
+            }
+        }
+    }
+
+    @Test
+    void serverRestartBringsTunnelsBack(@TempDir Path dir) throws Exception {
+        int[] echo = new int[1];
+        int tunnelPort = freePort();
+        try (Closeable e = EchoServers.tcp(echo)) {
+            Server first = server(dir, 0);
+            int control = first.controlPort();
+            try (JarProcess c = client(dir, first, "--tcp", tunnelPort + ":127.0.0.1:" + echo[0])) {
+                c.await("tcp\\s+\\S+\\s+localhost:" + tunnelPort, START);
+                assertArrayEquals("before".getBytes(), Probes.roundTrip(tunnelPort, "before".getBytes()));
+                first.close();
+                c.await("connection lost", START);
+                try (Server second = server(dir, control)) {
+                    assertEquals(first.id(), second.id(), "same key file, same id");
+                    c.await("reconnected", START);
+                    assertTrue(Probes.eventually(START, () -> "after".equals(new String(Probes.roundTrip(tunnelPort, "after".getBytes())))));
+                }
+            }
+        }
+    }
+
+    @Test
+    void killedClientFreesItsPortAndClosesItsConnections(@TempDir Path dir) throws Exception {
+        int[] echo = new int[1];
+        int tunnelPort = freePort();
+        try (Closeable e = EchoServers.tcp(echo); Server s = server(dir, 0)) {
+            JarProcess c = client(dir, s, "--tcp", tunnelPort + ":127.0.0.1:" + echo[0]);
+            c.await("tcp\\s+\\S+\\s+localhost:" + tunnelPort, START);
+            try (Socket open = new Socket(LOOPBACK, tunnelPort)) {
+                open.setSoTimeout(30_000);
+                open.getOutputStream().write(new byte[1 << 20]); // mid-transfer
+                c.kill();
+                InputStream in = open.getInputStream();
+                assertThrows(IOException.class, () -> {
+                    byte[] buf = new byte[65_536];
+                    while (in.read(buf) >= 0) {
+                        // drain what was echoed before the kill
+                    }
+                    throw new IOException("closed"); // a clean end is a close too
+                }, "the remote side sees the connection end");
+            }
+            assertTrue(Probes.eventually(START, () -> {
+                try (Socket probe = new Socket(LOOPBACK, tunnelPort)) {
+                    return false;
+                } catch (IOException refused) {
+                    return true;
+                }
+            }), "the server stopped listening on the dead client's port");
+            try (JarProcess again = client(dir, s, "--tcp", tunnelPort + ":127.0.0.1:" + echo[0])) {
+                again.await("tcp\\s+\\S+\\s+localhost:" + tunnelPort, START); // the port is free to take again
+            }
+        }
+    }
+
+    @Test
+    void exitCodesForBadTokenUnreachableServerAndRefusedPorts(@TempDir Path dir) throws Exception {
+        try (Server s = server(dir, 0, "--allow-ports", "20000-20100");
+             ServerSocket taken = new ServerSocket(20_050, 1, LOOPBACK)) {
+            Path bad = dir.resolve("bad-token.txt");
+            secret(bad, "nope\n");
+            JarProcess badToken = JarProcess.start(Map.of(), "client", "--server", "127.0.0.1:" + s.controlPort(),
+                    "--server-id", s.id().toString(), "--token-file", bad.toString(), "--tcp", "20001:127.0.0.1:9");
+            assertEquals(ExitCode.AUTH_REFUSED, badToken.exitCode(START), badToken.output());
+            assertTrue(badToken.output().contains("invalid token"), badToken.output());
+
+            JarProcess outside = client(dir, s, "--tcp", "2222:127.0.0.1:22");
+            assertEquals(ExitCode.USAGE, outside.exitCode(START), outside.output());
+            assertTrue(outside.output().contains("port 2222 is not allowed"), outside.output());
+
+            JarProcess busy = client(dir, s, "--tcp", "20050:127.0.0.1:22");
+            assertEquals(ExitCode.USAGE, busy.exitCode(START), busy.output());
+            assertTrue(busy.output().contains("already in use"), busy.output());
+        }
+        Path token = dir.resolve("t.txt");
+        secret(token, TOKEN);
+        JarProcess nowhere = JarProcess.start(Map.of(), "client", "--server", "127.0.0.1:" + freePort(),
+                "--server-id", io.loomtunnel.tls.Identity.generate().id().toString(),
+                "--token-file", token.toString(), "--tcp", "0:127.0.0.1:9");
+        assertEquals(ExitCode.CONNECT_FAILED, nowhere.exitCode(START), nowhere.output());
+    }
+
+    @Test
+    void brokenConfigNamesTheKey(@TempDir Path dir) throws Exception {
+        Path config = dir.resolve("client.toml");
+        Files.writeString(config, "server = \"127.0.0.1:7835\"\nserver_idd = \"x\"\n");
+        JarProcess p = JarProcess.start(Map.of(), "client", "--config", config.toString());
+        assertEquals(ExitCode.USAGE, p.exitCode(START), p.output());
+        assertTrue(p.output().contains("server_idd"), p.output());
+        assertEquals(1, p.output().strip().lines().count(), "one line: " + p.output());
+    }
+
+    @Test
+    void sigtermDrainsAndExitsZero(@TempDir Path dir) throws Exception {
+        int[] echo = new int[1];
+        try (Closeable e = EchoServers.tcp(echo); Server s = server(dir, 0);
+             JarProcess c = client(dir, s, "--tcp", "0:127.0.0.1:" + echo[0])) {
+            c.await("tcp\\s+\\S+\\s+localhost:\\d+", START);
+            c.terminate();
+            assertEquals(0, c.exitCode(START), c.output());
+            c.await("^stopped$", START);
+            assertTrue(!c.output().contains("loomtunnel: "), "no error line on a requested stop: " + c.output());
+            s.process().await("disconnected", START);
+        }
+    }
+
+    @Test
+    void hundredClientsOnOneServer(@TempDir Path dir) throws Exception {
+        int[] echo = new int[1];
+        try (Closeable e = EchoServers.tcp(echo); Server s = server(dir, 0)) {
+            List<TunnelClient> clients = new ArrayList<>();
+            try {
+                for (int i = 0; i < 100; i++) {
+                    clients.add(TunnelClient.start(ClientSettings.builder(
+                                    new InetSocketAddress(LOOPBACK, s.controlPort()), s.id()).token(TOKEN)
+                            .tunnel(TunnelSpec.tcp("echo", 0, "127.0.0.1", echo[0])).build(), ClientEvents.NONE));
+                }
+                for (TunnelClient c : clients) {
+                    String address = c.awaitReady(START).get(0).address();
+                    int port = Probes.port(address);
+                    byte[] msg = address.getBytes(StandardCharsets.UTF_8);
+                    assertArrayEquals(msg, Probes.roundTrip(port, msg), address);
+                }
+            } finally {
+                clients.forEach(TunnelClient::close);
+            }
+        }
+    }
+
+    private static byte[] sha(byte[] b) throws Exception {
+        return MessageDigest.getInstance("SHA-256").digest(b);
+    }
+
+}

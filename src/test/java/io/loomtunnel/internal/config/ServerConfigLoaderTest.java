@@ -1,0 +1,199 @@
+package io.loomtunnel.internal.config;
+
+import static io.loomtunnel.internal.config.ConfigTestFiles.ID_1;
+import static io.loomtunnel.internal.config.ConfigTestFiles.secret;
+import static io.loomtunnel.internal.config.ConfigTestFiles.write;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.loomtunnel.server.Grant;
+import io.loomtunnel.server.ServerSettings;
+import io.loomtunnel.internal.tunnel.PortRanges;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class ServerConfigLoaderTest {
+    private static final String FULL = """
+            bind = "0.0.0.0:7835"
+            key = "/etc/loomtunnel/server.key"
+            tokens_file = "tokens.txt"
+            authorized_keys_file = "keys/authorized_keys"
+            open_access = false
+            allow_ports = "10000-20000,30000"
+            http_bind = "[::]:8080"
+            domain = "tunnel.example.org"
+            [limits]
+            max_clients = 10
+            max_tunnels_per_client = 6
+            max_streams_per_client = 100
+            udp_idle_timeout = "90s"
+            relay_max_per_peer = 3
+            relay_bytes_per_second = 1048576
+            """;
+
+    @TempDir Path dir;
+
+    @Test
+    void fullExampleLoadsEveryKey() throws IOException {
+        secret(dir, "tokens.txt", "# CI runners\ns3cret 10000-20000,30000\nother\n");
+        write(dir, "keys/authorized_keys", ID_1 + " 2222\n");
+        ServerSettings s = load(write(dir, "server.toml", FULL), Map.of());
+
+        ServerSettings expected = ServerSettings.builder()
+                .bind(new InetSocketAddress("0.0.0.0", 7835))
+                .keyFile(Path.of("/etc/loomtunnel/server.key"))
+                .tokens(List.of(new Grant("s3cret", PortRanges.parse("10000-20000,30000")), new Grant("other", null)))
+                .authorizedKey(ID_1, PortRanges.parse("2222"))
+                .allowPorts(PortRanges.parse("10000-20000,30000"))
+                .http(new InetSocketAddress("::", 8080), "tunnel.example.org")
+                .maxClients(10).maxTunnelsPerClient(6).maxStreamsPerClient(100)
+                .udpIdleTimeout(Duration.ofSeconds(90))
+                .relayMaxPerPeer(3).relayRatePerPeer(1 << 20)
+                .build();
+        assertEquals(expected, s);
+    }
+
+    @Test
+    void keysNotGivenKeepTheBuildersValues() throws IOException {
+        ServerSettings s = load(write(dir, "server.toml", "open_access = true\n"), Map.of());
+        ServerSettings defaults = ServerSettings.builder().openAccess(true).build();
+        assertEquals(defaults, s);
+    }
+
+    @Test
+    void relativePathsResolveAgainstTheConfigFilesDirectory() throws IOException {
+        secret(dir, "conf/tokens.txt", "abc\n");
+        ServerSettings s = load(write(dir, "conf/server.toml", "key = \"keys/server.key\"\ntokens_file = \"tokens.txt\"\n"), Map.of());
+        assertEquals(dir.resolve("conf/keys/server.key"), s.keyFile());
+        assertEquals(List.of(new Grant("abc", null)), s.tokens());
+    }
+
+    @Test
+    void tildeMeansTheHomeDirectory() throws IOException {
+        ServerSettings s = load(write(dir, "server.toml", "open_access = true\nkey = \"~/.loomtunnel/k\"\n"), Map.of());
+        assertEquals(Path.of(System.getProperty("user.home"), ".loomtunnel/k"), s.keyFile());
+    }
+
+    @Test
+    void environmentOverridesTheFile() throws IOException {
+        secret(dir, "file-tokens.txt", "from-file\n");
+        secret(dir, "env-tokens.txt", "from-env\n");
+        Path toml = write(dir, "server.toml", "tokens_file = \"file-tokens.txt\"\nbind = \"0.0.0.0:1\"\ndomain = \"file.org\"\n"
+                + "[limits]\nmax_clients = 5\nudp_idle_timeout = \"5s\"\n");
+        ServerSettings s = load(toml, Map.of(
+                "LOOMTUNNEL_TOKENS_FILE", dir.resolve("env-tokens.txt").toString(),
+                "LOOMTUNNEL_BIND", " 127.0.0.1:2 ",
+                "LOOMTUNNEL_LIMITS_MAX_CLIENTS", "7",
+                "LOOMTUNNEL_LIMITS_UDP_IDLE_TIMEOUT", "2m",
+                "LOOMTUNNEL_DOMAIN", "",
+                "LOOMTUNNEL_SERVER", "ignored: the server has no such key"));
+        assertEquals(List.of(new Grant("from-env", null)), s.tokens());
+        assertEquals(new InetSocketAddress("127.0.0.1", 2), s.bind());
+        assertEquals(7, s.maxClients());
+        assertEquals(Duration.ofMinutes(2), s.udpIdleTimeout());
+        assertEquals("file.org", s.domain(), "an empty variable counts as unset");
+    }
+
+    @Test
+    void environmentAloneWithoutAFile() {
+        ServerSettings.Builder b = ServerSettings.builder();
+        ServerConfigLoader.apply(null, Map.of("LOOMTUNNEL_OPEN_ACCESS", "true", "LOOMTUNNEL_ALLOW_PORTS", "3000-3010",
+                "LOOMTUNNEL_HTTP_BIND", "0.0.0.0:0", "LOOMTUNNEL_KEY", "rel/server.key"), b);
+        ServerSettings s = b.build();
+        assertEquals(true, s.openAccess());
+        assertEquals(PortRanges.parse("3000-3010"), s.allowPorts());
+        assertEquals(new InetSocketAddress("0.0.0.0", 0), s.httpBind());
+        assertEquals(Path.of("rel/server.key"), s.keyFile(), "relative to the working directory");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            bind = 7835                      | bind must be a string, got an integer
+            bind = "localhost:7835"          | bind must be IP:PORT with an IP address such as 0.0.0.0 or [::], got 'localhost:7835'
+            bind = "0.0.0.0"                 | bind must be HOST:PORT, got '0.0.0.0'
+            bind = "::1:7835"                | bind must be HOST:PORT with an IPv6 host in brackets, like [::1]:7835, got '::1:7835'
+            bind = "0.0.0.0:65536"           | bind must be HOST:PORT with a port from 0 to 65535, got '0.0.0.0:65536'
+            http_bind = "1.2.3.256:80"       | http_bind must be IP:PORT with an IP address such as 0.0.0.0 or [::], got '1.2.3.256:80'
+            key = ""                         | key must be a path, got ''
+            key = "a\\u0000b"                | key must be a path, got 'a\\u0000b'
+            open_access = "yes"              | open_access must be true or false, got a string
+            allow_ports = "abc"              | allow_ports must be a port list like 10000-20000,30000 (ports 1 to 65535), got 'abc'
+            allow_ports = "0-10"             | allow_ports must be a port list like 10000-20000,30000 (ports 1 to 65535), got '0-10'
+            domain = "Tunnel.Example.org"    | domain must be a domain name of lowercase letters, digits, '-' and '.', got 'Tunnel.Example.org'
+            domain = ["a"]                   | domain must be a string, got an array
+            limits = 5                       | limits must be a table ([limits])
+            limits.max_client = 5            | unknown key 'limits.max_client' (known: max_clients, max_tunnels_per_client, max_streams_per_client, udp_idle_timeout, relay_max_per_peer, relay_bytes_per_second)
+            bnd = "0.0.0.0:1"                | unknown key 'bnd' (known: bind, key, tokens_file, authorized_keys_file, open_access, allow_ports, http_bind, domain, limits, admin, metrics)
+            "limits.max_clients" = 5         | unknown key 'limits.max_clients' (known: bind, key, tokens_file, authorized_keys_file, open_access, allow_ports, http_bind, domain, limits, admin, metrics)
+            limits.max_clients = 0           | limits.max_clients must be an integer from 1 to 2147483647, got 0
+            limits.max_clients = 2147483648  | limits.max_clients must be an integer from 1 to 2147483647, got 2147483648
+            limits.max_clients = 99999999999999999999 | limits.max_clients must be an integer from 1 to 2147483647, got '99999999999999999999'
+            limits.max_clients = 1.5         | limits.max_clients must be an integer, got a float
+            limits.udp_idle_timeout = "0s"   | limits.udp_idle_timeout must be a duration above zero like 500ms, 30s, 5m or 2h, got '0s'
+            limits.udp_idle_timeout = 60     | limits.udp_idle_timeout must be a string, got an integer
+            tokens_file = "missing.txt"      | tokens_file: <dir>/missing.txt: no such file
+            tokens_file = "."                | tokens_file: <dir>/.: not a regular file
+            """)
+    void badValuesNameFileAndKey(String toml, String message) throws IOException {
+        Path file = write(dir, "server.toml", toml + "\n");
+        ConfigException e = assertThrows(ConfigException.class, () -> load(file, Map.of()));
+        assertEquals(file + ": " + message.replace("<dir>", dir.toString()), e.getMessage());
+    }
+
+    @ParameterizedTest(name = "{0}={1}")
+    @CsvSource(delimiter = '|', textBlock = """
+            LOOMTUNNEL_BIND                     | nowhere          | must be HOST:PORT, got 'nowhere'
+            LOOMTUNNEL_OPEN_ACCESS              | yes              | must be true or false, got 'yes'
+            LOOMTUNNEL_LIMITS_MAX_STREAMS_PER_CLIENT | many        | must be an integer from 1 to 2147483647, got 'many'
+            LOOMTUNNEL_LIMITS_UDP_IDLE_TIMEOUT  | 1 minute         | must be a duration above zero like 500ms, 30s, 5m or 2h, got '1 minute'
+            LOOMTUNNEL_AUTHORIZED_KEYS_FILE     | /nonexistent/ak  | /nonexistent/ak: no such file
+            """)
+    void badEnvironmentNamesTheVariable(String name, String value, String message) {
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> ServerConfigLoader.apply(null, Map.of(name, value), ServerSettings.builder()));
+        assertEquals(name + ": " + message, e.getMessage());
+    }
+
+    @Test
+    void tomlSyntaxErrorsNameFileAndLine() throws IOException {
+        assertSyntaxError("bind = \"0.0.0.0:1\"\nkey = = \"k\"\n", "line 2: not valid TOML: Unknown token");
+        assertSyntaxError("[limits]\nmax_clients = 1\n[limits]\n", "line 3: not valid TOML: Table redefined");
+        assertSyntaxError("\nbind = \"unterminated\n", "line 2: not valid TOML: Newline not permitted here");
+    }
+
+    private void assertSyntaxError(String toml, String message) throws IOException {
+        Path file = write(dir, "server.toml", toml);
+        ConfigException e = assertThrows(ConfigException.class, () -> load(file, Map.of()));
+        assertEquals(file + ": " + message, e.getMessage());
+    }
+
+    @Test
+    void tokensFileErrorsNameTheKeyAndTheLine() throws IOException {
+        secret(dir, "tokens.txt", "one\ntwo 1-2\nthree abc\n");
+        Path file = write(dir, "server.toml", "tokens_file = \"tokens.txt\"\n");
+        ConfigException e = assertThrows(ConfigException.class, () -> load(file, Map.of()));
+        assertEquals(file + ": tokens_file: " + dir.resolve("tokens.txt")
+                + ":3: 'abc' is not a port list like 10000-20000,30000 (ports 1 to 65535)", e.getMessage());
+    }
+
+    @Test
+    void missingConfigFile() {
+        Path file = dir.resolve("nope.toml");
+        ConfigException e = assertThrows(ConfigException.class, () -> load(file, Map.of()));
+        assertEquals(file + ": no such file", e.getMessage());
+    }
+
+    private static ServerSettings load(Path toml, Map<String, String> env) {
+        ServerSettings.Builder b = ServerSettings.builder();
+        ServerConfigLoader.apply(toml, env, b);
+        return b.build();
+    }
+}

@@ -1,0 +1,60 @@
+package io.loomtunnel.internal.tunnel;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+
+/** Local services for tunnel tests: a TCP echo (half-close aware) and a UDP echo, on loopback. */
+public final class EchoServers {
+    private EchoServers() {}
+
+    /** TCP echo: copies input to output, then half-closes. */
+    public static Closeable tcp(int[] portOut) throws IOException {
+        ServerSocket server = new ServerSocket(0, 1024, InetAddress.getLoopbackAddress());
+        portOut[0] = server.getLocalPort();
+        Thread.ofVirtual().name("test-tcp-echo").start(() -> {
+            while (!server.isClosed()) {
+                try {
+                    Socket s = server.accept();
+                    Thread.ofVirtual().start(() -> {
+                        try (s) {
+                            s.getInputStream().transferTo(s.getOutputStream());
+                            s.shutdownOutput();
+                        } catch (IOException ignored) {
+                            // the test hung up
+                        }
+                    });
+                } catch (IOException closed) {
+                    return;
+                }
+            }
+        });
+        return server;
+    }
+
+    /** UDP echo: sends every datagram back to its sender, prefixed with "echo:". */
+    public static Closeable udp(int[] portOut) throws IOException {
+        DatagramSocket socket = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        portOut[0] = socket.getLocalPort();
+        Thread.ofVirtual().name("test-udp-echo").start(() -> {
+            byte[] buf = new byte[65_535];
+            while (!socket.isClosed()) {
+                try {
+                    DatagramPacket p = new DatagramPacket(buf, buf.length);
+                    socket.receive(p);
+                    byte[] reply = ("echo:" + new String(p.getData(), 0, p.getLength(), java.nio.charset.StandardCharsets.UTF_8))
+                            .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                    socket.send(new DatagramPacket(reply, reply.length, p.getSocketAddress()));
+                } catch (IOException closed) {
+                    return;
+                }
+            }
+        });
+        return socket;
+    }
+}

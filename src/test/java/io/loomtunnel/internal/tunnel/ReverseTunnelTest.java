@@ -1,0 +1,207 @@
+package io.loomtunnel.internal.tunnel;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.loomtunnel.client.ClientEvents;
+import io.loomtunnel.client.ClientExit;
+import io.loomtunnel.client.ClientSettings;
+import io.loomtunnel.client.PublicTunnel;
+import io.loomtunnel.client.TunnelClient;
+import io.loomtunnel.server.ServerEvents;
+import io.loomtunnel.server.ServerSettings;
+import io.loomtunnel.server.TunnelServer;
+import io.loomtunnel.tls.Identity;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Server and client in one process, real sockets on loopback: the reverse-tunnel library API. */
+@Timeout(60)
+class ReverseTunnelTest {
+    private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
+    private static final Duration WAIT = Duration.ofSeconds(15);
+    private static final String TOKEN = "t0ken-for-tests";
+
+    private static ServerSettings.Builder server(Path dir) {
+        return ServerSettings.builder().bind(new InetSocketAddress(LOOPBACK, 0)).keyFile(dir.resolve("server.key"))
+                .token(TOKEN).allowPorts(PortRanges.parse("1024-65535"));
+    }
+
+    private static ClientSettings.Builder client(TunnelServer s) {
+        return ClientSettings.builder(s.controlAddress(), s.id()).token(TOKEN)
+                .backoff(Duration.ofMillis(50), Duration.ofMillis(500));
+    }
+
+    @Test
+    void tcpTunnelCarriesBytesBothWays(@TempDir Path dir) throws Exception {
+        int[] echo = new int[1];
+        try (Closeable e = EchoServers.tcp(echo);
+             TunnelServer s = TunnelServer.start(server(dir).build(), ServerEvents.NONE);
+             TunnelClient c = TunnelClient.start(client(s).tunnel(TunnelSpec.tcp("echo", 0, "127.0.0.1", echo[0])).build(),
+                     ClientEvents.NONE)) {
+            PublicTunnel t = c.awaitReady(WAIT).get(0);
+            assertTrue(t.address().startsWith("localhost:"), t.address());
+            byte[] data = new byte[5 << 20];
+            new Random(5).nextBytes(data);
+            assertArrayEquals(sha(data), sha(Probes.roundTrip(Probes.port(t.address()), data)));
+        }
+    }
+
+    @Test
+    void udpTunnelAnswersEachSender(@TempDir Path dir) throws Exception {
+        int[] echo = new int[1];
+        try (Closeable e = EchoServers.udp(echo);
+             TunnelServer s = TunnelServer.start(server(dir).build(), ServerEvents.NONE);
+             TunnelClient c = TunnelClient.start(client(s).tunnel(TunnelSpec.udp("dns", 0, "127.0.0.1", echo[0])).build(),
+                     ClientEvents.NONE);
+             DatagramSocket a = new DatagramSocket(new InetSocketAddress(LOOPBACK, 0));
+             DatagramSocket b = new DatagramSocket(new InetSocketAddress(LOOPBACK, 0))) {
+            int port = Probes.port(c.awaitReady(WAIT).get(0).address());
+            for (DatagramSocket sender : List.of(a, b)) {
+                sender.setSoTimeout(5_000);
+            }
+            for (int round = 0; round < 3; round++) {
+                Probes.send(a, port, "from-a-" + round);
+                Probes.send(b, port, "from-b-" + round);
+                assertEquals("echo:from-a-" + round, Probes.receive(a));
+                assertEquals("echo:from-b-" + round, Probes.receive(b));
+            }
+        }
+    }
+
+    @Test
+    void portOutsideTheAllowlistIsRefusedAtStart(@TempDir Path dir) throws Exception {
+        try (TunnelServer s = TunnelServer.start(server(dir).allowPorts(PortRanges.parse("20000-20010")).build(), ServerEvents.NONE);
+             TunnelClient c = TunnelClient.start(client(s).tunnel(TunnelSpec.tcp("ssh", 2222, "127.0.0.1", 22)).build(),
+                     ClientEvents.NONE)) {
+            ClientExit exit = c.awaitExit();
+            assertEquals(ClientExit.TUNNEL_REFUSED, exit.code());
+            assertTrue(exit.reason().contains("port 2222 is not allowed (allowed: 20000-20010)"), exit.reason());
+        }
+    }
+
+    @Test
+    void portAlreadyTakenIsRefused(@TempDir Path dir) throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, LOOPBACK);
+             TunnelServer s = TunnelServer.start(server(dir).build(), ServerEvents.NONE);
+             TunnelClient c = TunnelClient.start(client(s).tunnel(TunnelSpec.tcp("x", taken.getLocalPort(), "127.0.0.1", 1)).build(),
+                     ClientEvents.NONE)) {
+            ClientExit exit = c.awaitExit();
+            assertEquals(ClientExit.TUNNEL_REFUSED, exit.code());
+            assertTrue(exit.reason().contains("already in use"), exit.reason());
+        }
+    }
+
+    @Test
+    void badTokenAndUnreachableServerHaveTheirExitCodes(@TempDir Path dir) throws Exception {
+        try (TunnelServer s = TunnelServer.start(server(dir).build(), ServerEvents.NONE)) {
+            TunnelClient bad = TunnelClient.start(client(s).token("wrong").build(), ClientEvents.NONE);
+            ClientExit exit = bad.awaitExit();
+            assertEquals(ClientExit.AUTH_REFUSED, exit.code());
+            assertTrue(exit.reason().contains("invalid token"), exit.reason());
+            assertThrows(IOException.class, () -> bad.awaitReady(WAIT));
+        }
+        int closedPort;
+        try (ServerSocket probe = new ServerSocket(0, 1, LOOPBACK)) {
+            closedPort = probe.getLocalPort();
+        }
+        ClientSettings nowhere = ClientSettings.builder(new InetSocketAddress(LOOPBACK, closedPort), Identity.generate().id())
+                .token(TOKEN).build();
+        assertEquals(ClientExit.CONNECT_FAILED, TunnelClient.start(nowhere, ClientEvents.NONE).awaitExit().code());
+    }
+
+    @Test
+    void clientComesBackAfterServerRestart(@TempDir Path dir) throws Exception {
+        int[] echo = new int[1];
+        int tunnelPort;
+        try (ServerSocket probe = new ServerSocket(0, 1, LOOPBACK)) {
+            tunnelPort = probe.getLocalPort();
+        }
+        try (Closeable e = EchoServers.tcp(echo)) {
+            TunnelServer first = TunnelServer.start(server(dir).build(), ServerEvents.NONE);
+            InetSocketAddress control = first.controlAddress();
+            var reconnected = new java.util.concurrent.CountDownLatch(1);
+            ClientEvents events = new ClientEvents() {
+                @Override
+                public void connected(io.loomtunnel.tls.PeerId server, String suite, boolean again) {
+                    if (again) {
+                        reconnected.countDown();
+                    }
+                }
+            };
+            try (TunnelClient c = TunnelClient.start(client(first)
+                    .tunnel(TunnelSpec.tcp("echo", tunnelPort, "127.0.0.1", echo[0])).build(), events)) {
+                c.awaitReady(WAIT);
+                assertArrayEquals("one".getBytes(), Probes.roundTrip(tunnelPort, "one".getBytes()));
+                first.close();
+                try (TunnelServer second = TunnelServer.start(server(dir).bind(control).build(), ServerEvents.NONE)) {
+                    assertTrue(reconnected.await(WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS), "client reconnected");
+                    assertTrue(Probes.eventually(WAIT, () -> {
+                        try {
+                            return new String(Probes.roundTrip(tunnelPort, "two".getBytes()), StandardCharsets.UTF_8).equals("two");
+                        } catch (IOException notYet) {
+                            return false;
+                        }
+                    }), "the same port works again");
+                }
+            }
+        }
+    }
+
+    @Test
+    void httpTunnelRoutesByHostAndSaysWhenTheClientIsOffline(@TempDir Path dir) throws Exception {
+        com.sun.net.httpserver.HttpServer app = com.sun.net.httpserver.HttpServer.create(new InetSocketAddress(LOOPBACK, 0), 0);
+        app.createContext("/", exchange -> {
+            byte[] body = ("hello from " + exchange.getRequestURI() + " via "
+                    + exchange.getRequestHeaders().getFirst("X-Forwarded-Host")).getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        app.start();
+        try (TunnelServer s = TunnelServer.start(server(dir).http(new InetSocketAddress(LOOPBACK, 0), "localhost").build(),
+                ServerEvents.NONE)) {
+            TunnelClient c = TunnelClient.start(client(s)
+                    .tunnel(TunnelSpec.http("web", "web", "127.0.0.1", app.getAddress().getPort())).build(), ClientEvents.NONE);
+            PublicTunnel t = c.awaitReady(WAIT).get(0);
+            assertEquals("http://web.localhost:" + s.httpPort() + "/", t.address());
+            String ok = Probes.httpGet(s.httpPort(), "web.localhost", "/page");
+            assertTrue(ok.startsWith("HTTP/1.1 200"), ok);
+            assertTrue(ok.endsWith("hello from /page via web.localhost"), ok);
+            assertTrue(Probes.httpGet(s.httpPort(), "other.localhost", "/").startsWith("HTTP/1.1 404"));
+            c.close();
+            assertTrue(Probes.eventually(WAIT, () -> {
+                try {
+                    return Probes.httpGet(s.httpPort(), "web.localhost", "/").startsWith("HTTP/1.1 502");
+                } catch (IOException e) {
+                    return false;
+                }
+            }), "a departed client's host answers 502");
+        } finally {
+            app.stop(0);
+        }
+    }
+
+    private static byte[] sha(byte[] b) throws Exception {
+        return MessageDigest.getInstance("SHA-256").digest(b);
+    }
+
+}
