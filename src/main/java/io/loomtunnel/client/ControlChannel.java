@@ -17,7 +17,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The client's requests to the server after registration (open_tunnel and close_tunnel while
- * running, PROTOCOL.md 8.4): each gets a request number, and one virtual thread per session
+ * running, docs/protocol/TUNNEL.md 8.4): each gets a request number, and one virtual thread per session
  * reads the server's control messages and hands each answer to the request it names. An
  * {@code error} answer (from a server that does not know the request) fails every request
  * waiting, since it names none; messages that answer no request of ours are ignored.
@@ -71,7 +71,7 @@ final class ControlChannel {
                     if (waiting != null) {
                         waiting.complete(m);
                     } // else: an answer that came after its request gave up
-                } // else: not an answer (PROTOCOL.md 8.4)
+                } // else: not an answer (docs/protocol/TUNNEL.md 8.4)
             }
         } catch (ProtocolException e) {
             mux.close(e.code(), e.getMessage());

@@ -58,7 +58,7 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public final class TunnelClient implements Closeable {
     private static final Duration REPLY_TIMEOUT = Duration.ofSeconds(10);
-    /** open_tunnel requests in flight at once: well below the server's control queue (PROTOCOL.md 8.1). */
+    /** open_tunnel requests in flight at once: well below the server's control queue (docs/protocol/TUNNEL.md 8.1). */
     private static final int REQUESTS_IN_FLIGHT = 32;
     private static final Duration LOCAL_CONNECT_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration UDP_IDLE = Duration.ofSeconds(120);

@@ -14,7 +14,7 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * A session's second virtual thread. It writes the frames the reader owes the peer (PING ACKs,
  * RSTs for refused or closed streams), so that the reader never blocks on a socket write, and it
- * runs keepalive: a PING every interval, and the dead-peer check (docs/PROTOCOL.md 4.1).
+ * runs keepalive: a PING every interval, and the dead-peer check (docs/protocol/SESSION.md 4.1).
  *
  * <p>Locking: {@code lock} guards the two queues and {@code stopped}; frames are written
  * outside it.

@@ -3,7 +3,7 @@ package io.loomtunnel.mux;
 import java.time.Duration;
 
 /**
- * Tunables of one multiplexed session (docs/PROTOCOL.md section 7 lists the defaults).
+ * Tunables of one multiplexed session (docs/protocol/SESSION.md section 7 lists the defaults).
  *
  * @param maxWindow largest a stream's receive window grows by auto-tuning
  * @param growthBudget bytes of window growth all streams of a session may share

@@ -23,7 +23,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * One multiplexed session over a connection (docs/PROTOCOL.md sections 3 and 4): opens and
+ * One multiplexed session over a connection (docs/protocol/SESSION.md sections 3 and 4): opens and
  * accepts streams, carries datagrams and control messages, measures RTT, and closes cleanly.
  *
  * <p>Threads: a reader ({@link SessionReader}) and a {@link Housekeeper}, both virtual, named

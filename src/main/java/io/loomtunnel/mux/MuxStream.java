@@ -181,7 +181,7 @@ public final class MuxStream implements Closeable {
     void onData(byte[] payload) throws ProtocolException {
         if (has(CLOSED_LOCALLY | FIN_RECEIVED)) {
             // The application closed the stream, or the peer sent data after its FIN: tell the
-            // peer, so its writer does not wait for credit for ever (PROTOCOL.md 3.1).
+            // peer, so its writer does not wait for credit for ever (docs/protocol/SESSION.md 3.1).
             if (abort(ErrorCode.STREAM_CLOSED)) {
                 session.owe(id, ErrorCode.STREAM_CLOSED);
             }

@@ -4,7 +4,7 @@ import java.io.IOException;
 
 /**
  * Limits the streams this side has opened and the peer has not yet acknowledged to the accept
- * backlog (docs/PROTOCOL.md 3.2), so a burst of opens waits here instead of being refused.
+ * backlog (docs/protocol/SESSION.md 3.2), so a burst of opens waits here instead of being refused.
  *
  * <p>Locking: {@code lock} guards {@code outstanding}.
  */

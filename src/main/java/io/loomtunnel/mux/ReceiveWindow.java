@@ -8,7 +8,7 @@ import io.loomtunnel.internal.wire.Wire;
  * Flow control for one stream's receive direction: how many bytes the peer may still send, and
  * when to grant it more. Grants are batched (half a window at a time) and the window doubles when
  * grants come faster than two round trips apart, because then the window, not the network, limits
- * the stream (docs/PROTOCOL.md 3.3). Not thread-safe: {@link InboundBuffer}'s lock guards it.
+ * the stream (docs/protocol/SESSION.md 3.3). Not thread-safe: {@link InboundBuffer}'s lock guards it.
  */
 final class ReceiveWindow {
     private final WindowBudget budget;

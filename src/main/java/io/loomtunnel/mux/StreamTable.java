@@ -6,7 +6,7 @@ import java.util.Collection;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** A session's open streams by id, and the id rules of docs/PROTOCOL.md 3.1. */
+/** A session's open streams by id, and the id rules of docs/protocol/SESSION.md 3.1. */
 final class StreamTable {
     private final ConcurrentHashMap<Integer, MuxStream> streams = new ConcurrentHashMap<>();
     private final AtomicInteger peerStreams = new AtomicInteger();

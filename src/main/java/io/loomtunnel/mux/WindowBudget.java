@@ -2,7 +2,7 @@ package io.loomtunnel.mux;
 
 import java.util.concurrent.atomic.AtomicLong;
 
-/** The session-wide allowance of receive-window growth that all its streams share (docs/PROTOCOL.md 3.3). */
+/** The session-wide allowance of receive-window growth that all its streams share (docs/protocol/SESSION.md 3.3). */
 final class WindowBudget {
     private final AtomicLong remaining;
 

@@ -1,6 +1,6 @@
 package io.loomtunnel.p2p;
 
-/** Why a sharing peer refuses a session; the wire name travels in answers and p2p_refused (docs/PROTOCOL.md). */
+/** Why a sharing peer refuses a session; the wire name travels in answers and p2p_refused (docs/protocol/SESSION.md). */
 public enum RefusalCode {
     /** The connecting peer's id is not on the share's allow list. */
     NOT_ALLOWED("not_allowed"),

@@ -29,7 +29,7 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * The server's side of peer-to-peer signaling (docs/PROTOCOL.md 9.5): a directory of registered
+ * The server's side of peer-to-peer signaling (docs/protocol/P2P.md 9.5): a directory of registered
  * shares, each found only by the peers it allows; offers forwarded to them, and their answers
  * back, each with the address the server sees the other peer's session come from; and, for each
  * forwarded offer, a ticket for the {@link RelayHub} (taken back if the share refuses). A share that is absent and one that does

@@ -31,7 +31,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The relay for peer-to-peer sessions with no direct path (docs/PROTOCOL.md 9.6): each peer opens
+ * The relay for peer-to-peer sessions with no direct path (docs/protocol/P2P.md 9.6): each peer opens
  * a stream on its own session to the server and names the p2p session and its role; the hub
  * joins the two streams of a session whose offer it forwarded (a ticket, from the
  * {@link PeerDirectory}) and copies bytes between them, which are the peers' own TLS records: the

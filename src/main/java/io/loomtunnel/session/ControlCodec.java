@@ -14,7 +14,7 @@ import io.loomtunnel.internal.wire.ProtocolException;
 import java.io.IOException;
 
 /**
- * Encodes and decodes CONTROL messages (docs/PROTOCOL.md 1.2 and 4.4): one JSON object with a
+ * Encodes and decodes CONTROL messages (docs/protocol/SESSION.md 1.2 and 4.4): one JSON object with a
  * string member {@code "type"}, parsed with tight limits (the frame already bounds the size).
  * Messages are records; their {@code type} travels beside them, so records carry only fields.
  */

@@ -1,7 +1,7 @@
 package io.loomtunnel.session;
 
 /**
- * The dialer's first control message (docs/PROTOCOL.md 1.2).
+ * The dialer's first control message (docs/protocol/SESSION.md 1.2).
  *
  * @param software e.g. "loomtunnel/0.1.0", for logs
  * @param token the shared secret, when the acceptor hands out tokens; else null

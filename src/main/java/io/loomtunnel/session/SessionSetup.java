@@ -17,7 +17,7 @@ import java.net.Socket;
 import java.time.Duration;
 
 /**
- * What both sides do between the TLS handshake and the first stream (docs/PROTOCOL.md 1.1, 1.2):
+ * What both sides do between the TLS handshake and the first stream (docs/protocol/SESSION.md 1.1, 1.2):
  * exchange preambles, then hello and welcome, all within the handshake timeout. A failure sends
  * the GO_AWAY the spec asks for and closes the connection; nothing is left open.
  */

@@ -9,7 +9,7 @@ import java.io.OutputStream;
 
 /**
  * A control message written at the start of a stream, before the bytes it introduces: a 16-bit
- * length, then the JSON object of {@link ControlCodec} (docs/PROTOCOL.md 8.2 and 9.6). Stream
+ * length, then the JSON object of {@link ControlCodec} (docs/protocol/TUNNEL.md 8.2 and 9.6). Stream
  * prefaces and the relay's preface and reply are such messages.
  *
  * <pre>

@@ -14,7 +14,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** Every limit of docs/PROTOCOL.md has a defined outcome: refusal, a counted drop, or a coded close. */
+/** Every limit of docs/protocol/SESSION.md has a defined outcome: refusal, a counted drop, or a coded close. */
 @Timeout(30)
 class MuxLimitsTest {
     private static final Duration WAIT = Duration.ofSeconds(10);

@@ -19,7 +19,7 @@ import java.util.function.Supplier;
 
 /**
  * A random sequence of stream operations on both sessions of a {@link MemoryPair}, checked
- * against a model of docs/PROTOCOL.md sections 3 and 4. Seeds:
+ * against a model of docs/protocol/SESSION.md sections 3 and 4. Seeds:
  * src/test/resources/io/loomtunnel/mux/MuxOperationsFuzzTestInputs/operations/ (run in every
  * {@code mvn test}); fuzz with {@code scripts/fuzz}.
  *
@@ -64,7 +64,7 @@ class MuxOperationsFuzzTest {
         End reader;
         long sent;
         long read;
-        /** Read by the reader's application but not yet granted back (PROTOCOL.md 3.3: batches of half a window). */
+        /** Read by the reader's application but not yet granted back (docs/protocol/SESSION.md 3.3: batches of half a window). */
         long pending;
         long granted;
 

@@ -17,7 +17,7 @@ import io.loomtunnel.tls.PeerId;
 import io.loomtunnel.internal.wire.ProtocolException;
 
 /**
- * What the server's peer directory reads from peers (PROTOCOL.md 9.5), on arbitrary bytes: a
+ * What the server's peer directory reads from peers (docs/protocol/P2P.md 9.5), on arbitrary bytes: a
  * control message, read as the record its type names, and the signed block inside an offer or
  * answer, decoded and verified. Each ends in a value or a ProtocolException / SignalException
  * with a one-line message, never another exception. Seeds:

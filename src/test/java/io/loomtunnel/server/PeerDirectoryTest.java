@@ -41,7 +41,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The server's peer directory and relay against peers speaking the protocol by hand
- * (PROTOCOL.md 9.5, 9.6): what it refuses, and whom it tells what, when a peer sends what it
+ * (docs/protocol/P2P.md 9.5, 9.6): what it refuses, and whom it tells what, when a peer sends what it
  * should not, another share claims the same id, or a share leaves or cannot use an offer.
  */
 @Timeout(60)

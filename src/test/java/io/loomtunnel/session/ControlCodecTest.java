@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** ControlCodec on exact inputs: docs/PROTOCOL.md 1.2 (hello, unknown members) and 4.4 (one JSON object with a type). */
+/** ControlCodec on exact inputs: docs/protocol/SESSION.md 1.2 (hello, unknown members) and 4.4 (one JSON object with a type). */
 class ControlCodecTest {
 
     @Test

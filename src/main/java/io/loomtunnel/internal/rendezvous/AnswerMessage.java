@@ -1,7 +1,7 @@
 package io.loomtunnel.internal.rendezvous;
 
 /**
- * An answer on its way back through the server (docs/PROTOCOL.md 9.5). Share to server: the block
+ * An answer on its way back through the server (docs/protocol/P2P.md 9.5). Share to server: the block
  * alone. Server to connect: also the address the server sees the share's session come from.
  *
  * @param block the signed answer block's payload, base64url without padding ({@link BlockText})

@@ -1,7 +1,7 @@
 package io.loomtunnel.internal.rendezvous;
 
 /**
- * An offer on its way through the server (docs/PROTOCOL.md 9.5). Connect to server: the block
+ * An offer on its way through the server (docs/protocol/P2P.md 9.5). Connect to server: the block
  * alone. Server to share: also the offer's session id and the address the server sees the
  * connecting peer's session come from.
  *

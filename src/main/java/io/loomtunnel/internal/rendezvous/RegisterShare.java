@@ -3,7 +3,7 @@ package io.loomtunnel.internal.rendezvous;
 import java.util.List;
 
 /**
- * Share to server: enter this session's peer id in the directory (docs/PROTOCOL.md 9.5). Only the
+ * Share to server: enter this session's peer id in the directory (docs/protocol/P2P.md 9.5). Only the
  * peers in {@code allow} can find it; sent again, it replaces the list.
  *
  * @param allow peer ids, at most {@link #MAX_ALLOWED}

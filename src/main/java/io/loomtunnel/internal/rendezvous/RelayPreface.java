@@ -12,7 +12,7 @@ import java.io.OutputStream;
 
 /**
  * The first bytes a peer writes on a relay stream it opens to the server: which peer-to-peer
- * session the stream is for and which side of it this peer is (docs/PROTOCOL.md 9.6).
+ * session the stream is for and which side of it this peer is (docs/protocol/P2P.md 9.6).
  *
  * <pre>
  * +-------------+---------------------------------------------------------------------+

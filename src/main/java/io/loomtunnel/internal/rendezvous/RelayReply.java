@@ -9,7 +9,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 
 /**
- * The server's answer on a relay stream, written once (docs/PROTOCOL.md 9.6): {@code p2p_relay_ready}
+ * The server's answer on a relay stream, written once (docs/protocol/P2P.md 9.6): {@code p2p_relay_ready}
  * when the other peer's stream has joined (the peers' bytes follow), or {@code p2p_relay_refused}
  * with a reason, after which the server closes the stream.
  *

@@ -2,7 +2,7 @@ package io.loomtunnel.internal.rendezvous;
 
 import java.util.Locale;
 
-/** Why the server could not do what a peer asked (docs/PROTOCOL.md 9.5). */
+/** Why the server could not do what a peer asked (docs/protocol/P2P.md 9.5). */
 public enum RendezvousCode {
     /** No share with that id is registered, or it does not allow the asking peer: the two look the same. */
     UNKNOWN_PEER,

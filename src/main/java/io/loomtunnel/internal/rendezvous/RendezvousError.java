@@ -1,7 +1,7 @@
 package io.loomtunnel.internal.rendezvous;
 
 /**
- * Server to a peer: what it asked for cannot be done (docs/PROTOCOL.md 9.5).
+ * Server to a peer: what it asked for cannot be done (docs/protocol/P2P.md 9.5).
  *
  * @param session the offer's session id, when the error is about one
  * @param code a {@link RendezvousCode}'s wire name

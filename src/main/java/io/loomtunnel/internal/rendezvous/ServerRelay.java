@@ -14,7 +14,7 @@ import java.util.function.Supplier;
 /**
  * A relay on a server session: each relayed connection is one stream, opened with a relay preface
  * naming the session and our role; once the server says both peers are there, the stream carries
- * the peers' own TLS session (docs/PROTOCOL.md 9.6).
+ * the peers' own TLS session (docs/protocol/P2P.md 9.6).
  */
 final class ServerRelay implements RelayDialer {
     /** How long the server may take to join the other peer: its own wait (10 s) plus room. */

@@ -7,7 +7,7 @@ import java.util.List;
  * and the service's type ({@code tcp} or {@code udp}), or a refusal code and reason, with no
  * candidates.
  *
- * @param refusal null when accepted; else a refusal code (docs/PROTOCOL.md, "Peer-to-peer")
+ * @param refusal null when accepted; else a refusal code (docs/protocol/SESSION.md, "Peer-to-peer")
  */
 public record Answer(String from, String key, String to, String session, String service, String serviceType,
                      List<String> candidates, long created, long expires, String refusal, String reason)

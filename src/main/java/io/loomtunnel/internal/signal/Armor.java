@@ -8,7 +8,7 @@ import java.util.zip.CRC32C;
 
 /**
  * The text form of a signaling block, made to survive copy-paste through chat and email
- * (docs/PROTOCOL.md, "Peer-to-peer"):
+ * (docs/protocol/SESSION.md, "Peer-to-peer"):
  *
  * <pre>
  * -----BEGIN LOOMTUNNEL OFFER-----

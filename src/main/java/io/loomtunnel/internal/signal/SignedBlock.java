@@ -5,7 +5,7 @@ import java.util.Objects;
 
 /**
  * A signaling block as it travels: its kind and its payload, the signed JSON body followed by the
- * 64-byte Ed25519 signature (docs/PROTOCOL.md, "Peer-to-peer"). {@link SignedBlocks} makes and
+ * 64-byte Ed25519 signature (docs/protocol/SESSION.md, "Peer-to-peer"). {@link SignedBlocks} makes and
  * opens payloads; {@link Armor} turns blocks into text and back.
  */
 public record SignedBlock(BlockKind kind, byte[] payload) {

@@ -1,7 +1,7 @@
 package io.loomtunnel.internal.tunnel;
 
 /**
- * Client to server: stop exposing one of this session's tunnels (docs/PROTOCOL.md 8.4). The
+ * Client to server: stop exposing one of this session's tunnels (docs/protocol/TUNNEL.md 8.4). The
  * server frees its port or host and answers {@link TunnelClosed}, or {@link TunnelRefused} when
  * the session has no tunnel of that name.
  *

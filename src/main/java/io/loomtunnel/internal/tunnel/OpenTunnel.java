@@ -1,7 +1,7 @@
 package io.loomtunnel.internal.tunnel;
 
 /**
- * Client to server: expose a tunnel (docs/PROTOCOL.md section 8). The local address stays on the
+ * Client to server: expose a tunnel (docs/protocol/TUNNEL.md section 8). The local address stays on the
  * client; the server learns only what it must expose.
  *
  * @param request echoed in the answer, to pair them

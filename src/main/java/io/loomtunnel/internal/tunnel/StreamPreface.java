@@ -10,7 +10,7 @@ import java.io.OutputStream;
 
 /**
  * The first bytes the server writes on each stream it opens to a client: which tunnel the
- * connection came in on and from where (docs/PROTOCOL.md section 8).
+ * connection came in on and from where (docs/protocol/TUNNEL.md section 8).
  *
  * <pre>
  * +----------------+---------------------------------------------+

@@ -4,7 +4,7 @@ import io.loomtunnel.internal.wire.ErrorCode;
 import io.loomtunnel.internal.wire.ProtocolException;
 
 /**
- * A UDP datagram inside a DATAGRAM frame (docs/PROTOCOL.md section 8): the frame's flow id names
+ * A UDP datagram inside a DATAGRAM frame (docs/protocol/TUNNEL.md section 8): the frame's flow id names
  * the association (one remote sender), and the payload starts with the tunnel id, so the client
  * knows which local service it is for without any per-flow set-up message.
  *

@@ -1,6 +1,6 @@
 package io.loomtunnel.internal.wire;
 
-/** Error codes carried by RST and GO_AWAY (docs/PROTOCOL.md section 5). */
+/** Error codes carried by RST and GO_AWAY (docs/protocol/SESSION.md section 5). */
 public enum ErrorCode {
     NO_ERROR(0),
     PROTOCOL_ERROR(1),

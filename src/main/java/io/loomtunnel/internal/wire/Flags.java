@@ -1,6 +1,6 @@
 package io.loomtunnel.internal.wire;
 
-/** Frame flag bits (docs/PROTOCOL.md section 2). */
+/** Frame flag bits (docs/protocol/SESSION.md section 2). */
 public final class Flags {
     public static final int NONE = 0;
     /** Opens a stream. */

@@ -4,7 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
- * One decoded frame. The constructor enforces every rule of docs/PROTOCOL.md section 2, so a
+ * One decoded frame. The constructor enforces every rule of docs/protocol/SESSION.md section 2, so a
  * Frame that exists is one a peer may send; {@link FrameReader} reads only such frames.
  */
 public record Frame(FrameType type, int flags, int streamId, byte[] payload) {

@@ -24,7 +24,7 @@ public final class FrameReader {
      *
      * @return the frame, or null when the stream ended cleanly between frames
      * @throws EOFException when the stream ended inside a frame
-     * @throws ProtocolException when the bytes break a rule of docs/PROTOCOL.md
+     * @throws ProtocolException when the bytes break a rule of docs/protocol/SESSION.md
      */
     public Frame read() throws IOException {
         int got = in.readNBytes(header, 0, Wire.HEADER_SIZE);

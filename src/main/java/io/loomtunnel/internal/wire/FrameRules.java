@@ -4,7 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
- * The validity rules of docs/PROTOCOL.md section 2 in one place, shared by the reader (on bytes
+ * The validity rules of docs/protocol/SESSION.md section 2 in one place, shared by the reader (on bytes
  * from the peer) and by {@link Frame}'s constructor (on frames we build).
  */
 final class FrameRules {

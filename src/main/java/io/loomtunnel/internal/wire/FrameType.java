@@ -1,6 +1,6 @@
 package io.loomtunnel.internal.wire;
 
-/** The six frame types of protocol version 1 (docs/PROTOCOL.md section 2). */
+/** The six frame types of protocol version 1 (docs/protocol/SESSION.md section 2). */
 public enum FrameType {
     DATA(0x0),
     WINDOW_UPDATE(0x1),

@@ -7,7 +7,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
-/** The 8 bytes each side sends first: magic "LOOMTUN" and the protocol version (docs/PROTOCOL.md 1.1). */
+/** The 8 bytes each side sends first: magic "LOOMTUN" and the protocol version (docs/protocol/SESSION.md 1.1). */
 public final class Preamble {
     /** The protocol version this code speaks. */
     public static final int VERSION = 1;

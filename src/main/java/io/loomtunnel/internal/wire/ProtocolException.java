@@ -2,7 +2,7 @@ package io.loomtunnel.internal.wire;
 
 import java.io.IOException;
 
-/** The peer broke a rule of docs/PROTOCOL.md; the session must end with this error code. */
+/** The peer broke a rule of docs/protocol/SESSION.md; the session must end with this error code. */
 public class ProtocolException extends IOException {
     private final ErrorCode code;
 

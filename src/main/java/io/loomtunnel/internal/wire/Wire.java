@@ -1,6 +1,6 @@
 package io.loomtunnel.internal.wire;
 
-/** Fixed numbers of protocol version 1 (docs/PROTOCOL.md). */
+/** Fixed numbers of protocol version 1 (docs/protocol/SESSION.md). */
 public final class Wire {
     /** Bytes in a frame header. */
     public static final int HEADER_SIZE = 9;

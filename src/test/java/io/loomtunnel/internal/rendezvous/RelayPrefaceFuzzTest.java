@@ -15,7 +15,7 @@ import java.io.IOException;
 import org.junit.jupiter.api.Test;
 
 /**
- * The relay's stream messages (PROTOCOL.md 9.6) on arbitrary bytes: the preface a peer writes and
+ * The relay's stream messages (docs/protocol/P2P.md 9.6) on arbitrary bytes: the preface a peer writes and
  * the reply the server writes. Seeds: src/test/resources/io/loomtunnel/internal/rendezvous/RelayPrefaceFuzzTestInputs/.
  */
 class RelayPrefaceFuzzTest {

@@ -7,7 +7,7 @@ import io.loomtunnel.session.ControlCodec;
 import io.loomtunnel.internal.wire.ProtocolException;
 
 /**
- * The reverse-tunnel control messages (PROTOCOL.md 8.1, 8.4) on arbitrary bytes: each read as
+ * The reverse-tunnel control messages (docs/protocol/TUNNEL.md 8.1, 8.4) on arbitrary bytes: each read as
  * every message type gives the record or a ProtocolException, never another exception. Seeds:
  * src/test/resources/io/loomtunnel/internal/tunnel/TunnelMessagesFuzzTestInputs/decode/.
  */

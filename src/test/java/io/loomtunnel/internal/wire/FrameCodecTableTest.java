@@ -36,7 +36,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** The frame codec against docs/PROTOCOL.md: section 2.1 byte for byte, and every rule of section 2. */
+/** The frame codec against docs/protocol/SESSION.md: section 2.1 byte for byte, and every rule of section 2. */
 class FrameCodecTableTest {
 
     // ---- 2.1 Exact bytes ------------------------------------------------------------------
@@ -96,10 +96,10 @@ class FrameCodecTableTest {
     /** The test's table and the spec's table must not drift apart. */
     @Test
     void tableMatchesDocsProtocolMd() throws IOException {
-        String doc = Files.readString(Path.of("docs/PROTOCOL.md"));
+        String doc = Files.readString(Path.of("docs/protocol/SESSION.md"));
         int start = doc.indexOf("### 2.1 Exact bytes");
         int end = doc.indexOf("\n## ", start);
-        assertTrue(start >= 0 && end > start, "docs/PROTOCOL.md has a section 2.1 Exact bytes");
+        assertTrue(start >= 0 && end > start, "docs/protocol/SESSION.md has a section 2.1 Exact bytes");
         Map<String, String> inDoc = new TreeMap<>();
         Matcher m = Pattern.compile("(?m)^\\| ([^|]+?) \\| `([0-9a-fA-F ]+)` \\|$").matcher(doc.substring(start, end));
         while (m.find()) {

@@ -13,7 +13,7 @@ import java.util.List;
 final class WireTestSupport {
     private WireTestSupport() {}
 
-    /** Bytes from hex as written in docs/PROTOCOL.md; spaces are ignored. */
+    /** Bytes from hex as written in docs/protocol/SESSION.md; spaces are ignored. */
     static byte[] hex(String hex) {
         return HexFormat.of().parseHex(hex.replace(" ", ""));
     }
