@@ -1,0 +1,93 @@
+package io.loomtunnel.internal.concurrent;
+
+import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The virtual threads of one long-lived component (a server, a client, a session, a share...),
+ * started from an executor it owns and ended together when it closes, as Helidon's ServerListener
+ * does with its executors.
+ *
+ * <p>Every thread is named {@code "loomtunnel <owner>: <task>"}, so a thread dump says what each
+ * one serves and a test can find any that outlives its owner ({@link #THREAD_NAME_PREFIX}).
+ * {@link #close(Duration)} stops new starts, interrupts every thread (which closes the socket a
+ * virtual thread is blocked on and wakes it) and joins them within the grace period.
+ *
+ * <p>Thread safety: safe for any thread. The executor is the only state and is thread safe;
+ * no lock is held here.
+ */
+public final class OwnedThreads implements AutoCloseable {
+    /** Every loomtunnel thread's name starts with this. */
+    public static final String THREAD_NAME_PREFIX = "loomtunnel ";
+    /** How long {@link #close()} waits for the threads to end. */
+    public static final Duration DEFAULT_GRACE = Duration.ofSeconds(5);
+
+    private final String owner;
+    private final ExecutorService executor;
+
+    /** Threads for {@code owner}, a short description such as {@code "server :7835"}. */
+    public OwnedThreads(String owner) {
+        this.owner = owner;
+        this.executor = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name(THREAD_NAME_PREFIX + owner + ": ", 0).factory());
+    }
+
+    /**
+     * Runs {@code body} on a new virtual thread named after {@code task}.
+     *
+     * @throws RejectedExecutionException when this owner is closed
+     */
+    public Future<?> start(String task, Runnable body) {
+        String name = THREAD_NAME_PREFIX + owner + ": " + task;
+        return executor.submit(() -> {
+            Thread.currentThread().setName(name);
+            body.run();
+        });
+    }
+
+    /** Like {@link #start} but does nothing (and returns false) when this owner is already closed. */
+    public boolean startIfOpen(String task, Runnable body) {
+        try {
+            start(task, body);
+            return true;
+        } catch (RejectedExecutionException closed) {
+            return false;
+        }
+    }
+
+    public boolean isClosed() {
+        return executor.isShutdown();
+    }
+
+    /** Closes with {@link #DEFAULT_GRACE}. */
+    @Override
+    public void close() {
+        close(DEFAULT_GRACE);
+    }
+
+    /**
+     * Interrupts every thread and waits at most {@code grace} for all to end; true when they did.
+     * Safe to call more than once and from one of the owned threads itself (it then does not wait
+     * for itself: it interrupts the others and returns false at once).
+     */
+    public boolean close(Duration grace) {
+        executor.shutdownNow();
+        if (Thread.currentThread().getName().startsWith(THREAD_NAME_PREFIX + owner + ": ")) {
+            return false;
+        }
+        try {
+            return executor.awaitTermination(grace.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "threads of " + owner;
+    }
+}
