@@ -46,8 +46,8 @@ class MuxBasicsTest {
             s.close();
             assertEquals("done", new String(c.input().readAllBytes(), StandardCharsets.UTF_8));
             c.close();
-            assertTrue(Probes.eventually(WAIT, () -> p.dialer().streamCount() == 0 && p.acceptor().streamCount() == 0),
-                    "both tables empty after FIN both ways");
+            Probes.eventually(WAIT, "both tables empty after FIN both ways",
+                    () -> p.dialer().streamCount() == 0 && p.acceptor().streamCount() == 0);
         }
     }
 
@@ -168,7 +168,7 @@ class MuxBasicsTest {
                     Thread.currentThread().interrupt();
                 }
             });
-            assertTrue(Probes.eventually(WAIT, () -> {
+            Probes.eventually(WAIT, "no new streams after GO_AWAY", () -> {
                 try {
                     // reset, not close: a FIN'd probe the acceptor never accepts would hold up the drain
                     p.dialer().open(Duration.ofMillis(10)).reset(ErrorCode.CANCEL);
@@ -176,7 +176,7 @@ class MuxBasicsTest {
                 } catch (IOException e) {
                     return e instanceof SessionClosedException;
                 }
-            }), "no new streams after GO_AWAY");
+            });
             c.output().write("last words".getBytes(StandardCharsets.UTF_8));
             c.shutdownOutput();
             assertEquals("last words", new String(s.input().readAllBytes(), StandardCharsets.UTF_8));

@@ -106,14 +106,14 @@ class MuxLimitsTest {
                     Thread.currentThread().interrupt();
                 }
             });
-            assertTrue(Probes.eventually(WAIT, () -> {
+            Probes.eventually(WAIT, "opening fails once the GO_AWAY arrived", () -> {
                 try {
                     p.dialer().open(Duration.ofMillis(10)).reset(ErrorCode.CANCEL);
                     return false;
                 } catch (java.io.IOException e) {
                     return e instanceof SessionClosedException sce && sce.getMessage().contains("going away");
                 }
-            }));
+            });
             busy.output().write(1); // streams open before the GO_AWAY keep working
             busy.close();
         }

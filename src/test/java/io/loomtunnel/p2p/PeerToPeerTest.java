@@ -100,10 +100,10 @@ class PeerToPeerTest {
             connect.connect(direct());
             app.setSoTimeout(1000);
             int port = connect.localAddress().getPort();
-            assertTrue(Probes.eventually(Duration.ofSeconds(10), () -> {
+            Probes.eventually(Duration.ofSeconds(10), "a datagram came back through the peer session", () -> {
                 Probes.send(app, port, "ping");
                 return Probes.receive(app).equals("echo:ping");
-            }));
+            });
         }
     }
 
@@ -172,9 +172,11 @@ class PeerToPeerTest {
         try (ConnectPeer first = connect(connectKey, "echo"); ConnectPeer second = connect(connectKey, "echo")) {
             PeerSession a = first.connect(direct());
             PeerSession b = second.connect(direct());
-            assertTrue(Probes.eventually(Duration.ofSeconds(10), () -> share.sessions().size() == 2));
+            Probes.eventually(Duration.ofSeconds(10), () -> "two sessions at the share: " + share.sessions(),
+                    () -> share.sessions().size() == 2);
             a.close();
-            assertTrue(Probes.eventually(Duration.ofSeconds(10), () -> share.sessions().size() == 1));
+            Probes.eventually(Duration.ofSeconds(10), () -> "one session left at the share: " + share.sessions(),
+                    () -> share.sessions().size() == 1);
             byte[] data = "still here".getBytes(java.nio.charset.StandardCharsets.UTF_8);
             assertArrayEquals(data, Probes.roundTrip(second.localAddress().getPort(), data));
             assertEquals(b.id(), share.sessions().get(0).id());

@@ -111,7 +111,7 @@ class ServerSignalingTest {
                 // closed by the test
             }
         });
-        assertTrue(Probes.eventually(Duration.ofSeconds(10), () -> registered.get() != null), "registered");
+        Probes.eventually(Duration.ofSeconds(10), "registered", () -> registered.get() != null);
         assertEquals(share.punchAddress().getPort(), registered.get().getPort(), "the server sees the punch port");
         return share;
     }
@@ -213,7 +213,7 @@ class ServerSignalingTest {
         for (Future<Boolean> t : transfers) {
             assertTrue(t.get(), "every other session's transfer came back intact");
         }
-        assertTrue(Probes.eventually(Duration.ofSeconds(10), () -> share.sessions().size() == 19), "the closed one is gone");
+        Probes.eventually(Duration.ofSeconds(10), "the closed one is gone", () -> share.sessions().size() == 19);
     }
 
     @Test

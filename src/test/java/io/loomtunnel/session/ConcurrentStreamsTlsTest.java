@@ -98,8 +98,8 @@ class ConcurrentStreamsTlsTest {
                 bytes += c.received() + s.received();
             }
             assertTrue(bytes > STREAMS * (long) MAX_BYTES / 2, "moved " + bytes + " bytes");
-            assertTrue(Probes.eventually(Duration.ofSeconds(20), () -> client.mux().streamCount() == 0 && server.mux().streamCount() == 0),
-                    "all streams closed on both sides");
+            Probes.eventually(Duration.ofSeconds(20), "all streams closed on both sides",
+                    () -> client.mux().streamCount() == 0 && server.mux().streamCount() == 0);
 
             jfr.stop();
             Path file = tmp.resolve("pinning.jfr");

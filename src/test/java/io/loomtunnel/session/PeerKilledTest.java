@@ -71,8 +71,8 @@ class PeerKilledTest {
                 }));
             }
             // Writers park once their window is full, readers at once: wait until all ten are parked.
-            assertTrue(Probes.eventually(Duration.ofSeconds(20),
-                    () -> blocked.stream().allMatch(t -> t.getState() == Thread.State.WAITING)), "every thread blocked");
+            Probes.eventually(Duration.ofSeconds(20), "every thread blocked",
+                    () -> blocked.stream().allMatch(t -> t.getState() == Thread.State.WAITING));
             for (CompletableFuture<Throwable> f : woken) {
                 assertFalse(f.isDone(), "nothing wakes before the kill");
             }
@@ -89,8 +89,8 @@ class PeerKilledTest {
             }
             assertTrue(session.mux().awaitClosed(Duration.ofSeconds(30)));
 
-            assertTrue(Probes.eventually(Duration.ofSeconds(20), () -> !threadDump(tmp).contains(sessionThreads)),
-                    "no thread of the session is left: " + threadDump(tmp));
+            Probes.eventually(Duration.ofSeconds(20), () -> "no thread of the session is left: " + threadDump(tmp),
+                    () -> !threadDump(tmp).contains(sessionThreads));
             assertEquals(0, session.mux().streamCount());
         } finally {
             peer.destroyForcibly();

@@ -72,7 +72,8 @@ class AdminEndpointTest {
             assertEquals(200, metrics.statusCode());
             assertEquals(1, PrometheusText.parse(metrics.body()).count("loomtunnel_sessions_active", "role", "server"));
 
-            assertTrue(Probes.eventually(WAIT, () -> status(base).at("/sessions/0/tunnels/0/bytesOut").asLong() == data.length));
+            Probes.eventually(WAIT, "the status shows the bytes sent out",
+                    () -> status(base).at("/sessions/0/tunnels/0/bytesOut").asLong() == data.length);
             JsonNode status = status(base);
             assertEquals("server", status.get("role").asText());
             assertEquals(server.id().toString(), status.get("id").asText());
@@ -92,11 +93,11 @@ class AdminEndpointTest {
             assertEquals(400, post(base + "/api/tunnels", TOKEN, "{\"type\":\"tcp\",\"spec\":\"0:127.0.0.1:9\"}").statusCode(),
                     "a server opens no tunnels");
             assertEquals(200, post(base + "/api/sessions/" + id + "/kick", TOKEN, "").statusCode());
-            assertTrue(Probes.eventually(WAIT, () -> client.metrics().scrape().contains("loomtunnel_reconnects_total{role=\"client\"} 1")),
-                    "the kicked client came back");
-            assertTrue(Probes.eventually(WAIT, () -> PrometheusText.parse(server.metrics().scrape())
-                    .count("loomtunnel_sessions_closed_total", "reason", "kicked") == 1));
-            assertTrue(Probes.eventually(WAIT, () -> !status(base).at("/sessions/0/id").asText().equals(id)), "a new session");
+            Probes.eventually(WAIT, "the kicked client came back",
+                    () -> client.metrics().scrape().contains("loomtunnel_reconnects_total{role=\"client\"} 1"));
+            Probes.eventually(WAIT, "the server counted the kicked session", () -> PrometheusText.parse(server.metrics().scrape())
+                    .count("loomtunnel_sessions_closed_total", "reason", "kicked") == 1);
+            Probes.eventually(WAIT, "a new session", () -> !status(base).at("/sessions/0/id").asText().equals(id));
         }
     }
 
@@ -164,9 +165,9 @@ class AdminEndpointTest {
         sb.observe().metricsJson(json).interval(Duration.ofMillis(300))
                 .otlpEndpoint(URI.create("http://127.0.0.1:" + collector.getAddress().getPort() + "/v1/metrics"));
         try (TunnelServer server = TunnelServer.start(sb.build(), ServerEvents.NONE)) {
-            assertTrue(Probes.eventually(WAIT, () -> Files.exists(json) && Files.readAllLines(json).size() >= 2));
-            assertTrue(Probes.eventually(WAIT, () -> bodies.stream().anyMatch(b -> b.contains("loomtunnel.sessions.active"))),
-                    "OTLP bodies: " + bodies.size());
+            Probes.eventually(WAIT, "two JSON metric lines", () -> Files.exists(json) && Files.readAllLines(json).size() >= 2);
+            Probes.eventually(WAIT, () -> "an OTLP body with the sessions gauge, among " + bodies.size(),
+                    () -> bodies.stream().anyMatch(b -> b.contains("loomtunnel.sessions.active")));
         } finally {
             collector.stop(0);
         }

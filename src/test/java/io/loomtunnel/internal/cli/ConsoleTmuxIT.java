@@ -71,7 +71,7 @@ class ConsoleTmuxIT {
             keys("Up");
             awaitScreen("history: the up arrow brings back stats", s -> lastLine(s).equals("loomtunnel> stats"));
             keys("C-u", "quit", "Enter");
-            assertTrue(Probes.eventually(WAIT, () -> !tmuxQuiet("has-session", "-t", session)), "quit ended the console");
+            Probes.eventually(WAIT, "quit ended the console", () -> !tmuxQuiet("has-session", "-t", session));
             List<String> saved = Files.readAllLines(history);
             assertTrue(saved.stream().anyMatch(l -> l.endsWith("tunnels")) && saved.stream().anyMatch(l -> l.endsWith("stats")),
                     "history file: " + saved);

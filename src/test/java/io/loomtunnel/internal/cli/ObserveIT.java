@@ -55,10 +55,10 @@ class ObserveIT {
             HttpResponse<String> metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(serverAdmin + "/metrics"))
                     .header("Authorization", "Bearer " + ADMIN_TOKEN).build(), HttpResponse.BodyHandlers.ofString());
             assertEquals(200, metrics.statusCode());
-            assertTrue(Probes.eventually(START, () -> PrometheusText.parse(HttpClient.newHttpClient().send(
+            Probes.eventually(START, "the server counted the echoed bytes", () -> PrometheusText.parse(HttpClient.newHttpClient().send(
                     HttpRequest.newBuilder(URI.create(serverAdmin + "/metrics")).header("Authorization", "Bearer " + ADMIN_TOKEN)
                             .build(), HttpResponse.BodyHandlers.ofString()).body())
-                    .count("loomtunnel_tunnel_bytes_total", "tunnel", "echo", "direction", "out") == data.length));
+                    .count("loomtunnel_tunnel_bytes_total", "tunnel", "echo", "direction", "out") == data.length);
 
             CliIT.Run table = CliIT.loomtunnel("status", "--admin", serverAdmin, "--admin-token-file", adminToken.toString());
             assertEquals(0, table.exit(), table.err());
@@ -105,11 +105,11 @@ class ObserveIT {
                 assertTrue(out.contains("Usage: open") || out.contains("Usage:  open"), out);
                 assertFalse(out.contains("Exception"), out);
                 int extraPort = Integer.parseInt(opened.group(1));
-                assertTrue(Probes.eventually(START, () -> {
+                Probes.eventually(START, () -> "close freed the server's port " + extraPort, () -> {
                     try (java.net.ServerSocket free = new java.net.ServerSocket(extraPort, 1, java.net.InetAddress.getLoopbackAddress())) {
                         return true;
                     }
-                }), "close freed the server's port " + extraPort);
+                });
             }
 
             // The server's console kicks the client's session; the client reconnects.

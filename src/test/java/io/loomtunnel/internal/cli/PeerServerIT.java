@@ -93,8 +93,8 @@ class PeerServerIT {
         tcp.await("the session ended .*; connecting again in \\d+ ms", START);
         JarProcess again = share(shareKey, laptopKey);
         again.await("ready for connecting peers", START);
-        assertTrue(Probes.eventually(START, () -> tcp.output().split("to peer \\w+…: direct").length > 2),
-                () -> "a second session: " + tcp.output());
+        Probes.eventually(START, () -> "a second session: " + tcp.output(),
+                () -> tcp.output().split("to peer \\w+…: direct").length > 2);
         assertTrue(Probes.echoIntact(tcpLocal, 1 << 20, 13), "the same local port, a new session");
         assertTrue(tcp.isAlive());
     }

@@ -113,10 +113,10 @@ class PeerToPeerIT {
         int udpLocal = Integer.parseInt(udp.await("listening on udp 127\\.0\\.0\\.1:(\\d+) for service dns", START).group(1));
         try (DatagramSocket app = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
             app.setSoTimeout(1000);
-            assertTrue(Probes.eventually(Duration.ofSeconds(20), () -> {
+            Probes.eventually(Duration.ofSeconds(20), "a first datagram came back through the peer session", () -> {
                 Probes.send(app, udpLocal, "first");
                 return Probes.receive(app).equals("echo:first");
-            }));
+            });
             for (int i = 0; i < 20; i++) {
                 Probes.send(app, udpLocal, "datagram " + i);
                 assertEquals("echo:datagram " + i, Probes.receive(app));
@@ -322,7 +322,7 @@ class PeerToPeerIT {
     /** Waits for the share to print the answer to session {@code sessionId}. */
     private static String answerFor(JarProcess share, String sessionId) throws Exception {
         SignedBlock[] found = new SignedBlock[1];
-        assertTrue(Probes.eventually(START, () -> {
+        Probes.eventually(START, () -> "no answer for session " + sessionId + " in:\n" + share.output(), () -> {
             for (SignedBlock b : blocks(share.lines(), BlockKind.ANSWER)) {
                 if (SignedBlocks.open(b, BlockKind.ANSWER, Answer.class).session().equals(sessionId)) {
                     found[0] = b;
@@ -330,7 +330,7 @@ class PeerToPeerIT {
                 }
             }
             return false;
-        }), () -> "no answer for session " + sessionId + " in:\n" + share.output());
+        });
         return Armor.encode(found[0]);
     }
 

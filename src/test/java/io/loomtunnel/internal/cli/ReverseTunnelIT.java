@@ -146,7 +146,8 @@ class ReverseTunnelIT {
                 try (Server second = server(dir, control)) {
                     assertEquals(first.id(), second.id(), "same key file, same id");
                     c.await("reconnected", START);
-                    assertTrue(Probes.eventually(START, () -> "after".equals(new String(Probes.roundTrip(tunnelPort, "after".getBytes())))));
+                    Probes.eventually(START, "the tunnel works again after the reconnect",
+                            () -> "after".equals(new String(Probes.roundTrip(tunnelPort, "after".getBytes()))));
                 }
             }
         }
@@ -172,13 +173,13 @@ class ReverseTunnelIT {
                     throw new IOException("closed"); // a clean end is a close too
                 }, "the remote side sees the connection end");
             }
-            assertTrue(Probes.eventually(START, () -> {
+            Probes.eventually(START, "the server stopped listening on the dead client's port", () -> {
                 try (Socket probe = new Socket(LOOPBACK, tunnelPort)) {
                     return false;
                 } catch (IOException refused) {
                     return true;
                 }
-            }), "the server stopped listening on the dead client's port");
+            });
             try (JarProcess again = client(dir, s, "--tcp", tunnelPort + ":127.0.0.1:" + echo[0])) {
                 again.await("tcp\\s+\\S+\\s+localhost:" + tunnelPort, START); // the port is free to take again
             }

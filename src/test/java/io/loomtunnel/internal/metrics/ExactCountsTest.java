@@ -57,8 +57,8 @@ class ExactCountsTest {
             assertEquals(DOWN, back.length, "the service's reply arrived whole");
             for (EndpointMetrics m : List.of(server.metrics(), client.metrics())) {
                 String role = m.role();
-                assertTrue(Probes.eventually(WAIT, () -> scrape(m).count("loomtunnel_tunnel_bytes_total",
-                        "role", role, "tunnel", "bulk", "direction", "out") == DOWN), role + " out:\n" + m.scrape());
+                Probes.eventually(WAIT, () -> role + " out:\n" + m.scrape(),
+                        () -> scrape(m).count("loomtunnel_tunnel_bytes_total", "role", role, "tunnel", "bulk", "direction", "out") == DOWN);
                 PrometheusText p = scrape(m);
                 assertEquals(UP, p.count("loomtunnel_tunnel_bytes_total", "role", role, "tunnel", "bulk", "direction", "in"), role);
                 assertEquals(1, p.count("loomtunnel_streams_opened_total", "role", role, "tunnel", "bulk"), role);
@@ -69,10 +69,10 @@ class ExactCountsTest {
                 assertEquals("counter", p.type("loomtunnel_tunnel_bytes_total"), role);
                 assertEquals(UP, m.total().bytesIn().get(), role + " total in");
                 assertEquals(DOWN, m.total().bytesOut().get(), role + " total out");
-                assertTrue(Probes.eventually(WAIT, () -> scrape(m).count("loomtunnel_streams_active", "role", role,
-                        "tunnel", "bulk") == 0), role + " stream closed");
-                assertTrue(Probes.eventually(WAIT, () -> scrape(m).count("loomtunnel_session_rtt_seconds_count",
-                        "role", role) >= 1), role + ": the first keepalive PING gives an RTT");
+                Probes.eventually(WAIT, role + " stream closed",
+                        () -> scrape(m).count("loomtunnel_streams_active", "role", role, "tunnel", "bulk") == 0);
+                Probes.eventually(WAIT, role + ": the first keepalive PING gives an RTT",
+                        () -> scrape(m).count("loomtunnel_session_rtt_seconds_count", "role", role) >= 1);
                 assertTrue(p.count("loomtunnel_uptime_seconds", "role", role) > 0, role);
                 assertTrue(p.value("jvm_memory_used_bytes", "area", "heap", "id", p.samples().stream()
                         .filter(s -> s.name().equals("jvm_memory_used_bytes") && "heap".equals(s.labels().get("area")))
@@ -97,8 +97,8 @@ class ExactCountsTest {
             }
             for (EndpointMetrics m : List.of(server.metrics(), client.metrics())) {
                 String role = m.role();
-                assertTrue(Probes.eventually(WAIT, () -> scrape(m).count("loomtunnel_tunnel_datagrams_total",
-                        "role", role, "tunnel", "dns", "direction", "out") == 3), role + ":\n" + m.scrape());
+                Probes.eventually(WAIT, () -> role + ":\n" + m.scrape(),
+                        () -> scrape(m).count("loomtunnel_tunnel_datagrams_total", "role", role, "tunnel", "dns", "direction", "out") == 3);
                 PrometheusText p = scrape(m);
                 assertEquals(3, p.count("loomtunnel_tunnel_datagrams_total", "role", role, "tunnel", "dns", "direction", "in"));
                 assertEquals(0, p.count("loomtunnel_tunnel_datagrams_total", "role", role, "tunnel", "dns", "direction", "dropped"));
@@ -127,12 +127,12 @@ class ExactCountsTest {
             client.awaitReady(WAIT);
             String response = Probes.httpGet(server.httpPort(), "web.localhost", "/");
             assertTrue(response.startsWith("HTTP/1.1 200"), response);
-            assertTrue(Probes.eventually(WAIT, () -> scrape(server.metrics()).count("loomtunnel_streams_active", "tunnel", "web") == 0
-                    && scrape(client.metrics()).count("loomtunnel_streams_active", "tunnel", "web") == 0));
+            Probes.eventually(WAIT, "no web stream active at either end", () -> scrape(server.metrics()).count("loomtunnel_streams_active", "tunnel", "web") == 0
+                    && scrape(client.metrics()).count("loomtunnel_streams_active", "tunnel", "web") == 0);
             for (String direction : List.of("in", "out")) {
                 double atServer = scrape(server.metrics()).count("loomtunnel_tunnel_bytes_total", "tunnel", "web", "direction", direction);
-                assertTrue(Probes.eventually(WAIT, () -> scrape(client.metrics()).count("loomtunnel_tunnel_bytes_total",
-                        "tunnel", "web", "direction", direction) == atServer), direction + ": both ends count the same bytes");
+                Probes.eventually(WAIT, direction + ": both ends count the same bytes", () -> scrape(client.metrics())
+                        .count("loomtunnel_tunnel_bytes_total", "tunnel", "web", "direction", direction) == atServer);
             }
             double out = scrape(server.metrics()).count("loomtunnel_tunnel_bytes_total", "tunnel", "web", "direction", "out");
             assertTrue(out > page.length && out < page.length + 1_000, "the response, head and body: " + out);
@@ -150,8 +150,8 @@ class ExactCountsTest {
                      .tunnel(TunnelSpec.tcp("held", 0, "127.0.0.1", silent.getLocalPort())).build(), ClientEvents.NONE)) {
             int port = Probes.port(client.awaitReady(WAIT).get(0).address());
             try (Socket first = new Socket(LOOPBACK, port)) {
-                assertTrue(Probes.eventually(WAIT, () -> scrape(server.metrics()).count("loomtunnel_streams_active",
-                        "tunnel", "held") == 1), "the first connection holds the only stream");
+                Probes.eventually(WAIT, "the first connection holds the only stream",
+                        () -> scrape(server.metrics()).count("loomtunnel_streams_active", "tunnel", "held") == 1);
                 try (Socket second = new Socket(LOOPBACK, port)) {
                     second.setSoTimeout(10_000);
                     assertEquals(-1, second.getInputStream().read(), "over the limit: closed at once");
@@ -162,8 +162,8 @@ class ExactCountsTest {
             ClientExit badToken = TunnelClient.start(clientSettings(server, "wrong").reconnect(false)
                     .tunnel(TunnelSpec.tcp("x", 0, "127.0.0.1", 9)).build(), ClientEvents.NONE).awaitExit();
             assertEquals(ClientExit.AUTH_REFUSED, badToken.code());
-            assertTrue(Probes.eventually(WAIT, () -> scrape(server.metrics()).count("loomtunnel_auth_failures_total",
-                    "role", "server", "reason", "invalid_token") == 1), server.metrics().scrape());
+            Probes.eventually(WAIT, () -> server.metrics().scrape(), () -> scrape(server.metrics()).count("loomtunnel_auth_failures_total",
+                    "role", "server", "reason", "invalid_token") == 1);
 
             try (Socket notTls = new Socket(LOOPBACK, server.controlAddress().getPort())) {
                 notTls.getOutputStream().write("GET / HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
@@ -172,8 +172,8 @@ class ExactCountsTest {
             } catch (IOException reset) {
                 // the server may reset the connection instead of closing it
             }
-            assertTrue(Probes.eventually(WAIT, () -> scrape(server.metrics()).count("loomtunnel_handshake_failures_total",
-                    "role", "server", "reason", "tls") == 1), server.metrics().scrape());
+            Probes.eventually(WAIT, () -> server.metrics().scrape(), () -> scrape(server.metrics()).count("loomtunnel_handshake_failures_total",
+                    "role", "server", "reason", "tls") == 1);
             PrometheusText p = scrape(server.metrics());
             assertEquals(1, p.count("loomtunnel_sessions_opened_total", "role", "server"), "the failures opened no session");
         }

@@ -12,10 +12,11 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Random;
+import java.util.function.Supplier;
 
 /**
  * What tests send through tunnels: a TCP round trip (and one checked by SHA-256), UDP datagrams
- * (and an echo conversation), a raw HTTP GET, and patient retries.
+ * (and an echo conversation), a raw HTTP GET, and patient retries that say what they waited for.
  */
 public final class Probes {
     private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
@@ -90,17 +91,15 @@ public final class Probes {
 
     /**
      * Talks to the "echo:" UDP service behind {@code port}: waits (up to 20 s) until a first
-     * datagram comes back, then checks that 20 more each come back in turn.
+     * datagram comes back (an AssertionError if none does), then checks that 20 more each come back in turn.
      */
     public static boolean udpEchoes(int port) throws IOException, InterruptedException {
         try (DatagramSocket app = new DatagramSocket(new InetSocketAddress(LOOPBACK, 0))) {
             app.setSoTimeout(1000);
-            if (!eventually(Duration.ofSeconds(20), () -> {
+            eventually(Duration.ofSeconds(20), "a first datagram came back from the UDP echo service", () -> {
                 send(app, port, "first");
                 return receive(app).equals("echo:first");
-            })) {
-                return false;
-            }
+            });
             for (int i = 0; i < 20; i++) {
                 send(app, port, "datagram " + i);
                 if (!receive(app).equals("echo:datagram " + i)) {
@@ -111,24 +110,41 @@ public final class Probes {
         }
     }
 
-    /** A check that may throw while the condition does not hold yet. */
+    /** A condition {@link #eventually} retries: it holds when it returns true, and may throw (or fail an assertion) while it does not. */
     public interface Check {
         boolean ok() throws Exception;
     }
 
-    /** Retries {@code check} until it holds or {@code timeout} passes. */
-    public static boolean eventually(Duration timeout, Check check) throws InterruptedException {
+    /** Like {@link #eventually(Duration, Supplier, Check)} with a fixed description. */
+    public static void eventually(Duration timeout, String what, Check check) throws InterruptedException {
+        eventually(timeout, () -> what, check);
+    }
+
+    /**
+     * Retries {@code check} every 50 ms until it holds.
+     *
+     * @param what says what was awaited; asked for only on timeout, so it may describe the state then
+     * @throws AssertionError when {@code timeout} passes first: its message says what was awaited and
+     *     how the last try failed; the last exception or assertion error a try threw is its cause
+     */
+    public static void eventually(Duration timeout, Supplier<String> what, Check check) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
+        Throwable lastThrown = null;
+        boolean lastTryThrew;
+        do {
             try {
                 if (check.ok()) {
-                    return true;
+                    return;
                 }
-            } catch (Exception notYet) {
-                // try again
+                lastTryThrew = false;
+            } catch (Exception | AssertionError notYet) {
+                lastThrown = notYet;
+                lastTryThrew = true;
             }
             Thread.sleep(50);
-        }
-        return false;
+        } while (System.nanoTime() < deadline);
+        String last = lastTryThrew ? "the last try threw " + lastThrown
+                : "the last try returned false" + (lastThrown == null ? "" : "; an earlier one threw " + lastThrown);
+        throw new AssertionError("not within " + timeout.toMillis() + " ms: " + what.get() + " (" + last + ")", lastThrown);
     }
 }

@@ -154,13 +154,8 @@ class ReverseTunnelTest {
                 first.close();
                 try (TunnelServer second = TunnelServer.start(server(dir).bind(control).build(), ServerEvents.NONE)) {
                     assertTrue(reconnected.await(WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS), "client reconnected");
-                    assertTrue(Probes.eventually(WAIT, () -> {
-                        try {
-                            return new String(Probes.roundTrip(tunnelPort, "two".getBytes()), StandardCharsets.UTF_8).equals("two");
-                        } catch (IOException notYet) {
-                            return false;
-                        }
-                    }), "the same port works again");
+                    Probes.eventually(WAIT, "the same port works again",
+                            () -> new String(Probes.roundTrip(tunnelPort, "two".getBytes()), StandardCharsets.UTF_8).equals("two"));
                 }
             }
         }
@@ -188,13 +183,8 @@ class ReverseTunnelTest {
             assertTrue(ok.endsWith("hello from /page via web.localhost"), ok);
             assertTrue(Probes.httpGet(s.httpPort(), "other.localhost", "/").startsWith("HTTP/1.1 404"));
             c.close();
-            assertTrue(Probes.eventually(WAIT, () -> {
-                try {
-                    return Probes.httpGet(s.httpPort(), "web.localhost", "/").startsWith("HTTP/1.1 502");
-                } catch (IOException e) {
-                    return false;
-                }
-            }), "a departed client's host answers 502");
+            Probes.eventually(WAIT, "a departed client's host answers 502",
+                    () -> Probes.httpGet(s.httpPort(), "web.localhost", "/").startsWith("HTTP/1.1 502"));
         } finally {
             app.stop(0);
         }

@@ -101,7 +101,7 @@ class ServerPolicyTest {
                             reasons.add(reason);
                         }
                     })) {
-                assertTrue(Probes.eventually(WAIT, () -> !reasons.isEmpty()), "the second client was turned away");
+                Probes.eventually(WAIT, "the second client was turned away", () -> !reasons.isEmpty());
                 assertTrue(reasons.get(0).contains("SESSION_REFUSED") && reasons.get(0).contains("1 clients, its limit"),
                         reasons.get(0));
                 first.close();
@@ -183,7 +183,7 @@ class ServerPolicyTest {
             // A reply that comes after its association expired has nowhere to go: dropped, and counted.
             Thread.sleep(1_500);
             app.send(new DatagramPacket(new byte[] {1}, 1, three.getSocketAddress()));
-            assertTrue(Probes.eventually(WAIT, () -> s.udpDatagramsDropped() == 1), "dropped: " + s.udpDatagramsDropped());
+            Probes.eventually(WAIT, () -> "one datagram dropped, not " + s.udpDatagramsDropped(), () -> s.udpDatagramsDropped() == 1);
         }
     }
 
