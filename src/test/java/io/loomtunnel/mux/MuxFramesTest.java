@@ -1,0 +1,272 @@
+package io.loomtunnel.mux;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.loomtunnel.internal.tunnel.Probes;
+import io.loomtunnel.internal.wire.ErrorCode;
+import io.loomtunnel.internal.wire.Flags;
+import io.loomtunnel.internal.wire.Frame;
+import io.loomtunnel.internal.wire.FrameType;
+import io.loomtunnel.internal.wire.Wire;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The frames a real session writes, pinned one by one against a {@link ScriptedPeer}
+ * (docs/protocol/SESSION.md sections 3 and 4): SYN, ACK, DATA, WINDOW_UPDATE at half the window,
+ * FIN, RST (on reset, on close with unread data, on refusal, on data after FIN), PING ACK, GO_AWAY.
+ */
+@Timeout(30)
+class MuxFramesTest {
+    private static final Duration WAIT = Duration.ofSeconds(10);
+    /** One keepalive PING at start, the next an hour later: the frames of a test are only its own. */
+    private static final MuxConfig CONFIG = MuxConfig.defaults().withKeepalive(Duration.ofHours(1), Duration.ofHours(2));
+    private static final byte[] NOTHING = new byte[0];
+
+    @Test
+    void openWritesSynThenDataThenFin() throws Exception {
+        ScriptedPeer peer = new ScriptedPeer();
+        peer.acceptFrame(); // keepalive PING
+        peer.acceptFrame(); // SYN
+        peer.acceptFrame(); // DATA
+        peer.acceptFrame(); // FIN
+        try (peer; MuxSession session = peer.play(MuxSession.Role.DIALER, CONFIG)) {
+            assertKeepalivePing(peer.takeFrame());
+            MuxStream stream = session.open();
+            stream.output().write(bytes("hello"));
+            stream.shutdownOutput();
+
+            assertFrame(peer.takeFrame(), FrameType.DATA, Flags.SYN, 1, 0);
+            Frame data = peer.takeFrame();
+            assertFrame(data, FrameType.DATA, Flags.NONE, 1, 5);
+            assertArrayEquals(bytes("hello"), data.payload());
+            assertFrame(peer.takeFrame(), FrameType.DATA, Flags.FIN, 1, 0);
+        }
+    }
+
+    @Test
+    void acceptWritesAckAndReadingWritesWindowUpdateOnceHalfTheWindowIsConsumed() throws Exception {
+        int half = Wire.INITIAL_WINDOW / 2;
+        ScriptedPeer peer = new ScriptedPeer();
+        peer.acceptFrame(); // keepalive PING
+        peer.sendFrame(Frame.data(1, Flags.SYN, new byte[Wire.MAX_PAYLOAD]));
+        peer.sendFrame(Frame.data(1, Flags.NONE, new byte[half - Wire.MAX_PAYLOAD - 1]));
+        peer.sendFrame(Frame.data(1, Flags.NONE, new byte[1]));
+        peer.acceptFrame(); // ACK
+        peer.acceptFrame(); // WINDOW_UPDATE
+        try (peer; MuxSession session = peer.play(MuxSession.Role.ACCEPTOR, CONFIG)) {
+            assertKeepalivePing(peer.takeFrame());
+            MuxStream stream = session.accept(WAIT);
+            assertEquals(1, stream.id());
+            Frame ack = peer.takeFrame();
+            assertFrame(ack, FrameType.WINDOW_UPDATE, Flags.ACK, 1, 4);
+            assertEquals(0, ack.increment());
+
+            // One byte short of half the window: no credit yet. Were one sent, it would be the
+            // next frame the peer takes, and its increment would not be the whole half.
+            assertEquals(half - 1, stream.input().readNBytes(half - 1).length);
+            assertEquals(0, stream.input().read());
+            Frame update = peer.takeFrame();
+            assertFrame(update, FrameType.WINDOW_UPDATE, Flags.NONE, 1, 4);
+            assertEquals(half, update.increment(), "the consumed half, no growth: the peer never answered a PING, so there is no RTT");
+        }
+    }
+
+    @Test
+    void writerSendsWholeChunksUpToTheWindowAndTheRestOnlyAfterCredit() throws Exception {
+        int chunk = MuxStream.MAX_CHUNK;
+        int fullChunks = Wire.INITIAL_WINDOW / chunk;
+        ScriptedPeer peer = new ScriptedPeer();
+        peer.acceptFrame(); // keepalive PING
+        peer.acceptFrame(); // SYN
+        for (int i = 0; i <= fullChunks; i++) {
+            peer.acceptFrame(); // the window's worth of DATA
+        }
+        peer.sendFrame(Frame.windowUpdate(1, Flags.NONE, 1));
+        peer.acceptFrame(); // the last byte
+        try (peer; MuxSession session = peer.play(MuxSession.Role.DIALER, CONFIG)) {
+            assertKeepalivePing(peer.takeFrame());
+            MuxStream stream = session.open();
+            CompletableFuture<Void> written = CompletableFuture.runAsync(() -> {
+                try {
+                    stream.output().write(new byte[Wire.INITIAL_WINDOW + 1]);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+            assertFrame(peer.takeFrame(), FrameType.DATA, Flags.SYN, 1, 0);
+            for (int i = 0; i < fullChunks; i++) {
+                assertFrame(peer.takeFrame(), FrameType.DATA, Flags.NONE, 1, chunk);
+            }
+            assertFrame(peer.takeFrame(), FrameType.DATA, Flags.NONE, 1, Wire.INITIAL_WINDOW - fullChunks * chunk);
+            assertFrame(peer.takeFrame(), FrameType.DATA, Flags.NONE, 1, 1);
+            written.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void closeAfterReadingToTheEndWritesFin() throws Exception {
+        ScriptedPeer peer = new ScriptedPeer();
+        peer.acceptFrame(); // keepalive PING
+        peer.sendFrame(Frame.data(1, Flags.SYN | Flags.FIN, bytes("hi")));
+        peer.acceptFrame(); // ACK
+        peer.acceptFrame(); // FIN
+        try (peer; MuxSession session = peer.play(MuxSession.Role.ACCEPTOR, CONFIG)) {
+            assertKeepalivePing(peer.takeFrame());
+            MuxStream stream = session.accept(WAIT);
+            assertFrame(peer.takeFrame(), FrameType.WINDOW_UPDATE, Flags.ACK, 1, 4);
+            assertArrayEquals(bytes("hi"), stream.input().readAllBytes());
+            stream.close();
+            assertFrame(peer.takeFrame(), FrameType.DATA, Flags.FIN, 1, 0);
+            assertEquals(0, session.streamCount(), "FIN both ways: the stream is gone");
+        }
+    }
+
+    @Test
+    void closeWithUnreadDataWritesRstCancel() throws Exception {
+        ScriptedPeer peer = new ScriptedPeer();
+        peer.acceptFrame(); // keepalive PING
+        peer.sendFrame(Frame.data(1, Flags.SYN, bytes("never read")));
+        peer.acceptFrame(); // ACK
+        peer.acceptFrame(); // RST
+        try (peer; MuxSession session = peer.play(MuxSession.Role.ACCEPTOR, CONFIG)) {
+            assertKeepalivePing(peer.takeFrame());
+            MuxStream stream = session.accept(WAIT);
+            assertFrame(peer.takeFrame(), FrameType.WINDOW_UPDATE, Flags.ACK, 1, 4);
+            waitUntilBuffered(stream);
+            stream.close();
+            assertReset(peer.takeFrame(), 1, ErrorCode.CANCEL);
+        }
+    }
+
+    @Test
+    void resetWritesRstWithItsCode() throws Exception {
+        ScriptedPeer peer = new ScriptedPeer();
+        peer.acceptFrame(); // keepalive PING
+        peer.acceptFrame(); // SYN
+        peer.acceptFrame(); // RST
+        try (peer; MuxSession session = peer.play(MuxSession.Role.ACCEPTOR, CONFIG)) {
+            assertKeepalivePing(peer.takeFrame());
+            MuxStream stream = session.open();
+            assertFrame(peer.takeFrame(), FrameType.DATA, Flags.SYN, 2, 0);
+            stream.reset(ErrorCode.INTERNAL_ERROR);
+            assertReset(peer.takeFrame(), 2, ErrorCode.INTERNAL_ERROR);
+            assertEquals(0, session.streamCount());
+        }
+    }
+
+    @Test
+    void aSynOverTheStreamLimitIsRefused() throws Exception {
+        ScriptedPeer peer = new ScriptedPeer();
+        peer.acceptFrame(); // keepalive PING
+        peer.sendFrame(Frame.data(1, Flags.SYN, NOTHING));
+        peer.sendFrame(Frame.data(3, Flags.SYN, NOTHING));
+        peer.acceptFrame(); // RST for 3
+        peer.acceptFrame(); // ACK for 1
+        try (peer; MuxSession session = peer.play(MuxSession.Role.ACCEPTOR, CONFIG.withMaxStreams(1))) {
+            assertKeepalivePing(peer.takeFrame());
+            assertReset(peer.takeFrame(), 3, ErrorCode.REFUSED_STREAM);
+            assertEquals(1, session.accept(WAIT).id(), "the stream within the limit waits to be accepted");
+            assertFrame(peer.takeFrame(), FrameType.WINDOW_UPDATE, Flags.ACK, 1, 4);
+            assertThrows(SocketTimeoutException.class, () -> session.accept(Duration.ofMillis(100)), "3 was refused");
+        }
+    }
+
+    @Test
+    void dataAfterTheFinIsAnsweredWithRstStreamClosed() throws Exception {
+        ScriptedPeer peer = new ScriptedPeer();
+        peer.acceptFrame(); // keepalive PING
+        peer.sendFrame(Frame.data(1, Flags.SYN | Flags.FIN, NOTHING));
+        peer.sendFrame(Frame.data(1, Flags.NONE, bytes("too late")));
+        peer.acceptFrame(); // RST
+        try (peer; MuxSession session = peer.play(MuxSession.Role.ACCEPTOR, CONFIG)) {
+            assertKeepalivePing(peer.takeFrame());
+            assertReset(peer.takeFrame(), 1, ErrorCode.STREAM_CLOSED);
+        }
+    }
+
+    @Test
+    void pingIsAnsweredWithTheSameValue() throws Exception {
+        ScriptedPeer peer = new ScriptedPeer();
+        peer.acceptFrame(); // keepalive PING
+        peer.sendFrame(Frame.ping(false, 0x0102030405060708L));
+        peer.acceptFrame(); // PING ACK
+        try (peer; MuxSession session = peer.play(MuxSession.Role.DIALER, CONFIG)) {
+            assertKeepalivePing(peer.takeFrame());
+            Frame ack = peer.takeFrame();
+            assertFrame(ack, FrameType.PING, Flags.ACK, 0, 8);
+            assertEquals(0x0102030405060708L, ack.pingValue());
+        }
+    }
+
+    @Test
+    void shutdownWritesGoAwayNoErrorAndClosesOnceDrained() throws Exception {
+        ScriptedPeer peer = new ScriptedPeer();
+        peer.acceptFrame(); // keepalive PING
+        peer.acceptFrame(); // GO_AWAY
+        peer.acceptFrame(); // end of the connection
+        try (peer; MuxSession session = peer.play(MuxSession.Role.DIALER, CONFIG)) {
+            assertKeepalivePing(peer.takeFrame());
+            session.shutdown(WAIT);
+            assertGoAway(peer.takeFrame(), ErrorCode.NO_ERROR, "shutting down");
+            peer.takeEnd();
+        }
+    }
+
+    @Test
+    void closeWithACodeWritesGoAwayWithThatCodeAndReason() throws Exception {
+        ScriptedPeer peer = new ScriptedPeer();
+        peer.acceptFrame(); // keepalive PING
+        peer.acceptFrame(); // GO_AWAY
+        peer.acceptFrame(); // end of the connection
+        try (peer; MuxSession session = peer.play(MuxSession.Role.ACCEPTOR, CONFIG)) {
+            assertKeepalivePing(peer.takeFrame());
+            session.close(ErrorCode.SESSION_REFUSED, "full");
+            assertGoAway(peer.takeFrame(), ErrorCode.SESSION_REFUSED, "full");
+            peer.takeEnd();
+        }
+    }
+
+    // ---- helpers ----
+
+    /** What a frame's 9-byte header says, compared at once so a failure shows all of it. */
+    private record Header(FrameType type, String flags, int streamId, int length) {}
+
+    private static void assertFrame(Frame f, FrameType type, int flags, int streamId, int length) {
+        assertEquals(new Header(type, Flags.describe(flags), streamId, length),
+                new Header(f.type(), Flags.describe(f.flags()), f.streamId(), f.payload().length));
+    }
+
+    private static void assertKeepalivePing(Frame f) {
+        assertFrame(f, FrameType.PING, Flags.NONE, 0, 8);
+    }
+
+    private static void assertReset(Frame f, int streamId, ErrorCode code) {
+        assertFrame(f, FrameType.DATA, Flags.RST, streamId, 4);
+        assertEquals(code, f.errorCode());
+    }
+
+    private static void assertGoAway(Frame f, ErrorCode code, String reason) {
+        assertFrame(f, FrameType.GO_AWAY, Flags.NONE, 0, 4 + reason.length());
+        assertEquals(code, f.errorCode());
+        assertEquals(reason, f.reason());
+    }
+
+    /** The reader thread delivers DATA on its own time; close() must find it buffered. */
+    private static void waitUntilBuffered(MuxStream stream) throws Exception {
+        Probes.eventually(WAIT, "the peer's data is buffered", () -> stream.available() > 0);
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+}
