@@ -136,7 +136,7 @@ public final class MuxSession implements Closeable {
      */
     public MuxStream accept(Duration timeout) throws IOException {
         MuxStream stream = accepted.take(timeout.toNanos());
-        writer.write(Frame.windowUpdate(stream.id(), Flags.ACK, 0));
+        stream.accepted();
         return stream;
     }
 

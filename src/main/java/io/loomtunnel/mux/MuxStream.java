@@ -9,8 +9,12 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import io.loomtunnel.mux.StreamState.Event;
+import io.loomtunnel.mux.StreamState.Sent;
+import io.loomtunnel.mux.StreamState.Transition;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -21,29 +25,44 @@ import java.util.concurrent.locks.ReentrantLock;
  * or RST(CANCEL) when unread data would be lost or a writer is blocked; {@link #reset} aborts
  * both directions. Any of them wakes every thread blocked on the stream.
  *
+ * <p>States: the stream is in one {@link StreamState} at a time and moves only as that enum's
+ * table says (the same table as docs/protocol/SESSION.md 3.2), by compare-and-set, so the
+ * session reader never waits on an application thread to change it.
+ *
  * <p>Threads: one thread may write while another reads. Writes are serialized by
- * {@code writeLock}, which is held while waiting for window credit and while writing a frame;
- * the stream's state is a set of bits changed atomically, so the session reader never waits on it.
+ * {@code writeLock}, which is held while waiting for window credit and while writing a frame.
  */
 public final class MuxStream implements Closeable {
     /** DATA chunk: a whole frame, header included, fills exactly four 16 KiB TLS records. */
     static final int MAX_CHUNK = 4 * 16_384 - Wire.HEADER_SIZE;
 
     private static final byte[] NOTHING = new byte[0];
-    private static final int FIN_SENT = 1;
-    private static final int FIN_RECEIVED = 2;
-    private static final int RESET = 4;
-    private static final int CLOSED_LOCALLY = 8;
-    /** The opener's claim on the session's OpenGate is released (ACK, RST or gone). */
-    private static final int GATE_RELEASED = 16;
-    private static final int REMOVED = 32;
+    private static final VarHandle STATE;
+    private static final VarHandle HOLDS_GATE;
+
+    static {
+        try {
+            MethodHandles.Lookup lookup = MethodHandles.lookup();
+            STATE = lookup.findVarHandle(MuxStream.class, "state", StreamState.class);
+            HOLDS_GATE = lookup.findVarHandle(MuxStream.class, "holdsGate", boolean.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     private final int id;
     private final MuxSession session;
     private final InboundBuffer inbound;
     private final SendWindow sendWindow = new SendWindow();
     private final ReentrantLock writeLock = new ReentrantLock();
-    private final AtomicInteger state;
+    /** Changed only by {@link #move}. A field with a VarHandle, not an atomic object: streams are many. */
+    private volatile StreamState state;
+    /**
+     * Whether this stream, opened here, still counts against the session's OpenGate: until the
+     * peer's ACK, or until the stream is gone, whichever comes first. Not a state of its own: a
+     * stream can half-close before its ACK comes.
+     */
+    private volatile boolean holdsGate;
     private volatile long readTimeoutNanos;
     private volatile long writeTimeoutNanos;
     private InputStream input;
@@ -53,7 +72,8 @@ public final class MuxStream implements Closeable {
         this.id = id;
         this.session = session;
         this.inbound = new InboundBuffer(session.newReceiveWindow());
-        this.state = new AtomicInteger(openedHere ? 0 : GATE_RELEASED);
+        this.state = openedHere ? StreamState.SYN_SENT : StreamState.SYN_RECEIVED;
+        this.holdsGate = openedHere;
     }
 
     public int id() {
@@ -90,22 +110,23 @@ public final class MuxStream implements Closeable {
 
     /** Ends this side's direction (FIN); the peer reads end of stream after the data already written. */
     public void shutdownOutput() throws IOException {
+        Transition t;
         writeLock.lock();
         try {
-            if (has(RESET) || !setBits(FIN_SENT)) {
+            t = move(Event.SHUTDOWN_OUTPUT);
+            if (t.sent() != Sent.FIN) {
                 return;
             }
-            sendWindow.fail(new IOException("stream " + id + " output is shut down"));
-            session.writer().writeData(id, Flags.FIN, NOTHING, 0, 0);
+            sendFin();
         } finally {
             writeLock.unlock();
         }
-        removeIfDone();
+        removeIfGone(t);
     }
 
     /** Aborts both directions with RST and the code; buffered and in-flight data is dropped. */
     public void reset(ErrorCode code) throws IOException {
-        if (abort(code)) {
+        if (abort(Event.RESET, code)) {
             session.writer().write(Frame.reset(id, code));
         }
     }
@@ -116,26 +137,29 @@ public final class MuxStream implements Closeable {
      */
     @Override
     public void close() throws IOException {
-        if (has(RESET | REMOVED)) {
+        if (state.isGone()) {
             return;
         }
         if (inbound.buffered() > 0 || !writeLock.tryLock()) {
             reset(ErrorCode.CANCEL);
             return;
         }
+        Transition t;
         try {
-            setBits(CLOSED_LOCALLY);
             inbound.fail(new IOException("stream " + id + " is closed"), true);
-        } finally {
-            writeLock.unlock();
-        }
-        try {
-            shutdownOutput();
+            t = move(Event.CLOSE);
+            if (t.sent() == Sent.FIN) {
+                sendFin();
+            }
         } catch (IOException e) {
             if (!session.isClosed()) {
                 throw e;
-            } // else: nothing left to tell the peer
+            }
+            return; // nothing left to tell the peer
+        } finally {
+            writeLock.unlock();
         }
+        removeIfGone(t);
     }
 
     // ---- the application side, used by StreamInput and StreamOutput ----
@@ -143,7 +167,7 @@ public final class MuxStream implements Closeable {
     int read(byte[] b, int off, int len) throws IOException {
         int[] credit = {0};
         int n = inbound.read(b, off, len, readTimeoutNanos, session.pings().smoothedNanos(), credit);
-        if (credit[0] > 0 && !has(RESET | FIN_RECEIVED)) {
+        if (credit[0] > 0 && state.peerMaySend()) {
             session.writer().write(Frame.windowUpdate(id, Flags.NONE, credit[0]));
         }
         return n;
@@ -156,7 +180,7 @@ public final class MuxStream implements Closeable {
     void write(byte[] b, int off, int len) throws IOException {
         writeLock.lock();
         try {
-            if (has(FIN_SENT | CLOSED_LOCALLY) && !has(RESET)) {
+            if (state.finSent()) {
                 throw new IOException("stream " + id + " output is shut down");
             }
             // One flush per write call: the frames of a large write leave together. Before waiting
@@ -179,29 +203,30 @@ public final class MuxStream implements Closeable {
     // ---- the session reader's side: never blocks ----
 
     void onData(byte[] payload) throws ProtocolException {
-        if (has(CLOSED_LOCALLY | FIN_RECEIVED)) {
-            // The application closed the stream, or the peer sent data after its FIN: tell the
-            // peer, so its writer does not wait for credit for ever (docs/protocol/SESSION.md 3.1).
-            if (abort(ErrorCode.STREAM_CLOSED)) {
-                session.owe(id, ErrorCode.STREAM_CLOSED);
-            }
+        if (state.on(Event.DATA_RECEIVED).sent() != Sent.RST_STREAM_CLOSED) {
+            inbound.deliver(id, payload); // a reset or finished buffer drops it after counting the window
             return;
         }
-        inbound.deliver(id, payload);
+        // The peer sent data after its FIN, or the application closed the stream: tell the
+        // peer, so its writer does not wait for credit for ever (docs/protocol/SESSION.md 3.1).
+        if (abort(Event.DATA_RECEIVED, ErrorCode.STREAM_CLOSED)) {
+            session.owe(id, ErrorCode.STREAM_CLOSED);
+        }
     }
 
     void onFin() {
-        setBits(FIN_RECEIVED);
+        Transition t = move(Event.FIN_RECEIVED);
         inbound.finish();
-        removeIfDone();
+        removeIfGone(t);
     }
 
     void onReset(ErrorCode code) {
-        if (setBits(RESET)) {
+        Transition t = move(Event.RST_RECEIVED);
+        if (t.changes()) {
             StreamResetException e = new StreamResetException(id, code, true);
             sendWindow.fail(e);
             inbound.fail(e, true);
-            remove();
+            removeIfGone(t);
         }
     }
 
@@ -210,38 +235,64 @@ public final class MuxStream implements Closeable {
     }
 
     void onAck() {
+        move(Event.ACK_RECEIVED);
         releaseGate();
     }
 
-    void sessionClosed(IOException cause) {
-        sendWindow.fail(cause);
-        inbound.fail(cause, false);
-        remove();
+    /** The application took the stream from the accept backlog: acknowledge it to the peer. */
+    void accepted() throws IOException {
+        if (move(Event.ACCEPT).sent() == Sent.ACK) {
+            session.writer().write(Frame.windowUpdate(id, Flags.ACK, 0));
+        }
     }
 
-    /** Marks the stream reset by this side; true if it was not already reset (so a RST is due). */
-    private boolean abort(ErrorCode code) {
-        if (!setBits(RESET)) {
-            return false;
+    void sessionClosed(IOException cause) {
+        Transition t = move(Event.SESSION_END);
+        sendWindow.fail(cause);
+        inbound.fail(cause, false);
+        removeIfGone(t);
+    }
+
+    /**
+     * Resets the stream from this side with {@code code} (an application reset, or DATA the
+     * stream cannot take); true if the transition calls for a RST, which the caller sends.
+     */
+    private boolean abort(Event event, ErrorCode code) {
+        Transition t = move(event);
+        if (!t.changes()) {
+            return false; // reset already, or (for DATA) another thread moved the stream meanwhile
         }
         StreamResetException e = new StreamResetException(id, code, false);
         sendWindow.fail(e);
         inbound.fail(e, true);
-        remove();
+        removeIfGone(t);
         return true;
     }
 
-    private void removeIfDone() {
-        int s = state.get();
-        boolean outDone = (s & FIN_SENT) != 0;
-        boolean inDone = (s & FIN_RECEIVED) != 0;
-        if (outDone && inDone) {
-            remove();
+    /** Writes FIN; the caller holds {@code writeLock} and has moved the stream to a state with FIN sent. */
+    private void sendFin() throws IOException {
+        sendWindow.fail(new IOException("stream " + id + " output is shut down"));
+        session.writer().writeData(id, Flags.FIN, NOTHING, 0, 0);
+    }
+
+    /**
+     * Takes the transition {@code event} calls for in the current state, retrying if another
+     * thread changed the state meanwhile. Returns it; {@link Transition#changes()} is false when
+     * the state stays.
+     */
+    private Transition move(Event event) {
+        while (true) {
+            StreamState from = state;
+            Transition t = from.on(event);
+            if (!t.changes() || STATE.compareAndSet(this, from, t.to())) {
+                return t;
+            }
         }
     }
 
-    private void remove() {
-        if (setBits(REMOVED)) {
+    /** Leaves the session once the transition took the stream out of it (only one transition can). */
+    private void removeIfGone(Transition t) {
+        if (!t.from().isGone() && t.to().isGone()) {
             releaseGate();
             inbound.release();
             session.removed(this);
@@ -249,23 +300,17 @@ public final class MuxStream implements Closeable {
     }
 
     private void releaseGate() {
-        if (setBits(GATE_RELEASED)) {
+        if (HOLDS_GATE.compareAndSet(this, true, false)) {
             session.openGate().leave();
         }
     }
 
-    private boolean has(int bits) {
-        return (state.get() & bits) != 0;
-    }
-
-    /** Sets the bits; true if this call set at least one of them. */
-    private boolean setBits(int bits) {
-        int prev = state.getAndUpdate(s -> s | bits);
-        return (prev & bits) != bits;
+    StreamState state() {
+        return state;
     }
 
     @Override
     public String toString() {
-        return "stream " + id + " of " + session;
+        return "stream " + id + " (" + state + ") of " + session;
     }
 }

@@ -42,8 +42,10 @@ class MuxFramesTest {
         try (peer; MuxSession session = peer.play(MuxSession.Role.DIALER, CONFIG)) {
             assertKeepalivePing(peer.takeFrame());
             MuxStream stream = session.open();
+            assertEquals(StreamState.SYN_SENT, stream.state());
             stream.output().write(bytes("hello"));
             stream.shutdownOutput();
+            assertEquals(StreamState.LOCAL_CLOSE, stream.state());
 
             assertFrame(peer.takeFrame(), FrameType.DATA, Flags.SYN, 1, 0);
             Frame data = peer.takeFrame();
@@ -67,6 +69,7 @@ class MuxFramesTest {
             assertKeepalivePing(peer.takeFrame());
             MuxStream stream = session.accept(WAIT);
             assertEquals(1, stream.id());
+            assertEquals(StreamState.ESTABLISHED, stream.state());
             Frame ack = peer.takeFrame();
             assertFrame(ack, FrameType.WINDOW_UPDATE, Flags.ACK, 1, 4);
             assertEquals(0, ack.increment());
@@ -125,8 +128,10 @@ class MuxFramesTest {
             MuxStream stream = session.accept(WAIT);
             assertFrame(peer.takeFrame(), FrameType.WINDOW_UPDATE, Flags.ACK, 1, 4);
             assertArrayEquals(bytes("hi"), stream.input().readAllBytes());
+            assertEquals(StreamState.REMOTE_CLOSE, stream.state());
             stream.close();
             assertFrame(peer.takeFrame(), FrameType.DATA, Flags.FIN, 1, 0);
+            assertEquals(StreamState.CLOSED, stream.state());
             assertEquals(0, session.streamCount(), "FIN both ways: the stream is gone");
         }
     }
@@ -144,6 +149,7 @@ class MuxFramesTest {
             assertFrame(peer.takeFrame(), FrameType.WINDOW_UPDATE, Flags.ACK, 1, 4);
             waitUntilBuffered(stream);
             stream.close();
+            assertEquals(StreamState.RESET, stream.state());
             assertReset(peer.takeFrame(), 1, ErrorCode.CANCEL);
         }
     }
@@ -223,16 +229,22 @@ class MuxFramesTest {
     }
 
     @Test
-    void closeWithACodeWritesGoAwayWithThatCodeAndReason() throws Exception {
+    void closeWithACodeWritesGoAwayWithThatCodeAndReasonAndNothingForItsStreams() throws Exception {
         ScriptedPeer peer = new ScriptedPeer();
         peer.acceptFrame(); // keepalive PING
+        peer.acceptFrame(); // SYN
         peer.acceptFrame(); // GO_AWAY
         peer.acceptFrame(); // end of the connection
         try (peer; MuxSession session = peer.play(MuxSession.Role.ACCEPTOR, CONFIG)) {
             assertKeepalivePing(peer.takeFrame());
+            MuxStream stream = session.open();
+            assertFrame(peer.takeFrame(), FrameType.DATA, Flags.SYN, 2, 0);
             session.close(ErrorCode.SESSION_REFUSED, "full");
             assertGoAway(peer.takeFrame(), ErrorCode.SESSION_REFUSED, "full");
             peer.takeEnd();
+            assertEquals(StreamState.SESSION_CLOSED, stream.state());
+            stream.close(); // nothing to tell the peer, and no exception
+            assertThrows(SessionClosedException.class, () -> stream.output().write(1));
         }
     }
 
