@@ -21,6 +21,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.LongSupplier;
 
 /**
  * One multiplexed session over a connection (docs/protocol/SESSION.md sections 3 and 4): opens and
@@ -53,7 +54,9 @@ public final class MuxSession implements Closeable {
     private final Inbox<Datagram> datagrams;
     private final Inbox<byte[]> controls;
     private final WindowBudget windowBudget;
-    private final PingTracker pings = new PingTracker();
+    /** Time for RTTs and window growth: System.nanoTime, or a clock a test drives. */
+    private final LongSupplier nanoClock;
+    private final PingTracker pings;
     private final Housekeeper housekeeper;
     private final AtomicLong droppedDatagrams = new AtomicLong();
     private final AtomicReference<SessionClosedException> closeCause = new AtomicReference<>();
@@ -61,9 +64,12 @@ public final class MuxSession implements Closeable {
     private final CountDownLatch closed = new CountDownLatch(1);
     private volatile long lastReceivedNanos = System.nanoTime();
 
-    private MuxSession(OutputStream out, Closeable transport, Role role, MuxConfig config, String name) {
+    private MuxSession(OutputStream out, Closeable transport, Role role, MuxConfig config, String name,
+                       LongSupplier nanoClock) {
         this.name = name;
         this.config = config;
+        this.nanoClock = nanoClock;
+        this.pings = new PingTracker(nanoClock);
         this.transport = transport;
         this.writer = new FrameWriter(out);
         this.table = new StreamTable(role == Role.DIALER);
@@ -85,7 +91,13 @@ public final class MuxSession implements Closeable {
      */
     public static MuxSession start(InputStream in, OutputStream out, Closeable transport, Role role,
                                    MuxConfig config, String name) {
-        MuxSession s = new MuxSession(out, transport, role, config, name);
+        return start(in, out, transport, role, config, name, System::nanoTime);
+    }
+
+    /** As above, with a clock for RTTs and window growth: tests drive it to make growth deterministic. */
+    static MuxSession start(InputStream in, OutputStream out, Closeable transport, Role role,
+                            MuxConfig config, String name, LongSupplier nanoClock) {
+        MuxSession s = new MuxSession(out, transport, role, config, name, nanoClock);
         Thread.ofVirtual().name("session-" + name + "-reader")
                 .start(new SessionReader(s, new FrameReader(in), s.table));
         Thread.ofVirtual().name("session-" + name + "-housekeeper").start(s.housekeeper);
@@ -319,7 +331,7 @@ public final class MuxSession implements Closeable {
     }
 
     ReceiveWindow newReceiveWindow() {
-        return new ReceiveWindow(windowBudget, config.maxWindow());
+        return new ReceiveWindow(windowBudget, config.maxWindow(), nanoClock);
     }
 
     void markReceived() {

@@ -6,28 +6,34 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongConsumer;
+import java.util.function.LongSupplier;
 
 /**
- * Round-trip times from PING. Each PING we send carries its send time (System.nanoTime) as its
- * value, so the ACK alone gives the RTT; only values we sent and still wait for are counted,
- * so a peer cannot forge a measurement.
+ * Round-trip times from PING. Each PING we send carries its send time (from the session's
+ * clock, System.nanoTime unless a test drives it) as its value, so the ACK alone gives the RTT;
+ * only values we sent and still wait for are counted, so a peer cannot forge a measurement.
  */
 final class PingTracker {
     /** Explicit pings plus the keepalive ping that may wait at once. */
     private static final int MAX_OUTSTANDING = 16;
 
+    private final LongSupplier nanoClock;
     private final AtomicLong lastValue = new AtomicLong();
     private final ConcurrentHashMap<Long, CompletableFuture<Duration>> outstanding = new ConcurrentHashMap<>();
     private volatile long latestNanos = -1;
     private volatile long smoothedNanos = -1;
     private volatile LongConsumer listener = rtt -> {};
 
+    PingTracker(LongSupplier nanoClock) {
+        this.nanoClock = nanoClock;
+    }
+
     /** Registers a new ping and returns its value; the future completes with its RTT. */
     long start(CompletableFuture<Duration> result) throws IOException {
         if (outstanding.size() >= MAX_OUTSTANDING) {
             throw new IOException("too many pings in flight (" + MAX_OUTSTANDING + ")");
         }
-        long value = lastValue.updateAndGet(prev -> Math.max(prev + 1, System.nanoTime()));
+        long value = lastValue.updateAndGet(prev -> Math.max(prev + 1, nanoClock.getAsLong()));
         outstanding.put(value, result);
         return value;
     }
@@ -43,7 +49,7 @@ final class PingTracker {
         if (waiting == null) {
             return;
         }
-        long rtt = System.nanoTime() - value;
+        long rtt = nanoClock.getAsLong() - value;
         latestNanos = rtt;
         long s = smoothedNanos;
         smoothedNanos = s < 0 ? rtt : s + (rtt - s) / 8; // RFC 6298's alpha of 1/8

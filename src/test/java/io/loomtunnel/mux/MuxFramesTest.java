@@ -17,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -81,6 +82,48 @@ class MuxFramesTest {
             Frame update = peer.takeFrame();
             assertFrame(update, FrameType.WINDOW_UPDATE, Flags.NONE, 1, 4);
             assertEquals(half, update.increment(), "the consumed half, no growth: the peer never answered a PING, so there is no RTT");
+        }
+    }
+
+    @Test
+    void aGrantWithinTwoRttsOfTheLastDoublesTheWindowAndOneLaterDoesNot() throws Exception {
+        AtomicLong clock = new AtomicLong(1_000_000_000L);
+        long rtt = TimeUnit.MILLISECONDS.toNanos(10);
+        int half = Wire.INITIAL_WINDOW / 2;
+        ScriptedPeer peer = new ScriptedPeer();
+        peer.acceptFrame(); // keepalive PING, sent at the clock's start
+        peer.acceptFrame(); // CONTROL, sent once the test moved the clock on by one RTT
+        peer.sendFrame(Frame.ping(true, clock.get()));
+        peer.sendFrame(Frame.data(1, Flags.SYN, new byte[Wire.MAX_PAYLOAD]));
+        peer.sendFrame(Frame.data(1, Flags.NONE, new byte[half - Wire.MAX_PAYLOAD]));
+        peer.acceptFrame(); // ACK
+        peer.acceptFrame(); // WINDOW_UPDATE with growth
+        for (int i = 0; i < 4; i++) {
+            peer.sendFrame(Frame.data(1, Flags.NONE, new byte[Wire.MAX_PAYLOAD])); // half the doubled window
+        }
+        peer.acceptFrame(); // WINDOW_UPDATE without growth
+        try (peer; MuxSession session = peer.play(MuxSession.Role.ACCEPTOR, CONFIG, clock::get)) {
+            Frame ping = peer.takeFrame();
+            assertKeepalivePing(ping);
+            assertEquals(clock.get(), ping.pingValue(), "a PING carries its send time");
+            clock.addAndGet(rtt);
+            session.sendControl(bytes("{}"));
+            assertFrame(peer.takeFrame(), FrameType.CONTROL, Flags.NONE, 0, 2);
+
+            MuxStream stream = session.accept(WAIT); // the PING ACK came first: the RTT is known
+            assertEquals(Duration.ofNanos(rtt), session.rtt());
+            assertFrame(peer.takeFrame(), FrameType.WINDOW_UPDATE, Flags.ACK, 1, 4);
+
+            stream.input().readNBytes(half); // no time passed since the window was opened
+            Frame grown = peer.takeFrame();
+            assertFrame(grown, FrameType.WINDOW_UPDATE, Flags.NONE, 1, 4);
+            assertEquals(half + Wire.INITIAL_WINDOW, grown.increment(), "the consumed half plus the growth: 256 KiB to 512 KiB");
+
+            clock.addAndGet(3 * rtt);
+            stream.input().readNBytes(Wire.INITIAL_WINDOW); // half of 512 KiB, three RTTs later
+            Frame plain = peer.takeFrame();
+            assertFrame(plain, FrameType.WINDOW_UPDATE, Flags.NONE, 1, 4);
+            assertEquals(Wire.INITIAL_WINDOW, plain.increment(), "the consumed half alone: the network is the limit now");
         }
     }
 

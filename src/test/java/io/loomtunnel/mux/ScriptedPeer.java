@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 
 /**
  * The far end of one {@link MuxSession}, following a script, in the manner of OkHttp's
@@ -75,6 +76,11 @@ final class ScriptedPeer implements AutoCloseable {
 
     /** Connects a session with {@code role} to this peer over loopback TCP and starts the script. */
     MuxSession play(MuxSession.Role role, MuxConfig config) throws IOException {
+        return play(role, config, System::nanoTime);
+    }
+
+    /** As {@link #play(MuxSession.Role, MuxConfig)}, the session timing RTTs and window growth by {@code nanoClock}. */
+    MuxSession play(MuxSession.Role role, MuxConfig config, LongSupplier nanoClock) throws IOException {
         try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             sessionSocket = new Socket(InetAddress.getLoopbackAddress(), server.getLocalPort());
             peerSocket = server.accept();
@@ -84,7 +90,7 @@ final class ScriptedPeer implements AutoCloseable {
         List<Step> steps = List.copyOf(script);
         player = Thread.ofVirtual().name("scripted peer").start(() -> playScript(steps));
         return MuxSession.start(new BufferedInputStream(sessionSocket.getInputStream(), 65_536),
-                sessionSocket.getOutputStream(), sessionSocket, role, config, "scripted");
+                sessionSocket.getOutputStream(), sessionSocket, role, config, "scripted", nanoClock);
     }
 
     /** The next frame the session wrote; fails if none came within 10 s or the connection ended. */
