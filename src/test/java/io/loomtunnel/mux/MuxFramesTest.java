@@ -35,13 +35,11 @@ class MuxFramesTest {
 
     @Test
     void openWritesSynThenDataThenFin() throws Exception {
-        ScriptedPeer peer = new ScriptedPeer();
-        peer.acceptFrame(); // keepalive PING
+        ScriptedPeer peer = scriptStartingWithTheKeepalive();
         peer.acceptFrame(); // SYN
         peer.acceptFrame(); // DATA
         peer.acceptFrame(); // FIN
-        try (peer; MuxSession session = peer.play(MuxSession.Role.DIALER, CONFIG)) {
-            assertKeepalivePing(peer.takeFrame());
+        try (peer; MuxSession session = playPastTheKeepalive(peer, MuxSession.Role.DIALER, CONFIG)) {
             MuxStream stream = session.open();
             assertEquals(StreamState.SYN_SENT, stream.state());
             stream.output().write(bytes("hello"));
@@ -59,15 +57,13 @@ class MuxFramesTest {
     @Test
     void acceptWritesAckAndReadingWritesWindowUpdateOnceHalfTheWindowIsConsumed() throws Exception {
         int half = Wire.INITIAL_WINDOW / 2;
-        ScriptedPeer peer = new ScriptedPeer();
-        peer.acceptFrame(); // keepalive PING
+        ScriptedPeer peer = scriptStartingWithTheKeepalive();
         peer.sendFrame(Frame.data(1, Flags.SYN, new byte[Wire.MAX_PAYLOAD]));
         peer.sendFrame(Frame.data(1, Flags.NONE, new byte[half - Wire.MAX_PAYLOAD - 1]));
         peer.sendFrame(Frame.data(1, Flags.NONE, new byte[1]));
         peer.acceptFrame(); // ACK
         peer.acceptFrame(); // WINDOW_UPDATE
-        try (peer; MuxSession session = peer.play(MuxSession.Role.ACCEPTOR, CONFIG)) {
-            assertKeepalivePing(peer.takeFrame());
+        try (peer; MuxSession session = playPastTheKeepalive(peer, MuxSession.Role.ACCEPTOR, CONFIG)) {
             MuxStream stream = session.accept(WAIT);
             assertEquals(1, stream.id());
             assertEquals(StreamState.ESTABLISHED, stream.state());
@@ -131,16 +127,14 @@ class MuxFramesTest {
     void writerSendsWholeChunksUpToTheWindowAndTheRestOnlyAfterCredit() throws Exception {
         int chunk = MuxStream.MAX_CHUNK;
         int fullChunks = Wire.INITIAL_WINDOW / chunk;
-        ScriptedPeer peer = new ScriptedPeer();
-        peer.acceptFrame(); // keepalive PING
+        ScriptedPeer peer = scriptStartingWithTheKeepalive();
         peer.acceptFrame(); // SYN
         for (int i = 0; i <= fullChunks; i++) {
             peer.acceptFrame(); // the window's worth of DATA
         }
         peer.sendFrame(Frame.windowUpdate(1, Flags.NONE, 1));
         peer.acceptFrame(); // the last byte
-        try (peer; MuxSession session = peer.play(MuxSession.Role.DIALER, CONFIG)) {
-            assertKeepalivePing(peer.takeFrame());
+        try (peer; MuxSession session = playPastTheKeepalive(peer, MuxSession.Role.DIALER, CONFIG)) {
             MuxStream stream = session.open();
             CompletableFuture<Void> written = CompletableFuture.runAsync(() -> {
                 try {
@@ -161,13 +155,11 @@ class MuxFramesTest {
 
     @Test
     void closeAfterReadingToTheEndWritesFin() throws Exception {
-        ScriptedPeer peer = new ScriptedPeer();
-        peer.acceptFrame(); // keepalive PING
+        ScriptedPeer peer = scriptStartingWithTheKeepalive();
         peer.sendFrame(Frame.data(1, Flags.SYN | Flags.FIN, bytes("hi")));
         peer.acceptFrame(); // ACK
         peer.acceptFrame(); // FIN
-        try (peer; MuxSession session = peer.play(MuxSession.Role.ACCEPTOR, CONFIG)) {
-            assertKeepalivePing(peer.takeFrame());
+        try (peer; MuxSession session = playPastTheKeepalive(peer, MuxSession.Role.ACCEPTOR, CONFIG)) {
             MuxStream stream = session.accept(WAIT);
             assertFrame(peer.takeFrame(), FrameType.WINDOW_UPDATE, Flags.ACK, 1, 4);
             assertArrayEquals(bytes("hi"), stream.input().readAllBytes());
@@ -181,13 +173,11 @@ class MuxFramesTest {
 
     @Test
     void closeWithUnreadDataWritesRstCancel() throws Exception {
-        ScriptedPeer peer = new ScriptedPeer();
-        peer.acceptFrame(); // keepalive PING
+        ScriptedPeer peer = scriptStartingWithTheKeepalive();
         peer.sendFrame(Frame.data(1, Flags.SYN, bytes("never read")));
         peer.acceptFrame(); // ACK
         peer.acceptFrame(); // RST
-        try (peer; MuxSession session = peer.play(MuxSession.Role.ACCEPTOR, CONFIG)) {
-            assertKeepalivePing(peer.takeFrame());
+        try (peer; MuxSession session = playPastTheKeepalive(peer, MuxSession.Role.ACCEPTOR, CONFIG)) {
             MuxStream stream = session.accept(WAIT);
             assertFrame(peer.takeFrame(), FrameType.WINDOW_UPDATE, Flags.ACK, 1, 4);
             waitUntilBuffered(stream);
@@ -199,12 +189,10 @@ class MuxFramesTest {
 
     @Test
     void resetWritesRstWithItsCode() throws Exception {
-        ScriptedPeer peer = new ScriptedPeer();
-        peer.acceptFrame(); // keepalive PING
+        ScriptedPeer peer = scriptStartingWithTheKeepalive();
         peer.acceptFrame(); // SYN
         peer.acceptFrame(); // RST
-        try (peer; MuxSession session = peer.play(MuxSession.Role.ACCEPTOR, CONFIG)) {
-            assertKeepalivePing(peer.takeFrame());
+        try (peer; MuxSession session = playPastTheKeepalive(peer, MuxSession.Role.ACCEPTOR, CONFIG)) {
             MuxStream stream = session.open();
             assertFrame(peer.takeFrame(), FrameType.DATA, Flags.SYN, 2, 0);
             stream.reset(ErrorCode.INTERNAL_ERROR);
@@ -215,14 +203,12 @@ class MuxFramesTest {
 
     @Test
     void aSynOverTheStreamLimitIsRefused() throws Exception {
-        ScriptedPeer peer = new ScriptedPeer();
-        peer.acceptFrame(); // keepalive PING
+        ScriptedPeer peer = scriptStartingWithTheKeepalive();
         peer.sendFrame(Frame.data(1, Flags.SYN, NOTHING));
         peer.sendFrame(Frame.data(3, Flags.SYN, NOTHING));
         peer.acceptFrame(); // RST for 3
         peer.acceptFrame(); // ACK for 1
-        try (peer; MuxSession session = peer.play(MuxSession.Role.ACCEPTOR, CONFIG.withMaxStreams(1))) {
-            assertKeepalivePing(peer.takeFrame());
+        try (peer; MuxSession session = playPastTheKeepalive(peer, MuxSession.Role.ACCEPTOR, CONFIG.withMaxStreams(1))) {
             assertReset(peer.takeFrame(), 3, ErrorCode.REFUSED_STREAM);
             assertEquals(1, session.accept(WAIT).id(), "the stream within the limit waits to be accepted");
             assertFrame(peer.takeFrame(), FrameType.WINDOW_UPDATE, Flags.ACK, 1, 4);
@@ -232,25 +218,21 @@ class MuxFramesTest {
 
     @Test
     void dataAfterTheFinIsAnsweredWithRstStreamClosed() throws Exception {
-        ScriptedPeer peer = new ScriptedPeer();
-        peer.acceptFrame(); // keepalive PING
+        ScriptedPeer peer = scriptStartingWithTheKeepalive();
         peer.sendFrame(Frame.data(1, Flags.SYN | Flags.FIN, NOTHING));
         peer.sendFrame(Frame.data(1, Flags.NONE, bytes("too late")));
         peer.acceptFrame(); // RST
-        try (peer; MuxSession session = peer.play(MuxSession.Role.ACCEPTOR, CONFIG)) {
-            assertKeepalivePing(peer.takeFrame());
+        try (peer; MuxSession session = playPastTheKeepalive(peer, MuxSession.Role.ACCEPTOR, CONFIG)) {
             assertReset(peer.takeFrame(), 1, ErrorCode.STREAM_CLOSED);
         }
     }
 
     @Test
     void pingIsAnsweredWithTheSameValue() throws Exception {
-        ScriptedPeer peer = new ScriptedPeer();
-        peer.acceptFrame(); // keepalive PING
+        ScriptedPeer peer = scriptStartingWithTheKeepalive();
         peer.sendFrame(Frame.ping(false, 0x0102030405060708L));
         peer.acceptFrame(); // PING ACK
-        try (peer; MuxSession session = peer.play(MuxSession.Role.DIALER, CONFIG)) {
-            assertKeepalivePing(peer.takeFrame());
+        try (peer; MuxSession session = playPastTheKeepalive(peer, MuxSession.Role.DIALER, CONFIG)) {
             Frame ack = peer.takeFrame();
             assertFrame(ack, FrameType.PING, Flags.ACK, 0, 8);
             assertEquals(0x0102030405060708L, ack.pingValue());
@@ -259,12 +241,10 @@ class MuxFramesTest {
 
     @Test
     void shutdownWritesGoAwayNoErrorAndClosesOnceDrained() throws Exception {
-        ScriptedPeer peer = new ScriptedPeer();
-        peer.acceptFrame(); // keepalive PING
+        ScriptedPeer peer = scriptStartingWithTheKeepalive();
         peer.acceptFrame(); // GO_AWAY
         peer.acceptFrame(); // end of the connection
-        try (peer; MuxSession session = peer.play(MuxSession.Role.DIALER, CONFIG)) {
-            assertKeepalivePing(peer.takeFrame());
+        try (peer; MuxSession session = playPastTheKeepalive(peer, MuxSession.Role.DIALER, CONFIG)) {
             session.shutdown(WAIT);
             assertGoAway(peer.takeFrame(), ErrorCode.NO_ERROR, "shutting down");
             peer.takeEnd();
@@ -273,13 +253,11 @@ class MuxFramesTest {
 
     @Test
     void closeWithACodeWritesGoAwayWithThatCodeAndReasonAndNothingForItsStreams() throws Exception {
-        ScriptedPeer peer = new ScriptedPeer();
-        peer.acceptFrame(); // keepalive PING
+        ScriptedPeer peer = scriptStartingWithTheKeepalive();
         peer.acceptFrame(); // SYN
         peer.acceptFrame(); // GO_AWAY
         peer.acceptFrame(); // end of the connection
-        try (peer; MuxSession session = peer.play(MuxSession.Role.ACCEPTOR, CONFIG)) {
-            assertKeepalivePing(peer.takeFrame());
+        try (peer; MuxSession session = playPastTheKeepalive(peer, MuxSession.Role.ACCEPTOR, CONFIG)) {
             MuxStream stream = session.open();
             assertFrame(peer.takeFrame(), FrameType.DATA, Flags.SYN, 2, 0);
             session.close(ErrorCode.SESSION_REFUSED, "full");
@@ -292,6 +270,25 @@ class MuxFramesTest {
     }
 
     // ---- helpers ----
+
+    /** A script whose first step reads the keepalive PING every session sends as it starts. */
+    private static ScriptedPeer scriptStartingWithTheKeepalive() {
+        ScriptedPeer peer = new ScriptedPeer();
+        peer.acceptFrame();
+        return peer;
+    }
+
+    /** Plays the script and takes the keepalive PING, so that the frames taken next are the test's own. */
+    private static MuxSession playPastTheKeepalive(ScriptedPeer peer, MuxSession.Role role, MuxConfig config) throws Exception {
+        MuxSession session = peer.play(role, config);
+        try {
+            assertKeepalivePing(peer.takeFrame());
+        } catch (AssertionError | InterruptedException e) {
+            session.close();
+            throw e;
+        }
+        return session;
+    }
 
     /** What a frame's 9-byte header says, compared at once so a failure shows all of it. */
     private record Header(FrameType type, String flags, int streamId, int length) {}
