@@ -35,7 +35,7 @@ import java.util.function.LongSupplier;
  * id order. Closing is a single compare-and-set on {@code closeCause}; everything else is owned
  * by the small classes named above, each of which states its own rules.
  *
- * <p>Why this class stays whole (about 430 lines): it is the session's public face, and its
+ * <p>Why this class stays whole (about 440 lines): it is the session's public face, and its
  * methods with their contracts are most of its lines; and it is the one place that knows the
  * order in which a session ends ({@link #terminate}: refuse opens, fail every waiter, stop the
  * housekeeper, fail the streams, tell the peer, close the connection). Every job with state of

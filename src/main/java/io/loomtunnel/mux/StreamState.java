@@ -26,7 +26,7 @@ enum StreamState {
     CLOSED,
     /** A RST was sent or received: both directions are aborted and the stream is gone. */
     RESET,
-    /** The session ended under the stream: it is gone and its operations fail with the session's close cause. */
+    /** The session ended under the stream: it is gone; reads return what was buffered, then fail with the session's close cause, as writes do. */
     SESSION_CLOSED;
 
     /** What happens to a stream; {@link #label} is how the protocol doc's table names it. */

@@ -55,6 +55,28 @@ class MuxFramesTest {
     }
 
     @Test
+    void thePeersAckEstablishesTheStreamAndLetsTheNextOpenThroughTheBacklog() throws Exception {
+        ScriptedPeer peer = scriptStartingWithTheKeepalive();
+        peer.acceptFrame(); // SYN 1
+        peer.acceptFrame(); // CONTROL: the test has seen the second open wait
+        peer.sendFrame(Frame.windowUpdate(1, Flags.ACK, 0));
+        peer.acceptFrame(); // SYN 3
+        MuxConfig backlogOfOne = CONFIG.withAcceptBacklog(1);
+        try (peer; MuxSession session = playPastTheKeepalive(peer, MuxSession.Role.DIALER, backlogOfOne)) {
+            MuxStream first = session.open();
+            assertFrame(peer.takeFrame(), FrameType.DATA, Flags.SYN, 1, 0);
+            assertThrows(SocketTimeoutException.class, () -> session.open(Duration.ofMillis(100)),
+                    "the peer's backlog of one is taken until it acknowledges stream 1");
+            session.sendControl(bytes("{}"));
+            assertFrame(peer.takeFrame(), FrameType.CONTROL, Flags.NONE, 0, 2);
+
+            assertEquals(3, session.open(WAIT).id(), "the ACK freed the backlog; the timed-out open used no id");
+            assertFrame(peer.takeFrame(), FrameType.DATA, Flags.SYN, 3, 0);
+            assertEquals(StreamState.ESTABLISHED, first.state());
+        }
+    }
+
+    @Test
     void acceptWritesAckAndReadingWritesWindowUpdateOnceHalfTheWindowIsConsumed() throws Exception {
         int half = Wire.INITIAL_WINDOW / 2;
         ScriptedPeer peer = scriptStartingWithTheKeepalive();
