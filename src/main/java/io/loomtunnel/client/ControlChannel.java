@@ -1,8 +1,13 @@
 package io.loomtunnel.client;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.loomtunnel.mux.MuxSession;
-import io.loomtunnel.session.ControlCodec;
+import io.loomtunnel.internal.protocol.ControlCodec;
+import io.loomtunnel.internal.protocol.ErrorReply;
+import io.loomtunnel.internal.protocol.TunnelClosed;
+import io.loomtunnel.internal.protocol.TunnelOpened;
+import io.loomtunnel.internal.protocol.TunnelRefused;
+import io.loomtunnel.internal.protocol.TunnelReply;
+import io.loomtunnel.internal.protocol.TunnelRequest;
 import io.loomtunnel.internal.wire.ProtocolException;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
@@ -25,7 +30,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class ControlChannel {
     private final MuxSession mux;
     private final AtomicInteger nextRequest;
-    private final Map<Integer, CompletableFuture<ControlCodec.Message>> pending = new ConcurrentHashMap<>();
+    private final Map<Integer, CompletableFuture<TunnelReply>> pending = new ConcurrentHashMap<>();
 
     /** @param firstRequest above every request number registration used */
     ControlChannel(MuxSession mux, int firstRequest) {
@@ -39,11 +44,13 @@ final class ControlChannel {
     }
 
     /** Sends a request and waits for its answer. */
-    ControlCodec.Message call(int request, String type, Object message, Duration timeout) throws IOException {
-        CompletableFuture<ControlCodec.Message> answer = new CompletableFuture<>();
+    TunnelReply call(TunnelRequest message, Duration timeout) throws IOException {
+        int request = message.request();
+        String type = message.type();
+        CompletableFuture<TunnelReply> answer = new CompletableFuture<>();
         pending.put(request, answer);
         try {
-            mux.sendControl(ControlCodec.encode(type, message));
+            mux.sendControl(ControlCodec.encode(message));
             return answer.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             throw new SocketTimeoutException("no answer to " + type + " within " + timeout.toSeconds() + " s");
@@ -61,16 +68,16 @@ final class ControlChannel {
         IOException end;
         try {
             while (true) {
-                ControlCodec.Message m = ControlCodec.decode(mux.receiveControl(Duration.ZERO));
-                JsonNode request = m.body().get("request");
-                if (m.type().equals("error")) {
-                    IOException refused = new IOException("server: " + m.body().path("reason").asText("error"));
-                    pending.values().forEach(f -> f.completeExceptionally(refused));
-                } else if (request != null && request.canConvertToInt()) {
-                    CompletableFuture<ControlCodec.Message> waiting = pending.get(request.intValue());
-                    if (waiting != null) {
-                        waiting.complete(m);
-                    } // else: an answer that came after its request gave up
+                if (ControlCodec.decode(mux.receiveControl(Duration.ZERO)) instanceof TunnelReply reply) {
+                    switch (reply) {
+                        case ErrorReply error -> {
+                            IOException refused = new IOException("server: " + (error.reason() == null ? "error" : error.reason()));
+                            pending.values().forEach(f -> f.completeExceptionally(refused));
+                        }
+                        case TunnelOpened opened -> answered(opened.request(), opened);
+                        case TunnelRefused refused -> answered(refused.request(), refused);
+                        case TunnelClosed closed -> answered(closed.request(), closed);
+                    }
                 } // else: not an answer (docs/protocol/TUNNEL.md 8.4)
             }
         } catch (ProtocolException e) {
@@ -81,5 +88,12 @@ final class ControlChannel {
         }
         IOException cause = end;
         pending.values().forEach(f -> f.completeExceptionally(cause));
+    }
+
+    private void answered(int request, TunnelReply reply) {
+        CompletableFuture<TunnelReply> waiting = pending.get(request);
+        if (waiting != null) {
+            waiting.complete(reply);
+        } // else: an answer that came after its request gave up
     }
 }

@@ -8,18 +8,21 @@ import io.loomtunnel.internal.metrics.Reasons;
 import io.loomtunnel.internal.metrics.TunnelCounters;
 import io.loomtunnel.mux.MuxStream;
 import io.loomtunnel.session.AuthenticationException;
-import io.loomtunnel.session.ControlCodec;
+import io.loomtunnel.internal.protocol.ControlCodec;
+import io.loomtunnel.internal.protocol.ControlMessage;
+import io.loomtunnel.internal.protocol.MessageType;
+import io.loomtunnel.internal.protocol.TunnelReply;
 import io.loomtunnel.session.Session;
 import io.loomtunnel.session.SessionDialer;
 import io.loomtunnel.tls.Identity;
 import io.loomtunnel.tls.PeerVerifier;
-import io.loomtunnel.internal.tunnel.CloseTunnel;
-import io.loomtunnel.internal.tunnel.OpenTunnel;
+import io.loomtunnel.internal.protocol.CloseTunnel;
+import io.loomtunnel.internal.protocol.OpenTunnel;
 import io.loomtunnel.internal.tunnel.Splice;
-import io.loomtunnel.internal.tunnel.StreamPreface;
-import io.loomtunnel.internal.tunnel.TunnelClosed;
-import io.loomtunnel.internal.tunnel.TunnelOpened;
-import io.loomtunnel.internal.tunnel.TunnelRefused;
+import io.loomtunnel.internal.protocol.StreamPreface;
+import io.loomtunnel.internal.protocol.TunnelClosed;
+import io.loomtunnel.internal.protocol.TunnelOpened;
+import io.loomtunnel.internal.protocol.TunnelRefused;
 import io.loomtunnel.internal.tunnel.TunnelSpec;
 import io.loomtunnel.internal.tunnel.TunnelType;
 import io.loomtunnel.internal.tunnel.UdpServiceFlows;
@@ -132,14 +135,12 @@ public final class TunnelClient implements Closeable {
                 throw new IOException("there is a tunnel named '" + spec.name() + "' already");
             }
             ControlChannel c = connected();
-            int request = c.newRequest();
-            ControlCodec.Message m = c.call(request, OpenTunnel.TYPE, OpenTunnel.of(request, spec), REPLY_TIMEOUT);
-            if (m.type().equals(TunnelRefused.TYPE)) {
-                TunnelRefused r = m.as(TunnelRefused.class);
+            TunnelReply m = c.call(openTunnel(c.newRequest(), spec), REPLY_TIMEOUT);
+            if (m instanceof TunnelRefused r) {
                 events.tunnelRefused(r.name(), r.reason());
                 throw new IOException("tunnel '" + spec.name() + "' refused: " + r.reason());
             }
-            TunnelOpened o = expect(m, TunnelOpened.TYPE).as(TunnelOpened.class);
+            TunnelOpened o = expect(m, TunnelOpened.class);
             PublicTunnel t = new PublicTunnel(spec, o.tunnelId(), o.address());
             tunnels.add(spec);
             tunnels.registered(t);
@@ -164,12 +165,11 @@ public final class TunnelClient implements Closeable {
                 throw new IOException("there is no tunnel named '" + name + "'");
             }
             ControlChannel c = connected();
-            int request = c.newRequest();
-            ControlCodec.Message m = c.call(request, CloseTunnel.TYPE, new CloseTunnel(request, name), REPLY_TIMEOUT);
-            if (m.type().equals(TunnelRefused.TYPE)) {
-                throw new IOException("server: " + m.as(TunnelRefused.class).reason());
+            TunnelReply m = c.call(new CloseTunnel(c.newRequest(), name), REPLY_TIMEOUT);
+            if (m instanceof TunnelRefused r) {
+                throw new IOException("server: " + r.reason());
             }
-            expect(m, TunnelClosed.TYPE);
+            expect(m, TunnelClosed.class);
             tunnels.remove(name);
         } finally {
             changes.unlock();
@@ -203,11 +203,18 @@ public final class TunnelClient implements Closeable {
         return c;
     }
 
-    private static ControlCodec.Message expect(ControlCodec.Message m, String type) throws ProtocolException {
-        if (!m.type().equals(type)) {
-            throw new ProtocolException(ErrorCode.PROTOCOL_ERROR, "expected \"" + type + "\", got \"" + m.type() + "\"");
+    private static <T extends TunnelReply> T expect(TunnelReply m, Class<T> type) throws ProtocolException {
+        if (!type.isInstance(m)) {
+            throw new ProtocolException(ErrorCode.PROTOCOL_ERROR, "expected \"" + MessageType.of(type).tag()
+                    + "\", got \"" + m.type() + "\"");
         }
-        return m;
+        return type.cast(m);
+    }
+
+    private static OpenTunnel openTunnel(int request, TunnelSpec spec) {
+        return spec.type() == TunnelType.HTTP
+                ? new OpenTunnel(request, spec.name(), spec.type().wireName(), null, spec.host())
+                : new OpenTunnel(request, spec.name(), spec.type().wireName(), spec.remotePort(), null);
     }
 
     /**
@@ -319,18 +326,16 @@ public final class TunnelClient implements Closeable {
             int sent = 0;
             for (int answered = 0; answered < specs.size(); answered++) {
                 while (sent < specs.size() && sent - answered < REQUESTS_IN_FLIGHT) {
-                    session.mux().sendControl(ControlCodec.encode(OpenTunnel.TYPE, OpenTunnel.of(sent, specs.get(sent))));
+                    session.mux().sendControl(ControlCodec.encode(openTunnel(sent, specs.get(sent))));
                     sent++;
                 }
-                ControlCodec.Message m = ControlCodec.decode(session.mux().receiveControl(REPLY_TIMEOUT));
-                if (m.type().equals(TunnelOpened.TYPE)) {
-                    TunnelOpened o = m.as(TunnelOpened.class);
+                ControlMessage m = ControlCodec.decode(session.mux().receiveControl(REPLY_TIMEOUT));
+                if (m instanceof TunnelOpened o) {
                     PublicTunnel t = new PublicTunnel(specFor(specs, o.request()), o.tunnelId(), o.address());
                     opened.add(t);
                     tunnels.registered(t);
                     events.tunnelOpened(t);
-                } else if (m.type().equals(TunnelRefused.TYPE)) {
-                    TunnelRefused r = m.as(TunnelRefused.class);
+                } else if (m instanceof TunnelRefused r) {
                     metrics.tunnelRefused();
                     events.tunnelRefused(r.name(), r.reason());
                     if (first) {

@@ -7,17 +7,25 @@ import io.loomtunnel.internal.metrics.TunnelCounters;
 import io.loomtunnel.mux.Datagram;
 import io.loomtunnel.mux.MuxStream;
 import io.loomtunnel.mux.SessionClosedException;
-import io.loomtunnel.session.ControlCodec;
 import io.loomtunnel.session.Session;
-import io.loomtunnel.internal.tunnel.CloseTunnel;
+import io.loomtunnel.internal.protocol.CloseTunnel;
+import io.loomtunnel.internal.protocol.ControlCodec;
+import io.loomtunnel.internal.protocol.ControlMessage;
+import io.loomtunnel.internal.protocol.DirectoryMessage;
+import io.loomtunnel.internal.protocol.ErrorReply;
+import io.loomtunnel.internal.protocol.Greeting;
+import io.loomtunnel.internal.protocol.PeerSessionMessage;
+import io.loomtunnel.internal.protocol.StreamHeader;
+import io.loomtunnel.internal.protocol.TunnelReply;
+import io.loomtunnel.internal.protocol.UnknownMessage;
 import io.loomtunnel.internal.tunnel.DatagramLink;
-import io.loomtunnel.internal.tunnel.OpenTunnel;
+import io.loomtunnel.internal.protocol.OpenTunnel;
 import io.loomtunnel.internal.tunnel.PortRanges;
 import io.loomtunnel.internal.tunnel.Splice;
-import io.loomtunnel.internal.tunnel.StreamPreface;
-import io.loomtunnel.internal.tunnel.TunnelClosed;
-import io.loomtunnel.internal.tunnel.TunnelOpened;
-import io.loomtunnel.internal.tunnel.TunnelRefused;
+import io.loomtunnel.internal.protocol.StreamPreface;
+import io.loomtunnel.internal.protocol.TunnelClosed;
+import io.loomtunnel.internal.protocol.TunnelOpened;
+import io.loomtunnel.internal.protocol.TunnelRefused;
 import io.loomtunnel.internal.tunnel.TunnelType;
 import io.loomtunnel.internal.tunnel.UdpEnvelope;
 import io.loomtunnel.internal.tunnel.UdpIngress;
@@ -124,16 +132,17 @@ final class ClientLink implements DatagramLink {
         String reason = "session ended";
         try {
             while (true) {
-                ControlCodec.Message m = ControlCodec.decode(session.mux().receiveControl(Duration.ZERO));
-                if (m.type().equals(OpenTunnel.TYPE)) {
-                    open(m.as(OpenTunnel.class));
-                } else if (m.type().equals(CloseTunnel.TYPE)) {
-                    close(m.as(CloseTunnel.class));
-                } else if (PeerDirectory.handles(m.type())) {
-                    peers.handle(session, m);
-                } else {
-                    session.mux().sendControl(ControlCodec.encode("error",
-                            new ErrorReply("unknown control message type '" + m.type() + "'")));
+                ControlMessage m = ControlCodec.decode(session.mux().receiveControl(Duration.ZERO));
+                switch (m) {
+                    case OpenTunnel open -> open(open);
+                    case CloseTunnel close -> close(close);
+                    case DirectoryMessage directory -> peers.handle(session, directory);
+                    // What a client never sends the server: answered as a type the server does not know.
+                    case Greeting greeting -> notUnderstood(greeting);
+                    case TunnelReply reply -> notUnderstood(reply);
+                    case PeerSessionMessage peer -> notUnderstood(peer);
+                    case StreamHeader header -> notUnderstood(header);
+                    case UnknownMessage unknown -> notUnderstood(unknown);
                 }
             }
         } catch (ProtocolException e) {
@@ -152,18 +161,24 @@ final class ClientLink implements DatagramLink {
         }
     }
 
-    /** A reply to a control message we do not know. */
-    record ErrorReply(String reason) {}
+    /** A {@code p2p_*} type goes to the directory, which answers bad_request; any other gets an error reply. */
+    private void notUnderstood(ControlMessage m) throws IOException {
+        if (PeerDirectory.handles(m.type())) {
+            peers.refuse(session, m.type());
+        } else {
+            session.mux().sendControl(ControlCodec.encode(new ErrorReply("unknown control message type '" + m.type() + "'")));
+        }
+    }
 
     private void open(OpenTunnel request) throws IOException {
         byte[] reply;
         try {
             ExposedTunnel t = expose(request);
-            reply = ControlCodec.encode(TunnelOpened.TYPE, new TunnelOpened(request.request(), request.name(),
+            reply = ControlCodec.encode(new TunnelOpened(request.request(), request.name(),
                     t.id(), t.address()));
             events.tunnelOpened(session.peer(), request.name(), t.address());
         } catch (PortBinder.RefusedException | IllegalArgumentException e) {
-            reply = ControlCodec.encode(TunnelRefused.TYPE, new TunnelRefused(request.request(), request.name(), e.getMessage()));
+            reply = ControlCodec.encode(new TunnelRefused(request.request(), request.name(), e.getMessage()));
             metrics.tunnelRefused();
             events.tunnelRefused(session.peer(), request.name(), e.getMessage());
         }
@@ -174,12 +189,12 @@ final class ClientLink implements DatagramLink {
     private void close(CloseTunnel request) throws IOException {
         Held held = request.name() == null ? null : tunnels.remove(request.name());
         if (held == null) {
-            session.mux().sendControl(ControlCodec.encode(TunnelRefused.TYPE, new TunnelRefused(request.request(),
+            session.mux().sendControl(ControlCodec.encode(new TunnelRefused(request.request(),
                     request.name(), "this client has no tunnel named '" + request.name() + "'")));
             return;
         }
         release(held);
-        session.mux().sendControl(ControlCodec.encode(TunnelClosed.TYPE, new TunnelClosed(request.request(), request.name())));
+        session.mux().sendControl(ControlCodec.encode(new TunnelClosed(request.request(), request.name())));
         events.tunnelClosed(session.peer(), request.name());
     }
 
