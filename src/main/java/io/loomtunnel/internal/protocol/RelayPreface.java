@@ -29,10 +29,7 @@ public record RelayPreface(String session, String role) implements StreamHeader 
 
     /** Reads a preface: a session id of 22 base64url characters and a role; anything else is a PROTOCOL_ERROR. */
     public static RelayPreface readFrom(InputStream in) throws IOException {
-        ControlMessage m = StreamMessage.read(in, MAX_LENGTH, "relay preface");
-        if (!(m instanceof RelayPreface p)) {
-            throw new ProtocolException(ErrorCode.PROTOCOL_ERROR, "expected a relay preface, got \"" + m.type() + "\"");
-        }
+        RelayPreface p = StreamMessage.read(in, MAX_LENGTH, "relay preface", RelayPreface.class);
         if (!SessionIds.isValid(p.session())) {
             throw new ProtocolException(ErrorCode.PROTOCOL_ERROR, "relay preface names no valid session id");
         }

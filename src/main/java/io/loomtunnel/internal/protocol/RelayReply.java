@@ -20,13 +20,10 @@ public sealed interface RelayReply extends StreamHeader permits RelayReady, Rela
 
     /** Reads the reply; a refusal without a reason, or another type, is a PROTOCOL_ERROR. */
     static RelayReply readFrom(InputStream in) throws IOException {
-        ControlMessage m = StreamMessage.read(in, MAX_LENGTH, "relay reply");
-        return switch (m) {
-            case RelayReady ready -> ready;
-            case RelayRefused refused when refused.reason() == null || refused.reason().isBlank() ->
-                    throw new ProtocolException(ErrorCode.PROTOCOL_ERROR, "relay refusal without a reason");
-            case RelayRefused refused -> refused;
-            default -> throw new ProtocolException(ErrorCode.PROTOCOL_ERROR, "expected a relay reply, got \"" + m.type() + "\"");
-        };
+        RelayReply reply = StreamMessage.read(in, MAX_LENGTH, "relay reply", RelayReply.class);
+        if (reply instanceof RelayRefused refused && (refused.reason() == null || refused.reason().isBlank())) {
+            throw new ProtocolException(ErrorCode.PROTOCOL_ERROR, "relay refusal without a reason");
+        }
+        return reply;
     }
 }

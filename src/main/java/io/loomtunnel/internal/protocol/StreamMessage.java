@@ -35,12 +35,12 @@ final class StreamMessage {
     }
 
     /**
-     * Reads one message of at most {@code maxLength} bytes; a length out of range or bad JSON is a
-     * PROTOCOL_ERROR, a short read an EOFException.
+     * Reads one message of at most {@code maxLength} bytes, of the type {@code expected}; a length
+     * out of range, bad JSON or another type is a PROTOCOL_ERROR, a short read an EOFException.
      *
      * @param what names the message in errors ("stream preface")
      */
-    static ControlMessage read(InputStream in, int maxLength, String what) throws IOException {
+    static <T extends StreamHeader> T read(InputStream in, int maxLength, String what, Class<T> expected) throws IOException {
         int hi = in.read();
         int lo = in.read();
         if (lo < 0) {
@@ -54,6 +54,10 @@ final class StreamMessage {
         if (json.length < length) {
             throw new EOFException("stream ended inside its " + what);
         }
-        return ControlCodec.decode(json);
+        ControlMessage m = ControlCodec.decode(json);
+        if (!expected.isInstance(m)) {
+            throw new ProtocolException(ErrorCode.PROTOCOL_ERROR, "expected a " + what + ", got \"" + m.type() + "\"");
+        }
+        return expected.cast(m);
     }
 }

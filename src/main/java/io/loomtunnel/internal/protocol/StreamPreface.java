@@ -25,10 +25,7 @@ public record StreamPreface(String tunnel, String from) implements StreamHeader 
 
     /** Reads a preface; anything malformed is a PROTOCOL_ERROR, a short read an EOFException. */
     public static StreamPreface readFrom(InputStream in) throws IOException {
-        ControlMessage m = StreamMessage.read(in, MAX_LENGTH, "preface");
-        if (!(m instanceof StreamPreface p)) {
-            throw new ProtocolException(ErrorCode.PROTOCOL_ERROR, "expected a stream preface, got \"" + m.type() + "\"");
-        }
+        StreamPreface p = StreamMessage.read(in, MAX_LENGTH, "stream preface", StreamPreface.class);
         if (p.tunnel() == null || p.tunnel().isEmpty()) {
             throw new ProtocolException(ErrorCode.PROTOCOL_ERROR, "stream preface names no tunnel");
         }

@@ -1,5 +1,7 @@
 package io.loomtunnel.internal.tunnel;
 
+import static io.loomtunnel.internal.net.Closeables.closeQuietly;
+
 import io.loomtunnel.internal.metrics.Tally;
 import io.loomtunnel.mux.MuxStream;
 import io.loomtunnel.internal.wire.ErrorCode;
@@ -96,13 +98,5 @@ public final class Splice {
             // closed already
         }
         closeQuietly(socket);
-    }
-
-    private static void closeQuietly(Socket s) {
-        try {
-            s.close();
-        } catch (IOException ignored) {
-            // nothing to do
-        }
     }
 }

@@ -1,6 +1,7 @@
 package io.loomtunnel.internal.tunnel;
 
 import io.loomtunnel.internal.metrics.TunnelCounters;
+import io.loomtunnel.internal.net.HostPort;
 import io.loomtunnel.mux.Datagram;
 import io.loomtunnel.mux.MuxSession;
 import io.loomtunnel.internal.wire.ProtocolException;
@@ -24,19 +25,20 @@ import java.util.function.IntFunction;
  * they cannot be passed on.
  */
 public final class UdpServiceFlows {
+    /** A flow whose local socket hears nothing from the service for this long is closed. */
+    public static final Duration IDLE = Duration.ofSeconds(120);
+
     private final MuxSession mux;
     private final IntFunction<Target> targets;
-    private final Duration idle;
     private final Map<Integer, DatagramSocket> flows = new ConcurrentHashMap<>();
 
     /** Where one tunnel's datagrams go (resolved again for each new flow), and what counts them. */
     public record Target(InetSocketAddress service, TunnelCounters counters) {}
 
     /** @param targets by tunnel id, null for an id that is not (or no longer) one of ours; a live view */
-    public UdpServiceFlows(MuxSession mux, IntFunction<Target> targets, Duration idle) {
+    public UdpServiceFlows(MuxSession mux, IntFunction<Target> targets) {
         this.mux = mux;
         this.targets = targets;
-        this.idle = idle;
     }
 
     /** Hands datagrams from the session to the services until the session ends. */
@@ -74,8 +76,8 @@ public final class UdpServiceFlows {
     private DatagramSocket open(int flowId, int tunnelId, Target target) {
         try {
             DatagramSocket s = new DatagramSocket();
-            s.connect(new InetSocketAddress(target.service().getHostString(), target.service().getPort()));
-            s.setSoTimeout((int) idle.toMillis());
+            s.connect(HostPort.resolved(target.service()));
+            s.setSoTimeout((int) IDLE.toMillis());
             Thread.ofVirtual().name("udp-flow-" + flowId).start(() -> replies(flowId, tunnelId, s, target.counters()));
             return s;
         } catch (IOException e) {

@@ -200,6 +200,41 @@ class ReverseTunnelTest {
         }
     }
 
+    /** The client owns its threads: while a connection runs they are there, named; after close, none is left. */
+    @Test
+    void closeEndsAndJoinsEveryThreadOfTheClient(@TempDir Path dir) throws Exception {
+        int[] echo = new int[1];
+        try (Closeable e = EchoServers.tcp(echo);
+             TunnelServer s = TunnelServer.start(server(dir).build(), ServerEvents.NONE)) {
+            TunnelClient c = TunnelClient.start(client(s).tunnel(TunnelSpec.tcp("echo", 0, "127.0.0.1", echo[0])).build(),
+                    ClientEvents.NONE);
+            String prefix = "loomtunnel client " + s.controlAddress().getHostString() + ":" + s.controlAddress().getPort() + ": ";
+            try (Socket held = new Socket(LOOPBACK, Probes.port(c.awaitReady(WAIT).get(0).address()))) {
+                held.getOutputStream().write(7);
+                assertEquals(7, held.getInputStream().read(), "the connection is spliced");
+                List<String> running = threadsNamed(dir.resolve("before.json"), prefix);
+                assertTrue(running.contains(prefix + "connect") && running.contains(prefix + "control")
+                        && running.stream().anyMatch(n -> n.startsWith(prefix + "stream ")), running.toString());
+                c.close();
+                assertEquals(List.of(), threadsNamed(dir.resolve("after.json"), prefix), "threads left after close");
+                assertEquals(ClientExit.CLOSED, c.awaitExit().code());
+            }
+        }
+    }
+
+    /** The names of the live threads, virtual ones included, that start with {@code prefix}. */
+    private static List<String> threadsNamed(Path dump, String prefix) throws IOException {
+        java.lang.management.ManagementFactory.getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class)
+                .dumpThreads(dump.toAbsolutePath().toString(), com.sun.management.HotSpotDiagnosticMXBean.ThreadDumpFormat.JSON);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"name\": \"(" + java.util.regex.Pattern.quote(prefix) + "[^\"]*)\"")
+                .matcher(java.nio.file.Files.readString(dump));
+        List<String> names = new java.util.ArrayList<>();
+        while (m.find()) {
+            names.add(m.group(1));
+        }
+        return names;
+    }
+
     private static byte[] sha(byte[] b) throws Exception {
         return MessageDigest.getInstance("SHA-256").digest(b);
     }
