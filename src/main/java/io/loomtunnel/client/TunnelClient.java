@@ -32,7 +32,9 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>Locking: {@code changes} lets one runtime open or close run at a time, so the tunnels
  * registered and the specs kept for the next connect agree; it is held across the request to the
- * server (bounded by the reply timeout) and is taken before {@link ClientState}'s lock, never after.
+ * server (bounded by the reply timeout). Lock order in this package: {@code changes}, then either
+ * {@link ClientState}'s lock or {@link ClientTunnels}' monitor; those two are held only for a few
+ * field reads and writes, never together and never across a blocking call.
  *
  * <pre>{@code
  * TunnelClient client = TunnelClient.start(ClientSettings.builder(server, serverId)

@@ -204,16 +204,24 @@ class ReverseTunnelTest {
     @Test
     void closeEndsAndJoinsEveryThreadOfTheClient(@TempDir Path dir) throws Exception {
         int[] echo = new int[1];
+        int[] udpEcho = new int[1];
         try (Closeable e = EchoServers.tcp(echo);
-             TunnelServer s = TunnelServer.start(server(dir).build(), ServerEvents.NONE)) {
-            TunnelClient c = TunnelClient.start(client(s).tunnel(TunnelSpec.tcp("echo", 0, "127.0.0.1", echo[0])).build(),
-                    ClientEvents.NONE);
+             Closeable u = EchoServers.udp(udpEcho);
+             TunnelServer s = TunnelServer.start(server(dir).build(), ServerEvents.NONE);
+             DatagramSocket sender = new DatagramSocket(new InetSocketAddress(LOOPBACK, 0))) {
+            TunnelClient c = TunnelClient.start(client(s).tunnel(TunnelSpec.tcp("echo", 0, "127.0.0.1", echo[0]))
+                    .tunnel(TunnelSpec.udp("dns", 0, "127.0.0.1", udpEcho[0])).build(), ClientEvents.NONE);
             String prefix = "loomtunnel client " + s.controlAddress().getHostString() + ":" + s.controlAddress().getPort() + ": ";
-            try (Socket held = new Socket(LOOPBACK, Probes.port(c.awaitReady(WAIT).get(0).address()))) {
+            List<PublicTunnel> tunnels = c.awaitReady(WAIT);
+            sender.setSoTimeout(5_000);
+            Probes.send(sender, Probes.port(tunnels.get(1).address()), "ping");
+            assertEquals("echo:ping", Probes.receive(sender), "a UDP flow is open");
+            try (Socket held = new Socket(LOOPBACK, Probes.port(tunnels.get(0).address()))) {
                 held.getOutputStream().write(7);
                 assertEquals(7, held.getInputStream().read(), "the connection is spliced");
                 List<String> running = threadsNamed(dir.resolve("before.json"), prefix);
                 assertTrue(running.contains(prefix + "connect") && running.contains(prefix + "control")
+                        && running.contains(prefix + "udp") && running.stream().anyMatch(n -> n.startsWith(prefix + "udp flow "))
                         && running.stream().anyMatch(n -> n.startsWith(prefix + "stream ")), running.toString());
                 c.close();
                 assertEquals(List.of(), threadsNamed(dir.resolve("after.json"), prefix), "threads left after close");
