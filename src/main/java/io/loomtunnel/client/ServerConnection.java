@@ -190,8 +190,7 @@ final class ServerConnection {
             return;
         }
         TunnelSpec spec = tunnel.spec();
-        LocalService.splice(stream, InetSocketAddress.createUnresolved(spec.localHost(), spec.localPort()),
-                "tunnel-" + spec.name(), tunnels.counters(spec),
+        LocalService.splice(stream, InetSocketAddress.createUnresolved(spec.localHost(), spec.localPort()), tunnels.counters(spec),
                 e -> events.localUnreachable(spec.name(), spec.local(), e.getMessage()));
     }
 

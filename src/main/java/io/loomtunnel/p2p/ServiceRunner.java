@@ -40,7 +40,7 @@ final class ServiceRunner {
 
     private static void connect(MuxStream stream, SharedService service, ShareEvents events) {
         // Peer-to-peer sessions have no meters yet: the counters are this splice's alone.
-        LocalService.splice(stream, service.target(), "p2p-" + service.name(), new TunnelCounters(),
+        LocalService.splice(stream, service.target(), new TunnelCounters(),
                 e -> events.serviceUnreachable(service, e.getMessage()));
     }
 }

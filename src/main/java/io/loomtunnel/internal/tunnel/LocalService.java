@@ -25,13 +25,12 @@ public final class LocalService {
 
     /**
      * Connects {@code service} (looked up now when unresolved) and splices it with {@code stream}
-     * on the calling thread; counts the stream and its bytes in {@code counters}, the service's
-     * bytes as out.
+     * on the calling thread, the splice's second thread named after it; counts the stream and its
+     * bytes in {@code counters}, the service's bytes as out.
      *
-     * @param name names the splice's second thread
      * @param unreachable told why when the service cannot be reached, before the stream is reset
      */
-    public static void splice(MuxStream stream, InetSocketAddress service, String name, TunnelCounters counters,
+    public static void splice(MuxStream stream, InetSocketAddress service, TunnelCounters counters,
                               Consumer<IOException> unreachable) {
         counters.streamsOpened().increment();
         Socket local = new Socket();
@@ -47,7 +46,7 @@ public final class LocalService {
             return;
         }
         // The service's bytes go out to the far side; the far side's come in to the service.
-        boolean clean = Splice.run(local, stream, name, counters.bytesOut(), counters.bytesIn());
+        boolean clean = Splice.run(local, stream, Thread.currentThread().getName(), counters.bytesOut(), counters.bytesIn());
         counters.streamsClosed().increment();
         if (!clean) {
             counters.streamsReset().increment();

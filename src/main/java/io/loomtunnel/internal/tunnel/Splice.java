@@ -39,9 +39,20 @@ public final class Splice {
         Thread back = Thread.ofVirtual().name(name + "-down")
                 .start(() -> streamToSocket(stream, socket, toSocket, aborted));
         socketToStream(socket, stream, fromSocket, aborted);
-        try {
-            back.join();
-        } catch (InterruptedException e) {
+        // Never return before the second thread ends, so whoever owns this thread owns it too. An
+        // interrupt (the owner closing) aborts both ends, which wakes it, and is kept for the caller.
+        boolean interrupted = false;
+        while (true) {
+            try {
+                back.join();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+                aborted.set(true);
+                abort(socket, stream);
+            }
+        }
+        if (interrupted) {
             Thread.currentThread().interrupt();
         }
         closeQuietly(socket);

@@ -222,7 +222,9 @@ class ReverseTunnelTest {
                 List<String> running = threadsNamed(dir.resolve("before.json"), prefix);
                 assertTrue(running.contains(prefix + "connect") && running.contains(prefix + "control")
                         && running.contains(prefix + "udp") && running.stream().anyMatch(n -> n.startsWith(prefix + "udp flow "))
-                        && running.stream().anyMatch(n -> n.startsWith(prefix + "stream ")), running.toString());
+                        && running.stream().anyMatch(n -> n.startsWith(prefix + "stream ") && !n.endsWith("-down"))
+                        && running.stream().anyMatch(n -> n.startsWith(prefix + "stream ") && n.endsWith("-down")),
+                        running.toString());
                 c.close();
                 assertEquals(List.of(), threadsNamed(dir.resolve("after.json"), prefix), "threads left after close");
                 assertEquals(ClientExit.CLOSED, c.awaitExit().code());
