@@ -28,13 +28,14 @@ final class ClientAdmin implements AdminTarget {
 
     @Override
     public Status status() {
-        Session s = client.currentSession();
+        ServerConnection c = client.currentConnection();
         ClientTunnels tunnels = client.tunnels();
         List<Status.Session> sessions = new ArrayList<>();
-        if (s != null) {
+        if (c != null) {
+            Session s = c.session();
             Duration rtt = s.mux().rtt();
             sessions.add(new Status.Session("1", s.peer().abbreviated(), s.principal(), String.valueOf(s.remoteAddress()),
-                    rtt == null ? null : rtt.toNanos() / 1e6, (System.nanoTime() - client.connectedNanos()) / 1e9,
+                    rtt == null ? null : rtt.toNanos() / 1e6, (System.nanoTime() - c.connectedNanos()) / 1e9,
                     s.mux().streamCount(), tunnels.status()));
         }
         EndpointMetrics m = client.metrics();

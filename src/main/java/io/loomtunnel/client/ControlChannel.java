@@ -1,10 +1,21 @@
 package io.loomtunnel.client;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import io.loomtunnel.mux.MuxSession;
-import io.loomtunnel.session.ControlCodec;
+import io.loomtunnel.internal.concurrent.OwnedThreads;
+import io.loomtunnel.internal.protocol.CloseTunnel;
+import io.loomtunnel.internal.protocol.ControlCodec;
+import io.loomtunnel.internal.protocol.ErrorReply;
+import io.loomtunnel.internal.protocol.OpenTunnel;
+import io.loomtunnel.internal.protocol.TunnelClosed;
+import io.loomtunnel.internal.protocol.TunnelOpened;
+import io.loomtunnel.internal.protocol.TunnelRefused;
+import io.loomtunnel.internal.protocol.TunnelReply;
+import io.loomtunnel.internal.protocol.TunnelRequest;
+import io.loomtunnel.internal.tunnel.TunnelSpec;
+import io.loomtunnel.internal.tunnel.TunnelType;
 import io.loomtunnel.internal.wire.ProtocolException;
+import io.loomtunnel.mux.MuxSession;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.Map;
@@ -16,70 +27,108 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The client's requests to the server after registration (open_tunnel and close_tunnel while
- * running, docs/protocol/TUNNEL.md 8.4): each gets a request number, and one virtual thread per session
+ * The client's requests to the server and their answers, the one mechanism for both the
+ * registration at each connect and the changes while running (open_tunnel and close_tunnel,
+ * docs/protocol/TUNNEL.md 8.1 and 8.4): each request gets a number, and one thread per session
  * reads the server's control messages and hands each answer to the request it names. An
- * {@code error} answer (from a server that does not know the request) fails every request
- * waiting, since it names none; messages that answer no request of ours are ignored.
+ * {@link ErrorReply} (from a server that does not know the request) fails every request waiting,
+ * since it names none; messages that answer no request of ours are ignored.
+ *
+ * <p>Thread safety: no lock. {@code pending} is a concurrent map, written by the requesting
+ * threads and read by the reader thread; each answer future completes once, by whichever comes
+ * first: its answer, the end of the session, or its caller giving up. {@code end} (volatile) is
+ * set once by the reader thread when the session ends, so a request sent after that fails at once.
  */
 final class ControlChannel {
     private final MuxSession mux;
-    private final AtomicInteger nextRequest;
-    private final Map<Integer, CompletableFuture<ControlCodec.Message>> pending = new ConcurrentHashMap<>();
+    private final AtomicInteger nextRequest = new AtomicInteger();
+    private final Map<Integer, CompletableFuture<TunnelReply>> pending = new ConcurrentHashMap<>();
+    private volatile IOException end;
 
-    /** @param firstRequest above every request number registration used */
-    ControlChannel(MuxSession mux, int firstRequest) {
+    /** A request on its way: its answer is still to come. */
+    record Call(TunnelRequest request, CompletableFuture<TunnelReply> answer) {}
+
+    /** Reads the session's control messages on a thread of {@code threads} until the session ends. */
+    ControlChannel(MuxSession mux, OwnedThreads threads) {
         this.mux = mux;
-        this.nextRequest = new AtomicInteger(firstRequest);
-        Thread.ofVirtual().name("client-control").start(this::readAnswers);
+        threads.start("control", this::readAnswers);
     }
 
-    int newRequest() {
-        return nextRequest.getAndIncrement();
+    /** Asks for a tunnel; see {@link #await}. */
+    Call open(TunnelSpec spec) throws IOException {
+        int request = nextRequest.getAndIncrement();
+        return send(spec.type() == TunnelType.HTTP
+                ? new OpenTunnel(request, spec.name(), spec.type().wireName(), null, spec.host())
+                : new OpenTunnel(request, spec.name(), spec.type().wireName(), spec.remotePort(), null));
     }
 
-    /** Sends a request and waits for its answer. */
-    ControlCodec.Message call(int request, String type, Object message, Duration timeout) throws IOException {
-        CompletableFuture<ControlCodec.Message> answer = new CompletableFuture<>();
-        pending.put(request, answer);
+    /** Asks to close a tunnel; see {@link #await}. */
+    Call close(String name) throws IOException {
+        return send(new CloseTunnel(nextRequest.getAndIncrement(), name));
+    }
+
+    private Call send(TunnelRequest request) throws IOException {
+        CompletableFuture<TunnelReply> answer = new CompletableFuture<>();
+        pending.put(request.request(), answer);
+        IOException ended = end;
+        if (ended != null) {
+            answer.completeExceptionally(ended); // the reader is gone: no answer will come
+        }
         try {
-            mux.sendControl(ControlCodec.encode(type, message));
-            return answer.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            mux.sendControl(ControlCodec.encode(request));
+        } catch (IOException | RuntimeException e) {
+            pending.remove(request.request());
+            throw e;
+        }
+        return new Call(request, answer);
+    }
+
+    /** Waits for the answer to {@code call}: TunnelOpened, TunnelRefused or TunnelClosed. */
+    TunnelReply await(Call call, Duration timeout) throws IOException {
+        try {
+            return call.answer().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
-            throw new SocketTimeoutException("no answer to " + type + " within " + timeout.toSeconds() + " s");
+            throw new SocketTimeoutException("no answer to " + call.request().type() + " within " + timeout.toSeconds() + " s");
         } catch (ExecutionException e) {
             throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new java.io.InterruptedIOException("interrupted waiting for an answer to " + type);
+            throw new InterruptedIOException("interrupted waiting for an answer to " + call.request().type());
         } finally {
-            pending.remove(request);
+            pending.remove(call.request().request());
         }
     }
 
     private void readAnswers() {
-        IOException end;
+        IOException ended;
         try {
             while (true) {
-                ControlCodec.Message m = ControlCodec.decode(mux.receiveControl(Duration.ZERO));
-                JsonNode request = m.body().get("request");
-                if (m.type().equals("error")) {
-                    IOException refused = new IOException("server: " + m.body().path("reason").asText("error"));
-                    pending.values().forEach(f -> f.completeExceptionally(refused));
-                } else if (request != null && request.canConvertToInt()) {
-                    CompletableFuture<ControlCodec.Message> waiting = pending.get(request.intValue());
-                    if (waiting != null) {
-                        waiting.complete(m);
-                    } // else: an answer that came after its request gave up
+                if (ControlCodec.decode(mux.receiveControl(Duration.ZERO)) instanceof TunnelReply reply) {
+                    switch (reply) {
+                        case TunnelOpened opened -> answered(opened.request(), opened);
+                        case TunnelRefused refused -> answered(refused.request(), refused);
+                        case TunnelClosed closed -> answered(closed.request(), closed);
+                        case ErrorReply error -> {
+                            IOException refused = new IOException("server: " + (error.reason() == null ? "error" : error.reason()));
+                            pending.values().forEach(f -> f.completeExceptionally(refused));
+                        }
+                    }
                 } // else: not an answer (docs/protocol/TUNNEL.md 8.4)
             }
         } catch (ProtocolException e) {
             mux.close(e.code(), e.getMessage());
-            end = e;
+            ended = e;
         } catch (IOException e) {
-            end = e; // the session ended
+            ended = e; // the session ended
         }
-        IOException cause = end;
-        pending.values().forEach(f -> f.completeExceptionally(cause));
+        end = ended;
+        pending.values().forEach(f -> f.completeExceptionally(ended));
+    }
+
+    private void answered(int request, TunnelReply reply) {
+        CompletableFuture<TunnelReply> waiting = pending.get(request);
+        if (waiting != null) {
+            waiting.complete(reply);
+        } // else: an answer that came after its request gave up
     }
 }

@@ -1,41 +1,19 @@
 package io.loomtunnel.client;
 
-import io.loomtunnel.internal.net.Backoff;
 import io.loomtunnel.internal.admin.Observability;
 import io.loomtunnel.internal.admin.Status;
+import io.loomtunnel.internal.concurrent.OwnedThreads;
 import io.loomtunnel.internal.metrics.EndpointMetrics;
-import io.loomtunnel.internal.metrics.Reasons;
-import io.loomtunnel.internal.metrics.TunnelCounters;
-import io.loomtunnel.mux.MuxStream;
-import io.loomtunnel.session.AuthenticationException;
-import io.loomtunnel.session.ControlCodec;
-import io.loomtunnel.session.Session;
+import io.loomtunnel.internal.tunnel.TunnelSpec;
 import io.loomtunnel.session.SessionDialer;
 import io.loomtunnel.tls.Identity;
 import io.loomtunnel.tls.PeerVerifier;
-import io.loomtunnel.internal.tunnel.CloseTunnel;
-import io.loomtunnel.internal.tunnel.OpenTunnel;
-import io.loomtunnel.internal.tunnel.Splice;
-import io.loomtunnel.internal.tunnel.StreamPreface;
-import io.loomtunnel.internal.tunnel.TunnelClosed;
-import io.loomtunnel.internal.tunnel.TunnelOpened;
-import io.loomtunnel.internal.tunnel.TunnelRefused;
-import io.loomtunnel.internal.tunnel.TunnelSpec;
-import io.loomtunnel.internal.tunnel.TunnelType;
-import io.loomtunnel.internal.tunnel.UdpServiceFlows;
-import io.loomtunnel.internal.wire.ErrorCode;
-import io.loomtunnel.internal.wire.ProtocolException;
 import java.io.Closeable;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import java.util.concurrent.Future;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -46,9 +24,17 @@ import java.util.concurrent.locks.ReentrantLock;
  * counts what happens in its {@link #metrics()} and, as its settings ask, serves them on an admin
  * endpoint (docs/METRICS.md).
  *
+ * <p>The work is split by job: {@link ConnectLoop} dials, registers and reconnects;
+ * {@link ServerConnection} is one session (its {@link ControlChannel} for requests, the UDP
+ * hand-off, the streams); {@link ClientState} says where the client is; {@link ClientTunnels}
+ * holds the tunnels. Every thread is the client's ({@code "loomtunnel client HOST:PORT: TASK"}),
+ * ended and joined by {@link #close}.
+ *
  * <p>Locking: {@code changes} lets one runtime open or close run at a time, so the tunnels
- * registered and the specs kept for the next connect agree; {@code this} guards which session's
- * datagrams are being handed on.
+ * registered and the specs kept for the next connect agree; it is held across the request to the
+ * server (bounded by the reply timeout). Lock order in this package: {@code changes}, then either
+ * {@link ClientState}'s lock or {@link ClientTunnels}' monitor; those two are held only for a few
+ * field reads and writes, never together and never across a blocking call.
  *
  * <pre>{@code
  * TunnelClient client = TunnelClient.start(ClientSettings.builder(server, serverId)
@@ -57,38 +43,28 @@ import java.util.concurrent.locks.ReentrantLock;
  * }</pre>
  */
 public final class TunnelClient implements Closeable {
-    private static final Duration REPLY_TIMEOUT = Duration.ofSeconds(10);
-    /** open_tunnel requests in flight at once: well below the server's control queue (docs/protocol/TUNNEL.md 8.1). */
-    private static final int REQUESTS_IN_FLIGHT = 32;
-    private static final Duration LOCAL_CONNECT_TIMEOUT = Duration.ofSeconds(10);
-    private static final Duration UDP_IDLE = Duration.ofSeconds(120);
+    /** How long streams in flight get to finish when the client closes. */
     private static final Duration DRAIN = Duration.ofSeconds(5);
 
-    private final ClientSettings settings;
-    private final ClientEvents events;
-    private final SessionDialer dialer;
-    private final Identity identity;
     private final EndpointMetrics metrics;
+    private final Identity identity;
     private final ClientTunnels tunnels;
+    private final ClientState state = new ClientState();
+    private final OwnedThreads threads;
+    private final ConnectLoop loop;
     private final ReentrantLock changes = new ReentrantLock();
-    private final CompletableFuture<List<PublicTunnel>> ready = new CompletableFuture<>();
-    private final CompletableFuture<ClientExit> exit = new CompletableFuture<>();
-    private volatile boolean closing;
-    private volatile Session current;
-    private volatile ControlChannel control; // null while not registered
-    private volatile long connectedNanos;
-    private Session udpFlowsOf; // guarded by this: the session whose datagrams are being handed on
-    private Thread runner;
-    private Observability observability;
     private final ClientAdmin admin = new ClientAdmin(this);
+    private Observability observability;
+    private Future<?> looping;
 
     private TunnelClient(ClientSettings settings, ClientEvents events, Identity identity) {
-        this.settings = settings;
-        this.events = events;
         this.identity = identity;
-        this.dialer = new SessionDialer(identity, PeerVerifier.pinned(settings.serverId()), settings.token(), settings.session());
         this.metrics = EndpointMetrics.start("client", settings.observe().registry());
         this.tunnels = new ClientTunnels(settings.tunnels(), metrics);
+        InetSocketAddress server = settings.server();
+        this.threads = new OwnedThreads("client " + server.getHostString() + ":" + server.getPort());
+        SessionDialer dialer = new SessionDialer(identity, PeerVerifier.pinned(settings.serverId()), settings.token(), settings.session());
+        this.loop = new ConnectLoop(settings, events, dialer, metrics, tunnels, state, threads);
     }
 
     /** Starts connecting in the background; see {@link #awaitReady} and {@link #awaitExit}. */
@@ -101,7 +77,7 @@ public final class TunnelClient implements Closeable {
             client.metrics.close();
             throw e;
         }
-        client.runner = Thread.ofVirtual().name("client-" + settings.server()).start(client::run);
+        client.looping = client.threads.start("connect", client.loop);
         return client;
     }
 
@@ -131,23 +107,7 @@ public final class TunnelClient implements Closeable {
             if (tunnels.has(spec.name())) {
                 throw new IOException("there is a tunnel named '" + spec.name() + "' already");
             }
-            ControlChannel c = connected();
-            int request = c.newRequest();
-            ControlCodec.Message m = c.call(request, OpenTunnel.TYPE, OpenTunnel.of(request, spec), REPLY_TIMEOUT);
-            if (m.type().equals(TunnelRefused.TYPE)) {
-                TunnelRefused r = m.as(TunnelRefused.class);
-                events.tunnelRefused(r.name(), r.reason());
-                throw new IOException("tunnel '" + spec.name() + "' refused: " + r.reason());
-            }
-            TunnelOpened o = expect(m, TunnelOpened.TYPE).as(TunnelOpened.class);
-            PublicTunnel t = new PublicTunnel(spec, o.tunnelId(), o.address());
-            tunnels.add(spec);
-            tunnels.registered(t);
-            if (spec.type() == TunnelType.UDP) {
-                startUdpFlows(current);
-            }
-            events.tunnelOpened(t);
-            return t;
+            return connected().open(spec);
         } finally {
             changes.unlock();
         }
@@ -163,51 +123,18 @@ public final class TunnelClient implements Closeable {
             if (!tunnels.has(name)) {
                 throw new IOException("there is no tunnel named '" + name + "'");
             }
-            ControlChannel c = connected();
-            int request = c.newRequest();
-            ControlCodec.Message m = c.call(request, CloseTunnel.TYPE, new CloseTunnel(request, name), REPLY_TIMEOUT);
-            if (m.type().equals(TunnelRefused.TYPE)) {
-                throw new IOException("server: " + m.as(TunnelRefused.class).reason());
-            }
-            expect(m, TunnelClosed.TYPE);
-            tunnels.remove(name);
+            connected().close(name);
         } finally {
             changes.unlock();
         }
     }
 
-    // ---- for ClientAdmin ----
-
-    Session currentSession() {
-        Session s = current;
-        return s == null || s.mux().isClosed() ? null : s;
-    }
-
-    long connectedNanos() {
-        return connectedNanos;
-    }
-
-    ClientTunnels tunnels() {
-        return tunnels;
-    }
-
-    Identity identity() {
-        return identity;
-    }
-
-    private ControlChannel connected() throws IOException {
-        ControlChannel c = control;
+    private ServerConnection connected() throws IOException {
+        ServerConnection c = state.readyConnection();
         if (c == null) {
             throw new IOException("not connected to the server now; try again when it is");
         }
         return c;
-    }
-
-    private static ControlCodec.Message expect(ControlCodec.Message m, String type) throws ProtocolException {
-        if (!m.type().equals(type)) {
-            throw new ProtocolException(ErrorCode.PROTOCOL_ERROR, "expected \"" + type + "\", got \"" + m.type() + "\"");
-        }
-        return m;
     }
 
     /**
@@ -216,235 +143,45 @@ public final class TunnelClient implements Closeable {
      * @throws IOException if the client stopped first; the message is the exit reason
      */
     public List<PublicTunnel> awaitReady(Duration timeout) throws IOException, InterruptedException {
-        try {
-            return ready.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            throw new java.net.SocketTimeoutException("tunnels not ready within " + timeout.toMillis() + " ms");
-        } catch (ExecutionException e) {
-            throw new IOException(e.getCause().getMessage(), e.getCause());
-        }
+        return loop.awaitReady(timeout);
     }
 
     /** Waits for the client to stop for good and says why. */
     public ClientExit awaitExit() throws InterruptedException {
-        try {
-            return exit.get();
-        } catch (ExecutionException e) {
-            return new ClientExit(1, String.valueOf(e.getCause()));
-        }
+        return loop.awaitExit();
     }
 
-    /** Stops: GO_AWAY to the server, streams in flight get a few seconds to finish, then exit code 0. */
+    /**
+     * Stops: GO_AWAY to the server, streams in flight get a few seconds to finish, then every
+     * thread of the client is ended and joined (within {@link OwnedThreads#DEFAULT_GRACE}); exit
+     * code 0.
+     */
     @Override
     public void close() {
-        closing = true;
+        ServerConnection c = state.close();
         observability.close();
-        runner.interrupt(); // wakes a backoff pause or a connect in progress
-        Session s = current;
-        if (s != null) {
-            try {
-                s.mux().shutdown(DRAIN);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+        looping.cancel(true); // wakes a backoff pause or a connect in progress
+        if (c != null) {
+            c.shutdown(DRAIN);
         }
-        finish(ClientExit.CLOSED, "closed");
+        loop.finish(ClientExit.CLOSED, "closed");
+        threads.close();
         metrics.close();
     }
 
-    // ---- the connection loop ----
+    // ---- for ClientAdmin ----
 
-    private void run() {
-        Backoff backoff = new Backoff(settings.backoffMin(), settings.backoffMax());
-        boolean everConnected = false;
-        while (!closing) {
-            Session session;
-            try {
-                session = dialer.dial(resolve(settings.server()));
-            } catch (AuthenticationException e) {
-                metrics.authFailed(e.reason());
-                finish(ClientExit.AUTH_REFUSED, e.getMessage());
-                return;
-            } catch (IOException e) {
-                metrics.handshakeFailed(Reasons.handshake(e));
-                if (!everConnected) {
-                    finish(ClientExit.CONNECT_FAILED, "could not connect to " + settings.server() + ": " + e.getMessage());
-                    return;
-                }
-                if (!pause(backoff.next(), "could not reconnect: " + e.getMessage())) {
-                    return;
-                }
-                continue;
-            }
-            if (everConnected) {
-                metrics.reconnected();
-            }
-            metrics.sessionOpened();
-            session.mux().onRtt(metrics::recordRtt);
-            connectedNanos = System.nanoTime();
-            current = session;
-            events.connected(session.peer(), session.cipherSuite(), everConnected);
-            boolean first = !everConnected;
-            everConnected = true;
-            String reason;
-            try {
-                if (!register(session, first)) {
-                    return;
-                }
-                backoff.reset();
-                reason = "connection lost: " + serve(session);
-            } finally {
-                control = null;
-                tunnels.sessionEnded();
-                metrics.sessionClosed(Reasons.sessionClosed(session.mux().closeCause()));
-            }
-            if (closing) {
-                return;
-            }
-            if (!settings.reconnect()) {
-                finish(ClientExit.CONNECTION_LOST, reason);
-                return;
-            }
-            if (!pause(backoff.next(), reason)) {
-                return;
-            }
-        }
+    /** The connection to the server while its session is up, else null. */
+    ServerConnection currentConnection() {
+        ServerConnection c = state.connection();
+        return c == null || c.session().mux().isClosed() ? null : c;
     }
 
-    /** Registers every tunnel; false if the client must stop (a refusal at the first start). */
-    private boolean register(Session session, boolean first) {
-        List<PublicTunnel> opened = new ArrayList<>();
-        List<TunnelSpec> specs = tunnels.specs();
-        try {
-            int sent = 0;
-            for (int answered = 0; answered < specs.size(); answered++) {
-                while (sent < specs.size() && sent - answered < REQUESTS_IN_FLIGHT) {
-                    session.mux().sendControl(ControlCodec.encode(OpenTunnel.TYPE, OpenTunnel.of(sent, specs.get(sent))));
-                    sent++;
-                }
-                ControlCodec.Message m = ControlCodec.decode(session.mux().receiveControl(REPLY_TIMEOUT));
-                if (m.type().equals(TunnelOpened.TYPE)) {
-                    TunnelOpened o = m.as(TunnelOpened.class);
-                    PublicTunnel t = new PublicTunnel(specFor(specs, o.request()), o.tunnelId(), o.address());
-                    opened.add(t);
-                    tunnels.registered(t);
-                    events.tunnelOpened(t);
-                } else if (m.type().equals(TunnelRefused.TYPE)) {
-                    TunnelRefused r = m.as(TunnelRefused.class);
-                    metrics.tunnelRefused();
-                    events.tunnelRefused(r.name(), r.reason());
-                    if (first) {
-                        session.close();
-                        finish(ClientExit.TUNNEL_REFUSED, "tunnel '" + r.name() + "' refused: " + r.reason());
-                        return false;
-                    }
-                } else {
-                    throw new ProtocolException(ErrorCode.PROTOCOL_ERROR,
-                            "expected an answer to open_tunnel, got \"" + m.type() + "\"");
-                }
-            }
-        } catch (IOException e) {
-            session.mux().close(ErrorCode.PROTOCOL_ERROR, "registration failed: " + e.getMessage());
-            return true; // the serve loop sees the closed session and reconnects
-        }
-        if (tunnels.hasUdp()) {
-            startUdpFlows(session);
-        }
-        control = new ControlChannel(session.mux(), specs.size());
-        ready.complete(List.copyOf(opened));
-        return true;
+    ClientTunnels tunnels() {
+        return tunnels;
     }
 
-    /** Starts handing the session's datagrams to local services, once per session. */
-    private synchronized void startUdpFlows(Session session) {
-        if (udpFlowsOf != session) {
-            udpFlowsOf = session;
-            UdpServiceFlows udp = new UdpServiceFlows(session.mux(), tunnels::udpTarget, UDP_IDLE);
-            Thread.ofVirtual().name("udp-flows").start(udp::run);
-        }
-    }
-
-    /** The spec a reply's request number names; a number we never sent is the server's protocol error. */
-    private static TunnelSpec specFor(List<TunnelSpec> specs, int request) throws ProtocolException {
-        if (request < 0 || request >= specs.size()) {
-            throw new ProtocolException(ErrorCode.PROTOCOL_ERROR, "answer to open_tunnel request " + request + ", which was never sent");
-        }
-        return specs.get(request);
-    }
-
-    /** Accepts streams until the session ends; returns why it ended. */
-    private String serve(Session session) {
-        try {
-            while (true) {
-                MuxStream stream = session.mux().accept();
-                Thread.ofVirtual().name("stream-" + stream.id()).start(() -> connectLocal(stream));
-            }
-        } catch (IOException e) {
-            return e.getMessage();
-        }
-    }
-
-    /** One connection through a tunnel: read which tunnel, connect its local service, splice. */
-    private void connectLocal(MuxStream stream) {
-        PublicTunnel tunnel = null;
-        TunnelCounters counters = null;
-        try {
-            stream.setReadTimeout(REPLY_TIMEOUT);
-            StreamPreface preface = StreamPreface.readFrom(stream.input());
-            stream.setReadTimeout(Duration.ZERO);
-            tunnel = tunnels.live(preface.tunnel());
-            if (tunnel == null) {
-                metrics.streamRefused(Reasons.UNKNOWN_TUNNEL);
-                stream.reset(ErrorCode.REFUSED_STREAM);
-                return;
-            }
-            counters = tunnels.counters(tunnel.spec());
-            counters.streamsOpened().increment();
-            Socket local = new Socket();
-            local.setTcpNoDelay(true);
-            local.connect(new InetSocketAddress(tunnel.spec().localHost(), tunnel.spec().localPort()),
-                    (int) LOCAL_CONNECT_TIMEOUT.toMillis());
-            // The service's bytes go out to the public; the public's come in to the service.
-            boolean clean = Splice.run(local, stream, "tunnel-" + tunnel.spec().name(), counters.bytesOut(), counters.bytesIn());
-            counters.streamsClosed().increment();
-            if (!clean) {
-                counters.streamsReset().increment();
-            }
-        } catch (IOException e) {
-            if (counters != null) {
-                counters.streamsClosed().increment();
-                counters.streamsReset().increment();
-            }
-            if (tunnel != null) {
-                events.localUnreachable(tunnel.spec().name(), tunnel.spec().local(), e.getMessage());
-            }
-            try {
-                stream.reset(ErrorCode.CANCEL);
-            } catch (IOException ignored) {
-                // the session is gone
-            }
-        }
-    }
-
-    /** Waits before the next attempt; false if the client was closed meanwhile. */
-    private boolean pause(Duration delay, String reason) {
-        events.disconnected(reason, delay);
-        try {
-            Thread.sleep(delay);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
-        return !closing;
-    }
-
-    private void finish(int code, String reason) {
-        if (exit.complete(new ClientExit(code, reason))) {
-            ready.completeExceptionally(new IOException(reason));
-        }
-    }
-
-    private static InetSocketAddress resolve(InetSocketAddress a) {
-        return a.isUnresolved() ? new InetSocketAddress(a.getHostString(), a.getPort()) : a;
+    Identity identity() {
+        return identity;
     }
 }

@@ -17,7 +17,13 @@ import io.loomtunnel.internal.signal.SignalException.Problem;
 import io.loomtunnel.internal.signal.SignedBlock;
 import io.loomtunnel.internal.signal.SignedBlocks;
 import io.loomtunnel.internal.signal.SignedBody;
-import io.loomtunnel.session.ControlCodec;
+import io.loomtunnel.internal.protocol.ControlCodec;
+import io.loomtunnel.internal.protocol.ControlMessage;
+import io.loomtunnel.internal.protocol.MessageType;
+import io.loomtunnel.internal.protocol.RelayRole;
+import io.loomtunnel.internal.protocol.SessionAccepted;
+import io.loomtunnel.internal.protocol.SessionRefused;
+import io.loomtunnel.internal.protocol.SessionRequest;
 import io.loomtunnel.session.Session;
 import io.loomtunnel.session.SessionDialer;
 import io.loomtunnel.tls.PeerVerifier;
@@ -198,7 +204,7 @@ public final class ConnectPeer implements Closeable {
         }
         RelayDialer relay = hints.relay();
         if (relay != null) {
-            RelayFallback.start(relay, offer.session(), RelayDialer.Role.CONNECT, race, settings.path(),
+            RelayFallback.start(relay, offer.session(), RelayRole.CONNECT, race, settings.path(),
                     socket -> setUp(dialer, socket, offer, race, nominating, s -> PeerPath.relayed(s, relay.via()),
                             "relay via " + relay.via()), name);
         }
@@ -227,23 +233,24 @@ public final class ConnectPeer implements Closeable {
                 session.close();
                 return;
             }
-            session.mux().sendControl(ControlCodec.encode(SessionRequest.TYPE, new SessionRequest(offer.session(), offer.service())));
-            ControlCodec.Message m = ControlCodec.decode(session.mux().receiveControl(REPLY_TIMEOUT));
-            if (m.type().equals(SessionAccepted.TYPE) && offer.session().equals(m.as(SessionAccepted.class).session())) {
-                if (!race.win(pathOf.apply(session))) {
-                    session.close();
+            session.mux().sendControl(ControlCodec.encode(new SessionRequest(offer.session(), offer.service())));
+            ControlMessage m = ControlCodec.decode(session.mux().receiveControl(REPLY_TIMEOUT));
+            switch (m) {
+                case SessionAccepted accepted when offer.session().equals(accepted.session()) -> {
+                    if (!race.win(pathOf.apply(session))) {
+                        session.close();
+                    }
                 }
-                return;
-            }
-            if (!m.type().equals(SessionRefused.TYPE)) {
-                throw new ProtocolException(ErrorCode.PROTOCOL_ERROR, "expected an answer to " + SessionRequest.TYPE + ", got " + m.type());
-            }
-            SessionRefused refused = m.as(SessionRefused.class);
-            session.close();
-            RefusalCode code = RefusalCode.parse(refused.code());
-            if (code != RefusalCode.ALREADY_CONNECTED) {
-                race.fail(new PeerRefusedException(code, "peer " + settings.peer().abbreviated() + "… refused the session: "
-                        + refused.reason()));
+                case SessionRefused refused -> {
+                    session.close();
+                    RefusalCode code = RefusalCode.parse(refused.code());
+                    if (code != RefusalCode.ALREADY_CONNECTED) {
+                        race.fail(new PeerRefusedException(code, "peer " + settings.peer().abbreviated()
+                                + "… refused the session: " + refused.reason()));
+                    }
+                }
+                default -> throw new ProtocolException(ErrorCode.PROTOCOL_ERROR, "expected an answer to "
+                        + MessageType.P2P_REQUEST.tag() + ", got " + m.type());
             }
         } catch (IOException e) {
             session.close();

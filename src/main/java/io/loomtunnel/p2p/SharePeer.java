@@ -18,7 +18,13 @@ import io.loomtunnel.internal.signal.SignalException.Problem;
 import io.loomtunnel.internal.signal.SignedBlock;
 import io.loomtunnel.internal.signal.SignedBlocks;
 import io.loomtunnel.session.Authenticator;
-import io.loomtunnel.session.ControlCodec;
+import io.loomtunnel.internal.protocol.ControlCodec;
+import io.loomtunnel.internal.protocol.ControlMessage;
+import io.loomtunnel.internal.protocol.MessageType;
+import io.loomtunnel.internal.protocol.RelayRole;
+import io.loomtunnel.internal.protocol.SessionAccepted;
+import io.loomtunnel.internal.protocol.SessionRefused;
+import io.loomtunnel.internal.protocol.SessionRequest;
 import io.loomtunnel.session.Session;
 import io.loomtunnel.session.SessionAcceptor;
 import io.loomtunnel.tls.PeerId;
@@ -197,7 +203,7 @@ public final class SharePeer implements Closeable {
         }
         RelayDialer relay = hints.relay();
         if (relay != null) {
-            RelayFallback.start(relay, offer.session(), RelayDialer.Role.SHARE, slot.race, settings.path(),
+            RelayFallback.start(relay, offer.session(), RelayRole.SHARE, slot.race, settings.path(),
                     s -> connected(s, pinned, session -> PeerPath.relayed(session, relay.via())), name);
         }
         Thread.ofVirtual().name(name).start(() -> run(slot));
@@ -293,12 +299,11 @@ public final class SharePeer implements Closeable {
             return; // a stray, a loser of the race, or a peer we do not know: nothing to tell
         }
         try {
-            ControlCodec.Message m = ControlCodec.decode(session.mux().receiveControl(REQUEST_TIMEOUT));
-            if (!m.type().equals(SessionRequest.TYPE)) {
-                session.mux().close(ErrorCode.PROTOCOL_ERROR, "expected " + SessionRequest.TYPE + ", got " + m.type());
+            ControlMessage m = ControlCodec.decode(session.mux().receiveControl(REQUEST_TIMEOUT));
+            if (!(m instanceof SessionRequest request)) {
+                session.mux().close(ErrorCode.PROTOCOL_ERROR, "expected " + MessageType.P2P_REQUEST.tag() + ", got " + m.type());
                 return;
             }
-            SessionRequest request = m.as(SessionRequest.class);
             Slot slot;
             synchronized (slots) {
                 slot = request.session() == null ? null : slots.get(request.session());
@@ -307,7 +312,7 @@ public final class SharePeer implements Closeable {
                     : !slot.service.name().equals(request.service()) ? RefusalCode.SERVICE_NOT_OFFERED
                     : slot.race.win(pathOf.apply(session)) ? null : RefusalCode.ALREADY_CONNECTED;
             if (refusal == null) {
-                session.mux().sendControl(ControlCodec.encode(SessionAccepted.TYPE,
+                session.mux().sendControl(ControlCodec.encode(
                         new SessionAccepted(request.session(), slot.service.name(), slot.service.type().wireName())));
             } else {
                 refuse(session, request.session(), refusal);
@@ -328,7 +333,7 @@ public final class SharePeer implements Closeable {
             default -> "another connection of session " + sessionId + " was set up first";
         };
         events.sessionRefused(session.peer(), sessionId, code, reason);
-        session.mux().sendControl(ControlCodec.encode(SessionRefused.TYPE, new SessionRefused(sessionId, code.wireName(), reason)));
+        session.mux().sendControl(ControlCodec.encode(new SessionRefused(sessionId, code.wireName(), reason)));
         if (!session.mux().awaitClosed(REFUSAL_LINGER)) { // the peer closes once it has read why
             session.close();
         }

@@ -1,21 +1,22 @@
 package io.loomtunnel.server;
 
-import io.loomtunnel.internal.rendezvous.AnswerMessage;
+import io.loomtunnel.internal.protocol.AnswerMessage;
 import io.loomtunnel.internal.rendezvous.BlockText;
-import io.loomtunnel.internal.rendezvous.OfferMessage;
-import io.loomtunnel.internal.rendezvous.RegisterShare;
+import io.loomtunnel.internal.protocol.OfferMessage;
+import io.loomtunnel.internal.protocol.RegisterShare;
 import io.loomtunnel.internal.rendezvous.RendezvousCode;
-import io.loomtunnel.internal.rendezvous.RendezvousError;
+import io.loomtunnel.internal.protocol.RendezvousError;
 import io.loomtunnel.internal.rendezvous.RendezvousServer;
-import io.loomtunnel.internal.rendezvous.ShareRegistered;
-import io.loomtunnel.internal.rendezvous.Unanswered;
+import io.loomtunnel.internal.protocol.ShareRegistered;
+import io.loomtunnel.internal.protocol.Unanswered;
 import io.loomtunnel.internal.signal.Answer;
 import io.loomtunnel.internal.signal.BlockKind;
 import io.loomtunnel.internal.signal.Offer;
 import io.loomtunnel.internal.signal.SignalException;
 import io.loomtunnel.internal.signal.SignedBlocks;
 import io.loomtunnel.internal.signal.SignedBody;
-import io.loomtunnel.session.ControlCodec;
+import io.loomtunnel.internal.protocol.ControlCodec;
+import io.loomtunnel.internal.protocol.DirectoryMessage;
 import io.loomtunnel.session.Session;
 import io.loomtunnel.tls.PeerId;
 import java.io.IOException;
@@ -63,7 +64,7 @@ final class PeerDirectory {
         this.events = events;
     }
 
-    /** Whether a control message is one of ours ({@code p2p_*}). */
+    /** Whether a message of a type the server does not take is ours to refuse: the {@code p2p_} namespace is. */
     static boolean handles(String type) {
         return type.startsWith("p2p_");
     }
@@ -73,20 +74,32 @@ final class PeerDirectory {
     }
 
     /** One peer-to-peer control message from {@code from}, on its session's control thread. */
-    void handle(Session from, ControlCodec.Message m) throws IOException {
+    void handle(Session from, DirectoryMessage m) throws IOException {
+        speaking(from);
+        switch (m) {
+            case RegisterShare r -> register(from, r);
+            case OfferMessage o -> offer(from, o);
+            case AnswerMessage a -> answer(from, a);
+            case Unanswered u -> unanswered(from, u);
+            // The server's own messages, sent to it:
+            case ShareRegistered r -> refuse(from, r.type());
+            case RendezvousError e -> refuse(from, e.type());
+        }
+    }
+
+    /** A {@code p2p_*} message that is not a request to the directory: answered bad_request. */
+    void refuse(Session from, String type) {
+        speaking(from);
+        error(from, null, RendezvousCode.BAD_REQUEST, "unknown control message type '" + type + "'");
+    }
+
+    private void speaking(Session from) {
         boolean first;
         synchronized (this) {
             first = speakers.add(from);
         }
         if (first) {
             relays.serve(from); // a peer that signals may ask for the relay later
-        }
-        switch (m.type()) {
-            case RegisterShare.TYPE -> register(from, m.as(RegisterShare.class));
-            case OfferMessage.TYPE -> offer(from, m.as(OfferMessage.class));
-            case AnswerMessage.TYPE -> answer(from, m.as(AnswerMessage.class));
-            case Unanswered.TYPE -> unanswered(from, m.as(Unanswered.class));
-            default -> error(from, null, RendezvousCode.BAD_REQUEST, "unknown control message type '" + m.type() + "'");
         }
     }
 
@@ -132,7 +145,7 @@ final class PeerDirectory {
             return;
         }
         events.shareRegistered(from.peer(), allowed.size(), observed(from));
-        from.mux().sendControl(ControlCodec.encode(ShareRegistered.TYPE, new ShareRegistered(observed(from))));
+        from.mux().sendControl(ControlCodec.encode(new ShareRegistered(observed(from))));
     }
 
     private void offer(Session from, OfferMessage message) throws IOException {
@@ -179,7 +192,7 @@ final class PeerDirectory {
         relays.expect(offer.session(), from.peer(), offer.recipient());
         Thread.ofVirtual().name("p2p-offer-" + offer.session().substring(0, 8)).start(() -> expireLater(p));
         try {
-            share.session().mux().sendControl(ControlCodec.encode(OfferMessage.TYPE,
+            share.session().mux().sendControl(ControlCodec.encode(
                     new OfferMessage(offer.session(), message.block(), observed(from))));
         } catch (IOException e) {
             if (take(offer.session(), share.session()) != null) {
@@ -206,7 +219,7 @@ final class PeerDirectory {
         if (answer.refused()) {
             relays.forget(answer.session());
         }
-        send(p.connect(), ControlCodec.encode(AnswerMessage.TYPE, new AnswerMessage(message.block(), observed(from))));
+        send(p.connect(), ControlCodec.encode(new AnswerMessage(message.block(), observed(from))));
     }
 
     private void unanswered(Session from, Unanswered message) {
@@ -217,7 +230,7 @@ final class PeerDirectory {
         relays.forget(p.id());
         String problem = message.problem() != null && PROBLEM.matcher(message.problem()).matches() ? message.problem() : "DAMAGED";
         String reason = message.reason() == null ? "no reason given" : message.reason();
-        send(p.connect(), ControlCodec.encode(RendezvousError.TYPE, new RendezvousError(p.id(),
+        send(p.connect(), ControlCodec.encode(new RendezvousError(p.id(),
                 RendezvousCode.UNANSWERED.wireName(), problem, reason.length() > MAX_REASON ? reason.substring(0, MAX_REASON) : reason)));
     }
 
@@ -252,7 +265,7 @@ final class PeerDirectory {
     }
 
     private static void error(Session to, String session, RendezvousCode code, String reason) {
-        send(to, ControlCodec.encode(RendezvousError.TYPE, new RendezvousError(session, code.wireName(), null, reason)));
+        send(to, ControlCodec.encode(new RendezvousError(session, code.wireName(), null, reason)));
     }
 
     /** Best effort: a peer that left cannot be told anything. */

@@ -4,9 +4,10 @@ import io.loomtunnel.internal.metrics.MeterNames;
 import io.loomtunnel.internal.metrics.Tally;
 import io.loomtunnel.mux.MuxStream;
 import io.loomtunnel.mux.StreamSocket;
-import io.loomtunnel.internal.path.RelayDialer.Role;
-import io.loomtunnel.internal.rendezvous.RelayPreface;
-import io.loomtunnel.internal.rendezvous.RelayReply;
+import io.loomtunnel.internal.protocol.RelayPreface;
+import io.loomtunnel.internal.protocol.RelayReady;
+import io.loomtunnel.internal.protocol.RelayRefused;
+import io.loomtunnel.internal.protocol.RelayRole;
 import io.loomtunnel.session.Session;
 import io.loomtunnel.tls.PeerId;
 import io.loomtunnel.internal.tunnel.Splice;
@@ -66,7 +67,7 @@ final class RelayHub {
     }
 
     /** One peer's relay stream. */
-    private record Half(Session carrier, MuxStream stream, PeerId peer, Role role, PeerAllowance allowance,
+    private record Half(Session carrier, MuxStream stream, PeerId peer, RelayRole role, PeerAllowance allowance,
                         CompletableFuture<Void> joined) {}
 
     private final RelaySettings settings;
@@ -152,7 +153,7 @@ final class RelayHub {
     /** Reads the preface, then waits for the other peer or joins the one waiting. */
     private void join(Session carrier, MuxStream stream) {
         RelayPreface preface;
-        Role role;
+        RelayRole role;
         try {
             stream.setReadTimeout(PREFACE_TIMEOUT);
             preface = RelayPreface.readFrom(stream.input());
@@ -172,7 +173,7 @@ final class RelayHub {
             PeerAllowance allowance = allowances.get(peer);
             if (settings.maxPerPeer() == 0) {
                 refusal = "this server does not relay";
-            } else if (t == null || !peer.equals(role == Role.CONNECT ? t.connect : t.share)) {
+            } else if (t == null || !peer.equals(role == RelayRole.CONNECT ? t.connect : t.share)) {
                 refusal = "no relay is expected for session " + preface.session() + " from peer " + peer.abbreviated()
                         + "… as " + role.wireName() + " (no offer of that session between these peers passed this server in the last "
                         + TICKET_LIFETIME.toMinutes() + " min, or the share refused it)";
@@ -233,12 +234,12 @@ final class RelayHub {
 
     /** Both are here: tell them, then copy until both directions end. */
     private void relay(String session, Half me, Half partner) {
-        PeerId connect = me.role() == Role.CONNECT ? me.peer() : partner.peer();
-        PeerId share = me.role() == Role.CONNECT ? partner.peer() : me.peer();
+        PeerId connect = me.role() == RelayRole.CONNECT ? me.peer() : partner.peer();
+        PeerId share = me.role() == RelayRole.CONNECT ? partner.peer() : me.peer();
         Tally carried = bytes.child();
         try {
-            RelayReply.ready().writeTo(partner.stream().output());
-            RelayReply.ready().writeTo(me.stream().output());
+            new RelayReady().writeTo(partner.stream().output());
+            new RelayReady().writeTo(me.stream().output());
             active.incrementAndGet();
             total.incrementAndGet();
             events.relayOpened(session, connect, share);
@@ -272,7 +273,7 @@ final class RelayHub {
         refused.incrementAndGet();
         events.relayRefused(peer, reason);
         try {
-            RelayReply.refused(reason).writeTo(stream.output());
+            new RelayRefused(reason).writeTo(stream.output());
             stream.close();
         } catch (IOException e) {
             reset(stream);

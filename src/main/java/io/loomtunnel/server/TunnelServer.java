@@ -1,5 +1,6 @@
 package io.loomtunnel.server;
 
+import io.loomtunnel.internal.net.HostPort;
 import io.loomtunnel.Version;
 import io.loomtunnel.internal.admin.AdminException;
 import io.loomtunnel.internal.admin.AdminTarget;
@@ -61,7 +62,7 @@ public final class TunnelServer implements Closeable, AdminTarget {
         this.grants = new GrantAuthenticator(settings);
         RelayHub relays = new RelayHub(settings.relay(), events);
         this.peers = new PeerDirectory(relays, events);
-        this.bind = resolved(settings.bind());
+        this.bind = HostPort.resolved(settings.bind());
         this.metrics = EndpointMetrics.start("server", settings.observe().registry());
         relays.registerMeters(metrics.registry(), Tags.of(MeterNames.ROLE, metrics.role()));
     }
@@ -72,7 +73,7 @@ public final class TunnelServer implements Closeable, AdminTarget {
         try {
             if (settings.httpBind() != null) {
                 server.httpRoutes = new HttpRoutes(settings.domain());
-                server.http = HttpIngress.start(resolved(settings.httpBind()), server.httpRoutes, HttpIngressConfig.defaults());
+                server.http = HttpIngress.start(HostPort.resolved(settings.httpBind()), server.httpRoutes, HttpIngressConfig.defaults());
                 server.httpRoutes.listeningOn(server.http.port()); // before any client can register a tunnel
             }
             SessionAcceptor acceptor = new SessionAcceptor(server.identity, PeerVerifier.anyPeer(), server.grants, settings.session());
@@ -147,8 +148,8 @@ public final class TunnelServer implements Closeable, AdminTarget {
 
     /** Runs on each session's own thread for as long as the client stays. */
     private void serve(Session session) {
-        ClientLink link = new ClientLink(session, String.valueOf(sessionNumbers.incrementAndGet()), metrics, settings, events,
-                bind.getAddress(), grants.portsOf(session.principal()), httpRoutes, peers);
+        ClientLink link = new ClientLink(session, String.valueOf(sessionNumbers.incrementAndGet()),
+                grants.portsOf(session.principal()), new ServerParts(metrics, settings, events, bind.getAddress(), httpRoutes, peers));
         if (!admit(link)) {
             metrics.handshakeFailed(Reasons.SERVER_FULL);
             session.mux().close(ErrorCode.SESSION_REFUSED, "the server has " + settings.maxClients() + " clients, its limit");
@@ -206,9 +207,5 @@ public final class TunnelServer implements Closeable, AdminTarget {
             c.session().close();
         }
         metrics.close();
-    }
-
-    private static InetSocketAddress resolved(InetSocketAddress a) {
-        return a.isUnresolved() ? new InetSocketAddress(a.getHostString(), a.getPort()) : a;
     }
 }

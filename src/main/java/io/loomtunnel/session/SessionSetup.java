@@ -3,6 +3,12 @@ package io.loomtunnel.session;
 import io.loomtunnel.Version;
 import io.loomtunnel.mux.MuxSession;
 import io.loomtunnel.tls.TlsChannel;
+import io.loomtunnel.internal.protocol.ControlCodec;
+import io.loomtunnel.internal.protocol.ControlMessage;
+import io.loomtunnel.internal.protocol.Greeting;
+import io.loomtunnel.internal.protocol.Hello;
+import io.loomtunnel.internal.protocol.MessageType;
+import io.loomtunnel.internal.protocol.Welcome;
 import io.loomtunnel.internal.wire.ErrorCode;
 import io.loomtunnel.internal.wire.Frame;
 import io.loomtunnel.internal.wire.FrameReader;
@@ -39,7 +45,7 @@ final class SessionSetup {
     /** The dialer's part: preambles, send hello, expect welcome. */
     Session asDialer(String token) throws IOException {
         return run(MuxSession.Role.DIALER, () -> {
-            writer.write(Frame.control(ControlCodec.encode(Hello.TYPE, new Hello(Version.SOFTWARE, token))));
+            writer.write(Frame.control(ControlCodec.encode(new Hello(Version.SOFTWARE, token))));
             Frame answer = new FrameReader(in).read();
             if (answer == null) {
                 throw new IOException("server closed the connection before answering hello");
@@ -51,7 +57,7 @@ final class SessionSetup {
                 }
                 throw new ProtocolException(answer.errorCode(), "server refused the session: " + reason);
             }
-            return new Exchanged(expect(answer, Welcome.TYPE).as(Welcome.class).software(), "server");
+            return new Exchanged(expect(answer, Welcome.class).software(), "server");
         });
     }
 
@@ -62,7 +68,7 @@ final class SessionSetup {
             if (first == null) {
                 throw new IOException("peer closed the connection before sending hello");
             }
-            Hello hello = expect(first, Hello.TYPE).as(Hello.class);
+            Hello hello = expect(first, Hello.class);
             String principal;
             try {
                 principal = authenticator.authenticate(tls.peerId(), hello.token());
@@ -71,7 +77,7 @@ final class SessionSetup {
                 throw new AuthenticationException("peer " + tls.peerId().abbreviated() + " at "
                         + tls.socket().getRemoteSocketAddress() + " refused: " + e.getMessage(), e.reason());
             }
-            writer.write(Frame.control(ControlCodec.encode(Welcome.TYPE, new Welcome(Version.SOFTWARE))));
+            writer.write(Frame.control(ControlCodec.encode(new Welcome(Version.SOFTWARE))));
             return new Exchanged(hello.software(), principal);
         });
     }
@@ -121,15 +127,16 @@ final class SessionSetup {
         }
     }
 
-    private static ControlCodec.Message expect(Frame frame, String type) throws ProtocolException {
+    private static <T extends Greeting> T expect(Frame frame, Class<T> greeting) throws ProtocolException {
+        String type = MessageType.of(greeting).tag();
         if (frame.type() != FrameType.CONTROL) {
             throw new ProtocolException(ErrorCode.PROTOCOL_ERROR, "expected a \"" + type + "\" control message, got " + frame);
         }
-        ControlCodec.Message m = ControlCodec.decode(frame.payload());
-        if (!m.type().equals(type)) {
+        ControlMessage m = ControlCodec.decode(frame.payload());
+        if (!greeting.isInstance(m)) {
             throw new ProtocolException(ErrorCode.PROTOCOL_ERROR, "expected a \"" + type + "\" control message, got \"" + m.type() + "\"");
         }
-        return m;
+        return greeting.cast(m);
     }
 
     /** Best effort: the peer may already be gone, and we close right after anyway. */

@@ -1,5 +1,7 @@
 package io.loomtunnel.tls;
 
+import static io.loomtunnel.internal.net.Closeables.closeQuietly;
+
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
@@ -82,13 +84,13 @@ public final class TlsChannel implements Closeable {
             return;
         }
         if (!writeLock.tryLock()) {
-            TlsHandshake.closeQuietly(socket); // a writer is blocked in send(): cut to wake it
+            closeQuietly(socket); // a writer is blocked in send(): cut to wake it
             return;
         }
         Thread watchdog = Thread.ofVirtual().start(() -> {
             try {
                 Thread.sleep(CLOSE_NOTIFY_GRACE_MILLIS);
-                TlsHandshake.closeQuietly(socket);
+                closeQuietly(socket);
             } catch (InterruptedException done) {
                 // close_notify went out in time.
             }
@@ -100,7 +102,7 @@ public final class TlsChannel implements Closeable {
         } finally {
             writeLock.unlock();
             watchdog.interrupt();
-            TlsHandshake.closeQuietly(socket);
+            closeQuietly(socket);
         }
     }
 

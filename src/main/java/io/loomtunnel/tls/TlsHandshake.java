@@ -1,5 +1,7 @@
 package io.loomtunnel.tls;
 
+import static io.loomtunnel.internal.net.Closeables.closeQuietly;
+
 import java.io.BufferedInputStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -150,13 +152,5 @@ public final class TlsHandshake {
     private static String human(Duration d) {
         long ms = d.toMillis();
         return ms % 1000 == 0 ? ms / 1000 + "s" : ms + "ms";
-    }
-
-    static void closeQuietly(Socket socket) {
-        try {
-            socket.close();
-        } catch (IOException ignored) {
-            // Nothing more to release; the caller reports the original failure.
-        }
     }
 }

@@ -1,25 +1,28 @@
 package io.loomtunnel.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.loomtunnel.mux.MuxStream;
-import io.loomtunnel.internal.path.RelayDialer.Role;
-import io.loomtunnel.internal.rendezvous.AnswerMessage;
+import io.loomtunnel.internal.protocol.AnswerMessage;
 import io.loomtunnel.internal.rendezvous.BlockText;
-import io.loomtunnel.internal.rendezvous.OfferMessage;
-import io.loomtunnel.internal.rendezvous.RegisterShare;
-import io.loomtunnel.internal.rendezvous.RelayPreface;
-import io.loomtunnel.internal.rendezvous.RelayReply;
-import io.loomtunnel.internal.rendezvous.RendezvousError;
-import io.loomtunnel.internal.rendezvous.ShareRegistered;
-import io.loomtunnel.internal.rendezvous.Unanswered;
+import io.loomtunnel.internal.protocol.OfferMessage;
+import io.loomtunnel.internal.protocol.RegisterShare;
+import io.loomtunnel.internal.protocol.RelayPreface;
+import io.loomtunnel.internal.protocol.ControlMessage;
+import io.loomtunnel.internal.protocol.RelayReady;
+import io.loomtunnel.internal.protocol.RelayRefused;
+import io.loomtunnel.internal.protocol.RelayReply;
+import io.loomtunnel.internal.protocol.RelayRole;
+import io.loomtunnel.internal.protocol.RendezvousError;
+import io.loomtunnel.internal.protocol.ShareRegistered;
+import io.loomtunnel.internal.protocol.Unanswered;
 import io.loomtunnel.internal.signal.Answer;
 import io.loomtunnel.internal.signal.Blocks;
 import io.loomtunnel.internal.signal.SignedBlocks;
 import io.loomtunnel.internal.signal.SignedBody;
-import io.loomtunnel.session.ControlCodec;
+import io.loomtunnel.internal.protocol.ControlCodec;
 import io.loomtunnel.session.Session;
 import io.loomtunnel.session.SessionDialer;
 import io.loomtunnel.session.SessionOptions;
@@ -75,25 +78,22 @@ class PeerDirectoryTest {
         return s;
     }
 
-    private static void send(Session s, String type, Object message) throws IOException {
-        s.mux().sendControl(ControlCodec.encode(type, message));
+    private static void send(Session s, ControlMessage message) throws IOException {
+        s.mux().sendControl(ControlCodec.encode(message));
     }
 
-    private static ControlCodec.Message receive(Session s) throws IOException {
+    private static ControlMessage receive(Session s) throws IOException {
         return ControlCodec.decode(s.mux().receiveControl(REPLY));
     }
 
     private static RendezvousError error(Session s) throws IOException {
-        ControlCodec.Message m = receive(s);
-        assertEquals(RendezvousError.TYPE, m.type(), m.body().toString());
-        return m.as(RendezvousError.class);
+        return assertInstanceOf(RendezvousError.class, receive(s));
     }
 
     private Session registered(Identity who, Identity... allowed) throws IOException {
         Session s = dial(who);
-        send(s, RegisterShare.TYPE, new RegisterShare(Arrays.stream(allowed).map(i -> i.id().value()).toList()));
-        ControlCodec.Message m = receive(s);
-        assertEquals(ShareRegistered.TYPE, m.type(), m.body().toString());
+        send(s, new RegisterShare(Arrays.stream(allowed).map(i -> i.id().value()).toList()));
+        assertInstanceOf(ShareRegistered.class, receive(s));
         return s;
     }
 
@@ -106,18 +106,18 @@ class PeerDirectoryTest {
         registered(share, laptop);
         Session mallory = dial(Identity.generate());
         // An offer signed by the laptop, sent over someone else's session: not forwarded.
-        send(mallory, OfferMessage.TYPE, new OfferMessage(null, offerBlock(laptop, share, SignedBody.newSessionId()), null));
+        send(mallory, new OfferMessage(null, offerBlock(laptop, share, SignedBody.newSessionId()), null));
         RendezvousError e = error(mallory);
         assertEquals("bad_request", e.code());
         assertTrue(e.reason().contains("not by this session's peer"), e.reason());
         // A block that does not verify.
-        send(mallory, OfferMessage.TYPE, new OfferMessage(null, "AAAA", null));
+        send(mallory, new OfferMessage(null, "AAAA", null));
         assertEquals("bad_request", error(mallory).code());
         // An answer nobody asked for.
         Answer unasked = new Answer(share.id().value(), SignedBlocks.keyOf(share), laptop.id().value(), SignedBody.newSessionId(),
                 "echo", "tcp", List.of(), Instant.now().getEpochSecond(), Instant.now().getEpochSecond() + 60, null, null);
         Session fakeShare = dial(share);
-        send(fakeShare, AnswerMessage.TYPE, new AnswerMessage(BlockText.encode(SignedBlocks.seal(share, unasked)), null));
+        send(fakeShare, new AnswerMessage(BlockText.encode(SignedBlocks.seal(share, unasked)), null));
         assertTrue(error(fakeShare).reason().contains("is waiting for this share's answer"));
     }
 
@@ -125,7 +125,7 @@ class PeerDirectoryTest {
     void aSecondShareWithTheSameIdIsRefusedWhileTheFirstIsThere() throws IOException {
         registered(share, laptop);
         Session second = dial(share);
-        send(second, RegisterShare.TYPE, new RegisterShare(List.of()));
+        send(second, new RegisterShare(List.of()));
         RendezvousError e = error(second);
         assertEquals("already_registered", e.code());
         assertTrue(e.reason().contains("is registered on this server already"), e.reason());
@@ -138,11 +138,11 @@ class PeerDirectoryTest {
         OfferMessage forwarded = offer(connect, shareSession);
         String id = forwarded.session();
         assertTrue(forwarded.observed().matches("127\\.0\\.0\\.1:\\d+"), "where the server sees the laptop: " + forwarded.observed());
-        send(shareSession, Unanswered.TYPE, new Unanswered(id, "REPLAYED", "session " + id + " was used before"));
+        send(shareSession, new Unanswered(id, "REPLAYED", "session " + id + " was used before"));
         RendezvousError e = error(connect);
         assertEquals("unanswered", e.code());
         assertEquals("REPLAYED", e.problem());
-        assertTrue(relay(connect, id, Role.CONNECT).reason().contains("no relay is expected"), "the offer's ticket went with it");
+        assertTrue(relay(connect, id, RelayRole.CONNECT).reason().contains("no relay is expected"), "the offer's ticket went with it");
 
         String next = offer(connect, shareSession).session();
         shareSession.close();
@@ -158,21 +158,21 @@ class PeerDirectoryTest {
         String unknown = SignedBody.newSessionId();
         String id = offer(connect, shareSession).session();
         // A session whose offer never passed: no relay for it.
-        assertTrue(relay(connect, unknown, Role.CONNECT).reason().contains("no relay is expected for session " + unknown));
+        assertTrue(relay(connect, unknown, RelayRole.CONNECT).reason().contains("no relay is expected for session " + unknown));
         long now = Instant.now().getEpochSecond();
         Answer accept = new Answer(share.id().value(), SignedBlocks.keyOf(share), laptop.id().value(), id, "echo", "tcp",
                 List.of(), now, now + 60, null, null);
-        send(shareSession, AnswerMessage.TYPE, new AnswerMessage(BlockText.encode(SignedBlocks.seal(share, accept)), null));
-        assertEquals(AnswerMessage.TYPE, receive(connect).type());
+        send(shareSession, new AnswerMessage(BlockText.encode(SignedBlocks.seal(share, accept)), null));
+        assertInstanceOf(AnswerMessage.class, receive(connect));
         // A third peer cannot take either side; the right peer in the wrong role cannot either.
         Session mallory = registered(Identity.generate()); // it has spoken to the directory, so its streams are read
-        assertTrue(relay(mallory, id, Role.SHARE).reason().contains("no relay is expected"));
-        assertTrue(relay(connect, id, Role.SHARE).reason().contains("no relay is expected"));
+        assertTrue(relay(mallory, id, RelayRole.SHARE).reason().contains("no relay is expected"));
+        assertTrue(relay(connect, id, RelayRole.SHARE).reason().contains("no relay is expected"));
 
-        MuxStream fromConnect = open(connect, id, Role.CONNECT);
-        MuxStream fromShare = open(shareSession, id, Role.SHARE);
-        assertTrue(RelayReply.readFrom(fromShare.input()).isReady());
-        assertTrue(RelayReply.readFrom(fromConnect.input()).isReady());
+        MuxStream fromConnect = open(connect, id, RelayRole.CONNECT);
+        MuxStream fromShare = open(shareSession, id, RelayRole.SHARE);
+        assertInstanceOf(RelayReady.class, RelayReply.readFrom(fromShare.input()));
+        assertInstanceOf(RelayReady.class, RelayReply.readFrom(fromConnect.input()));
         fromConnect.output().write("through the relay".getBytes());
         fromConnect.shutdownOutput();
         assertEquals("through the relay", new String(fromShare.input().readAllBytes()));
@@ -183,22 +183,21 @@ class PeerDirectoryTest {
     /** The laptop offers a new session on {@code connect}; returns the offer as the share got it. */
     private OfferMessage offer(Session connect, Session shareSession) throws IOException {
         String id = SignedBody.newSessionId();
-        send(connect, OfferMessage.TYPE, new OfferMessage(null, offerBlock(laptop, share, id), null));
-        OfferMessage forwarded = receive(shareSession).as(OfferMessage.class);
+        send(connect, new OfferMessage(null, offerBlock(laptop, share, id), null));
+        OfferMessage forwarded = assertInstanceOf(OfferMessage.class, receive(shareSession));
         assertEquals(id, forwarded.session());
         return forwarded;
     }
 
-    private static MuxStream open(Session s, String id, Role role) throws IOException {
+    private static MuxStream open(Session s, String id, RelayRole role) throws IOException {
         MuxStream stream = s.mux().open(REPLY);
         stream.setReadTimeout(REPLY);
         RelayPreface.of(id, role).writeTo(stream.output());
         return stream;
     }
 
-    private static RelayReply relay(Session s, String id, Role role) throws IOException {
+    private static RelayRefused relay(Session s, String id, RelayRole role) throws IOException {
         RelayReply reply = RelayReply.readFrom(open(s, id, role).input());
-        assertFalse(reply.isReady(), "refused");
-        return reply;
+        return assertInstanceOf(RelayRefused.class, reply, "refused");
     }
 }

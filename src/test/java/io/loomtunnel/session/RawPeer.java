@@ -1,6 +1,9 @@
 package io.loomtunnel.session;
 
 import io.loomtunnel.Version;
+import io.loomtunnel.internal.protocol.ControlCodec;
+import io.loomtunnel.internal.protocol.Hello;
+import io.loomtunnel.internal.protocol.Welcome;
 import io.loomtunnel.tls.Identity;
 import io.loomtunnel.tls.PeerVerifier;
 import io.loomtunnel.tls.TlsChannel;
@@ -42,9 +45,9 @@ final class RawPeer implements AutoCloseable {
         RawPeer p = tlsOnly(address, me, server);
         Preamble.write(p.tls.output());
         Preamble.read(p.tls.input());
-        p.writer.write(Frame.control(ControlCodec.encode(Hello.TYPE, new Hello(Version.SOFTWARE, token))));
+        p.writer.write(Frame.control(ControlCodec.encode(new Hello(Version.SOFTWARE, token))));
         Frame welcome = p.reader.read();
-        if (welcome == null || !ControlCodec.decode(welcome.payload()).type().equals(Welcome.TYPE)) {
+        if (welcome == null || !(ControlCodec.decode(welcome.payload()) instanceof Welcome)) {
             throw new IOException("expected welcome, got " + welcome);
         }
         return p;

@@ -1,5 +1,7 @@
 package io.loomtunnel.internal.http;
 
+import static io.loomtunnel.internal.net.Closeables.closeQuietly;
+
 import java.io.BufferedOutputStream;
 import java.io.Closeable;
 import java.io.EOFException;
@@ -269,13 +271,5 @@ final class HttpConnectionHandler implements Runnable, Closeable {
 
     private static String seconds(Duration d) {
         return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
-    }
-
-    private static void closeQuietly(Closeable c) {
-        try {
-            c.close();
-        } catch (IOException e) {
-            LOG.log(System.Logger.Level.DEBUG, () -> "close: " + e);
-        }
     }
 }

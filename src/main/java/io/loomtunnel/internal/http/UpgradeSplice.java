@@ -1,5 +1,7 @@
 package io.loomtunnel.internal.http;
 
+import static io.loomtunnel.internal.net.Closeables.closeQuietly;
+
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.Socket;
@@ -44,14 +46,6 @@ final class UpgradeSplice {
         } catch (IOException e) {
             closeQuietly(client);
             closeQuietly(upstream);
-        }
-    }
-
-    private static void closeQuietly(java.io.Closeable c) {
-        try {
-            c.close();
-        } catch (IOException ignored) {
-            // already failing: the other direction learns from its own read or write
         }
     }
 }

@@ -23,6 +23,14 @@ public final class HostPort {
     private HostPort() {}
 
     /**
+     * {@code address} resolved now when it is unresolved (as {@link #parse} returns it), so a name is
+     * looked up again at each connect; a resolved address as it is.
+     */
+    public static InetSocketAddress resolved(InetSocketAddress address) {
+        return address.isUnresolved() ? new InetSocketAddress(address.getHostString(), address.getPort()) : address;
+    }
+
+    /**
      * An address to connect to: a host name or IP address and a port from 1 to 65535. The result is
      * unresolved (no DNS here): whoever connects resolves it, at each connect.
      */

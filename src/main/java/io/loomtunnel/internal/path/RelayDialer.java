@@ -1,5 +1,6 @@
 package io.loomtunnel.internal.path;
 
+import io.loomtunnel.internal.protocol.RelayRole;
 import java.io.IOException;
 import java.net.Socket;
 
@@ -9,22 +10,12 @@ import java.net.Socket;
  * still run TLS 1.3 with both keys pinned over it, so the relay carries only ciphertext.
  */
 public interface RelayDialer {
-    /** This side's part in the session: the relay joins one of each. */
-    enum Role {
-        CONNECT, SHARE;
-
-        /** As the relay preface names it: {@code connect} or {@code share}. */
-        public String wireName() {
-            return name().toLowerCase(java.util.Locale.ROOT);
-        }
-    }
-
     /**
      * Asks the relay for session {@code session} and waits until the other peer has joined too.
      *
      * @throws IOException the relay refused (a limit, an unknown session) or the other peer did not come
      */
-    Socket open(String session, Role role) throws IOException;
+    Socket open(String session, RelayRole role) throws IOException;
 
     /** The relay as the path report names it: {@code relay via VIA}, e.g. {@code tunnel.example.org:7835}. */
     String via();

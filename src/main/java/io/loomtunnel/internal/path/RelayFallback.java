@@ -1,5 +1,6 @@
 package io.loomtunnel.internal.path;
 
+import io.loomtunnel.internal.protocol.RelayRole;
 import java.io.IOException;
 import java.net.Socket;
 import java.time.Duration;
@@ -18,7 +19,7 @@ public final class RelayFallback {
      * Starts the contender on a virtual thread of its own; a failure is noted in the race as
      * {@code relay via ...}, or, when the relay is the only contender, ends the race.
      */
-    public static void start(RelayDialer relay, String session, RelayDialer.Role role, PathRace race, PathSettings path,
+    public static void start(RelayDialer relay, String session, RelayRole role, PathRace race, PathSettings path,
                              Consumer<Socket> handler, String name) {
         boolean only = path.relayOnly();
         Duration after = only ? Duration.ZERO : path.relayAfter();

@@ -38,7 +38,7 @@ public record RendezvousServer(Identity identity, InetSocketAddress address, Pee
      */
     public Session dial(InetSocketAddress from) throws IOException {
         SessionDialer dialer = new SessionDialer(identity, PeerVerifier.pinned(serverId), token, session);
-        InetSocketAddress to = address.isUnresolved() ? new InetSocketAddress(address.getHostString(), address.getPort()) : address;
+        InetSocketAddress to = HostPort.resolved(address);
         if (from == null) {
             return dialer.dial(to);
         }

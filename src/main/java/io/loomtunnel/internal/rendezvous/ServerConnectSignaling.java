@@ -7,7 +7,12 @@ import io.loomtunnel.internal.signal.ConnectSignaling;
 import io.loomtunnel.internal.signal.SignalException;
 import io.loomtunnel.internal.signal.SignalException.Problem;
 import io.loomtunnel.internal.signal.SignedBlock;
-import io.loomtunnel.session.ControlCodec;
+import io.loomtunnel.internal.protocol.AnswerMessage;
+import io.loomtunnel.internal.protocol.ControlCodec;
+import io.loomtunnel.internal.protocol.ControlMessage;
+import io.loomtunnel.internal.protocol.MessageType;
+import io.loomtunnel.internal.protocol.OfferMessage;
+import io.loomtunnel.internal.protocol.RendezvousError;
 import io.loomtunnel.session.Session;
 import io.loomtunnel.internal.wire.ErrorCode;
 import io.loomtunnel.internal.wire.ProtocolException;
@@ -46,23 +51,22 @@ public final class ServerConnectSignaling implements ConnectSignaling {
         Session session = server.dial(from == null ? null : from.localAddress());
         HeldSession held = new HeldSession(session);
         try {
-            session.mux().sendControl(ControlCodec.encode(OfferMessage.TYPE, new OfferMessage(null, BlockText.encode(offer), null)));
+            session.mux().sendControl(ControlCodec.encode(new OfferMessage(null, BlockText.encode(offer), null)));
             Duration left = Duration.between(Instant.now(), deadline);
             Duration wait = left.compareTo(ANSWER_TIMEOUT) < 0 ? left : ANSWER_TIMEOUT;
-            ControlCodec.Message m;
+            ControlMessage m;
             try {
                 m = ControlCodec.decode(session.mux().receiveControl(wait.isNegative() || wait.isZero() ? Duration.ofMillis(1) : wait));
             } catch (SocketTimeoutException e) {
                 throw new SignalException(Problem.EXPIRED, "no answer came through the server " + server.via() + " within "
                         + wait.toSeconds() + " s");
             }
-            if (m.type().equals(RendezvousError.TYPE)) {
-                throw failure(m.as(RendezvousError.class));
-            }
-            if (!m.type().equals(AnswerMessage.TYPE)) {
-                throw new ProtocolException(ErrorCode.PROTOCOL_ERROR, "expected " + AnswerMessage.TYPE + " from the server, got " + m.type());
-            }
-            AnswerMessage answer = m.as(AnswerMessage.class);
+            AnswerMessage answer = switch (m) {
+                case AnswerMessage a -> a;
+                case RendezvousError e -> throw failure(e);
+                default -> throw new ProtocolException(ErrorCode.PROTOCOL_ERROR, "expected "
+                        + MessageType.P2P_ANSWER.tag() + " from the server, got " + m.type());
+            };
             ServerRelay relay = new ServerRelay(held::session, server.via(), new ServerRelay.Hooks() {
                 @Override
                 public void opened() {

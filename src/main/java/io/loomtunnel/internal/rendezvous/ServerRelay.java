@@ -3,6 +3,10 @@ package io.loomtunnel.internal.rendezvous;
 import io.loomtunnel.mux.MuxStream;
 import io.loomtunnel.mux.StreamSocket;
 import io.loomtunnel.internal.path.RelayDialer;
+import io.loomtunnel.internal.protocol.RelayPreface;
+import io.loomtunnel.internal.protocol.RelayRefused;
+import io.loomtunnel.internal.protocol.RelayReply;
+import io.loomtunnel.internal.protocol.RelayRole;
 import io.loomtunnel.session.Session;
 import io.loomtunnel.internal.wire.ErrorCode;
 import java.io.IOException;
@@ -48,7 +52,7 @@ final class ServerRelay implements RelayDialer {
     }
 
     @Override
-    public Socket open(String session, Role role) throws IOException {
+    public Socket open(String session, RelayRole role) throws IOException {
         Session server = carrier.get();
         if (server == null || server.mux().isClosed()) {
             throw new IOException("no session to the server " + via + " to relay through");
@@ -58,8 +62,8 @@ final class ServerRelay implements RelayDialer {
             RelayPreface.of(session, role).writeTo(stream.output());
             stream.setReadTimeout(REPLY_TIMEOUT);
             RelayReply reply = RelayReply.readFrom(stream.input());
-            if (!reply.isReady()) {
-                throw new IOException("the server refused to relay: " + reply.reason());
+            if (reply instanceof RelayRefused refused) {
+                throw new IOException("the server refused to relay: " + refused.reason());
             }
             stream.setReadTimeout(Duration.ZERO);
             hooks.opened();

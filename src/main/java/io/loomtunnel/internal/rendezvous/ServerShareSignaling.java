@@ -8,7 +8,15 @@ import io.loomtunnel.internal.signal.ShareSignaling;
 import io.loomtunnel.internal.signal.SignalException;
 import io.loomtunnel.internal.signal.SignedBlock;
 import io.loomtunnel.session.AuthenticationException;
-import io.loomtunnel.session.ControlCodec;
+import io.loomtunnel.internal.protocol.AnswerMessage;
+import io.loomtunnel.internal.protocol.ControlCodec;
+import io.loomtunnel.internal.protocol.ControlMessage;
+import io.loomtunnel.internal.protocol.MessageType;
+import io.loomtunnel.internal.protocol.OfferMessage;
+import io.loomtunnel.internal.protocol.RegisterShare;
+import io.loomtunnel.internal.protocol.RendezvousError;
+import io.loomtunnel.internal.protocol.ShareRegistered;
+import io.loomtunnel.internal.protocol.Unanswered;
 import io.loomtunnel.session.Session;
 import io.loomtunnel.tls.PeerId;
 import io.loomtunnel.internal.wire.ErrorCode;
@@ -133,21 +141,21 @@ public final class ServerShareSignaling implements ShareSignaling, Closeable {
     }
 
     private void register(Session session) throws IOException {
-        session.mux().sendControl(ControlCodec.encode(RegisterShare.TYPE, new RegisterShare(allowed)));
-        ControlCodec.Message m;
+        session.mux().sendControl(ControlCodec.encode(new RegisterShare(allowed)));
+        ControlMessage m;
         try {
             m = ControlCodec.decode(session.mux().receiveControl(REGISTER_TIMEOUT));
         } catch (SocketTimeoutException e) {
             throw new IOException("the server " + server.via() + " did not confirm the registration within "
                     + REGISTER_TIMEOUT.toSeconds() + " s");
         }
-        if (m.type().equals(RendezvousError.TYPE)) {
-            throw ServerConnectSignaling.failure(m.as(RendezvousError.class));
-        }
-        if (!m.type().equals(ShareRegistered.TYPE)) {
-            throw new ProtocolException(ErrorCode.PROTOCOL_ERROR, "expected " + ShareRegistered.TYPE + " from the server, got " + m.type());
-        }
-        List<InetSocketAddress> observed = RendezvousServer.observed(m.as(ShareRegistered.class).observed());
+        ShareRegistered registered = switch (m) {
+            case ShareRegistered r -> r;
+            case RendezvousError e -> throw ServerConnectSignaling.failure(e);
+            default -> throw new ProtocolException(ErrorCode.PROTOCOL_ERROR, "expected "
+                    + MessageType.P2P_REGISTERED.tag() + " from the server, got " + m.type());
+        };
+        List<InetSocketAddress> observed = RendezvousServer.observed(registered.observed());
         events.registered(server.via(), observed.isEmpty() ? null : observed.getFirst());
     }
 
@@ -155,9 +163,8 @@ public final class ServerShareSignaling implements ShareSignaling, Closeable {
     private String answerOffers(Session session, OfferHandler handler) throws IOException {
         try {
             while (true) {
-                ControlCodec.Message m = ControlCodec.decode(session.mux().receiveControl(Duration.ZERO));
-                if (m.type().equals(OfferMessage.TYPE)) {
-                    answer(session, m.as(OfferMessage.class), handler);
+                if (ControlCodec.decode(session.mux().receiveControl(Duration.ZERO)) instanceof OfferMessage offer) {
+                    answer(session, offer, handler);
                 }
                 // Anything else (an error about an answer we sent late, a newer server's messages) needs nothing from us.
             }
@@ -171,10 +178,10 @@ public final class ServerShareSignaling implements ShareSignaling, Closeable {
         try {
             SignedBlock block = BlockText.decode(BlockKind.OFFER, offer.block());
             SignedBlock answer = handler.answer(block, new PathHints(RendezvousServer.observed(offer.observed()), relay));
-            reply = ControlCodec.encode(AnswerMessage.TYPE, new AnswerMessage(BlockText.encode(answer), null));
+            reply = ControlCodec.encode(new AnswerMessage(BlockText.encode(answer), null));
         } catch (SignalException e) {
             handler.refused(e);
-            reply = ControlCodec.encode(Unanswered.TYPE, new Unanswered(offer.session(), e.problem().name(), e.getMessage()));
+            reply = ControlCodec.encode(new Unanswered(offer.session(), e.problem().name(), e.getMessage()));
         }
         session.mux().sendControl(reply);
     }

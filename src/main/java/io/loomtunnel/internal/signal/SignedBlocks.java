@@ -1,7 +1,7 @@
 package io.loomtunnel.internal.signal;
 
 import io.loomtunnel.internal.signal.SignalException.Problem;
-import io.loomtunnel.session.ControlCodec;
+import io.loomtunnel.internal.protocol.ControlCodec;
 import io.loomtunnel.tls.Identity;
 import io.loomtunnel.tls.PeerId;
 import io.loomtunnel.tls.Signatures;
@@ -32,7 +32,7 @@ public final class SignedBlocks {
             throw new IllegalArgumentException("a block must name the key and id of the identity that signs it");
         }
         BlockKind kind = body instanceof Offer ? BlockKind.OFFER : BlockKind.ANSWER;
-        byte[] json = ControlCodec.encode(kind.type(), body);
+        byte[] json = ControlCodec.encodeTagged(kind.type(), body);
         byte[] signature = Signatures.sign(identity, signed(json));
         byte[] payload = Arrays.copyOf(json, json.length + signature.length);
         System.arraycopy(signature, 0, payload, json.length, signature.length);
@@ -59,9 +59,9 @@ public final class SignedBlocks {
         }
         byte[] json = Arrays.copyOf(payload, payload.length - Signatures.SIGNATURE_BYTES);
         byte[] signature = Arrays.copyOfRange(payload, json.length, payload.length);
-        ControlCodec.Message message;
+        ControlCodec.Tagged message;
         try {
-            message = ControlCodec.decode(json);
+            message = ControlCodec.decodeTagged(json);
         } catch (ProtocolException e) {
             throw new SignalException(Problem.DAMAGED, what + " body is not valid JSON");
         }

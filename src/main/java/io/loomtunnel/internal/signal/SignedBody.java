@@ -1,6 +1,7 @@
 package io.loomtunnel.internal.signal;
 
 import io.loomtunnel.internal.net.HostPort;
+import io.loomtunnel.internal.protocol.SessionIds;
 import io.loomtunnel.internal.signal.SignalException.Problem;
 import io.loomtunnel.tls.PeerId;
 import java.net.InetSocketAddress;
@@ -23,7 +24,7 @@ public sealed interface SignedBody permits Offer, Answer {
     /** Service names: as tunnel names, 1-63 lowercase letters, digits or '-'. */
     Pattern SERVICE_NAME = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
     /** Session ids: 16 random bytes in base64url, 22 characters. */
-    Pattern SESSION_ID = Pattern.compile("[A-Za-z0-9_-]{22}");
+    Pattern SESSION_ID = SessionIds.PATTERN;
 
     String from();
 

@@ -1,5 +1,7 @@
 package io.loomtunnel.internal.tunnel;
 
+import static io.loomtunnel.internal.net.Closeables.closeQuietly;
+
 import io.loomtunnel.internal.metrics.Tally;
 import io.loomtunnel.mux.MuxStream;
 import io.loomtunnel.internal.wire.ErrorCode;
@@ -37,9 +39,20 @@ public final class Splice {
         Thread back = Thread.ofVirtual().name(name + "-down")
                 .start(() -> streamToSocket(stream, socket, toSocket, aborted));
         socketToStream(socket, stream, fromSocket, aborted);
-        try {
-            back.join();
-        } catch (InterruptedException e) {
+        // Never return before the second thread ends, so whoever owns this thread owns it too. An
+        // interrupt (the owner closing) aborts both ends, which wakes it, and is kept for the caller.
+        boolean interrupted = false;
+        while (true) {
+            try {
+                back.join();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+                aborted.set(true);
+                abort(socket, stream);
+            }
+        }
+        if (interrupted) {
             Thread.currentThread().interrupt();
         }
         closeQuietly(socket);
@@ -96,13 +109,5 @@ public final class Splice {
             // closed already
         }
         closeQuietly(socket);
-    }
-
-    private static void closeQuietly(Socket s) {
-        try {
-            s.close();
-        } catch (IOException ignored) {
-            // nothing to do
-        }
     }
 }

@@ -190,6 +190,51 @@ class ReverseTunnelTest {
         }
     }
 
+    /** The client owns its threads: while a connection runs they are there, named; after close, none is left. */
+    @Test
+    void closeEndsAndJoinsEveryThreadOfTheClient(@TempDir Path dir) throws Exception {
+        int[] echo = new int[1];
+        int[] udpEcho = new int[1];
+        try (Closeable e = EchoServers.tcp(echo);
+             Closeable u = EchoServers.udp(udpEcho);
+             TunnelServer s = TunnelServer.start(server(dir).build(), ServerEvents.NONE);
+             DatagramSocket sender = new DatagramSocket(new InetSocketAddress(LOOPBACK, 0))) {
+            TunnelClient c = TunnelClient.start(client(s).tunnel(TunnelSpec.tcp("echo", 0, "127.0.0.1", echo[0]))
+                    .tunnel(TunnelSpec.udp("dns", 0, "127.0.0.1", udpEcho[0])).build(), ClientEvents.NONE);
+            String prefix = "loomtunnel client " + s.controlAddress().getHostString() + ":" + s.controlAddress().getPort() + ": ";
+            List<PublicTunnel> tunnels = c.awaitReady(WAIT);
+            sender.setSoTimeout(5_000);
+            Probes.send(sender, Probes.port(tunnels.get(1).address()), "ping");
+            assertEquals("echo:ping", Probes.receive(sender), "a UDP flow is open");
+            try (Socket held = new Socket(LOOPBACK, Probes.port(tunnels.get(0).address()))) {
+                held.getOutputStream().write(7);
+                assertEquals(7, held.getInputStream().read(), "the connection is spliced");
+                List<String> running = threadsNamed(dir.resolve("before.json"), prefix);
+                assertTrue(running.contains(prefix + "connect") && running.contains(prefix + "control")
+                        && running.contains(prefix + "udp") && running.stream().anyMatch(n -> n.startsWith(prefix + "udp flow "))
+                        && running.stream().anyMatch(n -> n.startsWith(prefix + "stream ") && !n.endsWith("-down"))
+                        && running.stream().anyMatch(n -> n.startsWith(prefix + "stream ") && n.endsWith("-down")),
+                        running.toString());
+                c.close();
+                assertEquals(List.of(), threadsNamed(dir.resolve("after.json"), prefix), "threads left after close");
+                assertEquals(ClientExit.CLOSED, c.awaitExit().code());
+            }
+        }
+    }
+
+    /** The names of the live threads, virtual ones included, that start with {@code prefix}. */
+    private static List<String> threadsNamed(Path dump, String prefix) throws IOException {
+        java.lang.management.ManagementFactory.getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class)
+                .dumpThreads(dump.toAbsolutePath().toString(), com.sun.management.HotSpotDiagnosticMXBean.ThreadDumpFormat.JSON);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"name\": \"(" + java.util.regex.Pattern.quote(prefix) + "[^\"]*)\"")
+                .matcher(java.nio.file.Files.readString(dump));
+        List<String> names = new java.util.ArrayList<>();
+        while (m.find()) {
+            names.add(m.group(1));
+        }
+        return names;
+    }
+
     private static byte[] sha(byte[] b) throws Exception {
         return MessageDigest.getInstance("SHA-256").digest(b);
     }

@@ -1,0 +1,205 @@
+package io.loomtunnel.client;
+
+import io.loomtunnel.internal.concurrent.OwnedThreads;
+import io.loomtunnel.internal.metrics.EndpointMetrics;
+import io.loomtunnel.internal.metrics.Reasons;
+import io.loomtunnel.internal.protocol.ErrorReply;
+import io.loomtunnel.internal.protocol.MessageType;
+import io.loomtunnel.internal.protocol.StreamPreface;
+import io.loomtunnel.internal.protocol.TunnelClosed;
+import io.loomtunnel.internal.protocol.TunnelOpened;
+import io.loomtunnel.internal.protocol.TunnelRefused;
+import io.loomtunnel.internal.protocol.TunnelReply;
+import io.loomtunnel.internal.tunnel.LocalService;
+import io.loomtunnel.internal.tunnel.TunnelSpec;
+import io.loomtunnel.internal.tunnel.TunnelType;
+import io.loomtunnel.internal.tunnel.UdpServiceFlows;
+import io.loomtunnel.internal.wire.ErrorCode;
+import io.loomtunnel.internal.wire.ProtocolException;
+import io.loomtunnel.mux.MuxStream;
+import io.loomtunnel.session.Session;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.Iterator;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * One session to the server, from connect to loss: registers the client's tunnels and changes them
+ * while running (through its {@link ControlChannel}), hands the session's datagrams to the local
+ * UDP services, and connects each stream the server opens to its tunnel's local service. Its
+ * threads (the control reader, the UDP hand-off, one per stream) are the client's.
+ *
+ * <p>Thread safety: no lock. Every field is final; {@code udpStarted} makes starting the UDP
+ * hand-off happen once per session whichever thread asks first (registration, or a UDP tunnel
+ * opened while running).
+ */
+final class ServerConnection {
+    static final Duration REPLY_TIMEOUT = Duration.ofSeconds(10);
+    /** open_tunnel requests in flight at once: well below the server's control queue (docs/protocol/TUNNEL.md 8.1). */
+    static final int REQUESTS_IN_FLIGHT = 32;
+
+    private final Session session;
+    private final long connectedNanos = System.nanoTime();
+    private final ClientTunnels tunnels;
+    private final EndpointMetrics metrics;
+    private final ClientEvents events;
+    private final OwnedThreads threads;
+    private final ControlChannel control;
+    private final AtomicBoolean udpStarted = new AtomicBoolean();
+
+    ServerConnection(Session session, ClientTunnels tunnels, EndpointMetrics metrics, ClientEvents events, OwnedThreads threads) {
+        this.session = session;
+        this.tunnels = tunnels;
+        this.metrics = metrics;
+        this.events = events;
+        this.threads = threads;
+        this.control = new ControlChannel(session.mux(), threads);
+    }
+
+    Session session() {
+        return session;
+    }
+
+    long connectedNanos() {
+        return connectedNanos;
+    }
+
+    /** What a registration came to: the tunnels exposed, and the refusal it stopped at (or null). */
+    record Registration(List<PublicTunnel> opened, TunnelRefused stoppedAt) {}
+
+    /**
+     * Registers {@code specs}, keeping up to {@link #REQUESTS_IN_FLIGHT} requests unanswered;
+     * stops at the first refusal when {@code stopAtRefusal}.
+     */
+    Registration register(List<TunnelSpec> specs, boolean stopAtRefusal) throws IOException {
+        List<PublicTunnel> opened = new ArrayList<>();
+        record InFlight(TunnelSpec spec, ControlChannel.Call call) {}
+        Deque<InFlight> inFlight = new ArrayDeque<>();
+        Iterator<TunnelSpec> next = specs.iterator();
+        while (next.hasNext() || !inFlight.isEmpty()) {
+            while (next.hasNext() && inFlight.size() < REQUESTS_IN_FLIGHT) {
+                TunnelSpec spec = next.next();
+                inFlight.add(new InFlight(spec, control.open(spec)));
+            }
+            InFlight answered = inFlight.poll();
+            switch (control.await(answered.call(), REPLY_TIMEOUT)) {
+                case TunnelOpened o -> {
+                    PublicTunnel t = new PublicTunnel(answered.spec(), o.tunnelId(), o.address());
+                    opened.add(t);
+                    tunnels.registered(t);
+                    events.tunnelOpened(t);
+                }
+                case TunnelRefused r -> {
+                    metrics.tunnelRefused();
+                    events.tunnelRefused(r.name(), r.reason());
+                    if (stopAtRefusal) {
+                        return new Registration(opened, r);
+                    }
+                }
+                case TunnelClosed c -> throw unexpected(c, MessageType.TUNNEL_OPENED);
+                case ErrorReply e -> throw unexpected(e, MessageType.TUNNEL_OPENED);
+            }
+        }
+        if (tunnels.hasUdp()) {
+            startUdpFlows();
+        }
+        return new Registration(List.copyOf(opened), null);
+    }
+
+    /** Opens one more tunnel while running; the server's refusal is an IOException saying why. */
+    PublicTunnel open(TunnelSpec spec) throws IOException {
+        return switch (control.await(control.open(spec), REPLY_TIMEOUT)) {
+            case TunnelOpened o -> {
+                PublicTunnel t = new PublicTunnel(spec, o.tunnelId(), o.address());
+                tunnels.add(spec);
+                tunnels.registered(t);
+                if (spec.type() == TunnelType.UDP) {
+                    startUdpFlows();
+                }
+                events.tunnelOpened(t);
+                yield t;
+            }
+            case TunnelRefused r -> {
+                events.tunnelRefused(r.name(), r.reason());
+                throw new IOException("tunnel '" + spec.name() + "' refused: " + r.reason());
+            }
+            case TunnelClosed c -> throw unexpected(c, MessageType.TUNNEL_OPENED);
+            case ErrorReply e -> throw unexpected(e, MessageType.TUNNEL_OPENED);
+        };
+    }
+
+    /** Closes a tunnel while running: the server frees it; it is not registered again. */
+    void close(String name) throws IOException {
+        switch (control.await(control.close(name), REPLY_TIMEOUT)) {
+            case TunnelClosed c -> tunnels.remove(name);
+            case TunnelRefused r -> throw new IOException("server: " + r.reason());
+            case TunnelOpened o -> throw unexpected(o, MessageType.TUNNEL_CLOSED);
+            case ErrorReply e -> throw unexpected(e, MessageType.TUNNEL_CLOSED);
+        }
+    }
+
+    private static ProtocolException unexpected(TunnelReply got, MessageType expected) {
+        return new ProtocolException(ErrorCode.PROTOCOL_ERROR, "expected \"" + expected.tag() + "\", got \"" + got.type() + "\"");
+    }
+
+    /** Starts handing the session's datagrams to local services, once per session. */
+    private void startUdpFlows() {
+        if (udpStarted.compareAndSet(false, true)) {
+            threads.startIfOpen("udp", new UdpServiceFlows(session.mux(), tunnels::udpTarget)::run);
+        }
+    }
+
+    /** Accepts streams until the session ends, each on a thread of its own; returns why it ended. */
+    String serve() {
+        try {
+            while (true) {
+                MuxStream stream = session.mux().accept();
+                if (!threads.startIfOpen("stream " + stream.id(), () -> connectLocal(stream))) {
+                    LocalService.reset(stream); // the client is closing
+                }
+            }
+        } catch (IOException e) {
+            return e.getMessage();
+        }
+    }
+
+    /** One connection through a tunnel: read which tunnel, connect its local service, splice. */
+    private void connectLocal(MuxStream stream) {
+        PublicTunnel tunnel;
+        try {
+            stream.setReadTimeout(REPLY_TIMEOUT);
+            StreamPreface preface = StreamPreface.readFrom(stream.input());
+            stream.setReadTimeout(Duration.ZERO);
+            tunnel = tunnels.live(preface.tunnel());
+        } catch (IOException e) {
+            LocalService.reset(stream);
+            return;
+        }
+        if (tunnel == null) {
+            metrics.streamRefused(Reasons.UNKNOWN_TUNNEL);
+            try {
+                stream.reset(ErrorCode.REFUSED_STREAM);
+            } catch (IOException gone) {
+                // the session is gone
+            }
+            return;
+        }
+        TunnelSpec spec = tunnel.spec();
+        LocalService.splice(stream, InetSocketAddress.createUnresolved(spec.localHost(), spec.localPort()), tunnels.counters(spec),
+                e -> events.localUnreachable(spec.name(), spec.local(), e.getMessage()));
+    }
+
+    /** GO_AWAY, then up to {@code drain} for the streams in flight to finish. */
+    void shutdown(Duration drain) {
+        try {
+            session.mux().shutdown(drain);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,8 @@
+package io.loomtunnel.internal.protocol;
+
+/**
+ * Between a peer and the server's directory of shares: registration, and offers and answers on
+ * their way through the server (docs/protocol/P2P.md 9.5). All travel under the {@code p2p_} prefix.
+ */
+public sealed interface DirectoryMessage extends ControlMessage
+        permits RegisterShare, ShareRegistered, OfferMessage, AnswerMessage, Unanswered, RendezvousError {}

@@ -1,0 +1,12 @@
+package io.loomtunnel.internal.protocol;
+
+/**
+ * Client to server: expose a tunnel (docs/protocol/TUNNEL.md section 8). The local address stays on the
+ * client; the server learns only what it must expose.
+ *
+ * @param request echoed in the answer, to pair them
+ * @param tunnelType tcp, udp or http
+ * @param remotePort for tcp and udp: the port wanted, 0 = any allowed port
+ * @param host for http: a name (served as NAME.DOMAIN) or a full domain
+ */
+public record OpenTunnel(int request, String name, String tunnelType, Integer remotePort, String host) implements TunnelRequest {}

@@ -1,0 +1,64 @@
+package io.loomtunnel.internal.tunnel;
+
+import static io.loomtunnel.internal.net.Closeables.closeQuietly;
+
+import io.loomtunnel.internal.metrics.TunnelCounters;
+import io.loomtunnel.internal.net.HostPort;
+import io.loomtunnel.internal.wire.ErrorCode;
+import io.loomtunnel.mux.MuxStream;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.function.Consumer;
+
+/**
+ * What a service side does with each stream the far side opens: connect the local TCP service,
+ * then splice the two until both directions end. The reverse-tunnel client runs it for a tunnel's
+ * local address, a share for its service. A service that cannot be reached resets the stream
+ * with CANCEL, so the far side's connection fails at once rather than hanging.
+ */
+public final class LocalService {
+    public static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
+
+    private LocalService() {}
+
+    /**
+     * Connects {@code service} (looked up now when unresolved) and splices it with {@code stream}
+     * on the calling thread, the splice's second thread named after it; counts the stream and its
+     * bytes in {@code counters}, the service's bytes as out.
+     *
+     * @param unreachable told why when the service cannot be reached, before the stream is reset
+     */
+    public static void splice(MuxStream stream, InetSocketAddress service, TunnelCounters counters,
+                              Consumer<IOException> unreachable) {
+        counters.streamsOpened().increment();
+        Socket local = new Socket();
+        try {
+            local.setTcpNoDelay(true);
+            local.connect(HostPort.resolved(service), (int) CONNECT_TIMEOUT.toMillis());
+        } catch (IOException e) {
+            counters.streamsClosed().increment();
+            counters.streamsReset().increment();
+            closeQuietly(local);
+            unreachable.accept(e);
+            reset(stream);
+            return;
+        }
+        // The service's bytes go out to the far side; the far side's come in to the service.
+        boolean clean = Splice.run(local, stream, Thread.currentThread().getName(), counters.bytesOut(), counters.bytesIn());
+        counters.streamsClosed().increment();
+        if (!clean) {
+            counters.streamsReset().increment();
+        }
+    }
+
+    /** Resets a stream that will not be served; a session already gone has nothing to reset. */
+    public static void reset(MuxStream stream) {
+        try {
+            stream.reset(ErrorCode.CANCEL);
+        } catch (IOException gone) {
+            // the session is gone, and the stream with it
+        }
+    }
+}

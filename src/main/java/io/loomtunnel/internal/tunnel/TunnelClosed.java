@@ -1,6 +1,0 @@
-package io.loomtunnel.internal.tunnel;
-
-/** Server to client: the tunnel is closed; its port or host is free (docs/protocol/TUNNEL.md 8.4). */
-public record TunnelClosed(int request, String name) {
-    public static final String TYPE = "tunnel_closed";
-}
