@@ -25,6 +25,7 @@ import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -38,12 +39,27 @@ import java.util.concurrent.atomic.AtomicLong;
  * TunnelServer server = TunnelServer.start(ServerSettings.builder().token(secret).build(), ServerEvents.NONE);
  * System.out.println("clients pin " + server.id());
  * }</pre>
+ *
+ * <p>Threads: every thread the server starts belongs to one of its parts, each of which ends and
+ * joins its own on close: the control-port {@link SessionListener} (one thread per client, which
+ * runs its {@link ClientLink}), each TCP tunnel's port, the HTTP ingress, the {@link RelayHub}
+ * and the {@link PeerDirectory}'s answer deadlines. {@link #close} closes them in that order,
+ * after the clients' sessions.
+ *
+ * <p>Locking: {@code this} guards the admission of a client (the count check and the insert into
+ * {@code clients}, a concurrent set read without it); nothing blocks under it and no other lock
+ * is taken under it. The parts set up by {@link #start} ({@code listener}, {@code http},
+ * {@code httpRoutes}, {@code observability}) are written once, on the thread that calls
+ * {@link #start}, before any client can connect, and reach the session threads through their
+ * start; a thread that closes the server must have learned of it from that thread (as with any
+ * object handed over). {@code closed} makes {@link #close} run once.
  */
 public final class TunnelServer implements Closeable, AdminTarget {
     private final ServerSettings settings;
     private final ServerEvents events;
     private final Identity identity;
     private final GrantAuthenticator grants;
+    private final RelayHub relays;
     private final PeerDirectory peers;
     private final Set<ClientLink> clients = ConcurrentHashMap.newKeySet();
     private final InetSocketAddress bind;
@@ -53,14 +69,16 @@ public final class TunnelServer implements Closeable, AdminTarget {
     private Observability observability;
     private HttpIngress http;
     private HttpRoutes httpRoutes;
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     private TunnelServer(ServerSettings settings, ServerEvents events, Identity identity) {
         this.settings = settings;
         this.events = events;
         this.identity = identity;
         this.grants = new GrantAuthenticator(settings);
-        RelayHub relays = new RelayHub(settings.relay(), events);
-        this.peers = new PeerDirectory(relays, events);
+        String owner = "server " + identity.id().abbreviated();
+        this.relays = new RelayHub(settings.relay(), events, owner);
+        this.peers = new PeerDirectory(relays, events, owner);
         this.bind = resolved(settings.bind());
         this.metrics = EndpointMetrics.start("server", settings.observe().registry());
         relays.registerMeters(metrics.registry(), Tags.of(MeterNames.ROLE, metrics.role()));
@@ -190,22 +208,34 @@ public final class TunnelServer implements Closeable, AdminTarget {
         return http == null ? -1 : http.port();
     }
 
-    /** Stops accepting and closes every client's session (GO_AWAY), which frees their ports. */
+    /**
+     * Closes every client's session (GO_AWAY), which frees their ports and ends their tunnels'
+     * connections, stops accepting, and joins every thread the server started (each part waits at
+     * most {@link io.loomtunnel.internal.concurrent.OwnedThreads#DEFAULT_GRACE} for its own).
+     */
     @Override
     public void close() throws IOException {
-        if (observability != null) {
-            observability.close();
+        if (!closed.compareAndSet(false, true)) {
+            return;
         }
-        if (listener != null) {
-            listener.close();
+        try {
+            if (observability != null) {
+                observability.close();
+            }
+            for (ClientLink c : List.copyOf(clients)) {
+                c.session().close();
+            }
+            if (listener != null) {
+                listener.close(); // joins the client threads, which release their tunnels as the sessions end
+            }
+            if (http != null) {
+                http.close();
+            }
+        } finally {
+            relays.close();
+            peers.close();
+            metrics.close();
         }
-        if (http != null) {
-            http.close();
-        }
-        for (ClientLink c : List.copyOf(clients)) {
-            c.session().close();
-        }
-        metrics.close();
     }
 
     private static InetSocketAddress resolved(InetSocketAddress a) {

@@ -1,5 +1,6 @@
 package io.loomtunnel.internal.tunnel;
 
+import io.loomtunnel.internal.concurrent.OwnedThreads;
 import io.loomtunnel.internal.metrics.Tally;
 import io.loomtunnel.mux.MuxStream;
 import io.loomtunnel.internal.wire.ErrorCode;
@@ -15,6 +16,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * that half-close keep working; an error on either side aborts both (RST on the stream, and the
  * socket closed at once). Bytes are counted once per buffer copied, after the write that
  * forwarded them, so counts are exact and cost nothing per byte.
+ *
+ * <p>Threads: the caller's (owned by whoever called) and one helper, {@code "loomtunnel NAME:
+ * stream to socket"}, which {@link #run} always joins before it returns: its owner is the
+ * caller. Interrupting the caller (its owner closing) aborts both directions. No lock.
  */
 public final class Splice {
     /** First buffer per direction: small, so 10,000 idle connections cost little (bulk data doubles it in a few reads). */
@@ -34,14 +39,10 @@ public final class Splice {
      */
     public static boolean run(Socket socket, MuxStream stream, String name, Tally fromSocket, Tally toSocket) {
         AtomicBoolean aborted = new AtomicBoolean();
-        Thread back = Thread.ofVirtual().name(name + "-down")
+        Thread back = Thread.ofVirtual().name(OwnedThreads.THREAD_NAME_PREFIX + name + ": stream to socket")
                 .start(() -> streamToSocket(stream, socket, toSocket, aborted));
         socketToStream(socket, stream, fromSocket, aborted);
-        try {
-            back.join();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        join(back, socket, stream, aborted);
         closeQuietly(socket);
         try {
             stream.close();
@@ -49,6 +50,23 @@ public final class Splice {
             // already reset or the session is gone
         }
         return !aborted.get();
+    }
+
+    /** Waits for the helper; interrupted, aborts both directions (which wakes it) and waits a moment more. */
+    private static void join(Thread back, Socket socket, MuxStream stream, AtomicBoolean aborted) {
+        try {
+            back.join();
+        } catch (InterruptedException e) {
+            aborted.set(true);
+            abort(socket, stream);
+            Thread.interrupted();
+            try {
+                back.join(OwnedThreads.DEFAULT_GRACE);
+            } catch (InterruptedException again) {
+                // give up waiting: the helper is woken already and ends on its own
+            }
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static void socketToStream(Socket socket, MuxStream stream, Tally counter, AtomicBoolean aborted) {

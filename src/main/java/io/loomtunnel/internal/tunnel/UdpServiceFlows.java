@@ -1,5 +1,6 @@
 package io.loomtunnel.internal.tunnel;
 
+import io.loomtunnel.internal.concurrent.OwnedThreads;
 import io.loomtunnel.internal.metrics.TunnelCounters;
 import io.loomtunnel.mux.Datagram;
 import io.loomtunnel.mux.MuxSession;
@@ -22,12 +23,18 @@ import java.util.function.IntFunction;
  * for the idle timeout is closed. A reverse-tunnel client runs one; so does a peer-to-peer share side.
  * Datagrams are counted in their tunnel's counters: in to the service, out from it, dropped when
  * they cannot be passed on.
+ *
+ * <p>Threads: {@link #run} runs on the caller's thread and is the only taker of the session's
+ * datagrams; each flow has a thread of its own ({@code "loomtunnel udp service of session NAME:
+ * flow N"}), the only reader of its socket. When {@code run} returns, every flow's socket is
+ * closed and its thread joined. No lock: {@code flows} is a concurrent map.
  */
 public final class UdpServiceFlows {
     private final MuxSession mux;
     private final IntFunction<Target> targets;
     private final Duration idle;
     private final Map<Integer, DatagramSocket> flows = new ConcurrentHashMap<>();
+    private final OwnedThreads threads;
 
     /** Where one tunnel's datagrams go (resolved again for each new flow), and what counts them. */
     public record Target(InetSocketAddress service, TunnelCounters counters) {}
@@ -37,6 +44,7 @@ public final class UdpServiceFlows {
         this.mux = mux;
         this.targets = targets;
         this.idle = idle;
+        this.threads = new OwnedThreads("udp service of " + mux);
     }
 
     /** Hands datagrams from the session to the services until the session ends. */
@@ -68,6 +76,7 @@ public final class UdpServiceFlows {
             // fall through: close every local socket
         } finally {
             flows.values().forEach(DatagramSocket::close);
+            threads.close();
         }
     }
 
@@ -76,7 +85,10 @@ public final class UdpServiceFlows {
             DatagramSocket s = new DatagramSocket();
             s.connect(new InetSocketAddress(target.service().getHostString(), target.service().getPort()));
             s.setSoTimeout((int) idle.toMillis());
-            Thread.ofVirtual().name("udp-flow-" + flowId).start(() -> replies(flowId, tunnelId, s, target.counters()));
+            if (!threads.startIfOpen("flow " + flowId, () -> replies(flowId, tunnelId, s, target.counters()))) {
+                s.close();
+                return null;
+            }
             return s;
         } catch (IOException e) {
             return null;
