@@ -1,5 +1,6 @@
 package io.loomtunnel.internal.metrics;
 
+import io.loomtunnel.internal.concurrent.OwnedThreads;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -53,7 +54,7 @@ public final class EndpointMetrics implements Closeable {
     private final Counter tunnelsRefused;
     private final Timer rtt;
     private final long startNanos = System.nanoTime();
-    private final Thread sampler;
+    private final OwnedThreads threads;
 
     private EndpointMetrics(String role, MeterRegistry application) {
         this.role = role;
@@ -75,7 +76,8 @@ public final class EndpointMetrics implements Closeable {
                 .description("round-trip times measured by PING").register(registry);
         TimeGauge.builder(MeterNames.UPTIME, this, TimeUnit.NANOSECONDS, m -> System.nanoTime() - m.startNanos)
                 .tags(roleTag).description("time since the server or client started").register(registry);
-        sampler = Thread.ofVirtual().name("metrics-sampler-" + role).start(this::sampleEverySecond);
+        threads = new OwnedThreads(role + " metrics");
+        threads.start("sampler", this::sampleEverySecond);
     }
 
     /**
@@ -249,10 +251,10 @@ public final class EndpointMetrics implements Closeable {
         }
     }
 
-    /** Stops sampling and takes our meters out of the application's registry too. */
+    /** Stops sampling (joins the sampler) and takes our meters out of the application's registry too. */
     @Override
     public void close() {
-        sampler.interrupt();
+        threads.close();
         jvm.close();
         registry.clear();
         registry.remove(prometheus);
