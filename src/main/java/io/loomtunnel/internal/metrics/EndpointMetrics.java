@@ -26,8 +26,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@link Tally}s and the registry reads them when it is scraped; Micrometer counters are used
  * only for rare events (sessions, failures, refusals).
  *
- * <p>A once-a-second virtual thread samples the totals and the tunnels being watched for the
- * throughput windows of {@code /api/status}.
+ * <p>Threads: one of its own, {@code "loomtunnel ROLE metrics: sampler"}, samples the totals and
+ * the tunnels being watched once a second for the throughput windows of {@code /api/status};
+ * {@link #close} ends and joins it.
+ *
+ * <p>Locking: none of its own. Counts are atomic ({@link Tally}, atomic integers) and the maps
+ * and sets are concurrent; a tunnel's counters are created with one atomic per-name operation.
  */
 public final class EndpointMetrics implements Closeable {
     /** Tunnel names that get meters of their own; further names share the tag {@link #OTHER_TUNNELS}. */
