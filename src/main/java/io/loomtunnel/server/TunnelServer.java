@@ -5,6 +5,7 @@ import io.loomtunnel.internal.admin.AdminException;
 import io.loomtunnel.internal.admin.AdminTarget;
 import io.loomtunnel.internal.admin.Observability;
 import io.loomtunnel.internal.admin.Status;
+import io.loomtunnel.internal.concurrent.OwnedThreads;
 import io.loomtunnel.internal.http.HttpIngress;
 import io.loomtunnel.internal.http.HttpIngressConfig;
 import io.loomtunnel.internal.metrics.EndpointMetrics;
@@ -22,10 +23,12 @@ import io.loomtunnel.internal.wire.ErrorCode;
 import java.io.Closeable;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -46,13 +49,15 @@ import java.util.concurrent.atomic.AtomicLong;
  * and the {@link PeerDirectory}'s answer deadlines. {@link #close} closes them in that order,
  * after the clients' sessions.
  *
- * <p>Locking: {@code this} guards the admission of a client (the count check and the insert into
- * {@code clients}, a concurrent set read without it); nothing blocks under it and no other lock
- * is taken under it. The parts set up by {@link #start} ({@code listener}, {@code http},
- * {@code httpRoutes}, {@code observability}) are written once, on the thread that calls
- * {@link #start}, before any client can connect, and reach the session threads through their
- * start; a thread that closes the server must have learned of it from that thread (as with any
- * object handed over). {@code closed} makes {@link #close} run once.
+ * <p>Locking: {@code clientsLock} guards changes to {@code clients} (a concurrent set, read
+ * without it) and {@code closing}: a client is admitted (limit and closing checked, then added)
+ * in one step, so {@link #close} closes every admitted client's session, and {@code clientLeft}
+ * tells close when the last one has finished. No other lock is taken under it and nothing
+ * blocks under it but close's bounded wait on {@code clientLeft}. The parts set up by
+ * {@link #start} ({@code listener}, {@code http}, {@code httpRoutes}, {@code observability}) are
+ * written once, on the thread that calls {@link #start}, before any client can connect, and
+ * reach the session threads through their start; a thread that closes the server must have
+ * learned of it from that thread (as with any object handed over).
  */
 public final class TunnelServer implements Closeable, AdminTarget {
     private final ServerSettings settings;
@@ -69,7 +74,9 @@ public final class TunnelServer implements Closeable, AdminTarget {
     private Observability observability;
     private HttpIngress http;
     private HttpRoutes httpRoutes;
-    private final AtomicBoolean closed = new AtomicBoolean();
+    private final ReentrantLock clientsLock = new ReentrantLock();
+    private final Condition clientLeft = clientsLock.newCondition();
+    private boolean closing;
 
     private TunnelServer(ServerSettings settings, ServerEvents events, Identity identity) {
         this.settings = settings;
@@ -167,7 +174,12 @@ public final class TunnelServer implements Closeable, AdminTarget {
     private void serve(Session session) {
         ClientLink link = new ClientLink(session, String.valueOf(sessionNumbers.incrementAndGet()), metrics, settings, events,
                 bind.getAddress(), grants.portsOf(session.principal()), httpRoutes, peers);
-        if (!admit(link)) {
+        Admission admission = admit(link);
+        if (admission == Admission.CLOSING) {
+            session.close();
+            return;
+        }
+        if (admission == Admission.FULL) {
             metrics.handshakeFailed(Reasons.SERVER_FULL);
             session.mux().close(ErrorCode.SESSION_REFUSED, "the server has " + settings.maxClients() + " clients, its limit");
             events.clientRefused("client " + session.peer().abbreviated() + " at " + session.remoteAddress()
@@ -180,17 +192,53 @@ public final class TunnelServer implements Closeable, AdminTarget {
         try {
             link.serve();
         } finally {
-            clients.remove(link);
+            leave(link);
             metrics.sessionClosed(link.closeReason());
         }
     }
 
-    private synchronized boolean admit(ClientLink link) {
-        if (clients.size() >= settings.maxClients()) {
-            return false;
+    private enum Admission { ADMITTED, FULL, CLOSING }
+
+    private Admission admit(ClientLink link) {
+        clientsLock.lock();
+        try {
+            if (closing) {
+                return Admission.CLOSING;
+            }
+            if (clients.size() >= settings.maxClients()) {
+                return Admission.FULL;
+            }
+            clients.add(link);
+            return Admission.ADMITTED;
+        } finally {
+            clientsLock.unlock();
         }
-        clients.add(link);
-        return true;
+    }
+
+    private void leave(ClientLink link) {
+        clientsLock.lock();
+        try {
+            clients.remove(link);
+            if (clients.isEmpty()) {
+                clientLeft.signalAll();
+            }
+        } finally {
+            clientsLock.unlock();
+        }
+    }
+
+    /** Waits (at most {@code grace}) until every client's thread has finished with it; true if all have. */
+    private boolean awaitNoClients(Duration grace) throws InterruptedException {
+        long left = grace.toNanos();
+        clientsLock.lock();
+        try {
+            while (!clients.isEmpty() && left > 0) {
+                left = clientLeft.awaitNanos(left);
+            }
+            return clients.isEmpty();
+        } finally {
+            clientsLock.unlock();
+        }
     }
 
     /** UDP datagrams dropped by the tunnels of the clients connected now. */
@@ -210,23 +258,35 @@ public final class TunnelServer implements Closeable, AdminTarget {
 
     /**
      * Closes every client's session (GO_AWAY), which frees their ports and ends their tunnels'
-     * connections, stops accepting, and joins every thread the server started (each part waits at
-     * most {@link io.loomtunnel.internal.concurrent.OwnedThreads#DEFAULT_GRACE} for its own).
+     * connections, lets each client's thread finish releasing its tunnels, stops accepting, and
+     * joins every thread the server started (each part waits at most
+     * {@link OwnedThreads#DEFAULT_GRACE} for its own).
      */
     @Override
     public void close() throws IOException {
-        if (!closed.compareAndSet(false, true)) {
-            return;
+        List<ClientLink> admitted;
+        clientsLock.lock();
+        try {
+            if (closing) {
+                return;
+            }
+            closing = true; // from now on a new client's session is closed at once
+            admitted = List.copyOf(clients);
+        } finally {
+            clientsLock.unlock();
         }
         try {
             if (observability != null) {
                 observability.close();
             }
-            for (ClientLink c : List.copyOf(clients)) {
-                c.session().close();
+            admitted.forEach(c -> c.session().close());
+            try {
+                awaitNoClients(OwnedThreads.DEFAULT_GRACE); // each releases its tunnels, joining their threads
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
             if (listener != null) {
-                listener.close(); // joins the client threads, which release their tunnels as the sessions end
+                listener.close(); // joins the client threads (a late one is interrupted)
             }
             if (http != null) {
                 http.close();
