@@ -68,7 +68,7 @@ final class PeerDirectory {
     private final Set<Session> speakers = new HashSet<>();
     private final Deadlines<Pending> answerDeadlines;
 
-    /** @param owner names the directory's thread, e.g. {@code "server :7835"} */
+    /** @param owner names the directory's thread, e.g. {@code "server 3fa9c1d2aa11"} */
     PeerDirectory(RelayHub relays, ServerEvents events, String owner) {
         this.relays = relays;
         this.events = events;
@@ -164,7 +164,6 @@ final class PeerDirectory {
             return;
         }
         Registration share;
-        Pending waiting = null;
         String refusal = null;
         RendezvousCode code = RendezvousCode.UNKNOWN_PEER;
         synchronized (this) {
@@ -180,19 +179,18 @@ final class PeerDirectory {
                 code = RendezvousCode.BUSY;
                 refusal = "too many offers are waiting for answers; try again shortly";
             } else {
-                waiting = new Pending(offer.session(), from, share.session(), from.peer(), offer.recipient());
+                Pending waiting = new Pending(offer.session(), from, share.session(), from.peer(), offer.recipient());
                 pending.put(offer.session(), waiting);
+                answerDeadlines.add(waiting); // room for it: it holds no more offers than pending
             }
         }
         if (refusal != null) {
             error(from, offer.session(), code, refusal);
             return;
         }
-        Pending p = waiting;
         // The ticket comes before the share hears of the offer: a share answering with a relay at
         // once may have its relay stream read here before its answer is.
         relays.expect(offer.session(), from.peer(), offer.recipient());
-        answerDeadlines.add(p); // room for it: pending holds at most MAX_PENDING offers
         try {
             share.session().mux().sendControl(ControlCodec.encode(OfferMessage.TYPE,
                     new OfferMessage(offer.session(), message.block(), observed(from))));
