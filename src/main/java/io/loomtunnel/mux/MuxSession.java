@@ -1,5 +1,6 @@
 package io.loomtunnel.mux;
 
+import io.loomtunnel.internal.concurrent.OwnedThreads;
 import io.loomtunnel.internal.wire.ErrorCode;
 import io.loomtunnel.internal.wire.Flags;
 import io.loomtunnel.internal.wire.Frame;
@@ -16,6 +17,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
@@ -27,9 +29,11 @@ import java.util.function.LongSupplier;
  * One multiplexed session over a connection (docs/protocol/SESSION.md sections 3 and 4): opens and
  * accepts streams, carries datagrams and control messages, measures RTT, and closes cleanly.
  *
- * <p>Threads: a reader ({@link SessionReader}) and a {@link Housekeeper}, both virtual, named
- * after the session. Application threads open, accept, read and write; frames from all of them
- * are serialized and coalesced by one {@link FrameWriter}.
+ * <p>Threads: a reader ({@link SessionReader}) and a {@link Housekeeper}, the session's own
+ * ({@code "loomtunnel session NAME: reader"} and {@code "...: housekeeper"}), which closing ends
+ * and joins (except when the closing thread is one of them: it does not wait for itself).
+ * Application threads open, accept, read and write; frames from all of them are serialized and
+ * coalesced by one {@link FrameWriter}.
  *
  * <p>Locking: {@code openLock} makes id allocation and the SYN write one step, so SYNs leave in
  * id order. Closing is a single compare-and-set on {@code closeCause}; everything else is owned
@@ -68,6 +72,7 @@ public final class MuxSession implements Closeable {
     private final LongSupplier nanoClock;
     private final PingTracker pings;
     private final Housekeeper housekeeper;
+    private final OwnedThreads threads;
     private final AtomicLong droppedDatagrams = new AtomicLong();
     private final AtomicReference<SessionClosedException> closeCause = new AtomicReference<>();
     private final AtomicReference<SessionClosedException> goingAway = new AtomicReference<>();
@@ -89,6 +94,7 @@ public final class MuxSession implements Closeable {
         this.controls = new Inbox<>(config.controlQueue(), "control message");
         this.windowBudget = new WindowBudget(config.growthBudget());
         this.housekeeper = new Housekeeper(this, config.keepaliveInterval(), config.keepaliveTimeout());
+        this.threads = new OwnedThreads("session " + name);
     }
 
     /**
@@ -108,9 +114,8 @@ public final class MuxSession implements Closeable {
     static MuxSession start(InputStream in, OutputStream out, Closeable transport, Role role,
                             MuxConfig config, String name, LongSupplier nanoClock) {
         MuxSession s = new MuxSession(out, transport, role, config, name, nanoClock);
-        Thread.ofVirtual().name("session-" + name + "-reader")
-                .start(new SessionReader(s, new FrameReader(in), s.table));
-        Thread.ofVirtual().name("session-" + name + "-housekeeper").start(s.housekeeper);
+        s.threads.start("reader", new SessionReader(s, new FrameReader(in), s.table));
+        s.threads.start("housekeeper", s.housekeeper);
         return s;
     }
 
@@ -301,17 +306,18 @@ public final class MuxSession implements Closeable {
         }
         if (tellPeer) {
             // The socket may be stuck behind a peer that reads nothing: never wait more than a moment.
-            Thread goAway = Thread.ofVirtual().name("session-" + name + "-goaway").start(() -> {
-                try {
-                    writer.write(Frame.goAway(code, reason));
-                } catch (IOException ignored) {
-                    // the peer is gone; closing below is all that is left
-                }
-            });
             try {
-                goAway.join(GO_AWAY_WRITE_LIMIT);
+                threads.start("go away", () -> {
+                    try {
+                        writer.write(Frame.goAway(code, reason));
+                    } catch (IOException ignored) {
+                        // the peer is gone; closing below is all that is left
+                    }
+                }).get(GO_AWAY_WRITE_LIMIT.toNanos(), TimeUnit.NANOSECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+            } catch (ExecutionException | TimeoutException | RejectedExecutionException stuckOrClosed) {
+                // closing below wakes a write stuck behind a peer that reads nothing
             }
         }
         try {
@@ -320,6 +326,7 @@ public final class MuxSession implements Closeable {
             LOG.log(Level.DEBUG, "closing transport of {0}: {1}", name, e);
         }
         closed.countDown();
+        threads.close(); // the transport is closed: the reader wakes; the housekeeper was stopped
     }
 
     // ---- called by the reader, housekeeper and streams ----

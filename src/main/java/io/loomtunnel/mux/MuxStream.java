@@ -31,6 +31,15 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>Threads: one thread may write while another reads. Writes are serialized by
  * {@code writeLock}, which is held while waiting for window credit and while writing a frame.
+ *
+ * <p>Locking: {@code writeLock} guards the send direction (a write's chunks, FIN, the close
+ * decision). Lock order: {@code writeLock}, then the {@link SendWindow}'s lock (released while
+ * waiting for credit), then the session's {@link io.loomtunnel.internal.wire.FrameWriter} lock
+ * (held during the socket write); {@link #close} takes the {@link InboundBuffer}'s lock under
+ * {@code writeLock}. Reads take only the InboundBuffer's lock, then (after releasing it) the
+ * FrameWriter's for a WINDOW_UPDATE. {@code this} guards only the lazy {@code input} and
+ * {@code output} and is never held with another lock. The timeouts are volatile: set by any
+ * thread, read by the next wait.
  */
 public final class MuxStream implements Closeable {
     /** DATA chunk: a whole frame, header included, fills exactly four 16 KiB TLS records. */

@@ -12,6 +12,10 @@ import java.util.function.LongSupplier;
  * Round-trip times from PING. Each PING we send carries its send time (from the session's
  * clock, System.nanoTime unless a test drives it) as its value, so the ACK alone gives the RTT;
  * only values we sent and still wait for are counted, so a peer cannot forge a measurement.
+ *
+ * <p>Locking: none. {@code outstanding} is a concurrent map; the measurements and the listener
+ * are volatile, written by the reader thread (the listener by whoever sets it) and read by any.
+ * The listener runs on the reader thread and must not block.
  */
 final class PingTracker {
     /** Explicit pings plus the keepalive ping that may wait at once. */

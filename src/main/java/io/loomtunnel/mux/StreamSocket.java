@@ -27,6 +27,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *       the session that carries it;
  *   <li>TCP options ({@code setTcpNoDelay}) do not apply and are ignored.
  * </ul>
+ *
+ * <p>Locking: none of its own (the stream's rules apply). {@code closed} makes close run once;
+ * {@code resetOnClose} and the timeout are volatile, set by any thread before the close or read
+ * they affect.
  */
 public final class StreamSocket extends Socket {
     private final MuxStream stream;

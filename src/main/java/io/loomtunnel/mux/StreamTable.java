@@ -6,7 +6,13 @@ import java.util.Collection;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** A session's open streams by id, and the id rules of docs/protocol/SESSION.md 3.1. */
+/**
+ * A session's open streams by id, and the id rules of docs/protocol/SESSION.md 3.1.
+ *
+ * <p>Locking: none of its own. {@code streams} is a concurrent map and {@code peerStreams} an
+ * atomic count; {@code nextLocalId} is allocated under the session's {@code openLock} and
+ * volatile for the reader; {@code lastPeerId} belongs to the reader thread alone.
+ */
 final class StreamTable {
     private final ConcurrentHashMap<Integer, MuxStream> streams = new ConcurrentHashMap<>();
     private final AtomicInteger peerStreams = new AtomicInteger();

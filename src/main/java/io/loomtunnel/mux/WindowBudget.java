@@ -2,7 +2,11 @@ package io.loomtunnel.mux;
 
 import java.util.concurrent.atomic.AtomicLong;
 
-/** The session-wide allowance of receive-window growth that all its streams share (docs/protocol/SESSION.md 3.3). */
+/**
+ * The session-wide allowance of receive-window growth that all its streams share (docs/protocol/SESSION.md 3.3).
+ *
+ * <p>Locking: none; the allowance is an atomic counter taken and given back by compare-and-set.
+ */
 final class WindowBudget {
     private final AtomicLong remaining;
 

@@ -1,5 +1,6 @@
 package io.loomtunnel.p2p;
 
+import io.loomtunnel.internal.concurrent.OwnedThreads;
 import io.loomtunnel.internal.path.CandidateDialer;
 import io.loomtunnel.internal.path.Candidates;
 import io.loomtunnel.internal.path.PathHints;
@@ -54,7 +55,16 @@ import java.util.function.Function;
  * the connection (or whether a relay carries it), and it alone nominates: it sends its request on one set-up connection at a
  * time, so both sides keep the same one.
  *
- * <p>Locking: {@code this} guards {@code entrance} and {@code running}.
+ * <p>Threads: {@link #connect} runs on the caller's thread; the connect side's own threads
+ * ({@code "loomtunnel connect to PEER SERVICE: ..."}) accept on and dial from each connect's punch
+ * port, ask the relay, and watch each running session; the local port has its own
+ * ({@link TcpEntrance}, {@link UdpEntrance}). {@link #close} ends and joins them all.
+ *
+ * <p>Locking: {@code lock} guards {@code entrance} and {@code running}; the local port is bound
+ * under it (a quick bind, never a wait), and nothing else blocks under it. Each connect's
+ * {@code nominating} lock is held across one request and its reply (a bounded wait, at most
+ * {@link #REPLY_TIMEOUT}); {@code lock} is never taken under it, nor it under {@code lock}.
+ * {@code closed} is volatile, read without the lock.
  */
 public final class ConnectPeer implements Closeable {
     /** How long the share has to answer a request. */
@@ -62,13 +72,16 @@ public final class ConnectPeer implements Closeable {
 
     private final ConnectSettings settings;
     private final ConnectEvents events;
+    private final ReentrantLock lock = new ReentrantLock();
     private LocalEntrance entrance;
     private final Set<PeerSession> running = new HashSet<>();
+    private final OwnedThreads threads;
     private volatile boolean closed;
 
     private ConnectPeer(ConnectSettings settings, ConnectEvents events) {
         this.settings = settings;
         this.events = events;
+        this.threads = new OwnedThreads("connect to " + settings.peer().abbreviated() + " " + settings.service());
     }
 
     public static ConnectPeer create(ConnectSettings settings, ConnectEvents events) {
@@ -114,22 +127,33 @@ public final class ConnectPeer implements Closeable {
                 reply.release().run();
             }
             PeerSession session = new PeerSession(offer.session(), settings.peer(), offer.service(), type, path);
-            synchronized (this) {
+            lock.lock();
+            try {
                 running.add(session);
+            } finally {
+                lock.unlock();
             }
             local.attach(session);
             events.sessionStarted(session);
-            Thread.ofVirtual().name("connect-" + session.shortId()).start(() -> watch(session, local));
-            if (closed) {
+            boolean watched = threads.startIfOpen("session " + session.shortId() + " watch", () -> watch(session, local));
+            if (!watched || closed) {
                 session.close();
+            }
+            if (!watched) {
+                watch(session, local); // closed meanwhile: the session has ended, tidy up here
             }
             return session;
         }
     }
 
     /** The local address applications use, once the first session bound it; else null. */
-    public synchronized InetSocketAddress localAddress() {
-        return entrance == null ? null : entrance.address();
+    public InetSocketAddress localAddress() {
+        lock.lock();
+        try {
+            return entrance == null ? null : entrance.address();
+        } finally {
+            lock.unlock();
+        }
     }
 
     private Answer check(Answer answer, Offer offer) throws SignalException {
@@ -167,7 +191,24 @@ public final class ConnectPeer implements Closeable {
     }
 
     /** The local port for {@code service}: bound at the first session, the same type ever after. */
-    private synchronized LocalEntrance entrance(TunnelType type) throws IOException {
+    private LocalEntrance entrance(TunnelType type) throws IOException {
+        LocalEntrance local;
+        boolean opened;
+        lock.lock();
+        try {
+            opened = entrance == null;
+            local = entranceLocked(type);
+        } finally {
+            lock.unlock();
+        }
+        if (opened) {
+            events.listening(settings.service(), type, local.address()); // the application's code: outside the lock
+        }
+        return local;
+    }
+
+    /** The same, called holding {@code lock}. */
+    private LocalEntrance entranceLocked(TunnelType type) throws IOException {
         if (closed) {
             throw new IOException("closed");
         }
@@ -179,7 +220,6 @@ public final class ConnectPeer implements Closeable {
                 throw new BindException("cannot listen on " + type.wireName() + " " + Candidates.text(settings.listen()) + ": "
                         + e.getMessage());
             }
-            events.listening(settings.service(), type, entrance.address());
         } else if ((entrance instanceof TcpEntrance) != (type == TunnelType.TCP)) {
             throw new IOException("service '" + settings.service() + "' is now " + type.wireName()
                     + ", but the local port was opened for the other type");
@@ -195,18 +235,18 @@ public final class ConnectPeer implements Closeable {
         PathRace race = new PathRace(Instant.now().plus(settings.path().punchTimeout()));
         SessionDialer dialer = new SessionDialer(settings.identity(), PeerVerifier.pinned(settings.peer()), null, settings.session());
         ReentrantLock nominating = new ReentrantLock();
-        String name = "connect-" + offer.session().substring(0, 8);
+        String name = "session " + offer.session().substring(0, 8);
         if (!settings.path().relayOnly()) {
             Consumer<Socket> direct = socket -> setUp(dialer, socket, offer, race, nominating, PeerPath::direct,
                     Candidates.text((InetSocketAddress) socket.getRemoteSocketAddress()));
-            port.startAccepting(direct, name);
-            CandidateDialer.start(port, hints.withObserved(answer.candidateAddresses()), race, direct, name);
+            port.startAccepting(direct, threads, name + " punch");
+            CandidateDialer.start(port, hints.withObserved(answer.candidateAddresses()), race, direct, threads, name);
         }
         RelayDialer relay = hints.relay();
         if (relay != null) {
             RelayFallback.start(relay, offer.session(), RelayRole.CONNECT, race, settings.path(),
                     socket -> setUp(dialer, socket, offer, race, nominating, s -> PeerPath.relayed(s, relay.via()),
-                            "relay via " + relay.via()), name);
+                            "relay via " + relay.via()), threads, name);
         }
         return race.await(settings.peer().abbreviated() + "…");
     }
@@ -269,25 +309,32 @@ public final class ConnectPeer implements Closeable {
             Thread.currentThread().interrupt();
         }
         local.detach(session);
-        synchronized (this) {
+        lock.lock();
+        try {
             running.remove(session);
+        } finally {
+            lock.unlock();
         }
         events.sessionEnded(session, session.endReason());
     }
 
-    /** Closes the local port and every running session. */
+    /** Closes the local port and every running session, then joins every thread of the connect side. */
     @Override
     public void close() {
         LocalEntrance e;
         List<PeerSession> sessions;
-        synchronized (this) {
+        lock.lock();
+        try {
             closed = true;
             e = entrance;
             sessions = List.copyOf(running);
+        } finally {
+            lock.unlock();
         }
         if (e != null) {
             e.close();
         }
         sessions.forEach(PeerSession::close);
+        threads.close();
     }
 }

@@ -1,5 +1,6 @@
 package io.loomtunnel.p2p;
 
+import io.loomtunnel.internal.concurrent.OwnedThreads;
 import io.loomtunnel.internal.metrics.TunnelCounters;
 import io.loomtunnel.mux.MuxStream;
 import io.loomtunnel.internal.tunnel.LocalService;
@@ -15,20 +16,25 @@ import java.io.IOException;
 final class ServiceRunner {
     private ServiceRunner() {}
 
-    /** Serves until the session ends, on the calling thread; returns why it ended. */
-    static String serve(PeerSession session, SharedService service, ShareEvents events) {
+    /**
+     * Serves until the session ends, on the calling thread; returns why it ended. Each stream's
+     * connection (and a UDP service's datagrams) runs on a thread of {@code threads}, the share's.
+     */
+    static String serve(PeerSession session, SharedService service, ShareEvents events, OwnedThreads threads) {
+        String name = "session " + session.shortId();
         if (service.type() == TunnelType.UDP) {
             UdpServiceFlows.Target target = new UdpServiceFlows.Target(service.target(), new TunnelCounters());
             UdpServiceFlows flows = new UdpServiceFlows(session.mux(),
                     id -> id == SharedService.UDP_ENVELOPE_ID ? target : null);
-            Thread.ofVirtual().name("p2p-" + session.shortId() + "-udp").start(flows::run);
+            threads.startIfOpen(name + " udp", flows::run);
         }
         try {
             while (true) {
                 MuxStream stream = session.mux().accept();
                 if (service.type() == TunnelType.TCP) {
-                    Thread.ofVirtual().name("p2p-" + session.shortId() + "-stream-" + stream.id())
-                            .start(() -> connect(stream, service, events));
+                    if (!threads.startIfOpen(name + " stream " + stream.id(), () -> connect(stream, service, events))) {
+                        stream.reset(ErrorCode.CANCEL); // the share is closing
+                    }
                 } else {
                     stream.reset(ErrorCode.REFUSED_STREAM); // a UDP service takes datagrams only
                 }

@@ -1,5 +1,6 @@
 package io.loomtunnel.p2p;
 
+import io.loomtunnel.internal.concurrent.OwnedThreads;
 import io.loomtunnel.internal.path.CandidateDialer;
 import io.loomtunnel.internal.path.Candidates;
 import io.loomtunnel.internal.path.PathHints;
@@ -41,7 +42,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
@@ -55,8 +57,16 @@ import java.util.function.Function;
  * same port. With server signaling, a relay joins each session's race after a while. The share is
  * always the TLS server and the MUX acceptor, whichever side's SYN made the connection, relayed or not.
  *
- * <p>Locking: {@code slots} (pending and running sessions by id) is guarded by itself; the count
- * check and the insert of a new session are one step under it.
+ * <p>Threads: the share's own ({@code "loomtunnel share PEER: ..."}): the punch port's accepting
+ * thread and one per connection in set-up, per pending session its dialers and relay contender,
+ * and one per session that waits for its path and then serves it (with a thread per stream).
+ * {@link #close} ends and joins them all. {@link #serve} runs on the caller's thread.
+ *
+ * <p>Locking: {@code lock} guards {@code slots} (pending and running sessions by id) and
+ * {@code closed}'s change; the count check and the insert of a new session are one step under
+ * it, and {@code noSessions} is signalled when the last one goes. Nothing blocks under it and no
+ * other lock is taken under it. {@code closed} and a slot's {@code running} are volatile, read
+ * without the lock.
  */
 public final class SharePeer implements Closeable {
     /** Offers remembered against replay; an offer lives at most an hour. */
@@ -74,6 +84,9 @@ public final class SharePeer implements Closeable {
     private final List<InetSocketAddress> candidates;
     private final ReplayGuard replays = new ReplayGuard(REPLAY_CAPACITY);
     private final Map<String, Slot> slots = new HashMap<>();
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition noSessions = lock.newCondition();
+    private final OwnedThreads threads;
     private volatile boolean closed;
 
     /** One session, from its answer until it ends. */
@@ -97,6 +110,7 @@ public final class SharePeer implements Closeable {
         this.events = events;
         this.port = port;
         this.candidates = List.copyOf(candidates);
+        this.threads = new OwnedThreads("share " + settings.identity().id().abbreviated());
     }
 
     /** Binds the punch port and starts listening on it; offers come through {@link #serve} or {@link #answer}. */
@@ -109,7 +123,7 @@ public final class SharePeer implements Closeable {
             }
             SharePeer share = new SharePeer(settings, events, port,
                     Candidates.gather(port.localAddress(), settings.path().extraCandidates()));
-            port.startAccepting(share::accepted, "share");
+            port.startAccepting(share::accepted, share.threads, "punch");
             return share;
         } catch (IOException | RuntimeException e) {
             port.close();
@@ -195,18 +209,21 @@ public final class SharePeer implements Closeable {
             return seal(offer, null, List.of(), now, expires, refused);
         }
         events.answered(peer, offer.session(), slot.service.name());
-        String name = "share-" + offer.session().substring(0, 8);
+        String name = "session " + offer.session().substring(0, 8);
         PeerVerifier pinned = PeerVerifier.pinned(peer);
         if (!settings.path().relayOnly()) {
             Consumer<Socket> direct = s -> connected(s, pinned, PeerPath::direct);
-            CandidateDialer.start(port, hints.withObserved(offer.candidateAddresses()), slot.race, direct, name);
+            CandidateDialer.start(port, hints.withObserved(offer.candidateAddresses()), slot.race, direct, threads, name);
         }
         RelayDialer relay = hints.relay();
         if (relay != null) {
             RelayFallback.start(relay, offer.session(), RelayRole.SHARE, slot.race, settings.path(),
-                    s -> connected(s, pinned, session -> PeerPath.relayed(session, relay.via())), name);
+                    s -> connected(s, pinned, session -> PeerPath.relayed(session, relay.via())), threads, name);
         }
-        Thread.ofVirtual().name(name).start(() -> run(slot));
+        if (!threads.startIfOpen(name, () -> run(slot))) {
+            slot.race.fail(new IOException("the share is closing"));
+            release(slot);
+        }
         return seal(offer, slot.service, Candidates.texts(candidates), now, expires, null);
     }
 
@@ -227,7 +244,8 @@ public final class SharePeer implements Closeable {
             throw new PeerRefusedException(RefusalCode.SERVICE_NOT_OFFERED, "service '" + offer.service()
                     + "' is not offered to peer " + peer.abbreviated() + "…");
         }
-        synchronized (slots) {
+        lock.lock();
+        try {
             if (closed) {
                 throw new PeerRefusedException(RefusalCode.TOO_MANY_SESSIONS, "the share is shutting down");
             }
@@ -238,6 +256,8 @@ public final class SharePeer implements Closeable {
             Slot slot = new Slot(offer, service, race);
             slots.put(offer.session(), slot);
             return slot;
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -251,7 +271,7 @@ public final class SharePeer implements Closeable {
             if (closed) {
                 session.close();
             }
-            String why = ServiceRunner.serve(session, slot.service, events);
+            String why = ServiceRunner.serve(session, slot.service, events, threads);
             events.sessionEnded(session, session.endReason() != null ? session.endReason() : why);
         } catch (IOException e) {
             events.pendingExpired(slot.peer, slot.offer.session(), e.getMessage());
@@ -263,23 +283,29 @@ public final class SharePeer implements Closeable {
     }
 
     private void release(Slot slot) {
-        synchronized (slots) {
+        lock.lock();
+        try {
             slots.remove(slot.offer.session(), slot);
             if (slots.isEmpty()) {
-                slots.notifyAll();
+                noSessions.signalAll();
             }
+        } finally {
+            lock.unlock();
         }
     }
 
     /** A connection on the punch port from a peer with a pending session (it names which). */
     private void accepted(Socket socket) {
         connected(socket, peer -> {
-            synchronized (slots) {
+            lock.lock();
+            try {
                 for (Slot s : slots.values()) {
                     if (s.peer.equals(peer) && s.running == null) {
                         return;
                     }
                 }
+            } finally {
+                lock.unlock();
             }
             throw new PeerRejectedException("peer " + peer + " has no pending session here");
         }, PeerPath::direct);
@@ -305,8 +331,11 @@ public final class SharePeer implements Closeable {
                 return;
             }
             Slot slot;
-            synchronized (slots) {
+            lock.lock();
+            try {
                 slot = request.session() == null ? null : slots.get(request.session());
+            } finally {
+                lock.unlock();
             }
             RefusalCode refusal = slot == null || !slot.peer.equals(session.peer()) ? RefusalCode.UNKNOWN_SESSION
                     : !slot.service.name().equals(request.service()) ? RefusalCode.SERVICE_NOT_OFFERED
@@ -341,49 +370,63 @@ public final class SharePeer implements Closeable {
 
     /** Sessions now, pending and running. */
     public int sessionCount() {
-        synchronized (slots) {
+        lock.lock();
+        try {
             return slots.size();
+        } finally {
+            lock.unlock();
         }
     }
 
     /** The running sessions. */
     public List<PeerSession> sessions() {
         List<PeerSession> out = new ArrayList<>();
-        synchronized (slots) {
+        lock.lock();
+        try {
             slots.values().forEach(s -> {
                 if (s.running != null) {
                     out.add(s.running);
                 }
             });
+        } finally {
+            lock.unlock();
         }
         return out;
     }
 
     /** Waits until no session is pending or running; true if so within {@code timeout}. */
     public boolean awaitNoSessions(Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        synchronized (slots) {
+        long left = timeout.toNanos();
+        lock.lock();
+        try {
             while (!slots.isEmpty()) {
-                long left = deadline - System.nanoTime();
                 if (left <= 0) {
                     return false;
                 }
-                slots.wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+                left = noSessions.awaitNanos(left);
             }
             return true;
+        } finally {
+            lock.unlock();
         }
     }
 
-    /** Stops listening, gives up pending sessions and closes running ones. */
+    /**
+     * Stops listening, gives up pending sessions and closes running ones, then joins every thread
+     * of the share (each waits at most {@link OwnedThreads#DEFAULT_GRACE} in all).
+     */
     @Override
     public void close() {
         List<Slot> all;
-        synchronized (slots) {
+        lock.lock();
+        try {
             if (closed) {
                 return;
             }
             closed = true;
             all = new ArrayList<>(slots.values());
+        } finally {
+            lock.unlock();
         }
         port.close();
         for (Slot s : all) {
@@ -393,5 +436,6 @@ public final class SharePeer implements Closeable {
                 running.close();
             }
         }
+        threads.close();
     }
 }

@@ -1,8 +1,10 @@
 package io.loomtunnel.p2p;
 
+import io.loomtunnel.internal.concurrent.OwnedThreads;
 import io.loomtunnel.internal.metrics.Tally;
 import io.loomtunnel.mux.MuxStream;
 import io.loomtunnel.internal.tunnel.Splice;
+import java.io.Closeable;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -11,17 +13,25 @@ import java.net.SocketException;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicReference;
 
-/** The local TCP port of a connecting peer: each connection becomes a stream of the attached session. */
+/**
+ * The local TCP port of a connecting peer: each connection becomes a stream of the attached session.
+ *
+ * <p>Threads: the port's own ({@code "loomtunnel connect :PORT: accept"} and one per connection,
+ * which relays it); {@link #close} ends and joins them. No lock: the attached session is an
+ * atomic reference.
+ */
 final class TcpEntrance implements LocalEntrance {
     static final Duration OPEN_TIMEOUT = Duration.ofSeconds(10);
 
     private final ServerSocket server;
     private final String service;
     private final AtomicReference<PeerSession> current = new AtomicReference<>();
+    private final OwnedThreads threads;
 
     private TcpEntrance(ServerSocket server, String service) {
         this.server = server;
         this.service = service;
+        this.threads = new OwnedThreads("connect :" + server.getLocalPort());
     }
 
     static TcpEntrance open(InetSocketAddress listen, String service) throws IOException {
@@ -29,7 +39,7 @@ final class TcpEntrance implements LocalEntrance {
         server.setReuseAddress(true);
         server.bind(listen, 1024);
         TcpEntrance entrance = new TcpEntrance(server, service);
-        Thread.ofVirtual().name("connect-local-" + server.getLocalPort()).start(entrance::acceptLoop);
+        entrance.threads.start("accept", entrance::acceptLoop);
         return entrance;
     }
 
@@ -46,7 +56,10 @@ final class TcpEntrance implements LocalEntrance {
             } catch (IOException e) {
                 continue; // one failed accept (the client reset) does not end the port
             }
-            Thread.ofVirtual().name("connect-" + service + "-" + socket.getRemoteSocketAddress()).start(() -> relay(socket));
+            if (!threads.startIfOpen("connection from " + socket.getRemoteSocketAddress(), () -> relay(socket))) {
+                closeQuietly(socket);
+                return; // closed meanwhile
+            }
         }
     }
 
@@ -58,13 +71,9 @@ final class TcpEntrance implements LocalEntrance {
                 throw new IOException("no session");
             }
             MuxStream stream = session.mux().open(OPEN_TIMEOUT);
-            Splice.run(socket, stream, "connect-" + service, new Tally(), new Tally()); // peer-to-peer sessions have no meters yet
+            Splice.run(socket, stream, new Tally(), new Tally()); // peer-to-peer sessions have no meters yet
         } catch (IOException e) {
-            try {
-                socket.close(); // no session now, or it refused the stream: the application sees a closed connection
-            } catch (IOException ignored) {
-                // nothing more to do
-            }
+            closeQuietly(socket); // no session now, or it refused the stream: the application sees a closed connection
         }
     }
 
@@ -83,12 +92,18 @@ final class TcpEntrance implements LocalEntrance {
         current.compareAndSet(session, null);
     }
 
+    /** Closes the port and every connection through it, and joins their threads within {@link OwnedThreads#DEFAULT_GRACE}. */
     @Override
     public void close() {
+        closeQuietly(server);
+        threads.close();
+    }
+
+    private static void closeQuietly(Closeable c) {
         try {
-            server.close();
+            c.close();
         } catch (IOException ignored) {
-            // closing a listener does not fail in a way we could act on
+            // closing does not fail in a way we could act on
         }
     }
 }

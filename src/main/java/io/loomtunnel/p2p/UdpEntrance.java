@@ -1,5 +1,6 @@
 package io.loomtunnel.p2p;
 
+import io.loomtunnel.internal.concurrent.OwnedThreads;
 import io.loomtunnel.internal.metrics.TunnelCounters;
 import io.loomtunnel.mux.Datagram;
 import io.loomtunnel.internal.tunnel.DatagramLink;
@@ -15,6 +16,11 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * The local UDP port of a connecting peer: each local sender is a flow whose datagrams go over the
  * attached session to the shared UDP service, and its replies come back to that sender.
+ *
+ * <p>Threads: the port's receive thread (its {@link UdpIngress}'s) and, for each attached session,
+ * one of its own that takes the session's datagrams ({@code "loomtunnel connect udp :PORT: session
+ * ID datagrams"}); {@link #close} ends and joins them. No lock: the attached session is an atomic
+ * reference, set before the session's dispatcher starts.
  */
 final class UdpEntrance implements LocalEntrance, DatagramLink {
     static final Duration IDLE = Duration.ofSeconds(60);
@@ -22,6 +28,7 @@ final class UdpEntrance implements LocalEntrance, DatagramLink {
     private final AtomicReference<PeerSession> current = new AtomicReference<>();
     private final AtomicInteger nextFlow = new AtomicInteger(1);
     private UdpIngress ingress;
+    private OwnedThreads threads;
 
     private UdpEntrance() {}
 
@@ -29,6 +36,7 @@ final class UdpEntrance implements LocalEntrance, DatagramLink {
         UdpEntrance entrance = new UdpEntrance();
         entrance.ingress = UdpIngress.open(entrance, SharedService.UDP_ENVELOPE_ID, listen.getAddress(), listen.getPort(),
                 IDLE, listen.getAddress().getHostAddress(), new TunnelCounters()); // no peer-to-peer meters yet
+        entrance.threads = new OwnedThreads("connect udp :" + entrance.ingress.localAddress().getPort());
         return entrance;
     }
 
@@ -54,7 +62,7 @@ final class UdpEntrance implements LocalEntrance, DatagramLink {
     @Override
     public void attach(PeerSession session) {
         current.set(session);
-        Thread.ofVirtual().name("connect-" + session.shortId() + "-udp").start(() -> dispatch(session));
+        threads.startIfOpen("session " + session.shortId() + " datagrams", () -> dispatch(session));
     }
 
     /** Hands the session's datagrams to the flows they belong to, until the session ends. */
@@ -78,8 +86,10 @@ final class UdpEntrance implements LocalEntrance, DatagramLink {
         current.compareAndSet(session, null);
     }
 
+    /** Closes the port and joins its threads; a dispatcher still waiting for datagrams is interrupted. */
     @Override
     public void close() {
         ingress.close();
+        threads.close();
     }
 }

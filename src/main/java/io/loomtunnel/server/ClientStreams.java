@@ -57,7 +57,7 @@ final class ClientStreams {
             boolean clean = false;
             try {
                 new StreamPreface(tunnel, address(socket)).writeTo(stream.output());
-                clean = Splice.run(socket, stream, "tcp-" + tunnel, counters.bytesIn(), counters.bytesOut());
+                clean = Splice.run(socket, stream, counters.bytesIn(), counters.bytesOut());
             } finally {
                 counters.streamsClosed().increment();
                 if (!clean) {

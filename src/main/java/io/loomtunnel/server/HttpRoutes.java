@@ -14,6 +14,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * NAME (served at NAME.DOMAIN) or a full domain (served as it is); a host belongs to one tunnel
  * at a time. When a tunnel's client goes away its host stays known as offline for a while, so
  * visitors get 502 ("the tunnel's client is offline") rather than 404, until a client claims it again.
+ *
+ * <p>Locking: none. {@code byHost} is a concurrent map, changed only by atomic per-key
+ * operations (a host is claimed, released or forgotten in one step); {@code port} is volatile,
+ * set once before any client can claim a host.
  */
 final class HttpRoutes implements HttpRouter {
     /** How long a host of a departed client answers 502 before it is forgotten (then 404). */

@@ -1,5 +1,6 @@
 package io.loomtunnel.server;
 
+import io.loomtunnel.internal.concurrent.Deadlines;
 import io.loomtunnel.internal.protocol.AnswerMessage;
 import io.loomtunnel.internal.rendezvous.BlockText;
 import io.loomtunnel.internal.protocol.OfferMessage;
@@ -37,7 +38,15 @@ import java.util.regex.Pattern;
  * not allow the asking peer get the same answer, so a stranger cannot learn that a share exists.
  * Blocks are verified here (signature, sender = the session's peer) before anything is believed.
  *
- * <p>Locking: {@code this} guards {@code shares}, {@code pending} and {@code speakers}.
+ * <p>Threads: messages arrive on each session's control thread; an offer's 30 s answer time is
+ * kept by the one thread of {@code answerDeadlines} (not a thread per offer), which {@link #close}
+ * ends.
+ *
+ * <p>Locking: {@code this} guards {@code shares}, {@code pending} and {@code speakers}; nothing
+ * blocks under it (messages are sent after it is released). Lock order: {@code this}, then
+ * {@code answerDeadlines}' lock (taken inside to keep it in step with {@code pending}); the
+ * deadlines' thread calls back with no lock held. The {@link RelayHub}'s lock is never taken
+ * under {@code this}.
  */
 final class PeerDirectory {
     /** How long a share has to answer a forwarded offer. */
@@ -58,10 +67,13 @@ final class PeerDirectory {
     private final Map<PeerId, Registration> shares = new HashMap<>();
     private final Map<String, Pending> pending = new HashMap<>();
     private final Set<Session> speakers = new HashSet<>();
+    private final Deadlines<Pending> answerDeadlines;
 
-    PeerDirectory(RelayHub relays, ServerEvents events) {
+    /** @param owner names the directory's thread, e.g. {@code "server 3fa9c1d2aa11"} */
+    PeerDirectory(RelayHub relays, ServerEvents events, String owner) {
         this.relays = relays;
         this.events = events;
+        this.answerDeadlines = new Deadlines<>(owner + " offers", ANSWER_TIMEOUT, MAX_PENDING, this::expire);
     }
 
     /** Whether a message of a type the server does not take is ours to refuse: the {@code p2p_} namespace is. */
@@ -110,7 +122,10 @@ final class PeerDirectory {
             speakers.remove(s);
             shares.values().removeIf(r -> r.session() == s);
             orphans = pending.values().stream().filter(p -> p.share() == s || p.connect() == s).toList();
-            orphans.forEach(p -> pending.remove(p.id()));
+            orphans.forEach(p -> {
+                pending.remove(p.id());
+                answerDeadlines.remove(p);
+            });
         }
         for (Pending p : orphans) {
             if (p.connect() != s) {
@@ -162,7 +177,6 @@ final class PeerDirectory {
             return;
         }
         Registration share;
-        Pending waiting = null;
         String refusal = null;
         RendezvousCode code = RendezvousCode.UNKNOWN_PEER;
         synchronized (this) {
@@ -178,19 +192,18 @@ final class PeerDirectory {
                 code = RendezvousCode.BUSY;
                 refusal = "too many offers are waiting for answers; try again shortly";
             } else {
-                waiting = new Pending(offer.session(), from, share.session(), from.peer(), offer.recipient());
+                Pending waiting = new Pending(offer.session(), from, share.session(), from.peer(), offer.recipient());
                 pending.put(offer.session(), waiting);
+                answerDeadlines.add(waiting); // room for it: it holds no more offers than pending
             }
         }
         if (refusal != null) {
             error(from, offer.session(), code, refusal);
             return;
         }
-        Pending p = waiting;
         // The ticket comes before the share hears of the offer: a share answering with a relay at
         // once may have its relay stream read here before its answer is.
         relays.expect(offer.session(), from.peer(), offer.recipient());
-        Thread.ofVirtual().name("p2p-offer-" + offer.session().substring(0, 8)).start(() -> expireLater(p));
         try {
             share.session().mux().sendControl(ControlCodec.encode(
                     new OfferMessage(offer.session(), message.block(), observed(from))));
@@ -250,18 +263,20 @@ final class PeerDirectory {
             return null;
         }
         pending.remove(session);
+        answerDeadlines.remove(p);
         return p;
     }
 
-    private void expireLater(Pending p) {
-        try {
-            Thread.sleep(ANSWER_TIMEOUT);
-        } catch (InterruptedException e) {
-            return;
-        }
+    /** An offer's answer time is over (on the deadlines' thread). */
+    private void expire(Pending p) {
         if (take(p.id(), p.share()) != null) {
             error(p.connect(), p.id(), RendezvousCode.NO_ANSWER, "the share did not answer within " + ANSWER_TIMEOUT.toSeconds() + " s");
         }
+    }
+
+    /** Ends the answer-deadline thread; offers still waiting get no error (their sessions are closing with the server). */
+    void close() {
+        answerDeadlines.close();
     }
 
     private static void error(Session to, String session, RendezvousCode code, String reason) {

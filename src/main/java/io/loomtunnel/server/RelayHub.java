@@ -1,5 +1,6 @@
 package io.loomtunnel.server;
 
+import io.loomtunnel.internal.concurrent.OwnedThreads;
 import io.loomtunnel.internal.metrics.MeterNames;
 import io.loomtunnel.internal.metrics.Tally;
 import io.loomtunnel.mux.MuxStream;
@@ -39,8 +40,14 @@ import java.util.concurrent.atomic.AtomicLong;
  * relay sees ciphertext only. A peer may be part of {@code maxPerPeer} relayed sessions at once,
  * and what it sends passes its token bucket; bytes are counted per relayed session and in all.
  *
+ * <p>Threads: the hub's own, one per peer session that signals ({@code "loomtunnel relay of
+ * server ID: streams of peer P"}) and one per relay stream, which pairs it and runs the relay;
+ * {@link #close} ends and joins them.
+ *
  * <p>Locking: {@code this} guards {@code tickets}, {@code allowances}, each ticket's
- * {@code waiting} and each allowance's {@code relays}.
+ * {@code waiting} and each allowance's {@code relays}. Nothing blocks under it: the first half
+ * waits for its partner on a future outside it, and bytes are copied outside it. It is taken
+ * last: no other lock is taken under it (completing the waiter's future runs no callbacks).
  */
 final class RelayHub {
     /** How long a new relay stream has to send its preface. */
@@ -78,10 +85,13 @@ final class RelayHub {
     private final AtomicLong total = new AtomicLong();
     private final AtomicLong refused = new AtomicLong();
     private final Tally bytes = new Tally();
+    private final OwnedThreads threads;
 
-    RelayHub(RelaySettings settings, ServerEvents events) {
+    /** @param owner names the hub's threads, e.g. {@code "server 3fa9c1d2aa11"} */
+    RelayHub(RelaySettings settings, ServerEvents events, String owner) {
         this.settings = settings;
         this.events = events;
+        this.threads = new OwnedThreads("relay of " + owner);
     }
 
     /** The relay's counts as meters (docs/METRICS.md); they leave {@code registry} with the server's others. */
@@ -135,19 +145,27 @@ final class RelayHub {
         }
     }
 
-    /** Takes relay streams the peer opens on {@code carrier}, until it closes. */
+    /** Takes relay streams the peer opens on {@code carrier}, until it closes (or the hub does). */
     void serve(Session carrier) {
-        Thread.ofVirtual().name("relay-accept-" + carrier.peer().abbreviated()).start(() -> {
+        String peer = "peer " + carrier.peer().abbreviated();
+        threads.startIfOpen("streams of " + peer, () -> {
             try {
                 while (true) {
                     MuxStream stream = carrier.mux().accept();
-                    Thread.ofVirtual().name("relay-" + carrier.peer().abbreviated() + "-" + stream.id())
-                            .start(() -> join(carrier, stream));
+                    if (!threads.startIfOpen(peer + " stream " + stream.id(), () -> join(carrier, stream))) {
+                        reset(stream);
+                        return; // the hub is closing
+                    }
                 }
             } catch (IOException closed) {
                 // the session ended; its streams ended with it
             }
         });
+    }
+
+    /** Ends every relay and joins the hub's threads; the carriers' sessions are the server's to close. */
+    void close() {
+        threads.close();
     }
 
     /** Reads the preface, then waits for the other peer or joins the one waiting. */
@@ -247,7 +265,7 @@ final class RelayHub {
             StreamSocket mine = new StreamSocket(me.stream(), me.allowance().throttle(me.stream().input()),
                     partner.allowance().throttle(me.stream().output()), (InetSocketAddress) me.carrier().remoteAddress(),
                     () -> {});
-            Splice.run(mine, partner.stream(), "relay-" + session.substring(0, 8), carried, carried);
+            Splice.run(mine, partner.stream(), carried, carried);
             active.decrementAndGet();
             events.relayClosed(session, carried.get());
         } catch (IOException e) {

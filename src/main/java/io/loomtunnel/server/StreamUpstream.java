@@ -16,6 +16,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * A stream to the client, as the HTTP ingress's upstream for one request; closing it gives back
  * the client's stream permit. Bytes written (the request) count as the tunnel's "in", bytes read
  * (the response) as its "out".
+ *
+ * <p>Locking: none of its own (the stream's rules apply); {@code closed} gives the permit back once.
  */
 final class StreamUpstream implements Upstream {
     private final MuxStream stream;

@@ -6,6 +6,7 @@ import io.loomtunnel.internal.admin.AdminException;
 import io.loomtunnel.internal.admin.AdminTarget;
 import io.loomtunnel.internal.admin.Observability;
 import io.loomtunnel.internal.admin.Status;
+import io.loomtunnel.internal.concurrent.OwnedThreads;
 import io.loomtunnel.internal.http.HttpIngress;
 import io.loomtunnel.internal.http.HttpIngressConfig;
 import io.loomtunnel.internal.metrics.EndpointMetrics;
@@ -23,9 +24,12 @@ import io.loomtunnel.internal.wire.ErrorCode;
 import java.io.Closeable;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -39,12 +43,29 @@ import java.util.concurrent.atomic.AtomicLong;
  * TunnelServer server = TunnelServer.start(ServerSettings.builder().token(secret).build(), ServerEvents.NONE);
  * System.out.println("clients pin " + server.id());
  * }</pre>
+ *
+ * <p>Threads: every thread the server starts belongs to one of its parts, each of which ends and
+ * joins its own on close: the control-port {@link SessionListener} (one thread per client, which
+ * runs its {@link ClientLink}), each TCP tunnel's port, the HTTP ingress, the {@link RelayHub}
+ * and the {@link PeerDirectory}'s answer deadlines. {@link #close} closes them in that order,
+ * after the clients' sessions.
+ *
+ * <p>Locking: {@code clientsLock} guards changes to {@code clients} (a concurrent set, read
+ * without it) and {@code closing}: a client is admitted (limit and closing checked, then added)
+ * in one step, so {@link #close} closes every admitted client's session, and {@code clientLeft}
+ * tells close when the last one has finished. No other lock is taken under it and nothing
+ * blocks under it but close's bounded wait on {@code clientLeft}. The parts set up by
+ * {@link #start} ({@code listener}, {@code http}, {@code httpRoutes}, {@code observability}) are
+ * written once, on the thread that calls {@link #start}, before any client can connect, and
+ * reach the session threads through their start; a thread that closes the server must have
+ * learned of it from that thread (as with any object handed over).
  */
 public final class TunnelServer implements Closeable, AdminTarget {
     private final ServerSettings settings;
     private final ServerEvents events;
     private final Identity identity;
     private final GrantAuthenticator grants;
+    private final RelayHub relays;
     private final PeerDirectory peers;
     private final Set<ClientLink> clients = ConcurrentHashMap.newKeySet();
     private final InetSocketAddress bind;
@@ -54,14 +75,18 @@ public final class TunnelServer implements Closeable, AdminTarget {
     private Observability observability;
     private HttpIngress http;
     private HttpRoutes httpRoutes;
+    private final ReentrantLock clientsLock = new ReentrantLock();
+    private final Condition clientLeft = clientsLock.newCondition();
+    private boolean closing;
 
     private TunnelServer(ServerSettings settings, ServerEvents events, Identity identity) {
         this.settings = settings;
         this.events = events;
         this.identity = identity;
         this.grants = new GrantAuthenticator(settings);
-        RelayHub relays = new RelayHub(settings.relay(), events);
-        this.peers = new PeerDirectory(relays, events);
+        String owner = "server " + identity.id().abbreviated();
+        this.relays = new RelayHub(settings.relay(), events, owner);
+        this.peers = new PeerDirectory(relays, events, owner);
         this.bind = HostPort.resolved(settings.bind());
         this.metrics = EndpointMetrics.start("server", settings.observe().registry());
         relays.registerMeters(metrics.registry(), Tags.of(MeterNames.ROLE, metrics.role()));
@@ -150,7 +175,12 @@ public final class TunnelServer implements Closeable, AdminTarget {
     private void serve(Session session) {
         ClientLink link = new ClientLink(session, String.valueOf(sessionNumbers.incrementAndGet()),
                 grants.portsOf(session.principal()), new ServerParts(metrics, settings, events, bind.getAddress(), httpRoutes, peers));
-        if (!admit(link)) {
+        Admission admission = admit(link);
+        if (admission == Admission.CLOSING) {
+            session.close();
+            return;
+        }
+        if (admission == Admission.FULL) {
             metrics.handshakeFailed(Reasons.SERVER_FULL);
             session.mux().close(ErrorCode.SESSION_REFUSED, "the server has " + settings.maxClients() + " clients, its limit");
             events.clientRefused("client " + session.peer().abbreviated() + " at " + session.remoteAddress()
@@ -163,17 +193,53 @@ public final class TunnelServer implements Closeable, AdminTarget {
         try {
             link.serve();
         } finally {
-            clients.remove(link);
+            leave(link);
             metrics.sessionClosed(link.closeReason());
         }
     }
 
-    private synchronized boolean admit(ClientLink link) {
-        if (clients.size() >= settings.maxClients()) {
-            return false;
+    private enum Admission { ADMITTED, FULL, CLOSING }
+
+    private Admission admit(ClientLink link) {
+        clientsLock.lock();
+        try {
+            if (closing) {
+                return Admission.CLOSING;
+            }
+            if (clients.size() >= settings.maxClients()) {
+                return Admission.FULL;
+            }
+            clients.add(link);
+            return Admission.ADMITTED;
+        } finally {
+            clientsLock.unlock();
         }
-        clients.add(link);
-        return true;
+    }
+
+    private void leave(ClientLink link) {
+        clientsLock.lock();
+        try {
+            clients.remove(link);
+            if (clients.isEmpty()) {
+                clientLeft.signalAll();
+            }
+        } finally {
+            clientsLock.unlock();
+        }
+    }
+
+    /** Waits (at most {@code grace}) until every client's thread has finished with it; true if all have. */
+    private boolean awaitNoClients(Duration grace) throws InterruptedException {
+        long left = grace.toNanos();
+        clientsLock.lock();
+        try {
+            while (!clients.isEmpty() && left > 0) {
+                left = clientLeft.awaitNanos(left);
+            }
+            return clients.isEmpty();
+        } finally {
+            clientsLock.unlock();
+        }
     }
 
     /** UDP datagrams dropped by the tunnels of the clients connected now. */
@@ -191,21 +257,45 @@ public final class TunnelServer implements Closeable, AdminTarget {
         return http == null ? -1 : http.port();
     }
 
-    /** Stops accepting and closes every client's session (GO_AWAY), which frees their ports. */
+    /**
+     * Closes every client's session (GO_AWAY), which frees their ports and ends their tunnels'
+     * connections, lets each client's thread finish releasing its tunnels, stops accepting, and
+     * joins every thread the server started (each part waits at most
+     * {@link OwnedThreads#DEFAULT_GRACE} for its own).
+     */
     @Override
     public void close() throws IOException {
-        if (observability != null) {
-            observability.close();
+        List<ClientLink> admitted;
+        clientsLock.lock();
+        try {
+            if (closing) {
+                return;
+            }
+            closing = true; // from now on a new client's session is closed at once
+            admitted = List.copyOf(clients);
+        } finally {
+            clientsLock.unlock();
         }
-        if (listener != null) {
-            listener.close();
+        try {
+            if (observability != null) {
+                observability.close();
+            }
+            admitted.forEach(c -> c.session().close());
+            try {
+                awaitNoClients(OwnedThreads.DEFAULT_GRACE); // each releases its tunnels, joining their threads
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            if (listener != null) {
+                listener.close(); // joins the client threads (a late one is interrupted)
+            }
+            if (http != null) {
+                http.close();
+            }
+        } finally {
+            relays.close();
+            peers.close();
+            metrics.close();
         }
-        if (http != null) {
-            http.close();
-        }
-        for (ClientLink c : List.copyOf(clients)) {
-            c.session().close();
-        }
-        metrics.close();
     }
 }

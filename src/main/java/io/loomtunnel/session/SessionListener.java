@@ -1,5 +1,6 @@
 package io.loomtunnel.session;
 
+import io.loomtunnel.internal.concurrent.OwnedThreads;
 import java.io.Closeable;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
@@ -14,6 +15,10 @@ import java.util.function.Consumer;
  * Listens for peers: accepts each TCP connection and sets up its session on a virtual thread of
  * its own, then hands the session to the handler on that same thread. Set-ups in progress at once
  * are bounded, so a flood of half-open connections cannot exhaust the process.
+ *
+ * <p>Threads: all of them are the listener's ({@code "loomtunnel listener :PORT: accept"} and one
+ * {@code "...: peer ADDRESS"} per connection, which runs the handler for as long as it serves);
+ * {@link #close} ends and joins them. No lock; {@code setups} bounds the set-ups in progress.
  */
 public final class SessionListener implements Closeable {
     private static final System.Logger LOG = System.getLogger(SessionListener.class.getName());
@@ -21,9 +26,11 @@ public final class SessionListener implements Closeable {
 
     private final ServerSocket server;
     private final Semaphore setups = new Semaphore(MAX_CONCURRENT_SETUPS);
+    private final OwnedThreads threads;
 
     private SessionListener(ServerSocket server) {
         this.server = server;
+        this.threads = new OwnedThreads("listener :" + server.getLocalPort());
     }
 
     /**
@@ -36,8 +43,7 @@ public final class SessionListener implements Closeable {
         server.setReuseAddress(true);
         server.bind(bind, 1024);
         SessionListener listener = new SessionListener(server);
-        Thread.ofVirtual().name("listener-" + server.getLocalPort() + "-accept")
-                .start(() -> listener.acceptLoop(acceptor, onSession, onFailure));
+        listener.threads.start("accept", () -> listener.acceptLoop(acceptor, onSession, onFailure));
         return listener;
     }
 
@@ -54,7 +60,7 @@ public final class SessionListener implements Closeable {
             try {
                 setups.acquire();
                 Socket socket = server.accept();
-                Thread.ofVirtual().name("setup-" + socket.getRemoteSocketAddress()).start(() -> {
+                boolean started = threads.startIfOpen("peer " + socket.getRemoteSocketAddress(), () -> {
                     Session session;
                     try {
                         session = acceptor.accept(socket);
@@ -66,6 +72,11 @@ public final class SessionListener implements Closeable {
                     }
                     onSession.accept(session);
                 });
+                if (!started) {
+                    socket.close(); // closing: the listener takes no more peers
+                    setups.release();
+                    return;
+                }
             } catch (SocketException closed) {
                 setups.release();
                 return; // close() closed the server socket
@@ -79,9 +90,17 @@ public final class SessionListener implements Closeable {
         }
     }
 
-    /** Stops accepting; sessions already set up are the handler's to close. */
+    /**
+     * Stops accepting, then ends every thread of the listener within {@link OwnedThreads#DEFAULT_GRACE}:
+     * set-ups in progress are interrupted, and so is a handler still serving a session (close the
+     * sessions first for a clean end; an interrupted session read fails with InterruptedIOException).
+     */
     @Override
     public void close() throws IOException {
-        server.close();
+        try {
+            server.close();
+        } finally {
+            threads.close();
+        }
     }
 }

@@ -16,6 +16,10 @@ import java.util.concurrent.TimeUnit;
  *   <li>closing it does not close the socket: BC closes input before output, and the output
  *       must still send a final alert or close_notify. {@link SocketOutput#close} closes the socket.
  * </ul>
+ *
+ * <p>Locking: none. It has one reader thread at a time (the handshake's, then the session
+ * reader's); the deadline fields are volatile because {@link #arm} and {@link #disarm} may come
+ * from another thread than the next read.
  */
 final class DeadlineInput extends FilterInputStream {
 

@@ -13,7 +13,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * before closing the socket, so a fatal alert or close_notify written just before is not lost.
  *
  * <p>The buffer is taken from a shared pool for each batch and given back once it is sent, so an
- * idle connection holds none. Locking: {@code lock} guards {@code buffer} and {@code count}.
+ * idle connection holds none. Locking: {@code lock} guards {@code buffer} and {@code count} and
+ * is held across the socket write; it is the innermost lock of a connection (taken under
+ * {@code TlsChannel.writeLock}, never the other way). {@code held} is volatile: set and cleared by
+ * the writer holding {@code TlsChannel.writeLock}, read by BC's flushes.
  */
 final class SocketOutput extends OutputStream {
 

@@ -10,7 +10,12 @@ import org.bouncycastle.tls.crypto.impl.jcajce.JcaTlsCrypto;
 import org.bouncycastle.tls.crypto.impl.jcajce.JcaTlsCryptoProvider;
 import org.bouncycastle.tls.crypto.impl.jcajce.JcaTlsEd25519Signer;
 
-/** Which implementation encrypts records: both speak the same TLS 1.3 profile and interoperate. */
+/**
+ * Which implementation encrypts records: both speak the same TLS 1.3 profile and interoperate.
+ *
+ * <p>Locking: none. {@code crypto} is made lazily and volatile; two threads racing may each make
+ * one, and either may stay (they are stateless factories).
+ */
 public enum TlsBackend {
 
     /**

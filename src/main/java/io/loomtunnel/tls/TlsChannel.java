@@ -2,6 +2,7 @@ package io.loomtunnel.tls;
 
 import static io.loomtunnel.internal.net.Closeables.closeQuietly;
 
+import io.loomtunnel.internal.concurrent.OwnedThreads;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
@@ -18,6 +19,17 @@ import org.bouncycastle.tls.TlsProtocol;
  * An established TLS 1.3 connection to an authenticated peer. One thread may read while another
  * writes; concurrent writers are serialised. Each {@code output().write} is encrypted and sent at
  * once (no flush needed), as one send() when it fits 128 KiB.
+ *
+ * <p>Threads: whoever reads is the socket's only reader (the session reader, once a session
+ * runs on it). {@link #close} starts one short-lived watchdog ({@code "loomtunnel tls PEER:
+ * close_notify watchdog"}) that cuts the socket if the close_notify cannot leave within
+ * {@value #CLOSE_NOTIFY_GRACE_MILLIS} ms, and ends and joins it before returning.
+ *
+ * <p>Locking: {@code writeLock} serializes writers and the close_notify; it is held across the
+ * socket write (closing the socket is what wakes a writer blocked there; {@link #close} does that
+ * at once when it cannot take the lock). Lock order: {@code writeLock}, then
+ * {@link SocketOutput}'s lock; callers above (the multiplexer's FrameWriter) hold theirs first.
+ * {@code closed} makes close run once.
  */
 public final class TlsChannel implements Closeable {
 
@@ -87,7 +99,8 @@ public final class TlsChannel implements Closeable {
             closeQuietly(socket); // a writer is blocked in send(): cut to wake it
             return;
         }
-        Thread watchdog = Thread.ofVirtual().start(() -> {
+        Thread watchdog = Thread.ofVirtual().name(OwnedThreads.THREAD_NAME_PREFIX + "tls " + peer.abbreviated()
+                + ": close_notify watchdog").start(() -> {
             try {
                 Thread.sleep(CLOSE_NOTIFY_GRACE_MILLIS);
                 closeQuietly(socket);
@@ -103,6 +116,16 @@ public final class TlsChannel implements Closeable {
             writeLock.unlock();
             watchdog.interrupt();
             closeQuietly(socket);
+            joinQuietly(watchdog);
+        }
+    }
+
+    /** The watchdog was interrupted: it ends at once. */
+    private static void joinQuietly(Thread watchdog) {
+        try {
+            watchdog.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -1,5 +1,6 @@
 package io.loomtunnel.session;
 
+import io.loomtunnel.internal.concurrent.OwnedThreads;
 import io.loomtunnel.internal.tunnel.Probes;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -77,7 +78,7 @@ class PeerKilledTest {
                 assertFalse(f.isDone(), "nothing wakes before the kill");
             }
 
-            String sessionThreads = "session-" + peerId.abbreviated();
+            String sessionThreads = OwnedThreads.THREAD_NAME_PREFIX + "session " + peerId.abbreviated();
             assertTrue(threadDump(tmp).contains(sessionThreads), "the dump shows the live session's threads");
 
             peer.destroyForcibly();

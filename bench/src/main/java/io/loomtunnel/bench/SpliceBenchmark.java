@@ -104,7 +104,7 @@ public class SpliceBenchmark {
         private static final TunnelCounters COUNTERS = new TunnelCounters().child().child();
 
         static void run(Socket socket, MuxStream stream) {
-            Splice.run(socket, stream, "bench-splice", COUNTERS.bytesIn(), COUNTERS.bytesOut());
+            Splice.run(socket, stream, COUNTERS.bytesIn(), COUNTERS.bytesOut());
         }
     }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.loomtunnel.internal.concurrent.OwnedThreads;
 import io.loomtunnel.session.TokenCheck;
 import java.io.Closeable;
 import java.io.IOException;
@@ -13,8 +14,6 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 
 /**
@@ -23,6 +22,10 @@ import java.util.concurrent.Semaphore;
  * and the console's actions (kick, open, close). The JDK's HTTP server, one virtual thread per
  * request, at most {@value #MAX_REQUESTS} at once; when a token is set, every path but
  * {@code /healthz} needs {@code Authorization: Bearer TOKEN}, compared in constant time.
+ *
+ * <p>Threads: requests run on the endpoint's own ({@code "loomtunnel admin :PORT: request"});
+ * the JDK server's dispatcher thread is the JDK's, ended by {@code stop}. {@link #close} stops
+ * the server and joins the request threads. No lock: {@code inFlight} bounds the requests.
  */
 public final class AdminServer implements Closeable {
     private static final int MAX_REQUESTS = 64;
@@ -36,15 +39,15 @@ public final class AdminServer implements Closeable {
     }
 
     private final HttpServer server;
-    private final ExecutorService executor;
+    private final OwnedThreads threads;
     private final TokenCheck token;
     private final AdminTarget target;
     private final LogRing logs;
     private final Semaphore inFlight = new Semaphore(MAX_REQUESTS);
 
-    private AdminServer(HttpServer server, ExecutorService executor, String token, AdminTarget target, LogRing logs) {
+    private AdminServer(HttpServer server, OwnedThreads threads, String token, AdminTarget target, LogRing logs) {
         this.server = server;
-        this.executor = executor;
+        this.threads = threads;
         this.token = token == null ? null : TokenCheck.of(List.of(token));
         this.target = target;
         this.logs = logs;
@@ -58,10 +61,10 @@ public final class AdminServer implements Closeable {
         } catch (java.net.BindException e) {
             throw new java.net.BindException(bind.getHostString() + ":" + bind.getPort() + " (admin endpoint): " + e.getMessage());
         }
-        ExecutorService executor = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("admin-", 0).factory());
-        AdminServer admin = new AdminServer(http, executor, token, target, logs);
+        OwnedThreads threads = new OwnedThreads("admin :" + http.getAddress().getPort());
+        AdminServer admin = new AdminServer(http, threads, token, target, logs);
         http.createContext("/", admin::handle);
-        http.setExecutor(executor);
+        http.setExecutor(threads.executor("request"));
         http.start();
         return admin;
     }
@@ -148,10 +151,10 @@ public final class AdminServer implements Closeable {
         }
     }
 
-    /** Stops listening and ends requests in flight. */
+    /** Stops listening, ends requests in flight and joins their threads within {@link OwnedThreads#DEFAULT_GRACE}. */
     @Override
     public void close() {
         server.stop(0);
-        executor.shutdownNow();
+        threads.close();
     }
 }

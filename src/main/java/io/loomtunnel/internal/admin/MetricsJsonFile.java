@@ -1,6 +1,7 @@
 package io.loomtunnel.internal.admin;
 
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.loomtunnel.internal.concurrent.OwnedThreads;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.Measurement;
 import io.micrometer.core.instrument.Tag;
@@ -23,6 +24,10 @@ import java.util.function.Supplier;
  * Appends a JSON snapshot to a file every interval, one object per line (JSON Lines): the time,
  * the status ({@code /api/status}) and every meter's measurements (docs/METRICS.md). A write
  * that fails is reported once on standard error and tried again at the next interval.
+ *
+ * <p>Threads: one of its own ({@code "loomtunnel metrics file NAME: writer"}), which
+ * {@link #close} ends and joins before it writes the last line itself. No lock: {@code failing}
+ * is touched by one thread at a time (the writer, then the closer after the join).
  */
 final class MetricsJsonFile implements Closeable {
     private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -30,14 +35,15 @@ final class MetricsJsonFile implements Closeable {
     private final Path file;
     private final Supplier<Status> status;
     private final MeterRegistry registry;
-    private final Thread writer;
+    private final OwnedThreads threads;
     private boolean failing;
 
     private MetricsJsonFile(Path file, Duration interval, Supplier<Status> status, MeterRegistry registry) {
         this.file = file;
         this.status = status;
         this.registry = registry;
-        this.writer = Thread.ofVirtual().name("metrics-json-" + file.getFileName()).start(() -> run(interval));
+        this.threads = new OwnedThreads("metrics file " + file.getFileName());
+        threads.start("writer", () -> run(interval));
     }
 
     static MetricsJsonFile start(Path file, Duration interval, Supplier<Status> status, MeterRegistry registry) {
@@ -98,12 +104,7 @@ final class MetricsJsonFile implements Closeable {
 
     @Override
     public void close() {
-        writer.interrupt();
-        try {
-            writer.join();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        threads.close();
         appendSnapshot();
     }
 }

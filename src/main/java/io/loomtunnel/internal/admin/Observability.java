@@ -4,17 +4,21 @@ import io.loomtunnel.internal.metrics.OtlpExport;
 import java.io.Closeable;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * What watches a running server or client, as its {@link ObserveSettings} ask: the admin
  * endpoint, the JSON snapshot file, OTLP export. Closing stops them all (the JSON file gets a
  * last snapshot, OTLP a last push).
+ *
+ * <p>Threads: none of its own; each part owns and joins its threads. No lock: {@code closed}
+ * makes close run once.
  */
 public final class Observability implements Closeable {
     private final AdminServer admin;
     private final MetricsJsonFile json;
     private final OtlpExport otlp;
-    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     private Observability(AdminServer admin, MetricsJsonFile json, OtlpExport otlp) {
         this.admin = admin;

@@ -1,6 +1,7 @@
 package io.loomtunnel.internal.concurrent;
 
 import java.time.Duration;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -46,6 +47,14 @@ public final class OwnedThreads implements AutoCloseable {
             Thread.currentThread().setName(name);
             body.run();
         });
+    }
+
+    /**
+     * An executor that runs each task on a new thread of this owner named {@code task}, for APIs
+     * that take an executor (the JDK's HTTP server); it rejects tasks once this owner is closed.
+     */
+    public Executor executor(String task) {
+        return body -> start(task, body);
     }
 
     /** Like {@link #start} but does nothing (and returns false) when this owner is already closed. */

@@ -1,5 +1,6 @@
 package io.loomtunnel.internal.http;
 
+import io.loomtunnel.internal.concurrent.OwnedThreads;
 import java.io.Closeable;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -10,8 +11,15 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The server's HTTP/1.1 ingress: one listener, a reverse proxy per request, each routed by its
- * Host to an HTTP tunnel. One virtual thread accepts; each connection gets its own, named
- * {@code http-<remote address>}. See docs/HTTP.md.
+ * Host to an HTTP tunnel. See docs/HTTP.md.
+ *
+ * <p>Threads: the ingress's own, {@code "loomtunnel http :PORT: accept"} and one per connection
+ * ({@code "...: connection from ADDRESS"}, which runs its {@link HttpConnectionHandler});
+ * {@link #close} closes every connection, which wakes its thread, and joins them all.
+ *
+ * <p>Locking: no lock. {@code connections} is a concurrent set; {@code closed} is volatile, set
+ * once by {@link #close} and read by the accept thread, which checks it again after adding a
+ * connection so that none escapes a close running meanwhile.
  */
 public final class HttpIngress implements Closeable {
     private static final System.Logger LOG = System.getLogger(HttpIngress.class.getName());
@@ -20,12 +28,14 @@ public final class HttpIngress implements Closeable {
     private final HttpRouter router;
     private final HttpIngressConfig config;
     private final Set<HttpConnectionHandler> connections = ConcurrentHashMap.newKeySet();
+    private final OwnedThreads threads;
     private volatile boolean closed;
 
     private HttpIngress(ServerSocket server, HttpRouter router, HttpIngressConfig config) {
         this.server = server;
         this.router = router;
         this.config = config;
+        this.threads = new OwnedThreads("http :" + server.getLocalPort());
     }
 
     /** Binds (port 0 picks a free one) and starts accepting. */
@@ -39,7 +49,7 @@ public final class HttpIngress implements Closeable {
             throw e;
         }
         HttpIngress ingress = new HttpIngress(server, router, config);
-        Thread.ofVirtual().name("http-accept-" + server.getLocalPort()).start(ingress::acceptLoop);
+        ingress.threads.start("accept", ingress::acceptLoop);
         return ingress;
     }
 
@@ -47,7 +57,10 @@ public final class HttpIngress implements Closeable {
         return server.getLocalPort();
     }
 
-    /** Stops accepting and closes every connection, with its upstream; idempotent. */
+    /**
+     * Stops accepting, closes every connection with its upstream, and joins their threads within
+     * {@link OwnedThreads#DEFAULT_GRACE}; idempotent.
+     */
     @Override
     public void close() {
         closed = true;
@@ -57,6 +70,7 @@ public final class HttpIngress implements Closeable {
             LOG.log(System.Logger.Level.DEBUG, () -> "closing the listener: " + e);
         }
         connections.forEach(HttpConnectionHandler::close);
+        threads.close();
     }
 
     private void acceptLoop() {
@@ -79,7 +93,9 @@ public final class HttpIngress implements Closeable {
                 if (closed) {
                     handler.close(); // close() may have run before the add
                 }
-                Thread.ofVirtual().name("http-" + remote.getAddress().getHostAddress() + ":" + remote.getPort()).start(handler);
+                if (!threads.startIfOpen("connection from " + remote.getAddress().getHostAddress() + ":" + remote.getPort(), handler)) {
+                    handler.close(); // closing: the ingress takes no more connections
+                }
             } catch (IOException e) {
                 LOG.log(System.Logger.Level.DEBUG, () -> "http connection lost at accept: " + e);
                 try {

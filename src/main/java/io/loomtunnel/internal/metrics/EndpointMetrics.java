@@ -1,5 +1,6 @@
 package io.loomtunnel.internal.metrics;
 
+import io.loomtunnel.internal.concurrent.OwnedThreads;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -25,8 +26,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@link Tally}s and the registry reads them when it is scraped; Micrometer counters are used
  * only for rare events (sessions, failures, refusals).
  *
- * <p>A once-a-second virtual thread samples the totals and the tunnels being watched for the
- * throughput windows of {@code /api/status}.
+ * <p>Threads: one of its own, {@code "loomtunnel ROLE metrics: sampler"}, samples the totals and
+ * the tunnels being watched once a second for the throughput windows of {@code /api/status};
+ * {@link #close} ends and joins it.
+ *
+ * <p>Locking: none of its own. Counts are atomic ({@link Tally}, atomic integers) and the maps
+ * and sets are concurrent; a tunnel's counters are created with one atomic per-name operation.
  */
 public final class EndpointMetrics implements Closeable {
     /** Tunnel names that get meters of their own; further names share the tag {@link #OTHER_TUNNELS}. */
@@ -53,7 +58,7 @@ public final class EndpointMetrics implements Closeable {
     private final Counter tunnelsRefused;
     private final Timer rtt;
     private final long startNanos = System.nanoTime();
-    private final Thread sampler;
+    private final OwnedThreads threads;
 
     private EndpointMetrics(String role, MeterRegistry application) {
         this.role = role;
@@ -75,7 +80,8 @@ public final class EndpointMetrics implements Closeable {
                 .description("round-trip times measured by PING").register(registry);
         TimeGauge.builder(MeterNames.UPTIME, this, TimeUnit.NANOSECONDS, m -> System.nanoTime() - m.startNanos)
                 .tags(roleTag).description("time since the server or client started").register(registry);
-        sampler = Thread.ofVirtual().name("metrics-sampler-" + role).start(this::sampleEverySecond);
+        threads = new OwnedThreads(role + " metrics");
+        threads.start("sampler", this::sampleEverySecond);
     }
 
     /**
@@ -249,10 +255,10 @@ public final class EndpointMetrics implements Closeable {
         }
     }
 
-    /** Stops sampling and takes our meters out of the application's registry too. */
+    /** Stops sampling (joins the sampler) and takes our meters out of the application's registry too. */
     @Override
     public void close() {
-        sampler.interrupt();
+        threads.close();
         jvm.close();
         registry.clear();
         registry.remove(prometheus);

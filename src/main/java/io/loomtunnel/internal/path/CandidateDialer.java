@@ -1,5 +1,6 @@
 package io.loomtunnel.internal.path;
 
+import io.loomtunnel.internal.concurrent.OwnedThreads;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -9,7 +10,8 @@ import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * Dials every candidate of the peer from the punch port, each on a virtual thread of its own, over
+ * Dials every candidate of the peer from the punch port, each on a thread of its own (of the
+ * caller's {@link OwnedThreads}, which ends and joins them), over
  * and over with growing pauses, until the race is decided or its deadline passes. Dialing again
  * matters: a SYN sent before the peer's NAT had a mapping for us is dropped, and the next one,
  * sent after the peer dialed us, gets through (or meets the peer's SYN: a simultaneous open).
@@ -24,12 +26,12 @@ public final class CandidateDialer {
     /**
      * @param handler sets up a session on each connected socket (on the dialing thread, so a
      *     candidate is not dialed again while its connection is being tried) and offers it to the race
+     * @param name what the dialing is for, the start of the threads' task names (e.g. {@code "session Xy12ab34"})
      */
     public static void start(PunchPort port, List<InetSocketAddress> candidates, PathRace race, Consumer<Socket> handler,
-                             String name) {
+                             OwnedThreads threads, String name) {
         for (InetSocketAddress candidate : candidates) {
-            Thread.ofVirtual().name(name + "-dial-" + Candidates.text(candidate))
-                    .start(() -> dialUntilDecided(port, candidate, race, handler));
+            threads.startIfOpen(name + " dial " + Candidates.text(candidate), () -> dialUntilDecided(port, candidate, race, handler));
         }
     }
 

@@ -1,5 +1,6 @@
 package io.loomtunnel.internal.path;
 
+import io.loomtunnel.internal.concurrent.OwnedThreads;
 import java.io.Closeable;
 import java.io.IOException;
 import java.net.BindException;
@@ -18,6 +19,10 @@ import java.util.function.Consumer;
  * needs: a NAT maps the outgoing SYN to the public port the peer dials, and when both sides dial
  * each other at the same time the two SYNs cross and TCP's simultaneous open joins them into one
  * connection. Listening as well catches the peer's SYN when ours has not left yet.
+ *
+ * <p>Threads: accepting runs on threads of the caller's {@link OwnedThreads} (one that accepts,
+ * one per connection in set-up), which the caller ends and joins; {@link #close} only stops
+ * the listener, which wakes the accepting thread. No lock; {@code setups} bounds the set-ups.
  */
 public final class PunchPort implements Closeable {
     /** Connections taken from the listen queue and still in set-up; more wait in the queue. */
@@ -55,22 +60,29 @@ public final class PunchPort implements Closeable {
     }
 
     /**
-     * Accepts on a virtual thread of its own until {@link #close}; each connection is handed to
-     * {@code handler} on a virtual thread of its own, at most {@value #MAX_CONCURRENT_SETUPS} at once.
+     * Accepts on a thread of {@code threads} (none once they are closed) until {@link #close}; each connection is handed to
+     * {@code handler} on a thread of its own there, at most {@value #MAX_CONCURRENT_SETUPS} at once.
+     *
+     * @param name what the port serves, the start of its threads' task names (e.g. {@code "punch"})
      */
-    public void startAccepting(Consumer<Socket> handler, String name) {
-        Thread.ofVirtual().name(name + "-accept-" + local.getPort()).start(() -> {
+    public void startAccepting(Consumer<Socket> handler, OwnedThreads threads, String name) {
+        threads.startIfOpen(name + " accept :" + local.getPort(), () -> {
             while (!listener.isClosed()) {
                 try {
                     setups.acquire();
                     Socket socket = listener.accept();
-                    Thread.ofVirtual().name(name + "-from-" + socket.getRemoteSocketAddress()).start(() -> {
+                    boolean started = threads.startIfOpen(name + " from " + socket.getRemoteSocketAddress(), () -> {
                         try {
                             handler.accept(socket);
                         } finally {
                             setups.release();
                         }
                     });
+                    if (!started) {
+                        socket.close(); // the owner is closing
+                        setups.release();
+                        return;
+                    }
                 } catch (SocketException closed) {
                     setups.release();
                     return;

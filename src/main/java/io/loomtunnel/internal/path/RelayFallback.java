@@ -1,5 +1,6 @@
 package io.loomtunnel.internal.path;
 
+import io.loomtunnel.internal.concurrent.OwnedThreads;
 import io.loomtunnel.internal.protocol.RelayRole;
 import java.io.IOException;
 import java.net.Socket;
@@ -16,14 +17,14 @@ public final class RelayFallback {
     private RelayFallback() {}
 
     /**
-     * Starts the contender on a virtual thread of its own; a failure is noted in the race as
-     * {@code relay via ...}, or, when the relay is the only contender, ends the race.
+     * Starts the contender on a thread of {@code threads} (task {@code "NAME relay"}); a failure is
+     * noted in the race as {@code relay via ...}, or, when the relay is the only contender, ends the race.
      */
     public static void start(RelayDialer relay, String session, RelayRole role, PathRace race, PathSettings path,
-                             Consumer<Socket> handler, String name) {
+                             Consumer<Socket> handler, OwnedThreads threads, String name) {
         boolean only = path.relayOnly();
         Duration after = only ? Duration.ZERO : path.relayAfter();
-        Thread.ofVirtual().name(name + "-relay").start(() -> {
+        threads.startIfOpen(name + " relay", () -> {
             try {
                 if (race.awaitDecided(after)) {
                     return; // a direct path won (or the race failed) before the relay's turn

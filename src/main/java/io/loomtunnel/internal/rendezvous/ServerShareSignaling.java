@@ -36,6 +36,15 @@ import java.util.List;
  * answers the offers the server forwards, and lends the session to relayed paths. A lost session
  * is dialed again with backoff (1 s doubling to 30 s) and registered again; sessions already
  * running on direct paths do not notice.
+ *
+ * <p>Threads: {@link #serve} runs on the caller's thread (the runner), the only reader of the
+ * session's control messages; it starts none. {@link #close} may come from any thread: it closes
+ * the current session and interrupts the runner, which wakes it from a backoff pause or a dial.
+ *
+ * <p>Locking: no lock. {@code current}, {@code closed} and {@code runner} are volatile: the
+ * runner writes {@code current} and {@code runner}, {@link #close} writes {@code closed}, and
+ * each side checks the other's write after its own (the runner looks at {@code closed} again
+ * right after publishing a new session), so a session dialed during a close is closed too.
  */
 public final class ServerShareSignaling implements ShareSignaling, Closeable {
     static final Duration REGISTER_TIMEOUT = Duration.ofSeconds(10);

@@ -9,6 +9,10 @@ import java.util.List;
  * Copy-paste signaling, sharing side: offers are read one after another from each source in turn
  * (standard input, files), and each answer is printed as an armored block for the user to pass
  * back. Bad blocks are reported and reading goes on with the next one.
+ *
+ * <p>Threads and locking: {@link #serve} runs on the caller's thread and takes no lock of ours;
+ * each answer is printed with one call, which the PrintStream makes atomic (no monitor of ours
+ * is held across that possibly blocking write).
  */
 public final class ManualShareSignaling implements ShareSignaling {
     /** Where offers come from. */
@@ -61,10 +65,8 @@ public final class ManualShareSignaling implements ShareSignaling {
                             break;
                         }
                         String text = Armor.encode(handler.answer(offer));
-                        synchronized (answers) {
-                            answers.print(text);
-                            answers.flush();
-                        }
+                        answers.print(text); // one print: the stream's own lock keeps the block whole
+                        answers.flush();
                     } catch (SignalException e) {
                         handler.refused(source.name().isEmpty() ? e
                                 : new SignalException(e.problem(), source.name() + ": " + e.getMessage()));

@@ -46,7 +46,7 @@ public final class LocalService {
             return;
         }
         // The service's bytes go out to the far side; the far side's come in to the service.
-        boolean clean = Splice.run(local, stream, Thread.currentThread().getName(), counters.bytesOut(), counters.bytesIn());
+        boolean clean = Splice.run(local, stream, counters.bytesOut(), counters.bytesIn());
         counters.streamsClosed().increment();
         if (!clean) {
             counters.streamsReset().increment();

@@ -17,6 +17,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * that half-close keep working; an error on either side aborts both (RST on the stream, and the
  * socket closed at once). Bytes are counted once per buffer copied, after the write that
  * forwarded them, so counts are exact and cost nothing per byte.
+ *
+ * <p>Threads: the caller's (owned by whoever called) and one helper named after it ({@code
+ * "<caller's name>-down"}), which {@link #run} always joins before it returns, so the caller's
+ * owner owns it too. Interrupting the caller (its owner closing) aborts both directions. No lock.
  */
 public final class Splice {
     /** First buffer per direction: small, so 10,000 idle connections cost little (bulk data doubles it in a few reads). */
@@ -34,9 +38,9 @@ public final class Splice {
      * @param toSocket counts the bytes forwarded from the stream to the socket
      * @return true if both directions ended cleanly, false if the splice was aborted
      */
-    public static boolean run(Socket socket, MuxStream stream, String name, Tally fromSocket, Tally toSocket) {
+    public static boolean run(Socket socket, MuxStream stream, Tally fromSocket, Tally toSocket) {
         AtomicBoolean aborted = new AtomicBoolean();
-        Thread back = Thread.ofVirtual().name(name + "-down")
+        Thread back = Thread.ofVirtual().name(Thread.currentThread().getName() + "-down")
                 .start(() -> streamToSocket(stream, socket, toSocket, aborted));
         socketToStream(socket, stream, fromSocket, aborted);
         // Never return before the second thread ends, so whoever owns this thread owns it too. An

@@ -1,5 +1,6 @@
 package io.loomtunnel.internal.tunnel;
 
+import io.loomtunnel.internal.concurrent.OwnedThreads;
 import io.loomtunnel.internal.metrics.TunnelCounters;
 import java.io.Closeable;
 import java.io.IOException;
@@ -21,8 +22,14 @@ import java.util.Map;
  * replies on that flow go back to that sender. Associations idle longer than the timeout are
  * forgotten. A server's UDP tunnel port is one; so is a peer-to-peer connect side's local UDP port.
  *
+ * <p>Threads: one of its own, {@code "loomtunnel udp :PORT: receive"}, the only reader of the
+ * socket; {@link #close} closes the socket, which wakes it, and joins it. Replies come on the
+ * session's datagram dispatcher ({@link #deliver}).
+ *
  * <p>Locking: {@code this} guards the two flow maps; the receive loop and the datagram dispatcher
- * of the session both use them.
+ * of the session both use them. Nothing blocks under it (datagrams are sent after it is
+ * released) and no other lock is taken under it. A flow's {@code lastActive} is volatile: both
+ * threads stamp it without the lock.
  */
 public final class UdpIngress implements Closeable {
     /** Associations one tunnel keeps at once; datagrams from further senders are dropped and counted. */
@@ -36,6 +43,7 @@ public final class UdpIngress implements Closeable {
     private final Map<SocketAddress, Flow> bySender = new HashMap<>();
     private final Map<Integer, Flow> byId = new HashMap<>();
     private final TunnelCounters counters;
+    private final OwnedThreads threads;
 
     /** One remote sender. */
     private static final class Flow {
@@ -57,6 +65,7 @@ public final class UdpIngress implements Closeable {
         this.tunnelId = tunnelId;
         this.idleNanos = idle.toNanos();
         this.address = address;
+        this.threads = new OwnedThreads("udp :" + socket.getLocalPort());
     }
 
     /** Binds {@code bindHost:port} (0: any free port) and starts receiving; {@code publicHost} names it in {@link #address()}. */
@@ -66,7 +75,7 @@ public final class UdpIngress implements Closeable {
         // Wake up now and then to forget idle senders even when no datagram arrives.
         socket.setSoTimeout((int) Math.max(100, Math.min(1_000, idle.toMillis())));
         UdpIngress ingress = new UdpIngress(socket, link, tunnelId, idle, publicHost + ":" + socket.getLocalPort(), counters);
-        Thread.ofVirtual().name("udp-ingress-" + socket.getLocalPort()).start(ingress::receiveLoop);
+        ingress.threads.start("receive", ingress::receiveLoop);
         return ingress;
     }
 
@@ -161,8 +170,10 @@ public final class UdpIngress implements Closeable {
         return address;
     }
 
+    /** Closes the port and joins its receive thread within {@link OwnedThreads#DEFAULT_GRACE}. */
     @Override
     public void close() {
         socket.close();
+        threads.close();
     }
 }

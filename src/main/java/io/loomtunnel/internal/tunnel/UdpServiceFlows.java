@@ -1,5 +1,6 @@
 package io.loomtunnel.internal.tunnel;
 
+import io.loomtunnel.internal.concurrent.OwnedThreads;
 import io.loomtunnel.internal.metrics.TunnelCounters;
 import io.loomtunnel.internal.net.HostPort;
 import io.loomtunnel.mux.Datagram;
@@ -13,7 +14,6 @@ import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.IntFunction;
 
@@ -23,22 +23,22 @@ import java.util.function.IntFunction;
  * names, so the service's replies come back on the right flow. A flow whose socket hears nothing
  * for the idle timeout is closed. A reverse-tunnel client runs one; so does a peer-to-peer share side.
  * Datagrams are counted in their tunnel's counters: in to the service, out from it, dropped when
- * they cannot be passed on. Each flow's reply thread is named after the thread that runs
- * {@link #run} and joined before it returns, so whoever owns that thread owns them too.
+ * they cannot be passed on.
  *
- * <p>Thread safety: no lock. {@code flows} and {@code replyThreads} are concurrent: only the
- * {@link #run} thread adds to them, each reply thread removes its own entry when it ends.
+ * <p>Threads: {@link #run} runs on the caller's thread and is the only taker of the session's
+ * datagrams; each flow has a thread of its own, named after the thread that runs {@code run}
+ * ({@code "<its name>: flow N"}), the only reader of its socket. When {@code run} returns, every
+ * flow's socket is closed and its thread joined, so whoever owns the {@code run} thread owns them
+ * too. No lock: {@code flows} is a concurrent map; {@code threads} is touched by the run thread only.
  */
 public final class UdpServiceFlows {
     /** A flow whose local socket hears nothing from the service for this long is closed. */
     public static final Duration IDLE = Duration.ofSeconds(120);
-    /** How long the end of {@link #run} waits for each reply thread (its socket is closed: it ends at once). */
-    private static final Duration FLOW_END = Duration.ofSeconds(5);
 
     private final MuxSession mux;
     private final IntFunction<Target> targets;
     private final Map<Integer, DatagramSocket> flows = new ConcurrentHashMap<>();
-    private final Set<Thread> replyThreads = ConcurrentHashMap.newKeySet();
+    private OwnedThreads threads; // made by run(), named after its thread
 
     /** Where one tunnel's datagrams go (resolved again for each new flow), and what counts them. */
     public record Target(InetSocketAddress service, TunnelCounters counters) {}
@@ -51,6 +51,9 @@ public final class UdpServiceFlows {
 
     /** Hands datagrams from the session to the services until the session ends. */
     public void run() {
+        String runner = Thread.currentThread().getName();
+        threads = new OwnedThreads(runner.startsWith(OwnedThreads.THREAD_NAME_PREFIX)
+                ? runner.substring(OwnedThreads.THREAD_NAME_PREFIX.length()) : "udp service " + mux);
         try {
             while (true) {
                 Datagram d = mux.receiveDatagram(Duration.ZERO);
@@ -77,23 +80,8 @@ public final class UdpServiceFlows {
         } catch (IOException sessionEnded) {
             // fall through: close every local socket
         } finally {
-            endFlows();
-        }
-    }
-
-    /** Closes every flow's socket, which wakes its reply thread, and joins them. */
-    private void endFlows() {
-        flows.values().forEach(DatagramSocket::close);
-        boolean interrupted = Thread.interrupted(); // an interrupt (the owner closing) must not skip the joins
-        for (Thread t : replyThreads) {
-            try {
-                t.join(FLOW_END);
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
+            flows.values().forEach(DatagramSocket::close);
+            threads.close();
         }
     }
 
@@ -102,10 +90,10 @@ public final class UdpServiceFlows {
             DatagramSocket s = new DatagramSocket();
             s.connect(HostPort.resolved(target.service()));
             s.setSoTimeout((int) IDLE.toMillis());
-            Thread reply = Thread.ofVirtual().name(Thread.currentThread().getName() + " flow " + flowId)
-                    .unstarted(() -> replies(flowId, tunnelId, s, target.counters()));
-            replyThreads.add(reply); // before it starts, so its own removal at the end always finds it
-            reply.start();
+            if (!threads.startIfOpen("flow " + flowId, () -> replies(flowId, tunnelId, s, target.counters()))) {
+                s.close();
+                return null;
+            }
             return s;
         } catch (IOException e) {
             return null;
@@ -132,7 +120,6 @@ public final class UdpServiceFlows {
         } finally {
             flows.remove(flowId, s);
             s.close();
-            replyThreads.remove(Thread.currentThread());
         }
     }
 }

@@ -59,4 +59,14 @@ class OwnedThreadsTest {
         assertEquals(false, result.get());
         assertTrue(threads.close(Duration.ofSeconds(10)));
     }
+
+    @Test
+    void itsExecutorRunsEachTaskOnANamedThreadOfTheOwnerAndRejectsOnceClosed() throws Exception {
+        OwnedThreads threads = new OwnedThreads("executor owner");
+        java.util.concurrent.CompletableFuture<String> name = new java.util.concurrent.CompletableFuture<>();
+        threads.executor("request").execute(() -> name.complete(Thread.currentThread().getName()));
+        assertEquals("loomtunnel executor owner: request", name.get(10, TimeUnit.SECONDS));
+        assertTrue(threads.close(Duration.ofSeconds(10)));
+        assertThrows(RejectedExecutionException.class, () -> threads.executor("request").execute(() -> {}));
+    }
 }

@@ -56,7 +56,7 @@ class HttpIngressTest {
                 assertTrue(r.text().contains("x-forwarded-host=[" + c[0] + "]"), r.text());
             }
         }
-        assertTrue(fixture.routingThreads.stream().allMatch(n -> n.matches("http-127\\.0\\.0\\.1:\\d+")),
+        assertTrue(fixture.routingThreads.stream().allMatch(n -> n.matches("loomtunnel http :\\d+: connection from 127\\.0\\.0\\.1:\\d+")),
                 fixture.routingThreads::toString);
     }
 

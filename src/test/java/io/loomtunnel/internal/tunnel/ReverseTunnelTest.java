@@ -211,7 +211,7 @@ class ReverseTunnelTest {
                 assertEquals(7, held.getInputStream().read(), "the connection is spliced");
                 List<String> running = threadsNamed(dir.resolve("before.json"), prefix);
                 assertTrue(running.contains(prefix + "connect") && running.contains(prefix + "control")
-                        && running.contains(prefix + "udp") && running.stream().anyMatch(n -> n.startsWith(prefix + "udp flow "))
+                        && running.contains(prefix + "udp") && running.stream().anyMatch(n -> n.startsWith(prefix + "udp: flow "))
                         && running.stream().anyMatch(n -> n.startsWith(prefix + "stream ") && !n.endsWith("-down"))
                         && running.stream().anyMatch(n -> n.startsWith(prefix + "stream ") && n.endsWith("-down")),
                         running.toString());

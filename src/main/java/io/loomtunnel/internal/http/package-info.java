@@ -1,0 +1,12 @@
+/**
+ * The server's HTTP/1.1 ingress: a reverse proxy routing each request by its Host to an HTTP
+ * tunnel (docs/HTTP.md).
+ *
+ * <h2>Threads and locks</h2>
+ * {@link io.loomtunnel.internal.http.HttpIngress} owns its threads ({@code "loomtunnel http
+ * :PORT: ..."}): one accepts, one per connection runs its handler (and, after a 101, one more
+ * direction of the upgraded connection, joined by it); closing the ingress closes every
+ * connection, which wakes its thread, and joins them. No lock: connection state is volatile,
+ * written by its thread and read by a closer.
+ */
+package io.loomtunnel.internal.http;
