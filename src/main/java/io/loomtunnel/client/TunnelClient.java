@@ -1,18 +1,11 @@
 package io.loomtunnel.client;
 
-import io.loomtunnel.internal.net.Backoff;
+import io.loomtunnel.ErrorCode;
 import io.loomtunnel.internal.admin.Observability;
-import io.loomtunnel.internal.admin.Status;
 import io.loomtunnel.internal.metrics.EndpointMetrics;
 import io.loomtunnel.internal.metrics.Reasons;
 import io.loomtunnel.internal.metrics.TunnelCounters;
-import io.loomtunnel.mux.MuxStream;
-import io.loomtunnel.session.AuthenticationException;
-import io.loomtunnel.session.ControlCodec;
-import io.loomtunnel.session.Session;
-import io.loomtunnel.session.SessionDialer;
-import io.loomtunnel.tls.Identity;
-import io.loomtunnel.tls.PeerVerifier;
+import io.loomtunnel.internal.net.Backoff;
 import io.loomtunnel.internal.tunnel.CloseTunnel;
 import io.loomtunnel.internal.tunnel.OpenTunnel;
 import io.loomtunnel.internal.tunnel.Splice;
@@ -20,11 +13,19 @@ import io.loomtunnel.internal.tunnel.StreamPreface;
 import io.loomtunnel.internal.tunnel.TunnelClosed;
 import io.loomtunnel.internal.tunnel.TunnelOpened;
 import io.loomtunnel.internal.tunnel.TunnelRefused;
-import io.loomtunnel.internal.tunnel.TunnelSpec;
-import io.loomtunnel.internal.tunnel.TunnelType;
 import io.loomtunnel.internal.tunnel.UdpServiceFlows;
-import io.loomtunnel.internal.wire.ErrorCode;
 import io.loomtunnel.internal.wire.ProtocolException;
+import io.loomtunnel.mux.MuxStream;
+import io.loomtunnel.observe.Meters;
+import io.loomtunnel.observe.Status;
+import io.loomtunnel.session.AuthenticationException;
+import io.loomtunnel.session.ControlCodec;
+import io.loomtunnel.session.Session;
+import io.loomtunnel.session.SessionDialer;
+import io.loomtunnel.tls.Identity;
+import io.loomtunnel.tls.PeerVerifier;
+import io.loomtunnel.tunnel.TunnelSpec;
+import io.loomtunnel.tunnel.TunnelType;
 import java.io.Closeable;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -110,8 +111,13 @@ public final class TunnelClient implements Closeable {
         return observability.adminAddress();
     }
 
-    /** This client's meters (docs/METRICS.md). */
-    public EndpointMetrics metrics() {
+    /** This client's meters (docs/METRICS.md), to read. */
+    public Meters metrics() {
+        return metrics.view();
+    }
+
+    /** The meters to count with, for the admin endpoint. */
+    EndpointMetrics counters() {
         return metrics;
     }
 

@@ -1,6 +1,6 @@
 package io.loomtunnel.mux;
 
-import io.loomtunnel.internal.wire.ErrorCode;
+import io.loomtunnel.ErrorCode;
 import java.io.IOException;
 
 /** The session is closed, or going away: no stream, datagram or control message can pass any more. */

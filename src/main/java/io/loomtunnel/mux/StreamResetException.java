@@ -1,6 +1,6 @@
 package io.loomtunnel.mux;
 
-import io.loomtunnel.internal.wire.ErrorCode;
+import io.loomtunnel.ErrorCode;
 import java.io.IOException;
 
 /** The stream was aborted with RST, by the peer or by this side. */

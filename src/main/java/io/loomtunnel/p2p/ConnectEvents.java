@@ -1,6 +1,6 @@
 package io.loomtunnel.p2p;
 
-import io.loomtunnel.internal.tunnel.TunnelType;
+import io.loomtunnel.tunnel.TunnelType;
 import java.net.InetSocketAddress;
 import java.util.List;
 

@@ -1,5 +1,6 @@
 package io.loomtunnel.p2p;
 
+import io.loomtunnel.ErrorCode;
 import io.loomtunnel.internal.path.CandidateDialer;
 import io.loomtunnel.internal.path.Candidates;
 import io.loomtunnel.internal.path.PathHints;
@@ -8,22 +9,23 @@ import io.loomtunnel.internal.path.PeerPath;
 import io.loomtunnel.internal.path.PunchPort;
 import io.loomtunnel.internal.path.RelayDialer;
 import io.loomtunnel.internal.path.RelayFallback;
+import io.loomtunnel.internal.rendezvous.RendezvousServer;
+import io.loomtunnel.internal.rendezvous.ServerConnectSignaling;
 import io.loomtunnel.internal.signal.Answer;
 import io.loomtunnel.internal.signal.BlockKind;
 import io.loomtunnel.internal.signal.ConnectSignaling;
 import io.loomtunnel.internal.signal.Offer;
-import io.loomtunnel.internal.signal.SignalException;
 import io.loomtunnel.internal.signal.SignalException.Problem;
+import io.loomtunnel.internal.signal.SignalException;
 import io.loomtunnel.internal.signal.SignedBlock;
 import io.loomtunnel.internal.signal.SignedBlocks;
 import io.loomtunnel.internal.signal.SignedBody;
+import io.loomtunnel.internal.wire.ProtocolException;
 import io.loomtunnel.session.ControlCodec;
 import io.loomtunnel.session.Session;
 import io.loomtunnel.session.SessionDialer;
 import io.loomtunnel.tls.PeerVerifier;
-import io.loomtunnel.internal.tunnel.TunnelType;
-import io.loomtunnel.internal.wire.ErrorCode;
-import io.loomtunnel.internal.wire.ProtocolException;
+import io.loomtunnel.tunnel.TunnelType;
 import java.io.Closeable;
 import java.io.IOException;
 import java.net.BindException;
@@ -70,6 +72,23 @@ public final class ConnectPeer implements Closeable {
     }
 
     /**
+     * Sets up one session through {@code server}: offer, answer, path race (the server relays when no
+     * direct path works), request. Returns it running; its end is the caller's to watch
+     * ({@link PeerSession#awaitEnd}).
+     *
+     * @param server where the share is registered
+     * @return the running session
+     * @throws PeerRefusedException the share refused (not allowed, service not offered, too many sessions)
+     * @throws IOException the server could not be reached, the answer was unusable, or no path was found in time
+     * @throws InterruptedException interrupted while waiting for the answer or a path
+     */
+    public PeerSession connect(Rendezvous server) throws IOException, InterruptedException {
+        return connect(new ServerConnectSignaling(new RendezvousServer(settings.identity(), server.address(), server.serverId(),
+                server.token(), settings.session())));
+    }
+
+    /**
+     * Not API (its parameter is internal): the CLI's manual and server signaling come through here.
      * Sets up one session: offer, answer, path race, request. Returns it running; its end is the
      * caller's to watch ({@link PeerSession#awaitEnd}).
      *
@@ -198,7 +217,7 @@ public final class ConnectPeer implements Closeable {
         }
         RelayDialer relay = hints.relay();
         if (relay != null) {
-            RelayFallback.start(relay, offer.session(), RelayDialer.Role.CONNECT, race, settings.path(),
+            RelayFallback.start(relay, offer.session(), RelayDialer.Role.CONNECT, race, settings.path().relayOnly(), settings.path().relayAfter(),
                     socket -> setUp(dialer, socket, offer, race, nominating, s -> PeerPath.relayed(s, relay.via()),
                             "relay via " + relay.via()), name);
         }

@@ -1,10 +1,10 @@
 package io.loomtunnel.p2p;
 
+import io.loomtunnel.internal.path.PeerPath;
 import io.loomtunnel.mux.MuxSession;
 import io.loomtunnel.mux.SessionClosedException;
-import io.loomtunnel.internal.path.PeerPath;
 import io.loomtunnel.tls.PeerId;
-import io.loomtunnel.internal.tunnel.TunnelType;
+import io.loomtunnel.tunnel.TunnelType;
 import java.io.Closeable;
 import java.time.Duration;
 

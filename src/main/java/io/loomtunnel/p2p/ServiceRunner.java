@@ -1,12 +1,12 @@
 package io.loomtunnel.p2p;
 
+import io.loomtunnel.ErrorCode;
 import io.loomtunnel.internal.metrics.Tally;
 import io.loomtunnel.internal.metrics.TunnelCounters;
-import io.loomtunnel.mux.MuxStream;
 import io.loomtunnel.internal.tunnel.Splice;
-import io.loomtunnel.internal.tunnel.TunnelType;
 import io.loomtunnel.internal.tunnel.UdpServiceFlows;
-import io.loomtunnel.internal.wire.ErrorCode;
+import io.loomtunnel.mux.MuxStream;
+import io.loomtunnel.tunnel.TunnelType;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;

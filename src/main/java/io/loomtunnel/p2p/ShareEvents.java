@@ -1,7 +1,7 @@
 package io.loomtunnel.p2p;
 
-import io.loomtunnel.internal.signal.SignalException;
 import io.loomtunnel.tls.PeerId;
+import java.io.IOException;
 
 /** What a sharing peer reports, for the CLI, logs and tests. Every method has a no-op default. */
 public interface ShareEvents {
@@ -12,7 +12,7 @@ public interface ShareEvents {
     default void sessionRefused(PeerId peer, String sessionId, RefusalCode code, String reason) {}
 
     /** A block that got no answer: unreadable, forged, expired, replayed, addressed to someone else. */
-    default void offerRefused(SignalException problem) {}
+    default void offerRefused(IOException problem) {}
 
     default void sessionStarted(PeerSession session) {}
 

@@ -1,5 +1,6 @@
 package io.loomtunnel.p2p;
 
+import io.loomtunnel.ErrorCode;
 import io.loomtunnel.internal.path.CandidateDialer;
 import io.loomtunnel.internal.path.Candidates;
 import io.loomtunnel.internal.path.PathHints;
@@ -8,13 +9,15 @@ import io.loomtunnel.internal.path.PeerPath;
 import io.loomtunnel.internal.path.PunchPort;
 import io.loomtunnel.internal.path.RelayDialer;
 import io.loomtunnel.internal.path.RelayFallback;
+import io.loomtunnel.internal.rendezvous.RendezvousServer;
+import io.loomtunnel.internal.rendezvous.ServerShareSignaling;
 import io.loomtunnel.internal.signal.Answer;
 import io.loomtunnel.internal.signal.BlockKind;
 import io.loomtunnel.internal.signal.Offer;
 import io.loomtunnel.internal.signal.ReplayGuard;
 import io.loomtunnel.internal.signal.ShareSignaling;
-import io.loomtunnel.internal.signal.SignalException;
 import io.loomtunnel.internal.signal.SignalException.Problem;
+import io.loomtunnel.internal.signal.SignalException;
 import io.loomtunnel.internal.signal.SignedBlock;
 import io.loomtunnel.internal.signal.SignedBlocks;
 import io.loomtunnel.session.Authenticator;
@@ -24,7 +27,6 @@ import io.loomtunnel.session.SessionAcceptor;
 import io.loomtunnel.tls.PeerId;
 import io.loomtunnel.tls.PeerRejectedException;
 import io.loomtunnel.tls.PeerVerifier;
-import io.loomtunnel.internal.wire.ErrorCode;
 import java.io.Closeable;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -69,6 +71,7 @@ public final class SharePeer implements Closeable {
     private final ReplayGuard replays = new ReplayGuard(REPLAY_CAPACITY);
     private final Map<String, Slot> slots = new HashMap<>();
     private volatile boolean closed;
+    private volatile ServerShareSignaling viaServer; // while serve(Rendezvous) runs: close() ends it
 
     /** One session, from its answer until it ends. */
     private static final class Slot {
@@ -125,7 +128,34 @@ public final class SharePeer implements Closeable {
         return candidates;
     }
 
-    /** Answers the offers {@code signaling} delivers until it has no more (returns), or until closed. */
+    /**
+     * Registers at {@code server} and answers the offers it forwards, registering again after a lost
+     * session, until this share is closed. Blocks: run it on a thread of yours.
+     *
+     * @param server where connecting peers find this share
+     * @throws IOException the first session to the server could not be set up, or the server refused it
+     */
+    public void serve(Rendezvous server) throws IOException {
+        RendezvousServer at = new RendezvousServer(settings.identity(), server.address(), server.serverId(), server.token(),
+                settings.session());
+        try (ServerShareSignaling signaling = new ServerShareSignaling(at, punchAddress(), settings.allowed().peers().keySet(),
+                ServerShareSignaling.Events.NONE)) {
+            viaServer = signaling;
+            if (!closed) {
+                serve(signaling);
+            }
+        } finally {
+            viaServer = null;
+        }
+    }
+
+    /**
+     * Answers the offers {@code signaling} delivers until it has no more (returns), or until closed.
+     * Not API (its parameter is internal): the CLI's manual and server signaling come through here.
+     *
+     * @param signaling where offers come from and answers go
+     * @throws IOException as {@code signaling} fails
+     */
     public void serve(ShareSignaling signaling) throws IOException {
         signaling.serve(new ShareSignaling.OfferHandler() {
             @Override
@@ -151,7 +181,7 @@ public final class SharePeer implements Closeable {
      *
      * @throws SignalException for an offer that gets no answer: forged, not for us, expired, replayed
      */
-    public SignedBlock answer(SignedBlock block) throws SignalException {
+    SignedBlock answer(SignedBlock block) throws SignalException {
         return answer(block, PathHints.NONE);
     }
 
@@ -159,7 +189,7 @@ public final class SharePeer implements Closeable {
      * The same, with what signaling learned about paths: the connecting side's public address is
      * dialed too, and the relay, if any, joins the race after {@code PathSettings.relayAfter}.
      */
-    public SignedBlock answer(SignedBlock block, PathHints hints) throws SignalException {
+    SignedBlock answer(SignedBlock block, PathHints hints) throws SignalException {
         Offer offer = SignedBlocks.open(block, BlockKind.OFFER, Offer.class);
         PeerId peer = offer.sender();
         Instant now = settings.clock().instant();
@@ -197,7 +227,7 @@ public final class SharePeer implements Closeable {
         }
         RelayDialer relay = hints.relay();
         if (relay != null) {
-            RelayFallback.start(relay, offer.session(), RelayDialer.Role.SHARE, slot.race, settings.path(),
+            RelayFallback.start(relay, offer.session(), RelayDialer.Role.SHARE, slot.race, settings.path().relayOnly(), settings.path().relayAfter(),
                     s -> connected(s, pinned, session -> PeerPath.relayed(session, relay.via())), name);
         }
         Thread.ofVirtual().name(name).start(() -> run(slot));
@@ -381,6 +411,10 @@ public final class SharePeer implements Closeable {
             all = new ArrayList<>(slots.values());
         }
         port.close();
+        ServerShareSignaling signaling = viaServer;
+        if (signaling != null) {
+            signaling.close();
+        }
         for (Slot s : all) {
             s.race.fail(new IOException("the share is closing"));
             PeerSession running = s.running;

@@ -1,6 +1,5 @@
 package io.loomtunnel.p2p;
 
-import io.loomtunnel.internal.path.PathSettings;
 import io.loomtunnel.internal.signal.SignedBody;
 import io.loomtunnel.session.SessionOptions;
 import io.loomtunnel.tls.Identity;

@@ -2,7 +2,7 @@ package io.loomtunnel.p2p;
 
 import io.loomtunnel.internal.net.HostPort;
 import io.loomtunnel.internal.signal.SignedBody;
-import io.loomtunnel.internal.tunnel.TunnelType;
+import io.loomtunnel.tunnel.TunnelType;
 import java.net.InetSocketAddress;
 import java.util.Objects;
 

@@ -1,28 +1,28 @@
 package io.loomtunnel.server;
 
-import io.loomtunnel.internal.admin.Status;
+import io.loomtunnel.ErrorCode;
 import io.loomtunnel.internal.metrics.EndpointMetrics;
 import io.loomtunnel.internal.metrics.Reasons;
 import io.loomtunnel.internal.metrics.TunnelCounters;
-import io.loomtunnel.mux.Datagram;
-import io.loomtunnel.mux.MuxStream;
-import io.loomtunnel.mux.SessionClosedException;
-import io.loomtunnel.session.ControlCodec;
-import io.loomtunnel.session.Session;
 import io.loomtunnel.internal.tunnel.CloseTunnel;
 import io.loomtunnel.internal.tunnel.DatagramLink;
 import io.loomtunnel.internal.tunnel.OpenTunnel;
-import io.loomtunnel.internal.tunnel.PortRanges;
 import io.loomtunnel.internal.tunnel.Splice;
 import io.loomtunnel.internal.tunnel.StreamPreface;
 import io.loomtunnel.internal.tunnel.TunnelClosed;
 import io.loomtunnel.internal.tunnel.TunnelOpened;
 import io.loomtunnel.internal.tunnel.TunnelRefused;
-import io.loomtunnel.internal.tunnel.TunnelType;
 import io.loomtunnel.internal.tunnel.UdpEnvelope;
 import io.loomtunnel.internal.tunnel.UdpIngress;
-import io.loomtunnel.internal.wire.ErrorCode;
 import io.loomtunnel.internal.wire.ProtocolException;
+import io.loomtunnel.mux.Datagram;
+import io.loomtunnel.mux.MuxStream;
+import io.loomtunnel.mux.SessionClosedException;
+import io.loomtunnel.observe.Status;
+import io.loomtunnel.session.ControlCodec;
+import io.loomtunnel.session.Session;
+import io.loomtunnel.tunnel.PortRanges;
+import io.loomtunnel.tunnel.TunnelType;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -107,8 +107,7 @@ final class ClientLink implements DatagramLink {
     /** This session and its tunnels, for /api/status. */
     Status.Session status() {
         List<Status.Tunnel> list = new ArrayList<>();
-        tunnels.forEach((name, h) -> list.add(Status.Tunnel.of(name, h.type().wireName(), h.tunnel().address(), null,
-                h.counters())));
+        tunnels.forEach((name, h) -> list.add(h.counters().tunnelStatus(name, h.type().wireName(), h.tunnel().address(), null)));
         Duration rtt = session.mux().rtt();
         return new Status.Session(number, session.peer().abbreviated(), session.principal(),
                 String.valueOf(session.remoteAddress()), rtt == null ? null : rtt.toNanos() / 1e6,

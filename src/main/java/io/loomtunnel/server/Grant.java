@@ -1,6 +1,6 @@
 package io.loomtunnel.server;
 
-import io.loomtunnel.internal.tunnel.PortRanges;
+import io.loomtunnel.tunnel.PortRanges;
 
 /**
  * One credential a server accepts, a token or a client key id, and the remote ports it may use.

@@ -1,16 +1,16 @@
 package io.loomtunnel.server;
 
+import io.loomtunnel.ErrorCode;
 import io.loomtunnel.internal.metrics.MeterNames;
 import io.loomtunnel.internal.metrics.Tally;
-import io.loomtunnel.mux.MuxStream;
-import io.loomtunnel.mux.StreamSocket;
 import io.loomtunnel.internal.path.RelayDialer.Role;
 import io.loomtunnel.internal.rendezvous.RelayPreface;
 import io.loomtunnel.internal.rendezvous.RelayReply;
+import io.loomtunnel.internal.tunnel.Splice;
+import io.loomtunnel.mux.MuxStream;
+import io.loomtunnel.mux.StreamSocket;
 import io.loomtunnel.session.Session;
 import io.loomtunnel.tls.PeerId;
-import io.loomtunnel.internal.tunnel.Splice;
-import io.loomtunnel.internal.wire.ErrorCode;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;

@@ -1,8 +1,8 @@
 package io.loomtunnel.server;
 
-import io.loomtunnel.internal.admin.ObserveSettings;
+import io.loomtunnel.observe.ObserveSettings;
 import io.loomtunnel.session.SessionOptions;
-import io.loomtunnel.internal.tunnel.PortRanges;
+import io.loomtunnel.tunnel.PortRanges;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;

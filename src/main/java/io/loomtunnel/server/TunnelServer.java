@@ -1,16 +1,15 @@
 package io.loomtunnel.server;
 
+import io.loomtunnel.ErrorCode;
 import io.loomtunnel.Version;
-import io.loomtunnel.internal.admin.AdminException;
-import io.loomtunnel.internal.admin.AdminTarget;
 import io.loomtunnel.internal.admin.Observability;
-import io.loomtunnel.internal.admin.Status;
 import io.loomtunnel.internal.http.HttpIngress;
 import io.loomtunnel.internal.http.HttpIngressConfig;
 import io.loomtunnel.internal.metrics.EndpointMetrics;
 import io.loomtunnel.internal.metrics.MeterNames;
-import io.micrometer.core.instrument.Tags;
 import io.loomtunnel.internal.metrics.Reasons;
+import io.loomtunnel.observe.Meters;
+import io.loomtunnel.observe.Status;
 import io.loomtunnel.session.AuthenticationException;
 import io.loomtunnel.session.Session;
 import io.loomtunnel.session.SessionAcceptor;
@@ -18,7 +17,7 @@ import io.loomtunnel.session.SessionListener;
 import io.loomtunnel.tls.Identity;
 import io.loomtunnel.tls.PeerId;
 import io.loomtunnel.tls.PeerVerifier;
-import io.loomtunnel.internal.wire.ErrorCode;
+import io.micrometer.core.instrument.Tags;
 import java.io.Closeable;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -39,7 +38,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * System.out.println("clients pin " + server.id());
  * }</pre>
  */
-public final class TunnelServer implements Closeable, AdminTarget {
+public final class TunnelServer implements Closeable {
     private final ServerSettings settings;
     private final ServerEvents events;
     private final Identity identity;
@@ -77,7 +76,7 @@ public final class TunnelServer implements Closeable, AdminTarget {
             }
             SessionAcceptor acceptor = new SessionAcceptor(server.identity, PeerVerifier.anyPeer(), server.grants, settings.session());
             server.listener = SessionListener.start(server.bind, acceptor, server::serve, server::refused);
-            server.observability = Observability.start(settings.observe(), server);
+            server.observability = Observability.start(settings.observe(), new ServerAdmin(server));
         } catch (IOException | RuntimeException e) {
             server.close();
             throw e;
@@ -115,34 +114,41 @@ public final class TunnelServer implements Closeable, AdminTarget {
         return observability == null ? null : observability.adminAddress();
     }
 
-    /** This server's meters (docs/METRICS.md). */
-    @Override
-    public EndpointMetrics metrics() {
+    /** This server's meters (docs/METRICS.md), to read. */
+    public Meters metrics() {
+        return metrics.view();
+    }
+
+    /** The meters to count with, for the admin endpoint. */
+    EndpointMetrics counters() {
         return metrics;
     }
 
     /** Connected clients, their tunnels, totals and throughput: what /api/status answers. */
-    @Override
     public Status status() {
         List<ClientLink> links = List.copyOf(clients);
         List<Status.Session> sessions = links.stream().map(ClientLink::status)
                 .sorted(java.util.Comparator.comparingLong(s -> Long.parseLong(s.id()))).toList();
         int tunnels = links.stream().mapToInt(ClientLink::tunnelCount).sum();
         return new Status("server", Version.SOFTWARE, id().toString(), metrics.uptime().toNanos() / 1e9,
-                Status.Totals.of(sessions.size(), tunnels, metrics.total()),
-                Status.Throughput.of(metrics.total().rate().rate()), sessions);
+                metrics.total().totals(sessions.size(), tunnels),
+                metrics.total().throughput(), sessions);
     }
 
-    /** Ends a client's session at once; {@code sessionId} is its number in {@link #status()}. */
-    @Override
-    public void kick(String sessionId) throws AdminException {
+    /**
+     * Ends a client's session at once.
+     *
+     * @param sessionId the session's number in {@link #status()}
+     * @return false when no session has that number
+     */
+    public boolean kick(String sessionId) {
         for (ClientLink link : clients) {
             if (link.number().equals(sessionId)) {
                 link.kick();
-                return;
+                return true;
             }
         }
-        throw new AdminException(AdminException.NOT_FOUND, "no session " + sessionId + " (sessions lists them)");
+        return false;
     }
 
     /** Runs on each session's own thread for as long as the client stays. */

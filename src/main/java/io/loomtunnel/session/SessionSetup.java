@@ -1,15 +1,15 @@
 package io.loomtunnel.session;
 
+import io.loomtunnel.ErrorCode;
 import io.loomtunnel.Version;
-import io.loomtunnel.mux.MuxSession;
-import io.loomtunnel.tls.TlsChannel;
-import io.loomtunnel.internal.wire.ErrorCode;
 import io.loomtunnel.internal.wire.Frame;
 import io.loomtunnel.internal.wire.FrameReader;
 import io.loomtunnel.internal.wire.FrameType;
 import io.loomtunnel.internal.wire.FrameWriter;
 import io.loomtunnel.internal.wire.Preamble;
 import io.loomtunnel.internal.wire.ProtocolException;
+import io.loomtunnel.mux.MuxSession;
+import io.loomtunnel.tls.TlsChannel;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

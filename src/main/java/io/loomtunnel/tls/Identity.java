@@ -1,5 +1,6 @@
 package io.loomtunnel.tls;
 
+import io.loomtunnel.internal.files.SecretFile;
 import java.io.IOException;
 import java.io.StringReader;
 import java.io.Writer;

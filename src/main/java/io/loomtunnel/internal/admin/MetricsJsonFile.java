@@ -1,10 +1,11 @@
 package io.loomtunnel.internal.admin;
 
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import io.micrometer.core.instrument.Meter;
+import io.loomtunnel.observe.Status;
 import io.micrometer.core.instrument.Measurement;
-import io.micrometer.core.instrument.Tag;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tag;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -1,5 +1,6 @@
 package io.loomtunnel.internal.metrics;
 
+import io.loomtunnel.observe.Meters;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -41,6 +42,17 @@ public final class EndpointMetrics implements Closeable {
     private final Tags roleTag;
     private final CompositeMeterRegistry registry = new CompositeMeterRegistry();
     private final PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final Meters view = new Meters() {
+        @Override
+        public String role() {
+            return role;
+        }
+
+        @Override
+        public String scrape() {
+            return prometheus.scrape();
+        }
+    };
     private final JvmMeters jvm;
     private final TunnelCounters total = new TunnelCounters();
     private final Map<String, TunnelCounters> byName = new ConcurrentHashMap<>();
@@ -88,6 +100,11 @@ public final class EndpointMetrics implements Closeable {
 
     public String role() {
         return role;
+    }
+
+    /** These meters as an embedder sees them: read, never changed (a cast cannot reach the counters). */
+    public Meters view() {
+        return view;
     }
 
     /** Every meter: our Prometheus registry and the application's. */

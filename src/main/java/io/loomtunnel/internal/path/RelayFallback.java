@@ -18,10 +18,10 @@ public final class RelayFallback {
      * Starts the contender on a virtual thread of its own; a failure is noted in the race as
      * {@code relay via ...}, or, when the relay is the only contender, ends the race.
      */
-    public static void start(RelayDialer relay, String session, RelayDialer.Role role, PathRace race, PathSettings path,
-                             Consumer<Socket> handler, String name) {
-        boolean only = path.relayOnly();
-        Duration after = only ? Duration.ZERO : path.relayAfter();
+    public static void start(RelayDialer relay, String session, RelayDialer.Role role, PathRace race, boolean relayOnly,
+                             Duration relayAfter, Consumer<Socket> handler, String name) {
+        boolean only = relayOnly;
+        Duration after = only ? Duration.ZERO : relayAfter;
         Thread.ofVirtual().name(name + "-relay").start(() -> {
             try {
                 if (race.awaitDecided(after)) {

@@ -1,9 +1,9 @@
 package io.loomtunnel.internal.rendezvous;
 
+import io.loomtunnel.ErrorCode;
+import io.loomtunnel.internal.wire.ProtocolException;
 import io.loomtunnel.session.ControlCodec;
 import io.loomtunnel.session.StreamMessage;
-import io.loomtunnel.internal.wire.ErrorCode;
-import io.loomtunnel.internal.wire.ProtocolException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

@@ -1,8 +1,8 @@
 package io.loomtunnel.internal.tunnel;
 
+import io.loomtunnel.ErrorCode;
 import io.loomtunnel.internal.metrics.Tally;
 import io.loomtunnel.mux.MuxStream;
-import io.loomtunnel.internal.wire.ErrorCode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

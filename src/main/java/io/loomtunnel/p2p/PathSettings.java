@@ -1,4 +1,4 @@
-package io.loomtunnel.internal.path;
+package io.loomtunnel.p2p;
 
 import java.net.InetSocketAddress;
 import java.time.Duration;

@@ -1,4 +1,4 @@
-package io.loomtunnel.internal.wire;
+package io.loomtunnel;
 
 /** Error codes carried by RST and GO_AWAY (docs/protocol/SESSION.md section 5). */
 public enum ErrorCode {

@@ -1,4 +1,4 @@
-package io.loomtunnel.internal.admin;
+package io.loomtunnel.observe;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.InetSocketAddress;

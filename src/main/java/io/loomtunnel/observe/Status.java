@@ -1,7 +1,5 @@
-package io.loomtunnel.internal.admin;
+package io.loomtunnel.observe;
 
-import io.loomtunnel.internal.metrics.RateWindow;
-import io.loomtunnel.internal.metrics.TunnelCounters;
 import java.util.List;
 
 /**
@@ -30,34 +28,15 @@ public record Status(String role, String version, String id, double uptimeSecond
      * @param datagramsIn null for tcp and http tunnels
      */
     public record Tunnel(String name, String type, String address, String local, long streams, long bytesIn, long bytesOut,
-                         double inPerSecond, double outPerSecond, Long datagramsIn, Long datagramsOut, Long datagramsDropped) {
-
-        public static Tunnel of(String name, String type, String address, String local, TunnelCounters c) {
-            RateWindow.Rate rate = c.rate().rate();
-            boolean udp = type.equals("udp");
-            return new Tunnel(name, type, address, local, c.streamsActive(), c.bytesIn().get(), c.bytesOut().get(),
-                    rate.inPerSecond(), rate.outPerSecond(), udp ? c.datagramsIn().get() : null,
-                    udp ? c.datagramsOut().get() : null, udp ? c.datagramsDropped().get() : null);
-        }
-    }
+                         double inPerSecond, double outPerSecond, Long datagramsIn, Long datagramsOut, Long datagramsDropped) {}
 
     /** Everything since start, over all tunnels (including those closed since). */
     public record Totals(int sessions, int tunnels, long streams, long bytesIn, long bytesOut, long datagramsIn,
-                         long datagramsOut, long datagramsDropped) {
-
-        public static Totals of(int sessions, int tunnels, TunnelCounters c) {
-            return new Totals(sessions, tunnels, c.streamsActive(), c.bytesIn().get(), c.bytesOut().get(),
-                    c.datagramsIn().get(), c.datagramsOut().get(), c.datagramsDropped().get());
-        }
-    }
+                         long datagramsOut, long datagramsDropped) {}
 
     /**
      * @param windowSeconds the seconds the means cover (up to 10; fewer right after start)
      * @param perSecond each second's {@code [in, out]} bytes, oldest first
      */
-    public record Throughput(int windowSeconds, double inPerSecond, double outPerSecond, List<long[]> perSecond) {
-        public static Throughput of(RateWindow.Rate r) {
-            return new Throughput(r.perSecond().size(), r.inPerSecond(), r.outPerSecond(), r.perSecond());
-        }
-    }
+    public record Throughput(int windowSeconds, double inPerSecond, double outPerSecond, List<long[]> perSecond) {}
 }

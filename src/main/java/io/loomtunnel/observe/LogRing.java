@@ -1,4 +1,4 @@
-package io.loomtunnel.internal.admin;
+package io.loomtunnel.observe;
 
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;

@@ -1,4 +1,4 @@
-package io.loomtunnel.internal.tunnel;
+package io.loomtunnel.tunnel;
 
 import java.util.regex.Pattern;
 
