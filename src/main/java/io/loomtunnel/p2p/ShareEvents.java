@@ -2,6 +2,8 @@ package io.loomtunnel.p2p;
 
 import io.loomtunnel.tls.PeerId;
 import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
 
 /** What a sharing peer reports, for the CLI, logs and tests. Every method has a no-op default. */
 public interface ShareEvents {
@@ -23,6 +25,23 @@ public interface ShareEvents {
 
     /** A stream of a session could not reach the service. */
     default void serviceUnreachable(SharedService service, String reason) {}
+
+    /**
+     * Registered at the rendezvous server ({@link SharePeer#serve(Rendezvous)}): connecting peers can
+     * find this share from now on.
+     *
+     * @param server the server, as host:port
+     * @param observed where the server sees this share's punch port
+     */
+    default void registered(String server, InetSocketAddress observed) {}
+
+    /**
+     * The session to the rendezvous server was lost; the share registers again.
+     *
+     * @param reason why, in a few words
+     * @param retryIn when the next attempt is
+     */
+    default void lost(String reason, Duration retryIn) {}
 
     /** Events that go nowhere. */
     ShareEvents NONE = new ShareEvents() {};

@@ -139,7 +139,17 @@ public final class SharePeer implements Closeable {
         RendezvousServer at = new RendezvousServer(settings.identity(), server.address(), server.serverId(), server.token(),
                 settings.session());
         try (ServerShareSignaling signaling = new ServerShareSignaling(at, punchAddress(), settings.allowed().peers().keySet(),
-                ServerShareSignaling.Events.NONE)) {
+                new ServerShareSignaling.Events() {
+                    @Override
+                    public void registered(String via, InetSocketAddress observed) {
+                        events.registered(via, observed);
+                    }
+
+                    @Override
+                    public void lost(String reason, Duration retryIn) {
+                        events.lost(reason, retryIn);
+                    }
+                })) {
             viaServer = signaling;
             if (!closed) {
                 serve(signaling);
