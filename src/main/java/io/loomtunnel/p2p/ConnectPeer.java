@@ -67,6 +67,13 @@ public final class ConnectPeer implements Closeable {
         this.events = events;
     }
 
+    /**
+     * A connecting peer; nothing happens until {@link #connect(Rendezvous)}.
+     *
+     * @param settings which share and service, where to listen
+     * @param events what it reports as it runs
+     * @return the peer; close it to end its sessions
+     */
     public static ConnectPeer create(ConnectSettings settings, ConnectEvents events) {
         return new ConnectPeer(settings, events);
     }
@@ -95,6 +102,9 @@ public final class ConnectPeer implements Closeable {
      * @throws PeerRefusedException the share refused (not allowed, service not offered, too many sessions)
      * @throws SignalException the answer was unusable (damaged, forged, expired, another session's)
      * @throws io.loomtunnel.internal.path.NoPathException no connection was set up before the deadline
+     * @param signaling how the offer reaches the share and the answer comes back
+     * @return the running session
+     * @throws InterruptedException interrupted while waiting for the answer or a path
      */
     public PeerSession connect(ConnectSignaling signaling) throws IOException, InterruptedException {
         boolean relayOnly = settings.path().relayOnly();
@@ -140,7 +150,11 @@ public final class ConnectPeer implements Closeable {
         }
     }
 
-    /** The local address applications use, once the first session bound it; else null. */
+    /**
+     * The local address applications use, once the first session bound it; else null.
+     *
+     * @return the bound address, or null before the first session
+     */
     public synchronized InetSocketAddress localAddress() {
         return entrance == null ? null : entrance.address();
     }

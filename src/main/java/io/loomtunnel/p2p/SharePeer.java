@@ -96,7 +96,14 @@ public final class SharePeer implements Closeable {
         this.candidates = List.copyOf(candidates);
     }
 
-    /** Binds the punch port and starts listening on it; offers come through {@link #serve} or {@link #answer}. */
+    /**
+     * Binds the punch port and starts listening on it; offers come through {@link #serve(Rendezvous)}.
+     *
+     * @param settings services, allowed peers, limits, paths
+     * @param events what the share reports as it runs
+     * @return the running share; close it to stop
+     * @throws IOException the punch port could not be bound
+     */
     public static SharePeer start(ShareSettings settings, ShareEvents events) throws IOException {
         PunchPort port = PunchPort.bind(settings.path().bind());
         try {
@@ -114,16 +121,29 @@ public final class SharePeer implements Closeable {
         }
     }
 
+    /**
+     * The id connecting peers address this share by.
+     *
+     * @return the id
+     */
     public PeerId id() {
         return settings.identity().id();
     }
 
-    /** Where the punch port is bound. */
+    /**
+     * Where the punch port is bound.
+     *
+     * @return the address
+     */
     public InetSocketAddress punchAddress() {
         return port.localAddress();
     }
 
-    /** What every answer offers the connecting side. */
+    /**
+     * What every answer offers the connecting side.
+     *
+     * @return the candidate addresses
+     */
     public List<InetSocketAddress> candidates() {
         return candidates;
     }
@@ -374,14 +394,22 @@ public final class SharePeer implements Closeable {
         }
     }
 
-    /** Sessions now, pending and running. */
+    /**
+     * Sessions now, pending and running.
+     *
+     * @return how many
+     */
     public int sessionCount() {
         synchronized (slots) {
             return slots.size();
         }
     }
 
-    /** The running sessions. */
+    /**
+     * The running sessions.
+     *
+     * @return a copy
+     */
     public List<PeerSession> sessions() {
         List<PeerSession> out = new ArrayList<>();
         synchronized (slots) {
@@ -394,7 +422,13 @@ public final class SharePeer implements Closeable {
         return out;
     }
 
-    /** Waits until no session is pending or running; true if so within {@code timeout}. */
+    /**
+     * Waits until no session is pending or running; true if so within {@code timeout}.
+     *
+     * @param timeout how long to wait
+     * @return true if none is left
+     * @throws InterruptedException interrupted while waiting
+     */
     public boolean awaitNoSessions(Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         synchronized (slots) {

@@ -9,6 +9,7 @@ import io.loomtunnel.tunnel.PortRanges;
  * @param ports the remote ports allowed to this credential; null means the server's default
  */
 public record Grant(String credential, PortRanges ports) {
+    /** Checks that the credential is not blank. */
     public Grant {
         if (credential == null || credential.isBlank()) {
             throw new IllegalArgumentException("empty token or key id");

@@ -65,7 +65,14 @@ public final class TunnelServer implements Closeable {
         relays.registerMeters(metrics.registry(), Tags.of(MeterNames.ROLE, metrics.role()));
     }
 
-    /** Loads (or creates) the key, binds the control port and starts accepting clients. */
+    /**
+     * Loads (or creates) the key, binds the control port and starts accepting clients.
+     *
+     * @param settings ports, credentials, limits
+     * @param events what the server reports as it runs
+     * @return the running server; close it to stop
+     * @throws IOException the key file could not be read or created, or a port could not be bound
+     */
     public static TunnelServer start(ServerSettings settings, ServerEvents events) throws IOException {
         TunnelServer server = new TunnelServer(settings, events, Identity.loadOrCreate(settings.keyFile()));
         try {
@@ -94,27 +101,47 @@ public final class TunnelServer implements Closeable {
         events.clientRefused(failure.getMessage());
     }
 
-    /** The id clients pin. */
+    /**
+     * The id clients pin.
+     *
+     * @return this server's key id
+     */
     public PeerId id() {
         return identity.id();
     }
 
-    /** Where clients connect. */
+    /**
+     * Where clients connect.
+     *
+     * @return the bound control address (its port is the real one when 0 was asked for)
+     */
     public InetSocketAddress controlAddress() {
         return new InetSocketAddress(bind.getAddress(), listener.port());
     }
 
-    /** Connected clients. */
+    /**
+     * Connected clients.
+     *
+     * @return how many clients are connected now
+     */
     public int clientCount() {
         return clients.size();
     }
 
-    /** Where the admin endpoint listens, or null without one. */
+    /**
+     * Where the admin endpoint listens, or null without one.
+     *
+     * @return the admin endpoint's address, or null
+     */
     public InetSocketAddress adminAddress() {
         return observability == null ? null : observability.adminAddress();
     }
 
-    /** This server's meters (docs/METRICS.md), to read. */
+    /**
+     * This server's meters (docs/METRICS.md), to read.
+     *
+     * @return a read-only view of the meters
+     */
     public Meters metrics() {
         return metrics.view();
     }
@@ -124,7 +151,11 @@ public final class TunnelServer implements Closeable {
         return metrics;
     }
 
-    /** Connected clients, their tunnels, totals and throughput: what /api/status answers. */
+    /**
+     * Connected clients, their tunnels, totals and throughput: what /api/status answers.
+     *
+     * @return a snapshot, taken now
+     */
     public Status status() {
         List<ClientLink> links = List.copyOf(clients);
         List<Status.Session> sessions = links.stream().map(ClientLink::status)
@@ -181,17 +212,29 @@ public final class TunnelServer implements Closeable {
         return true;
     }
 
-    /** UDP datagrams dropped by the tunnels of the clients connected now. */
+    /**
+     * UDP datagrams dropped by the tunnels of the clients connected now.
+     *
+     * @return the count
+     */
     public long udpDatagramsDropped() {
         return clients.stream().mapToLong(ClientLink::udpDropped).sum();
     }
 
-    /** What the relay for peer-to-peer sessions has done so far. */
+    /**
+     * What the relay for peer-to-peer sessions has done so far.
+     *
+     * @return the relay's counts so far
+     */
     public RelayStats relayStats() {
         return peers.relayStats();
     }
 
-    /** The HTTP ingress's port, or -1 without one. */
+    /**
+     * The HTTP ingress's port, or -1 without one.
+     *
+     * @return the port
+     */
     public int httpPort() {
         return http == null ? -1 : http.port();
     }
