@@ -9,6 +9,7 @@ import io.loomtunnel.client.ClientEvents;
 import io.loomtunnel.client.ClientSettings;
 import io.loomtunnel.client.PublicTunnel;
 import io.loomtunnel.client.TunnelClient;
+import io.loomtunnel.internal.tunnel.EchoServers;
 import io.loomtunnel.mux.MuxStream;
 import io.loomtunnel.p2p.AllowList;
 import io.loomtunnel.p2p.ConnectEvents;
@@ -35,11 +36,8 @@ import io.loomtunnel.tls.PeerVerifier;
 import io.loomtunnel.tunnel.TunnelSpec;
 import java.io.Closeable;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -152,7 +150,7 @@ class ApiExamplesTest {
     @Test
     void clientAndServerCarryBytes() throws Exception {
         int[] port = new int[1];
-        closing.add(echoService(port));
+        closing.add(EchoServers.tcp(port));
         TunnelServer server = server(dir.resolve("server.key"), TOKEN);
         closing.add(server);
         TunnelClient client = client(server.controlAddress(), server.id(), TOKEN, port[0]);
@@ -165,7 +163,7 @@ class ApiExamplesTest {
     @Test
     void shareAndConnectCarryBytes() throws Exception {
         int[] port = new int[1];
-        closing.add(echoService(port));
+        closing.add(EchoServers.tcp(port));
         TunnelServer server = server(dir.resolve("server.key"), TOKEN);
         closing.add(server);
         Rendezvous rendezvous = new Rendezvous(server.controlAddress(), server.id(), TOKEN);
@@ -233,28 +231,5 @@ class ApiExamplesTest {
             s.shutdownOutput();
             return s.getInputStream().readAllBytes();
         }
-    }
-
-    /** A TCP service that sends back what it reads, until the peer half-closes. */
-    private static Closeable echoService(int[] portOut) throws IOException {
-        ServerSocket listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-        portOut[0] = listener.getLocalPort();
-        Thread.ofVirtual().start(() -> {
-            while (!listener.isClosed()) {
-                try {
-                    Socket s = listener.accept();
-                    Thread.ofVirtual().start(() -> {
-                        try (s; InputStream in = s.getInputStream(); OutputStream out = s.getOutputStream()) {
-                            in.transferTo(out);
-                        } catch (IOException e) {
-                            // the peer went away
-                        }
-                    });
-                } catch (IOException e) {
-                    return;
-                }
-            }
-        });
-        return listener;
     }
 }

@@ -21,7 +21,7 @@ import java.util.Arrays;
 
 /**
  * What a library user runs: a server and a client in one JVM, a TCP tunnel between them, bytes through
- * it. {@link LibraryWithoutOptionalDependenciesTest} runs it without picocli, JLine and the OTLP
+ * it, with the admin endpoint and JSON snapshots on. {@link LibraryWithoutOptionalDependenciesTest} runs it without picocli, JLine and the OTLP
  * registry on the class path; it prints {@code tunnel ok} and exits 0 when the bytes came back whole.
  */
 public final class LibraryOnlyMain {
@@ -39,10 +39,8 @@ public final class LibraryOnlyMain {
         Path dir = Files.createTempDirectory("loomtunnel-library");
         byte[] sent = "bytes through a tunnel, without the CLI's dependencies".getBytes(StandardCharsets.UTF_8);
         try (ServerSocket service = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-             TunnelServer server = TunnelServer.start(ServerSettings.builder().bind(new InetSocketAddress("127.0.0.1", 0))
-                     .keyFile(dir.resolve("server.key")).token("t").build(), ServerEvents.NONE);
-             TunnelClient client = TunnelClient.start(ClientSettings.builder(server.controlAddress(), server.id()).token("t")
-                     .tunnel(TunnelSpec.tcp("echo", 0, "127.0.0.1", service.getLocalPort())).build(), ClientEvents.NONE)) {
+             TunnelServer server = TunnelServer.start(serverSettings(dir), ServerEvents.NONE);
+             TunnelClient client = TunnelClient.start(clientSettings(server, dir, service.getLocalPort()), ClientEvents.NONE)) {
             Thread.ofVirtual().start(() -> {
                 try (Socket s = service.accept(); InputStream in = s.getInputStream(); OutputStream out = s.getOutputStream()) {
                     in.transferTo(out);
@@ -64,7 +62,27 @@ public final class LibraryOnlyMain {
                 System.out.println("tunnel broken: sent " + sent.length + " bytes, got back " + back.length);
                 System.exit(1);
             }
-            System.out.println("tunnel ok: " + back.length + " bytes");
+            if (!server.metrics().scrape().contains("loomtunnel_sessions_active")) {
+                System.out.println("no meters");
+                System.exit(1);
+            }
+            System.out.println("tunnel ok: " + back.length + " bytes; admin endpoint at " + server.adminAddress());
         }
+    }
+
+    /** With the admin endpoint on, so its path runs too. */
+    private static ServerSettings serverSettings(Path dir) {
+        ServerSettings.Builder b = ServerSettings.builder().bind(new InetSocketAddress("127.0.0.1", 0))
+                .keyFile(dir.resolve("server.key")).token("t");
+        b.observe().adminBind(new InetSocketAddress("127.0.0.1", 0));
+        return b.build();
+    }
+
+    /** With JSON snapshots on, so their path runs too. */
+    private static ClientSettings clientSettings(TunnelServer server, Path dir, int servicePort) {
+        ClientSettings.Builder b = ClientSettings.builder(server.controlAddress(), server.id()).token("t")
+                .tunnel(TunnelSpec.tcp("echo", 0, "127.0.0.1", servicePort));
+        b.observe().metricsJson(dir.resolve("metrics.json")).interval(Duration.ofMillis(200));
+        return b.build();
     }
 }
