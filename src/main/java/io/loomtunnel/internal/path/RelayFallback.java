@@ -17,11 +17,13 @@ public final class RelayFallback {
     /**
      * Starts the contender on a virtual thread of its own; a failure is noted in the race as
      * {@code relay via ...}, or, when the relay is the only contender, ends the race.
+     *
+     * @param relayOnly the relay is the only contender: it is asked at once
+     * @param relayAfter how long the direct attempts have to themselves otherwise
      */
     public static void start(RelayDialer relay, String session, RelayDialer.Role role, PathRace race, boolean relayOnly,
                              Duration relayAfter, Consumer<Socket> handler, String name) {
-        boolean only = relayOnly;
-        Duration after = only ? Duration.ZERO : relayAfter;
+        Duration after = relayOnly ? Duration.ZERO : relayAfter;
         Thread.ofVirtual().name(name + "-relay").start(() -> {
             try {
                 if (race.awaitDecided(after)) {
@@ -39,7 +41,7 @@ public final class RelayFallback {
                 }
                 handler.accept(socket);
             } catch (IOException e) {
-                if (only) {
+                if (relayOnly) {
                     race.fail(new NoPathException("no path: " + where + " failed: " + e.getMessage()));
                 } else {
                     race.attemptFailed(where, e.getMessage());
