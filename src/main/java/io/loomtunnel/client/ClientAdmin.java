@@ -3,11 +3,11 @@ package io.loomtunnel.client;
 import io.loomtunnel.Version;
 import io.loomtunnel.internal.admin.AdminException;
 import io.loomtunnel.internal.admin.AdminTarget;
-import io.loomtunnel.internal.admin.Status;
-import io.loomtunnel.internal.tunnel.TunnelFlags;
 import io.loomtunnel.internal.metrics.EndpointMetrics;
+import io.loomtunnel.internal.tunnel.TunnelFlags;
+import io.loomtunnel.observe.Status;
 import io.loomtunnel.session.Session;
-import io.loomtunnel.internal.tunnel.TunnelSpec;
+import io.loomtunnel.tunnel.TunnelSpec;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,7 +23,7 @@ final class ClientAdmin implements AdminTarget {
 
     @Override
     public EndpointMetrics metrics() {
-        return client.metrics();
+        return client.counters();
     }
 
     @Override
@@ -38,9 +38,9 @@ final class ClientAdmin implements AdminTarget {
                     rtt == null ? null : rtt.toNanos() / 1e6, (System.nanoTime() - c.connectedNanos()) / 1e9,
                     s.mux().streamCount(), tunnels.status()));
         }
-        EndpointMetrics m = client.metrics();
+        EndpointMetrics m = client.counters();
         return new Status("client", Version.SOFTWARE, client.identity().id().toString(), m.uptime().toNanos() / 1e9,
-                Status.Totals.of(sessions.size(), tunnels.liveCount(), m.total()), Status.Throughput.of(m.total().rate().rate()),
+                m.total().totals(sessions.size(), tunnels.liveCount()), m.total().throughput(),
                 sessions);
     }
 
@@ -59,7 +59,7 @@ final class ClientAdmin implements AdminTarget {
         }
         try {
             PublicTunnel t = client.openTunnel(parsed);
-            return Status.Tunnel.of(parsed.name(), type, t.address(), parsed.local(), client.tunnels().counters(parsed));
+            return client.tunnels().counters(parsed).tunnelStatus(parsed.name(), type, t.address(), parsed.local());
         } catch (IOException e) {
             throw new AdminException(AdminException.CONFLICT, e.getMessage());
         }

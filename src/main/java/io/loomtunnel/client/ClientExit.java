@@ -5,6 +5,7 @@ package io.loomtunnel.client;
  *
  * @param code 0 closed on request, 2 a tunnel was refused at start, 3 authentication refused,
  *     10 could not connect, 11 connection lost and not reconnecting
+ * @param reason why, one line for the operator
  */
 public record ClientExit(int code, String reason) {
     public static final int CLOSED = 0;

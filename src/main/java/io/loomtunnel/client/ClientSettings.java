@@ -1,9 +1,9 @@
 package io.loomtunnel.client;
 
-import io.loomtunnel.internal.admin.ObserveSettings;
+import io.loomtunnel.observe.ObserveSettings;
 import io.loomtunnel.session.SessionOptions;
 import io.loomtunnel.tls.PeerId;
-import io.loomtunnel.internal.tunnel.TunnelSpec;
+import io.loomtunnel.tunnel.TunnelSpec;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -39,6 +39,7 @@ public record ClientSettings(
         SessionOptions session,
         ObserveSettings observe) {
 
+    /** Checks the settings: a server address and id, unique tunnel names, 0 &lt; backoffMin &lt;= backoffMax. */
     public ClientSettings {
         if (server == null) {
             throw new IllegalArgumentException("no server address");
@@ -58,11 +59,22 @@ public record ClientSettings(
         }
     }
 
+    /**
+     * A builder for a client of {@code server}, whose key must have id {@code serverId}.
+     *
+     * @param server the server's control address
+     * @param serverId the server's key id (loomtunnel id on the server prints it)
+     * @return a builder with the defaults: no token, a fresh key, no tunnels, reconnecting
+     */
     public static Builder builder(InetSocketAddress server, PeerId serverId) {
         return new Builder().server(server).serverId(serverId);
     }
 
-    /** A builder without server address and id yet, for layering config file, environment and flags. */
+    /**
+     * A builder without server address and id yet, for layering config file, environment and flags.
+     *
+     * @return a builder with the defaults
+     */
     public static Builder builder() {
         return new Builder();
     }
@@ -82,19 +94,83 @@ public record ClientSettings(
 
         private Builder() {}
 
+        /**
+         * The server's control address.
+         *
+         * @param a host and port; a host name is resolved at each connect
+         * @return this builder
+         */
         public Builder server(InetSocketAddress a) { server = a; return this; }
+        /**
+         * The server's key id: the handshake fails for any other key.
+         *
+         * @param id the id to pin
+         * @return this builder
+         */
         public Builder serverId(PeerId id) { serverId = id; return this; }
+        /**
+         * The shared secret the server expects; leave it out when the server knows this client's key.
+         *
+         * @param t the token
+         * @return this builder
+         */
         public Builder token(String t) { token = t; return this; }
+        /**
+         * This client's identity key, created if missing; without one a fresh key is made each run.
+         *
+         * @param p the key file
+         * @return this builder
+         */
         public Builder keyFile(Path p) { keyFile = p; return this; }
+        /**
+         * Adds a tunnel to register.
+         *
+         * @param t the tunnel; names are unique per client
+         * @return this builder
+         */
         public Builder tunnel(TunnelSpec t) { tunnels.add(t); return this; }
-        /** Replaces every tunnel given so far. */
+        /**
+         * Replaces every tunnel given so far.
+         *
+         * @param ts the tunnels to register
+         * @return this builder
+         */
         public Builder tunnels(List<TunnelSpec> ts) { tunnels.clear(); tunnels.addAll(ts); return this; }
+        /**
+         * Whether to connect again, with backoff, after a lost connection (the default) or to exit.
+         *
+         * @param r true to reconnect
+         * @return this builder
+         */
         public Builder reconnect(boolean r) { reconnect = r; return this; }
+        /**
+         * The delays between reconnect attempts: from {@code min}, doubling up to {@code max}.
+         *
+         * @param min the first delay, above zero
+         * @param max the longest delay, at least {@code min}
+         * @return this builder
+         */
         public Builder backoff(Duration min, Duration max) { backoffMin = min; backoffMax = max; return this; }
+        /**
+         * TLS and multiplexer settings.
+         *
+         * @param s the options
+         * @return this builder
+         */
         public Builder session(SessionOptions s) { session = s; return this; }
-        /** Metrics and admin settings, set in place: {@code b.observe().adminBind(...)}. */
+        /**
+         * Metrics and admin settings, set in place: {@code b.observe().adminBind(...)}.
+         *
+         * @return the observation settings' builder, part of this one
+         */
         public ObserveSettings.Builder observe() { return observe; }
 
+        /**
+         * Builds the settings.
+         *
+         * @return the settings
+         * @throws IllegalArgumentException when the server address or id is missing, or a setting is out of range
+         */
         public ClientSettings build() {
             return new ClientSettings(server, serverId, token, keyFile, tunnels, reconnect, backoffMin, backoffMax, session, observe.build());
         }

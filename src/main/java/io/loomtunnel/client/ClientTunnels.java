@@ -1,11 +1,11 @@
 package io.loomtunnel.client;
 
-import io.loomtunnel.internal.admin.Status;
 import io.loomtunnel.internal.metrics.EndpointMetrics;
 import io.loomtunnel.internal.metrics.TunnelCounters;
-import io.loomtunnel.internal.tunnel.TunnelSpec;
-import io.loomtunnel.internal.tunnel.TunnelType;
 import io.loomtunnel.internal.tunnel.UdpServiceFlows;
+import io.loomtunnel.observe.Status;
+import io.loomtunnel.tunnel.TunnelSpec;
+import io.loomtunnel.tunnel.TunnelType;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -102,8 +102,7 @@ final class ClientTunnels {
 
     List<Status.Tunnel> status() {
         return live.values().stream().sorted(java.util.Comparator.comparing(t -> t.spec().name()))
-                .map(t -> Status.Tunnel.of(t.spec().name(), t.spec().type().wireName(), t.address(), t.spec().local(),
-                        counters(t.spec())))
+                .map(t -> counters(t.spec()).tunnelStatus(t.spec().name(), t.spec().type().wireName(), t.address(), t.spec().local()))
                 .toList();
     }
 }

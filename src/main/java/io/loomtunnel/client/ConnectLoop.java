@@ -5,7 +5,7 @@ import io.loomtunnel.internal.metrics.EndpointMetrics;
 import io.loomtunnel.internal.metrics.Reasons;
 import io.loomtunnel.internal.net.Backoff;
 import io.loomtunnel.internal.net.HostPort;
-import io.loomtunnel.internal.wire.ErrorCode;
+import io.loomtunnel.ErrorCode;
 import io.loomtunnel.session.AuthenticationException;
 import io.loomtunnel.session.Session;
 import io.loomtunnel.session.SessionDialer;

@@ -1,13 +1,25 @@
 package io.loomtunnel.client;
 
 import io.loomtunnel.internal.admin.Observability;
-import io.loomtunnel.internal.admin.Status;
+import io.loomtunnel.observe.Status;
 import io.loomtunnel.internal.concurrent.OwnedThreads;
 import io.loomtunnel.internal.metrics.EndpointMetrics;
-import io.loomtunnel.internal.tunnel.TunnelSpec;
+import io.loomtunnel.tunnel.TunnelSpec;
 import io.loomtunnel.session.SessionDialer;
 import io.loomtunnel.tls.Identity;
 import io.loomtunnel.tls.PeerVerifier;
+import io.loomtunnel.ErrorCode;
+import io.loomtunnel.internal.metrics.Reasons;
+import io.loomtunnel.internal.metrics.TunnelCounters;
+import io.loomtunnel.internal.net.Backoff;
+import io.loomtunnel.internal.tunnel.Splice;
+import io.loomtunnel.internal.tunnel.UdpServiceFlows;
+import io.loomtunnel.internal.wire.ProtocolException;
+import io.loomtunnel.mux.MuxStream;
+import io.loomtunnel.observe.Meters;
+import io.loomtunnel.session.AuthenticationException;
+import io.loomtunnel.session.Session;
+import io.loomtunnel.tunnel.TunnelType;
 import java.io.Closeable;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -67,7 +79,14 @@ public final class TunnelClient implements Closeable {
         this.loop = new ConnectLoop(settings, events, dialer, metrics, tunnels, state, threads);
     }
 
-    /** Starts connecting in the background; see {@link #awaitReady} and {@link #awaitExit}. */
+    /**
+     * Starts connecting in the background; see {@link #awaitReady} and {@link #awaitExit}.
+     *
+     * @param settings which server, which tunnels
+     * @param events what the client reports as it runs
+     * @return the running client; close it to stop
+     * @throws IOException the key file could not be read or created, or the admin endpoint could not bind
+     */
     public static TunnelClient start(ClientSettings settings, ClientEvents events) throws IOException {
         Identity identity = settings.keyFile() == null ? Identity.generate() : Identity.loadOrCreate(settings.keyFile());
         TunnelClient client = new TunnelClient(settings, events, identity);
@@ -81,17 +100,34 @@ public final class TunnelClient implements Closeable {
         return client;
     }
 
-    /** Where the admin endpoint listens, or null without one. */
+    /**
+     * Where the admin endpoint listens, or null without one.
+     *
+     * @return the admin endpoint's address, or null
+     */
     public InetSocketAddress adminAddress() {
         return observability.adminAddress();
     }
 
-    /** This client's meters (docs/METRICS.md). */
-    public EndpointMetrics metrics() {
+    /**
+     * This client's meters (docs/METRICS.md), to read.
+     *
+     * @return a read-only view of the meters
+     */
+    public Meters metrics() {
+        return metrics.view();
+    }
+
+    /** The meters to count with, for the admin endpoint. */
+    EndpointMetrics counters() {
         return metrics;
     }
 
-    /** The session to the server (none while disconnected), its tunnels, totals and throughput: what /api/status answers. */
+    /**
+     * The session to the server (none while disconnected), its tunnels, totals and throughput: what /api/status answers.
+     *
+     * @return a snapshot, taken now
+     */
     public Status status() {
         return admin.status();
     }
@@ -100,6 +136,8 @@ public final class TunnelClient implements Closeable {
      * Registers one more tunnel now, and at every reconnect after; waits for the server's answer.
      *
      * @throws IOException when the server refused it (the message says why) or the client is not connected
+     * @param spec the tunnel; its name must be new
+     * @return the tunnel as the server exposed it
      */
     public PublicTunnel openTunnel(TunnelSpec spec) throws IOException {
         changes.lock();
@@ -114,8 +152,10 @@ public final class TunnelClient implements Closeable {
     }
 
     /**
-     * Closes a tunnel now: the server frees its port or host, and it is not registered again.
-     * Connections in flight through it finish on their own.
+     * Closes a tunnel now and forgets it: the server frees its port or host, and reconnects do not register it again.
+     *
+     * @param name the tunnel's name
+     * @throws IOException the server did not confirm, or the client is not connected
      */
     public void closeTunnel(String name) throws IOException {
         changes.lock();
@@ -140,21 +180,29 @@ public final class TunnelClient implements Closeable {
     /**
      * Waits until the first registration is done and returns the public tunnels.
      *
-     * @throws IOException if the client stopped first; the message is the exit reason
+     * @param timeout how long to wait
+     * @return the public tunnels, in the order of the settings
+     * @throws IOException if the client stopped first (the message is the exit reason), a tunnel was
+     *     refused, authentication failed, or the timeout passed
+     * @throws InterruptedException interrupted while waiting
      */
     public List<PublicTunnel> awaitReady(Duration timeout) throws IOException, InterruptedException {
         return loop.awaitReady(timeout);
     }
 
-    /** Waits for the client to stop for good and says why. */
+    /**
+     * Waits for the client to stop for good and says why.
+     *
+     * @return why the client stopped
+     * @throws InterruptedException interrupted while waiting
+     */
     public ClientExit awaitExit() throws InterruptedException {
         return loop.awaitExit();
     }
 
     /**
      * Stops: GO_AWAY to the server, streams in flight get a few seconds to finish, then every
-     * thread of the client is ended and joined (within {@link OwnedThreads#DEFAULT_GRACE}); exit
-     * code 0.
+     * thread of the client is ended and joined (within a few seconds more); exit code 0.
      */
     @Override
     public void close() {

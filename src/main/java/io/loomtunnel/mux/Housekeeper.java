@@ -1,6 +1,6 @@
 package io.loomtunnel.mux;
 
-import io.loomtunnel.internal.wire.ErrorCode;
+import io.loomtunnel.ErrorCode;
 import io.loomtunnel.internal.wire.Frame;
 import java.io.IOException;
 import java.time.Duration;

@@ -1,7 +1,7 @@
 package io.loomtunnel.mux;
 
 import io.loomtunnel.internal.concurrent.OwnedThreads;
-import io.loomtunnel.internal.wire.ErrorCode;
+import io.loomtunnel.ErrorCode;
 import io.loomtunnel.internal.wire.Flags;
 import io.loomtunnel.internal.wire.Frame;
 import io.loomtunnel.internal.wire.FrameReader;
@@ -55,7 +55,12 @@ public final class MuxSession implements Closeable {
     private static final Duration GO_AWAY_WRITE_LIMIT = Duration.ofSeconds(1);
 
     /** Which side opened the connection: it decides stream id parity. */
-    public enum Role { DIALER, ACCEPTOR }
+    public enum Role {
+        /** Opened the connection: its streams have odd ids. */
+        DIALER,
+        /** Accepted the connection: its streams have even ids. */
+        ACCEPTOR
+    }
 
     private final String name;
     private final MuxConfig config;
@@ -104,6 +109,9 @@ public final class MuxSession implements Closeable {
      * @param out the connection's output; frames are coalesced before they reach it
      * @param transport closed when the session ends; closing it must wake blocked reads and writes
      * @param name names the session's threads and messages (e.g. the peer's address)
+     * @param role which side this is
+     * @param config windows, limits, keepalive
+     * @return the running session; its reader thread has started
      */
     public static MuxSession start(InputStream in, OutputStream out, Closeable transport, Role role,
                                    MuxConfig config, String name) {
@@ -121,12 +129,23 @@ public final class MuxSession implements Closeable {
 
     // ---- streams ----
 
-    /** Opens a stream, waiting (for ever) while the peer has not accepted a backlog's worth of earlier ones. */
+    /**
+     * Opens a stream, waiting (for ever) while the peer has not accepted a backlog's worth of earlier ones.
+     *
+     * @return the new stream
+     * @throws IOException the session closed
+     */
     public MuxStream open() throws IOException {
         return open(Duration.ZERO);
     }
 
-    /** Opens a stream, waiting up to {@code timeout} (zero = for ever) for room in the peer's backlog. */
+    /**
+     * Opens a stream, waiting up to {@code timeout} (zero = for ever) for room in the peer's backlog.
+     *
+     * @param timeout how long to wait for room
+     * @return the new stream
+     * @throws IOException the session closed, or the timeout passed
+     */
     public MuxStream open(Duration timeout) throws IOException {
         checkUsable();
         openGate.enter(timeout.toNanos());
@@ -150,7 +169,12 @@ public final class MuxSession implements Closeable {
         return stream;
     }
 
-    /** Waits for the peer to open a stream (for ever) and acknowledges it. */
+    /**
+     * Waits for the peer to open a stream (for ever) and acknowledges it.
+     *
+     * @return the peer's stream
+     * @throws IOException the session closed
+     */
     public MuxStream accept() throws IOException {
         return accept(Duration.ZERO);
     }
@@ -160,6 +184,8 @@ public final class MuxSession implements Closeable {
      *
      * @throws java.net.SocketTimeoutException when none came in time
      * @throws SessionClosedException when the session has closed
+     * @param timeout how long to wait (zero = for ever)
+     * @return the peer's stream
      */
     public MuxStream accept(Duration timeout) throws IOException {
         MuxStream stream = accepted.take(timeout.toNanos());
@@ -169,36 +195,71 @@ public final class MuxSession implements Closeable {
 
     // ---- datagrams and control messages ----
 
-    /** Sends an unreliable datagram (at most 65,536 bytes) tagged with a flow id. */
+    /**
+     * Sends an unreliable datagram (at most 65,536 bytes) tagged with a flow id.
+     *
+     * @param flowId a tag the receiver sees
+     * @param bytes the buffer
+     * @param offset where the datagram starts
+     * @param length its length
+     * @throws IOException the session closed, or the datagram is too long
+     */
     public void sendDatagram(int flowId, byte[] bytes, int offset, int length) throws IOException {
         checkNotClosed();
         writer.write(Frame.datagram(flowId, Arrays.copyOfRange(bytes, offset, offset + length)));
     }
 
-    /** Waits up to {@code timeout} (zero = for ever) for a datagram. */
+    /**
+     * Waits up to {@code timeout} (zero = for ever) for a datagram.
+     *
+     * @param timeout how long to wait
+     * @return the datagram
+     * @throws IOException the session closed, or none came in time ({@link java.net.SocketTimeoutException})
+     */
     public Datagram receiveDatagram(Duration timeout) throws IOException {
         return datagrams.take(timeout.toNanos());
     }
 
-    /** Datagrams dropped because the application did not take them fast enough. */
+    /**
+     * Datagrams dropped because the application did not take them fast enough.
+     *
+     * @return the count since start
+     */
     public long droppedDatagrams() {
         return droppedDatagrams.get();
     }
 
-    /** Sends one control message: a UTF-8 JSON object. */
+    /**
+     * Sends one control message: a UTF-8 JSON object.
+     *
+     * @param json the message
+     * @throws IOException the session closed
+     */
     public void sendControl(byte[] json) throws IOException {
         checkNotClosed();
         writer.write(Frame.control(json));
     }
 
-    /** Waits up to {@code timeout} (zero = for ever) for a control message. */
+    /**
+     * Waits up to {@code timeout} (zero = for ever) for a control message.
+     *
+     * @param timeout how long to wait
+     * @return the message
+     * @throws IOException the session closed, or none came in time ({@link java.net.SocketTimeoutException})
+     */
     public byte[] receiveControl(Duration timeout) throws IOException {
         return controls.take(timeout.toNanos());
     }
 
     // ---- health ----
 
-    /** Sends a PING and waits up to {@code timeout} for its ACK; returns the round-trip time. */
+    /**
+     * Sends a PING and waits up to {@code timeout} for its ACK; returns the round-trip time.
+     *
+     * @param timeout how long to wait for the ACK
+     * @return the round-trip time
+     * @throws IOException the session closed, or no ACK came in time
+     */
     public Duration ping(Duration timeout) throws IOException {
         checkNotClosed();
         CompletableFuture<Duration> rtt = new CompletableFuture<>();
@@ -218,7 +279,11 @@ public final class MuxSession implements Closeable {
         }
     }
 
-    /** Smoothed round-trip time from PINGs, or null before the first one came back. */
+    /**
+     * Smoothed round-trip time from PINGs, or null before the first one came back.
+     *
+     * @return the smoothed RTT, or null
+     */
     public Duration rtt() {
         long n = pings.smoothedNanos();
         return n < 0 ? null : Duration.ofNanos(n);
@@ -227,26 +292,47 @@ public final class MuxSession implements Closeable {
     /**
      * Hands each RTT measured from now on (nanoseconds) to {@code listener}, e.g. a metrics timer.
      * It runs on the session's reader thread: it must be quick and must not block.
+     *
+     * @param listener takes each RTT in nanoseconds
      */
     public void onRtt(java.util.function.LongConsumer listener) {
         pings.listener(listener);
     }
 
-    /** Open streams, both directions. */
+    /**
+     * Open streams, both directions.
+     *
+     * @return how many
+     */
     public int streamCount() {
         return table.size();
     }
 
+    /**
+     * Whether the session has closed.
+     *
+     * @return true once closed
+     */
     public boolean isClosed() {
         return closeCause.get() != null;
     }
 
-    /** Why the session closed, or null while it is open. */
+    /**
+     * Why the session closed, or null while it is open.
+     *
+     * @return the cause, with its error code, or null
+     */
     public SessionClosedException closeCause() {
         return closeCause.get();
     }
 
-    /** Waits up to {@code timeout} for the session to close; true if it has. */
+    /**
+     * Waits up to {@code timeout} for the session to close; true if it has.
+     *
+     * @param timeout how long to wait
+     * @return true if it closed
+     * @throws InterruptedException interrupted while waiting
+     */
     public boolean awaitClosed(Duration timeout) throws InterruptedException {
         return closed.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
     }
@@ -256,6 +342,9 @@ public final class MuxSession implements Closeable {
     /**
      * Graceful end: sends GO_AWAY(NO_ERROR), refuses new streams, lets open streams finish for
      * up to {@code drain}, then closes.
+     *
+     * @param drain how long open streams may go on
+     * @throws InterruptedException interrupted while draining; the session is closed all the same
      */
     public void shutdown(Duration drain) throws InterruptedException {
         if (goingAway.compareAndSet(null, new SessionClosedException(ErrorCode.NO_ERROR, "session " + name + " is shutting down"))) {
@@ -278,7 +367,12 @@ public final class MuxSession implements Closeable {
         terminate(ErrorCode.NO_ERROR, "closed by this side", true);
     }
 
-    /** Closes at once, telling the peer why with GO_AWAY(code, reason). */
+    /**
+     * Closes at once, telling the peer why with GO_AWAY(code, reason).
+     *
+     * @param code the error code the peer sees
+     * @param reason a few words for the peer's log
+     */
     public void close(ErrorCode code, String reason) {
         terminate(code, reason, true);
     }

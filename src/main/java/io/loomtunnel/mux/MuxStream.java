@@ -1,6 +1,6 @@
 package io.loomtunnel.mux;
 
-import io.loomtunnel.internal.wire.ErrorCode;
+import io.loomtunnel.ErrorCode;
 import io.loomtunnel.internal.wire.Flags;
 import io.loomtunnel.internal.wire.Frame;
 import io.loomtunnel.internal.wire.ProtocolException;
@@ -85,14 +85,29 @@ public final class MuxStream implements Closeable {
         this.holdsGate = openedHere;
     }
 
+    /**
+     * The stream's id: odd when the dialer opened it, even when the acceptor did.
+     *
+     * @return the id
+     */
     public int id() {
         return id;
     }
 
+    /**
+     * The session the stream belongs to.
+     *
+     * @return the session
+     */
     public MuxSession session() {
         return session;
     }
 
+    /**
+     * What the peer sent: reads block until data, end of stream (the peer's FIN) or a reset.
+     *
+     * @return the stream's input
+     */
     public synchronized InputStream input() {
         if (input == null) {
             input = new StreamInput(this);
@@ -100,6 +115,11 @@ public final class MuxStream implements Closeable {
         return input;
     }
 
+    /**
+     * Where this side sends: writes block while the peer's window is full.
+     *
+     * @return the stream's output
+     */
     public synchronized OutputStream output() {
         if (output == null) {
             output = new StreamOutput(this);
@@ -107,17 +127,29 @@ public final class MuxStream implements Closeable {
         return output;
     }
 
-    /** Like Socket.setSoTimeout: a read that waits longer throws SocketTimeoutException; zero waits for ever. */
+    /**
+     * Like Socket.setSoTimeout: a read that waits longer throws SocketTimeoutException; zero waits for ever.
+     *
+     * @param timeout the longest wait of one read
+     */
     public void setReadTimeout(Duration timeout) {
         readTimeoutNanos = timeout.toNanos();
     }
 
-    /** A write that waits longer for window credit throws SocketTimeoutException; zero waits for ever. */
+    /**
+     * A write that waits longer for window credit throws SocketTimeoutException; zero waits for ever.
+     *
+     * @param timeout the longest wait of one write for credit
+     */
     public void setWriteTimeout(Duration timeout) {
         writeTimeoutNanos = timeout.toNanos();
     }
 
-    /** Ends this side's direction (FIN); the peer reads end of stream after the data already written. */
+    /**
+     * Ends this side's direction (FIN); the peer reads end of stream after the data already written.
+     *
+     * @throws IOException the stream was reset or the session closed
+     */
     public void shutdownOutput() throws IOException {
         Transition t;
         writeLock.lock();
@@ -133,7 +165,12 @@ public final class MuxStream implements Closeable {
         removeIfGone(t);
     }
 
-    /** Aborts both directions with RST and the code; buffered and in-flight data is dropped. */
+    /**
+     * Aborts both directions with RST and the code; buffered and in-flight data is dropped.
+     *
+     * @param code the code the peer sees, e.g. {@link ErrorCode#CANCEL}
+     * @throws IOException the session closed
+     */
     public void reset(ErrorCode code) throws IOException {
         if (abort(Event.RESET, code)) {
             session.writer().write(Frame.reset(id, code));

@@ -1,6 +1,6 @@
 package io.loomtunnel.mux;
 
-import io.loomtunnel.internal.wire.ErrorCode;
+import io.loomtunnel.ErrorCode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -43,10 +43,14 @@ public final class StreamSocket extends Socket {
     private volatile int timeoutMillis;
 
     /**
+     * A socket over {@code stream}.
+     *
      * @param in what reads see: the stream's input, or a wrapper around it (a meter)
      * @param out where writes go: the stream's output, or a wrapper around it
      * @param remote what {@link #getRemoteSocketAddress} reports: whoever carries the stream
      * @param onClose runs once, after the stream is closed
+     * @param stream the stream
+     * @throws IOException never in practice: {@link Socket}'s constructor declares it
      */
     public StreamSocket(MuxStream stream, InputStream in, OutputStream out, InetSocketAddress remote, Runnable onClose)
             throws IOException {
@@ -58,7 +62,15 @@ public final class StreamSocket extends Socket {
         this.onClose = onClose;
     }
 
-    /** The stream's own input and output. */
+    /**
+     * The stream's own input and output.
+     *
+     * @param stream the stream
+     * @param remote what {@link #getRemoteSocketAddress} reports
+     * @param onClose runs once, after the stream is closed
+     * @return the socket
+     * @throws IOException never in practice: {@link Socket}'s constructor declares it
+     */
     public static StreamSocket of(MuxStream stream, InetSocketAddress remote, Runnable onClose) throws IOException {
         return new StreamSocket(stream, stream.input(), stream.output(), remote, onClose);
     }

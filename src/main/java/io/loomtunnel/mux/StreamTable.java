@@ -1,6 +1,6 @@
 package io.loomtunnel.mux;
 
-import io.loomtunnel.internal.wire.ErrorCode;
+import io.loomtunnel.ErrorCode;
 import io.loomtunnel.internal.wire.ProtocolException;
 import java.util.Collection;
 import java.util.concurrent.ConcurrentHashMap;

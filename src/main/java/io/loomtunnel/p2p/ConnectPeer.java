@@ -1,6 +1,7 @@
 package io.loomtunnel.p2p;
 
 import io.loomtunnel.internal.concurrent.OwnedThreads;
+import io.loomtunnel.ErrorCode;
 import io.loomtunnel.internal.path.CandidateDialer;
 import io.loomtunnel.internal.path.Candidates;
 import io.loomtunnel.internal.path.PathHints;
@@ -9,12 +10,14 @@ import io.loomtunnel.internal.path.PeerPath;
 import io.loomtunnel.internal.path.PunchPort;
 import io.loomtunnel.internal.path.RelayDialer;
 import io.loomtunnel.internal.path.RelayFallback;
+import io.loomtunnel.internal.rendezvous.RendezvousServer;
+import io.loomtunnel.internal.rendezvous.ServerConnectSignaling;
 import io.loomtunnel.internal.signal.Answer;
 import io.loomtunnel.internal.signal.BlockKind;
 import io.loomtunnel.internal.signal.ConnectSignaling;
 import io.loomtunnel.internal.signal.Offer;
-import io.loomtunnel.internal.signal.SignalException;
 import io.loomtunnel.internal.signal.SignalException.Problem;
+import io.loomtunnel.internal.signal.SignalException;
 import io.loomtunnel.internal.signal.SignedBlock;
 import io.loomtunnel.internal.signal.SignedBlocks;
 import io.loomtunnel.internal.signal.SignedBody;
@@ -25,12 +28,11 @@ import io.loomtunnel.internal.protocol.RelayRole;
 import io.loomtunnel.internal.protocol.SessionAccepted;
 import io.loomtunnel.internal.protocol.SessionRefused;
 import io.loomtunnel.internal.protocol.SessionRequest;
+import io.loomtunnel.internal.wire.ProtocolException;
 import io.loomtunnel.session.Session;
 import io.loomtunnel.session.SessionDialer;
 import io.loomtunnel.tls.PeerVerifier;
-import io.loomtunnel.internal.tunnel.TunnelType;
-import io.loomtunnel.internal.wire.ErrorCode;
-import io.loomtunnel.internal.wire.ProtocolException;
+import io.loomtunnel.tunnel.TunnelType;
 import java.io.Closeable;
 import java.io.IOException;
 import java.net.BindException;
@@ -84,17 +86,44 @@ public final class ConnectPeer implements Closeable {
         this.threads = new OwnedThreads("connect to " + settings.peer().abbreviated() + " " + settings.service());
     }
 
+    /**
+     * A connecting peer; nothing happens until {@link #connect(Rendezvous)}.
+     *
+     * @param settings which share and service, where to listen
+     * @param events what it reports as it runs
+     * @return the peer; close it to end its sessions
+     */
     public static ConnectPeer create(ConnectSettings settings, ConnectEvents events) {
         return new ConnectPeer(settings, events);
     }
 
     /**
+     * Sets up one session through {@code server}: offer, answer, path race (the server relays when no
+     * direct path works), request. Returns it running; its end is the caller's to watch
+     * ({@link PeerSession#awaitEnd}).
+     *
+     * @param server where the share is registered
+     * @return the running session
+     * @throws PeerRefusedException the share refused (not allowed, service not offered, too many sessions)
+     * @throws IOException the server could not be reached, the answer was unusable, or no path was found in time
+     * @throws InterruptedException interrupted while waiting for the answer or a path
+     */
+    public PeerSession connect(Rendezvous server) throws IOException, InterruptedException {
+        return connect(new ServerConnectSignaling(new RendezvousServer(settings.identity(), server.address(), server.serverId(),
+                server.token(), settings.session())));
+    }
+
+    /**
+     * Not API (its parameter is internal): the CLI's manual and server signaling come through here.
      * Sets up one session: offer, answer, path race, request. Returns it running; its end is the
      * caller's to watch ({@link PeerSession#awaitEnd}).
      *
      * @throws PeerRefusedException the share refused (not allowed, service not offered, too many sessions)
      * @throws SignalException the answer was unusable (damaged, forged, expired, another session's)
      * @throws io.loomtunnel.internal.path.NoPathException no connection was set up before the deadline
+     * @param signaling how the offer reaches the share and the answer comes back
+     * @return the running session
+     * @throws InterruptedException interrupted while waiting for the answer or a path
      */
     public PeerSession connect(ConnectSignaling signaling) throws IOException, InterruptedException {
         boolean relayOnly = settings.path().relayOnly();
@@ -146,7 +175,11 @@ public final class ConnectPeer implements Closeable {
         }
     }
 
-    /** The local address applications use, once the first session bound it; else null. */
+    /**
+     * The local address applications use, once the first session bound it; else null.
+     *
+     * @return the bound address, or null before the first session
+     */
     public InetSocketAddress localAddress() {
         lock.lock();
         try {
@@ -244,7 +277,7 @@ public final class ConnectPeer implements Closeable {
         }
         RelayDialer relay = hints.relay();
         if (relay != null) {
-            RelayFallback.start(relay, offer.session(), RelayRole.CONNECT, race, settings.path(),
+            RelayFallback.start(relay, offer.session(), RelayRole.CONNECT, race, settings.path().relayOnly(), settings.path().relayAfter(),
                     socket -> setUp(dialer, socket, offer, race, nominating, s -> PeerPath.relayed(s, relay.via()),
                             "relay via " + relay.via()), threads, name);
         }

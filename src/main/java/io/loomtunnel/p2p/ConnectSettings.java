@@ -1,6 +1,5 @@
 package io.loomtunnel.p2p;
 
-import io.loomtunnel.internal.path.PathSettings;
 import io.loomtunnel.internal.signal.SignedBody;
 import io.loomtunnel.session.SessionOptions;
 import io.loomtunnel.tls.Identity;
@@ -17,11 +16,20 @@ import java.util.Objects;
  * @param listen the local address applications connect to (TCP or UDP, as the service is)
  * @param offerLifetime how long an offer stays valid: the time the answer has to come back
  * @param clock for block times (tests move it)
+ * @param identity this peer's key
+ * @param peer the share's key id
+ * @param service the service's name
+ * @param path how paths are looked for
+ * @param session TLS and multiplexer settings
  */
 public record ConnectSettings(Identity identity, PeerId peer, String service, InetSocketAddress listen, PathSettings path,
                               Duration offerLifetime, SessionOptions session, Clock clock) {
     public static final Duration DEFAULT_OFFER_LIFETIME = Duration.ofMinutes(10);
 
+    /**
+     * Checks that identity and peer are given, the service name is valid, the listen address is an IP address
+     * and the offer lifetime is in range.
+     */
     public ConnectSettings {
         Objects.requireNonNull(identity, "identity");
         if (peer == null) {
@@ -36,6 +44,15 @@ public record ConnectSettings(Identity identity, PeerId peer, String service, In
         SignedBody.checkLifetime("offer", offerLifetime);
     }
 
+    /**
+     * A builder for sessions to {@code service} of the share {@code peer}.
+     *
+     * @param identity this peer's key
+     * @param peer the share's key id
+     * @param service the service's name
+     * @param listen the local address applications connect to (port 0: any free one)
+     * @return a builder with the defaults
+     */
     public static Builder builder(Identity identity, PeerId peer, String service, InetSocketAddress listen) {
         return new Builder(identity, peer, service, listen);
     }
@@ -58,11 +75,40 @@ public record ConnectSettings(Identity identity, PeerId peer, String service, In
             this.listen = listen;
         }
 
+        /**
+         * How paths are looked for.
+         *
+         * @param p the path settings
+         * @return this builder
+         */
         public Builder path(PathSettings p) { path = p; return this; }
+        /**
+         * How long an offer stays valid.
+         *
+         * @param d above zero
+         * @return this builder
+         */
         public Builder offerLifetime(Duration d) { offerLifetime = d; return this; }
+        /**
+         * TLS and multiplexer settings.
+         *
+         * @param s the options
+         * @return this builder
+         */
         public Builder session(SessionOptions s) { session = s; return this; }
+        /**
+         * The clock for block times.
+         *
+         * @param c the clock (tests move it)
+         * @return this builder
+         */
         public Builder clock(Clock c) { clock = c; return this; }
 
+        /**
+         * Builds the settings.
+         *
+         * @return the settings
+         */
         public ConnectSettings build() {
             return new ConnectSettings(identity, peer, service, listen, path, offerLifetime, session, clock);
         }

@@ -1,10 +1,10 @@
 package io.loomtunnel.p2p;
 
+import io.loomtunnel.internal.path.PeerPath;
 import io.loomtunnel.mux.MuxSession;
 import io.loomtunnel.mux.SessionClosedException;
-import io.loomtunnel.internal.path.PeerPath;
 import io.loomtunnel.tls.PeerId;
-import io.loomtunnel.internal.tunnel.TunnelType;
+import io.loomtunnel.tunnel.TunnelType;
 import java.io.Closeable;
 import java.time.Duration;
 
@@ -27,45 +27,85 @@ public final class PeerSession implements Closeable {
         this.path = path;
     }
 
-    /** The session id both blocks carried (22 characters). */
+    /**
+     * The session id both blocks carried (22 characters).
+     *
+     * @return the id
+     */
     public String id() {
         return id;
     }
 
-    /** The first 8 characters of the id, for logs. */
+    /**
+     * The first 8 characters of the id, for logs.
+     *
+     * @return 8 characters
+     */
     public String shortId() {
         return id.substring(0, 8);
     }
 
+    /**
+     * The other peer's key id.
+     *
+     * @return the id
+     */
     public PeerId peer() {
         return peer;
     }
 
-    /** The name of the service the session reaches. */
+    /**
+     * The name of the service the session reaches.
+     *
+     * @return the service's name
+     */
     public String service() {
         return service;
     }
 
-    /** TCP (streams) or UDP (datagrams). */
+    /**
+     * TCP (streams) or UDP (datagrams).
+     *
+     * @return tcp or udp
+     */
     public TunnelType type() {
         return type;
     }
 
-    /** How the session travels: {@code direct 192.0.2.7:40001}. */
+    /**
+     * How the session travels: {@code direct 192.0.2.7:40001}.
+     *
+     * @return the path, for people
+     */
     public String path() {
         return path.description();
     }
 
+    /**
+     * The multiplexed session to the other peer, for streams and datagrams of one's own.
+     *
+     * @return the session
+     */
     public MuxSession mux() {
         return path.session().mux();
     }
 
-    /** Waits up to {@code timeout} for the session to end; true if it has. */
+    /**
+     * Waits up to {@code timeout} for the session to end; true if it has.
+     *
+     * @param timeout how long to wait
+     * @return true if it ended
+     * @throws InterruptedException interrupted while waiting
+     */
     public boolean awaitEnd(Duration timeout) throws InterruptedException {
         return mux().awaitClosed(timeout);
     }
 
-    /** Why the session ended, or null while it runs. */
+    /**
+     * Why the session ended, or null while it runs.
+     *
+     * @return the reason, or null
+     */
     public String endReason() {
         SessionClosedException cause = mux().closeCause();
         return cause == null ? null : cause.getMessage();

@@ -21,11 +21,21 @@ public enum RefusalCode {
         this.wireName = wireName;
     }
 
+    /**
+     * The name in answers and p2p_refused messages.
+     *
+     * @return the wire name
+     */
     public String wireName() {
         return wireName;
     }
 
-    /** The code for a wire name; unknown names are OTHER. */
+    /**
+     * The code for a wire name; unknown names are OTHER.
+     *
+     * @param wireName the name from the wire
+     * @return its code
+     */
     public static RefusalCode parse(String wireName) {
         for (RefusalCode c : values()) {
             if (c.wireName.equals(wireName)) {

@@ -4,9 +4,11 @@ import io.loomtunnel.internal.concurrent.OwnedThreads;
 import io.loomtunnel.internal.metrics.TunnelCounters;
 import io.loomtunnel.mux.MuxStream;
 import io.loomtunnel.internal.tunnel.LocalService;
-import io.loomtunnel.internal.tunnel.TunnelType;
+import io.loomtunnel.tunnel.TunnelType;
+import io.loomtunnel.ErrorCode;
+import io.loomtunnel.internal.metrics.Tally;
+import io.loomtunnel.internal.tunnel.Splice;
 import io.loomtunnel.internal.tunnel.UdpServiceFlows;
-import io.loomtunnel.internal.wire.ErrorCode;
 import java.io.IOException;
 
 /**

@@ -1,6 +1,7 @@
 package io.loomtunnel.p2p;
 
 import io.loomtunnel.internal.concurrent.OwnedThreads;
+import io.loomtunnel.ErrorCode;
 import io.loomtunnel.internal.path.CandidateDialer;
 import io.loomtunnel.internal.path.Candidates;
 import io.loomtunnel.internal.path.PathHints;
@@ -9,13 +10,15 @@ import io.loomtunnel.internal.path.PeerPath;
 import io.loomtunnel.internal.path.PunchPort;
 import io.loomtunnel.internal.path.RelayDialer;
 import io.loomtunnel.internal.path.RelayFallback;
+import io.loomtunnel.internal.rendezvous.RendezvousServer;
+import io.loomtunnel.internal.rendezvous.ServerShareSignaling;
 import io.loomtunnel.internal.signal.Answer;
 import io.loomtunnel.internal.signal.BlockKind;
 import io.loomtunnel.internal.signal.Offer;
 import io.loomtunnel.internal.signal.ReplayGuard;
 import io.loomtunnel.internal.signal.ShareSignaling;
-import io.loomtunnel.internal.signal.SignalException;
 import io.loomtunnel.internal.signal.SignalException.Problem;
+import io.loomtunnel.internal.signal.SignalException;
 import io.loomtunnel.internal.signal.SignedBlock;
 import io.loomtunnel.internal.signal.SignedBlocks;
 import io.loomtunnel.session.Authenticator;
@@ -31,7 +34,6 @@ import io.loomtunnel.session.SessionAcceptor;
 import io.loomtunnel.tls.PeerId;
 import io.loomtunnel.tls.PeerRejectedException;
 import io.loomtunnel.tls.PeerVerifier;
-import io.loomtunnel.internal.wire.ErrorCode;
 import java.io.Closeable;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -88,6 +90,7 @@ public final class SharePeer implements Closeable {
     private final Condition noSessions = lock.newCondition();
     private final OwnedThreads threads;
     private volatile boolean closed;
+    private volatile ServerShareSignaling viaServer; // while serve(Rendezvous) runs: close() ends it
 
     /** One session, from its answer until it ends. */
     private static final class Slot {
@@ -113,7 +116,14 @@ public final class SharePeer implements Closeable {
         this.threads = new OwnedThreads("share " + settings.identity().id().abbreviated());
     }
 
-    /** Binds the punch port and starts listening on it; offers come through {@link #serve} or {@link #answer}. */
+    /**
+     * Binds the punch port and starts listening on it; offers come through {@link #serve(Rendezvous)}.
+     *
+     * @param settings services, allowed peers, limits, paths
+     * @param events what the share reports as it runs
+     * @return the running share; close it to stop
+     * @throws IOException the punch port could not be bound
+     */
     public static SharePeer start(ShareSettings settings, ShareEvents events) throws IOException {
         PunchPort port = PunchPort.bind(settings.path().bind());
         try {
@@ -131,21 +141,71 @@ public final class SharePeer implements Closeable {
         }
     }
 
+    /**
+     * The id connecting peers address this share by.
+     *
+     * @return the id
+     */
     public PeerId id() {
         return settings.identity().id();
     }
 
-    /** Where the punch port is bound. */
+    /**
+     * Where the punch port is bound.
+     *
+     * @return the address
+     */
     public InetSocketAddress punchAddress() {
         return port.localAddress();
     }
 
-    /** What every answer offers the connecting side. */
+    /**
+     * What every answer offers the connecting side.
+     *
+     * @return the candidate addresses
+     */
     public List<InetSocketAddress> candidates() {
         return candidates;
     }
 
-    /** Answers the offers {@code signaling} delivers until it has no more (returns), or until closed. */
+    /**
+     * Registers at {@code server} and answers the offers it forwards, registering again after a lost
+     * session, until this share is closed. Blocks: run it on a thread of yours.
+     *
+     * @param server where connecting peers find this share
+     * @throws IOException the first session to the server could not be set up, or the server refused it
+     */
+    public void serve(Rendezvous server) throws IOException {
+        RendezvousServer at = new RendezvousServer(settings.identity(), server.address(), server.serverId(), server.token(),
+                settings.session());
+        try (ServerShareSignaling signaling = new ServerShareSignaling(at, punchAddress(), settings.allowed().peers().keySet(),
+                new ServerShareSignaling.Events() {
+                    @Override
+                    public void registered(String via, InetSocketAddress observed) {
+                        events.registered(via, observed);
+                    }
+
+                    @Override
+                    public void lost(String reason, Duration retryIn) {
+                        events.lost(reason, retryIn);
+                    }
+                })) {
+            viaServer = signaling;
+            if (!closed) {
+                serve(signaling);
+            }
+        } finally {
+            viaServer = null;
+        }
+    }
+
+    /**
+     * Answers the offers {@code signaling} delivers until it has no more (returns), or until closed.
+     * Not API (its parameter is internal): the CLI's manual and server signaling come through here.
+     *
+     * @param signaling where offers come from and answers go
+     * @throws IOException as {@code signaling} fails
+     */
     public void serve(ShareSignaling signaling) throws IOException {
         signaling.serve(new ShareSignaling.OfferHandler() {
             @Override
@@ -171,7 +231,7 @@ public final class SharePeer implements Closeable {
      *
      * @throws SignalException for an offer that gets no answer: forged, not for us, expired, replayed
      */
-    public SignedBlock answer(SignedBlock block) throws SignalException {
+    SignedBlock answer(SignedBlock block) throws SignalException {
         return answer(block, PathHints.NONE);
     }
 
@@ -179,7 +239,7 @@ public final class SharePeer implements Closeable {
      * The same, with what signaling learned about paths: the connecting side's public address is
      * dialed too, and the relay, if any, joins the race after {@code PathSettings.relayAfter}.
      */
-    public SignedBlock answer(SignedBlock block, PathHints hints) throws SignalException {
+    SignedBlock answer(SignedBlock block, PathHints hints) throws SignalException {
         Offer offer = SignedBlocks.open(block, BlockKind.OFFER, Offer.class);
         PeerId peer = offer.sender();
         Instant now = settings.clock().instant();
@@ -217,7 +277,7 @@ public final class SharePeer implements Closeable {
         }
         RelayDialer relay = hints.relay();
         if (relay != null) {
-            RelayFallback.start(relay, offer.session(), RelayRole.SHARE, slot.race, settings.path(),
+            RelayFallback.start(relay, offer.session(), RelayRole.SHARE, slot.race, settings.path().relayOnly(), settings.path().relayAfter(),
                     s -> connected(s, pinned, session -> PeerPath.relayed(session, relay.via())), threads, name);
         }
         if (!threads.startIfOpen(name, () -> run(slot))) {
@@ -368,7 +428,11 @@ public final class SharePeer implements Closeable {
         }
     }
 
-    /** Sessions now, pending and running. */
+    /**
+     * Sessions now, pending and running.
+     *
+     * @return how many
+     */
     public int sessionCount() {
         lock.lock();
         try {
@@ -378,7 +442,11 @@ public final class SharePeer implements Closeable {
         }
     }
 
-    /** The running sessions. */
+    /**
+     * The running sessions.
+     *
+     * @return a copy
+     */
     public List<PeerSession> sessions() {
         List<PeerSession> out = new ArrayList<>();
         lock.lock();
@@ -394,7 +462,13 @@ public final class SharePeer implements Closeable {
         return out;
     }
 
-    /** Waits until no session is pending or running; true if so within {@code timeout}. */
+    /**
+     * Waits until no session is pending or running; true if so within {@code timeout}.
+     *
+     * @param timeout how long to wait
+     * @return true if none is left
+     * @throws InterruptedException interrupted while waiting
+     */
     public boolean awaitNoSessions(Duration timeout) throws InterruptedException {
         long left = timeout.toNanos();
         lock.lock();
@@ -429,6 +503,10 @@ public final class SharePeer implements Closeable {
             lock.unlock();
         }
         port.close();
+        ServerShareSignaling signaling = viaServer;
+        if (signaling != null) {
+            signaling.close();
+        }
         for (Slot s : all) {
             s.race.fail(new IOException("the share is closing"));
             PeerSession running = s.running;

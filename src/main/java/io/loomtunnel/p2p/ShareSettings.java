@@ -1,6 +1,5 @@
 package io.loomtunnel.p2p;
 
-import io.loomtunnel.internal.path.PathSettings;
 import io.loomtunnel.internal.signal.SignedBody;
 import io.loomtunnel.session.SessionOptions;
 import io.loomtunnel.tls.Identity;
@@ -19,12 +18,19 @@ import java.util.Objects;
  * @param maxSessions sessions at once, pending (answered, not connected yet) and running; more are refused
  * @param answerLifetime how long an answer stays valid for the connecting side to use
  * @param clock for block times (tests move it)
+ * @param identity this peer's key
+ * @param path how paths are looked for
+ * @param session TLS and multiplexer settings
  */
 public record ShareSettings(Identity identity, Map<String, SharedService> services, AllowList allowed, int maxSessions,
                             PathSettings path, Duration answerLifetime, SessionOptions session, Clock clock) {
     public static final int DEFAULT_MAX_SESSIONS = 64;
     public static final Duration DEFAULT_ANSWER_LIFETIME = Duration.ofMinutes(10);
 
+    /**
+     * Checks that services and allowed peers are given, every service an allow entry names exists, and the
+     * limits are in range.
+     */
     public ShareSettings {
         Objects.requireNonNull(identity, "identity");
         services = Map.copyOf(services);
@@ -48,6 +54,12 @@ public record ShareSettings(Identity identity, Map<String, SharedService> servic
         SignedBody.checkLifetime("answer", answerLifetime);
     }
 
+    /**
+     * A builder for a share with key {@code identity}.
+     *
+     * @param identity this peer's key; connecting peers address it by its id
+     * @return a builder with the defaults
+     */
     public static Builder builder(Identity identity) {
         return new Builder(identity);
     }
@@ -67,7 +79,12 @@ public record ShareSettings(Identity identity, Map<String, SharedService> servic
             this.identity = identity;
         }
 
-        /** Adds a service; names must be unique. */
+        /**
+         * Adds a service; names must be unique.
+         *
+         * @param s the service
+         * @return this builder
+         */
         public Builder service(SharedService s) {
             if (services.putIfAbsent(s.name(), s) != null) {
                 throw new IllegalArgumentException("two services are named '" + s.name() + "'");
@@ -75,13 +92,54 @@ public record ShareSettings(Identity identity, Map<String, SharedService> servic
             return this;
         }
 
+        /**
+         * Allows more peers.
+         *
+         * @param a the entries to add
+         * @return this builder
+         */
         public Builder allow(AllowList a) { allowed = allowed.plus(a); return this; }
+        /**
+         * Sessions at once, pending and running.
+         *
+         * @param n at least 1
+         * @return this builder
+         */
         public Builder maxSessions(int n) { maxSessions = n; return this; }
+        /**
+         * How paths are looked for.
+         *
+         * @param p the path settings
+         * @return this builder
+         */
         public Builder path(PathSettings p) { path = p; return this; }
+        /**
+         * How long an answer stays valid.
+         *
+         * @param d above zero
+         * @return this builder
+         */
         public Builder answerLifetime(Duration d) { answerLifetime = d; return this; }
+        /**
+         * TLS and multiplexer settings.
+         *
+         * @param s the options
+         * @return this builder
+         */
         public Builder session(SessionOptions s) { session = s; return this; }
+        /**
+         * The clock for block times.
+         *
+         * @param c the clock (tests move it)
+         * @return this builder
+         */
         public Builder clock(Clock c) { clock = c; return this; }
 
+        /**
+         * Builds the settings.
+         *
+         * @return the settings
+         */
         public ShareSettings build() {
             return new ShareSettings(identity, services, allowed, maxSessions, path, answerLifetime, session, clock);
         }

@@ -4,7 +4,7 @@ import io.loomtunnel.internal.concurrent.OwnedThreads;
 import io.loomtunnel.internal.tunnel.DatagramLink;
 import io.loomtunnel.internal.tunnel.UdpEnvelope;
 import io.loomtunnel.internal.tunnel.UdpIngress;
-import io.loomtunnel.internal.wire.ErrorCode;
+import io.loomtunnel.ErrorCode;
 import io.loomtunnel.internal.wire.ProtocolException;
 import io.loomtunnel.mux.Datagram;
 import io.loomtunnel.session.Session;

@@ -1,6 +1,6 @@
 package io.loomtunnel.server;
 
-import io.loomtunnel.internal.tunnel.PortRanges;
+import io.loomtunnel.tunnel.PortRanges;
 
 /**
  * One credential a server accepts, a token or a client key id, and the remote ports it may use.
@@ -9,6 +9,7 @@ import io.loomtunnel.internal.tunnel.PortRanges;
  * @param ports the remote ports allowed to this credential; null means the server's default
  */
 public record Grant(String credential, PortRanges ports) {
+    /** Checks that the credential is not blank. */
     public Grant {
         if (credential == null || credential.isBlank()) {
             throw new IllegalArgumentException("empty token or key id");

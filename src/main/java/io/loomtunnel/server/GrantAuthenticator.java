@@ -4,7 +4,7 @@ import io.loomtunnel.session.AuthenticationException;
 import io.loomtunnel.session.Authenticator;
 import io.loomtunnel.session.TokenCheck;
 import io.loomtunnel.tls.PeerId;
-import io.loomtunnel.internal.tunnel.PortRanges;
+import io.loomtunnel.tunnel.PortRanges;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;

@@ -1,6 +1,6 @@
 package io.loomtunnel.server;
 
-import io.loomtunnel.internal.admin.Status;
+import io.loomtunnel.observe.Status;
 import io.loomtunnel.internal.metrics.TunnelCounters;
 import io.loomtunnel.internal.protocol.CloseTunnel;
 import io.loomtunnel.internal.protocol.OpenTunnel;
@@ -8,8 +8,8 @@ import io.loomtunnel.internal.protocol.TunnelClosed;
 import io.loomtunnel.internal.protocol.TunnelOpened;
 import io.loomtunnel.internal.protocol.TunnelRefused;
 import io.loomtunnel.internal.protocol.TunnelReply;
-import io.loomtunnel.internal.tunnel.PortRanges;
-import io.loomtunnel.internal.tunnel.TunnelType;
+import io.loomtunnel.tunnel.PortRanges;
+import io.loomtunnel.tunnel.TunnelType;
 import io.loomtunnel.internal.tunnel.UdpIngress;
 import io.loomtunnel.session.Session;
 import java.io.IOException;
@@ -159,8 +159,7 @@ final class HeldTunnels {
 
     List<Status.Tunnel> status() {
         List<Status.Tunnel> list = new ArrayList<>();
-        tunnels.forEach((name, h) -> list.add(Status.Tunnel.of(name, h.type().wireName(), h.tunnel().address(), null,
-                h.counters())));
+        tunnels.forEach((name, h) -> list.add(h.counters().tunnelStatus(name, h.type().wireName(), h.tunnel().address(), null)));
         return list;
     }
 }

@@ -1,6 +1,6 @@
 package io.loomtunnel.server;
 
-import io.loomtunnel.internal.tunnel.PortRanges;
+import io.loomtunnel.tunnel.PortRanges;
 import java.io.IOException;
 import java.net.BindException;
 import java.util.concurrent.ThreadLocalRandom;

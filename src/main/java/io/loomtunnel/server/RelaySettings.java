@@ -14,6 +14,7 @@ public record RelaySettings(int maxPerPeer, long bytesPerSecondPerPeer) {
     /** The smallest rate: one full frame of data per second. */
     public static final long MIN_RATE = 64 * 1024;
 
+    /** Checks the limits: no negative session count, a rate of at least {@link #MIN_RATE}. */
     public RelaySettings {
         if (maxPerPeer < 0) {
             throw new IllegalArgumentException("relayed sessions per peer must be 0 (no relaying) or more, got " + maxPerPeer);

@@ -1,8 +1,8 @@
 package io.loomtunnel.server;
 
-import io.loomtunnel.internal.admin.ObserveSettings;
+import io.loomtunnel.observe.ObserveSettings;
 import io.loomtunnel.session.SessionOptions;
-import io.loomtunnel.internal.tunnel.PortRanges;
+import io.loomtunnel.tunnel.PortRanges;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -48,6 +48,7 @@ public record ServerSettings(
 
     public static final int DEFAULT_PORT = 7835;
 
+    /** Checks the settings: some way in (tokens, keys or open access), limits above zero. */
     public ServerSettings {
         tokens = List.copyOf(tokens);
         authorizedKeys = List.copyOf(authorizedKeys);
@@ -60,6 +61,12 @@ public record ServerSettings(
         requirePositive("max streams per client", maxStreamsPerClient);
     }
 
+    /**
+     * A builder with the defaults: all interfaces, port {@value #DEFAULT_PORT}, the key in ~/.loomtunnel/server.key,
+     * no tokens or keys yet.
+     *
+     * @return the builder
+     */
     public static Builder builder() {
         return new Builder();
     }
@@ -89,32 +96,157 @@ public record ServerSettings(
         private long relayRatePerPeer = RelaySettings.DEFAULTS.bytesPerSecondPerPeer();
         private final ObserveSettings.Builder observe = ObserveSettings.builder();
 
+        private Builder() {}
+
+        /**
+         * Where clients connect.
+         *
+         * @param a the address to bind
+         * @return this builder
+         */
         public Builder bind(InetSocketAddress a) { bind = a; return this; }
+        /**
+         * The server's identity key, created if missing; clients pin its id.
+         *
+         * @param p the key file
+         * @return this builder
+         */
         public Builder keyFile(Path p) { keyFile = p; return this; }
+        /**
+         * Accepts clients that present {@code token}, on the default ports.
+         *
+         * @param token the shared secret
+         * @return this builder
+         */
         public Builder token(String token) { tokens.add(new Grant(token, null)); return this; }
-        /** Replaces every token given so far. */
+        /**
+         * Replaces every token given so far.
+         *
+         * @param grants tokens with their ports
+         * @return this builder
+         */
         public Builder tokens(List<Grant> grants) { tokens.clear(); tokens.addAll(grants); return this; }
-        /** Replaces every authorized key given so far. */
+        /**
+         * Replaces every authorized key given so far.
+         *
+         * @param grants client key ids with their ports
+         * @return this builder
+         */
         public Builder authorizedKeys(List<Grant> grants) { authorizedKeys.clear(); authorizedKeys.addAll(grants); return this; }
+        /**
+         * Accepts clients that present {@code token}, on {@code ports}.
+         *
+         * @param token the shared secret
+         * @param ports the remote ports they may use
+         * @return this builder
+         */
         public Builder token(String token, PortRanges ports) { tokens.add(new Grant(token, ports)); return this; }
+        /**
+         * Accepts the client with key id {@code peerId}, on {@code ports}.
+         *
+         * @param peerId the client's key id
+         * @param ports the remote ports it may use, or null for the default
+         * @return this builder
+         */
         public Builder authorizedKey(String peerId, PortRanges ports) { authorizedKeys.add(new Grant(peerId, ports)); return this; }
+        /**
+         * Accepts any client, without token or key: for closed networks only.
+         *
+         * @param open true to accept anyone
+         * @return this builder
+         */
         public Builder openAccess(boolean open) { openAccess = open; return this; }
+        /**
+         * The remote ports clients may use when their grant does not say.
+         *
+         * @param p the ranges
+         * @return this builder
+         */
         public Builder allowPorts(PortRanges p) { allowPorts = p; return this; }
+        /**
+         * Serves HTTP tunnels on {@code bindAddress}, named NAME.{@code domainName}.
+         *
+         * @param bindAddress where the HTTP ingress listens
+         * @param domainName the domain the tunnels' names go under
+         * @return this builder
+         */
         public Builder http(InetSocketAddress bindAddress, String domainName) { httpBind = bindAddress; domain = domainName; return this; }
+        /**
+         * Where the HTTP ingress listens.
+         *
+         * @param bindAddress the address, or null for no HTTP ingress
+         * @return this builder
+         */
         public Builder httpBind(InetSocketAddress bindAddress) { httpBind = bindAddress; return this; }
+        /**
+         * The domain HTTP tunnels are named under.
+         *
+         * @param domainName e.g. tunnels.example.org
+         * @return this builder
+         */
         public Builder domain(String domainName) { domain = domainName; return this; }
+        /**
+         * Connected clients at once; more are refused.
+         *
+         * @param n the limit
+         * @return this builder
+         */
         public Builder maxClients(int n) { maxClients = n; return this; }
+        /**
+         * Tunnels one client may hold.
+         *
+         * @param n the limit
+         * @return this builder
+         */
         public Builder maxTunnelsPerClient(int n) { maxTunnelsPerClient = n; return this; }
+        /**
+         * Connections through one client's tunnels at once.
+         *
+         * @param n the limit
+         * @return this builder
+         */
         public Builder maxStreamsPerClient(int n) { maxStreamsPerClient = n; return this; }
+        /**
+         * How long a UDP association without traffic is kept.
+         *
+         * @param d the timeout
+         * @return this builder
+         */
         public Builder udpIdleTimeout(Duration d) { udpIdleTimeout = d; return this; }
+        /**
+         * TLS and multiplexer settings.
+         *
+         * @param s the options
+         * @return this builder
+         */
         public Builder session(SessionOptions s) { session = s; return this; }
-        /** Relayed peer-to-peer sessions one peer may be part of at once; 0 turns relaying off. */
+        /**
+         * Relayed peer-to-peer sessions one peer may be part of at once; 0 turns relaying off.
+         *
+         * @param n the limit
+         * @return this builder
+         */
         public Builder relayMaxPerPeer(int n) { relayMaxPerPeer = n; return this; }
-        /** Bytes per second one peer may send through the relay. */
+        /**
+         * Bytes per second one peer may send through the relay.
+         *
+         * @param bytesPerSecond at least {@link RelaySettings#MIN_RATE}
+         * @return this builder
+         */
         public Builder relayRatePerPeer(long bytesPerSecond) { relayRatePerPeer = bytesPerSecond; return this; }
-        /** Metrics and admin settings, set in place: {@code b.observe().adminBind(...)}. */
+        /**
+         * Metrics and admin settings, set in place: {@code b.observe().adminBind(...)}.
+         *
+         * @return the observation settings' builder, part of this one
+         */
         public ObserveSettings.Builder observe() { return observe; }
 
+        /**
+         * Builds the settings.
+         *
+         * @return the settings
+         * @throws IllegalArgumentException when a setting is out of range or no client could get in
+         */
         public ServerSettings build() {
             return new ServerSettings(bind, keyFile, tokens, authorizedKeys, openAccess, allowPorts, httpBind, domain,
                     maxClients, maxTunnelsPerClient, maxStreamsPerClient, udpIdleTimeout, session, observe.build(),

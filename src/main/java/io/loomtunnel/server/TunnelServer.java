@@ -1,18 +1,17 @@
 package io.loomtunnel.server;
 
 import io.loomtunnel.internal.net.HostPort;
+import io.loomtunnel.ErrorCode;
 import io.loomtunnel.Version;
-import io.loomtunnel.internal.admin.AdminException;
-import io.loomtunnel.internal.admin.AdminTarget;
 import io.loomtunnel.internal.admin.Observability;
-import io.loomtunnel.internal.admin.Status;
+import io.loomtunnel.observe.Status;
 import io.loomtunnel.internal.concurrent.OwnedThreads;
 import io.loomtunnel.internal.http.HttpIngress;
 import io.loomtunnel.internal.http.HttpIngressConfig;
 import io.loomtunnel.internal.metrics.EndpointMetrics;
 import io.loomtunnel.internal.metrics.MeterNames;
-import io.micrometer.core.instrument.Tags;
 import io.loomtunnel.internal.metrics.Reasons;
+import io.loomtunnel.observe.Meters;
 import io.loomtunnel.session.AuthenticationException;
 import io.loomtunnel.session.Session;
 import io.loomtunnel.session.SessionAcceptor;
@@ -20,7 +19,7 @@ import io.loomtunnel.session.SessionListener;
 import io.loomtunnel.tls.Identity;
 import io.loomtunnel.tls.PeerId;
 import io.loomtunnel.tls.PeerVerifier;
-import io.loomtunnel.internal.wire.ErrorCode;
+import io.micrometer.core.instrument.Tags;
 import java.io.Closeable;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -60,7 +59,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * reach the session threads through their start; a thread that closes the server must have
  * learned of it from that thread (as with any object handed over).
  */
-public final class TunnelServer implements Closeable, AdminTarget {
+public final class TunnelServer implements Closeable {
     private final ServerSettings settings;
     private final ServerEvents events;
     private final Identity identity;
@@ -92,7 +91,14 @@ public final class TunnelServer implements Closeable, AdminTarget {
         relays.registerMeters(metrics.registry(), Tags.of(MeterNames.ROLE, metrics.role()));
     }
 
-    /** Loads (or creates) the key, binds the control port and starts accepting clients. */
+    /**
+     * Loads (or creates) the key, binds the control port and starts accepting clients.
+     *
+     * @param settings ports, credentials, limits
+     * @param events what the server reports as it runs
+     * @return the running server; close it to stop
+     * @throws IOException the key file could not be read or created, or a port could not be bound
+     */
     public static TunnelServer start(ServerSettings settings, ServerEvents events) throws IOException {
         TunnelServer server = new TunnelServer(settings, events, Identity.loadOrCreate(settings.keyFile()));
         try {
@@ -103,7 +109,7 @@ public final class TunnelServer implements Closeable, AdminTarget {
             }
             SessionAcceptor acceptor = new SessionAcceptor(server.identity, PeerVerifier.anyPeer(), server.grants, settings.session());
             server.listener = SessionListener.start(server.bind, acceptor, server::serve, server::refused);
-            server.observability = Observability.start(settings.observe(), server);
+            server.observability = Observability.start(settings.observe(), new ServerAdmin(server));
         } catch (IOException | RuntimeException e) {
             server.close();
             throw e;
@@ -121,54 +127,85 @@ public final class TunnelServer implements Closeable, AdminTarget {
         events.clientRefused(failure.getMessage());
     }
 
-    /** The id clients pin. */
+    /**
+     * The id clients pin.
+     *
+     * @return this server's key id
+     */
     public PeerId id() {
         return identity.id();
     }
 
-    /** Where clients connect. */
+    /**
+     * Where clients connect.
+     *
+     * @return the bound control address (its port is the real one when 0 was asked for)
+     */
     public InetSocketAddress controlAddress() {
         return new InetSocketAddress(bind.getAddress(), listener.port());
     }
 
-    /** Connected clients. */
+    /**
+     * Connected clients.
+     *
+     * @return how many clients are connected now
+     */
     public int clientCount() {
         return clients.size();
     }
 
-    /** Where the admin endpoint listens, or null without one. */
+    /**
+     * Where the admin endpoint listens, or null without one.
+     *
+     * @return the admin endpoint's address, or null
+     */
     public InetSocketAddress adminAddress() {
         return observability == null ? null : observability.adminAddress();
     }
 
-    /** This server's meters (docs/METRICS.md). */
-    @Override
-    public EndpointMetrics metrics() {
+    /**
+     * This server's meters (docs/METRICS.md), to read.
+     *
+     * @return a read-only view of the meters
+     */
+    public Meters metrics() {
+        return metrics.view();
+    }
+
+    /** The meters to count with, for the admin endpoint. */
+    EndpointMetrics counters() {
         return metrics;
     }
 
-    /** Connected clients, their tunnels, totals and throughput: what /api/status answers. */
-    @Override
+    /**
+     * Connected clients, their tunnels, totals and throughput: what /api/status answers.
+     *
+     * @return a snapshot, taken now
+     */
     public Status status() {
         List<ClientLink> links = List.copyOf(clients);
         List<Status.Session> sessions = links.stream().map(ClientLink::status)
                 .sorted(java.util.Comparator.comparingLong(s -> Long.parseLong(s.id()))).toList();
         int tunnels = links.stream().mapToInt(ClientLink::tunnelCount).sum();
         return new Status("server", Version.SOFTWARE, id().toString(), metrics.uptime().toNanos() / 1e9,
-                Status.Totals.of(sessions.size(), tunnels, metrics.total()),
-                Status.Throughput.of(metrics.total().rate().rate()), sessions);
+                metrics.total().totals(sessions.size(), tunnels),
+                metrics.total().throughput(), sessions);
     }
 
-    /** Ends a client's session at once; {@code sessionId} is its number in {@link #status()}. */
-    @Override
-    public void kick(String sessionId) throws AdminException {
+    /**
+     * Ends a client's session at once.
+     *
+     * @param sessionId the session's number in {@link #status()}
+     * @return false when no session has that number
+     */
+    public boolean kick(String sessionId) {
         for (ClientLink link : clients) {
             if (link.number().equals(sessionId)) {
                 link.kick();
-                return;
+                return true;
             }
         }
-        throw new AdminException(AdminException.NOT_FOUND, "no session " + sessionId + " (sessions lists them)");
+        return false;
     }
 
     /** Runs on each session's own thread for as long as the client stays. */
@@ -242,17 +279,29 @@ public final class TunnelServer implements Closeable, AdminTarget {
         }
     }
 
-    /** UDP datagrams dropped by the tunnels of the clients connected now. */
+    /**
+     * UDP datagrams dropped by the tunnels of the clients connected now.
+     *
+     * @return the count
+     */
     public long udpDatagramsDropped() {
         return clients.stream().mapToLong(ClientLink::udpDropped).sum();
     }
 
-    /** What the relay for peer-to-peer sessions has done so far. */
+    /**
+     * What the relay for peer-to-peer sessions has done so far.
+     *
+     * @return the relay's counts so far
+     */
     public RelayStats relayStats() {
         return peers.relayStats();
     }
 
-    /** The HTTP ingress's port, or -1 without one. */
+    /**
+     * The HTTP ingress's port, or -1 without one.
+     *
+     * @return the port
+     */
     public int httpPort() {
         return http == null ? -1 : http.port();
     }

@@ -9,6 +9,8 @@ import io.loomtunnel.tls.PeerId;
 @FunctionalInterface
 public interface Authenticator {
     /**
+     * Decides whether a peer may have a session.
+     *
      * @param peer the peer's verified key id
      * @param token the token from the peer's hello, or null
      * @return the principal: a name for who the peer is (e.g. "token 2", "key abcd…"), kept on the session
@@ -16,7 +18,11 @@ public interface Authenticator {
      */
     String authenticate(PeerId peer, String token) throws AuthenticationException;
 
-    /** Accepts everyone whose key TLS accepted; the principal is the key id. */
+    /**
+     * Accepts everyone whose key TLS accepted; the principal is the key id.
+     *
+     * @return the authenticator
+     */
     static Authenticator anyone() {
         return (peer, token) -> "key " + peer.abbreviated();
     }

@@ -15,8 +15,12 @@ public final class SessionAcceptor {
     private final SessionOptions options;
 
     /**
+     * An acceptor for this side's key.
+     *
      * @param peers which peer keys may connect ({@code PeerVerifier.anyPeer()} when tokens decide)
      * @param authenticator checks the hello's token (and may check the key again), e.g. a {@link TokenCheck}
+     * @param identity this side's key
+     * @param options TLS and multiplexer settings
      */
     public SessionAcceptor(Identity identity, PeerVerifier peers, Authenticator authenticator, SessionOptions options) {
         this.identity = identity;
@@ -25,7 +29,13 @@ public final class SessionAcceptor {
         this.options = options;
     }
 
-    /** Sets up a session on {@code socket}; on any failure the socket is closed and the reason thrown. */
+    /**
+     * Sets up a session on {@code socket}; on any failure the socket is closed and the reason thrown.
+     *
+     * @param socket a freshly accepted connection
+     * @return the session
+     * @throws IOException the handshake, the peer check or the authentication failed
+     */
     public Session accept(Socket socket) throws IOException {
         try {
             socket.setTcpNoDelay(true);

@@ -16,9 +16,12 @@ public final class SessionDialer {
     private final SessionOptions options;
 
     /**
+     * A dialer for sessions to one kind of peer.
+     *
      * @param identity our key
      * @param peer which peer ids we accept on the other end (usually one pinned id)
      * @param token the shared secret the acceptor expects, or null
+     * @param options TLS and multiplexer settings
      */
     public SessionDialer(Identity identity, PeerVerifier peer, String token, SessionOptions options) {
         this.identity = identity;
@@ -27,7 +30,13 @@ public final class SessionDialer {
         this.options = options;
     }
 
-    /** Connects and sets up a session; every failure closes what was opened. */
+    /**
+     * Connects to {@code address} and sets up a session: TLS 1.3, peer check, preambles, hello and token.
+     *
+     * @param address the peer's address (a host name is resolved now)
+     * @return the session
+     * @throws IOException the connection, the handshake, the peer check or the authentication failed
+     */
     public Session dial(InetSocketAddress address) throws IOException {
         Socket socket = new Socket();
         try {
@@ -44,6 +53,10 @@ public final class SessionDialer {
      * Sets up a session as the dialing side on a connection that is already open, whichever side
      * opened it (peer-to-peer: a socket we accepted, or a TCP simultaneous open). Every failure
      * closes the socket.
+     *
+     * @param socket a connected socket
+     * @return the session
+     * @throws IOException the handshake, the peer check or the authentication failed; the socket is closed
      */
     public Session over(Socket socket) throws IOException {
         try {

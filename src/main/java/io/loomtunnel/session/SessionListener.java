@@ -34,8 +34,14 @@ public final class SessionListener implements Closeable {
     }
 
     /**
+     * Binds {@code bind} and accepts connections, each set up as a session on a virtual thread of its own.
+     *
      * @param onSession runs on the connection's own virtual thread with each new session
      * @param onFailure runs with each set-up failure (bad key, token, timeout ...)
+     * @param bind where to listen
+     * @param acceptor sets up each connection
+     * @return the listener; close it to stop accepting
+     * @throws IOException the address could not be bound
      */
     public static SessionListener start(InetSocketAddress bind, SessionAcceptor acceptor,
                                         Consumer<Session> onSession, Consumer<IOException> onFailure) throws IOException {
@@ -47,10 +53,20 @@ public final class SessionListener implements Closeable {
         return listener;
     }
 
+    /**
+     * The bound port.
+     *
+     * @return the port
+     */
     public int port() {
         return server.getLocalPort();
     }
 
+    /**
+     * The bound address.
+     *
+     * @return the address
+     */
     public InetSocketAddress address() {
         return (InetSocketAddress) server.getLocalSocketAddress();
     }

@@ -1,5 +1,6 @@
 package io.loomtunnel.session;
 
+import io.loomtunnel.ErrorCode;
 import io.loomtunnel.Version;
 import io.loomtunnel.mux.MuxSession;
 import io.loomtunnel.tls.TlsChannel;
@@ -9,7 +10,6 @@ import io.loomtunnel.internal.protocol.Greeting;
 import io.loomtunnel.internal.protocol.Hello;
 import io.loomtunnel.internal.protocol.MessageType;
 import io.loomtunnel.internal.protocol.Welcome;
-import io.loomtunnel.internal.wire.ErrorCode;
 import io.loomtunnel.internal.wire.Frame;
 import io.loomtunnel.internal.wire.FrameReader;
 import io.loomtunnel.internal.wire.FrameType;

@@ -18,12 +18,22 @@ public final class TokenCheck implements Authenticator {
         this.digests = digests;
     }
 
-    /** Accepts any of {@code tokens}; an empty collection accepts nobody who presents a token. */
+    /**
+     * Accepts any of {@code tokens}; an empty collection accepts nobody who presents a token.
+     *
+     * @param tokens the accepted tokens
+     * @return the check
+     */
     public static TokenCheck of(Collection<String> tokens) {
         return new TokenCheck(tokens.stream().map(TokenCheck::digest).toList());
     }
 
-    /** The index of the matching token, or -1; every token is compared whatever the outcome. */
+    /**
+     * The index of the matching token, or -1; every token is compared whatever the outcome.
+     *
+     * @param presented a token, or null
+     * @return its index among the tokens, or -1
+     */
     public int indexOf(String presented) {
         if (presented == null) {
             return -1;

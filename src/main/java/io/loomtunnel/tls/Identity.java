@@ -1,5 +1,6 @@
 package io.loomtunnel.tls;
 
+import io.loomtunnel.internal.files.SecretFile;
 import java.io.IOException;
 import java.io.StringReader;
 import java.io.Writer;
@@ -74,7 +75,11 @@ public final class Identity {
         this.certificate = selfSignedCertificate();
     }
 
-    /** A fresh random identity. */
+    /**
+     * A fresh random identity.
+     *
+     * @return the identity
+     */
     public static Identity generate() {
         return new Identity(new Ed25519PrivateKeyParameters(new SecureRandom()));
     }
@@ -82,6 +87,10 @@ public final class Identity {
     /**
      * Reads a PEM PKCS#8 ("PRIVATE KEY") Ed25519 key, as written by {@link #save} or {@code openssl
      * genpkey -algorithm ed25519}. Like ssh, refuses a file that others may read.
+     *
+     * @param file the key file
+     * @return the identity
+     * @throws IOException the file cannot be read, is not an Ed25519 key ({@link IdentityException}), or others may read it
      */
     public static Identity load(Path file) throws IOException {
         requireOwnerOnly(file);
@@ -99,7 +108,13 @@ public final class Identity {
         return new Identity(parse(file, text));
     }
 
-    /** Loads the identity in {@code file}, or generates one and saves it there if the file does not exist. */
+    /**
+     * Loads the identity in {@code file}, or generates one and saves it there if the file does not exist.
+     *
+     * @param file the key file
+     * @return the identity
+     * @throws IOException as {@link #load} and {@link #save} fail
+     */
     public static Identity loadOrCreate(Path file) throws IOException {
         if (Files.notExists(file)) {
             Identity fresh = generate();
@@ -120,6 +135,9 @@ public final class Identity {
      * Writes the private key as PEM PKCS#8 to a new file. On POSIX file systems the file is created
      * with mode 0600 (and missing parent directories with 0700) so the secret is never readable by
      * others, not even between creation and a later chmod. Never overwrites an existing file.
+     *
+     * @param file where to write
+     * @throws IOException the file exists or cannot be written
      */
     public void save(Path file) throws IOException {
         boolean posix = Files.getFileStore(existingAncestor(file.toAbsolutePath()))
@@ -140,6 +158,11 @@ public final class Identity {
         }
     }
 
+    /**
+     * The id peers pin this identity by.
+     *
+     * @return the id
+     */
     public PeerId id() {
         return id;
     }

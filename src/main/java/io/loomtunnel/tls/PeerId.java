@@ -7,7 +7,11 @@ import java.util.Locale;
 import org.bouncycastle.asn1.edec.EdECObjectIdentifiers;
 import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 
-/** An endpoint's printable identity: base32 (RFC 4648, lowercase, unpadded) of SHA-256 over its raw Ed25519 key. */
+/**
+ * An endpoint's printable identity: base32 (RFC 4648, lowercase, unpadded) of SHA-256 over its raw Ed25519 key.
+ *
+ * @param value the 52 lowercase base32 characters
+ */
 public record PeerId(String value) {
 
     /** 32 digest bytes = 256 bits = 51.2 base32 digits, so 52 characters without padding. */
@@ -16,11 +20,17 @@ public record PeerId(String value) {
     private static final String ALPHABET = "abcdefghijklmnopqrstuvwxyz234567";
     private static final int RAW_ED25519_KEY_BYTES = 32;
 
+    /** Checks the text: 52 base32 characters; upper case is folded. */
     public PeerId {
         value = checked(value);
     }
 
-    /** The id of an Ed25519 public key (any provider's; it is read from the standard X.509 encoding). */
+    /**
+     * The id of an Ed25519 public key (any provider's; it is read from the standard X.509 encoding).
+     *
+     * @param key an Ed25519 public key
+     * @return its id
+     */
     public static PeerId of(PublicKey key) {
         byte[] encoded = key.getEncoded();
         if (encoded == null) {
@@ -41,12 +51,22 @@ public record PeerId(String value) {
         return new PeerId(base32(sha256(raw)));
     }
 
-    /** Parses a printed id; surrounding whitespace is ignored, letters may be in either case. */
+    /**
+     * Parses a printed id; surrounding whitespace is ignored, letters may be in either case.
+     *
+     * @param text a printed id
+     * @return the id
+     * @throws IllegalArgumentException when it is not one
+     */
     public static PeerId parse(String text) {
         return new PeerId(text.strip().toLowerCase(Locale.ROOT));
     }
 
-    /** The first 12 characters: enough to tell ids apart in logs (60 bits), too short to pin. */
+    /**
+     * The first 12 characters: enough to tell ids apart in logs (60 bits), too short to pin.
+     *
+     * @return the first 12 characters
+     */
     public String abbreviated() {
         return value.substring(0, 12);
     }

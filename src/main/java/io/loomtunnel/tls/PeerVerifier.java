@@ -8,10 +8,20 @@ import java.util.Set;
 @FunctionalInterface
 public interface PeerVerifier {
 
-    /** Returns normally to accept {@code peer}; throws to abort the handshake with an alert. */
+    /**
+     * Accepts {@code peer} or throws.
+     *
+     * @param peer the key id the handshake proved
+     * @throws PeerRejectedException to refuse the peer
+     */
     void verify(PeerId peer) throws PeerRejectedException;
 
-    /** Accepts exactly one peer: the usual client setting, pinned to the server's known id. */
+    /**
+     * Accepts exactly one key.
+     *
+     * @param expected the id to pin
+     * @return the verifier
+     */
     static PeerVerifier pinned(PeerId expected) {
         Objects.requireNonNull(expected, "expected");
         return peer -> {
@@ -23,7 +33,12 @@ public interface PeerVerifier {
         };
     }
 
-    /** Accepts any of the given peers. */
+    /**
+     * Accepts the keys in {@code peers}.
+     *
+     * @param peers the ids
+     * @return the verifier
+     */
     static PeerVerifier allowed(Collection<PeerId> peers) {
         Set<PeerId> allowed = Set.copyOf(peers);
         return peer -> {
@@ -37,6 +52,8 @@ public interface PeerVerifier {
     /**
      * Accepts every peer that proves it holds some Ed25519 key. Only for servers that authenticate
      * clients another way (e.g. a token inside the tunnel); the channel is still encrypted.
+     *
+     * @return the verifier
      */
     static PeerVerifier anyPeer() {
         return peer -> { };

@@ -19,12 +19,22 @@ public final class Signatures {
 
     private Signatures() {}
 
-    /** The identity's raw 32-byte public key, as carried next to a signature. */
+    /**
+     * The identity's raw 32-byte public key, as carried next to a signature.
+     *
+     * @param identity the signer
+     * @return 32 bytes
+     */
     public static byte[] publicKey(Identity identity) {
         return identity.key().generatePublicKey().getEncoded();
     }
 
-    /** The id of a raw 32-byte Ed25519 public key (the same id TLS derives from a certificate). */
+    /**
+     * The id of a raw 32-byte Ed25519 public key (the same id TLS derives from a certificate).
+     *
+     * @param rawPublicKey 32 bytes
+     * @return the id
+     */
     public static PeerId idOf(byte[] rawPublicKey) {
         if (rawPublicKey.length != PUBLIC_KEY_BYTES) {
             throw new IllegalArgumentException("Ed25519 key must be " + PUBLIC_KEY_BYTES + " bytes, got " + rawPublicKey.length);
@@ -32,7 +42,13 @@ public final class Signatures {
         return PeerId.of(new SubjectPublicKeyInfo(new AlgorithmIdentifier(EdECObjectIdentifiers.id_Ed25519), rawPublicKey));
     }
 
-    /** Signs {@code message} (pure Ed25519, no context). */
+    /**
+     * Signs {@code message} (pure Ed25519, no context).
+     *
+     * @param identity the signer
+     * @param message the bytes to sign
+     * @return the 64-byte signature
+     */
     public static byte[] sign(Identity identity, byte[] message) {
         Ed25519Signer signer = new Ed25519Signer();
         signer.init(true, identity.key());
@@ -40,7 +56,14 @@ public final class Signatures {
         return signer.generateSignature();
     }
 
-    /** True when {@code signature} is {@code rawPublicKey}'s signature over {@code message}; false for any malformed input. */
+    /**
+     * True when {@code signature} is {@code rawPublicKey}'s signature over {@code message}; false for any malformed input.
+     *
+     * @param rawPublicKey the signer's 32-byte key
+     * @param message the signed bytes
+     * @param signature the 64-byte signature
+     * @return whether it checks out
+     */
     public static boolean verify(byte[] rawPublicKey, byte[] message, byte[] signature) {
         if (rawPublicKey.length != PUBLIC_KEY_BYTES || signature.length != SIGNATURE_BYTES) {
             return false;

@@ -57,26 +57,47 @@ public final class TlsChannel implements Closeable {
         this.version = params.getNegotiatedVersion();
     }
 
-    /** Decrypted bytes from the peer; -1 once the peer closed cleanly (close_notify). */
+    /**
+     * Decrypted bytes from the peer; -1 once the peer closed cleanly (close_notify).
+     *
+     * @return the plaintext input
+     */
     public InputStream input() {
         return input;
     }
 
-    /** Bytes to encrypt and send; each write goes out before it returns. */
+    /**
+     * Bytes to encrypt and send; each write goes out before it returns.
+     *
+     * @return the plaintext output
+     */
     public OutputStream output() {
         return output;
     }
 
-    /** The peer's id, proven by its handshake signature and accepted by the verifier. */
+    /**
+     * The peer's id, proven by its handshake signature and accepted by the verifier.
+     *
+     * @return the peer's id
+     */
     public PeerId peerId() {
         return peer;
     }
 
+    /**
+     * The socket underneath, e.g. for its addresses; reading or writing it directly breaks the channel.
+     *
+     * @return the socket
+     */
     public Socket socket() {
         return socket;
     }
 
-    /** The negotiated suite's IANA name, e.g. {@code TLS_AES_256_GCM_SHA384}. */
+    /**
+     * The negotiated suite's IANA name, e.g. {@code TLS_AES_256_GCM_SHA384}.
+     *
+     * @return the suite's name
+     */
     public String cipherSuite() {
         return TlsBackend.suiteName(cipherSuite);
     }

@@ -33,13 +33,31 @@ public final class TlsHandshake {
 
     private TlsHandshake() {}
 
-    /** Connects as the TLS client; on any failure the socket is closed. */
+    /**
+     * Connects as the TLS client; on any failure the socket is closed.
+     *
+     * @param socket a connected socket
+     * @param me this side's key
+     * @param verifier which peer keys to accept
+     * @param cfg backend and timeout
+     * @return the channel
+     * @throws IOException the handshake failed ({@link TlsHandshakeException}) or the peer was refused ({@link PeerRejectedException})
+     */
     public static TlsChannel client(Socket socket, Identity me, PeerVerifier verifier, TlsConfig cfg)
             throws IOException {
         return handshake(socket, me, verifier, cfg, true);
     }
 
-    /** Accepts as the TLS server; the client must present a key too. On any failure the socket is closed. */
+    /**
+     * Accepts as the TLS server; the client must present a key too. On any failure the socket is closed.
+     *
+     * @param socket a connected socket
+     * @param me this side's key
+     * @param verifier which peer keys to accept
+     * @param cfg backend and timeout
+     * @return the channel
+     * @throws IOException the handshake failed ({@link TlsHandshakeException}) or the peer was refused ({@link PeerRejectedException})
+     */
     public static TlsChannel server(Socket socket, Identity me, PeerVerifier verifier, TlsConfig cfg)
             throws IOException {
         return handshake(socket, me, verifier, cfg, false);

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.loomtunnel.internal.net.MemoryConnection;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Random;

@@ -1,5 +1,6 @@
 package io.loomtunnel.mux;
 
+import io.loomtunnel.internal.net.MemoryConnection;
 /** Two sessions joined by a {@link MemoryConnection}: the multiplexer with no sockets at all. */
 record MemoryPair(MuxSession dialer, MuxSession acceptor) implements AutoCloseable {
 

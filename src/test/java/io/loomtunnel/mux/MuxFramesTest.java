@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.loomtunnel.internal.tunnel.Probes;
-import io.loomtunnel.internal.wire.ErrorCode;
+import io.loomtunnel.ErrorCode;
 import io.loomtunnel.internal.wire.Flags;
 import io.loomtunnel.internal.wire.Frame;
 import io.loomtunnel.internal.wire.FrameType;

@@ -1,6 +1,6 @@
 package io.loomtunnel.bench;
 
-import io.loomtunnel.mux.MemoryConnection;
+import io.loomtunnel.internal.net.MemoryConnection;
 import io.loomtunnel.mux.MuxConfig;
 import io.loomtunnel.mux.MuxSession;
 import io.loomtunnel.session.Session;

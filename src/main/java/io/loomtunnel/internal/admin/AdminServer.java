@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.loomtunnel.internal.concurrent.OwnedThreads;
+import io.loomtunnel.observe.LogRing;
 import io.loomtunnel.session.TokenCheck;
 import java.io.Closeable;
 import java.io.IOException;

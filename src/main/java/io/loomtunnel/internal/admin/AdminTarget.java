@@ -1,6 +1,7 @@
 package io.loomtunnel.internal.admin;
 
 import io.loomtunnel.internal.metrics.EndpointMetrics;
+import io.loomtunnel.observe.Status;
 
 /** What the admin endpoint watches and controls: a server or a client. The actions one of them lacks say so. */
 public interface AdminTarget {

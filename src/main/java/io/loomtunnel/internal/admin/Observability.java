@@ -1,6 +1,8 @@
 package io.loomtunnel.internal.admin;
 
 import io.loomtunnel.internal.metrics.OtlpExport;
+import io.loomtunnel.observe.LogRing;
+import io.loomtunnel.observe.ObserveSettings;
 import java.io.Closeable;
 import java.io.IOException;
 import java.net.InetSocketAddress;

@@ -1,13 +1,13 @@
 package io.loomtunnel.internal.cli;
 
-import io.loomtunnel.internal.admin.LogRing;
 import io.loomtunnel.client.ClientExit;
 import io.loomtunnel.client.ClientSettings;
 import io.loomtunnel.client.TunnelClient;
 import io.loomtunnel.internal.config.ClientConfigLoader;
-import io.loomtunnel.internal.net.HostPort;
 import io.loomtunnel.internal.config.TokenFile;
+import io.loomtunnel.internal.net.HostPort;
 import io.loomtunnel.internal.tunnel.TunnelFlags;
+import io.loomtunnel.observe.LogRing;
 import io.loomtunnel.tls.PeerId;
 import java.nio.file.Path;
 import java.util.ArrayList;

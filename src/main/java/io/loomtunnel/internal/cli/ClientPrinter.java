@@ -3,8 +3,8 @@ package io.loomtunnel.internal.cli;
 import io.loomtunnel.client.ClientEvents;
 import io.loomtunnel.client.ClientSettings;
 import io.loomtunnel.client.PublicTunnel;
+import io.loomtunnel.observe.LogRing;
 import io.loomtunnel.tls.PeerId;
-import io.loomtunnel.internal.admin.LogRing;
 import java.io.PrintStream;
 import java.time.Duration;
 

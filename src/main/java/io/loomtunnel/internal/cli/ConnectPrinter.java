@@ -2,7 +2,7 @@ package io.loomtunnel.internal.cli;
 
 import io.loomtunnel.p2p.ConnectEvents;
 import io.loomtunnel.p2p.PeerSession;
-import io.loomtunnel.internal.tunnel.TunnelType;
+import io.loomtunnel.tunnel.TunnelType;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.util.List;

@@ -1,7 +1,5 @@
 package io.loomtunnel.internal.cli;
 
-import io.loomtunnel.internal.admin.LogRing;
-import io.loomtunnel.internal.admin.ObserveSettings;
 import io.loomtunnel.client.ClientSettings;
 import io.loomtunnel.client.TunnelClient;
 import io.loomtunnel.internal.config.ClientConfigLoader;
@@ -9,6 +7,8 @@ import io.loomtunnel.internal.config.ConfigException;
 import io.loomtunnel.internal.config.ServerConfigLoader;
 import io.loomtunnel.internal.console.AdminClient;
 import io.loomtunnel.internal.console.Console;
+import io.loomtunnel.observe.LogRing;
+import io.loomtunnel.observe.ObserveSettings;
 import io.loomtunnel.server.ServerSettings;
 import io.loomtunnel.server.TunnelServer;
 import java.io.Closeable;

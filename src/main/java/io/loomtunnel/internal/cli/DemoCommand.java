@@ -7,7 +7,7 @@ import io.loomtunnel.client.TunnelClient;
 import io.loomtunnel.server.ServerEvents;
 import io.loomtunnel.server.ServerSettings;
 import io.loomtunnel.server.TunnelServer;
-import io.loomtunnel.internal.tunnel.TunnelSpec;
+import io.loomtunnel.tunnel.TunnelSpec;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.BindException;

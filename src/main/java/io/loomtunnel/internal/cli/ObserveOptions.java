@@ -1,8 +1,8 @@
 package io.loomtunnel.internal.cli;
 
-import io.loomtunnel.internal.admin.ObserveSettings;
-import io.loomtunnel.internal.net.HostPort;
 import io.loomtunnel.internal.config.TokenFile;
+import io.loomtunnel.internal.net.HostPort;
+import io.loomtunnel.observe.ObserveSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import picocli.CommandLine.Option;

@@ -1,9 +1,9 @@
 package io.loomtunnel.internal.cli;
 
-import io.loomtunnel.internal.net.HostPort;
 import io.loomtunnel.internal.config.TokenFile;
-import io.loomtunnel.internal.path.PathSettings;
+import io.loomtunnel.internal.net.HostPort;
 import io.loomtunnel.internal.rendezvous.RendezvousServer;
+import io.loomtunnel.p2p.PathSettings;
 import io.loomtunnel.session.SessionOptions;
 import io.loomtunnel.tls.Identity;
 import io.loomtunnel.tls.PeerId;

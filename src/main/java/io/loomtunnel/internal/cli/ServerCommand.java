@@ -1,12 +1,12 @@
 package io.loomtunnel.internal.cli;
 
-import io.loomtunnel.internal.admin.LogRing;
 import io.loomtunnel.internal.config.GrantFile;
-import io.loomtunnel.internal.net.HostPort;
 import io.loomtunnel.internal.config.ServerConfigLoader;
+import io.loomtunnel.internal.net.HostPort;
+import io.loomtunnel.observe.LogRing;
 import io.loomtunnel.server.ServerSettings;
 import io.loomtunnel.server.TunnelServer;
-import io.loomtunnel.internal.tunnel.PortRanges;
+import io.loomtunnel.tunnel.PortRanges;
 import java.net.BindException;
 import java.nio.file.Path;
 import java.util.Locale;

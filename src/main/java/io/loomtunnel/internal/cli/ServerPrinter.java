@@ -1,8 +1,8 @@
 package io.loomtunnel.internal.cli;
 
+import io.loomtunnel.observe.LogRing;
 import io.loomtunnel.server.ServerEvents;
 import io.loomtunnel.tls.PeerId;
-import io.loomtunnel.internal.admin.LogRing;
 import java.io.PrintStream;
 
 /** Prints a running server's events, one line each, and keeps the recent ones for the console's {@code logs}. */

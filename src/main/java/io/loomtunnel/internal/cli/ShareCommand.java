@@ -1,17 +1,17 @@
 package io.loomtunnel.internal.cli;
 
 import io.loomtunnel.internal.config.AllowFile;
-import io.loomtunnel.p2p.AllowList;
-import io.loomtunnel.p2p.SharePeer;
-import io.loomtunnel.p2p.ShareSettings;
-import io.loomtunnel.p2p.SharedService;
 import io.loomtunnel.internal.path.Candidates;
 import io.loomtunnel.internal.rendezvous.RendezvousServer;
 import io.loomtunnel.internal.rendezvous.ServerShareSignaling;
 import io.loomtunnel.internal.signal.ManualShareSignaling;
+import io.loomtunnel.p2p.AllowList;
+import io.loomtunnel.p2p.SharePeer;
+import io.loomtunnel.p2p.ShareSettings;
+import io.loomtunnel.p2p.SharedService;
 import io.loomtunnel.tls.Identity;
 import io.loomtunnel.tls.PeerId;
-import io.loomtunnel.internal.tunnel.TunnelType;
+import io.loomtunnel.tunnel.TunnelType;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;

@@ -1,13 +1,13 @@
 package io.loomtunnel.internal.cli;
 
+import io.loomtunnel.internal.path.Candidates;
+import io.loomtunnel.internal.rendezvous.ServerShareSignaling;
 import io.loomtunnel.p2p.PeerSession;
 import io.loomtunnel.p2p.RefusalCode;
 import io.loomtunnel.p2p.ShareEvents;
 import io.loomtunnel.p2p.SharedService;
-import io.loomtunnel.internal.path.Candidates;
-import io.loomtunnel.internal.rendezvous.ServerShareSignaling;
-import io.loomtunnel.internal.signal.SignalException;
 import io.loomtunnel.tls.PeerId;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -55,7 +55,7 @@ final class SharePrinter implements ShareEvents, ServerShareSignaling.Events {
     }
 
     @Override
-    public void offerRefused(SignalException problem) {
+    public void offerRefused(IOException problem) {
         lastBadOffer = PeerExits.of(problem);
         err.println("offer refused: " + problem.getMessage());
     }

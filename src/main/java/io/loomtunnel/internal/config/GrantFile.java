@@ -4,7 +4,7 @@ import static io.loomtunnel.internal.config.ConfigException.quote;
 
 import io.loomtunnel.server.Grant;
 import io.loomtunnel.tls.PeerId;
-import io.loomtunnel.internal.tunnel.PortRanges;
+import io.loomtunnel.tunnel.PortRanges;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -1,6 +1,6 @@
 package io.loomtunnel.internal.config;
 
-import io.loomtunnel.internal.admin.ObserveSettings;
+import io.loomtunnel.observe.ObserveSettings;
 import java.util.Map;
 import java.util.function.Function;
 

@@ -2,8 +2,8 @@ package io.loomtunnel.internal.config;
 
 import static io.loomtunnel.internal.config.ConfigException.quote;
 
-import io.loomtunnel.internal.tunnel.TunnelSpec;
-import io.loomtunnel.internal.tunnel.TunnelType;
+import io.loomtunnel.tunnel.TunnelSpec;
+import io.loomtunnel.tunnel.TunnelType;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -1,12 +1,12 @@
 package io.loomtunnel.internal.config;
 
-import io.loomtunnel.internal.net.HostPort;
 import static io.loomtunnel.internal.config.ConfigException.quote;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.loomtunnel.internal.net.HostPort;
 import io.loomtunnel.tls.PeerId;
-import io.loomtunnel.internal.tunnel.PortRanges;
+import io.loomtunnel.tunnel.PortRanges;
 import java.net.InetSocketAddress;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
@@ -166,7 +166,7 @@ final class Value {
 
     /** An http:// or https:// URL with a host, e.g. an OTLP endpoint. */
     java.net.URI httpUrl() {
-        return parsed(io.loomtunnel.internal.admin.ObserveSettings::otlpUrl);
+        return parsed(io.loomtunnel.observe.ObserveSettings::otlpUrl);
     }
 
     /** A lowercase DNS name ({@code web}, {@code tunnel.example.org}). */

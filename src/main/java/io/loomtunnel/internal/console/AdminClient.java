@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import io.loomtunnel.internal.admin.Status;
+import io.loomtunnel.observe.Status;
 import io.loomtunnel.session.AuthenticationException;
 import java.io.IOException;
 import java.net.ConnectException;

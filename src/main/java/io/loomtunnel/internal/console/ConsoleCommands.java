@@ -1,17 +1,17 @@
 package io.loomtunnel.internal.console;
 
-import io.loomtunnel.internal.admin.Status;
 import io.loomtunnel.internal.config.Durations;
+import io.loomtunnel.observe.Status;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.jline.terminal.Terminal;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
 /**
  * The console's commands, parsed by picocli (so each has inline help: {@code help open}); each

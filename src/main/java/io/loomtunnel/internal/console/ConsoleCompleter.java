@@ -1,6 +1,6 @@
 package io.loomtunnel.internal.console;
 
-import io.loomtunnel.internal.admin.Status;
+import io.loomtunnel.observe.Status;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
@@ -8,8 +8,8 @@ import org.jline.reader.Candidate;
 import org.jline.reader.Completer;
 import org.jline.reader.LineReader;
 import org.jline.reader.ParsedLine;
-import picocli.CommandLine;
 import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine;
 
 /**
  * Tab completion for the console: command names (from picocli's spec, with their descriptions),

@@ -1,6 +1,6 @@
 package io.loomtunnel.internal.console;
 
-import io.loomtunnel.internal.admin.Status;
+import io.loomtunnel.observe.Status;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;

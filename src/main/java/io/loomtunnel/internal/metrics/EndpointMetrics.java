@@ -1,6 +1,7 @@
 package io.loomtunnel.internal.metrics;
 
 import io.loomtunnel.internal.concurrent.OwnedThreads;
+import io.loomtunnel.observe.Meters;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -46,6 +47,17 @@ public final class EndpointMetrics implements Closeable {
     private final Tags roleTag;
     private final CompositeMeterRegistry registry = new CompositeMeterRegistry();
     private final PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final Meters view = new Meters() {
+        @Override
+        public String role() {
+            return role;
+        }
+
+        @Override
+        public String scrape() {
+            return prometheus.scrape();
+        }
+    };
     private final JvmMeters jvm;
     private final TunnelCounters total = new TunnelCounters();
     private final Map<String, TunnelCounters> byName = new ConcurrentHashMap<>();
@@ -94,6 +106,11 @@ public final class EndpointMetrics implements Closeable {
 
     public String role() {
         return role;
+    }
+
+    /** These meters as an embedder sees them: read, never changed (a cast cannot reach the counters). */
+    public Meters view() {
+        return view;
     }
 
     /** Every meter: our Prometheus registry and the application's. */

@@ -1,11 +1,11 @@
 package io.loomtunnel.internal.metrics;
 
+import io.loomtunnel.ErrorCode;
+import io.loomtunnel.internal.wire.ProtocolException;
 import io.loomtunnel.mux.SessionClosedException;
 import io.loomtunnel.session.AuthenticationException;
 import io.loomtunnel.tls.PeerRejectedException;
 import io.loomtunnel.tls.TlsHandshakeException;
-import io.loomtunnel.internal.wire.ErrorCode;
-import io.loomtunnel.internal.wire.ProtocolException;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;

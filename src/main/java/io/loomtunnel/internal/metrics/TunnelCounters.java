@@ -1,5 +1,7 @@
 package io.loomtunnel.internal.metrics;
 
+import io.loomtunnel.observe.Status;
+
 /**
  * The counts of one tunnel, or of every tunnel of one name, or of all tunnels: bytes and UDP
  * datagrams each way, and streams. "In" is what comes from the public toward the service, "out"
@@ -83,6 +85,27 @@ public final class TunnelCounters {
     /** Throughput over the last seconds, while the sampler samples these counters. */
     public RateWindow rate() {
         return rate;
+    }
+
+    /** These counts as one tunnel's line of /api/status; {@code local} is null on the server. */
+    public Status.Tunnel tunnelStatus(String name, String type, String address, String local) {
+        RateWindow.Rate r = rate.rate();
+        boolean udp = type.equals("udp");
+        return new Status.Tunnel(name, type, address, local, streamsActive(), bytesIn.get(), bytesOut.get(),
+                r.inPerSecond(), r.outPerSecond(), udp ? datagramsIn.get() : null, udp ? datagramsOut.get() : null,
+                udp ? datagramsDropped.get() : null);
+    }
+
+    /** These counts, of all tunnels, as the totals of /api/status. */
+    public Status.Totals totals(int sessions, int tunnels) {
+        return new Status.Totals(sessions, tunnels, streamsActive(), bytesIn.get(), bytesOut.get(), datagramsIn.get(),
+                datagramsOut.get(), datagramsDropped.get());
+    }
+
+    /** The throughput of the last seconds, as /api/status shows it. */
+    public Status.Throughput throughput() {
+        RateWindow.Rate r = rate.rate();
+        return new Status.Throughput(r.perSecond().size(), r.inPerSecond(), r.outPerSecond(), r.perSecond());
     }
 
     /** One second's sample for the rate window; called by the sampler. */

@@ -17,13 +17,15 @@ public final class RelayFallback {
     private RelayFallback() {}
 
     /**
-     * Starts the contender on a thread of {@code threads} (task {@code "NAME relay"}); a failure is
-     * noted in the race as {@code relay via ...}, or, when the relay is the only contender, ends the race.
+     * Starts the contender on a thread of {@code threads} (task {@code "NAME relay"}); a failure is noted in the race as
+     * {@code relay via ...}, or, when the relay is the only contender, ends the race.
+     *
+     * @param relayOnly the relay is the only contender: it is asked at once
+     * @param relayAfter how long the direct attempts have to themselves otherwise
      */
-    public static void start(RelayDialer relay, String session, RelayRole role, PathRace race, PathSettings path,
-                             Consumer<Socket> handler, OwnedThreads threads, String name) {
-        boolean only = path.relayOnly();
-        Duration after = only ? Duration.ZERO : path.relayAfter();
+    public static void start(RelayDialer relay, String session, RelayRole role, PathRace race, boolean relayOnly,
+                             Duration relayAfter, Consumer<Socket> handler, OwnedThreads threads, String name) {
+        Duration after = relayOnly ? Duration.ZERO : relayAfter;
         threads.startIfOpen(name + " relay", () -> {
             try {
                 if (race.awaitDecided(after)) {
@@ -41,7 +43,7 @@ public final class RelayFallback {
                 }
                 handler.accept(socket);
             } catch (IOException e) {
-                if (only) {
+                if (relayOnly) {
                     race.fail(new NoPathException("no path: " + where + " failed: " + e.getMessage()));
                 } else {
                     race.attemptFailed(where, e.getMessage());

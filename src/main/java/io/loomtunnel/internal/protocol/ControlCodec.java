@@ -10,7 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.loomtunnel.internal.wire.ErrorCode;
+import io.loomtunnel.ErrorCode;
 import io.loomtunnel.internal.wire.ProtocolException;
 import java.io.IOException;
 

@@ -1,5 +1,7 @@
 package io.loomtunnel.internal.protocol;
 
+import io.loomtunnel.tunnel.TunnelSpec;
+import io.loomtunnel.tunnel.TunnelType;
 /**
  * Client to server: expose a tunnel (docs/protocol/TUNNEL.md section 8). The local address stays on the
  * client; the server learns only what it must expose.

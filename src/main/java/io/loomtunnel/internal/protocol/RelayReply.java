@@ -1,6 +1,6 @@
 package io.loomtunnel.internal.protocol;
 
-import io.loomtunnel.internal.wire.ErrorCode;
+import io.loomtunnel.ErrorCode;
 import io.loomtunnel.internal.wire.ProtocolException;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,11 +1,12 @@
 package io.loomtunnel.internal.rendezvous;
 
+import io.loomtunnel.ErrorCode;
 import io.loomtunnel.internal.path.PathHints;
 import io.loomtunnel.internal.path.PunchPort;
 import io.loomtunnel.internal.signal.BlockKind;
 import io.loomtunnel.internal.signal.ConnectSignaling;
-import io.loomtunnel.internal.signal.SignalException;
 import io.loomtunnel.internal.signal.SignalException.Problem;
+import io.loomtunnel.internal.signal.SignalException;
 import io.loomtunnel.internal.signal.SignedBlock;
 import io.loomtunnel.internal.protocol.AnswerMessage;
 import io.loomtunnel.internal.protocol.ControlCodec;
@@ -13,9 +14,8 @@ import io.loomtunnel.internal.protocol.ControlMessage;
 import io.loomtunnel.internal.protocol.MessageType;
 import io.loomtunnel.internal.protocol.OfferMessage;
 import io.loomtunnel.internal.protocol.RendezvousError;
-import io.loomtunnel.session.Session;
-import io.loomtunnel.internal.wire.ErrorCode;
 import io.loomtunnel.internal.wire.ProtocolException;
+import io.loomtunnel.session.Session;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.time.Duration;

@@ -1,14 +1,14 @@
 package io.loomtunnel.internal.rendezvous;
 
+import io.loomtunnel.ErrorCode;
+import io.loomtunnel.internal.path.RelayDialer;
 import io.loomtunnel.mux.MuxStream;
 import io.loomtunnel.mux.StreamSocket;
-import io.loomtunnel.internal.path.RelayDialer;
 import io.loomtunnel.internal.protocol.RelayPreface;
 import io.loomtunnel.internal.protocol.RelayRefused;
 import io.loomtunnel.internal.protocol.RelayReply;
 import io.loomtunnel.internal.protocol.RelayRole;
 import io.loomtunnel.session.Session;
-import io.loomtunnel.internal.wire.ErrorCode;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;

@@ -1,12 +1,14 @@
 package io.loomtunnel.internal.rendezvous;
 
+import io.loomtunnel.ErrorCode;
 import io.loomtunnel.internal.net.Backoff;
-import io.loomtunnel.mux.SessionClosedException;
 import io.loomtunnel.internal.path.PathHints;
 import io.loomtunnel.internal.signal.BlockKind;
 import io.loomtunnel.internal.signal.ShareSignaling;
 import io.loomtunnel.internal.signal.SignalException;
 import io.loomtunnel.internal.signal.SignedBlock;
+import io.loomtunnel.internal.wire.ProtocolException;
+import io.loomtunnel.mux.SessionClosedException;
 import io.loomtunnel.session.AuthenticationException;
 import io.loomtunnel.internal.protocol.AnswerMessage;
 import io.loomtunnel.internal.protocol.ControlCodec;
@@ -19,8 +21,6 @@ import io.loomtunnel.internal.protocol.ShareRegistered;
 import io.loomtunnel.internal.protocol.Unanswered;
 import io.loomtunnel.session.Session;
 import io.loomtunnel.tls.PeerId;
-import io.loomtunnel.internal.wire.ErrorCode;
-import io.loomtunnel.internal.wire.ProtocolException;
 import java.io.Closeable;
 import java.io.IOException;
 import java.net.InetSocketAddress;

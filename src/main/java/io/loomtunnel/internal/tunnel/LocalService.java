@@ -4,7 +4,7 @@ import static io.loomtunnel.internal.net.Closeables.closeQuietly;
 
 import io.loomtunnel.internal.metrics.TunnelCounters;
 import io.loomtunnel.internal.net.HostPort;
-import io.loomtunnel.internal.wire.ErrorCode;
+import io.loomtunnel.ErrorCode;
 import io.loomtunnel.mux.MuxStream;
 import java.io.IOException;
 import java.net.InetSocketAddress;

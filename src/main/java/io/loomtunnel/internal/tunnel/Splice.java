@@ -1,10 +1,9 @@
 package io.loomtunnel.internal.tunnel;
 
 import static io.loomtunnel.internal.net.Closeables.closeQuietly;
-
+import io.loomtunnel.ErrorCode;
 import io.loomtunnel.internal.metrics.Tally;
 import io.loomtunnel.mux.MuxStream;
-import io.loomtunnel.internal.wire.ErrorCode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

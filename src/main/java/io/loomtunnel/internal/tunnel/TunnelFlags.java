@@ -1,8 +1,10 @@
 package io.loomtunnel.internal.tunnel;
 
-import io.loomtunnel.internal.net.HostPort;
 import static io.loomtunnel.internal.net.Quoted.quote;
 
+import io.loomtunnel.internal.net.HostPort;
+import io.loomtunnel.tunnel.TunnelSpec;
+import io.loomtunnel.tunnel.TunnelType;
 import java.net.InetSocketAddress;
 
 /**

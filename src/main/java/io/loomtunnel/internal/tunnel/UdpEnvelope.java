@@ -1,6 +1,6 @@
 package io.loomtunnel.internal.tunnel;
 
-import io.loomtunnel.internal.wire.ErrorCode;
+import io.loomtunnel.ErrorCode;
 import io.loomtunnel.internal.wire.ProtocolException;
 
 /**

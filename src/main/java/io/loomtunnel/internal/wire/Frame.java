@@ -1,5 +1,6 @@
 package io.loomtunnel.internal.wire;
 
+import io.loomtunnel.ErrorCode;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 

@@ -1,5 +1,6 @@
 package io.loomtunnel.internal.wire;
 
+import io.loomtunnel.ErrorCode;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,5 +1,6 @@
 package io.loomtunnel.internal.wire;
 
+import io.loomtunnel.ErrorCode;
 import java.io.IOException;
 
 /** The peer broke a rule of docs/protocol/SESSION.md; the session must end with this error code. */

@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.loomtunnel.client.ClientSettings;
 import io.loomtunnel.tls.PeerId;
-import io.loomtunnel.internal.tunnel.TunnelSpec;
+import io.loomtunnel.tunnel.TunnelSpec;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;

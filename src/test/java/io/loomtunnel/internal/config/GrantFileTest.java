@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.loomtunnel.server.Grant;
-import io.loomtunnel.internal.tunnel.PortRanges;
+import io.loomtunnel.tunnel.PortRanges;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

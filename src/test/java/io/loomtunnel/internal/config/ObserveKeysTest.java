@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.loomtunnel.internal.admin.ObserveSettings;
 import io.loomtunnel.client.ClientSettings;
+import io.loomtunnel.observe.ObserveSettings;
 import io.loomtunnel.server.ServerSettings;
 import io.loomtunnel.tls.PeerId;
 import java.io.IOException;

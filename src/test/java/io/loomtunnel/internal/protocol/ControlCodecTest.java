@@ -3,7 +3,7 @@ package io.loomtunnel.internal.protocol;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import io.loomtunnel.internal.wire.ErrorCode;
+import io.loomtunnel.ErrorCode;
 import io.loomtunnel.internal.wire.ProtocolException;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;

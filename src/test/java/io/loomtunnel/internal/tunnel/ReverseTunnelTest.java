@@ -14,6 +14,8 @@ import io.loomtunnel.server.ServerEvents;
 import io.loomtunnel.server.ServerSettings;
 import io.loomtunnel.server.TunnelServer;
 import io.loomtunnel.tls.Identity;
+import io.loomtunnel.tunnel.PortRanges;
+import io.loomtunnel.tunnel.TunnelSpec;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;

@@ -3,6 +3,7 @@ package io.loomtunnel.internal.tunnel;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import io.loomtunnel.tunnel.TunnelSpec;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.function.Function;

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.loomtunnel.ErrorCode;
 import io.loomtunnel.internal.wire.WireTestSupport.RecordingInputStream;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;

@@ -5,7 +5,7 @@ import io.loomtunnel.client.ClientSettings;
 import io.loomtunnel.client.TunnelClient;
 import io.loomtunnel.internal.config.TokenFile;
 import io.loomtunnel.tls.PeerId;
-import io.loomtunnel.internal.tunnel.TunnelSpec;
+import io.loomtunnel.tunnel.TunnelSpec;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;

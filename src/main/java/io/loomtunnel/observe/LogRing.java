@@ -1,4 +1,4 @@
-package io.loomtunnel.internal.admin;
+package io.loomtunnel.observe;
 
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -13,11 +13,17 @@ import java.util.List;
  * <p>Locking: {@code this} guards the ring.
  */
 public final class LogRing {
+    /** How many lines {@link #LogRing()} keeps. */
     public static final int DEFAULT_LINES = 1_000;
 
     private final int capacity;
     private final ArrayDeque<String> lines;
 
+    /**
+     * A ring of the last {@code capacity} lines.
+     *
+     * @param capacity at least 1
+     */
     public LogRing(int capacity) {
         if (capacity < 1) {
             throw new IllegalArgumentException("a log ring holds at least one line");
@@ -26,11 +32,16 @@ public final class LogRing {
         this.lines = new ArrayDeque<>(capacity);
     }
 
+    /** A ring of the last {@value #DEFAULT_LINES} lines. */
     public LogRing() {
         this(DEFAULT_LINES);
     }
 
-    /** Adds a line, stamped with the time (UTC, to the millisecond). */
+    /**
+     * Adds a line, stamped with the time (UTC, to the millisecond).
+     *
+     * @param line one line, without its end
+     */
     public synchronized void add(String line) {
         if (lines.size() == capacity) {
             lines.removeFirst();
@@ -38,7 +49,12 @@ public final class LogRing {
         lines.addLast(Instant.now().truncatedTo(ChronoUnit.MILLIS) + " " + line);
     }
 
-    /** The last {@code n} lines, oldest first. */
+    /**
+     * The last {@code n} lines, oldest first.
+     *
+     * @param n how many
+     * @return at most {@code n} stamped lines
+     */
     public synchronized List<String> recent(int n) {
         List<String> all = new ArrayList<>(lines);
         return List.copyOf(all.subList(Math.max(0, all.size() - Math.max(0, n)), all.size()));

@@ -1,4 +1,4 @@
-package io.loomtunnel.tls;
+package io.loomtunnel.internal.files;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,4 +1,4 @@
-package io.loomtunnel.internal.path;
+package io.loomtunnel.p2p;
 
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -22,6 +22,10 @@ public record PathSettings(InetSocketAddress bind, List<InetSocketAddress> extra
     public static final Duration DEFAULT_PUNCH_TIMEOUT = Duration.ofSeconds(15);
     public static final Duration DEFAULT_RELAY_AFTER = Duration.ofSeconds(3);
 
+    /**
+     * Checks that the bind address and candidates are IP addresses, the punch timeout is at least 100 ms and
+     * the relay delay not negative.
+     */
     public PathSettings {
         if (bind == null || bind.isUnresolved()) {
             throw new IllegalArgumentException("the punch port needs an IP address to bind, got " + bind);
@@ -40,17 +44,33 @@ public record PathSettings(InetSocketAddress bind, List<InetSocketAddress> extra
         }
     }
 
-    /** Direct attempts first, the relay after the default 3 s. */
+    /**
+     * Direct attempts first, the relay after the default 3 s.
+     *
+     * @param bind the punch port's address
+     * @param extraCandidates added to the gathered ones
+     * @param punchTimeout how long connection attempts go on
+     */
     public PathSettings(InetSocketAddress bind, List<InetSocketAddress> extraCandidates, Duration punchTimeout) {
         this(bind, extraCandidates, punchTimeout, DEFAULT_RELAY_AFTER, false);
     }
 
-    /** All IPv4 interfaces, any free port, no extra candidates, 15 s, relay after 3 s. */
+    /**
+     * All IPv4 interfaces, any free port, no extra candidates, 15 s, relay after 3 s.
+     *
+     * @return the defaults
+     */
     public static PathSettings defaults() {
         return new PathSettings(new InetSocketAddress("0.0.0.0", 0), List.of(), DEFAULT_PUNCH_TIMEOUT);
     }
 
-    /** The same, with the relay asked after {@code after}, or, when {@code only}, at once and alone. */
+    /**
+     * The same, with the relay asked after {@code after}, or, when {@code only}, at once and alone.
+     *
+     * @param after how long direct attempts run alone
+     * @param only no direct attempts at all
+     * @return new settings
+     */
     public PathSettings withRelay(Duration after, boolean only) {
         return new PathSettings(bind, extraCandidates, punchTimeout, after, only);
     }

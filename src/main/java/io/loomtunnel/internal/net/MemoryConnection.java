@@ -1,4 +1,4 @@
-package io.loomtunnel.mux;
+package io.loomtunnel.internal.net;
 
 import java.io.Closeable;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package io.loomtunnel.internal.tunnel;
+package io.loomtunnel.tunnel;
 
 import java.util.regex.Pattern;
 
@@ -8,11 +8,17 @@ import java.util.regex.Pattern;
  * HTTP {@code host} (a name, giving {@code NAME.DOMAIN}, or a full custom domain).
  *
  * @param name unique per client: lowercase letters, digits and '-', 1 to 63 characters
+ * @param type tcp, udp or http
+ * @param localHost the service's host, as the client sees it
+ * @param localPort the service's port
+ * @param remotePort the port on the server (tcp and udp; 0: the server picks one), 0 for http
+ * @param host the HTTP host: a name (NAME.DOMAIN on the server) or a full domain; null for tcp and udp
  */
 public record TunnelSpec(String name, TunnelType type, String localHost, int localPort, int remotePort, String host) {
     private static final Pattern NAME = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
     private static final Pattern HOST = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*");
 
+    /** Checks the name, the ports and that a host goes with http and a remote port with tcp and udp. */
     public TunnelSpec {
         if (name == null || !NAME.matcher(name).matches()) {
             throw new IllegalArgumentException("tunnel name '" + name + "' must be 1-63 lowercase letters, digits or '-'");
@@ -43,20 +49,50 @@ public record TunnelSpec(String name, TunnelType type, String localHost, int loc
         }
     }
 
+    /**
+     * A TCP tunnel.
+     *
+     * @param name the tunnel's name
+     * @param remotePort the port on the server, or 0 for one it picks
+     * @param localHost the service's host
+     * @param localPort the service's port
+     * @return the spec
+     */
     public static TunnelSpec tcp(String name, int remotePort, String localHost, int localPort) {
         return new TunnelSpec(name, TunnelType.TCP, localHost, localPort, remotePort, null);
     }
 
+    /**
+     * A UDP tunnel.
+     *
+     * @param name the tunnel's name
+     * @param remotePort the port on the server, or 0 for one it picks
+     * @param localHost the service's host
+     * @param localPort the service's port
+     * @return the spec
+     */
     public static TunnelSpec udp(String name, int remotePort, String localHost, int localPort) {
         return new TunnelSpec(name, TunnelType.UDP, localHost, localPort, remotePort, null);
     }
 
-    /** An HTTP tunnel for {@code host}: a bare name becomes NAME.DOMAIN on the server; a dotted name is an exact domain. */
+    /**
+     * An HTTP tunnel for {@code host}: a bare name becomes NAME.DOMAIN on the server; a dotted name is an exact domain.
+     *
+     * @param name the tunnel's name
+     * @param host a name or a full domain
+     * @param localHost the service's host
+     * @param localPort the service's port
+     * @return the spec
+     */
     public static TunnelSpec http(String name, String host, String localHost, int localPort) {
         return new TunnelSpec(name, TunnelType.HTTP, localHost, localPort, 0, host);
     }
 
-    /** {@code localHost:localPort}, for messages. */
+    /**
+     * {@code localHost:localPort}, for messages.
+     *
+     * @return host:port, with brackets around an IPv6 host
+     */
     public String local() {
         return (localHost.contains(":") ? "[" + localHost + "]" : localHost) + ":" + localPort;
     }

@@ -1,4 +1,4 @@
-package io.loomtunnel.internal.admin;
+package io.loomtunnel.observe;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.InetSocketAddress;
@@ -28,6 +28,9 @@ public record ObserveSettings(
         URI otlpEndpoint,
         LogRing logs) {
 
+    /**
+     * Checks the interval (above zero), the token (not blank), that an admin endpoint off loopback has a token, and the OTLP URL.
+     */
     public ObserveSettings {
         if (interval == null || interval.isNegative() || interval.isZero()) {
             throw new IllegalArgumentException("metrics interval must be above zero");
@@ -45,11 +48,22 @@ public record ObserveSettings(
         }
     }
 
+    /**
+     * A builder with everything off and a 10 s interval.
+     *
+     * @return the builder
+     */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** Parses an OTLP endpoint: an http:// or https:// URL with a host. */
+    /**
+     * Parses an OTLP endpoint: an http:// or https:// URL with a host.
+     *
+     * @param text the URL
+     * @return the URL
+     * @throws IllegalArgumentException when it is not an http or https URL with a host
+     */
     public static URI otlpUrl(String text) {
         try {
             URI u = new URI(text);
@@ -78,14 +92,62 @@ public record ObserveSettings(
 
         private Builder() {}
 
+        /**
+         * An application registry the meters are published to as well.
+         *
+         * @param r the registry, or null
+         * @return this builder
+         */
         public Builder registry(MeterRegistry r) { registry = r; return this; }
+        /**
+         * Where the admin endpoint listens (docs/METRICS.md).
+         *
+         * @param a the address, or null for no endpoint
+         * @return this builder
+         */
         public Builder adminBind(InetSocketAddress a) { adminBind = a; return this; }
+        /**
+         * The bearer token the admin endpoint requires; needed off loopback.
+         *
+         * @param t the token, or null
+         * @return this builder
+         */
         public Builder adminToken(String t) { adminToken = t; return this; }
+        /**
+         * A file to append a JSON snapshot to every interval.
+         *
+         * @param p the file, or null
+         * @return this builder
+         */
         public Builder metricsJson(Path p) { metricsJson = p; return this; }
+        /**
+         * How often the JSON snapshot is written and OTLP pushes.
+         *
+         * @param d above zero
+         * @return this builder
+         */
         public Builder interval(Duration d) { interval = d; return this; }
+        /**
+         * An OTLP/HTTP metrics URL to push to; the OTLP registry is loaded only then.
+         *
+         * @param u the URL, or null
+         * @return this builder
+         */
         public Builder otlpEndpoint(URI u) { otlpEndpoint = u; return this; }
+        /**
+         * Where recent log lines are kept for the admin endpoint.
+         *
+         * @param l the ring, or null
+         * @return this builder
+         */
         public Builder logs(LogRing l) { logs = l; return this; }
 
+        /**
+         * Builds the settings.
+         *
+         * @return the settings
+         * @throws IllegalArgumentException as {@link ObserveSettings} checks
+         */
         public ObserveSettings build() {
             return new ObserveSettings(registry, adminBind, adminToken, metricsJson, interval, otlpEndpoint, logs);
         }
