@@ -1,7 +1,7 @@
 package io.loomtunnel.p2p;
 
+import io.loomtunnel.p2p.ShareSlots.Slot;
 import io.loomtunnel.internal.concurrent.OwnedThreads;
-import io.loomtunnel.ErrorCode;
 import io.loomtunnel.internal.path.CandidateDialer;
 import io.loomtunnel.internal.path.Candidates;
 import io.loomtunnel.internal.path.PathHints;
@@ -21,16 +21,7 @@ import io.loomtunnel.internal.signal.SignalException.Problem;
 import io.loomtunnel.internal.signal.SignalException;
 import io.loomtunnel.internal.signal.SignedBlock;
 import io.loomtunnel.internal.signal.SignedBlocks;
-import io.loomtunnel.session.Authenticator;
-import io.loomtunnel.internal.protocol.ControlCodec;
-import io.loomtunnel.internal.protocol.ControlMessage;
-import io.loomtunnel.internal.protocol.MessageType;
 import io.loomtunnel.internal.protocol.RelayRole;
-import io.loomtunnel.internal.protocol.SessionAccepted;
-import io.loomtunnel.internal.protocol.SessionRefused;
-import io.loomtunnel.internal.protocol.SessionRequest;
-import io.loomtunnel.session.Session;
-import io.loomtunnel.session.SessionAcceptor;
 import io.loomtunnel.tls.PeerId;
 import io.loomtunnel.tls.PeerRejectedException;
 import io.loomtunnel.tls.PeerVerifier;
@@ -40,14 +31,8 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
-import java.util.function.Function;
 
 /**
  * The sharing side of peer-to-peer tunnels: answers offers from allowed peers, finds a direct path
@@ -64,55 +49,32 @@ import java.util.function.Function;
  * and one per session that waits for its path and then serves it (with a thread per stream).
  * {@link #close} ends and joins them all. {@link #serve} runs on the caller's thread.
  *
- * <p>Locking: {@code lock} guards {@code slots} (pending and running sessions by id) and
- * {@code closed}'s change; the count check and the insert of a new session are one step under
- * it, and {@code noSessions} is signalled when the last one goes. Nothing blocks under it and no
- * other lock is taken under it. {@code closed} and a slot's {@code running} are volatile, read
- * without the lock.
+ * <p>Locking: none of its own. The sessions and their limit are {@code ShareSlots}' (whose lock
+ * is a leaf: nothing else is taken under it); {@code viaServer} is volatile.
  */
 public final class SharePeer implements Closeable {
     /** Offers remembered against replay; an offer lives at most an hour. */
     static final int REPLAY_CAPACITY = 100_000;
     /** How far an offer's creation time may be ahead of our clock. */
     static final Duration CLOCK_SKEW = Duration.ofMinutes(5);
-    /** How long a new connection has to name its session. */
-    static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(10);
-    /** How long a refused connection is kept open for the refusal to reach the peer. */
-    static final Duration REFUSAL_LINGER = Duration.ofSeconds(5);
 
     private final ShareSettings settings;
     private final ShareEvents events;
     private final PunchPort port;
     private final List<InetSocketAddress> candidates;
     private final ReplayGuard replays = new ReplayGuard(REPLAY_CAPACITY);
-    private final Map<String, Slot> slots = new HashMap<>();
-    private final ReentrantLock lock = new ReentrantLock();
-    private final Condition noSessions = lock.newCondition();
+    private final ShareSlots slots;
+    private final ShareDoor door;
     private final OwnedThreads threads;
-    private volatile boolean closed;
     private volatile ServerShareSignaling viaServer; // while serve(Rendezvous) runs: close() ends it
-
-    /** One session, from its answer until it ends. */
-    private static final class Slot {
-        final Offer offer;
-        final PeerId peer;
-        final SharedService service;
-        final PathRace race;
-        volatile PeerSession running;
-
-        Slot(Offer offer, SharedService service, PathRace race) {
-            this.offer = offer;
-            this.peer = offer.sender();
-            this.service = service;
-            this.race = race;
-        }
-    }
 
     private SharePeer(ShareSettings settings, ShareEvents events, PunchPort port, List<InetSocketAddress> candidates) {
         this.settings = settings;
         this.events = events;
         this.port = port;
         this.candidates = List.copyOf(candidates);
+        this.slots = new ShareSlots(settings.maxSessions());
+        this.door = new ShareDoor(settings, events, slots);
         this.threads = new OwnedThreads("share " + settings.identity().id().abbreviated());
     }
 
@@ -191,7 +153,7 @@ public final class SharePeer implements Closeable {
                     }
                 })) {
             viaServer = signaling;
-            if (!closed) {
+            if (!slots.isClosed()) {
                 serve(signaling);
             }
         } finally {
@@ -263,7 +225,7 @@ public final class SharePeer implements Closeable {
                 throw new PeerRefusedException(RefusalCode.NOT_ALLOWED, "peer " + peer + " is not allowed to connect");
             }
             replays.firstUse(offer.session(), Instant.ofEpochSecond(offer.expires()), now);
-            slot = admit(offer, new PathRace(expires.plus(settings.path().punchTimeout())));
+            slot = slots.admit(offer, offeredService(offer), new PathRace(expires.plus(settings.path().punchTimeout())));
         } catch (PeerRefusedException refused) {
             events.sessionRefused(peer, offer.session(), refused.code(), refused.getMessage());
             return seal(offer, null, List.of(), now, expires, refused);
@@ -272,17 +234,17 @@ public final class SharePeer implements Closeable {
         String name = "session " + offer.session().substring(0, 8);
         PeerVerifier pinned = PeerVerifier.pinned(peer);
         if (!settings.path().relayOnly()) {
-            Consumer<Socket> direct = s -> connected(s, pinned, PeerPath::direct);
+            Consumer<Socket> direct = s -> door.connected(s, pinned, PeerPath::direct);
             CandidateDialer.start(port, hints.withObserved(offer.candidateAddresses()), slot.race, direct, threads, name);
         }
         RelayDialer relay = hints.relay();
         if (relay != null) {
             RelayFallback.start(relay, offer.session(), RelayRole.SHARE, slot.race, settings.path().relayOnly(), settings.path().relayAfter(),
-                    s -> connected(s, pinned, session -> PeerPath.relayed(session, relay.via())), threads, name);
+                    s -> door.connected(s, pinned, session -> PeerPath.relayed(session, relay.via())), threads, name);
         }
         if (!threads.startIfOpen(name, () -> run(slot))) {
             slot.race.fail(new IOException("the share is closing"));
-            release(slot);
+            slots.release(slot);
         }
         return seal(offer, slot.service, Candidates.texts(candidates), now, expires, null);
     }
@@ -296,29 +258,14 @@ public final class SharePeer implements Closeable {
         return SignedBlocks.seal(settings.identity(), answer);
     }
 
-    /** Checks the service and the session limit and takes a slot for the session, in one step. */
-    private Slot admit(Offer offer, PathRace race) throws PeerRefusedException {
-        PeerId peer = offer.sender();
+    /** The service an offer asks for, if it is offered to its sender. */
+    private SharedService offeredService(Offer offer) throws PeerRefusedException {
         SharedService service = settings.services().get(offer.service());
-        if (service == null || !settings.allowed().allows(peer, service.name())) {
+        if (service == null || !settings.allowed().allows(offer.sender(), service.name())) {
             throw new PeerRefusedException(RefusalCode.SERVICE_NOT_OFFERED, "service '" + offer.service()
-                    + "' is not offered to peer " + peer.abbreviated() + "…");
+                    + "' is not offered to peer " + offer.sender().abbreviated() + "…");
         }
-        lock.lock();
-        try {
-            if (closed) {
-                throw new PeerRefusedException(RefusalCode.TOO_MANY_SESSIONS, "the share is shutting down");
-            }
-            if (slots.size() >= settings.maxSessions()) {
-                throw new PeerRefusedException(RefusalCode.TOO_MANY_SESSIONS, "too many sessions: the share has "
-                        + slots.size() + ", its limit (--max-sessions " + settings.maxSessions() + ")");
-            }
-            Slot slot = new Slot(offer, service, race);
-            slots.put(offer.session(), slot);
-            return slot;
-        } finally {
-            lock.unlock();
-        }
+        return service;
     }
 
     /** A pending session's life: wait for its path, serve it, and free its slot whatever happens. */
@@ -328,7 +275,7 @@ public final class SharePeer implements Closeable {
             PeerSession session = new PeerSession(slot.offer.session(), slot.peer, slot.service.name(), slot.service.type(), path);
             slot.running = session;
             events.sessionStarted(session);
-            if (closed) {
+            if (slots.isClosed()) {
                 session.close();
             }
             String why = ServiceRunner.serve(session, slot.service, events, threads);
@@ -338,94 +285,17 @@ public final class SharePeer implements Closeable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
-            release(slot);
-        }
-    }
-
-    private void release(Slot slot) {
-        lock.lock();
-        try {
-            slots.remove(slot.offer.session(), slot);
-            if (slots.isEmpty()) {
-                noSessions.signalAll();
-            }
-        } finally {
-            lock.unlock();
+            slots.release(slot);
         }
     }
 
     /** A connection on the punch port from a peer with a pending session (it names which). */
     private void accepted(Socket socket) {
-        connected(socket, peer -> {
-            lock.lock();
-            try {
-                for (Slot s : slots.values()) {
-                    if (s.peer.equals(peer) && s.running == null) {
-                        return;
-                    }
-                }
-            } finally {
-                lock.unlock();
+        door.connected(socket, peer -> {
+            if (!slots.hasPending(peer)) {
+                throw new PeerRejectedException("peer " + peer + " has no pending session here");
             }
-            throw new PeerRejectedException("peer " + peer + " has no pending session here");
         }, PeerPath::direct);
-    }
-
-    /**
-     * Sets up a session on a connection, as TLS server whichever side dialed, and lets its first
-     * message decide which pending session it is the path of.
-     *
-     * @param pathOf how the session travels, for the path report
-     */
-    private void connected(Socket socket, PeerVerifier verifier, Function<Session, PeerPath> pathOf) {
-        Session session;
-        try {
-            session = new SessionAcceptor(settings.identity(), verifier, Authenticator.anyone(), settings.session()).accept(socket);
-        } catch (IOException e) {
-            return; // a stray, a loser of the race, or a peer we do not know: nothing to tell
-        }
-        try {
-            ControlMessage m = ControlCodec.decode(session.mux().receiveControl(REQUEST_TIMEOUT));
-            if (!(m instanceof SessionRequest request)) {
-                session.mux().close(ErrorCode.PROTOCOL_ERROR, "expected " + MessageType.P2P_REQUEST.tag() + ", got " + m.type());
-                return;
-            }
-            Slot slot;
-            lock.lock();
-            try {
-                slot = request.session() == null ? null : slots.get(request.session());
-            } finally {
-                lock.unlock();
-            }
-            RefusalCode refusal = slot == null || !slot.peer.equals(session.peer()) ? RefusalCode.UNKNOWN_SESSION
-                    : !slot.service.name().equals(request.service()) ? RefusalCode.SERVICE_NOT_OFFERED
-                    : slot.race.win(pathOf.apply(session)) ? null : RefusalCode.ALREADY_CONNECTED;
-            if (refusal == null) {
-                session.mux().sendControl(ControlCodec.encode(
-                        new SessionAccepted(request.session(), slot.service.name(), slot.service.type().wireName())));
-            } else {
-                refuse(session, request.session(), refusal);
-            }
-        } catch (IOException e) {
-            session.close(); // it never named a session in time, or it is gone
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            session.close();
-        }
-    }
-
-    private void refuse(Session session, String sessionId, RefusalCode code) throws IOException, InterruptedException {
-        String reason = switch (code) {
-            case UNKNOWN_SESSION -> "no pending session " + sessionId + " for peer " + session.peer().abbreviated()
-                    + "… (its answer expired, or it ended)";
-            case SERVICE_NOT_OFFERED -> "the request names another service than the offer did";
-            default -> "another connection of session " + sessionId + " was set up first";
-        };
-        events.sessionRefused(session.peer(), sessionId, code, reason);
-        session.mux().sendControl(ControlCodec.encode(new SessionRefused(sessionId, code.wireName(), reason)));
-        if (!session.mux().awaitClosed(REFUSAL_LINGER)) { // the peer closes once it has read why
-            session.close();
-        }
     }
 
     /**
@@ -434,12 +304,7 @@ public final class SharePeer implements Closeable {
      * @return how many
      */
     public int sessionCount() {
-        lock.lock();
-        try {
-            return slots.size();
-        } finally {
-            lock.unlock();
-        }
+        return slots.count();
     }
 
     /**
@@ -448,18 +313,7 @@ public final class SharePeer implements Closeable {
      * @return a copy
      */
     public List<PeerSession> sessions() {
-        List<PeerSession> out = new ArrayList<>();
-        lock.lock();
-        try {
-            slots.values().forEach(s -> {
-                if (s.running != null) {
-                    out.add(s.running);
-                }
-            });
-        } finally {
-            lock.unlock();
-        }
-        return out;
+        return slots.running();
     }
 
     /**
@@ -470,19 +324,7 @@ public final class SharePeer implements Closeable {
      * @throws InterruptedException interrupted while waiting
      */
     public boolean awaitNoSessions(Duration timeout) throws InterruptedException {
-        long left = timeout.toNanos();
-        lock.lock();
-        try {
-            while (!slots.isEmpty()) {
-                if (left <= 0) {
-                    return false;
-                }
-                left = noSessions.awaitNanos(left);
-            }
-            return true;
-        } finally {
-            lock.unlock();
-        }
+        return slots.awaitEmpty(timeout);
     }
 
     /**
@@ -491,16 +333,9 @@ public final class SharePeer implements Closeable {
      */
     @Override
     public void close() {
-        List<Slot> all;
-        lock.lock();
-        try {
-            if (closed) {
-                return;
-            }
-            closed = true;
-            all = new ArrayList<>(slots.values());
-        } finally {
-            lock.unlock();
+        List<Slot> all = slots.close();
+        if (all == null) {
+            return;
         }
         port.close();
         ServerShareSignaling signaling = viaServer;

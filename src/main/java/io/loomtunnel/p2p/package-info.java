@@ -12,8 +12,8 @@
  * {@code close} ends and joins them all. Signaling runs on the caller's thread.
  *
  * <h2>Lock order</h2>
- * {@code SharePeer.lock} and {@code ConnectPeer.lock} guard their session tables; they are
- * leaves, held for map updates only (binding the local port is the one call made under
+ * {@code ShareSlots.lock} (a share's sessions) and {@code ConnectPeer.lock} guard the session
+ * tables; they are leaves, held for map updates only (binding the local port is the one call made under
  * ConnectPeer's, and application callbacks run outside). A connect's {@code nominating} lock is
  * held across one request on a set-up session and its reply (bounded by the reply timeout), so
  * the session's locks (io.loomtunnel.mux) come after it; neither peer lock is ever taken under it.

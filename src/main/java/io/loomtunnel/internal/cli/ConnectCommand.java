@@ -1,5 +1,6 @@
 package io.loomtunnel.internal.cli;
 
+import io.loomtunnel.internal.concurrent.OwnedThreads;
 import io.loomtunnel.internal.net.Backoff;
 import io.loomtunnel.internal.net.HostPort;
 import io.loomtunnel.p2p.ConnectPeer;
@@ -48,6 +49,8 @@ import picocli.CommandLine.Option;
                 "offered, 21 share busy, 22 bad answer, 23 expired, 24 replayed, 25 share",
                 "unknown to the server (docs/P2P.md). SIGINT/SIGTERM: exit 0."})
 final class ConnectCommand implements Callable<Integer> {
+    /** How long the command waits for its session thread at the end (see call()). */
+    static final Duration STDIN_GRACE = Duration.ofMillis(500);
     private static final Duration BACKOFF_MIN = Duration.ofSeconds(1);
     private static final Duration BACKOFF_MAX = Duration.ofSeconds(30);
 
@@ -90,15 +93,19 @@ final class ConnectCommand implements Callable<Integer> {
             connect.close();
             exit.complete(ExitCode.OK);
         });
-        Thread.ofVirtual().name("connect-session").start(() -> exit.complete(server != null
-                ? runWhileAllowed(connect, signaling) : runOnce(connect, signaling)));
         int code;
+        OwnedThreads threads = new OwnedThreads("connect command");
         try {
+            threads.start("sessions", () -> exit.complete(server != null
+                    ? runWhileAllowed(connect, signaling) : runOnce(connect, signaling)));
             code = exit.get();
         } catch (ExecutionException e) {
             throw e.getCause() instanceof Exception cause ? cause : e;
         } finally {
             connect.close();
+            // A session thread waiting on the peer wakes now; one reading an answer from standard
+            // input cannot be woken by anything and ends with the process, so the wait is short.
+            threads.close(STDIN_GRACE);
         }
         if (code == ExitCode.OK) {
             System.out.println("stopped");

@@ -2,6 +2,7 @@ package io.loomtunnel.internal.cli;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.loomtunnel.internal.concurrent.OwnedThreads;
 import java.io.Closeable;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -9,26 +10,31 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.Executors;
 
-/** The demo's local services: a small web app (the JDK's HTTP server) and a TCP echo service, on loopback. */
+/**
+ * The demo's local services: a small web app (the JDK's HTTP server) and a TCP echo service, on
+ * loopback. Their threads ({@code "loomtunnel demo app: ..."}) are its own and end on close.
+ */
 final class DemoApp implements Closeable {
     private final HttpServer web;
     private final ServerSocket echo;
+    private final OwnedThreads threads;
 
-    private DemoApp(HttpServer web, ServerSocket echo) {
+    private DemoApp(HttpServer web, ServerSocket echo, OwnedThreads threads) {
         this.web = web;
         this.echo = echo;
+        this.threads = threads;
     }
 
     static DemoApp start() throws IOException {
+        OwnedThreads threads = new OwnedThreads("demo app");
         HttpServer web = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        web.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+        web.setExecutor(threads.executor("web request"));
         web.createContext("/", DemoApp::page);
         web.start();
         ServerSocket echo = new ServerSocket(0, 128, InetAddress.getLoopbackAddress());
-        Thread.ofVirtual().name("demo-echo-accept").start(() -> echoLoop(echo));
-        return new DemoApp(web, echo);
+        threads.start("echo accept", () -> echoLoop(echo, threads));
+        return new DemoApp(web, echo, threads);
     }
 
     int webPort() {
@@ -53,17 +59,20 @@ final class DemoApp implements Closeable {
         x.close();
     }
 
-    private static void echoLoop(ServerSocket server) {
+    private static void echoLoop(ServerSocket server, OwnedThreads threads) {
         while (!server.isClosed()) {
             try {
                 Socket s = server.accept();
-                Thread.ofVirtual().name("demo-echo").start(() -> {
+                boolean started = threads.startIfOpen("echo", () -> {
                     try (s) {
                         s.getInputStream().transferTo(s.getOutputStream());
                     } catch (IOException ignored) {
                         // the visitor hung up
                     }
                 });
+                if (!started) {
+                    s.close();
+                }
             } catch (IOException closed) {
                 return;
             }
@@ -74,5 +83,6 @@ final class DemoApp implements Closeable {
     public void close() throws IOException {
         web.stop(0);
         echo.close();
+        threads.close();
     }
 }

@@ -1,5 +1,6 @@
 package io.loomtunnel.internal.cli;
 
+import io.loomtunnel.internal.concurrent.OwnedThreads;
 import io.loomtunnel.internal.config.AllowFile;
 import io.loomtunnel.internal.path.Candidates;
 import io.loomtunnel.internal.rendezvous.RendezvousServer;
@@ -121,7 +122,8 @@ final class ShareCommand implements Callable<Integer> {
             share.close();
             done.countDown();
         });
-        Thread.ofVirtual().name("share-offers").start(() -> {
+        OwnedThreads threads = new OwnedThreads("share command");
+        threads.start("offers", () -> {
             try {
                 if (signaling != null) {
                     share.serve(signaling); // until stopped
@@ -136,6 +138,7 @@ final class ShareCommand implements Callable<Integer> {
         });
         done.await();
         share.close();
+        threads.close(ConnectCommand.STDIN_GRACE); // an offer reader on standard input ends with the process
         Exception failed = failure.get();
         if (failed != null) {
             System.err.println("loomtunnel: " + (failed.getMessage() == null ? failed.getClass().getSimpleName() : failed.getMessage()));
