@@ -13,7 +13,7 @@ import io.loomtunnel.client.PublicTunnel;
 import io.loomtunnel.client.TunnelClient;
 import io.loomtunnel.internal.concurrent.OwnedThreads;
 import io.loomtunnel.p2p.PathSettings;
-import io.loomtunnel.internal.rendezvous.RendezvousServer;
+import io.loomtunnel.internal.rendezvous.RendezvousDialer;
 import io.loomtunnel.internal.rendezvous.ServerConnectSignaling;
 import io.loomtunnel.internal.rendezvous.ServerShareSignaling;
 import io.loomtunnel.tunnel.PortRanges;
@@ -155,8 +155,8 @@ class ThreadLeakTest {
         }
     }
 
-    private static RendezvousServer rendezvous(TunnelServer server, Identity me) {
-        return new RendezvousServer(me, server.controlAddress(), server.id(), TOKEN, SessionOptions.defaults());
+    private static RendezvousDialer rendezvous(TunnelServer server, Identity me) {
+        return new RendezvousDialer(me, server.controlAddress(), server.id(), TOKEN, SessionOptions.defaults());
     }
 
     /** A TCP service that sends to each connection without end, until it goes away. */

@@ -10,7 +10,7 @@ import io.loomtunnel.internal.path.PeerPath;
 import io.loomtunnel.internal.path.PunchPort;
 import io.loomtunnel.internal.path.RelayDialer;
 import io.loomtunnel.internal.path.RelayFallback;
-import io.loomtunnel.internal.rendezvous.RendezvousServer;
+import io.loomtunnel.internal.rendezvous.RendezvousDialer;
 import io.loomtunnel.internal.rendezvous.ServerConnectSignaling;
 import io.loomtunnel.internal.signal.Answer;
 import io.loomtunnel.internal.signal.BlockKind;
@@ -109,7 +109,7 @@ public final class ConnectPeer implements Closeable {
      * @throws InterruptedException interrupted while waiting for the answer or a path
      */
     public PeerSession connect(Rendezvous server) throws IOException, InterruptedException {
-        return connect(new ServerConnectSignaling(new RendezvousServer(settings.identity(), server.address(), server.serverId(),
+        return connect(new ServerConnectSignaling(new RendezvousDialer(settings.identity(), server.address(), server.serverId(),
                 server.token(), settings.session())));
     }
 

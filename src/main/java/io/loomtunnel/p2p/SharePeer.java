@@ -10,7 +10,7 @@ import io.loomtunnel.internal.path.PeerPath;
 import io.loomtunnel.internal.path.PunchPort;
 import io.loomtunnel.internal.path.RelayDialer;
 import io.loomtunnel.internal.path.RelayFallback;
-import io.loomtunnel.internal.rendezvous.RendezvousServer;
+import io.loomtunnel.internal.rendezvous.RendezvousDialer;
 import io.loomtunnel.internal.rendezvous.ServerShareSignaling;
 import io.loomtunnel.internal.signal.Answer;
 import io.loomtunnel.internal.signal.BlockKind;
@@ -138,7 +138,7 @@ public final class SharePeer implements Closeable {
      * @throws IOException the first session to the server could not be set up, or the server refused it
      */
     public void serve(Rendezvous server) throws IOException {
-        RendezvousServer at = new RendezvousServer(settings.identity(), server.address(), server.serverId(), server.token(),
+        RendezvousDialer at = new RendezvousDialer(settings.identity(), server.address(), server.serverId(), server.token(),
                 settings.session());
         try (ServerShareSignaling signaling = new ServerShareSignaling(at, punchAddress(), settings.allowed().peers().keySet(),
                 new ServerShareSignaling.Events() {

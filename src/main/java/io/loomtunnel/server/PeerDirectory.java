@@ -7,7 +7,7 @@ import io.loomtunnel.internal.protocol.OfferMessage;
 import io.loomtunnel.internal.protocol.RegisterShare;
 import io.loomtunnel.internal.rendezvous.RendezvousCode;
 import io.loomtunnel.internal.protocol.RendezvousError;
-import io.loomtunnel.internal.rendezvous.RendezvousServer;
+import io.loomtunnel.internal.rendezvous.RendezvousDialer;
 import io.loomtunnel.internal.protocol.ShareRegistered;
 import io.loomtunnel.internal.protocol.Unanswered;
 import io.loomtunnel.internal.signal.Answer;
@@ -293,6 +293,6 @@ final class PeerDirectory {
     }
 
     private static String observed(Session s) {
-        return RendezvousServer.observedText((InetSocketAddress) s.remoteAddress());
+        return RendezvousDialer.observedText((InetSocketAddress) s.remoteAddress());
     }
 }

@@ -8,7 +8,7 @@ import io.loomtunnel.internal.path.Candidates;
 import io.loomtunnel.internal.path.NoPathException;
 import io.loomtunnel.internal.rendezvous.RendezvousCode;
 import io.loomtunnel.internal.rendezvous.RendezvousException;
-import io.loomtunnel.internal.rendezvous.RendezvousServer;
+import io.loomtunnel.internal.rendezvous.RendezvousDialer;
 import io.loomtunnel.internal.rendezvous.ServerConnectSignaling;
 import io.loomtunnel.internal.rendezvous.ServerShareSignaling;
 import io.loomtunnel.internal.tunnel.EchoServers;
@@ -78,8 +78,8 @@ class ServerSignalingTest {
         return server;
     }
 
-    private RendezvousServer rendezvous(Identity me) {
-        return new RendezvousServer(me, server.controlAddress(), server.id(), TOKEN, SessionOptions.defaults());
+    private RendezvousDialer rendezvous(Identity me) {
+        return new RendezvousDialer(me, server.controlAddress(), server.id(), TOKEN, SessionOptions.defaults());
     }
 
     /** A share registered with the server, serving in the background; returns once it is registered. */

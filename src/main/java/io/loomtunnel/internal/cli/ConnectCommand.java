@@ -6,7 +6,7 @@ import io.loomtunnel.internal.net.HostPort;
 import io.loomtunnel.p2p.ConnectPeer;
 import io.loomtunnel.p2p.ConnectSettings;
 import io.loomtunnel.p2p.PeerSession;
-import io.loomtunnel.internal.rendezvous.RendezvousServer;
+import io.loomtunnel.internal.rendezvous.RendezvousDialer;
 import io.loomtunnel.internal.rendezvous.ServerConnectSignaling;
 import io.loomtunnel.internal.signal.ConnectSignaling;
 import io.loomtunnel.internal.signal.ManualConnectSignaling;
@@ -77,7 +77,7 @@ final class ConnectCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Identity identity = peer.identity();
-        RendezvousServer server = peer.rendezvous(identity);
+        RendezvousDialer server = peer.rendezvous(identity);
         if (server != null && answerFile != null) {
             throw new UsageException("--answer-file goes with --signal manual");
         }

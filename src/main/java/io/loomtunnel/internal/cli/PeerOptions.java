@@ -2,7 +2,7 @@ package io.loomtunnel.internal.cli;
 
 import io.loomtunnel.internal.config.TokenFile;
 import io.loomtunnel.internal.net.HostPort;
-import io.loomtunnel.internal.rendezvous.RendezvousServer;
+import io.loomtunnel.internal.rendezvous.RendezvousDialer;
 import io.loomtunnel.p2p.PathSettings;
 import io.loomtunnel.session.SessionOptions;
 import io.loomtunnel.tls.Identity;
@@ -57,7 +57,7 @@ final class PeerOptions {
      * The server to signal through with {@code --signal server}, or null with manual signaling;
      * refuses flags that do not go with the mode.
      */
-    RendezvousServer rendezvous(Identity identity) {
+    RendezvousDialer rendezvous(Identity identity) {
         switch (signal) {
             case "manual" -> {
                 if (server != null || serverId != null || tokenFile != null || relayOnly) {
@@ -70,7 +70,7 @@ final class PeerOptions {
                     throw new UsageException("--signal server needs --server HOST:PORT and --server-id ID");
                 }
                 String token = tokenFile != null ? TokenFile.read(tokenFile) : System.getenv("LOOMTUNNEL_TOKEN");
-                return new RendezvousServer(identity, FlagValue.parse("--server", server, HostPort::parse),
+                return new RendezvousDialer(identity, FlagValue.parse("--server", server, HostPort::parse),
                         FlagValue.parse("--server-id", serverId, PeerId::parse), token == null || token.isBlank() ? null : token,
                         SessionOptions.defaults());
             }

@@ -3,7 +3,7 @@ package io.loomtunnel.internal.cli;
 import io.loomtunnel.internal.concurrent.OwnedThreads;
 import io.loomtunnel.internal.config.AllowFile;
 import io.loomtunnel.internal.path.Candidates;
-import io.loomtunnel.internal.rendezvous.RendezvousServer;
+import io.loomtunnel.internal.rendezvous.RendezvousDialer;
 import io.loomtunnel.internal.rendezvous.ServerShareSignaling;
 import io.loomtunnel.internal.signal.ManualShareSignaling;
 import io.loomtunnel.p2p.AllowList;
@@ -80,7 +80,7 @@ final class ShareCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Identity identity = peer.identity();
-        RendezvousServer server = peer.rendezvous(identity);
+        RendezvousDialer server = peer.rendezvous(identity);
         if (server != null && !offerFiles.isEmpty()) {
             throw new UsageException("--offer-file goes with --signal manual");
         }

@@ -32,9 +32,9 @@ public final class ServerConnectSignaling implements ConnectSignaling {
     /** The server gives up on a share's answer after 30 s; this leaves it room to say so. */
     static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(40);
 
-    private final RendezvousServer server;
+    private final RendezvousDialer server;
 
-    public ServerConnectSignaling(RendezvousServer server) {
+    public ServerConnectSignaling(RendezvousDialer server) {
         this.server = server;
     }
 
@@ -79,7 +79,7 @@ public final class ServerConnectSignaling implements ConnectSignaling {
                 }
             });
             return new Reply(BlockText.decode(BlockKind.ANSWER, answer.block()),
-                    new PathHints(RendezvousServer.observed(answer.observed()), relay), held::release);
+                    new PathHints(RendezvousDialer.observed(answer.observed()), relay), held::release);
         } catch (IOException | RuntimeException e) {
             session.close();
             throw e;

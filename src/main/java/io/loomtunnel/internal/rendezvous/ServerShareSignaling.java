@@ -62,7 +62,7 @@ public final class ServerShareSignaling implements ShareSignaling, Closeable {
         Events NONE = new Events() {};
     }
 
-    private final RendezvousServer server;
+    private final RendezvousDialer server;
     private final InetSocketAddress punch;
     private final List<String> allowed;
     private final Events events;
@@ -75,7 +75,7 @@ public final class ServerShareSignaling implements ShareSignaling, Closeable {
      * @param punch the share's punch port, which the session is dialed from; null for any port
      * @param allowed the peers that may find this share (its allow list)
      */
-    public ServerShareSignaling(RendezvousServer server, InetSocketAddress punch, Collection<PeerId> allowed, Events events) {
+    public ServerShareSignaling(RendezvousDialer server, InetSocketAddress punch, Collection<PeerId> allowed, Events events) {
         if (allowed.size() > RegisterShare.MAX_ALLOWED) {
             throw new IllegalArgumentException("server signaling registers at most " + RegisterShare.MAX_ALLOWED
                     + " allowed peers, the allow list has " + allowed.size());
@@ -164,7 +164,7 @@ public final class ServerShareSignaling implements ShareSignaling, Closeable {
             default -> throw new ProtocolException(ErrorCode.PROTOCOL_ERROR, "expected "
                     + MessageType.P2P_REGISTERED.tag() + " from the server, got " + m.type());
         };
-        List<InetSocketAddress> observed = RendezvousServer.observed(registered.observed());
+        List<InetSocketAddress> observed = RendezvousDialer.observed(registered.observed());
         events.registered(server.via(), observed.isEmpty() ? null : observed.getFirst());
     }
 
@@ -186,7 +186,7 @@ public final class ServerShareSignaling implements ShareSignaling, Closeable {
         byte[] reply;
         try {
             SignedBlock block = BlockText.decode(BlockKind.OFFER, offer.block());
-            SignedBlock answer = handler.answer(block, new PathHints(RendezvousServer.observed(offer.observed()), relay));
+            SignedBlock answer = handler.answer(block, new PathHints(RendezvousDialer.observed(offer.observed()), relay));
             reply = ControlCodec.encode(new AnswerMessage(BlockText.encode(answer), null));
         } catch (SignalException e) {
             handler.refused(e);

@@ -15,16 +15,17 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * The loomtunnel server a peer signals through (and is relayed by): where it is, its pinned id,
- * and the token it expects, if the peer's key is not authorized there. Peers authenticate to it
- * exactly as tunnel clients do.
+ * How a peer reaches the loomtunnel server it signals through (and is relayed by): the peer's own
+ * identity, where the server is, its pinned id, and the token it expects if the peer's key is not
+ * authorized there; it dials sessions to it, authenticated exactly as tunnel clients are. (The
+ * server side of rendezvous is {@code io.loomtunnel.server.PeerDirectory} and {@code RelayHub}.)
  *
  * @param address host and port, resolved at each dial
  * @param token null when the server authorizes the peer's key
  */
-public record RendezvousServer(Identity identity, InetSocketAddress address, PeerId serverId, String token,
+public record RendezvousDialer(Identity identity, InetSocketAddress address, PeerId serverId, String token,
                                SessionOptions session) {
-    public RendezvousServer {
+    public RendezvousDialer {
         Objects.requireNonNull(identity, "identity");
         Objects.requireNonNull(address, "address");
         if (serverId == null) {
