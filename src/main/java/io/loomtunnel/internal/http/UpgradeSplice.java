@@ -2,6 +2,8 @@ package io.loomtunnel.internal.http;
 
 import static io.loomtunnel.internal.net.Closeables.closeQuietly;
 
+import io.loomtunnel.internal.concurrent.Joins;
+
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.Socket;
@@ -24,15 +26,21 @@ final class UpgradeSplice {
     private UpgradeSplice() {
     }
 
-    /** Returns when both directions have ended; the caller closes both sides. */
+    /**
+     * Returns when both directions have ended (an interrupt closes both sides, which ends them, and
+     * is kept for the caller); the caller closes both sides.
+     */
     static void run(Socket client, BufferedInput clientIn, OutputStream clientOut, Upstream upstream,
-            BufferedInput upstreamIn, String threadName) throws IOException, InterruptedException {
+            BufferedInput upstreamIn, String threadName) throws IOException {
         clientIn.setTimeout(Duration.ZERO);
         upstreamIn.setTimeout(Duration.ZERO);
         Thread toUpstream = Thread.ofVirtual().name(threadName).start(() ->
                 pump(clientIn, upstream.output(), upstream::shutdownOutput, client, upstream));
         pump(upstreamIn, clientOut, client::shutdownOutput, client, upstream);
-        toUpstream.join();
+        Joins.joinAborting(toUpstream, () -> {
+            closeQuietly(client);
+            closeQuietly(upstream);
+        });
     }
 
     private static void pump(BufferedInput from, OutputStream to, HalfClose atEnd, Socket client, Upstream upstream) {

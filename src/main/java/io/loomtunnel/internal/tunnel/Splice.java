@@ -2,6 +2,7 @@ package io.loomtunnel.internal.tunnel;
 
 import static io.loomtunnel.internal.net.Closeables.closeQuietly;
 import io.loomtunnel.ErrorCode;
+import io.loomtunnel.internal.concurrent.Joins;
 import io.loomtunnel.internal.metrics.Tally;
 import io.loomtunnel.mux.MuxStream;
 import java.io.IOException;
@@ -42,22 +43,10 @@ public final class Splice {
         Thread back = Thread.ofVirtual().name(Thread.currentThread().getName() + "-down")
                 .start(() -> streamToSocket(stream, socket, toSocket, aborted));
         socketToStream(socket, stream, fromSocket, aborted);
-        // Never return before the second thread ends, so whoever owns this thread owns it too. An
-        // interrupt (the owner closing) aborts both ends, which wakes it, and is kept for the caller.
-        boolean interrupted = false;
-        while (true) {
-            try {
-                back.join();
-                break;
-            } catch (InterruptedException e) {
-                interrupted = true;
-                aborted.set(true);
-                abort(socket, stream);
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
+        Joins.joinAborting(back, () -> {
+            aborted.set(true);
+            abort(socket, stream);
+        });
         closeQuietly(socket);
         try {
             stream.close();
