@@ -1,10 +1,13 @@
 package io.loomtunnel.observe;
 
+import io.loomtunnel.internal.net.HostPort;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
 
 /**
  * How a server or client can be watched (docs/METRICS.md): where its metrics go besides our own
@@ -18,6 +21,9 @@ import java.time.Duration;
  * @param interval how often the JSON snapshot is written and OTLP pushes
  * @param otlpEndpoint an OTLP/HTTP metrics URL (e.g. http://127.0.0.1:4318/v1/metrics), or null
  * @param logs where recent log lines are kept for {@code /api/logs} (the CLI's printers fill it), or null for none
+ * @param adminAllowedHosts host names the admin endpoint answers besides localhost and its IP literals (docs/SECURITY.md)
+ * @param adminAuthFailPenalty how much penalty a wrong admin token adds to its source address
+ * @param adminPenaltyLimit once a source's penalty reaches this, the admin endpoint refuses it until the penalty ran out
  */
 public record ObserveSettings(
         MeterRegistry registry,
@@ -26,15 +32,25 @@ public record ObserveSettings(
         Path metricsJson,
         Duration interval,
         URI otlpEndpoint,
-        LogRing logs) {
+        LogRing logs,
+        List<String> adminAllowedHosts,
+        Duration adminAuthFailPenalty,
+        Duration adminPenaltyLimit) {
 
     /**
-     * Checks the interval (above zero), the token (not blank), that an admin endpoint off loopback has a token, and the OTLP URL.
+     * Checks the interval and penalties (above zero), the token (not blank), that an admin endpoint off loopback has a
+     * token, the allowed host names (DNS names, kept in lower case) and the OTLP URL.
      */
     public ObserveSettings {
-        if (interval == null || interval.isNegative() || interval.isZero()) {
-            throw new IllegalArgumentException("metrics interval must be above zero");
+        requirePositive("admin auth fail penalty", adminAuthFailPenalty);
+        requirePositive("admin penalty limit", adminPenaltyLimit);
+        adminAllowedHosts = adminAllowedHosts.stream().map(h -> h.strip().toLowerCase(Locale.ROOT)).toList();
+        for (String h : adminAllowedHosts) {
+            if (!HostPort.isDomain(h)) {
+                throw new IllegalArgumentException("admin allowed host must be a DNS name like admin.example.org, got '" + h + "'");
+            }
         }
+        requirePositive("metrics interval", interval);
         if (adminToken != null && adminToken.isBlank()) {
             throw new IllegalArgumentException("admin token is blank");
         }
@@ -76,11 +92,17 @@ public record ObserveSettings(
         throw new IllegalArgumentException("must be an http:// or https:// URL, got '" + text + "'");
     }
 
+    private static void requirePositive(String what, Duration d) {
+        if (d == null || d.isNegative() || d.isZero()) {
+            throw new IllegalArgumentException(what + " must be above zero");
+        }
+    }
+
     private static boolean isLoopback(InetSocketAddress a) {
         return !a.isUnresolved() && a.getAddress().isLoopbackAddress();
     }
 
-    /** Builds ObserveSettings; everything is off by default, the interval is 10 s. */
+    /** Builds ObserveSettings; everything is off by default, the interval is 10 s, admin penalties 5 s up to 15 s. */
     public static final class Builder {
         private MeterRegistry registry;
         private InetSocketAddress adminBind;
@@ -89,6 +111,9 @@ public record ObserveSettings(
         private Duration interval = Duration.ofSeconds(10);
         private URI otlpEndpoint;
         private LogRing logs;
+        private List<String> adminAllowedHosts = List.of();
+        private Duration adminAuthFailPenalty = Duration.ofSeconds(5);
+        private Duration adminPenaltyLimit = Duration.ofSeconds(15);
 
         private Builder() {}
 
@@ -141,6 +166,27 @@ public record ObserveSettings(
          * @return this builder
          */
         public Builder logs(LogRing l) { logs = l; return this; }
+        /**
+         * Host names the admin endpoint answers besides localhost and its IP literals, for an endpoint reached by name.
+         *
+         * @param names DNS names
+         * @return this builder
+         */
+        public Builder adminAllowedHosts(List<String> names) { adminAllowedHosts = List.copyOf(names); return this; }
+        /**
+         * How much penalty a wrong admin token adds to its source address (default 5 s).
+         *
+         * @param d above zero
+         * @return this builder
+         */
+        public Builder adminAuthFailPenalty(Duration d) { adminAuthFailPenalty = d; return this; }
+        /**
+         * Once a source's penalty reaches this, the admin endpoint refuses it until the penalty ran out (default 15 s).
+         *
+         * @param d above zero
+         * @return this builder
+         */
+        public Builder adminPenaltyLimit(Duration d) { adminPenaltyLimit = d; return this; }
 
         /**
          * Builds the settings.
@@ -149,7 +195,8 @@ public record ObserveSettings(
          * @throws IllegalArgumentException as {@link ObserveSettings} checks
          */
         public ObserveSettings build() {
-            return new ObserveSettings(registry, adminBind, adminToken, metricsJson, interval, otlpEndpoint, logs);
+            return new ObserveSettings(registry, adminBind, adminToken, metricsJson, interval, otlpEndpoint, logs,
+                    adminAllowedHosts, adminAuthFailPenalty, adminPenaltyLimit);
         }
     }
 }

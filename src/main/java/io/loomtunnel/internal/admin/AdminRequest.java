@@ -12,18 +12,20 @@ import java.nio.charset.StandardCharsets;
  * do and on what, parsed from the method, the path, the query and the body. Anything else is an
  * {@link AdminException} with the HTTP status to answer.
  *
- * @param subject the session id (kick) or tunnel name (close); null otherwise
+ * @param subject the session id (kick), tunnel name (close) or login code (login); null otherwise
  * @param lines for logs: how many lines
  * @param type for open: tcp, udp or http
  * @param spec for open: the tunnel as the client's flags take it
  */
 record AdminRequest(Action action, String subject, int lines, String type, String spec) {
     static final int MAX_BODY = 16 * 1024;
+    /** Where a browser redeems a one-time login code ({@code GET /login?code=CODE}). */
+    static final String LOGIN_PATH = "/login";
     private static final int DEFAULT_LINES = 100;
     private static final JsonMapper JSON = JsonMapper.builder(com.fasterxml.jackson.core.JsonFactory.builder()
             .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(8).build()).build()).build();
 
-    enum Action { METRICS, STATUS, LOGS, KICK, OPEN, CLOSE }
+    enum Action { METRICS, STATUS, LOGS, KICK, OPEN, CLOSE, LOGIN_LINK, LOGIN }
 
     static AdminRequest parse(String method, String path, String query, byte[] body) throws AdminException {
         String[] s = path.split("/", -1);
@@ -38,11 +40,20 @@ record AdminRequest(Action action, String subject, int lines, String type, Strin
                 case "/api/logs" -> {
                     return new AdminRequest(Action.LOGS, null, lines(query), null, null);
                 }
+                case LOGIN_PATH -> {
+                    String code = parameter(query, "code");
+                    if (code == null || code.isEmpty()) {
+                        throw new AdminException(AdminException.BAD_REQUEST, "a login link has a code: /login?code=CODE");
+                    }
+                    return new AdminRequest(Action.LOGIN, code, 0, null, null);
+                }
                 default -> { }
             }
         } else if (method.equals("POST") && s.length == 5 && path.startsWith("/api/sessions/") && s[4].equals("kick")
                 && !s[3].isEmpty()) {
             return new AdminRequest(Action.KICK, decode(s[3]), 0, null, null);
+        } else if (method.equals("POST") && path.equals("/api/login-links")) {
+            return of(Action.LOGIN_LINK);
         } else if (method.equals("POST") && path.equals("/api/tunnels")) {
             JsonNode json = object(body);
             return new AdminRequest(Action.OPEN, null, 0, text(json, "type"), text(json, "spec"));
@@ -57,20 +68,28 @@ record AdminRequest(Action action, String subject, int lines, String type, Strin
     }
 
     private static int lines(String query) throws AdminException {
-        if (query == null) {
+        String n = parameter(query, "lines");
+        if (n == null) {
             return DEFAULT_LINES;
         }
+        try {
+            return Math.max(0, Integer.parseInt(n));
+        } catch (NumberFormatException e) {
+            throw new AdminException(AdminException.BAD_REQUEST, "lines must be a number, got '" + shorter(n) + "'");
+        }
+    }
+
+    /** The raw value of the first {@code name=} in a raw query (null for none); the values here need no decoding. */
+    static String parameter(String query, String name) {
+        if (query == null) {
+            return null;
+        }
         for (String pair : query.split("&")) {
-            if (pair.startsWith("lines=")) {
-                String n = pair.substring(6);
-                try {
-                    return Math.max(0, Integer.parseInt(n));
-                } catch (NumberFormatException e) {
-                    throw new AdminException(AdminException.BAD_REQUEST, "lines must be a number, got '" + shorter(n) + "'");
-                }
+            if (pair.startsWith(name + "=")) {
+                return pair.substring(name.length() + 1);
             }
         }
-        return DEFAULT_LINES;
+        return null;
     }
 
     private static String decode(String segment) throws AdminException {

@@ -6,6 +6,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.loomtunnel.internal.concurrent.OwnedThreads;
 import io.loomtunnel.observe.LogRing;
+import io.loomtunnel.observe.ObserveSettings;
 import io.loomtunnel.session.TokenCheck;
 import java.io.Closeable;
 import java.io.IOException;
@@ -13,23 +14,34 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Semaphore;
+import java.util.function.Consumer;
 
 /**
  * The admin HTTP endpoint of a server or client (docs/METRICS.md, "Admin endpoint"): Prometheus
  * text at {@code /metrics}, JSON at {@code /api/status} and {@code /api/logs}, {@code /healthz},
  * and the console's actions (kick, open, close). The JDK's HTTP server, one virtual thread per
- * request, at most {@value #MAX_REQUESTS} at once; when a token is set, every path but
- * {@code /healthz} needs {@code Authorization: Bearer TOKEN}, compared in constant time.
+ * request, at most {@value #MAX_REQUESTS} at once. Who gets in is {@link AdminGuard}'s call
+ * (docs/SECURITY.md, "Admin endpoint"): a Host it serves, no foreign origin, the bearer token
+ * (constant-time) or a browser's session cookie, JSON for changes, penalties per source.
  *
  * <p>Threads: requests run on the endpoint's own ({@code "loomtunnel admin :PORT: request"});
  * the JDK server's dispatcher thread is the JDK's, ended by {@code stop}. {@link #close} stops
  * the server and joins the request threads. No lock: {@code inFlight} bounds the requests.
  */
 public final class AdminServer implements Closeable {
+    private static final System.Logger LOG = System.getLogger(AdminServer.class.getName());
     private static final int MAX_REQUESTS = 64;
+    /** Sources with a live penalty the endpoint keeps track of at most (docs/SECURITY.md). */
+    private static final int MAX_PENALISED_SOURCES = 4_096;
+    /** How long a login link works, and how many may be outstanding. */
+    private static final Duration LOGIN_LINK_LIFETIME = Duration.ofMinutes(2);
+    private static final int MAX_LOGIN_LINKS = 8;
+    /** Refused requests get at most one log line per this. */
+    private static final Duration LOG_INTERVAL = Duration.ofMinutes(1);
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final String JSON_TYPE = "application/json; charset=utf-8";
 
@@ -41,21 +53,36 @@ public final class AdminServer implements Closeable {
 
     private final HttpServer server;
     private final OwnedThreads threads;
-    private final TokenCheck token;
+    private final AdminGuard guard;
+    private final BrowserSession browser;
+    private final RefusalLog refusals;
     private final AdminTarget target;
     private final LogRing logs;
     private final Semaphore inFlight = new Semaphore(MAX_REQUESTS);
 
-    private AdminServer(HttpServer server, OwnedThreads threads, String token, AdminTarget target, LogRing logs) {
+    private AdminServer(HttpServer server, OwnedThreads threads, ObserveSettings settings, AdminTarget target,
+                        Consumer<String> log) {
         this.server = server;
         this.threads = threads;
-        this.token = token == null ? null : TokenCheck.of(List.of(token));
         this.target = target;
-        this.logs = logs;
+        this.logs = settings.logs() == null ? new LogRing(1) : settings.logs();
+        InetSocketAddress bound = server.getAddress();
+        this.browser = new BrowserSession(bound.getPort(), LOGIN_LINK_LIFETIME, MAX_LOGIN_LINKS, System::nanoTime);
+        this.refusals = new RefusalLog(LOG_INTERVAL, log, System::nanoTime);
+        this.guard = new AdminGuard(new AllowedHosts(bound, settings.adminAllowedHosts()),
+                settings.adminToken() == null ? null : TokenCheck.of(List.of(settings.adminToken())), browser,
+                new SourcePenalties(settings.adminAuthFailPenalty(), settings.adminPenaltyLimit(), MAX_PENALISED_SOURCES,
+                        System::nanoTime), refusals);
     }
 
-    /** Binds and serves; throws BindException when the address is taken. */
-    public static AdminServer start(InetSocketAddress bind, String token, AdminTarget target, LogRing logs) throws IOException {
+    /** Binds {@code settings.adminBind()} and serves; throws BindException when the address is taken. */
+    public static AdminServer start(ObserveSettings settings, AdminTarget target) throws IOException {
+        return start(settings, target, line -> LOG.log(System.Logger.Level.WARNING, line));
+    }
+
+    /** As {@link #start(ObserveSettings, AdminTarget)}, the refusal log lines going to {@code log}. */
+    static AdminServer start(ObserveSettings settings, AdminTarget target, Consumer<String> log) throws IOException {
+        InetSocketAddress bind = settings.adminBind();
         HttpServer http;
         try {
             http = HttpServer.create(bind, 64);
@@ -63,7 +90,7 @@ public final class AdminServer implements Closeable {
             throw new java.net.BindException(bind.getHostString() + ":" + bind.getPort() + " (admin endpoint): " + e.getMessage());
         }
         OwnedThreads threads = new OwnedThreads("admin :" + http.getAddress().getPort());
-        AdminServer admin = new AdminServer(http, threads, token, target, logs);
+        AdminServer admin = new AdminServer(http, threads, settings, target, log);
         http.createContext("/", admin::handle);
         http.setExecutor(threads.executor("request"));
         http.start();
@@ -90,15 +117,19 @@ public final class AdminServer implements Closeable {
     }
 
     private void route(HttpExchange x) throws IOException {
-        String method = x.getRequestMethod();
-        String path = x.getRequestURI().getPath();
-        if (path.equals("/healthz")) {
-            send(x, 200, "text/plain; charset=utf-8", "ok\n");
+        AdminGuard.Refusal refusal = guard.check(x);
+        if (refusal != null) {
+            if (refusal.status() == 401) {
+                x.getResponseHeaders().set("WWW-Authenticate", "Bearer");
+            }
+            if (refusal.retryAfterSeconds() > 0) {
+                x.getResponseHeaders().set("Retry-After", Long.toString(refusal.retryAfterSeconds()));
+            }
+            send(x, refusal.status(), JSON_TYPE, error(refusal.answer()));
             return;
         }
-        if (!authorized(x)) {
-            x.getResponseHeaders().set("WWW-Authenticate", "Bearer");
-            send(x, 401, JSON_TYPE, error("missing or wrong bearer token"));
+        if (x.getRequestURI().getPath().equals("/healthz")) {
+            send(x, 200, "text/plain; charset=utf-8", "ok\n");
             return;
         }
         try {
@@ -106,7 +137,8 @@ public final class AdminServer implements Closeable {
             try (InputStream in = x.getRequestBody()) {
                 body = in.readNBytes(AdminRequest.MAX_BODY + 1);
             }
-            AdminRequest r = AdminRequest.parse(method, path, x.getRequestURI().getRawQuery(), body);
+            AdminRequest r = AdminRequest.parse(x.getRequestMethod(), x.getRequestURI().getPath(),
+                    x.getRequestURI().getRawQuery(), body);
             switch (r.action()) {
                 case METRICS -> send(x, 200, "text/plain; version=0.0.4; charset=utf-8", target.metrics().scrape());
                 case STATUS -> sendJson(x, 200, target.status());
@@ -120,18 +152,18 @@ public final class AdminServer implements Closeable {
                     target.close(r.subject());
                     sendJson(x, 200, Map.of("closed", r.subject()));
                 }
+                case LOGIN_LINK -> sendJson(x, 200, Map.of("url", "http://" + x.getRequestHeaders().getFirst("Host")
+                        + AdminRequest.LOGIN_PATH + "?code=" + browser.newCode(), "expiresSeconds", LOGIN_LINK_LIFETIME.toSeconds()));
+                case LOGIN -> {
+                    // The guard redeemed the code: hand the browser the session and send it on to a page.
+                    x.getResponseHeaders().set("Set-Cookie", browser.setCookie());
+                    x.getResponseHeaders().set("Location", "/api/status");
+                    send(x, 303, "text/plain; charset=utf-8", "");
+                }
             }
         } catch (AdminException e) {
             send(x, e.httpStatus(), JSON_TYPE, error(e.getMessage()));
         }
-    }
-
-    private boolean authorized(HttpExchange x) {
-        if (token == null) {
-            return true;
-        }
-        String header = x.getRequestHeaders().getFirst("Authorization");
-        return header != null && header.startsWith("Bearer ") && token.indexOf(header.substring(7).strip()) >= 0;
     }
 
     private static String error(String message) throws JsonProcessingException {
@@ -146,6 +178,8 @@ public final class AdminServer implements Closeable {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
         x.getResponseHeaders().set("Content-Type", type);
         x.getResponseHeaders().set("Cache-Control", "no-store");
+        x.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
+        x.getResponseHeaders().set("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
         x.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
         try (OutputStream out = x.getResponseBody()) {
             out.write(bytes);
@@ -157,5 +191,6 @@ public final class AdminServer implements Closeable {
     public void close() {
         server.stop(0);
         threads.close();
+        refusals.flush();
     }
 }

@@ -1,7 +1,6 @@
 package io.loomtunnel.internal.admin;
 
 import io.loomtunnel.internal.metrics.OtlpExport;
-import io.loomtunnel.observe.LogRing;
 import io.loomtunnel.observe.ObserveSettings;
 import java.io.Closeable;
 import java.io.IOException;
@@ -34,9 +33,7 @@ public final class Observability implements Closeable {
                 : OtlpExport.start(target.metrics(), settings.otlpEndpoint(), settings.interval());
         AdminServer admin;
         try {
-            admin = settings.adminBind() == null ? null
-                    : AdminServer.start(settings.adminBind(), settings.adminToken(), target,
-                            settings.logs() == null ? new LogRing(1) : settings.logs());
+            admin = settings.adminBind() == null ? null : AdminServer.start(settings, target);
         } catch (IOException | RuntimeException e) {
             if (otlp != null) {
                 otlp.close();

@@ -16,6 +16,7 @@ import picocli.CommandLine.Option;
                 "  loomtunnel status                                  (the endpoint at 127.0.0.1:9090)",
                 "  loomtunnel status --admin http://127.0.0.1:9191 --json",
                 "  loomtunnel status --watch --interval 2s",
+                "  loomtunnel status --login-link                     (a one-time link that lets a browser in)",
                 "", "The server or client must run with --admin-bind. Exit codes: 0 ok, 3 token missing or wrong,",
                 "10 the admin endpoint could not be reached, 1 it answered with an error."})
 final class StatusCommand implements Callable<Integer> {
@@ -28,6 +29,10 @@ final class StatusCommand implements Callable<Integer> {
     @Option(names = "--watch", description = "Refresh in place until a key is pressed or Ctrl-C.")
     boolean watch;
 
+    @Option(names = "--login-link",
+            description = "Print a one-time link (valid 2 minutes) that lets a browser into the admin endpoint (docs/SECURITY.md).")
+    boolean loginLink;
+
     @Option(names = "--interval", paramLabel = "TIME", converter = DurationConverter.class, defaultValue = "2s",
             description = "Time between refreshes with --watch (default ${DEFAULT-VALUE}).")
     Duration interval;
@@ -35,7 +40,9 @@ final class StatusCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         AdminClient client = admin.client();
-        if (watch) {
+        if (loginLink) {
+            System.out.println(client.loginLink());
+        } else if (watch) {
             if (interval.isZero()) {
                 throw new UsageException("--interval must be above zero");
             }

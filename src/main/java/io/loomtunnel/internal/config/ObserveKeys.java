@@ -18,6 +18,9 @@ final class ObserveKeys {
         return keys
                 .key("admin.bind", (b, v) -> observe.apply(b).adminBind(v.bindAddress()))
                 .key("admin.token_file", (b, v) -> observe.apply(b).adminToken(v.fromFile(TokenFile::read)))
+                .key("admin.allowed_hosts", (b, v) -> observe.apply(b).adminAllowedHosts(v.domains()))
+                .key("admin.auth_fail_penalty", (b, v) -> observe.apply(b).adminAuthFailPenalty(v.duration()))
+                .key("admin.penalty_limit", (b, v) -> observe.apply(b).adminPenaltyLimit(v.duration()))
                 .key("metrics.json_file", (b, v) -> observe.apply(b).metricsJson(v.path()))
                 .key("metrics.interval", (b, v) -> observe.apply(b).interval(v.duration()))
                 .key("metrics.otlp_endpoint", (b, v) -> observe.apply(b).otlpEndpoint(v.httpUrl()));

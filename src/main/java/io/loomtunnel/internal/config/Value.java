@@ -178,6 +178,19 @@ final class Value {
         return s;
     }
 
+    /** Comma-separated lowercase DNS names ({@code admin.example.org, admin.internal}). */
+    List<String> domains() {
+        List<String> out = new ArrayList<>();
+        for (String name : string().split(",", -1)) {
+            String s = name.strip();
+            if (!HostPort.isDomain(s)) {
+                throw error("must be domain names of lowercase letters, digits, '-' and '.', separated by commas, got " + quote(s));
+            }
+            out.add(s);
+        }
+        return out;
+    }
+
     /** Applies every key of this table value to {@code target}; unknown keys are errors. */
     <T> void applyTable(Keys<T> keys, T target) {
         if (!(node instanceof ObjectNode table)) {

@@ -66,21 +66,36 @@ public final class AdminClient {
     }
 
     public void kick(String session) throws IOException {
-        send(request("/api/sessions/" + encode(session) + "/kick").POST(HttpRequest.BodyPublishers.noBody()));
+        send(change("/api/sessions/" + encode(session) + "/kick").POST(HttpRequest.BodyPublishers.noBody()));
     }
 
     public Status.Tunnel open(String type, String spec) throws IOException {
         String body = JSON.writeValueAsString(Map.of("type", type, "spec", spec));
         try {
-            return JSON.readValue(send(request("/api/tunnels").POST(HttpRequest.BodyPublishers.ofString(body))
-                    .header("Content-Type", "application/json")), Status.Tunnel.class);
+            return JSON.readValue(send(change("/api/tunnels").POST(HttpRequest.BodyPublishers.ofString(body))),
+                    Status.Tunnel.class);
         } catch (JsonProcessingException e) {
             throw new IOException("unexpected answer to open: " + e.getOriginalMessage());
         }
     }
 
     public void close(String tunnel) throws IOException {
-        send(request("/api/tunnels/" + encode(tunnel)).DELETE());
+        send(change("/api/tunnels/" + encode(tunnel)).DELETE());
+    }
+
+    /** A one-time link that lets a browser in (docs/SECURITY.md, "Admin endpoint"). */
+    public URI loginLink() throws IOException {
+        String url = json(send(change("/api/login-links").POST(HttpRequest.BodyPublishers.ofString("{}")))).path("url").asText();
+        try {
+            return new URI(url);
+        } catch (java.net.URISyntaxException e) {
+            throw new IOException("unexpected answer to a login link request: " + e.getMessage());
+        }
+    }
+
+    /** A request that changes something: the endpoint wants JSON for those, so no web page can send one. */
+    private HttpRequest.Builder change(String path) {
+        return request(path).header("Content-Type", "application/json");
     }
 
     private HttpRequest.Builder request(String path) {
@@ -108,6 +123,10 @@ public final class AdminClient {
         if (r.statusCode() == 401) {
             throw new AuthenticationException("the admin endpoint at " + base + " wants a token: give --admin-token-file"
                     + " or LOOMTUNNEL_ADMIN_TOKEN" + (token == null ? "" : " (the one given is wrong)"));
+        }
+        if (r.statusCode() == 429) {
+            throw new AuthenticationException("the admin endpoint at " + base + " refuses this address for "
+                    + r.headers().firstValue("Retry-After").orElse("some") + " s after wrong tokens");
         }
         if (r.statusCode() != 200) {
             String message = r.body();

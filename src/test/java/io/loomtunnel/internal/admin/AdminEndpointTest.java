@@ -126,13 +126,14 @@ class AdminEndpointTest {
                 assertEquals(400, post(base + "/api/tunnels", null, "{\"type\":\"tcp\",\"spec\":\"nonsense\"}").statusCode());
 
                 HttpResponse<String> closed = http.send(HttpRequest.newBuilder(URI.create(base + "/api/tunnels/extra"))
-                        .DELETE().build(), HttpResponse.BodyHandlers.ofString());
+                        .header("Content-Type", "application/json").DELETE().build(), HttpResponse.BodyHandlers.ofString());
                 assertEquals(200, closed.statusCode(), closed.body());
                 assertThrows(ConnectException.class, () -> new Socket(LOOPBACK, port).close(), "nothing listens there");
                 try (ServerSocket free = new ServerSocket(port, 1, LOOPBACK)) {
                     assertEquals(port, free.getLocalPort(), "the server freed the port");
                 }
-                assertEquals(404, http.send(HttpRequest.newBuilder(URI.create(base + "/api/tunnels/extra")).DELETE().build(),
+                assertEquals(404, http.send(HttpRequest.newBuilder(URI.create(base + "/api/tunnels/extra"))
+                        .header("Content-Type", "application/json").DELETE().build(),
                         HttpResponse.BodyHandlers.ofString()).statusCode());
                 assertEquals(1, status(base).at("/sessions/0/tunnels").size());
                 assertEquals(1, status(base).at("/totals/tunnels").asInt());
@@ -215,7 +216,7 @@ class AdminEndpointTest {
 
     private HttpResponse<String> post(String url, String token, String body) throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(15))
-                .POST(HttpRequest.BodyPublishers.ofString(body));
+                .POST(HttpRequest.BodyPublishers.ofString(body)).header("Content-Type", "application/json");
         if (token != null) {
             b.header("Authorization", "Bearer " + token);
         }

@@ -35,7 +35,8 @@ class AdminRequestFuzzTest {
             return;
         }
         switch (r.action()) {
-            case KICK, CLOSE -> assertNotNull(r.subject());
+            case KICK, CLOSE, LOGIN -> assertNotNull(r.subject());
+            case LOGIN_LINK -> assertEquals("POST", method);
             case OPEN -> {
                 assertNotNull(r.type());
                 assertNotNull(r.spec());

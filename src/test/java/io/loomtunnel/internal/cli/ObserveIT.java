@@ -78,6 +78,11 @@ class ObserveIT {
             assertEquals(0, watch.exit(), "the end of input is a key: " + watch.err());
             assertTrue(watch.out().startsWith("client loomtunnel/") && watch.out().contains("(press any key to stop)"), watch.out());
 
+            CliIT.Run link = CliIT.loomtunnel("status", "--admin", serverAdmin, "--admin-token-file", adminToken.toString(),
+                    "--login-link");
+            assertEquals(0, link.exit(), link.err());
+            assertTrue(link.out().matches(java.util.regex.Pattern.quote(serverAdmin) + "/login\\?code=[\\w-]{43}\n"), link.out());
+
             CliIT.Run noToken = CliIT.loomtunnel("status", "--admin", serverAdmin);
             assertEquals(ExitCode.AUTH_REFUSED, noToken.exit());
             assertOneLine(noToken.err());

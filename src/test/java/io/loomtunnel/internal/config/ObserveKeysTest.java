@@ -16,6 +16,7 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,6 +27,9 @@ class ObserveKeysTest {
             [admin]
             bind = "127.0.0.1:9090"
             token_file = "admin-token.txt"
+            allowed_hosts = "admin.example.org, admin.internal"
+            auth_fail_penalty = "10s"
+            penalty_limit = "1m"
             [metrics]
             json_file = "metrics.jsonl"
             interval = "30s"
@@ -45,6 +49,9 @@ class ObserveKeysTest {
         for (ObserveSettings o : new ObserveSettings[] {server.build().observe(), client.build().observe()}) {
             assertEquals(new InetSocketAddress("127.0.0.1", 9090), o.adminBind());
             assertEquals("adm1n", o.adminToken());
+            assertEquals(List.of("admin.example.org", "admin.internal"), o.adminAllowedHosts());
+            assertEquals(Duration.ofSeconds(10), o.adminAuthFailPenalty());
+            assertEquals(Duration.ofMinutes(1), o.adminPenaltyLimit());
             assertEquals(dir.resolve("metrics.jsonl"), o.metricsJson());
             assertEquals(Duration.ofSeconds(30), o.interval());
             assertEquals(URI.create("http://127.0.0.1:4318/v1/metrics"), o.otlpEndpoint());
@@ -60,13 +67,19 @@ class ObserveKeysTest {
         ObserveSettings o = b.build().observe();
         assertEquals(Duration.ofSeconds(5), o.interval());
         assertEquals(new InetSocketAddress("0.0.0.0", 9191), o.adminBind());
+        ServerSettings.Builder named = ServerSettings.builder().token("t");
+        ServerConfigLoader.apply(null, Map.of("LOOMTUNNEL_ADMIN_ALLOWED_HOSTS", "admin.example.org"), named);
+        assertEquals(List.of("admin.example.org"), named.build().observe().adminAllowedHosts());
         assertEquals("from-env", o.adminToken());
         assertNull(ServerSettings.builder().token("t").build().observe().adminBind(), "off by default");
     }
 
     @Test
     void badKeysAndValuesAreOneLineErrors() throws IOException {
-        assertEquals(dir.resolve("s.toml") + ": unknown key 'admin.port' (known: bind, token_file)", error("[admin]\nport = 1\n"));
+        assertEquals(dir.resolve("s.toml") + ": unknown key 'admin.port' (known: bind, token_file, allowed_hosts,"
+                + " auth_fail_penalty, penalty_limit)", error("[admin]\nport = 1\n"));
+        assertEquals(dir.resolve("s.toml") + ": admin.allowed_hosts must be domain names of lowercase letters, digits, '-' and '.',"
+                + " separated by commas, got 'evil.example:80'", error("[admin]\nallowed_hosts = \"a.example, evil.example:80\"\n"));
         assertEquals(dir.resolve("s.toml") + ": metrics.otlp_endpoint must be an http:// or https:// URL, got 'ftp://x'",
                 error("[metrics]\notlp_endpoint = \"ftp://x\"\n"));
         assertEquals(dir.resolve("s.toml") + ": metrics.interval must be a duration above zero like 500ms, 30s, 5m or 2h, got '0s'",
