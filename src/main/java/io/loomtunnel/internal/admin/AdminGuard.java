@@ -25,7 +25,8 @@ import java.util.Locale;
 final class AdminGuard {
     /** A refusal: the HTTP status, the one line answered, the reason logged, seconds to wait (0 for none). */
     record Refusal(int status, String answer, String reason, long retryAfterSeconds) {
-        static final Refusal MISDIRECTED = new Refusal(421, "this endpoint does not serve that host name", "foreign Host", 0);
+        static final Refusal MISDIRECTED = new Refusal(421, "this endpoint does not serve that host name (see admin.allowed_hosts)",
+                "foreign Host", 0);
         static final Refusal CROSS_SITE = new Refusal(403, "cross-site requests are refused", "cross-site request", 0);
         static final Refusal NO_SESSION = new Refusal(403, "a browser needs a login link: loomtunnel status --login-link",
                 "browser without the session cookie", 0);
