@@ -42,6 +42,7 @@ final class ErrorPages {
             case 404 -> "Not Found";
             case 408 -> "Request Timeout";
             case 431 -> "Request Header Fields Too Large";
+            case 501 -> "Not Implemented";
             case 502 -> "Bad Gateway";
             case 504 -> "Gateway Timeout";
             default -> throw new IllegalArgumentException("no page for status " + status);
