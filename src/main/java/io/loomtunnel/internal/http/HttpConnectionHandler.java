@@ -164,8 +164,7 @@ final class HttpConnectionHandler implements Runnable, Closeable {
             try {
                 opened = route.open();
             } catch (IOException e) {
-                throw new Refusal(502, "The app behind this host cannot be reached.",
-                        "tunnel " + route.name() + " cannot be opened: " + e.getMessage(), !prefix.complete());
+                throw Refusal.unreachable(route, e, !prefix.complete());
             }
             upstream = opened;
             try (opened) {
@@ -191,9 +190,9 @@ final class HttpConnectionHandler implements Runnable, Closeable {
             }
             return BodyPrefix.read(body, config.bodyBufferBytes());
         } catch (SocketTimeoutException e) {
-            throw bodyTooSlow(e);
+            throw Refusal.bodyTooSlow(e);
         } catch (MalformedHttpException e) {
-            throw malformedBody(e);
+            throw Refusal.malformedBody(e);
         }
     }
 
@@ -223,9 +222,9 @@ final class HttpConnectionHandler implements Runnable, Closeable {
         } catch (WriteFailedException e) {
             return false;
         } catch (SocketTimeoutException e) {
-            throw bodyTooSlow(e);
+            throw Refusal.bodyTooSlow(e);
         } catch (MalformedHttpException e) {
-            throw malformedBody(e);
+            throw Refusal.malformedBody(e);
         } finally {
             pacedIn.unpaced();
         }
@@ -243,14 +242,14 @@ final class HttpConnectionHandler implements Runnable, Closeable {
         } catch (WriteFailedException e) {
             throw e;
         } catch (SocketTimeoutException e) {
-            throw noAnswer(route, e, !requestSent);
+            throw Refusal.noAnswer(route, e, !requestSent);
         } catch (IOException e) {
-            throw badAnswer(route, e);
+            throw Refusal.badAnswer(route, e);
         }
         clientOut.resetPace();
         if (response.status() == 101) {
             if (!request.upgrade()) {
-                throw badAnswer(route, new MalformedHttpException("switched protocols unasked"));
+                throw Refusal.badAnswer(route, new MalformedHttpException("switched protocols unasked"));
             }
             clientOut.write(ProxyHeaders.forClient(response, framing, false, "upgrade").encode());
             clientOut.flush();
@@ -270,7 +269,7 @@ final class HttpConnectionHandler implements Runnable, Closeable {
                 throw e; // mid-body: the visitor learns of it by the close
             }
             clientOut.discardHeld();
-            throw e instanceof SocketTimeoutException ? noAnswer(route, e, true) : badAnswer(route, e);
+            throw e instanceof SocketTimeoutException ? Refusal.noAnswer(route, e, true) : Refusal.badAnswer(route, e);
         }
         return !close;
     }
@@ -292,25 +291,6 @@ final class HttpConnectionHandler implements Runnable, Closeable {
                 BodyRelay.flush(clientOut);
             }
         }
-    }
-
-    private static Refusal bodyTooSlow(SocketTimeoutException e) {
-        return new Refusal(408, "The request body came too slowly.", e.getMessage(), true);
-    }
-
-    private static Refusal malformedBody(MalformedHttpException e) {
-        return new Refusal(400, "The request body is malformed: " + e.getMessage() + ".", null, true);
-    }
-
-    private Refusal noAnswer(HttpRoute route, IOException e, boolean mustClose) {
-        return new Refusal(504, "The app behind this host did not answer in time.",
-                "tunnel " + route.name() + ": no response within " + seconds(config.upstreamTimeout()) + " (" + e.getMessage() + ")",
-                mustClose);
-    }
-
-    private static Refusal badAnswer(HttpRoute route, IOException e) {
-        return new Refusal(502, "The app behind this host sent no valid response.",
-                "tunnel " + route.name() + " gave no valid response: " + e, true);
     }
 
     /** Sends the error page of a refused request; true if the connection may continue. */
@@ -358,30 +338,5 @@ final class HttpConnectionHandler implements Runnable, Closeable {
     /** The Connection field for the client: close, keep-alive (HTTP/1.0 asks for it to be said), or none. */
     private static String connection(RequestHead request, boolean close) {
         return close ? "close" : request.http11() ? null : "keep-alive";
-    }
-
-    private static String seconds(Duration d) {
-        return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
-    }
-
-    /**
-     * A request answered by the ingress itself: the status, the page's text (for strangers: never
-     * a client id, tunnel name, address, limit or exception text), the detail for the log (null:
-     * nothing to log), and whether the connection must close after it.
-     */
-    private static final class Refusal extends Exception {
-        private static final long serialVersionUID = 1L;
-        final int status;
-        final String page;
-        final String logDetail;
-        final boolean mustClose;
-
-        Refusal(int status, String page, String logDetail, boolean mustClose) {
-            super(page, null, false, false);
-            this.status = status;
-            this.page = page;
-            this.logDetail = logDetail;
-            this.mustClose = mustClose;
-        }
     }
 }
