@@ -21,6 +21,7 @@ import java.util.List;
  * @param allowPorts remote ports a client may use unless its grant says otherwise
  * @param httpBind where the HTTP ingress listens, or null for none
  * @param domain HTTP tunnels named NAME are served at NAME.DOMAIN
+ * @param httpLimits the HTTP ingress's limits and timeouts against slow, large or silent visitors
  * @param maxClients connected clients at once
  * @param maxTunnelsPerClient tunnels one client may hold
  * @param maxStreamsPerClient connections through one client's tunnels at once
@@ -38,6 +39,7 @@ public record ServerSettings(
         PortRanges allowPorts,
         InetSocketAddress httpBind,
         String domain,
+        HttpLimits httpLimits,
         int maxClients,
         int maxTunnelsPerClient,
         int maxStreamsPerClient,
@@ -95,6 +97,7 @@ public record ServerSettings(
         private int relayMaxPerPeer = RelaySettings.DEFAULTS.maxPerPeer();
         private long relayRatePerPeer = RelaySettings.DEFAULTS.bytesPerSecondPerPeer();
         private final ObserveSettings.Builder observe = ObserveSettings.builder();
+        private final HttpLimits.Builder httpLimits = HttpLimits.builder();
 
         private Builder() {}
 
@@ -186,6 +189,12 @@ public record ServerSettings(
          */
         public Builder domain(String domainName) { domain = domainName; return this; }
         /**
+         * The HTTP ingress's limits and timeouts, set in place: {@code b.httpLimits().bodyTimeout(...)}.
+         *
+         * @return the limits' builder, part of this one
+         */
+        public HttpLimits.Builder httpLimits() { return httpLimits; }
+        /**
          * Connected clients at once; more are refused.
          *
          * @param n the limit
@@ -249,7 +258,7 @@ public record ServerSettings(
          */
         public ServerSettings build() {
             return new ServerSettings(bind, keyFile, tokens, authorizedKeys, openAccess, allowPorts, httpBind, domain,
-                    maxClients, maxTunnelsPerClient, maxStreamsPerClient, udpIdleTimeout, session, observe.build(),
+                    httpLimits.build(), maxClients, maxTunnelsPerClient, maxStreamsPerClient, udpIdleTimeout, session, observe.build(),
                     new RelaySettings(relayMaxPerPeer, relayRatePerPeer));
         }
     }

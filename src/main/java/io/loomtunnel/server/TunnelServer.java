@@ -7,7 +7,6 @@ import io.loomtunnel.internal.admin.Observability;
 import io.loomtunnel.observe.Status;
 import io.loomtunnel.internal.concurrent.OwnedThreads;
 import io.loomtunnel.internal.http.HttpIngress;
-import io.loomtunnel.internal.http.HttpIngressConfig;
 import io.loomtunnel.internal.metrics.EndpointMetrics;
 import io.loomtunnel.internal.metrics.MeterNames;
 import io.loomtunnel.internal.metrics.Reasons;
@@ -104,7 +103,8 @@ public final class TunnelServer implements Closeable {
         try {
             if (settings.httpBind() != null) {
                 server.httpRoutes = new HttpRoutes(settings.domain());
-                server.http = HttpIngress.start(HostPort.resolved(settings.httpBind()), server.httpRoutes, HttpIngressConfig.defaults());
+                server.http = HttpIngress.start(HostPort.resolved(settings.httpBind()), server.httpRoutes,
+                        settings.httpLimits().ingressConfig());
                 server.httpRoutes.listeningOn(server.http.port()); // before any client can register a tunnel
             }
             SessionAcceptor acceptor = new SessionAcceptor(server.identity, PeerVerifier.anyPeer(), server.grants, settings.session());

@@ -11,21 +11,26 @@ record BodyFraming(Kind kind, long length) {
     static final BodyFraming CLOSE = new BodyFraming(Kind.CLOSE, -1);
 
     /**
-     * A request's body. Shapes that two parsers could read differently are refused: Transfer-Encoding
-     * with Content-Length, or in HTTP/1.0, or not ending in exactly one chunked; Content-Length
-     * values that differ or are not plain digits.
+     * A request's body. Only {@code Transfer-Encoding: chunked} (one field, that one coding, any
+     * case) is taken; another coding is {@link UnsupportedCodingException} (501, as nginx). Shapes
+     * that two parsers could read differently are refused: Transfer-Encoding with Content-Length,
+     * or in HTTP/1.0, or in two fields; Content-Length values that differ or are not plain digits.
      */
     static BodyFraming forRequest(RequestHead request) throws MalformedHttpException {
         Fields f = request.fields();
-        if (f.has("Transfer-Encoding")) {
+        List<String> codings = f.values("Transfer-Encoding");
+        if (!codings.isEmpty()) {
             if (f.has("Content-Length")) {
                 throw new MalformedHttpException("both Transfer-Encoding and Content-Length");
             }
             if (!request.http11()) {
                 throw new MalformedHttpException("Transfer-Encoding in an HTTP/1.0 request");
             }
-            if (!chunkedLast(f)) {
-                throw new MalformedHttpException("Transfer-Encoding does not end in chunked");
+            if (codings.size() > 1) {
+                throw new MalformedHttpException("more than one Transfer-Encoding field");
+            }
+            if (!codings.getFirst().equalsIgnoreCase("chunked")) {
+                throw new UnsupportedCodingException();
             }
             return CHUNKED;
         }

@@ -1,85 +1,58 @@
 package io.loomtunnel.internal.http;
 
-import java.io.EOFException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Streams one body from a BufferedInput to an output through a fixed scratch buffer, never holding
- * more than that. Chunked bodies are decoded and encoded again (so every size line is checked, and
- * extensions are dropped), or written decoded for an HTTP/1.0 client. Each piece is flushed as it
- * comes, so a streaming response (server-sent events) is not held back.
+ * Streams what is left of one body from a BodyReader to an output through a fixed scratch buffer,
+ * never holding more than that, either as it is or in chunked framing (so a chunked body is
+ * decoded and encoded again: every size line is checked, extensions are dropped). Each piece is
+ * flushed as it comes, so a streaming response (server-sent events) is not held back.
  *
  * <p>Read failures surface as they are; write failures as WriteFailedException.
  */
 final class BodyRelay {
     private static final byte[] CRLF = {'\r', '\n'};
+    private static final byte[] LAST_CHUNK = {'0', '\r', '\n', '\r', '\n'};
 
     private BodyRelay() {
     }
 
-    /** {@code rechunk}: for CHUNKED, write chunked framing (true) or just the data (false). */
-    static void relay(BodyFraming framing, BufferedInput in, OutputStream out, byte[] scratch, boolean rechunk)
-            throws IOException {
-        switch (framing.kind()) {
-            case NONE -> flush(out);
-            case LENGTH -> copyLength(framing.length(), in, out, scratch);
-            case CLOSE -> copyToEnd(in, out, scratch);
-            case CHUNKED -> copyChunked(new ChunkedInput(in), out, scratch, rechunk);
-        }
-    }
-
-    private static void copyLength(long length, BufferedInput in, OutputStream out, byte[] scratch) throws IOException {
-        long left = length;
-        while (left > 0) {
-            int n = in.read(scratch, 0, (int) Math.min(scratch.length, left));
-            if (n < 0) {
-                throw new EOFException("end of stream with " + left + " of " + length + " body bytes missing");
-            }
-            put(out, scratch, n);
-            flush(out);
-            left -= n;
-        }
-        flush(out);
-    }
-
-    private static void copyToEnd(BufferedInput in, OutputStream out, byte[] scratch) throws IOException {
-        for (int n; (n = in.read(scratch, 0, scratch.length)) >= 0; ) {
-            put(out, scratch, n);
-            flush(out);
-        }
-    }
-
-    private static void copyChunked(ChunkedInput in, OutputStream out, byte[] scratch, boolean rechunk)
-            throws IOException {
-        for (int n; (n = in.read(scratch, 0, scratch.length)) >= 0; ) {
-            if (rechunk) {
-                put(out, ascii(Integer.toHexString(n) + "\r\n"));
-                put(out, scratch, n);
-                put(out, CRLF);
+    /**
+     * {@code chunked}: write chunked framing, ending with the last chunk and no trailer fields (the
+     * body's own trailers are read, checked and dropped, as nginx does: a trailer must not smuggle
+     * a field the head did not have).
+     */
+    static void relay(BodyReader body, OutputStream out, byte[] scratch, boolean chunked) throws IOException {
+        for (int n; (n = body.read(scratch, 0, scratch.length)) >= 0; ) {
+            if (chunked) {
+                chunk(out, scratch, n);
             } else {
-                put(out, scratch, n);
+                write(out, scratch, n);
             }
             flush(out);
         }
-        if (rechunk) {
-            StringBuilder end = new StringBuilder("0\r\n");
-            in.trailers().appendTo(end);
-            put(out, ascii(end.append("\r\n").toString()));
+        if (chunked) {
+            write(out, LAST_CHUNK);
         }
         flush(out);
     }
 
-    private static byte[] ascii(String s) {
-        return s.getBytes(StandardCharsets.ISO_8859_1);
+    /** One chunk of {@code n} bytes (none for zero: that would be the last chunk). */
+    static void chunk(OutputStream out, byte[] b, int n) throws IOException {
+        if (n > 0) {
+            write(out, ascii(Integer.toHexString(n) + "\r\n"));
+            write(out, b, n);
+            write(out, CRLF);
+        }
     }
 
-    private static void put(OutputStream out, byte[] b) throws IOException {
-        put(out, b, b.length);
+    static void write(OutputStream out, byte[] b) throws IOException {
+        write(out, b, b.length);
     }
 
-    private static void put(OutputStream out, byte[] b, int n) throws IOException {
+    static void write(OutputStream out, byte[] b, int n) throws IOException {
         try {
             out.write(b, 0, n);
         } catch (IOException e) {
@@ -87,11 +60,15 @@ final class BodyRelay {
         }
     }
 
-    private static void flush(OutputStream out) throws IOException {
+    static void flush(OutputStream out) throws IOException {
         try {
             out.flush();
         } catch (IOException e) {
             throw new WriteFailedException(e);
         }
+    }
+
+    private static byte[] ascii(String s) {
+        return s.getBytes(StandardCharsets.ISO_8859_1);
     }
 }

@@ -19,7 +19,6 @@ final class ChunkedInput {
     private final BufferedInput in;
     private long remaining; // bytes left in the current chunk
     private boolean done;
-    private Fields trailers = new Fields(List.of());
 
     ChunkedInput(BufferedInput in) {
         this.in = in;
@@ -33,7 +32,7 @@ final class ChunkedInput {
         if (remaining == 0) {
             remaining = chunkSize(in.readLine());
             if (remaining == 0) {
-                trailers = readTrailers();
+                readTrailers();
                 done = true;
                 return -1;
             }
@@ -49,9 +48,9 @@ final class ChunkedInput {
         return n;
     }
 
-    /** The trailer fields, once read() has returned -1. */
-    Fields trailers() {
-        return trailers;
+    /** Whether the last chunk and the trailer section have been read. */
+    boolean done() {
+        return done;
     }
 
     static long chunkSize(String line) throws MalformedHttpException {
@@ -81,7 +80,8 @@ final class ChunkedInput {
         return size;
     }
 
-    private Fields readTrailers() throws IOException {
+    /** Reads and checks the trailer section; its fields are dropped (BodyRelay). */
+    private void readTrailers() throws IOException {
         List<String> lines = new ArrayList<>();
         int total = 0;
         for (String line = in.readLine(); !line.isEmpty(); line = in.readLine()) {
@@ -91,6 +91,6 @@ final class ChunkedInput {
             }
             lines.add(line);
         }
-        return HeadParser.fields(lines);
+        HeadParser.fields(lines);
     }
 }

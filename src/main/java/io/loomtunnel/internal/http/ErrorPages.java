@@ -8,7 +8,8 @@ final class ErrorPages {
     }
 
     /**
-     * A complete response. {@code html}: the client accepts text/html; {@code headOnly}: a HEAD
+     * A complete response. {@code detail}: one sentence for a stranger, never anything internal
+     * (see Refusal). {@code html}: the client accepts text/html; {@code headOnly}: a HEAD
      * request, so the same fields without the body; {@code connection}: the Connection value or null.
      */
     static byte[] response(int status, String detail, boolean html, boolean headOnly, String connection) {
@@ -42,6 +43,7 @@ final class ErrorPages {
             case 404 -> "Not Found";
             case 408 -> "Request Timeout";
             case 431 -> "Request Header Fields Too Large";
+            case 501 -> "Not Implemented";
             case 502 -> "Bad Gateway";
             case 504 -> "Gateway Timeout";
             default -> throw new IllegalArgumentException("no page for status " + status);

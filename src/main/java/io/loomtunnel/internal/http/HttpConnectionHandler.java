@@ -16,11 +16,14 @@ import java.util.function.Consumer;
 
 /**
  * One client connection, on its own virtual thread: reads requests one after another, routes each
- * by its host, relays it over a fresh upstream and the response back, until the connection cannot
- * or should not carry another request.
+ * by its authority, reads the start of its body (all of a small one) before contacting the app,
+ * relays it over a fresh upstream and the response back, until the connection cannot or should
+ * not carry another request.
  *
  * <p>Threads: {@link #run} is the only user of the streams; {@link #close} may come from any
- * thread (the ingress closing) and only closes, which wakes whatever {@code run} is blocked on.
+ * thread (the ingress closing) and only closes, which wakes whatever {@code run} is blocked on;
+ * {@link #expireWrite} comes from the ingress's watchdog and only closes the socket of a write
+ * past its deadline.
  */
 final class HttpConnectionHandler implements Runnable, Closeable {
     private static final System.Logger LOG = System.getLogger(HttpConnectionHandler.class.getName());
@@ -35,8 +38,10 @@ final class HttpConnectionHandler implements Runnable, Closeable {
     private final HttpIngressConfig config;
     private final Consumer<HttpConnectionHandler> onDone;
     private final String clientIp;
+    private final PacedInput pacedIn;
     private final BufferedInput clientIn;
-    private final OutputStream clientOut;
+    private final VisitorOutput clientOut;
+    private final Pace bodyPace;
     private final byte[] scratch = new byte[SCRATCH_BYTES];
     private volatile Upstream upstream;
     private volatile boolean closed;
@@ -48,9 +53,11 @@ final class HttpConnectionHandler implements Runnable, Closeable {
         this.config = config;
         this.onDone = onDone;
         this.clientIp = ((InetSocketAddress) socket.getRemoteSocketAddress()).getAddress().getHostAddress();
-        this.clientIn = new BufferedInput(socket.getInputStream(),
-                t -> socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, t.toMillis())), config.maxHeadBytes());
-        this.clientOut = new BufferedOutputStream(socket.getOutputStream(), SCRATCH_BYTES);
+        BufferedInput.TimeoutSetter timeouts = t -> socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, t.toMillis()));
+        this.pacedIn = new PacedInput(socket.getInputStream(), timeouts);
+        this.clientIn = new BufferedInput(pacedIn, timeouts, config.maxHeadBytes());
+        this.bodyPace = new Pace(config.bodyTimeout(), config.minBodyRate());
+        this.clientOut = new VisitorOutput(socket, new Pace(config.sendTimeout(), config.minBodyRate()), SCRATCH_BYTES);
     }
 
     @Override
@@ -78,6 +85,11 @@ final class HttpConnectionHandler implements Runnable, Closeable {
         }
     }
 
+    /** From the watchdog: closes the connection if a write to the visitor is past its deadline; true if it did. */
+    boolean expireWrite(long nowNanos) {
+        return clientOut.expire(nowNanos);
+    }
+
     private void serve() throws IOException, InterruptedException {
         long deadline = System.nanoTime() + config.headerTimeout().toNanos(); // the first head counts from accept
         boolean first = true;
@@ -102,108 +114,163 @@ final class HttpConnectionHandler implements Runnable, Closeable {
                 }
                 request = HeadParser.parseRequest(head);
             } catch (HeadTooLargeException e) {
-                failHead(431, "The request head is larger than " + config.maxHeadBytes() + " bytes.");
+                failHead(431, "The request head is too large.");
                 return;
             } catch (MalformedHttpException e) {
                 failHead(400, "The request is malformed: " + e.getMessage() + ".");
                 return;
             } catch (SocketTimeoutException e) {
-                failHead(408, "The request head did not arrive within " + seconds(config.headerTimeout()) + ".");
+                failHead(408, "The request head did not arrive in time.");
                 return;
             }
-            if (!exchange(request)) {
+            boolean goOn;
+            try {
+                goOn = exchange(request);
+            } catch (Refusal r) {
+                goOn = error(request, r);
+            }
+            if (!goOn) {
                 return;
             }
         }
     }
 
     /** One request and its response; true if the connection may carry another request. */
-    private boolean exchange(RequestHead request) throws IOException, InterruptedException {
-        BodyFraming body;
+    private boolean exchange(RequestHead request) throws IOException, InterruptedException, Refusal {
+        RequestTarget target;
+        BodyFraming framing;
         Authority authority;
         try {
             if (request.method().equals("CONNECT")) {
                 throw new MalformedHttpException("CONNECT is not supported");
             }
-            body = BodyFraming.forRequest(request);
-            authority = Authority.of(request);
+            target = RequestTarget.parse(request.method(), request.target());
+            framing = BodyFraming.forRequest(request);
+            authority = Authority.of(request, target);
+        } catch (UnsupportedCodingException e) {
+            throw new Refusal(501, "The request's transfer coding is not supported.", e.getMessage(), true);
         } catch (MalformedHttpException e) {
-            return error(request, 400, "The request is malformed: " + e.getMessage() + ".", true);
+            throw new Refusal(400, "The request is malformed: " + e.getMessage() + ".", null, true);
         }
         HttpRoute route = router.route(authority.host());
         if (route == null) {
-            return error(request, 404, "No tunnel serves the host " + authority.host() + ".", !body.empty());
+            throw new Refusal(404, "No tunnel serves the host " + authority.host() + ".", null, !framing.empty());
         }
-        Upstream opened;
+        BodyReader body = new BodyReader(framing, clientIn);
+        pacedIn.paced(bodyPace);
         try {
-            opened = route.open();
-        } catch (IOException e) {
-            return error(request, 502, "The tunnel " + route.name() + " is not reachable: " + e.getMessage() + ".",
-                    !body.empty());
-        }
-        upstream = opened;
-        try (opened) {
-            if (closed) {
-                return false; // close() ran before it could see this upstream
+            BodyPrefix prefix = readPrefix(request, framing, body);
+            Upstream opened;
+            try {
+                opened = route.open();
+            } catch (IOException e) {
+                throw Refusal.unreachable(route, e, !prefix.complete());
             }
-            return forward(request, body, authority, route, opened);
+            upstream = opened;
+            try (opened) {
+                if (closed) {
+                    return false; // close() ran before it could see this upstream
+                }
+                boolean sent = sendRequest(request, target, authority, framing, body, prefix, opened);
+                return relayResponse(request, route, opened, sent);
+            } finally {
+                upstream = null;
+            }
         } finally {
-            upstream = null;
+            pacedIn.unpaced();
         }
     }
 
-    private boolean forward(RequestHead request, BodyFraming body, Authority authority, HttpRoute route, Upstream up)
-            throws IOException, InterruptedException {
-        BufferedInput upIn = new BufferedInput(up.input(), up::setReadTimeout, config.maxHeadBytes());
-        OutputStream upOut = new BufferedOutputStream(up.output(), SCRATCH_BYTES);
-        boolean requestSent = true; // false when the app stopped taking the request; its answer may still come
+    /** Answers 100-continue when asked, then reads the body up to bodyBufferBytes, before any app is contacted. */
+    private BodyPrefix readPrefix(RequestHead request, BodyFraming framing, BodyReader body) throws IOException, Refusal {
         try {
-            upOut.write(ProxyHeaders.forUpstream(request, authority, clientIp, config.scheme()).encode());
-            if (request.expectsContinue() && request.http11() && !body.empty()) {
+            if (request.expectsContinue() && request.http11() && !framing.empty()) {
                 clientOut.write(CONTINUE);
                 clientOut.flush();
             }
-            clientIn.setTimeout(config.idleTimeout());
-            BodyRelay.relay(body, clientIn, upOut, scratch, true);
-        } catch (WriteFailedException e) {
-            requestSent = false;
-        } catch (MalformedHttpException e) {
-            return error(request, 400, "The request body is malformed: " + e.getMessage() + ".", true);
+            return BodyPrefix.read(body, config.bodyBufferBytes());
         } catch (SocketTimeoutException e) {
-            return error(request, 408, "The request body stalled for " + seconds(config.idleTimeout()) + ".", true);
+            throw Refusal.bodyTooSlow(e);
+        } catch (MalformedHttpException e) {
+            throw Refusal.malformedBody(e);
         }
+    }
 
+    /**
+     * Writes the request head, the body read so far and the rest of the body to the app; false if
+     * the app stopped taking it (its answer may still come). The body is no longer paced after.
+     */
+    private boolean sendRequest(RequestHead request, RequestTarget target, Authority authority, BodyFraming framing,
+            BodyReader body, BodyPrefix prefix, Upstream up) throws IOException, Refusal {
+        OutputStream upOut = new BufferedOutputStream(up.output(), SCRATCH_BYTES);
+        boolean chunked = !prefix.complete() && framing.kind() == BodyFraming.Kind.CHUNKED;
+        RequestHead head = ProxyHeaders.forUpstream(request, target, authority, ProxyHeaders.framing(request, framing, prefix),
+                clientIp, config.scheme());
+        try {
+            BodyRelay.write(upOut, head.encode());
+            if (chunked) {
+                BodyRelay.chunk(upOut, prefix.bytes(), prefix.length());
+            } else {
+                BodyRelay.write(upOut, prefix.bytes(), prefix.length());
+            }
+            if (prefix.complete()) {
+                BodyRelay.flush(upOut);
+            } else {
+                BodyRelay.relay(body, upOut, scratch, chunked); // request trailers are dropped
+            }
+            return true;
+        } catch (WriteFailedException e) {
+            return false;
+        } catch (SocketTimeoutException e) {
+            throw Refusal.bodyTooSlow(e);
+        } catch (MalformedHttpException e) {
+            throw Refusal.malformedBody(e);
+        } finally {
+            pacedIn.unpaced();
+        }
+    }
+
+    /** Relays the app's response (or splices an upgrade); true if the connection may carry another request. */
+    private boolean relayResponse(RequestHead request, HttpRoute route, Upstream up, boolean requestSent)
+            throws IOException, InterruptedException, Refusal {
+        BufferedInput upIn = new BufferedInput(up.input(), up::setReadTimeout, config.maxHeadBytes());
         ResponseHead response;
+        BodyFraming framing;
         try {
             response = readFinalHead(request, upIn);
+            framing = BodyFraming.forResponse(request, response);
+        } catch (WriteFailedException e) {
+            throw e;
         } catch (SocketTimeoutException e) {
-            return error(request, 504, "The tunnel " + route.name() + " did not answer within "
-                    + seconds(config.upstreamTimeout()) + ".", !requestSent);
+            throw Refusal.noAnswer(route, e, !requestSent);
         } catch (IOException e) {
-            return error(request, 502, "The tunnel " + route.name() + " gave no valid response: " + e.getMessage() + ".",
-                    true);
+            throw Refusal.badAnswer(route, e);
         }
+        clientOut.resetPace();
         if (response.status() == 101) {
             if (!request.upgrade()) {
-                return error(request, 502, "The tunnel " + route.name() + " switched protocols unasked.", true);
+                throw Refusal.badAnswer(route, new MalformedHttpException("switched protocols unasked"));
             }
-            clientOut.write(ProxyHeaders.forClient(response, false, "upgrade").encode());
+            clientOut.write(ProxyHeaders.forClient(response, framing, false, "upgrade").encode());
             clientOut.flush();
             UpgradeSplice.run(socket, clientIn, clientOut, up, upIn, Thread.currentThread().getName() + "-upgrade");
             return false;
         }
-        BodyFraming framing;
-        try {
-            framing = BodyFraming.forResponse(request, response);
-        } catch (MalformedHttpException e) {
-            return error(request, 502, "The tunnel " + route.name() + " sent a malformed response: " + e.getMessage() + ".",
-                    true);
-        }
         boolean decode = framing == BodyFraming.CHUNKED && !request.http11(); // HTTP/1.0 clients know no chunks
         boolean close = !request.keepAlive() || !requestSent || framing == BodyFraming.CLOSE || decode;
-        clientOut.write(ProxyHeaders.forClient(response, decode, connection(request, close)).encode());
+        clientOut.hold(ProxyHeaders.forClient(response, framing, decode, connection(request, close)).encode());
         upIn.setTimeout(config.upstreamTimeout());
-        BodyRelay.relay(framing, upIn, clientOut, scratch, !decode);
+        try {
+            BodyRelay.relay(new BodyReader(framing, upIn), clientOut, scratch, framing == BodyFraming.CHUNKED && !decode);
+        } catch (WriteFailedException e) {
+            throw e; // the visitor is gone or too slow: the connection ends
+        } catch (IOException e) {
+            if (!clientOut.holding()) {
+                throw e; // mid-body: the visitor learns of it by the close
+            }
+            clientOut.discardHeld();
+            throw e instanceof SocketTimeoutException ? Refusal.noAnswer(route, e, true) : Refusal.badAnswer(route, e);
+        }
         return !close;
     }
 
@@ -220,17 +287,21 @@ final class HttpConnectionHandler implements Runnable, Closeable {
                 return response;
             }
             if (request.http11()) {
-                clientOut.write(ProxyHeaders.forClient(response, false, null).encode());
-                clientOut.flush();
+                BodyRelay.write(clientOut, ProxyHeaders.forClient(response, BodyFraming.NONE, false, null).encode());
+                BodyRelay.flush(clientOut);
             }
         }
     }
 
-    /** Sends an error page for a request; true if the connection may continue. */
-    private boolean error(RequestHead request, int status, String detail, boolean mustClose) throws IOException {
-        boolean close = mustClose || !request.keepAlive();
+    /** Sends the error page of a refused request; true if the connection may continue. */
+    private boolean error(RequestHead request, Refusal r) throws IOException {
+        if (r.logDetail != null) {
+            LOG.log(r.status >= 500 ? System.Logger.Level.INFO : System.Logger.Level.DEBUG,
+                    () -> "http " + r.status + " to " + clientIp + " for " + request.method() + ": " + r.logDetail);
+        }
+        boolean close = r.mustClose || !request.keepAlive();
         boolean html = request.fields().tokens("Accept").stream().anyMatch(t -> t.startsWith("text/html"));
-        clientOut.write(ErrorPages.response(status, detail, html, request.method().equals("HEAD"), connection(request, close)));
+        clientOut.write(ErrorPages.response(r.status, r.page, html, request.method().equals("HEAD"), connection(request, close)));
         clientOut.flush();
         if (close) {
             linger();
@@ -267,9 +338,5 @@ final class HttpConnectionHandler implements Runnable, Closeable {
     /** The Connection field for the client: close, keep-alive (HTTP/1.0 asks for it to be said), or none. */
     private static String connection(RequestHead request, boolean close) {
         return close ? "close" : request.http11() ? null : "keep-alive";
-    }
-
-    private static String seconds(Duration d) {
-        return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
     }
 }

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -13,8 +14,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * The server's HTTP/1.1 ingress: one listener, a reverse proxy per request, each routed by its
  * Host to an HTTP tunnel. See docs/HTTP.md.
  *
- * <p>Threads: the ingress's own, {@code "loomtunnel http :PORT: accept"} and one per connection
- * ({@code "...: connection from ADDRESS"}, which runs its {@link HttpConnectionHandler});
+ * <p>Threads: the ingress's own, {@code "loomtunnel http :PORT: accept"}, {@code "...: send timeouts"}
+ * (the watchdog that closes connections whose visitor does not take what is sent) and one per
+ * connection ({@code "...: connection from ADDRESS"}, which runs its {@link HttpConnectionHandler});
  * {@link #close} closes every connection, which wakes its thread, and joins them all.
  *
  * <p>Locking: no lock. {@code connections} is a concurrent set; {@code closed} is volatile, set
@@ -23,6 +25,8 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class HttpIngress implements Closeable {
     private static final System.Logger LOG = System.getLogger(HttpIngress.class.getName());
+    private static final Duration MIN_TICK = Duration.ofMillis(10);
+    private static final Duration MAX_TICK = Duration.ofSeconds(1);
 
     private final ServerSocket server;
     private final HttpRouter router;
@@ -50,6 +54,7 @@ public final class HttpIngress implements Closeable {
         }
         HttpIngress ingress = new HttpIngress(server, router, config);
         ingress.threads.start("accept", ingress::acceptLoop);
+        ingress.threads.start("send timeouts", ingress::watchWrites);
         return ingress;
     }
 
@@ -104,6 +109,28 @@ public final class HttpIngress implements Closeable {
                     // nothing was sent on it
                 }
             }
+        }
+    }
+
+    /**
+     * The watchdog of every connection's writes to its visitor (a blocking socket write has no
+     * timeout of its own): a few times per send timeout, closes each connection whose write is past
+     * its deadline. One thread for the whole ingress; a pass reads one volatile per connection.
+     */
+    private void watchWrites() {
+        long tick = Math.clamp(config.sendTimeout().toNanos() / 8, MIN_TICK.toNanos(), MAX_TICK.toNanos());
+        try {
+            while (!closed) {
+                Thread.sleep(Duration.ofNanos(tick));
+                long now = System.nanoTime();
+                for (HttpConnectionHandler c : connections) {
+                    if (c.expireWrite(now)) {
+                        LOG.log(System.Logger.Level.DEBUG, "closed a connection whose visitor did not take a response in time");
+                    }
+                }
+            }
+        } catch (InterruptedException closing) {
+            // close() ends the watchdog
         }
     }
 

@@ -4,9 +4,10 @@
  *
  * <h2>Threads and locks</h2>
  * {@link io.loomtunnel.internal.http.HttpIngress} owns its threads ({@code "loomtunnel http
- * :PORT: ..."}): one accepts, one per connection runs its handler (and, after a 101, one more
- * direction of the upgraded connection, joined by it); closing the ingress closes every
- * connection, which wakes its thread, and joins them. No lock: connection state is volatile,
- * written by its thread and read by a closer.
+ * :PORT: ..."}): one accepts, one watches every connection's writes to its visitor and closes
+ * those past their deadline ({@code "send timeouts"}), one per connection runs its handler (and,
+ * after a 101, one more direction of the upgraded connection, joined by it); closing the ingress
+ * closes every connection, which wakes its thread, and joins them. No lock: connection state is
+ * volatile, written by its thread and read by a closer or the watchdog.
  */
 package io.loomtunnel.internal.http;

@@ -37,6 +37,15 @@ class ServerConfigLoaderTest {
             udp_idle_timeout = "90s"
             relay_max_per_peer = 3
             relay_bytes_per_second = 1048576
+            [http]
+            header_timeout = "5s"
+            max_head_bytes = 16384
+            idle_timeout = "20s"
+            body_buffer_bytes = 131072
+            body_timeout = "15s"
+            send_timeout = "45s"
+            min_body_rate = 8192
+            upstream_timeout = "1m"
             """;
 
     @TempDir Path dir;
@@ -47,7 +56,7 @@ class ServerConfigLoaderTest {
         write(dir, "keys/authorized_keys", ID_1 + " 2222\n");
         ServerSettings s = load(write(dir, "server.toml", FULL), Map.of());
 
-        ServerSettings expected = ServerSettings.builder()
+        ServerSettings.Builder expected = ServerSettings.builder()
                 .bind(new InetSocketAddress("0.0.0.0", 7835))
                 .keyFile(Path.of("/etc/loomtunnel/server.key"))
                 .tokens(List.of(new Grant("s3cret", PortRanges.parse("10000-20000,30000")), new Grant("other", null)))
@@ -56,9 +65,11 @@ class ServerConfigLoaderTest {
                 .http(new InetSocketAddress("::", 8080), "tunnel.example.org")
                 .maxClients(10).maxTunnelsPerClient(6).maxStreamsPerClient(100)
                 .udpIdleTimeout(Duration.ofSeconds(90))
-                .relayMaxPerPeer(3).relayRatePerPeer(1 << 20)
-                .build();
-        assertEquals(expected, s);
+                .relayMaxPerPeer(3).relayRatePerPeer(1 << 20);
+        expected.httpLimits().headerTimeout(Duration.ofSeconds(5)).maxHeadBytes(16384).idleTimeout(Duration.ofSeconds(20))
+                .bodyBufferBytes(131072).bodyTimeout(Duration.ofSeconds(15)).sendTimeout(Duration.ofSeconds(45))
+                .minBodyRate(8192).upstreamTimeout(Duration.ofMinutes(1));
+        assertEquals(expected.build(), s);
     }
 
     @Test
@@ -131,8 +142,8 @@ class ServerConfigLoaderTest {
             domain = ["a"]                   | domain must be a string, got an array
             limits = 5                       | limits must be a table ([limits])
             limits.max_client = 5            | unknown key 'limits.max_client' (known: max_clients, max_tunnels_per_client, max_streams_per_client, udp_idle_timeout, relay_max_per_peer, relay_bytes_per_second)
-            bnd = "0.0.0.0:1"                | unknown key 'bnd' (known: bind, key, tokens_file, authorized_keys_file, open_access, allow_ports, http_bind, domain, limits, admin, metrics)
-            "limits.max_clients" = 5         | unknown key 'limits.max_clients' (known: bind, key, tokens_file, authorized_keys_file, open_access, allow_ports, http_bind, domain, limits, admin, metrics)
+            bnd = "0.0.0.0:1"                | unknown key 'bnd' (known: bind, key, tokens_file, authorized_keys_file, open_access, allow_ports, http_bind, domain, http, limits, admin, metrics)
+            "limits.max_clients" = 5         | unknown key 'limits.max_clients' (known: bind, key, tokens_file, authorized_keys_file, open_access, allow_ports, http_bind, domain, http, limits, admin, metrics)
             limits.max_clients = 0           | limits.max_clients must be an integer from 1 to 2147483647, got 0
             limits.max_clients = 2147483648  | limits.max_clients must be an integer from 1 to 2147483647, got 2147483648
             limits.max_clients = 99999999999999999999 | limits.max_clients must be an integer from 1 to 2147483647, got '99999999999999999999'

@@ -31,7 +31,10 @@ class HeadParserFuzzTest {
                 assertEquals(request.target(), again.target());
                 assertEquals(request.fields(), again.fields());
                 BodyFraming.forRequest(request);
-                Authority.of(request);
+                RequestTarget target = RequestTarget.parse(request.method(), request.target());
+                Authority authority = Authority.of(request, target);
+                assertTrue(!authority.host().isEmpty() && !authority.host().endsWith(":"), authority::toString);
+                HeadParser.parseRequest(ProxyHeaders.forUpstream(request, target, authority, null, "192.0.2.1", "http").encode());
             }
         } catch (MalformedHttpException e) {
             // a clean "bad request" (or 431)

@@ -63,8 +63,9 @@ class HeadParserTest {
         assertEquals(BodyFraming.NONE, BodyFraming.forRequest(request("GET / HTTP/1.1|Host: a||")));
         assertEquals(new BodyFraming(BodyFraming.Kind.LENGTH, 7),
                 BodyFraming.forRequest(request("POST / HTTP/1.1|Host: a|Content-Length: 7, 7|Content-Length: 7||")));
-        assertEquals(BodyFraming.CHUNKED,
-                BodyFraming.forRequest(request("POST / HTTP/1.1|Host: a|Transfer-Encoding: gzip, Chunked||")));
+        assertEquals(BodyFraming.CHUNKED, BodyFraming.forRequest(request("POST / HTTP/1.1|Host: a|Transfer-Encoding: Chunked||")));
+        assertThrows(UnsupportedCodingException.class,
+                () -> BodyFraming.forRequest(request("POST / HTTP/1.1|Host: a|Transfer-Encoding: gzip, chunked||")));
     }
 
     @Test
@@ -94,10 +95,26 @@ class HeadParserTest {
     @Test
     void authority() throws Exception {
         assertEquals(new Authority("Ex.Test:8080", "ex.test"), Authority.parse("Ex.Test:8080"));
+        assertEquals(new Authority("Ex.Test.:8080", "ex.test"), Authority.parse("Ex.Test.:8080"));
         assertEquals("[::1]", Authority.parse("[::1]:80").host());
-        assertEquals("a.test", Authority.of(request("GET http://A.test:1/x HTTP/1.1|Host: other||")).host());
-        for (String bad : new String[] {"", ":80", "a b", "a/b", "a@b", "a:8x", "[zz]", "a:123456"}) {
+        assertEquals("a", Authority.parse("a:65535").host());
+        RequestHead absolute = request("GET http://A.test:1/x HTTP/1.1|Host: other||");
+        assertEquals("a.test", Authority.of(absolute, RequestTarget.parse("GET", absolute.target())).host());
+        for (String bad : new String[] {"", ".", ":80", "a b", "a/b", "a@b", "a:8x", "[zz]", "a:123456", "a:99999", "a:0",
+            "a:", "a:+1", "[::1]80", "[::1]:"}) {
             assertThrows(MalformedHttpException.class, () -> Authority.parse(bad), bad);
+        }
+    }
+
+    @Test
+    void requestTargets() throws Exception {
+        assertEquals(new RequestTarget("/a?b", null), RequestTarget.parse("GET", "/a?b"));
+        assertEquals(new RequestTarget("/p?q", "h:1"), RequestTarget.parse("GET", "HTTP://h:1/p?q"));
+        assertEquals(new RequestTarget("/?q", "h"), RequestTarget.parse("GET", "https://h?q"));
+        assertEquals(new RequestTarget("/", "h"), RequestTarget.parse("GET", "http://h"));
+        assertEquals(new RequestTarget("*", null), RequestTarget.parse("OPTIONS", "*"));
+        for (String bad : new String[] {"*", "a?u=http://h/", "h:80", "ftp://h/", "http://u@h/", "/a#b", "index.html"}) {
+            assertThrows(MalformedHttpException.class, () -> RequestTarget.parse("GET", bad), bad);
         }
     }
 }

@@ -17,28 +17,38 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /**
  * An ingress on loopback with its apps: alpha.test and localhost reach app "alpha", beta.test app
  * "beta", offline.test fails to open (502), silent.test accepts and never answers (504),
- * ws.test answers an upgrade with 101 and then echoes.
+ * ws.test answers an upgrade with 101 and then echoes, raw.test reaches {@link #raw}, which
+ * answers with the request exactly as it arrived.
  */
 final class IngressFixture implements AutoCloseable {
     final HttpIngress ingress;
+    final RawApp raw;
     /** The name of the thread each route() call ran on: the connection's thread. */
     final List<String> routingThreads = new CopyOnWriteArrayList<>();
     private final List<AutoCloseable> resources = new CopyOnWriteArrayList<>();
 
     IngressFixture(HttpIngressConfig config) throws IOException {
+        this(config, Map.of());
+    }
+
+    /** With {@code extra} routes beside the standard ones. */
+    IngressFixture(HttpIngressConfig config, Map<String, HttpRoute> extra) throws IOException {
         HttpServer alpha = TestApps.start("alpha");
         HttpServer beta = TestApps.start("beta");
         ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         ServerSocket ws = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-        resources.addAll(List.<AutoCloseable>of(() -> alpha.stop(0), () -> beta.stop(0), silent, ws));
+        raw = RawApp.echo();
+        resources.addAll(List.<AutoCloseable>of(() -> alpha.stop(0), () -> beta.stop(0), silent, ws, raw));
         Thread.ofVirtual().start(() -> acceptForever(silent, s -> { })); // holds connections open, says nothing
         Thread.ofVirtual().start(() -> acceptForever(ws, IngressFixture::upgradeEcho));
-        Map<String, HttpRoute> routes = Map.of(
+        Map<String, HttpRoute> routes = new java.util.HashMap<>(extra);
+        routes.putAll(Map.of(
                 "alpha.test", route("alpha", alpha.getAddress()),
                 "localhost", route("alpha", alpha.getAddress()),
                 "beta.test", route("beta", beta.getAddress()),
                 "silent.test", route("silent", (InetSocketAddress) silent.getLocalSocketAddress()),
                 "ws.test", route("ws", (InetSocketAddress) ws.getLocalSocketAddress()),
+                "raw.test", route("raw", raw.address()),
                 "offline.test", new HttpRoute() {
                     @Override
                     public String name() {
@@ -49,7 +59,7 @@ final class IngressFixture implements AutoCloseable {
                     public Upstream open() throws IOException {
                         throw new ConnectException("tunnel client is offline");
                     }
-                });
+                }));
         HttpRouter router = host -> {
             routingThreads.add(Thread.currentThread().getName());
             return routes.get(host);
@@ -61,7 +71,14 @@ final class IngressFixture implements AutoCloseable {
         return ingress.port();
     }
 
-    private static HttpRoute route(String name, InetSocketAddress to) {
+    /** Sends {@code request} ('|' for each CRLF) on a new connection and reads one response. */
+    RawClient.Response send(String request) throws IOException {
+        try (RawClient c = new RawClient(port())) {
+            return c.send(request.replace("|", "\r\n")).read();
+        }
+    }
+
+    static HttpRoute route(String name, InetSocketAddress to) {
         return new HttpRoute() {
             @Override
             public String name() {

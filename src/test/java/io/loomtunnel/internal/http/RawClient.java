@@ -88,6 +88,16 @@ final class RawClient implements Closeable {
         return read(false);
     }
 
+    /** What follows the responses read so far (an upgraded connection's bytes), read-ahead included. */
+    InputStream input() {
+        return in;
+    }
+
+    /** True when response bytes (or the end of the stream) are waiting to be read. */
+    boolean responded() throws IOException {
+        return in.available() > 0;
+    }
+
     /** True when the ingress has closed the connection (end of stream, nothing more to read). */
     boolean closedByPeer() throws IOException {
         try {

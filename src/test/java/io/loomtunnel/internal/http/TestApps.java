@@ -25,8 +25,17 @@ final class TestApps {
     }
 
     static HttpServer start(String name) throws IOException {
+        return start(name, Executors.newVirtualThreadPerTaskExecutor());
+    }
+
+    /** An app with {@code workers} worker threads, as an app server has: a request waits for a free one. */
+    static HttpServer start(String name, int workers) throws IOException {
+        return start(name, Executors.newFixedThreadPool(workers, Thread.ofVirtual().factory()));
+    }
+
+    private static HttpServer start(String name, java.util.concurrent.Executor workers) throws IOException {
         HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+        server.setExecutor(workers);
         server.createContext("/echo", ex -> echo(name, ex));
         server.createContext("/bytes", ex -> bytes(ex, 0));
         server.createContext("/fixed", ex -> bytes(ex, -1));
