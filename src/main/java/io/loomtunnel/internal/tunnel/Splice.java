@@ -20,7 +20,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *
  * <p>Threads: the caller's (owned by whoever called) and one helper named after it ({@code
  * "<caller's name>-down"}), which {@link #run} always joins before it returns, so the caller's
- * owner owns it too. Interrupting the caller (its owner closing) aborts both directions. No lock.
+ * owner owns it too. Interrupting the caller (its owner closing) aborts both directions, and so
+ * does an {@link IdleWatch} (from its own thread) when neither direction moves for its timeout. No lock.
  */
 public final class Splice {
     /** First buffer per direction: small, so 10,000 idle connections cost little (bulk data doubles it in a few reads). */
