@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * Everything a tunnel server needs to run. Build one with {@link #builder()}; the CLI and the
@@ -65,8 +66,8 @@ public record ServerSettings(
         requirePositive("max clients", maxClients);
         requirePositive("max tunnels per client", maxTunnelsPerClient);
         requirePositive("max streams per client", maxStreamsPerClient);
-        allowHosts = HostPatterns.checkAll(allowHosts);
-        java.util.Objects.requireNonNull(tunnelLimits, "tunnel limits");
+        allowHosts = HostPatterns.checkAll(Objects.requireNonNull(allowHosts, "allowed hosts"));
+        Objects.requireNonNull(tunnelLimits, "tunnel limits");
     }
 
     /**
