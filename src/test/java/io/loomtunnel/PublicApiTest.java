@@ -60,7 +60,7 @@ class PublicApiTest {
             "io.loomtunnel.server.Grant", "io.loomtunnel.server.HttpLimits", "io.loomtunnel.server.HttpLimits$Builder",
             "io.loomtunnel.server.RelaySettings", "io.loomtunnel.server.RelayStats",
             "io.loomtunnel.server.ServerEvents", "io.loomtunnel.server.ServerSettings",
-            "io.loomtunnel.server.ServerSettings$Builder", "io.loomtunnel.server.TunnelServer",
+            "io.loomtunnel.server.ServerSettings$Builder", "io.loomtunnel.server.TunnelLimits", "io.loomtunnel.server.TunnelServer",
             "io.loomtunnel.session.AuthenticationException", "io.loomtunnel.session.Authenticator",
             "io.loomtunnel.session.Session", "io.loomtunnel.session.SessionAcceptor", "io.loomtunnel.session.SessionDialer",
             "io.loomtunnel.session.SessionListener", "io.loomtunnel.session.SessionOptions",

@@ -2,7 +2,6 @@ package io.loomtunnel.server;
 
 import io.loomtunnel.observe.Status;
 import io.loomtunnel.internal.metrics.Reasons;
-import io.loomtunnel.internal.metrics.TunnelCounters;
 import io.loomtunnel.internal.protocol.CloseTunnel;
 import io.loomtunnel.internal.protocol.ControlCodec;
 import io.loomtunnel.internal.protocol.ControlMessage;
@@ -14,7 +13,6 @@ import io.loomtunnel.internal.protocol.PeerSessionMessage;
 import io.loomtunnel.internal.protocol.StreamHeader;
 import io.loomtunnel.internal.protocol.TunnelReply;
 import io.loomtunnel.internal.protocol.UnknownMessage;
-import io.loomtunnel.tunnel.PortRanges;
 import io.loomtunnel.ErrorCode;
 import io.loomtunnel.internal.wire.ProtocolException;
 import io.loomtunnel.mux.SessionClosedException;
@@ -28,7 +26,6 @@ import io.loomtunnel.mux.Datagram;
 import io.loomtunnel.mux.MuxStream;
 import io.loomtunnel.tunnel.TunnelType;
 import java.io.IOException;
-import java.net.Socket;
 import java.time.Duration;
 
 /**
@@ -54,15 +51,16 @@ final class ClientLink {
 
     /**
      * @param number the server's number for the session, what the operator's {@code kick} names
-     * @param allowedPorts the ports this client's grant allows
+     * @param grant what this client's grant allows
      */
-    ClientLink(Session session, String number, PortRanges allowedPorts, ServerParts server) {
+    ClientLink(Session session, String number, ClientGrant grant, ServerParts server) {
         this.session = session;
         this.number = number;
         this.server = server;
-        this.streams = new ClientStreams(session, server.metrics(), server.settings().maxStreamsPerClient());
+        this.streams = new ClientStreams(session, server.metrics(), server.settings().maxStreamsPerClient(),
+                server.settings().tunnelLimits().tcpIdleTimeout(), number);
         this.datagrams = new ClientDatagrams(session, number);
-        this.tunnels = new HeldTunnels(this, server, allowedPorts, streams, datagrams);
+        this.tunnels = new HeldTunnels(session, server, grant, streams, datagrams);
     }
 
     Session session() {
@@ -101,11 +99,6 @@ final class ClientLink {
         return tunnels.udpDropped();
     }
 
-    /** Relays one public TCP connection of a tunnel of this client; returns when it ends. */
-    void relay(Socket socket, String tunnel, TunnelCounters counters) {
-        streams.relay(socket, tunnel, counters);
-    }
-
     /** The control loop, on the session's own thread, until the session ends; then every tunnel closes. */
     void serve() {
         String reason = "session ended";
@@ -135,6 +128,7 @@ final class ClientLink {
         } finally {
             server.peers().closed(session);
             tunnels.releaseAll();
+            streams.close();
             datagrams.close();
             server.events().clientDisconnected(session.peer(), reason);
         }

@@ -8,7 +8,6 @@ import io.loomtunnel.internal.protocol.TunnelClosed;
 import io.loomtunnel.internal.protocol.TunnelOpened;
 import io.loomtunnel.internal.protocol.TunnelRefused;
 import io.loomtunnel.internal.protocol.TunnelReply;
-import io.loomtunnel.tunnel.PortRanges;
 import io.loomtunnel.tunnel.TunnelType;
 import io.loomtunnel.internal.tunnel.UdpIngress;
 import io.loomtunnel.session.Session;
@@ -21,31 +20,29 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The tunnels one client holds on the server: opened and closed at its request
- * (docs/protocol/TUNNEL.md 8.1, 8.4) within the server's limits and the client's allowed ports,
- * each with its ingress (a TCP or UDP port, or an HTTP host) and its counters; all released when
- * the session ends.
+ * (docs/protocol/TUNNEL.md 8.1, 8.4) within the server's limits and the client's grant (its
+ * ports and HTTP hosts), each with its ingress (a TCP or UDP port, or an HTTP host), its counters
+ * and, for TCP and HTTP, its share of the client's streams; all released when the session ends.
  *
  * <p>Thread safety: no lock. Only the session's control thread opens and closes tunnels;
  * {@code tunnels} is a concurrent map because status and metrics read it from other threads.
  */
 final class HeldTunnels {
     /** A tunnel this client holds, with its counters. */
-    private record Held(ExposedTunnel tunnel, TunnelType type, TunnelCounters counters) {}
+    private record Held(ExposedTunnel tunnel, TunnelType type, TunnelCounters counters, ClientStreams.Share share) {}
 
-    private final ClientLink link;
     private final Session session;
     private final ServerParts server;
-    private final PortRanges allowedPorts;
+    private final ClientGrant grant;
     private final ClientStreams streams;
     private final ClientDatagrams datagrams;
     private final Map<String, Held> tunnels = new ConcurrentHashMap<>();
     private final AtomicInteger nextTunnelId = new AtomicInteger(1);
 
-    HeldTunnels(ClientLink link, ServerParts server, PortRanges allowedPorts, ClientStreams streams, ClientDatagrams datagrams) {
-        this.link = link;
-        this.session = link.session();
+    HeldTunnels(Session session, ServerParts server, ClientGrant grant, ClientStreams streams, ClientDatagrams datagrams) {
+        this.session = session;
         this.server = server;
-        this.allowedPorts = allowedPorts;
+        this.grant = grant;
         this.streams = streams;
         this.datagrams = datagrams;
     }
@@ -82,6 +79,9 @@ final class HeldTunnels {
 
     private void release(Held held) {
         held.tunnel().close();
+        if (held.share() != null) {
+            held.share().close();
+        }
         if (held.tunnel() instanceof UdpTunnel) {
             datagrams.remove(held.tunnel().id());
         }
@@ -104,29 +104,36 @@ final class HeldTunnels {
         int port = request.remotePort() == null ? 0 : request.remotePort();
         int id = nextTunnelId.getAndIncrement();
         TunnelCounters counters = server.metrics().openTunnel(name, type.wireName());
+        ClientStreams.Share share = type == TunnelType.UDP ? null : streams.share(name, counters);
         try {
-            ExposedTunnel tunnel = bind(type, id, name, port, request.host(), counters);
+            ExposedTunnel tunnel = bind(type, id, name, port, request.host(), counters, share);
             if (session.mux().isClosed()) {
                 tunnel.close(); // the client left while we were binding
             }
-            tunnels.put(name, new Held(tunnel, type, counters));
+            tunnels.put(name, new Held(tunnel, type, counters, share));
             server.metrics().tunnelOpened(type.wireName());
             return tunnel;
         } catch (IOException | PortBinder.RefusedException | RuntimeException e) {
+            if (share != null) {
+                share.close();
+            }
             server.metrics().release(counters);
             throw e;
         }
     }
 
-    private ExposedTunnel bind(TunnelType type, int id, String name, int port, String host, TunnelCounters counters)
-            throws IOException, PortBinder.RefusedException {
+    private ExposedTunnel bind(TunnelType type, int id, String name, int port, String host, TunnelCounters counters,
+                               ClientStreams.Share share) throws IOException, PortBinder.RefusedException {
         ServerSettings settings = server.settings();
+        TunnelLimits limits = settings.tunnelLimits();
         return switch (type) {
-            case TCP -> PortBinder.bind(port, allowedPorts,
-                    p -> TcpIngress.open(link, id, name, server.bindHost(), p, settings.domain(), counters));
+            case TCP -> PortBinder.bind(port, grant.ports(), p -> TcpIngress.open(share, id, name, server.bindHost(), p,
+                    settings.domain(), limits.maxConnectionsPerSource(), server.metrics()));
             case UDP -> {
-                UdpIngress udp = PortBinder.bind(port, allowedPorts,
-                        p -> UdpIngress.open(datagrams, id, server.bindHost(), p, settings.udpIdleTimeout(), settings.domain(), counters));
+                UdpIngress.Limits udpLimits = new UdpIngress.Limits(settings.udpIdleTimeout(), limits.udpMaxFlows(),
+                        limits.udpMaxFlowsPerSource());
+                UdpIngress udp = PortBinder.bind(port, grant.ports(),
+                        p -> UdpIngress.open(datagrams, id, server.bindHost(), p, udpLimits, settings.domain(), counters));
                 datagrams.add(id, udp);
                 yield new UdpTunnel(udp);
             }
@@ -137,7 +144,7 @@ final class HeldTunnels {
                 if (host == null || host.isBlank()) {
                     throw new PortBinder.RefusedException("http tunnel '" + name + "' names no host");
                 }
-                yield HttpTunnel.claim(id, name, host, server.httpRoutes(), tunnel -> streams.openUpstream(tunnel, counters));
+                yield HttpTunnel.claim(id, name, host, grant, server.httpRoutes(), share::openUpstream);
             }
         };
     }

@@ -5,30 +5,44 @@ import io.loomtunnel.internal.http.HttpRouter;
 import io.loomtunnel.internal.http.Upstream;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 
 /**
  * The server's HTTP virtual hosts: which client's tunnel serves each host name. A tunnel asks for
  * NAME (served at NAME.DOMAIN) or a full domain (served as it is); a host belongs to one tunnel
- * at a time. When a tunnel's client goes away its host stays known as offline for a while, so
- * visitors get 502 ("the tunnel's client is offline") rather than 404, until a client claims it again.
+ * at a time. When a tunnel's client goes away its host is <em>held</em> for the client's account
+ * (its principal) for {@code hold}: visitors get 502 ("the tunnel's client is offline") rather
+ * than 404, and only a client of the same account, or one whose grant names the host exactly,
+ * may claim it; after that it is forgotten (404) and free for anyone its grant allows.
  *
- * <p>Locking: none. {@code byHost} is a concurrent map, changed only by atomic per-key
- * operations (a host is claimed, released or forgotten in one step); {@code port} is volatile,
- * set once before any client can claim a host.
+ * <p>Locking: {@code this} guards every change to {@code byHost} and {@code held} (claim, release,
+ * forgetting), none of which blocks; {@link #route} reads {@code byHost}, a concurrent map,
+ * without it and only takes it to forget a hold that ran out. {@code port} is volatile, set once
+ * before any client can claim a host. No other lock is taken under it.
  */
 final class HttpRoutes implements HttpRouter {
-    /** How long a host of a departed client answers 502 before it is forgotten (then 404). */
-    private static final Duration OFFLINE_MEMORY = Duration.ofHours(1);
+    /** Holds kept at once, over all accounts; beyond it the oldest hold goes. */
+    static final int MAX_HELD = 100_000;
+    /** Holds one account keeps at once; beyond it its own oldest hold goes. */
+    static final int MAX_HELD_PER_ACCOUNT = 1_024;
 
     private final Map<String, HttpRoute> byHost = new ConcurrentHashMap<>();
+    /** The held hosts, oldest first. */
+    private final LinkedHashMap<String, Held> held = new LinkedHashMap<>();
+    private final Map<String, Integer> heldByAccount = new HashMap<>();
     private final String domain;
+    private final long holdNanos;
     private volatile int port;
 
-    HttpRoutes(String domain) {
+    HttpRoutes(String domain, Duration hold) {
         this.domain = domain.toLowerCase(Locale.ROOT);
+        this.holdNanos = hold.toNanos();
     }
 
     /** The ingress's port, known once it listens; URLs show it. */
@@ -39,8 +53,10 @@ final class HttpRoutes implements HttpRouter {
     @Override
     public HttpRoute route(String host) {
         HttpRoute r = byHost.get(host);
-        if (r instanceof Offline o && o.expired()) {
-            byHost.remove(host, o);
+        if (r instanceof Held h && h.expired(holdNanos)) {
+            synchronized (this) {
+                forget(host, h);
+            }
             return null;
         }
         return r;
@@ -52,28 +68,70 @@ final class HttpRoutes implements HttpRouter {
         return h.contains(".") ? h : h + "." + domain;
     }
 
-    /** Claims {@code host} for a route; the refusal names who would be shadowed. */
-    void claim(String host, HttpRoute route) throws PortBinder.RefusedException {
-        HttpRoute previous = byHost.compute(host, (h, old) -> old == null || old instanceof Offline ? route : old);
-        if (previous != route) {
+    /**
+     * Claims {@code host} for the tunnel of a client of {@code grant}; the refusal says why not: it
+     * is served now, or it is held for another account and the grant does not name it.
+     */
+    synchronized void claim(String host, HttpTunnel tunnel, ClientGrant grant) throws PortBinder.RefusedException {
+        HttpRoute current = byHost.get(host);
+        if (current instanceof Held h && (h.expired(holdNanos) || h.account().equals(grant.account()) || grant.namesExactly(host))) {
+            forget(host, h);
+            current = null;
+        }
+        if (current instanceof Held) {
+            throw new PortBinder.RefusedException("host " + host + " is kept for the client that served it, for a while after it"
+                    + " left (limits.http_host_hold); the server's operator may name the host in this client's grant");
+        }
+        if (current != null) {
             throw new PortBinder.RefusedException("host " + host + " is already served by another tunnel");
+        }
+        byHost.put(host, tunnel);
+    }
+
+    /** The tunnel is gone: its host is held for its account. */
+    synchronized void release(String host, HttpTunnel tunnel) {
+        if (byHost.get(host) != tunnel) {
+            return;
+        }
+        Held h = new Held(tunnel.name(), tunnel.account(), System.nanoTime());
+        byHost.put(host, h);
+        held.put(host, h);
+        int n = heldByAccount.merge(h.account(), 1, Integer::sum);
+        if (n > MAX_HELD_PER_ACCOUNT) {
+            forgetOldest(e -> e.getValue().account().equals(h.account()));
+        }
+        if (held.size() > MAX_HELD) {
+            forgetOldest(e -> true);
         }
     }
 
-    /** The tunnel is gone: its host answers 502 for a while. */
-    void release(String host, HttpRoute route) {
-        byHost.replace(host, route, new Offline(route.name(), System.nanoTime()));
+    private void forgetOldest(Predicate<Map.Entry<String, Held>> which) {
+        for (Iterator<Map.Entry<String, Held>> it = held.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<String, Held> e = it.next();
+            if (which.test(e)) {
+                forget(e.getKey(), e.getValue());
+                return;
+            }
+        }
     }
 
-    /** The route of a host whose client left. */
-    private record Offline(String name, long sinceNanos) implements HttpRoute {
+    /** Drops the hold {@code h} of {@code host}, if it is still there. Called holding the lock. */
+    private void forget(String host, Held h) {
+        if (held.remove(host, h)) {
+            byHost.remove(host, h);
+            heldByAccount.computeIfPresent(h.account(), (a, n) -> n == 1 ? null : n - 1);
+        }
+    }
+
+    /** The route of a host whose client left, held for its account. */
+    private record Held(String name, String account, long sinceNanos) implements HttpRoute {
         @Override
         public Upstream open() throws IOException {
             throw new IOException("the client of tunnel '" + name + "' is offline");
         }
 
-        boolean expired() {
-            return System.nanoTime() - sinceNanos > OFFLINE_MEMORY.toNanos();
+        boolean expired(long holdNanos) {
+            return System.nanoTime() - sinceNanos > holdNanos;
         }
     }
 

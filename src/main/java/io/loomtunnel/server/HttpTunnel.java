@@ -4,31 +4,42 @@ import io.loomtunnel.internal.http.HttpRoute;
 import io.loomtunnel.internal.http.Upstream;
 import java.io.IOException;
 
-/** An HTTP tunnel: a host name in the server's {@link HttpRoutes}, whose requests become streams to the client. */
+/**
+ * An HTTP tunnel: a host name in the server's {@link HttpRoutes}, whose requests become streams to
+ * the client; the host is held for the client's account when it closes.
+ */
 final class HttpTunnel implements ExposedTunnel, HttpRoute {
     /** Opens a stream to the client for one request. */
     interface StreamOpener {
-        Upstream open(String tunnel) throws IOException;
+        Upstream open() throws IOException;
     }
 
     private final int id;
     private final String name;
     private final String host;
+    private final String account;
     private final HttpRoutes routes;
     private final StreamOpener opener;
 
-    private HttpTunnel(int id, String name, String host, HttpRoutes routes, StreamOpener opener) {
+    private HttpTunnel(int id, String name, String host, String account, HttpRoutes routes, StreamOpener opener) {
         this.id = id;
         this.name = name;
         this.host = host;
+        this.account = account;
         this.routes = routes;
         this.opener = opener;
     }
 
-    static HttpTunnel claim(int id, String name, String requestedHost, HttpRoutes routes, StreamOpener opener)
+    /** Claims the host {@code requestedHost} means, if the client's grant allows it and nobody else has or holds it. */
+    static HttpTunnel claim(int id, String name, String requestedHost, ClientGrant grant, HttpRoutes routes, StreamOpener opener)
             throws PortBinder.RefusedException {
-        HttpTunnel t = new HttpTunnel(id, name, routes.hostFor(requestedHost), routes, opener);
-        routes.claim(t.host, t);
+        String host = routes.hostFor(requestedHost);
+        String refusal = grant.hostRefusal(host);
+        if (refusal != null) {
+            throw new PortBinder.RefusedException(refusal);
+        }
+        HttpTunnel t = new HttpTunnel(id, name, host, grant.account(), routes, opener);
+        routes.claim(host, t, grant);
         return t;
     }
 
@@ -37,9 +48,14 @@ final class HttpTunnel implements ExposedTunnel, HttpRoute {
         return name;
     }
 
+    /** Whom the host is held for when the tunnel closes. */
+    String account() {
+        return account;
+    }
+
     @Override
     public Upstream open() throws IOException {
-        return opener.open(name);
+        return opener.open();
     }
 
     @Override

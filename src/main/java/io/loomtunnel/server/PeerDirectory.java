@@ -38,11 +38,16 @@ import java.util.regex.Pattern;
  * not allow the asking peer get the same answer, so a stranger cannot learn that a share exists.
  * Blocks are verified here (signature, sender = the session's peer) before anything is believed.
  *
+ * <p>What one client may hold here is bounded per session and per principal ({@link
+ * GrantAuthenticator#account}: a token, an authorized key), so that one token's holder, however
+ * many sessions it opens, cannot fill what every peer shares: waiting offers, and through them
+ * the relay's tickets.
+ *
  * <p>Threads: messages arrive on each session's control thread; an offer's 30 s answer time is
  * kept by the one thread of {@code answerDeadlines} (not a thread per offer), which {@link #close}
  * ends.
  *
- * <p>Locking: {@code this} guards {@code shares}, {@code pending} and {@code speakers}; nothing
+ * <p>Locking: {@code this} guards {@code shares}, {@code pending}, its counts and {@code speakers}; nothing
  * blocks under it (messages are sent after it is released). Lock order: {@code this}, then
  * {@code answerDeadlines}' lock (taken inside to keep it in step with {@code pending}); the
  * deadlines' thread calls back with no lock held. The {@link RelayHub}'s lock is never taken
@@ -60,19 +65,26 @@ final class PeerDirectory {
 
     private record Registration(Session session, Set<PeerId> allowed) {}
 
-    private record Pending(String id, Session connect, Session share, PeerId connectId, PeerId shareId) {}
+    private record Pending(String id, Session connect, Session share, PeerId connectId, PeerId shareId, String account) {}
 
     private final RelayHub relays;
     private final ServerEvents events;
     private final Map<PeerId, Registration> shares = new HashMap<>();
     private final Map<String, Pending> pending = new HashMap<>();
+    private final Map<Session, Integer> pendingBySession = new HashMap<>();
+    private final Map<String, Integer> pendingByAccount = new HashMap<>();
+    private final int maxPendingPerAccount;
     private final Set<Session> speakers = new HashSet<>();
     private final Deadlines<Pending> answerDeadlines;
 
-    /** @param owner names the directory's thread, e.g. {@code "server 3fa9c1d2aa11"} */
-    PeerDirectory(RelayHub relays, ServerEvents events, String owner) {
+    /**
+     * @param owner names the directory's thread, e.g. {@code "server 3fa9c1d2aa11"}
+     * @param maxPendingPerAccount offers of one principal that may wait for answers at once
+     */
+    PeerDirectory(RelayHub relays, ServerEvents events, String owner, int maxPendingPerAccount) {
         this.relays = relays;
         this.events = events;
+        this.maxPendingPerAccount = maxPendingPerAccount;
         this.answerDeadlines = new Deadlines<>(owner + " offers", ANSWER_TIMEOUT, MAX_PENDING, this::expire);
     }
 
@@ -122,10 +134,7 @@ final class PeerDirectory {
             speakers.remove(s);
             shares.values().removeIf(r -> r.session() == s);
             orphans = pending.values().stream().filter(p -> p.share() == s || p.connect() == s).toList();
-            orphans.forEach(p -> {
-                pending.remove(p.id());
-                answerDeadlines.remove(p);
-            });
+            orphans.forEach(this::forget);
         }
         for (Pending p : orphans) {
             if (p.connect() != s) {
@@ -177,6 +186,7 @@ final class PeerDirectory {
             return;
         }
         Registration share;
+        String account = GrantAuthenticator.account(from);
         String refusal = null;
         RendezvousCode code = RendezvousCode.UNKNOWN_PEER;
         synchronized (this) {
@@ -187,13 +197,21 @@ final class PeerDirectory {
             } else if (pending.containsKey(offer.session())) {
                 code = RendezvousCode.BAD_REQUEST;
                 refusal = "an offer of session " + offer.session() + " is already waiting for its answer";
-            } else if (pending.size() >= MAX_PENDING
-                    || pending.values().stream().filter(p -> p.connect() == from).count() >= MAX_PENDING_PER_SESSION) {
+            } else if (pendingBySession.getOrDefault(from, 0) >= MAX_PENDING_PER_SESSION) {
+                code = RendezvousCode.BUSY;
+                refusal = "this session has " + MAX_PENDING_PER_SESSION + " offers waiting for answers, the limit; try again shortly";
+            } else if (pendingByAccount.getOrDefault(account, 0) >= maxPendingPerAccount) {
+                code = RendezvousCode.BUSY;
+                refusal = "the clients of this token or key have " + maxPendingPerAccount
+                        + " offers waiting for answers, the limit; try again shortly";
+            } else if (pending.size() >= MAX_PENDING) {
                 code = RendezvousCode.BUSY;
                 refusal = "too many offers are waiting for answers; try again shortly";
             } else {
-                Pending waiting = new Pending(offer.session(), from, share.session(), from.peer(), offer.recipient());
+                Pending waiting = new Pending(offer.session(), from, share.session(), from.peer(), offer.recipient(), account);
                 pending.put(offer.session(), waiting);
+                pendingBySession.merge(from, 1, Integer::sum);
+                pendingByAccount.merge(account, 1, Integer::sum);
                 answerDeadlines.add(waiting); // room for it: it holds no more offers than pending
             }
         }
@@ -203,7 +221,7 @@ final class PeerDirectory {
         }
         // The ticket comes before the share hears of the offer: a share answering with a relay at
         // once may have its relay stream read here before its answer is.
-        relays.expect(offer.session(), from.peer(), offer.recipient());
+        relays.expect(offer.session(), from.peer(), offer.recipient(), account);
         try {
             share.session().mux().sendControl(ControlCodec.encode(
                     new OfferMessage(offer.session(), message.block(), observed(from))));
@@ -262,9 +280,16 @@ final class PeerDirectory {
         if (p == null || p.share() != share) {
             return null;
         }
-        pending.remove(session);
-        answerDeadlines.remove(p);
+        forget(p);
         return p;
+    }
+
+    /** The offer no longer waits. Called holding the lock. */
+    private void forget(Pending p) {
+        pending.remove(p.id());
+        answerDeadlines.remove(p);
+        pendingBySession.computeIfPresent(p.connect(), (s, n) -> n == 1 ? null : n - 1);
+        pendingByAccount.computeIfPresent(p.account(), (a, n) -> n == 1 ? null : n - 1);
     }
 
     /** An offer's answer time is over (on the deadlines' thread). */

@@ -24,6 +24,7 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -44,7 +45,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * server ID: streams of peer P"}) and one per relay stream, which pairs it and runs the relay;
  * {@link #close} ends and joins them.
  *
- * <p>Locking: {@code this} guards {@code tickets}, {@code allowances}, each ticket's
+ * <p>Locking: {@code this} guards {@code tickets}, {@code ticketsByAccount}, {@code allowances}, each ticket's
  * {@code waiting} and each allowance's {@code relays}. Nothing blocks under it: the first half
  * waits for its partner on a future outside it, and bytes are copied outside it. It is taken
  * last: no other lock is taken under it (completing the waiter's future runs no callbacks).
@@ -58,17 +59,21 @@ final class RelayHub {
     static final Duration TICKET_LIFETIME = Duration.ofMinutes(2);
     /** Tickets held at once; the oldest go first beyond this. */
     static final int MAX_TICKETS = 100_000;
+    /** Tickets of one principal's offers per offer it may have waiting: beyond, its own oldest go first. */
+    static final int TICKETS_PER_WAITING_OFFER = 4;
 
     /** A session whose peers may be joined. */
     private static final class Ticket {
         final PeerId connect;
         final PeerId share;
+        final String account;
         final Instant expires;
         Half waiting;
 
-        Ticket(PeerId connect, PeerId share, Instant expires) {
+        Ticket(PeerId connect, PeerId share, String account, Instant expires) {
             this.connect = connect;
             this.share = share;
+            this.account = account;
             this.expires = expires;
         }
     }
@@ -80,6 +85,9 @@ final class RelayHub {
     private final RelaySettings settings;
     private final ServerEvents events;
     private final LinkedHashMap<String, Ticket> tickets = new LinkedHashMap<>();
+    /** The sessions of each principal's tickets, oldest first. */
+    private final Map<String, LinkedHashSet<String>> ticketsByAccount = new HashMap<>();
+    private final int maxTicketsPerAccount;
     private final Map<PeerId, PeerAllowance> allowances = new HashMap<>();
     private final AtomicInteger active = new AtomicInteger();
     private final AtomicLong total = new AtomicLong();
@@ -87,10 +95,15 @@ final class RelayHub {
     private final Tally bytes = new Tally();
     private final OwnedThreads threads;
 
-    /** @param owner names the hub's threads, e.g. {@code "server 3fa9c1d2aa11"} */
-    RelayHub(RelaySettings settings, ServerEvents events, String owner) {
+    /**
+     * @param owner names the hub's threads, e.g. {@code "server 3fa9c1d2aa11"}
+     * @param maxOffersPerAccount offers one principal may have waiting; it may hold
+     *     {@value #TICKETS_PER_WAITING_OFFER} times as many tickets
+     */
+    RelayHub(RelaySettings settings, ServerEvents events, String owner, int maxOffersPerAccount) {
         this.settings = settings;
         this.events = events;
+        this.maxTicketsPerAccount = TICKETS_PER_WAITING_OFFER * maxOffersPerAccount;
         this.threads = new OwnedThreads("relay of " + owner);
     }
 
@@ -112,36 +125,58 @@ final class RelayHub {
 
     /**
      * The offer of {@code session} went to the share: its two peers may now ask for the relay, for
-     * a while. (Each must still ask; the share asks only for sessions it accepted.)
+     * a while. (Each must still ask; the share asks only for sessions it accepted.) The ticket
+     * counts against {@code account}, the connecting peer's principal: one that already holds its
+     * share of tickets loses its own oldest, never another principal's.
      */
-    synchronized void expect(String session, PeerId connect, PeerId share) {
+    synchronized void expect(String session, PeerId connect, PeerId share, String account) {
         prune(Instant.now());
-        if (tickets.size() >= MAX_TICKETS) {
-            Iterator<Map.Entry<String, Ticket>> oldest = tickets.entrySet().iterator();
-            oldest.next();
-            oldest.remove();
+        drop(session); // a session id used again starts afresh
+        LinkedHashSet<String> mine = ticketsByAccount.get(account);
+        if (mine != null && mine.size() >= maxTicketsPerAccount) {
+            drop(mine.getFirst());
+        } else if (tickets.size() >= MAX_TICKETS) {
+            drop(tickets.firstEntry().getKey());
         }
-        tickets.put(session, new Ticket(connect, share, Instant.now().plus(TICKET_LIFETIME)));
+        tickets.put(session, new Ticket(connect, share, account, Instant.now().plus(TICKET_LIFETIME)));
+        ticketsByAccount.computeIfAbsent(account, a -> new LinkedHashSet<>()).add(session);
     }
 
     /** The share refused the session, or could not use its offer: no relay for it. */
     synchronized void forget(String session) {
         Ticket t = tickets.get(session);
         if (t != null && t.waiting == null) {
-            tickets.remove(session);
+            drop(session);
         }
     }
 
     private void prune(Instant now) {
-        Iterator<Ticket> it = tickets.values().iterator();
+        Iterator<Map.Entry<String, Ticket>> it = tickets.entrySet().iterator();
         while (it.hasNext()) {
-            Ticket t = it.next();
-            if (t.expires.isAfter(now)) {
+            Map.Entry<String, Ticket> e = it.next();
+            if (e.getValue().expires.isAfter(now)) {
                 return; // in order of expiry: the rest are younger
             }
-            if (t.waiting == null) {
+            if (e.getValue().waiting == null) {
                 it.remove();
+                unindex(e.getKey(), e.getValue());
             }
+        }
+    }
+
+    /** Removes the ticket of {@code session}, if any. Called holding the lock. */
+    private void drop(String session) {
+        Ticket t = tickets.remove(session);
+        if (t != null) {
+            unindex(session, t);
+        }
+    }
+
+    private void unindex(String session, Ticket t) {
+        LinkedHashSet<String> sessions = ticketsByAccount.get(t.account);
+        sessions.remove(session);
+        if (sessions.isEmpty()) {
+            ticketsByAccount.remove(t.account);
         }
     }
 
@@ -213,7 +248,7 @@ final class RelayHub {
                     partner = t.waiting;
                     partner.joined().complete(null); // under the lock: the waiter's timeout sees it or gives up first
                     t.waiting = null;
-                    tickets.remove(preface.session());
+                    drop(preface.session());
                 }
             }
         }

@@ -1,5 +1,6 @@
 package io.loomtunnel.server;
 
+import io.loomtunnel.internal.tunnel.HostPatterns;
 import io.loomtunnel.observe.ObserveSettings;
 import io.loomtunnel.session.SessionOptions;
 import io.loomtunnel.tunnel.PortRanges;
@@ -8,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * Everything a tunnel server needs to run. Build one with {@link #builder()}; the CLI and the
@@ -29,6 +31,9 @@ import java.util.List;
  * @param session TLS and multiplexer settings
  * @param observe metrics registry, admin endpoint, JSON snapshots, OTLP (docs/METRICS.md)
  * @param relay how much peer-to-peer relaying the server does per peer
+ * @param allowHosts HTTP hosts a client may claim unless its grant says otherwise, as patterns
+ *     (see {@link Grant}); by default the names under {@code domain}
+ * @param tunnelLimits what one tunnel, source address or principal may take of what others share
  */
 public record ServerSettings(
         InetSocketAddress bind,
@@ -46,7 +51,9 @@ public record ServerSettings(
         Duration udpIdleTimeout,
         SessionOptions session,
         ObserveSettings observe,
-        RelaySettings relay) {
+        RelaySettings relay,
+        List<String> allowHosts,
+        TunnelLimits tunnelLimits) {
 
     public static final int DEFAULT_PORT = 7835;
 
@@ -61,6 +68,8 @@ public record ServerSettings(
         requirePositive("max clients", maxClients);
         requirePositive("max tunnels per client", maxTunnelsPerClient);
         requirePositive("max streams per client", maxStreamsPerClient);
+        allowHosts = HostPatterns.checkAll(Objects.requireNonNull(allowHosts, "allowed hosts"));
+        Objects.requireNonNull(tunnelLimits, "tunnel limits");
     }
 
     /**
@@ -98,6 +107,13 @@ public record ServerSettings(
         private long relayRatePerPeer = RelaySettings.DEFAULTS.bytesPerSecondPerPeer();
         private final ObserveSettings.Builder observe = ObserveSettings.builder();
         private final HttpLimits.Builder httpLimits = HttpLimits.builder();
+        private List<String> allowHosts; // null: the names under the domain
+        private Duration tcpIdleTimeout = TunnelLimits.DEFAULTS.tcpIdleTimeout();
+        private int maxConnectionsPerSource = TunnelLimits.DEFAULTS.maxConnectionsPerSource();
+        private int udpMaxFlows = TunnelLimits.DEFAULTS.udpMaxFlows();
+        private int udpMaxFlowsPerSource = TunnelLimits.DEFAULTS.udpMaxFlowsPerSource();
+        private int maxOffersPerPrincipal = TunnelLimits.DEFAULTS.maxOffersPerPrincipal();
+        private Duration httpHostHold = TunnelLimits.DEFAULTS.httpHostHold();
 
         private Builder() {}
 
@@ -244,6 +260,57 @@ public record ServerSettings(
          */
         public Builder relayRatePerPeer(long bytesPerSecond) { relayRatePerPeer = bytesPerSecond; return this; }
         /**
+         * The HTTP hosts clients may claim when their grant does not say (default: {@code *.DOMAIN},
+         * the names under the server's domain).
+         *
+         * @param patterns host patterns as {@link Grant} describes them
+         * @return this builder
+         */
+        public Builder allowHosts(List<String> patterns) { allowHosts = List.copyOf(patterns); return this; }
+        /**
+         * How long a connection through a TCP tunnel may move nothing before it is closed.
+         *
+         * @param d the idle timeout
+         * @return this builder
+         */
+        public Builder tcpIdleTimeout(Duration d) { tcpIdleTimeout = d; return this; }
+        /**
+         * Connections one source address may have through one TCP tunnel at once.
+         *
+         * @param n the limit
+         * @return this builder
+         */
+        public Builder maxConnectionsPerSource(int n) { maxConnectionsPerSource = n; return this; }
+        /**
+         * Senders one UDP tunnel keeps; a new one takes the place of the least recently active.
+         *
+         * @param n the limit
+         * @return this builder
+         */
+        public Builder udpMaxFlows(int n) { udpMaxFlows = n; return this; }
+        /**
+         * Senders of one source address one UDP tunnel keeps; a new port of that source takes the
+         * place of the source's own least recently active.
+         *
+         * @param n the limit
+         * @return this builder
+         */
+        public Builder udpMaxFlowsPerSource(int n) { udpMaxFlowsPerSource = n; return this; }
+        /**
+         * Peer-to-peer offers one principal may have waiting for answers at once.
+         *
+         * @param n the limit
+         * @return this builder
+         */
+        public Builder maxOffersPerPrincipal(int n) { maxOffersPerPrincipal = n; return this; }
+        /**
+         * How long the HTTP host of a client that left stays kept for its principal.
+         *
+         * @param d the hold
+         * @return this builder
+         */
+        public Builder httpHostHold(Duration d) { httpHostHold = d; return this; }
+        /**
          * Metrics and admin settings, set in place: {@code b.observe().adminBind(...)}.
          *
          * @return the observation settings' builder, part of this one
@@ -259,7 +326,9 @@ public record ServerSettings(
         public ServerSettings build() {
             return new ServerSettings(bind, keyFile, tokens, authorizedKeys, openAccess, allowPorts, httpBind, domain,
                     httpLimits.build(), maxClients, maxTunnelsPerClient, maxStreamsPerClient, udpIdleTimeout, session, observe.build(),
-                    new RelaySettings(relayMaxPerPeer, relayRatePerPeer));
+                    new RelaySettings(relayMaxPerPeer, relayRatePerPeer),
+                    allowHosts == null ? List.of("*." + domain) : allowHosts, new TunnelLimits(tcpIdleTimeout, maxConnectionsPerSource,
+                            udpMaxFlows, udpMaxFlowsPerSource, maxOffersPerPrincipal, httpHostHold));
         }
     }
 }

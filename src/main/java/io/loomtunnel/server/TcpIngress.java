@@ -1,47 +1,60 @@
 package io.loomtunnel.server;
 
-import io.loomtunnel.internal.metrics.TunnelCounters;
+import static io.loomtunnel.internal.net.Closeables.closeQuietly;
+
 import io.loomtunnel.internal.concurrent.OwnedThreads;
-import java.io.Closeable;
+import io.loomtunnel.internal.metrics.EndpointMetrics;
+import io.loomtunnel.internal.metrics.Reasons;
+import io.loomtunnel.internal.tunnel.Sources;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
- * A TCP tunnel's public port: every accepted connection becomes a stream to the client.
+ * A TCP tunnel's public port: every accepted connection becomes a stream to the client, within
+ * the tunnel's share of the client's streams and at most {@code perSource} connections at once
+ * from one source ({@link Sources}); a connection over either is closed at once.
  *
  * <p>Threads: the port's own ({@code "loomtunnel tcp tunnel NAME :PORT: accept"} and one per
  * connection, which relays it). Connections in flight outlive a {@code close_tunnel}
  * (docs/protocol/TUNNEL.md 8.4) but not the client's session: {@link #close} after the session
- * ended ends and joins them. No lock.
+ * ended ends and joins them. {@code this} guards {@code bySource}; nothing blocks under it.
  */
 final class TcpIngress implements ExposedTunnel {
     private final int id;
     private final ServerSocket server;
     private final String address;
     private final OwnedThreads threads;
-    private final ClientLink link;
+    private final ClientStreams.Share share;
+    private final int perSource;
+    private final EndpointMetrics metrics;
+    private final Map<String, Integer> bySource = new HashMap<>();
 
-    private TcpIngress(ClientLink link, int id, ServerSocket server, String address, String tunnel) {
-        this.link = link;
+    private TcpIngress(ClientStreams.Share share, int id, ServerSocket server, String address, String tunnel, int perSource,
+                       EndpointMetrics metrics) {
+        this.share = share;
         this.id = id;
         this.server = server;
         this.address = address;
+        this.perSource = perSource;
+        this.metrics = metrics;
         this.threads = new OwnedThreads("tcp tunnel " + tunnel + " :" + server.getLocalPort());
     }
 
     /** Binds the port (throws BindException when taken) and starts accepting. */
-    static TcpIngress open(ClientLink link, int id, String tunnel, InetAddress bindHost, int port, String publicHost,
-                           TunnelCounters counters) throws IOException {
+    static TcpIngress open(ClientStreams.Share share, int id, String tunnel, InetAddress bindHost, int port, String publicHost,
+                           int perSource, EndpointMetrics metrics) throws IOException {
         ServerSocket server = new ServerSocket(port, 1024, bindHost);
-        TcpIngress ingress = new TcpIngress(link, id, server, publicHost + ":" + server.getLocalPort(), tunnel);
-        ingress.threads.start("accept", () -> ingress.acceptLoop(tunnel, counters));
+        TcpIngress ingress = new TcpIngress(share, id, server, publicHost + ":" + server.getLocalPort(), tunnel, perSource, metrics);
+        ingress.threads.start("accept", ingress::acceptLoop);
         return ingress;
     }
 
-    private void acceptLoop(String tunnel, TunnelCounters counters) {
+    private void acceptLoop() {
         while (true) {
             Socket socket;
             try {
@@ -51,16 +64,46 @@ final class TcpIngress implements ExposedTunnel {
             } catch (IOException e) {
                 continue; // one failed accept (e.g. the peer reset) does not end the tunnel
             }
+            String source = Sources.of(socket.getInetAddress());
+            if (!enter(source)) {
+                metrics.streamRefused(Reasons.STREAM_LIMIT);
+                closeQuietly(socket);
+                continue;
+            }
             try {
                 socket.setTcpNoDelay(true); // a proxy's small writes (replies, prompts) must not wait for Nagle
             } catch (IOException closedAlready) {
+                leave(source);
                 continue;
             }
-            if (!threads.startIfOpen("connection from " + socket.getRemoteSocketAddress(), () -> link.relay(socket, tunnel, counters))) {
+            if (!threads.startIfOpen("connection from " + socket.getRemoteSocketAddress(), () -> relay(socket, source))) {
+                leave(source);
                 closeQuietly(socket);
                 return; // closed meanwhile
             }
         }
+    }
+
+    private void relay(Socket socket, String source) {
+        try {
+            share.relay(socket);
+        } finally {
+            leave(source);
+        }
+    }
+
+    /** Counts a connection from {@code source}; false when the source has its limit already. */
+    private synchronized boolean enter(String source) {
+        int n = bySource.getOrDefault(source, 0);
+        if (n >= perSource) {
+            return false;
+        }
+        bySource.put(source, n + 1);
+        return true;
+    }
+
+    private synchronized void leave(String source) {
+        bySource.computeIfPresent(source, (s, n) -> n == 1 ? null : n - 1);
     }
 
     @Override
@@ -81,16 +124,8 @@ final class TcpIngress implements ExposedTunnel {
     @Override
     public void close() {
         closeQuietly(server);
-        if (link.session().mux().isClosed()) {
+        if (share.sessionClosed()) {
             threads.close();
-        }
-    }
-
-    private static void closeQuietly(Closeable c) {
-        try {
-            c.close();
-        } catch (IOException ignored) {
-            // closing a socket does not fail in a way we could act on
         }
     }
 }

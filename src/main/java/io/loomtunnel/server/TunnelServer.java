@@ -83,8 +83,8 @@ public final class TunnelServer implements Closeable {
         this.identity = identity;
         this.grants = new GrantAuthenticator(settings);
         String owner = "server " + identity.id().abbreviated();
-        this.relays = new RelayHub(settings.relay(), events, owner);
-        this.peers = new PeerDirectory(relays, events, owner);
+        this.relays = new RelayHub(settings.relay(), events, owner, settings.tunnelLimits().maxOffersPerPrincipal());
+        this.peers = new PeerDirectory(relays, events, owner, settings.tunnelLimits().maxOffersPerPrincipal());
         this.bind = HostPort.resolved(settings.bind());
         this.metrics = EndpointMetrics.start("server", settings.observe().registry());
         relays.registerMeters(metrics.registry(), Tags.of(MeterNames.ROLE, metrics.role()));
@@ -102,7 +102,7 @@ public final class TunnelServer implements Closeable {
         TunnelServer server = new TunnelServer(settings, events, Identity.loadOrCreate(settings.keyFile()));
         try {
             if (settings.httpBind() != null) {
-                server.httpRoutes = new HttpRoutes(settings.domain());
+                server.httpRoutes = new HttpRoutes(settings.domain(), settings.tunnelLimits().httpHostHold());
                 server.http = HttpIngress.start(HostPort.resolved(settings.httpBind()), server.httpRoutes,
                         settings.httpLimits().ingressConfig());
                 server.httpRoutes.listeningOn(server.http.port()); // before any client can register a tunnel
@@ -211,7 +211,7 @@ public final class TunnelServer implements Closeable {
     /** Runs on each session's own thread for as long as the client stays. */
     private void serve(Session session) {
         ClientLink link = new ClientLink(session, String.valueOf(sessionNumbers.incrementAndGet()),
-                grants.portsOf(session.principal()), new ServerParts(metrics, settings, events, bind.getAddress(), httpRoutes, peers));
+                grants.grantOf(session), new ServerParts(metrics, settings, events, bind.getAddress(), httpRoutes, peers));
         Admission admission = admit(link);
         if (admission == Admission.CLOSING) {
             session.close();

@@ -1,10 +1,25 @@
 package io.loomtunnel.p2p;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.loomtunnel.internal.path.Candidates;
+import io.loomtunnel.internal.protocol.ControlCodec;
+import io.loomtunnel.internal.protocol.OfferMessage;
+import io.loomtunnel.internal.protocol.RegisterShare;
+import io.loomtunnel.internal.protocol.RendezvousError;
+import io.loomtunnel.internal.protocol.ShareRegistered;
+import io.loomtunnel.internal.rendezvous.BlockText;
+import io.loomtunnel.internal.signal.Blocks;
+import io.loomtunnel.internal.signal.SignedBlocks;
+import io.loomtunnel.internal.signal.SignedBody;
+import io.loomtunnel.session.Session;
+import io.loomtunnel.session.SessionDialer;
+import io.loomtunnel.tls.PeerVerifier;
+import java.io.IOException;
+import java.time.Instant;
 import io.loomtunnel.internal.path.NoPathException;
 import io.loomtunnel.internal.rendezvous.RendezvousCode;
 import io.loomtunnel.internal.rendezvous.RendezvousException;
@@ -256,5 +271,94 @@ class ServerSignalingTest {
         long carried = server.relayStats().bytes() - before;
         assertTrue(carried >= 2L * bytes, "counted both directions: " + carried);
         assertTrue(seconds >= (bytes - (256 << 10)) / (double) (1 << 20), "held to the rate: " + seconds + " s");
+    }
+
+    /**
+     * Issue 11, finding 5: one token floods the directory with offers that are never answered, 16
+     * per session (the per-session limit) over 630 sessions of one key, more than the server holds
+     * at once; a peer of another token still connects through the server while they wait.
+     */
+    @Test
+    @Timeout(180)
+    void oneTokenFloodingOffersLeavesOtherPrincipalsTheirSignaling() throws Exception {
+        int sessions = 630;
+        int offersEach = 16;
+        server(b -> b.token("flood-token"));
+        Identity floodShare = Identity.generate();
+        Identity floodConnect = Identity.generate();
+        Session silentShare = floodSession(floodShare);
+        silentShare.mux().sendControl(ControlCodec.encode(new RegisterShare(List.of(floodConnect.id().value()))));
+        assertInstanceOf(ShareRegistered.class, ControlCodec.decode(silentShare.mux().receiveControl(Duration.ofSeconds(10))));
+        Thread.ofVirtual().name("test-silent-share").start(() -> {
+            try {
+                while (true) {
+                    silentShare.mux().receiveControl(Duration.ZERO); // forwarded offers, never answered
+                }
+            } catch (IOException closed) {
+                // the test is over
+            }
+        });
+
+        ExecutorService pool = Executors.newFixedThreadPool(4, Thread.ofVirtual().factory());
+        closing.add(pool::shutdownNow);
+        List<Future<Session>> dialing = new ArrayList<>();
+        for (int i = 0; i < sessions; i++) {
+            dialing.add(pool.submit(() -> floodSession(floodConnect)));
+        }
+        List<Future<List<OfferMessage>>> sealing = new ArrayList<>();
+        for (int i = 0; i < sessions; i++) {
+            sealing.add(pool.submit(() -> floodOffers(floodConnect, floodShare, offersEach)));
+        }
+        // All sessions and offers first, then the offers at once: they must all wait together (30 s at most each).
+        List<Future<Integer>> flooding = new ArrayList<>();
+        for (int i = 0; i < sessions; i++) {
+            Session session = dialing.get(i).get();
+            List<OfferMessage> offers = sealing.get(i).get();
+            flooding.add(pool.submit(() -> flood(session, offers)));
+        }
+        int busy = 0;
+        for (Future<Integer> f : flooding) {
+            busy += f.get();
+        }
+        assertTrue(busy > 0, "the flood met a limit");
+
+        share(LOOPBACK, 8);
+        ConnectPeer connect = connect(connectKey, "echo", LOOPBACK);
+        connect.connect(signaling(connectKey));
+        echoChecked(connect, 1 << 20, 5);
+    }
+
+    private Session floodSession(Identity key) throws IOException {
+        Session s = new SessionDialer(key, PeerVerifier.pinned(server.id()), "flood-token", SessionOptions.defaults())
+                .dial(server.controlAddress());
+        closing.add(s::close);
+        return s;
+    }
+
+    /** {@code count} offers that will never be answered, then one to nobody, whose refusal says the server has taken all before it. */
+    private static List<OfferMessage> floodOffers(Identity from, Identity to, int count) {
+        List<OfferMessage> offers = new ArrayList<>();
+        for (int i = 0; i <= count; i++) {
+            Identity recipient = i < count ? to : Identity.generate();
+            offers.add(new OfferMessage(null, BlockText.encode(SignedBlocks.seal(from,
+                    Blocks.offer(from, recipient, SignedBody.newSessionId(), Instant.now(), 600))), null));
+        }
+        return offers;
+    }
+
+    /** Sends the offers; returns how many the server refused as busy before it refused the one to nobody. */
+    private static int flood(Session s, List<OfferMessage> offers) throws IOException {
+        for (OfferMessage offer : offers) {
+            s.mux().sendControl(ControlCodec.encode(offer));
+        }
+        int busy = 0;
+        for (int i = 0; i < offers.size(); i++) {
+            RendezvousError e = (RendezvousError) ControlCodec.decode(s.mux().receiveControl(Duration.ofSeconds(30)));
+            if (e.code().equals(RendezvousCode.UNKNOWN_PEER.wireName())) {
+                return busy;
+            }
+            busy++;
+        }
+        throw new AssertionError("no refusal of the offer to nobody");
     }
 }

@@ -159,11 +159,7 @@ class PeerDirectoryTest {
         String id = offer(connect, shareSession).session();
         // A session whose offer never passed: no relay for it.
         assertTrue(relay(connect, unknown, RelayRole.CONNECT).reason().contains("no relay is expected for session " + unknown));
-        long now = Instant.now().getEpochSecond();
-        Answer accept = new Answer(share.id().value(), SignedBlocks.keyOf(share), laptop.id().value(), id, "echo", "tcp",
-                List.of(), now, now + 60, null, null);
-        send(shareSession, new AnswerMessage(BlockText.encode(SignedBlocks.seal(share, accept)), null));
-        assertInstanceOf(AnswerMessage.class, receive(connect));
+        accept(shareSession, laptop, id, connect);
         // A third peer cannot take either side; the right peer in the wrong role cannot either.
         Session mallory = registered(Identity.generate()); // it has spoken to the directory, so its streams are read
         assertTrue(relay(mallory, id, RelayRole.SHARE).reason().contains("no relay is expected"));
@@ -178,6 +174,44 @@ class PeerDirectoryTest {
         assertEquals("through the relay", new String(fromShare.input().readAllBytes()));
         fromShare.close();
         assertTrue(server.relayStats().total() == 1 && server.relayStats().bytes() >= 17, server.relayStats().toString());
+    }
+
+    @Test
+    void aPrincipalsRelayTicketsPushOutOnlyItsOwn() throws IOException {
+        server.close();
+        server = TunnelServer.start(ServerSettings.builder().bind(new InetSocketAddress("127.0.0.1", 0))
+                .keyFile(dir.resolve("server.key")).token(TOKEN).token("carol-token").maxOffersPerPrincipal(1).build(), ServerEvents.NONE);
+        Identity carol = Identity.generate();
+        Session shareSession = registered(share, laptop, carol);
+        Session carolSession = new SessionDialer(carol, PeerVerifier.pinned(server.id()), "carol-token", SessionOptions.defaults())
+                .dial(server.controlAddress());
+        sessions.add(carolSession);
+        String carols = SignedBody.newSessionId();
+        send(carolSession, new OfferMessage(null, offerBlock(carol, share, carols), null));
+        assertEquals(carols, assertInstanceOf(OfferMessage.class, receive(shareSession)).session());
+        accept(shareSession, carol, carols, carolSession);
+
+        Session connect = dial(laptop);
+        List<String> laptops = new ArrayList<>();
+        for (int i = 0; i < 5; i++) { // one offer may wait at a time; 4 tickets per waiting offer: the fifth pushes out the first
+            laptops.add(offer(connect, shareSession).session());
+            accept(shareSession, laptop, laptops.getLast(), connect);
+        }
+        assertTrue(relay(connect, laptops.getFirst(), RelayRole.CONNECT).reason().contains("no relay is expected"),
+                "the laptop's principal lost its own oldest ticket");
+        MuxStream fromCarol = open(carolSession, carols, RelayRole.CONNECT);
+        MuxStream fromShare = open(shareSession, carols, RelayRole.SHARE);
+        assertInstanceOf(RelayReady.class, RelayReply.readFrom(fromShare.input()), "carol's ticket is still there");
+        assertInstanceOf(RelayReady.class, RelayReply.readFrom(fromCarol.input()));
+    }
+
+    /** The share accepts the offered session {@code id} of {@code from}, whose session hears the answer. */
+    private void accept(Session shareSession, Identity from, String id, Session fromSession) throws IOException {
+        long now = Instant.now().getEpochSecond();
+        Answer accept = new Answer(share.id().value(), SignedBlocks.keyOf(share), from.id().value(), id, "echo", "tcp",
+                List.of(), now, now + 60, null, null);
+        send(shareSession, new AnswerMessage(BlockText.encode(SignedBlocks.seal(share, accept)), null));
+        assertInstanceOf(AnswerMessage.class, receive(fromSession));
     }
 
     /** The laptop offers a new session on {@code connect}; returns the offer as the share got it. */

@@ -2,6 +2,7 @@ package io.loomtunnel.internal.config;
 
 import static io.loomtunnel.internal.config.ConfigException.quote;
 
+import io.loomtunnel.internal.tunnel.HostPatterns;
 import io.loomtunnel.server.Grant;
 import io.loomtunnel.tls.PeerId;
 import io.loomtunnel.tunnel.PortRanges;
@@ -14,8 +15,9 @@ import java.util.function.UnaryOperator;
 
 /**
  * Reads a server's tokens file or authorized-keys file: one credential a line, optionally followed
- * by the ports it may use ({@code s3cret 10000-20000,30000}); blank lines and {@code #} comments
- * are skipped. Errors name the file and line ({@code tokens.txt:3: …}) and never quote a token.
+ * by the ports it may use and the HTTP hosts it may claim ({@code s3cret 10000-20000,30000
+ * hosts=shop,*.dev.example.org}); blank lines and {@code #} comments are skipped. Errors name the
+ * file and line ({@code tokens.txt:3: …}) and never quote a token.
  */
 public final class GrantFile {
 
@@ -35,6 +37,8 @@ public final class GrantFile {
             this.check = check;
         }
     }
+
+    private static final String HOSTS = "hosts=";
 
     private GrantFile() {}
 
@@ -64,7 +68,7 @@ public final class GrantFile {
             if (earlier != null) {
                 throw new ConfigException(where + "the same " + kind.noun + " as line " + earlier);
             }
-            grants.add(new Grant(credential, ports(where, line.rest())));
+            grants.add(grant(where, credential, line.rest()));
         }
         return grants;
     }
@@ -88,6 +92,26 @@ public final class GrantFile {
             out.add(new Line(i + 1, line.substring(0, space), (hash < 0 ? rest : rest.substring(0, hash)).strip()));
         }
         return out;
+    }
+
+    /** What follows a credential: {@code hosts=LIST} anywhere among its words, the rest a port list. */
+    private static Grant grant(String where, String credential, String rest) {
+        List<String> hosts = null;
+        StringBuilder ports = new StringBuilder();
+        for (String word : rest.isEmpty() ? new String[0] : rest.split("\\s+")) {
+            if (!word.startsWith(HOSTS)) {
+                ports.append(word);
+            } else if (hosts != null) {
+                throw new ConfigException(where + "hosts= is given twice");
+            } else {
+                try {
+                    hosts = HostPatterns.parseList(word.substring(HOSTS.length()));
+                } catch (IllegalArgumentException e) {
+                    throw new ConfigException(where + e.getMessage());
+                }
+            }
+        }
+        return new Grant(credential, ports(where, ports.toString()), hosts);
     }
 
     private static PortRanges ports(String where, String text) {

@@ -1,8 +1,10 @@
 package io.loomtunnel.internal.config;
 
+import io.loomtunnel.internal.tunnel.HostPatterns;
 import io.loomtunnel.server.RelaySettings;
 import io.loomtunnel.server.ServerSettings;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 /** Applies a server's TOML config file, then its LOOMTUNNEL_* environment, to a ServerSettings builder (docs/CONFIG.md). */
@@ -16,6 +18,7 @@ public final class ServerConfigLoader {
             .key("authorized_keys_file", (b, v) -> b.authorizedKeys(v.fromFile(GrantFile::readKeys)))
             .key("open_access", (b, v) -> b.openAccess(v.bool()))
             .key("allow_ports", (b, v) -> b.allowPorts(v.ports()))
+            .key("allow_hosts", (b, v) -> b.allowHosts(hostPatterns(v)))
             .key("http_bind", (b, v) -> b.httpBind(v.bindAddress()))
             .key("domain", (b, v) -> b.domain(v.domain()))
             .key("http.header_timeout", (b, v) -> b.httpLimits().headerTimeout(v.duration()))
@@ -31,10 +34,26 @@ public final class ServerConfigLoader {
             .key("limits.max_streams_per_client", (b, v) -> b.maxStreamsPerClient(v.integer(1, MAX)))
             .key("limits.udp_idle_timeout", (b, v) -> b.udpIdleTimeout(v.duration()))
             .key("limits.relay_max_per_peer", (b, v) -> b.relayMaxPerPeer(v.integer(0, MAX)))
-            .key("limits.relay_bytes_per_second", (b, v) -> b.relayRatePerPeer(v.integer((int) RelaySettings.MIN_RATE, MAX))),
+            .key("limits.relay_bytes_per_second", (b, v) -> b.relayRatePerPeer(v.integer((int) RelaySettings.MIN_RATE, MAX)))
+            // Tunnels and shared resources (docs/SECURITY.md), with allow_hosts:
+            .key("limits.tcp_idle_timeout", (b, v) -> b.tcpIdleTimeout(v.duration()))
+            .key("limits.max_connections_per_source", (b, v) -> b.maxConnectionsPerSource(v.integer(1, MAX)))
+            .key("limits.udp_max_flows", (b, v) -> b.udpMaxFlows(v.integer(1, MAX)))
+            .key("limits.udp_max_flows_per_source", (b, v) -> b.udpMaxFlowsPerSource(v.integer(1, MAX)))
+            .key("limits.max_offers_per_principal", (b, v) -> b.maxOffersPerPrincipal(v.integer(1, MAX)))
+            .key("limits.http_host_hold", (b, v) -> b.httpHostHold(v.duration())),
             ServerSettings.Builder::observe);
 
     private ServerConfigLoader() {}
+
+    /** A comma-separated list of HTTP host patterns ({@link HostPatterns}). */
+    private static List<String> hostPatterns(Value v) {
+        try {
+            return HostPatterns.parseList(v.string());
+        } catch (IllegalArgumentException e) {
+            throw v.error("must be host patterns like web,*.example.org: " + e.getMessage());
+        }
+    }
 
     /**
      * Sets on {@code builder} what the file {@code tomlOrNull} (if not null) and then {@code env}

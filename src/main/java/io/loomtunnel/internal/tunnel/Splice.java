@@ -20,7 +20,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *
  * <p>Threads: the caller's (owned by whoever called) and one helper named after it ({@code
  * "<caller's name>-down"}), which {@link #run} always joins before it returns, so the caller's
- * owner owns it too. Interrupting the caller (its owner closing) aborts both directions. No lock.
+ * owner owns it too. Interrupting the caller (its owner closing) aborts both directions, and so
+ * does an {@link IdleWatch} (from its own thread) when neither direction moves for its timeout. No lock.
  */
 public final class Splice {
     /** First buffer per direction: small, so 10,000 idle connections cost little (bulk data doubles it in a few reads). */
@@ -39,14 +40,30 @@ public final class Splice {
      * @return true if both directions ended cleanly, false if the splice was aborted
      */
     public static boolean run(Socket socket, MuxStream stream, Tally fromSocket, Tally toSocket) {
+        return run(socket, stream, fromSocket, toSocket, null);
+    }
+
+    /**
+     * Like {@link #run(Socket, MuxStream, Tally, Tally)}, and aborted by {@code idle} (if not null)
+     * once neither direction has moved a byte for its timeout.
+     *
+     * @return true if both directions ended cleanly, false if the splice was aborted (idle included)
+     */
+    public static boolean run(Socket socket, MuxStream stream, Tally fromSocket, Tally toSocket, IdleWatch idle) {
         AtomicBoolean aborted = new AtomicBoolean();
-        Thread back = Thread.ofVirtual().name(Thread.currentThread().getName() + "-down")
-                .start(() -> streamToSocket(stream, socket, toSocket, aborted));
-        socketToStream(socket, stream, fromSocket, aborted);
-        Joins.joinAborting(back, () -> {
+        Runnable abort = () -> {
             aborted.set(true);
             abort(socket, stream);
-        });
+        };
+        IdleWatch.Watched watched = idle == null ? null : idle.watch(abort);
+        Runnable moved = watched == null ? () -> {} : watched::moved;
+        Thread back = Thread.ofVirtual().name(Thread.currentThread().getName() + "-down")
+                .start(() -> streamToSocket(stream, socket, toSocket, moved, aborted));
+        socketToStream(socket, stream, fromSocket, moved, aborted);
+        Joins.joinAborting(back, abort);
+        if (watched != null) {
+            watched.close();
+        }
         closeQuietly(socket);
         try {
             stream.close();
@@ -56,9 +73,9 @@ public final class Splice {
         return !aborted.get();
     }
 
-    private static void socketToStream(Socket socket, MuxStream stream, Tally counter, AtomicBoolean aborted) {
+    private static void socketToStream(Socket socket, MuxStream stream, Tally counter, Runnable moved, AtomicBoolean aborted) {
         try {
-            copy(socket.getInputStream(), stream.output(), counter);
+            copy(socket.getInputStream(), stream.output(), counter, moved);
             stream.shutdownOutput();
         } catch (IOException e) {
             aborted.set(true);
@@ -66,9 +83,9 @@ public final class Splice {
         }
     }
 
-    private static void streamToSocket(MuxStream stream, Socket socket, Tally counter, AtomicBoolean aborted) {
+    private static void streamToSocket(MuxStream stream, Socket socket, Tally counter, Runnable moved, AtomicBoolean aborted) {
         try {
-            copy(stream.input(), socket.getOutputStream(), counter);
+            copy(stream.input(), socket.getOutputStream(), counter, moved);
             socket.shutdownOutput();
         } catch (IOException e) {
             aborted.set(true);
@@ -77,11 +94,13 @@ public final class Splice {
     }
 
     /** Copies until end of input; a read that fills the buffer means more is waiting, so the buffer doubles. */
-    private static void copy(InputStream in, OutputStream out, Tally counter) throws IOException {
+    private static void copy(InputStream in, OutputStream out, Tally counter, Runnable moved) throws IOException {
         byte[] buffer = new byte[MIN_BUFFER];
         for (int n; (n = in.read(buffer)) >= 0; ) {
+            moved.run();
             out.write(buffer, 0, n);
             counter.add(n);
+            moved.run();
             if (n == buffer.length && buffer.length < MAX_BUFFER) {
                 buffer = new byte[buffer.length * 2];
             }

@@ -13,8 +13,8 @@ import java.net.InetSocketAddress;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.function.IntFunction;
 
 /**
@@ -23,21 +23,27 @@ import java.util.function.IntFunction;
  * names, so the service's replies come back on the right flow. A flow whose socket hears nothing
  * for the idle timeout is closed. A reverse-tunnel client runs one; so does a peer-to-peer share side.
  * Datagrams are counted in their tunnel's counters: in to the service, out from it, dropped when
- * they cannot be passed on.
+ * they cannot be passed on. At most {@link #MAX_FLOWS} flows are open at once: a new one beyond
+ * closes the one that least recently had a datagram to pass on (the far side may churn senders
+ * faster than flows go idle, and each flow holds a socket).
  *
  * <p>Threads: {@link #run} runs on the caller's thread and is the only taker of the session's
  * datagrams; each flow has a thread of its own, named after the thread that runs {@code run}
  * ({@code "<its name>: flow N"}), the only reader of its socket. When {@code run} returns, every
  * flow's socket is closed and its thread joined, so whoever owns the {@code run} thread owns them
- * too. No lock: {@code flows} is a concurrent map; {@code threads} is touched by the run thread only.
+ * too. {@code flows} is guarded by its own monitor (the run thread adds and touches, a flow's
+ * thread removes its own); nothing blocks under it. {@code threads} is touched by the run thread only.
  */
 public final class UdpServiceFlows {
     /** A flow whose local socket hears nothing from the service for this long is closed. */
     public static final Duration IDLE = Duration.ofSeconds(120);
+    /** Flows open at once; a new one beyond closes the least recently used. */
+    public static final int MAX_FLOWS = 2 * UdpIngress.DEFAULT_MAX_FLOWS;
 
     private final MuxSession mux;
     private final IntFunction<Target> targets;
-    private final Map<Integer, DatagramSocket> flows = new ConcurrentHashMap<>();
+    /** Open flows, least recently used first. */
+    private final LinkedHashMap<Integer, DatagramSocket> flows = new LinkedHashMap<>(16, 0.75f, true);
     private OwnedThreads threads; // made by run(), named after its thread
 
     /** Where one tunnel's datagrams go (resolved again for each new flow), and what counts them. */
@@ -62,7 +68,7 @@ public final class UdpServiceFlows {
                 if (target == null) {
                     continue; // not one of ours (any more)
                 }
-                DatagramSocket local = flows.computeIfAbsent(d.flowId(), id -> open(id, tunnelId, target));
+                DatagramSocket local = flow(d.flowId(), tunnelId, target);
                 int length = d.payload().length - UdpEnvelope.HEADER;
                 try {
                     if (local == null) {
@@ -80,24 +86,49 @@ public final class UdpServiceFlows {
         } catch (IOException sessionEnded) {
             // fall through: close every local socket
         } finally {
-            flows.values().forEach(DatagramSocket::close);
+            synchronized (flows) {
+                flows.values().forEach(DatagramSocket::close);
+            }
             threads.close();
         }
     }
 
-    private DatagramSocket open(int flowId, int tunnelId, Target target) {
+    /** The flow's socket, opened now if it has none (closing the least recently used beyond {@link #MAX_FLOWS}); null if it cannot be. */
+    private DatagramSocket flow(int flowId, int tunnelId, Target target) {
+        DatagramSocket eldest = null;
+        synchronized (flows) {
+            DatagramSocket s = flows.get(flowId);
+            if (s != null) {
+                return s;
+            }
+            if (flows.size() >= MAX_FLOWS) {
+                Iterator<DatagramSocket> lru = flows.values().iterator();
+                eldest = lru.next();
+                lru.remove(); // its thread ends as it is closed
+            }
+        }
+        if (eldest != null) {
+            eldest.close();
+        }
+        DatagramSocket s;
         try {
-            DatagramSocket s = new DatagramSocket();
+            s = new DatagramSocket();
             s.connect(HostPort.resolved(target.service()));
             s.setSoTimeout((int) IDLE.toMillis());
-            if (!threads.startIfOpen("flow " + flowId, () -> replies(flowId, tunnelId, s, target.counters()))) {
-                s.close();
-                return null;
-            }
-            return s;
         } catch (IOException e) {
             return null;
         }
+        synchronized (flows) {
+            flows.put(flowId, s); // before its thread starts: the thread removes it when it ends
+        }
+        if (!threads.startIfOpen("flow " + flowId, () -> replies(flowId, tunnelId, s, target.counters()))) {
+            synchronized (flows) {
+                flows.remove(flowId, s);
+            }
+            s.close();
+            return null;
+        }
+        return s;
     }
 
     /** Sends the service's replies back on the flow until it goes quiet. */
@@ -118,7 +149,9 @@ public final class UdpServiceFlows {
         } catch (IOException e) {
             // the session is gone, or the service refused (ICMP): the flow ends
         } finally {
-            flows.remove(flowId, s);
+            synchronized (flows) {
+                flows.remove(flowId, s);
+            }
             s.close();
         }
     }

@@ -38,6 +38,19 @@ class GrantFileTest {
     }
 
     @Test
+    void hostsMayFollowTheCredentialBeforeOrAfterThePorts() throws IOException {
+        Path file = secret(dir, "tokens.txt", """
+                shop   hosts=shop,*.Shop.Example.org   # the shop team
+                both   2222 hosts=blog.example.org
+                first  hosts=* 10000-10010
+                """);
+        assertEquals(List.of(
+                new Grant("shop", null, List.of("shop", "*.shop.example.org")),
+                new Grant("both", PortRanges.parse("2222"), List.of("blog.example.org")),
+                new Grant("first", PortRanges.parse("10000-10010"), List.of("*"))), GrantFile.readTokens(file));
+    }
+
+    @Test
     void keysAreCheckedAndNormalized() throws IOException {
         Path file = write(dir, "authorized_keys", ID_1.toUpperCase() + "\r\n" + ID_2 + " 2222 # laptop\r\n");
         assertEquals(List.of(new Grant(ID_1, null), new Grant(ID_2, PortRanges.parse("2222"))), GrantFile.readKeys(file));
@@ -53,6 +66,10 @@ class GrantFileTest {
             one\\ntwo 1-2\\nthree abc          | tokens.txt:3: 'abc' is not a port list like 10000-20000,30000 (ports 1 to 65535)
             one 0-10                           | tokens.txt:1: '0-10' is not a port list like 10000-20000,30000 (ports 1 to 65535)
             one\\n# c\\none 5                  | tokens.txt:3: the same token as line 1
+            one hosts=a..b                     | tokens.txt:1: 'a..b' is not a host pattern (a name, a domain, *.DOMAIN or *)
+            one hosts=                         | tokens.txt:1: '' is not a host pattern (a name, a domain, *.DOMAIN or *)
+            one hosts=*.* 1                    | tokens.txt:1: '*.*' is not a host pattern (a name, a domain, *.DOMAIN or *)
+            one hosts=a hosts=b                | tokens.txt:1: hosts= is given twice
             """)
     void badTokenLines(String text, String message) throws IOException {
         Path file = secret(dir, "tokens.txt", text.replace("\\n", "\n"));

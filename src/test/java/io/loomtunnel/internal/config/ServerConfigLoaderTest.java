@@ -30,6 +30,7 @@ class ServerConfigLoaderTest {
             allow_ports = "10000-20000,30000"
             http_bind = "[::]:8080"
             domain = "tunnel.example.org"
+            allow_hosts = "web, *.tunnel.example.org,Shop.Example.com"
             [limits]
             max_clients = 10
             max_tunnels_per_client = 6
@@ -37,6 +38,12 @@ class ServerConfigLoaderTest {
             udp_idle_timeout = "90s"
             relay_max_per_peer = 3
             relay_bytes_per_second = 1048576
+            tcp_idle_timeout = "5m"
+            max_connections_per_source = 20
+            udp_max_flows = 1000
+            udp_max_flows_per_source = 50
+            max_offers_per_principal = 64
+            http_host_hold = "2h"
             [http]
             header_timeout = "5s"
             max_head_bytes = 16384
@@ -65,7 +72,10 @@ class ServerConfigLoaderTest {
                 .http(new InetSocketAddress("::", 8080), "tunnel.example.org")
                 .maxClients(10).maxTunnelsPerClient(6).maxStreamsPerClient(100)
                 .udpIdleTimeout(Duration.ofSeconds(90))
-                .relayMaxPerPeer(3).relayRatePerPeer(1 << 20);
+                .relayMaxPerPeer(3).relayRatePerPeer(1 << 20)
+                .allowHosts(List.of("web", "*.tunnel.example.org", "shop.example.com"))
+                .tcpIdleTimeout(Duration.ofMinutes(5)).maxConnectionsPerSource(20).udpMaxFlows(1000).udpMaxFlowsPerSource(50)
+                .maxOffersPerPrincipal(64).httpHostHold(Duration.ofHours(2));
         expected.httpLimits().headerTimeout(Duration.ofSeconds(5)).maxHeadBytes(16384).idleTimeout(Duration.ofSeconds(20))
                 .bodyBufferBytes(131072).bodyTimeout(Duration.ofSeconds(15)).sendTimeout(Duration.ofSeconds(45))
                 .minBodyRate(8192).upstreamTimeout(Duration.ofMinutes(1));
@@ -141,15 +151,18 @@ class ServerConfigLoaderTest {
             domain = "Tunnel.Example.org"    | domain must be a domain name of lowercase letters, digits, '-' and '.', got 'Tunnel.Example.org'
             domain = ["a"]                   | domain must be a string, got an array
             limits = 5                       | limits must be a table ([limits])
-            limits.max_client = 5            | unknown key 'limits.max_client' (known: max_clients, max_tunnels_per_client, max_streams_per_client, udp_idle_timeout, relay_max_per_peer, relay_bytes_per_second)
-            bnd = "0.0.0.0:1"                | unknown key 'bnd' (known: bind, key, tokens_file, authorized_keys_file, open_access, allow_ports, http_bind, domain, http, limits, admin, metrics)
-            "limits.max_clients" = 5         | unknown key 'limits.max_clients' (known: bind, key, tokens_file, authorized_keys_file, open_access, allow_ports, http_bind, domain, http, limits, admin, metrics)
+            limits.max_client = 5            | unknown key 'limits.max_client' (known: max_clients, max_tunnels_per_client, max_streams_per_client, udp_idle_timeout, relay_max_per_peer, relay_bytes_per_second, tcp_idle_timeout, max_connections_per_source, udp_max_flows, udp_max_flows_per_source, max_offers_per_principal, http_host_hold)
+            bnd = "0.0.0.0:1"                | unknown key 'bnd' (known: bind, key, tokens_file, authorized_keys_file, open_access, allow_ports, allow_hosts, http_bind, domain, http, limits, admin, metrics)
+            "limits.max_clients" = 5         | unknown key 'limits.max_clients' (known: bind, key, tokens_file, authorized_keys_file, open_access, allow_ports, allow_hosts, http_bind, domain, http, limits, admin, metrics)
             limits.max_clients = 0           | limits.max_clients must be an integer from 1 to 2147483647, got 0
             limits.max_clients = 2147483648  | limits.max_clients must be an integer from 1 to 2147483647, got 2147483648
             limits.max_clients = 99999999999999999999 | limits.max_clients must be an integer from 1 to 2147483647, got '99999999999999999999'
             limits.max_clients = 1.5         | limits.max_clients must be an integer, got a float
             limits.udp_idle_timeout = "0s"   | limits.udp_idle_timeout must be a duration above zero like 500ms, 30s, 5m or 2h, got '0s'
             limits.udp_idle_timeout = 60     | limits.udp_idle_timeout must be a string, got an integer
+            allow_hosts = "web,a..b"         | allow_hosts must be host patterns like web,*.example.org: 'a..b' is not a host pattern (a name, a domain, *.DOMAIN or *)
+            limits.http_host_hold = "0s"     | limits.http_host_hold must be a duration above zero like 500ms, 30s, 5m or 2h, got '0s'
+            limits.udp_max_flows = 0         | limits.udp_max_flows must be an integer from 1 to 2147483647, got 0
             tokens_file = "missing.txt"      | tokens_file: <dir>/missing.txt: no such file
             tokens_file = "."                | tokens_file: <dir>/.: not a regular file
             """)

@@ -9,7 +9,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 
-/** Local services for tunnel tests: a TCP echo (half-close aware) and a UDP echo, on loopback. */
+/** Local services for tunnel tests: a TCP echo (half-close aware), a UDP echo and a web app, on loopback. */
 public final class EchoServers {
     private EchoServers() {}
 
@@ -56,5 +56,20 @@ public final class EchoServers {
             }
         });
         return socket;
+    }
+
+    /** A web app that answers every request with {@code text}; its port in {@code portOut[0]}. */
+    public static Closeable web(String text, int[] portOut) throws IOException {
+        com.sun.net.httpserver.HttpServer app = com.sun.net.httpserver.HttpServer.create(
+                new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        app.createContext("/", exchange -> {
+            byte[] body = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        app.start();
+        portOut[0] = app.getAddress().getPort();
+        return () -> app.stop(0);
     }
 }
