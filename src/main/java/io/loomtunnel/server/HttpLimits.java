@@ -20,17 +20,25 @@ import java.time.Duration;
  *     reading a response
  * @param upstreamTimeout how long the app may take to send its response head (else 504), and each
  *     part of its body
+ * @param maxConnectionsPerSource connections one source (an IPv4 address, an IPv6 /64) may have
+ *     open to the ingress at once; more are closed as soon as they are accepted
  */
 public record HttpLimits(Duration headerTimeout, int maxHeadBytes, Duration idleTimeout, int bodyBufferBytes,
-        Duration bodyTimeout, Duration sendTimeout, long minBodyRate, Duration upstreamTimeout) {
+        Duration bodyTimeout, Duration sendTimeout, long minBodyRate, Duration upstreamTimeout, int maxConnectionsPerSource) {
 
-    /** 10 s head, 32 KiB head, 60 s idle, 64 KiB body buffer, 30 s body and send timeouts, 4 KiB/s, 30 s upstream. */
+    /**
+     * 10 s head, 32 KiB head, 60 s idle, 64 KiB body buffer, 30 s body and send timeouts, 4 KiB/s, 30 s upstream,
+     * 256 connections per source.
+     */
     public static final HttpLimits DEFAULTS = of(HttpIngressConfig.defaults());
 
-    /** Checks the limits as the ingress does: timeouts above zero, heads of at least 256 bytes, a rate of at least 1. */
+    /**
+     * Checks the limits as the ingress does: timeouts above zero, heads of at least 256 bytes, a rate and a
+     * connection limit of at least 1.
+     */
     public HttpLimits {
         ingressConfig(headerTimeout, maxHeadBytes, idleTimeout, bodyBufferBytes, bodyTimeout, sendTimeout, minBodyRate,
-                upstreamTimeout);
+                upstreamTimeout, maxConnectionsPerSource);
     }
 
     /**
@@ -45,18 +53,19 @@ public record HttpLimits(Duration headerTimeout, int maxHeadBytes, Duration idle
     /** The ingress's configuration for these limits, for plain HTTP. */
     HttpIngressConfig ingressConfig() {
         return ingressConfig(headerTimeout, maxHeadBytes, idleTimeout, bodyBufferBytes, bodyTimeout, sendTimeout, minBodyRate,
-                upstreamTimeout);
+                upstreamTimeout, maxConnectionsPerSource);
     }
 
     private static HttpIngressConfig ingressConfig(Duration headerTimeout, int maxHeadBytes, Duration idleTimeout,
-            int bodyBufferBytes, Duration bodyTimeout, Duration sendTimeout, long minBodyRate, Duration upstreamTimeout) {
+            int bodyBufferBytes, Duration bodyTimeout, Duration sendTimeout, long minBodyRate, Duration upstreamTimeout,
+            int maxConnectionsPerSource) {
         return new HttpIngressConfig(headerTimeout, maxHeadBytes, idleTimeout, bodyBufferBytes, bodyTimeout, sendTimeout,
-                minBodyRate, upstreamTimeout, "http");
+                minBodyRate, upstreamTimeout, maxConnectionsPerSource, "http");
     }
 
     private static HttpLimits of(HttpIngressConfig c) {
         return new HttpLimits(c.headerTimeout(), c.maxHeadBytes(), c.idleTimeout(), c.bodyBufferBytes(), c.bodyTimeout(),
-                c.sendTimeout(), c.minBodyRate(), c.upstreamTimeout());
+                c.sendTimeout(), c.minBodyRate(), c.upstreamTimeout(), c.maxConnectionsPerSource());
     }
 
     /** Builds HttpLimits; every limit starts at its default. */
@@ -69,6 +78,7 @@ public record HttpLimits(Duration headerTimeout, int maxHeadBytes, Duration idle
         private Duration sendTimeout = DEFAULTS.sendTimeout;
         private long minBodyRate = DEFAULTS.minBodyRate;
         private Duration upstreamTimeout = DEFAULTS.upstreamTimeout;
+        private int maxConnectionsPerSource = DEFAULTS.maxConnectionsPerSource;
 
         private Builder() {}
 
@@ -128,6 +138,13 @@ public record HttpLimits(Duration headerTimeout, int maxHeadBytes, Duration idle
          * @return this builder
          */
         public Builder upstreamTimeout(Duration d) { upstreamTimeout = d; return this; }
+        /**
+         * How many connections one source (an IPv4 address, an IPv6 /64) may have open at once.
+         *
+         * @param n at least 1
+         * @return this builder
+         */
+        public Builder maxConnectionsPerSource(int n) { maxConnectionsPerSource = n; return this; }
 
         /**
          * Builds the limits.
@@ -137,7 +154,7 @@ public record HttpLimits(Duration headerTimeout, int maxHeadBytes, Duration idle
          */
         public HttpLimits build() {
             return new HttpLimits(headerTimeout, maxHeadBytes, idleTimeout, bodyBufferBytes, bodyTimeout, sendTimeout,
-                    minBodyRate, upstreamTimeout);
+                    minBodyRate, upstreamTimeout, maxConnectionsPerSource);
         }
     }
 }

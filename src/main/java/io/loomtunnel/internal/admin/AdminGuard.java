@@ -2,6 +2,7 @@ package io.loomtunnel.internal.admin;
 
 import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
+import io.loomtunnel.internal.limits.RefusalLog;
 import io.loomtunnel.session.TokenCheck;
 import java.net.InetAddress;
 import java.time.Duration;

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.loomtunnel.internal.concurrent.OwnedThreads;
+import io.loomtunnel.internal.limits.RefusalLog;
 import io.loomtunnel.observe.LogRing;
 import io.loomtunnel.observe.ObserveSettings;
 import io.loomtunnel.session.TokenCheck;
@@ -68,7 +69,7 @@ public final class AdminServer implements Closeable {
         this.logs = settings.logs() == null ? new LogRing(1) : settings.logs();
         InetSocketAddress bound = server.getAddress();
         this.browser = new BrowserSession(bound.getPort(), LOGIN_LINK_LIFETIME, MAX_LOGIN_LINKS, System::nanoTime);
-        this.refusals = new RefusalLog(LOG_INTERVAL, log, System::nanoTime);
+        this.refusals = new RefusalLog("admin endpoint", LOG_INTERVAL, log, System::nanoTime);
         this.guard = new AdminGuard(new AllowedHosts(bound, settings.adminAllowedHosts()),
                 settings.adminToken() == null ? null : TokenCheck.of(List.of(settings.adminToken())), browser,
                 new SourcePenalties(settings.adminAuthFailPenalty(), settings.adminPenaltyLimit(), MAX_PENALISED_SOURCES,

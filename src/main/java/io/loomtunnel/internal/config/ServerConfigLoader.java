@@ -29,6 +29,7 @@ public final class ServerConfigLoader {
             .key("http.send_timeout", (b, v) -> b.httpLimits().sendTimeout(v.duration()))
             .key("http.min_body_rate", (b, v) -> b.httpLimits().minBodyRate(v.integer(1, MAX)))
             .key("http.upstream_timeout", (b, v) -> b.httpLimits().upstreamTimeout(v.duration()))
+            .key("http.max_connections_per_source", (b, v) -> b.httpLimits().maxConnectionsPerSource(v.integer(1, MAX)))
             .key("limits.max_clients", (b, v) -> b.maxClients(v.integer(1, MAX)))
             .key("limits.max_tunnels_per_client", (b, v) -> b.maxTunnelsPerClient(v.integer(1, MAX)))
             .key("limits.max_streams_per_client", (b, v) -> b.maxStreamsPerClient(v.integer(1, MAX)))

@@ -36,6 +36,7 @@ final class HttpConnectionHandler implements Runnable, Closeable {
     private final Socket socket;
     private final HttpRouter router;
     private final HttpIngressConfig config;
+    private final IngressLog log;
     private final Consumer<HttpConnectionHandler> onDone;
     private final String clientIp;
     private final PacedInput pacedIn;
@@ -46,11 +47,12 @@ final class HttpConnectionHandler implements Runnable, Closeable {
     private volatile Upstream upstream;
     private volatile boolean closed;
 
-    HttpConnectionHandler(Socket socket, HttpRouter router, HttpIngressConfig config,
+    HttpConnectionHandler(Socket socket, HttpRouter router, HttpIngressConfig config, IngressLog log,
             Consumer<HttpConnectionHandler> onDone) throws IOException {
         this.socket = socket;
         this.router = router;
         this.config = config;
+        this.log = log;
         this.onDone = onDone;
         this.clientIp = ((InetSocketAddress) socket.getRemoteSocketAddress()).getAddress().getHostAddress();
         BufferedInput.TimeoutSetter timeouts = t -> socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, t.toMillis()));
@@ -114,13 +116,13 @@ final class HttpConnectionHandler implements Runnable, Closeable {
                 }
                 request = HeadParser.parseRequest(head);
             } catch (HeadTooLargeException e) {
-                failHead(431, "The request head is too large.");
+                failHead(Refusal.headTooLarge());
                 return;
             } catch (MalformedHttpException e) {
-                failHead(400, "The request is malformed: " + e.getMessage() + ".");
+                failHead(Refusal.malformed(e));
                 return;
             } catch (SocketTimeoutException e) {
-                failHead(408, "The request head did not arrive in time.");
+                failHead(Refusal.headTooSlow());
                 return;
             }
             boolean goOn;
@@ -148,13 +150,13 @@ final class HttpConnectionHandler implements Runnable, Closeable {
             framing = BodyFraming.forRequest(request);
             authority = Authority.of(request, target);
         } catch (UnsupportedCodingException e) {
-            throw new Refusal(501, "The request's transfer coding is not supported.", e.getMessage(), true);
+            throw Refusal.unsupportedCoding(e);
         } catch (MalformedHttpException e) {
-            throw new Refusal(400, "The request is malformed: " + e.getMessage() + ".", null, true);
+            throw Refusal.malformed(e);
         }
         HttpRoute route = router.route(authority.host());
         if (route == null) {
-            throw new Refusal(404, "No tunnel serves the host " + authority.host() + ".", null, !framing.empty());
+            throw Refusal.unknownHost(authority.host(), !framing.empty());
         }
         BodyReader body = new BodyReader(framing, clientIn);
         pacedIn.paced(bodyPace);
@@ -293,12 +295,9 @@ final class HttpConnectionHandler implements Runnable, Closeable {
         }
     }
 
-    /** Sends the error page of a refused request; true if the connection may continue. */
+    /** Logs and sends the error page of a refused request; true if the connection may continue. */
     private boolean error(RequestHead request, Refusal r) throws IOException {
-        if (r.logDetail != null) {
-            LOG.log(r.status >= 500 ? System.Logger.Level.INFO : System.Logger.Level.DEBUG,
-                    () -> "http " + r.status + " to " + clientIp + " for " + request.method() + ": " + r.logDetail);
-        }
+        log.refused(clientIp, r);
         boolean close = r.mustClose || !request.keepAlive();
         boolean html = request.fields().tokens("Accept").stream().anyMatch(t -> t.startsWith("text/html"));
         clientOut.write(ErrorPages.response(r.status, r.page, html, request.method().equals("HEAD"), connection(request, close)));
@@ -309,9 +308,10 @@ final class HttpConnectionHandler implements Runnable, Closeable {
         return !close;
     }
 
-    /** An error before a request could be parsed: plain text, and the connection ends. */
-    private void failHead(int status, String detail) throws IOException {
-        clientOut.write(ErrorPages.response(status, detail, false, false, "close"));
+    /** An error before a request could be parsed: logged, plain text, and the connection ends. */
+    private void failHead(Refusal r) throws IOException {
+        log.refused(clientIp, r);
+        clientOut.write(ErrorPages.response(r.status, r.page, false, false, "close"));
         clientOut.flush();
         linger();
     }

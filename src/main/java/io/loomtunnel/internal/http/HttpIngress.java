@@ -1,6 +1,9 @@
 package io.loomtunnel.internal.http;
 
+import static io.loomtunnel.internal.net.Closeables.closeQuietly;
+
 import io.loomtunnel.internal.concurrent.OwnedThreads;
+import io.loomtunnel.internal.limits.SourceLimit;
 import java.io.Closeable;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -9,19 +12,23 @@ import java.net.Socket;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 
 /**
  * The server's HTTP/1.1 ingress: one listener, a reverse proxy per request, each routed by its
- * Host to an HTTP tunnel. See docs/HTTP.md.
+ * Host to an HTTP tunnel, at most {@code maxConnectionsPerSource} connections open at once from one
+ * source ({@link SourceLimit}; one more is closed as soon as it is accepted). What it answers
+ * itself goes to a rate-limited log ({@link IngressLog}). See docs/HTTP.md.
  *
  * <p>Threads: the ingress's own, {@code "loomtunnel http :PORT: accept"}, {@code "...: send timeouts"}
  * (the watchdog that closes connections whose visitor does not take what is sent) and one per
  * connection ({@code "...: connection from ADDRESS"}, which runs its {@link HttpConnectionHandler});
  * {@link #close} closes every connection, which wakes its thread, and joins them all.
  *
- * <p>Locking: no lock. {@code connections} is a concurrent set; {@code closed} is volatile, set
- * once by {@link #close} and read by the accept thread, which checks it again after adding a
- * connection so that none escapes a close running meanwhile.
+ * <p>Locking: no lock of its own ({@code perSource}'s and the log's are leaves). {@code connections}
+ * is a concurrent set; {@code closed} is volatile, set once by {@link #close} and read by the
+ * accept thread, which checks it again after adding a connection so that none escapes a close
+ * running meanwhile.
  */
 public final class HttpIngress implements Closeable {
     private static final System.Logger LOG = System.getLogger(HttpIngress.class.getName());
@@ -31,19 +38,29 @@ public final class HttpIngress implements Closeable {
     private final ServerSocket server;
     private final HttpRouter router;
     private final HttpIngressConfig config;
+    private final SourceLimit perSource;
+    private final IngressLog log;
     private final Set<HttpConnectionHandler> connections = ConcurrentHashMap.newKeySet();
     private final OwnedThreads threads;
     private volatile boolean closed;
 
-    private HttpIngress(ServerSocket server, HttpRouter router, HttpIngressConfig config) {
+    private HttpIngress(ServerSocket server, HttpRouter router, HttpIngressConfig config, Consumer<String> log) {
         this.server = server;
         this.router = router;
         this.config = config;
+        this.perSource = new SourceLimit(config.maxConnectionsPerSource());
+        this.log = new IngressLog(log, System::nanoTime);
         this.threads = new OwnedThreads("http :" + server.getLocalPort());
     }
 
-    /** Binds (port 0 picks a free one) and starts accepting. */
+    /** Binds (port 0 picks a free one) and starts accepting; what it refuses is logged at INFO. */
     public static HttpIngress start(InetSocketAddress bind, HttpRouter router, HttpIngressConfig config) throws IOException {
+        return start(bind, router, config, line -> LOG.log(System.Logger.Level.INFO, line));
+    }
+
+    /** As {@link #start(InetSocketAddress, HttpRouter, HttpIngressConfig)}, the lines of its refusal log going to {@code log}. */
+    static HttpIngress start(InetSocketAddress bind, HttpRouter router, HttpIngressConfig config, Consumer<String> log)
+            throws IOException {
         ServerSocket server = new ServerSocket();
         try {
             server.setReuseAddress(true);
@@ -52,7 +69,7 @@ public final class HttpIngress implements Closeable {
             server.close();
             throw e;
         }
-        HttpIngress ingress = new HttpIngress(server, router, config);
+        HttpIngress ingress = new HttpIngress(server, router, config, log);
         ingress.threads.start("accept", ingress::acceptLoop);
         ingress.threads.start("send timeouts", ingress::watchWrites);
         return ingress;
@@ -63,8 +80,8 @@ public final class HttpIngress implements Closeable {
     }
 
     /**
-     * Stops accepting, closes every connection with its upstream, and joins their threads within
-     * {@link OwnedThreads#DEFAULT_GRACE}; idempotent.
+     * Stops accepting, closes every connection with its upstream, joins their threads within
+     * {@link OwnedThreads#DEFAULT_GRACE} and writes the refusal log's last summary; idempotent.
      */
     @Override
     public void close() {
@@ -76,6 +93,7 @@ public final class HttpIngress implements Closeable {
         }
         connections.forEach(HttpConnectionHandler::close);
         threads.close();
+        log.flush();
     }
 
     private void acceptLoop() {
@@ -90,24 +108,31 @@ public final class HttpIngress implements Closeable {
                 }
                 continue;
             }
+            InetSocketAddress remote = (InetSocketAddress) socket.getRemoteSocketAddress();
+            SourceLimit.Slot slot = perSource.enter(remote.getAddress());
+            if (slot == null) {
+                log.overLimit(remote.getAddress().getHostAddress());
+                closeQuietly(socket); // unanswered, as the TCP tunnels do: no thread, no buffer, no write
+                continue;
+            }
             try {
                 socket.setTcpNoDelay(true);
-                InetSocketAddress remote = (InetSocketAddress) socket.getRemoteSocketAddress();
-                HttpConnectionHandler handler = new HttpConnectionHandler(socket, router, config, connections::remove);
+                HttpConnectionHandler handler = new HttpConnectionHandler(socket, router, config, log, h -> {
+                    connections.remove(h);
+                    slot.close();
+                });
                 connections.add(handler);
                 if (closed) {
                     handler.close(); // close() may have run before the add
                 }
                 if (!threads.startIfOpen("connection from " + remote.getAddress().getHostAddress() + ":" + remote.getPort(), handler)) {
                     handler.close(); // closing: the ingress takes no more connections
+                    slot.close();
                 }
             } catch (IOException e) {
                 LOG.log(System.Logger.Level.DEBUG, () -> "http connection lost at accept: " + e);
-                try {
-                    socket.close();
-                } catch (IOException ignored) {
-                    // nothing was sent on it
-                }
+                slot.close();
+                closeQuietly(socket); // nothing was sent on it
             }
         }
     }

@@ -18,10 +18,13 @@ import java.util.Objects;
  * @param minBodyRate     bytes per second a visitor must keep up, on average, sending a request body and reading a
  *                        response (time the app makes the ingress wait does not count)
  * @param upstreamTimeout how long the upstream may take to send its response head (else 504), and to send each part of its body
+ * @param maxConnectionsPerSource connections one source (an IPv4 address, an IPv6 /64) may have open at once; more
+ *                        are closed as soon as they are accepted
  * @param scheme          the value of X-Forwarded-Proto ("http", or "https" behind a TLS terminator)
  */
 public record HttpIngressConfig(Duration headerTimeout, int maxHeadBytes, Duration idleTimeout, int bodyBufferBytes,
-        Duration bodyTimeout, Duration sendTimeout, long minBodyRate, Duration upstreamTimeout, String scheme) {
+        Duration bodyTimeout, Duration sendTimeout, long minBodyRate, Duration upstreamTimeout, int maxConnectionsPerSource,
+        String scheme) {
 
     public HttpIngressConfig {
         requirePositive(headerTimeout, "headerTimeout");
@@ -35,16 +38,22 @@ public record HttpIngressConfig(Duration headerTimeout, int maxHeadBytes, Durati
         if (bodyBufferBytes < 0) {
             throw new IllegalArgumentException("bodyBufferBytes must not be negative: " + bodyBufferBytes);
         }
+        if (maxConnectionsPerSource < 1) {
+            throw new IllegalArgumentException("maxConnectionsPerSource must be at least 1: " + maxConnectionsPerSource);
+        }
         if (minBodyRate < 1) {
             throw new IllegalArgumentException("minBodyRate must be at least 1 byte/s: " + minBodyRate);
         }
         Objects.requireNonNull(scheme, "scheme");
     }
 
-    /** 10 s head, 32 KiB head, 60 s idle, 64 KiB body buffer, 30 s body and send timeouts, 4 KiB/s, 30 s upstream, "http". */
+    /**
+     * 10 s head, 32 KiB head, 60 s idle, 64 KiB body buffer, 30 s body and send timeouts, 4 KiB/s, 30 s upstream,
+     * 256 connections per source, "http".
+     */
     public static HttpIngressConfig defaults() {
         return new HttpIngressConfig(Duration.ofSeconds(10), 32 * 1024, Duration.ofSeconds(60), 64 * 1024,
-                Duration.ofSeconds(30), Duration.ofSeconds(30), 4 * 1024, Duration.ofSeconds(30), "http");
+                Duration.ofSeconds(30), Duration.ofSeconds(30), 4 * 1024, Duration.ofSeconds(30), 256, "http");
     }
 
     private static void requirePositive(Duration d, String name) {

@@ -1,6 +1,7 @@
 package io.loomtunnel.internal.tunnel;
 
 import io.loomtunnel.internal.concurrent.OwnedThreads;
+import io.loomtunnel.internal.limits.Sources;
 import io.loomtunnel.internal.metrics.TunnelCounters;
 import java.io.Closeable;
 import java.io.IOException;

@@ -19,7 +19,7 @@ class HttpIngressLimitsTest {
     @BeforeAll
     static void start() throws Exception {
         fixture = new IngressFixture(new HttpIngressConfig(Duration.ofMillis(600), 1024, Duration.ofMillis(400),
-                64 * 1024, Duration.ofSeconds(30), Duration.ofSeconds(30), 4096, Duration.ofSeconds(10), "http"));
+                64 * 1024, Duration.ofSeconds(30), Duration.ofSeconds(30), 4096, Duration.ofSeconds(10), 256, "http"));
     }
 
     @AfterAll

@@ -29,7 +29,7 @@ class HttpIngressTest {
     @BeforeAll
     static void start() throws Exception {
         fixture = new IngressFixture(new HttpIngressConfig(Duration.ofSeconds(10), 32 * 1024,
-                Duration.ofSeconds(60), 64 * 1024, Duration.ofSeconds(30), Duration.ofSeconds(30), 4096, UPSTREAM_TIMEOUT, "http"));
+                Duration.ofSeconds(60), 64 * 1024, Duration.ofSeconds(30), Duration.ofSeconds(30), 4096, UPSTREAM_TIMEOUT, 256, "http"));
         client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     }
 

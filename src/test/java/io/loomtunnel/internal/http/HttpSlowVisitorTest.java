@@ -54,7 +54,7 @@ class HttpSlowVisitorTest {
      */
     static HttpIngressConfig config() {
         return new HttpIngressConfig(Duration.ofSeconds(5), 32 * 1024, Duration.ofSeconds(60), 64 * 1024,
-                Duration.ofSeconds(2), Duration.ofSeconds(4), 16 * 1024, Duration.ofSeconds(3), "http");
+                Duration.ofSeconds(2), Duration.ofSeconds(4), 16 * 1024, Duration.ofSeconds(3), 256, "http");
     }
 
     @BeforeAll

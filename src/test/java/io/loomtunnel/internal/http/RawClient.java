@@ -33,7 +33,15 @@ final class RawClient implements Closeable {
     private final OutputStream out;
 
     RawClient(int port) throws IOException {
+        this(port, null);
+    }
+
+    /** Connects from {@code from} (a loopback address such as 127.0.0.2; null: any). */
+    RawClient(int port, InetAddress from) throws IOException {
         socket = new Socket();
+        if (from != null) {
+            socket.bind(new InetSocketAddress(from, 0));
+        }
         socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 5_000);
         socket.setSoTimeout(20_000);
         in = new BufferedInputStream(socket.getInputStream());

@@ -1,4 +1,4 @@
-package io.loomtunnel.internal.tunnel;
+package io.loomtunnel.internal.limits;
 
 import java.net.Inet6Address;
 import java.net.InetAddress;
