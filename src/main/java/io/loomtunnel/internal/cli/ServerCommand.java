@@ -3,6 +3,7 @@ package io.loomtunnel.internal.cli;
 import io.loomtunnel.internal.config.GrantFile;
 import io.loomtunnel.internal.config.ServerConfigLoader;
 import io.loomtunnel.internal.net.HostPort;
+import io.loomtunnel.internal.tunnel.HostPatterns;
 import io.loomtunnel.observe.LogRing;
 import io.loomtunnel.server.ServerSettings;
 import io.loomtunnel.server.TunnelServer;
@@ -25,7 +26,8 @@ import picocli.CommandLine.Option;
                 "  loomtunnel server --tokens-file tokens.txt",
                 "  loomtunnel server --config server.toml",
                 "  loomtunnel server --bind 0.0.0.0:7835 --key server.key --tokens-file tokens.txt \\",
-                "                    --allow-ports 10000-20000 --http-bind 0.0.0.0:8080 --domain tunnel.example.org",
+                "                    --allow-ports 10000-20000 --http-bind 0.0.0.0:8080 --domain tunnel.example.org \\",
+                "                    --allow-hosts '*.tunnel.example.org,shop.example.com'",
                 "  loomtunnel server --tokens-file tokens.txt --admin-bind 127.0.0.1:9090   (then: loomtunnel console)",
                 "", "Flags override LOOMTUNNEL_* environment variables, which override the config file (docs/CONFIG.md)."})
 final class ServerCommand implements Callable<Integer> {
@@ -40,14 +42,23 @@ final class ServerCommand implements Callable<Integer> {
     @Option(names = "--key", paramLabel = "FILE", description = "Server identity key, created if missing (default ~/.loomtunnel/server.key).")
     Path key;
 
-    @Option(names = "--tokens-file", paramLabel = "FILE", description = "Accepted tokens, one per line, optionally followed by a port list.")
+    @Option(names = "--tokens-file", paramLabel = "FILE",
+            description = "Accepted tokens, one per line, each optionally followed by a port list and hosts=PATTERNS"
+                    + " (the HTTP hosts it may claim), e.g. 's3cret 10000-20000 hosts=shop,*.shop.example.org'.")
     Path tokensFile;
 
-    @Option(names = "--authorized-keys", paramLabel = "FILE", description = "Accepted client key ids, one per line, optionally followed by a port list.")
+    @Option(names = "--authorized-keys", paramLabel = "FILE",
+            description = "Accepted client key ids, one per line, each optionally followed by a port list and hosts=PATTERNS,"
+                    + " as in --tokens-file.")
     Path authorizedKeys;
 
     @Option(names = "--allow-ports", paramLabel = "LIST", description = "Remote ports clients may use, e.g. 10000-20000,30000 (default 1024-65535).")
     String allowPorts;
+
+    @Option(names = "--allow-hosts", paramLabel = "PATTERNS",
+            description = "HTTP hosts clients may claim unless their token or key line says otherwise, e.g. web,*.example.org"
+                    + " (NAME: NAME.DOMAIN; *.D: any host under D; *: any host; default *.DOMAIN).")
+    String allowHosts;
 
     @Option(names = "--http-bind", paramLabel = "HOST:PORT", description = "Where the HTTP ingress listens (default: no HTTP ingress).")
     String httpBind;
@@ -88,6 +99,9 @@ final class ServerCommand implements Callable<Integer> {
                     server.httpPort())) + " (tunnels at NAME." + settings.domain() + ")");
         }
         System.out.println("ports       " + settings.allowPorts());
+        if (server.httpPort() >= 0) {
+            System.out.println("hosts       " + String.join(",", settings.allowHosts()));
+        }
         if (server.adminAddress() != null) {
             System.out.println(ObserveOptions.adminLine(server.adminAddress()));
         }
@@ -132,6 +146,9 @@ final class ServerCommand implements Callable<Integer> {
             }
             if (allowPorts != null) {
                 b.allowPorts(FlagValue.parse("--allow-ports", allowPorts, PortRanges::parse));
+            }
+            if (allowHosts != null) {
+                b.allowHosts(FlagValue.parse("--allow-hosts", allowHosts, HostPatterns::parseList));
             }
             if (httpBind != null) {
                 b.httpBind(FlagValue.parse("--http-bind", httpBind, HostPort::parseBind));

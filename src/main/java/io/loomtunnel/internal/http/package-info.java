@@ -7,7 +7,9 @@
  * :PORT: ..."}): one accepts, one watches every connection's writes to its visitor and closes
  * those past their deadline ({@code "send timeouts"}), one per connection runs its handler (and,
  * after a 101, one more direction of the upgraded connection, joined by it); closing the ingress
- * closes every connection, which wakes its thread, and joins them. No lock: connection state is
- * volatile, written by its thread and read by a closer or the watchdog.
+ * closes every connection, which wakes its thread, and joins them. No lock of its own: connection
+ * state is volatile, written by its thread and read by a closer or the watchdog. The ingress's
+ * per-source count ({@code internal.limits.SourceLimit}) and its refusal logs are leaf monitors,
+ * each taken alone for an update and never held while blocking or logging.
  */
 package io.loomtunnel.internal.http;

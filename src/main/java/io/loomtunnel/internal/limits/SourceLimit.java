@@ -35,11 +35,6 @@ public final class SourceLimit {
         this.maxSources = maxSources;
     }
 
-    /** The limit per source. */
-    public int perSource() {
-        return perSource;
-    }
-
     /** Counts a connection from {@code address} until its slot is closed; null when its source is at its limit or the table full. */
     public Slot enter(InetAddress address) {
         String source = Sources.of(address);
@@ -54,7 +49,7 @@ public final class SourceLimit {
     }
 
     /** Sources with a connection open. */
-    public synchronized int sources() {
+    synchronized int sources() {
         return open.size();
     }
 

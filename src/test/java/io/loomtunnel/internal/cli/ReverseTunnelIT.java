@@ -214,6 +214,41 @@ class ReverseTunnelIT {
     }
 
     @Test
+    void allowHostsDecidesWhichHostsClientsMayClaim(@TempDir Path dir) throws Exception {
+        int[] app = new int[1];
+        try (Closeable web = EchoServers.web("hello from web", app);
+             Server s = server(dir, 0, "--http-bind", "127.0.0.1:0", "--domain", "localhost",
+                     "--allow-hosts", "web,*.apps.example.org")) {
+            int httpPort = Integer.parseInt(s.process().await("http\\s+127\\.0\\.0\\.1:(\\d+)", START).group(1));
+            s.process().await("hosts\\s+web,\\*\\.apps\\.example\\.org", START);
+
+            JarProcess outside = client(dir, s, "--http", "shop.example.com:127.0.0.1:" + app[0]);
+            assertEquals(ExitCode.USAGE, outside.exitCode(START), outside.output());
+            assertTrue(outside.output().contains("host shop.example.com is not allowed"), outside.output());
+            JarProcess underDomain = client(dir, s, "--http", "other:127.0.0.1:" + app[0]);
+            assertEquals(ExitCode.USAGE, underDomain.exitCode(START), "the flag replaces *.DOMAIN: " + underDomain.output());
+
+            try (JarProcess inside = client(dir, s, "--http", "web:127.0.0.1:" + app[0],
+                    "--http", "a.apps.example.org:127.0.0.1:" + app[0])) {
+                inside.await("http\\s+\\S+\\s+http://a\\.apps\\.example\\.org:" + httpPort, START);
+                for (String host : List.of("web.localhost", "a.apps.example.org")) {
+                    String page = Probes.httpGet(httpPort, host, "/");
+                    assertTrue(page.startsWith("HTTP/1.1 200") && page.endsWith("hello from web"), host + ": " + page);
+                }
+            }
+        }
+        CliIT.Run help = CliIT.loomtunnel("server", "--help");
+        assertTrue(help.out().contains("--allow-hosts=PATTERNS") && help.out().contains("hosts=PATTERNS"), help.out());
+        for (String bad : List.of("a..b", "", "web,*.*.example.org")) {
+            JarProcess refused = JarProcess.start(Map.of(), "server", "--key", dir.resolve("bad.key").toString(),
+                    "--open-access", "--allow-hosts", bad);
+            assertEquals(ExitCode.USAGE, refused.exitCode(START), refused.output());
+            assertTrue(refused.output().startsWith("loomtunnel: --allow-hosts '"), refused.output());
+            assertEquals(1, refused.output().strip().lines().count(), "one line: " + refused.output());
+        }
+    }
+
+    @Test
     void brokenConfigNamesTheKey(@TempDir Path dir) throws Exception {
         Path config = dir.resolve("client.toml");
         Files.writeString(config, "server = \"127.0.0.1:7835\"\nserver_idd = \"x\"\n");

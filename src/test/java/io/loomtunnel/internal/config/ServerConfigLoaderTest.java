@@ -53,6 +53,7 @@ class ServerConfigLoaderTest {
             send_timeout = "45s"
             min_body_rate = 8192
             upstream_timeout = "1m"
+            max_connections_per_source = 32
             """;
 
     @TempDir Path dir;
@@ -78,7 +79,7 @@ class ServerConfigLoaderTest {
                 .maxOffersPerPrincipal(64).httpHostHold(Duration.ofHours(2));
         expected.httpLimits().headerTimeout(Duration.ofSeconds(5)).maxHeadBytes(16384).idleTimeout(Duration.ofSeconds(20))
                 .bodyBufferBytes(131072).bodyTimeout(Duration.ofSeconds(15)).sendTimeout(Duration.ofSeconds(45))
-                .minBodyRate(8192).upstreamTimeout(Duration.ofMinutes(1));
+                .minBodyRate(8192).upstreamTimeout(Duration.ofMinutes(1)).maxConnectionsPerSource(32);
         assertEquals(expected.build(), s);
     }
 
@@ -114,12 +115,14 @@ class ServerConfigLoaderTest {
                 "LOOMTUNNEL_BIND", " 127.0.0.1:2 ",
                 "LOOMTUNNEL_LIMITS_MAX_CLIENTS", "7",
                 "LOOMTUNNEL_LIMITS_UDP_IDLE_TIMEOUT", "2m",
+                "LOOMTUNNEL_HTTP_MAX_CONNECTIONS_PER_SOURCE", "9",
                 "LOOMTUNNEL_DOMAIN", "",
                 "LOOMTUNNEL_SERVER", "ignored: the server has no such key"));
         assertEquals(List.of(new Grant("from-env", null)), s.tokens());
         assertEquals(new InetSocketAddress("127.0.0.1", 2), s.bind());
         assertEquals(7, s.maxClients());
         assertEquals(Duration.ofMinutes(2), s.udpIdleTimeout());
+        assertEquals(9, s.httpLimits().maxConnectionsPerSource());
         assertEquals("file.org", s.domain(), "an empty variable counts as unset");
     }
 
