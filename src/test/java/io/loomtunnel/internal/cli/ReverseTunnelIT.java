@@ -92,7 +92,8 @@ class ReverseTunnelIT {
     @Test
     void tcpTunnelFiftyMegabytesEachWayAndTwoHundredConnections(@TempDir Path dir) throws Exception {
         int[] echo = new int[1];
-        try (Closeable e = EchoServers.tcp(echo); Server s = server(dir, 0);
+        Path config = Files.writeString(dir.resolve("server.toml"), "[limits]\nmax_connections_per_source = 200\n"); // all from 127.0.0.1
+        try (Closeable e = EchoServers.tcp(echo); Server s = server(dir, 0, "--config", config.toString());
              JarProcess c = client(dir, s, "--tcp", "0:127.0.0.1:" + echo[0])) {
             int port = Integer.parseInt(c.await("tcp\\s+\\S+\\s+localhost:(\\d+)", START).group(1));
             byte[] data = new byte[50 << 20];
