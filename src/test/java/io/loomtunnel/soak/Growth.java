@@ -8,8 +8,8 @@ import java.util.TreeMap;
 import java.util.function.ToLongFunction;
 
 /**
- * Whether a process grew after warm-up: for every process that lived through the second and the
- * last quarter of the run, the median of its last-quarter samples against the median of its
+ * Whether a process grew after warm-up: for every process that was running before the second
+ * quarter of the run began and still ran in the last, the median of its last-quarter samples against the median of its
  * second-quarter samples, per metric, within a tolerance of max(absolute, relative). The first
  * quarter is warm-up (JIT, heap sizing, pools filling) and is not judged. Heap is sampled and
  * plotted but not judged: its sawtooth says nothing about a leak at this sample rate, and a leak
@@ -32,9 +32,14 @@ final class Growth {
     /** Judges the samples of a run that went from {@code from} to {@code to} (ms on the run's clock). */
     static List<Judgement> judge(List<Sampler.Sample> samples, long from, long to) {
         long quarter = (to - from) / 4;
+        Map<String, Long> firstSeen = new TreeMap<>();
+        samples.forEach(s -> firstSeen.merge(s.process(), s.t(), Math::min));
         Map<String, List<Sampler.Sample>> second = new TreeMap<>();
         Map<String, List<Sampler.Sample>> last = new TreeMap<>();
         for (Sampler.Sample s : samples) {
+            if (firstSeen.get(s.process()) > from + quarter) {
+                continue; // started during the second quarter or later: its own warm-up, not growth
+            }
             if (s.t() >= from + quarter && s.t() < from + 2 * quarter) {
                 second.computeIfAbsent(s.process(), k -> new ArrayList<>()).add(s);
             } else if (s.t() >= from + 3 * quarter && s.t() <= to) {
