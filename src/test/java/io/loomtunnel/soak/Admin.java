@@ -50,7 +50,8 @@ final class Admin {
         }
         for (String id : ids) {
             HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri(port, "/api/sessions/" + id + "/kick"))
-                    .timeout(TIMEOUT).POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+                    .timeout(TIMEOUT).header("Content-Type", "application/json") // every change must say so (SECURITY.md)
+                    .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString());
             if (r.statusCode() != 200 && r.statusCode() != 404) { // 404: it ended meanwhile
                 throw new IOException("kick " + id + ": " + r.statusCode() + " " + r.body());
             }

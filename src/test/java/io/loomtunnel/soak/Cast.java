@@ -165,7 +165,9 @@ final class Cast {
         return all;
     }
 
+    /** A new key in {@code file} (an earlier run's in the same directory is replaced: Identity never overwrites one). */
     private static String key(Path file) throws IOException {
+        Files.deleteIfExists(file);
         Identity.generate().save(file);
         return Identity.load(file).id().toString();
     }

@@ -31,7 +31,13 @@ public final class SoakMain {
             return;
         }
         watchParent();
-        int code = new Soak(options).run();
+        int code;
+        try {
+            code = new Soak(options).run();
+        } catch (Exception | Error e) { // the harness itself failed: one line, and an exit that ends every thread
+            System.out.println("soak: FAIL: the soak could not run: " + e);
+            code = 1;
+        }
         System.exit(code);
     }
 
