@@ -63,7 +63,11 @@ final class PeerDirectory {
     private static final Pattern PROBLEM = Pattern.compile("[A-Z_]{1,32}");
     private static final int MAX_REASON = 300;
 
-    private record Registration(Session session, Set<PeerId> allowed) {}
+    /**
+     * {@code confirmed}: {@code p2p_registered} has been sent to the share. Only confirmed shares
+     * are found, so no offer overtakes that reply (the share takes anything else first as an error).
+     */
+    private record Registration(Session session, Set<PeerId> allowed, boolean confirmed) {}
 
     private record Pending(String id, Session connect, Session share, PeerId connectId, PeerId shareId, String account) {}
 
@@ -159,7 +163,8 @@ final class PeerDirectory {
         synchronized (this) {
             other = shares.get(from.peer());
             if (other == null || other.session() == from || other.session().mux().isClosed()) {
-                shares.put(from.peer(), new Registration(from, Set.copyOf(allowed)));
+                boolean confirmed = other != null && other.session() == from && other.confirmed(); // a new list, same session
+                shares.put(from.peer(), new Registration(from, Set.copyOf(allowed), confirmed));
                 other = null;
             }
         }
@@ -170,6 +175,9 @@ final class PeerDirectory {
         }
         events.shareRegistered(from.peer(), allowed.size(), observed(from));
         from.mux().sendControl(ControlCodec.encode(new ShareRegistered(observed(from))));
+        synchronized (this) {
+            shares.computeIfPresent(from.peer(), (id, r) -> r.session() == from ? new Registration(from, r.allowed(), true) : r);
+        }
     }
 
     private void offer(Session from, OfferMessage message) throws IOException {
@@ -191,7 +199,7 @@ final class PeerDirectory {
         RendezvousCode code = RendezvousCode.UNKNOWN_PEER;
         synchronized (this) {
             share = shares.get(offer.recipient());
-            if (share == null || !share.allowed().contains(from.peer()) || share.session().mux().isClosed()) {
+            if (share == null || !share.confirmed() || !share.allowed().contains(from.peer()) || share.session().mux().isClosed()) {
                 // One answer for "absent" and "present but not for you": the directory must not tell them apart.
                 refusal = "no share with id " + offer.to() + " that allows peer " + from.peer() + " is registered on this server";
             } else if (pending.containsKey(offer.session())) {

@@ -6,14 +6,14 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** Runs a short administrative command (ip, iptables, kill) to completion: its exit code and merged output. */
-final class Commands {
+/** Runs a short administrative command (ip, iptables, kill, tc) to completion: its exit code and merged output. The soak's link faults use it too. */
+public final class Commands {
     /** Generous: a loaded two-core machine can take a second or two for one netns operation. */
     private static final long TIMEOUT_SECONDS = 30;
 
     /** What a finished command left behind. */
-    record Result(int exit, String output) {
-        boolean ok() {
+    public record Result(int exit, String output) {
+        public boolean ok() {
             return exit == 0;
         }
     }
@@ -42,7 +42,7 @@ final class Commands {
         }
     }
 
-    static Result attempt(List<String> command) {
+    public static Result attempt(List<String> command) {
         return attempt(command, "");
     }
 

@@ -2,6 +2,7 @@ package io.loomtunnel.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.loomtunnel.mux.MuxStream;
@@ -27,15 +28,19 @@ import io.loomtunnel.session.Session;
 import io.loomtunnel.session.SessionDialer;
 import io.loomtunnel.session.SessionOptions;
 import io.loomtunnel.tls.Identity;
+import io.loomtunnel.tls.PeerId;
 import io.loomtunnel.tls.PeerVerifier;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -58,15 +63,36 @@ class PeerDirectoryTest {
     private final List<Session> sessions = new ArrayList<>();
     private final Identity share = Identity.generate();
     private final Identity laptop = Identity.generate();
+    /** Set by a test to hold the server inside a registration: its event waits until the latch opens. */
+    private volatile CountDownLatch registrationHeld;
+    private final CountDownLatch registering = new CountDownLatch(1);
 
     @BeforeEach
     void start() throws IOException {
+        ServerEvents events = new ServerEvents() {
+            @Override
+            public void shareRegistered(PeerId id, int allowedPeers, String observed) {
+                registering.countDown();
+                CountDownLatch held = registrationHeld;
+                try {
+                    if (held != null && !held.await(REPLY.toSeconds() * 2, TimeUnit.SECONDS)) {
+                        throw new IllegalStateException("registration held too long");
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        };
         server = TunnelServer.start(ServerSettings.builder().bind(new InetSocketAddress("127.0.0.1", 0))
-                .keyFile(dir.resolve("server.key")).token(TOKEN).build(), ServerEvents.NONE);
+                .keyFile(dir.resolve("server.key")).token(TOKEN).build(), events);
     }
 
     @AfterEach
     void stop() throws IOException {
+        CountDownLatch held = registrationHeld;
+        if (held != null) {
+            held.countDown();
+        }
         sessions.forEach(Session::close);
         server.close();
     }
@@ -212,6 +238,39 @@ class PeerDirectoryTest {
                 List.of(), now, now + 60, null, null);
         send(shareSession, new AnswerMessage(BlockText.encode(SignedBlocks.seal(share, accept)), null));
         assertInstanceOf(AnswerMessage.class, receive(fromSession));
+    }
+
+    /**
+     * A share's first message from the server is p2p_registered (9.5), even when an offer for it
+     * arrives while the server is registering it: the share takes anything else first as a protocol
+     * error and, on its first registration, exits. Found by the soak (docs/SOAK.md): connects that
+     * keep offering while their share restarts. The server is held inside the registration here,
+     * which widens that moment to as long as the test needs.
+     */
+    @Test
+    void anOfferArrivingWhileTheShareRegistersDoesNotOvertakeItsConfirmation() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        registrationHeld = release;
+        Session shareSession = dial(share);
+        Session connect = dial(laptop);
+        send(shareSession, new RegisterShare(List.of(laptop.id().value())));
+        assertTrue(registering.await(REPLY.toSeconds(), TimeUnit.SECONDS), "the server never registered the share");
+        send(connect, new OfferMessage(null, offerBlock(laptop, share, SignedBody.newSessionId()), null));
+        ControlMessage early = poll(shareSession);
+        assertNull(early, () -> "the share heard " + early.type() + " before p2p_registered");
+        assertEquals("unknown_peer", error(connect).code(), "what a connect hears of an absent share: it tries again later");
+        release.countDown();
+        assertInstanceOf(ShareRegistered.class, receive(shareSession));
+        offer(connect, shareSession); // registered now: offers reach it
+    }
+
+    /** What {@code s} has been sent within 2 s, or null. */
+    private static ControlMessage poll(Session s) throws IOException {
+        try {
+            return ControlCodec.decode(s.mux().receiveControl(Duration.ofSeconds(2)));
+        } catch (SocketTimeoutException nothing) {
+            return null;
+        }
     }
 
     /** The laptop offers a new session on {@code connect}; returns the offer as the share got it. */
