@@ -2,12 +2,14 @@ package io.loomtunnel.server;
 
 import io.loomtunnel.observe.ObserveSettings;
 import io.loomtunnel.session.SessionOptions;
+import io.loomtunnel.session.SetupLimits;
 import io.loomtunnel.tunnel.PortRanges;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * Everything a tunnel server needs to run. Build one with {@link #builder()}; the CLI and the
@@ -28,6 +30,8 @@ import java.util.List;
  * @param session TLS and multiplexer settings
  * @param observe metrics registry, admin endpoint, JSON snapshots, OTLP (docs/METRICS.md)
  * @param relay how much peer-to-peer relaying the server does per peer
+ * @param setupLimits what connections to the control port may do before they authenticate: set-ups
+ *     in progress in all and per source, the first-byte deadline, penalties (docs/SECURITY.md)
  */
 public record ServerSettings(
         InetSocketAddress bind,
@@ -44,7 +48,8 @@ public record ServerSettings(
         Duration udpIdleTimeout,
         SessionOptions session,
         ObserveSettings observe,
-        RelaySettings relay) {
+        RelaySettings relay,
+        SetupLimits setupLimits) {
 
     public static final int DEFAULT_PORT = 7835;
 
@@ -59,6 +64,7 @@ public record ServerSettings(
         requirePositive("max clients", maxClients);
         requirePositive("max tunnels per client", maxTunnelsPerClient);
         requirePositive("max streams per client", maxStreamsPerClient);
+        Objects.requireNonNull(setupLimits, "setupLimits");
     }
 
     /**
@@ -95,6 +101,7 @@ public record ServerSettings(
         private int relayMaxPerPeer = RelaySettings.DEFAULTS.maxPerPeer();
         private long relayRatePerPeer = RelaySettings.DEFAULTS.bytesPerSecondPerPeer();
         private final ObserveSettings.Builder observe = ObserveSettings.builder();
+        private final SetupLimits.Builder setupLimits = SetupLimits.builder();
 
         private Builder() {}
 
@@ -240,6 +247,12 @@ public record ServerSettings(
          * @return the observation settings' builder, part of this one
          */
         public ObserveSettings.Builder observe() { return observe; }
+        /**
+         * The control port's limits before authentication, set in place: {@code b.setupLimits().maxSetupsPerSource(8)}.
+         *
+         * @return the limits' builder, part of this one
+         */
+        public SetupLimits.Builder setupLimits() { return setupLimits; }
 
         /**
          * Builds the settings.
@@ -250,7 +263,7 @@ public record ServerSettings(
         public ServerSettings build() {
             return new ServerSettings(bind, keyFile, tokens, authorizedKeys, openAccess, allowPorts, httpBind, domain,
                     maxClients, maxTunnelsPerClient, maxStreamsPerClient, udpIdleTimeout, session, observe.build(),
-                    new RelaySettings(relayMaxPerPeer, relayRatePerPeer));
+                    new RelaySettings(relayMaxPerPeer, relayRatePerPeer), setupLimits.build());
         }
     }
 }
