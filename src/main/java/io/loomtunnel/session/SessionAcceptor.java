@@ -49,6 +49,11 @@ public final class SessionAcceptor {
         return accept(socket, () -> TlsHandshake.server(socket, identity, peers, options.tls(), firstByteTimeout, onFirstByte));
     }
 
+    /** How long a whole set-up may take: the handshake timeout (docs/protocol/SESSION.md 1). */
+    Duration setupTimeout() {
+        return options.tls().handshakeTimeout();
+    }
+
     /** The TLS handshake's part of a set-up. */
     private interface Handshake {
         TlsChannel run() throws IOException;

@@ -10,6 +10,8 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import java.time.Duration;
 import java.util.concurrent.Semaphore;
 import java.util.function.Consumer;
 
@@ -17,14 +19,15 @@ import java.util.function.Consumer;
  * Listens for peers: accepts each TCP connection and sets up its session on a virtual thread of
  * its own, then hands the session to the handler on that same thread. What a connection may do
  * before it has a session is bounded by {@link SetupLimits} (docs/SECURITY.md, "Control port
- * before authentication"): set-ups in progress, in all and per source; a first-byte deadline;
- * penalties for sources whose set-ups keep failing. When every slot is taken, a new connection
+ * before authentication"): set-ups in progress, in all and per source; a first-byte deadline,
+ * and the handshake timeout for the whole set-up; penalties for sources whose set-ups keep failing. When every slot is taken, a new connection
  * evicts the oldest silent set-up instead of waiting, so silent connections cannot lock peers out.
  * Refusals are reported at most once per source and interval, then summarized.
  *
  * <p>Threads: all of them are the listener's ({@code "loomtunnel listener :PORT: accept"}, its
- * {@code "...: refusal log"}, and one {@code "...: peer ADDRESS"} per admitted connection, which
- * runs the handler for as long as it serves); {@link #close} ends and joins them. A silent
+ * {@code "...: refusal log"} and {@code "...: set-up deadlines"}, and one {@code "...: peer
+ * ADDRESS"} per admitted connection, which runs the handler for as long as it serves);
+ * {@link #close} ends and joins them. A silent
  * connection holds a virtual thread (no platform thread) until its first-byte deadline or its
  * eviction. Locking: {@link SetupDoor}'s lock and {@link RefusalLog}'s, each a leaf; neither is
  * held while calling out. {@code setupThreads} bounds set-up threads, evicted ones still ending
@@ -32,6 +35,7 @@ import java.util.function.Consumer;
  */
 public final class SessionListener implements Closeable {
     private static final System.Logger LOG = System.getLogger(SessionListener.class.getName());
+    private static final Duration OVERDUE_CHECK = Duration.ofSeconds(1);
 
     private final ServerSocket server;
     private final OwnedThreads threads;
@@ -91,6 +95,7 @@ public final class SessionListener implements Closeable {
         server.bind(bind, 1024);
         SessionListener listener = new SessionListener(server, limits, onRefusal);
         listener.threads.start("refusal log", listener.refusals::run);
+        listener.threads.start("set-up deadlines", () -> listener.endOverdueSetups(acceptor.setupTimeout()));
         listener.threads.start("accept", () -> listener.acceptLoop(acceptor, onSession, onFailure));
         return listener;
     }
@@ -159,28 +164,51 @@ public final class SessionListener implements Closeable {
         try {
             session = acceptor.accept(setup.socket, limits.firstByteTimeout(), setup::heard);
         } catch (IOException | RuntimeException e) {
-            boolean evicted = door.finished(setup, true);
+            SetupDoor.Ending ending = door.finished(setup, true);
             setupThreads.release();
             if (e instanceof RuntimeException bug) { // a thread of an executor would drop it unseen
                 LOG.log(Level.WARNING, "session set-up with " + setup.socket.getRemoteSocketAddress() + " failed", bug);
                 return;
             }
-            failed(setup.source, evicted ? evicted(setup) : (IOException) e, onFailure);
+            failed(setup.source, ending == SetupDoor.Ending.NONE ? (IOException) e : endedBy(ending, setup, acceptor),
+                    onFailure);
             return;
         }
-        boolean evicted = door.finished(setup, false);
+        SetupDoor.Ending ending = door.finished(setup, false);
         setupThreads.release();
-        if (evicted) { // closed under a set-up that was just finishing
+        if (ending != SetupDoor.Ending.NONE) { // closed under a set-up that was just finishing
             session.close();
-            failed(setup.source, evicted(setup), onFailure);
+            failed(setup.source, endedBy(ending, setup, acceptor), onFailure);
             return;
         }
         onSession.accept(session);
     }
 
-    private SetupRefusedException evicted(SetupDoor.Setup setup) {
-        return new SetupRefusedException("set-up with " + setup.socket.getRemoteSocketAddress() + " closed to make room: "
-                + limits.maxSetups() + " set-ups in progress, the limit", SetupRefusedException.EVICTED);
+    /** What the door's ending of a set-up is reported as. */
+    private IOException endedBy(SetupDoor.Ending ending, SetupDoor.Setup setup, SessionAcceptor acceptor) {
+        String who = "set-up with " + setup.socket.getRemoteSocketAddress();
+        if (ending == SetupDoor.Ending.OVERDUE) {
+            return new SocketTimeoutException("session " + who + " took longer than "
+                    + acceptor.setupTimeout().toMillis() + " ms, the handshake timeout");
+        }
+        return new SetupRefusedException(who + " closed to make room: " + limits.maxSetups()
+                + " set-ups in progress, the limit", SetupRefusedException.EVICTED);
+    }
+
+    /**
+     * Every second, closes set-ups older than the handshake timeout: TLS has its own deadline, but
+     * after it each read of the preamble and hello waits up to the timeout anew, so a peer that
+     * trickles them would otherwise hold its slot for as long as it likes.
+     */
+    private void endOverdueSetups(Duration maxAge) {
+        try {
+            while (!Thread.currentThread().isInterrupted()) {
+                Thread.sleep(OVERDUE_CHECK);
+                door.endOverdue(maxAge).forEach(s -> closeQuietly(s.socket));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private void failed(String source, IOException failure, Consumer<IOException> onFailure) {

@@ -2,7 +2,10 @@ package io.loomtunnel.session;
 
 import java.io.IOException;
 import java.net.Socket;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
@@ -14,12 +17,13 @@ import java.util.function.LongSupplier;
  * Decides, for each accepted connection, whether it may start a session set-up (docs/SECURITY.md,
  * "Control port before authentication"): not while its source is penalized, not beyond its
  * source's share, and when every slot is taken it makes room by evicting the oldest set-up that
- * has sent nothing yet (else the oldest), never by turning the newcomer away. It counts each
- * source's failed set-ups and penalizes a source that fails too often. What it remembers is
- * bounded: {@code maxSetups} set-ups, {@code maxSources} sources.
+ * has sent nothing yet (else the oldest), never by turning the newcomer away. It ends set-ups
+ * that outlive the handshake timeout, counts each source's failed set-ups and penalizes a source
+ * that fails too often. What it remembers is bounded: {@code maxSetups} set-ups, {@code
+ * maxSources} sources.
  *
  * <p>Locking: {@code lock} guards {@code setups}, {@code sources}, every {@link SourceState} and
- * {@link Setup#evicted}; it is a leaf lock (nothing else is taken under it but a socket's own state
+ * {@link Setup}'s ending; it is a leaf lock (nothing else is taken under it but a socket's own state
  * lock, in {@link Setup#silent}) and nothing blocks under it: the caller closes an evicted
  * set-up's socket after {@link #admit} returns.
  */
@@ -37,16 +41,28 @@ final class SetupDoor {
         this.clock = nanoClock;
     }
 
+    /** How the door ended a set-up under its thread, if it did. */
+    enum Ending {
+        /** The door did not: the set-up ended on its own. */
+        NONE,
+        /** Closed to make room for a newcomer. */
+        EVICTED,
+        /** Closed for taking longer than the whole set-up may (the handshake timeout). */
+        OVERDUE
+    }
+
     /** One connection in set-up. */
     static final class Setup {
         final Socket socket;
         final String source;
+        private final long since;
         private volatile boolean heard;
-        private boolean evicted;
+        private Ending ending = Ending.NONE;
 
-        private Setup(Socket socket, String source) {
+        private Setup(Socket socket, String source, long since) {
             this.socket = socket;
             this.source = source;
+            this.since = since;
         }
 
         /** The peer's first byte arrived: it is no longer a silent connection. */
@@ -114,7 +130,7 @@ final class SetupDoor {
             if (state == null) {
                 state = remember(source);
             }
-            Setup setup = new Setup(socket, source);
+            Setup setup = new Setup(socket, source, now);
             setups.add(setup);
             state.setups++;
             return new Admission(source, setup, null, evicted);
@@ -124,30 +140,59 @@ final class SetupDoor {
     }
 
     /**
-     * The set-up ended; a failure counts against its source unless it was evicted. Returns
-     * whether it was evicted (its socket was closed under it).
+     * The set-up ended; a failure counts against its source. Returns how the door ended it, if
+     * it did (its socket was closed under it, and the door has already accounted for it).
      */
-    boolean finished(Setup setup, boolean failed) {
+    Ending finished(Setup setup, boolean failed) {
         long now = clock.getAsLong();
         lock.lock();
         try {
-            if (setup.evicted) {
-                return true;
+            if (setup.ending == Ending.NONE) {
+                release(setup, failed, now);
             }
-            setups.remove(setup);
-            SourceState state = sources.get(setup.source);
-            if (state == null) {
-                return false; // cannot happen: a source with a set-up in progress is never forgotten
-            }
-            state.setups--;
-            if (failed) {
-                countFailure(state, now);
-            }
-            forgetIfNothingToRemember(setup.source, state, now);
-            return false;
+            return setup.ending;
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * Ends every set-up that has been in progress for longer than {@code maxAge}: each counts as
+     * a failure of its source; the caller closes their sockets, and their threads report them.
+     */
+    List<Setup> endOverdue(Duration maxAge) {
+        long now = clock.getAsLong();
+        List<Setup> overdue = new ArrayList<>();
+        lock.lock();
+        try {
+            for (Setup s : setups) { // oldest first: stop at the first young enough
+                if (now - s.since <= maxAge.toNanos()) {
+                    break;
+                }
+                overdue.add(s);
+            }
+            for (Setup s : overdue) {
+                release(s, true, now);
+                s.ending = Ending.OVERDUE;
+            }
+            return overdue;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Takes {@code setup} out of the set-ups in progress and its source's count. */
+    private void release(Setup setup, boolean failed, long now) {
+        setups.remove(setup);
+        SourceState state = sources.get(setup.source);
+        if (state == null) {
+            return; // cannot happen: a source with a set-up in progress is never forgotten
+        }
+        state.setups--;
+        if (failed) {
+            countFailure(state, now);
+        }
+        forgetIfNothingToRemember(setup.source, state, now);
     }
 
     /** Sources remembered now (for tests and the bound). */
@@ -200,13 +245,8 @@ final class SetupDoor {
         if (victim == null) {
             victim = setups.iterator().next();
         }
-        setups.remove(victim);
-        victim.evicted = true;
-        SourceState state = sources.get(victim.source);
-        if (state != null) {
-            state.setups--;
-            forgetIfNothingToRemember(victim.source, state, clock.getAsLong());
-        }
+        release(victim, false, clock.getAsLong()); // being evicted is no failure of the source
+        victim.ending = Ending.EVICTED;
         return victim;
     }
 

@@ -1,7 +1,6 @@
 package io.loomtunnel.session;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -59,8 +58,8 @@ class SetupDoorTest {
         SetupDoor.Admission newcomer = door.admit(new Socket(), "d");
         assertNull(newcomer.refusal(), "the newcomer is admitted");
         assertSame(silent, newcomer.evicted(), "the oldest silent one goes, not the oldest");
-        assertTrue(door.finished(silent, true), "its own end reports the eviction");
-        assertFalse(door.finished(talking, false));
+        assertEquals(SetupDoor.Ending.EVICTED, door.finished(silent, true), "its own end reports the eviction");
+        assertEquals(SetupDoor.Ending.NONE, door.finished(talking, false));
     }
 
     @Test
@@ -80,7 +79,7 @@ class SetupDoorTest {
         }
         SetupDoor.Setup evicted = admitted(door, "a");
         admitted(door, "b"); // evicts the one from a
-        assertTrue(door.finished(evicted, true), "evicted");
+        assertEquals(SetupDoor.Ending.EVICTED, door.finished(evicted, true));
         now.addAndGet(Duration.ofSeconds(1).toNanos());
         door.finished(admitted(door, "a"), true); // the third failure: a is penalized
         assertEquals(SetupRefusedException.PENALIZED, refusal(door, "a"));
@@ -122,8 +121,22 @@ class SetupDoorTest {
             assertTrue(door.sourceCount() <= 16, "remembered " + door.sourceCount());
         }
         for (SetupDoor.Setup s : running) {
-            assertFalse(door.finished(s, false), "sources with set-ups in progress are never forgotten");
+            assertEquals(SetupDoor.Ending.NONE, door.finished(s, false), "sources with set-ups in progress are never forgotten");
         }
+    }
+
+    @Test
+    void setUpsOlderThanTheTimeoutAreEndedAndCountAsFailures() {
+        SetupDoor door = door(SetupLimits.builder().failuresBeforePenalty(2));
+        SetupDoor.Setup old = admitted(door, "a");
+        now.addAndGet(Duration.ofSeconds(5).toNanos());
+        SetupDoor.Setup young = admitted(door, "a");
+        now.addAndGet(Duration.ofSeconds(6).toNanos());
+        assertEquals(List.of(old), door.endOverdue(Duration.ofSeconds(10)));
+        assertEquals(SetupDoor.Ending.OVERDUE, door.finished(old, true), "its own end reports it");
+        now.addAndGet(Duration.ofSeconds(5).toNanos());
+        assertEquals(List.of(young), door.endOverdue(Duration.ofSeconds(10)));
+        assertEquals(SetupRefusedException.PENALIZED, refusal(door, "a"), "two overdue set-ups are two failures");
     }
 
     @Test

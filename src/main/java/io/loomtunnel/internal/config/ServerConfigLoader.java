@@ -23,7 +23,14 @@ public final class ServerConfigLoader {
             .key("limits.max_streams_per_client", (b, v) -> b.maxStreamsPerClient(v.integer(1, MAX)))
             .key("limits.udp_idle_timeout", (b, v) -> b.udpIdleTimeout(v.duration()))
             .key("limits.relay_max_per_peer", (b, v) -> b.relayMaxPerPeer(v.integer(0, MAX)))
-            .key("limits.relay_bytes_per_second", (b, v) -> b.relayRatePerPeer(v.integer((int) RelaySettings.MIN_RATE, MAX))),
+            .key("limits.relay_bytes_per_second", (b, v) -> b.relayRatePerPeer(v.integer((int) RelaySettings.MIN_RATE, MAX)))
+            .key("control.max_setups", (b, v) -> b.setupLimits().maxSetups(v.integer(1, MAX)))
+            .key("control.max_setups_per_source", (b, v) -> b.setupLimits().maxSetupsPerSource(v.integer(1, MAX)))
+            .key("control.first_byte_timeout", (b, v) -> b.setupLimits().firstByteTimeout(v.duration()))
+            .key("control.failures_before_penalty", (b, v) -> b.setupLimits().failuresBeforePenalty(v.integer(0, MAX)))
+            .key("control.penalty", (b, v) -> b.setupLimits().penalty(v.duration()))
+            .key("control.max_sources", (b, v) -> b.setupLimits().maxSources(v.integer(1, MAX)))
+            .key("control.report_interval", (b, v) -> b.setupLimits().reportInterval(v.duration())),
             ServerSettings.Builder::observe);
 
     private ServerConfigLoader() {}
