@@ -16,7 +16,7 @@ import java.util.function.LongSupplier;
 /**
  * Decides, for each accepted connection, whether it may start a session set-up (docs/SECURITY.md,
  * "Control port before authentication"): not while its source is penalized, not beyond its
- * source's share, and when every slot is taken it makes room by evicting the oldest set-up that
+ * source's share while the slots are busy, and when every slot is taken it makes room by evicting the oldest set-up that
  * has sent nothing yet (else the oldest), never by turning the newcomer away. It ends set-ups
  * that outlive the handshake timeout, counts each source's failed set-ups and penalizes a source
  * that fails too often. What it remembers is bounded: {@code maxSetups} set-ups, {@code
@@ -121,7 +121,7 @@ final class SetupDoor {
                 return refuse(source, SetupRefusedException.PENALIZED, "connection from " + source + " closed: penalized for "
                         + left + " s more after " + limits.failuresBeforePenalty() + " failed set-ups");
             }
-            if (state != null && state.setups >= limits.maxSetupsPerSource()) {
+            if (state != null && state.setups >= limits.maxSetupsPerSource() && busy()) {
                 return refuse(source, SetupRefusedException.SOURCE_LIMIT, "connection from " + source + " closed: "
                         + state.setups + " set-ups from it in progress, the limit per source");
             }
@@ -203,6 +203,14 @@ final class SetupDoor {
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * Whether at least half the slots are taken: only then does a source's share hold, so that many
+     * clients behind one address (a NAT, a CI fleet) can still all connect at once to an idle server.
+     */
+    private boolean busy() {
+        return setups.size() >= limits.maxSetups() / 2;
     }
 
     private static Admission refuse(String source, String reason, String message) {

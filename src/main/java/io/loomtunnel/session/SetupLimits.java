@@ -11,8 +11,10 @@ import java.util.Objects;
  *
  * @param maxSetups set-ups in progress at once; when all are taken, a new connection closes the
  *     oldest set-up that has sent nothing yet, else the oldest one, never the newcomer
- * @param maxSetupsPerSource set-ups in progress at once from one source; the source's next
- *     connections are closed at once
+ * @param maxSetupsPerSource set-ups in progress at once from one source while at least half of
+ *     {@code maxSetups} are taken; the source's next connections are then closed at once (while
+ *     more than half are free a source may take more, so many clients behind one address can all
+ *     connect to an idle server at once)
  * @param firstByteTimeout a connection that sends nothing for this long is closed (the whole
  *     set-up is bounded by the handshake timeout, {@link io.loomtunnel.tls.TlsConfig})
  * @param failuresBeforePenalty after this many failed set-ups from a source, each within
@@ -89,7 +91,7 @@ public record SetupLimits(int maxSetups, int maxSetupsPerSource, Duration firstB
          */
         public Builder maxSetups(int n) { maxSetups = n; return this; }
         /**
-         * Set-ups in progress at once from one source.
+         * Set-ups in progress at once from one source, while at least half the slots are taken.
          *
          * @param n the limit
          * @return this builder

@@ -138,8 +138,8 @@ class SessionListenerLimitsTest {
     }
 
     @Test
-    void aSourceBeyondItsShareIsClosedAtOnceAndOthersGetIn() throws Exception {
-        listen(SetupLimits.builder().maxSetupsPerSource(3).firstByteTimeout(Duration.ofSeconds(60)));
+    void aSourceBeyondItsShareOfBusySlotsIsClosedAtOnceAndOthersGetIn() throws Exception {
+        listen(SetupLimits.builder().maxSetups(6).maxSetupsPerSource(3).firstByteTimeout(Duration.ofSeconds(60)));
         for (int i = 0; i < 3; i++) {
             quiet("127.0.0.2");
         }

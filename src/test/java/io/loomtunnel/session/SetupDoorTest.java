@@ -38,14 +38,24 @@ class SetupDoorTest {
     }
 
     @Test
-    void aSourceGetsItsShareAndTheNextConnectionIsRefused() {
-        SetupDoor door = door(SetupLimits.builder().maxSetupsPerSource(2));
+    void whileTheSlotsAreBusyASourceGetsItsShareAndTheNextConnectionIsRefused() {
+        SetupDoor door = door(SetupLimits.builder().maxSetups(4).maxSetupsPerSource(2));
         SetupDoor.Setup first = admitted(door, "192.0.2.1");
         admitted(door, "192.0.2.1");
         assertEquals(SetupRefusedException.SOURCE_LIMIT, refusal(door, "192.0.2.1"));
         admitted(door, "192.0.2.2"); // another source is not affected
         door.finished(first, false);
         admitted(door, "192.0.2.1"); // room again
+    }
+
+    @Test
+    void whileMoreThanHalfTheSlotsAreFreeASourceMayTakeMore() {
+        SetupDoor door = door(SetupLimits.builder().maxSetups(10).maxSetupsPerSource(2));
+        for (int i = 0; i < 5; i++) {
+            admitted(door, "one NAT"); // the fifth fills half the slots
+        }
+        assertEquals(SetupRefusedException.SOURCE_LIMIT, refusal(door, "one NAT"));
+        admitted(door, "elsewhere");
     }
 
     @Test
