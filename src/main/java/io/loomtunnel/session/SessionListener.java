@@ -9,7 +9,6 @@ import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.concurrent.Semaphore;
@@ -36,6 +35,7 @@ import java.util.function.Consumer;
 public final class SessionListener implements Closeable {
     private static final System.Logger LOG = System.getLogger(SessionListener.class.getName());
     private static final Duration OVERDUE_CHECK = Duration.ofSeconds(1);
+    private static final Duration ACCEPT_RETRY = Duration.ofMillis(100);
 
     private final ServerSocket server;
     private final OwnedThreads threads;
@@ -79,7 +79,8 @@ public final class SessionListener implements Closeable {
      * @param limits what connections may do before they have a session
      * @param onSession runs on the connection's own virtual thread with each new session
      * @param onFailure runs with every set-up failure, for counting: bad key, token, timeout, and
-     *     each connection the limits refused ({@link SetupRefusedException})
+     *     each connection the limits refused ({@link SetupRefusedException}); it runs on the
+     *     listener's threads, the accept thread for refusals, so it must be quick and not block
      * @param onRefusal runs with lines for a log, each to follow "refused: ": the first refusal from
      *     a source in each interval, then a summary of that source's others ("2,913 connections from
      *     192.0.2.7 in the last 10 s (invalid_token 10, penalized 2,903)"); at most a few dozen lines
@@ -137,23 +138,35 @@ public final class SessionListener implements Closeable {
                 boolean started = threads.startIfOpen("peer " + socket.getRemoteSocketAddress(),
                         () -> setUp(setup, acceptor, onSession, onFailure));
                 if (!started) {
-                    socket.close(); // closing: the listener takes no more peers
+                    closeQuietly(socket); // closing: the listener takes no more peers
                     setupThreads.release();
                     return;
                 }
-            } catch (SocketException closed) {
+            } catch (IOException e) {
                 setupThreads.release();
                 if (server.isClosed()) {
                     return; // close() closed the server socket
                 }
-                LOG.log(Level.WARNING, "accept on port {0} failed: {1}", port(), closed.getMessage());
-            } catch (IOException e) {
-                setupThreads.release();
+                // Out of file descriptors, say: pause, as nginx does, rather than spin on the error.
                 LOG.log(Level.WARNING, "accept on port {0} failed: {1}", port(), e.getMessage());
+                if (!pauseAfterAcceptFailure()) {
+                    return;
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
             }
+        }
+    }
+
+    /** Waits {@link #ACCEPT_RETRY}; false when interrupted (the listener is closing). */
+    private static boolean pauseAfterAcceptFailure() {
+        try {
+            Thread.sleep(ACCEPT_RETRY);
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
         }
     }
 
