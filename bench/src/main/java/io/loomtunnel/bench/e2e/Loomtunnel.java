@@ -17,11 +17,6 @@ final class Loomtunnel {
     private static final String TOKEN = "bench-e2e-token-0123456789";
     /** The memory scenario registers 1,000 tunnels from one client; the server's default limit is 64. */
     private static final int MAX_TUNNELS_PER_CLIENT = 1_000;
-    /**
-     * The memory scenario starts 100 clients at once, all from 127.0.0.1; the server's default is 32
-     * set-ups at once per source, and a client whose first connection is refused exits.
-     */
-    private static final int MAX_SETUPS_PER_SOURCE = 256;
 
     private final Procs procs;
     private final Path dir;
@@ -41,8 +36,7 @@ final class Loomtunnel {
     /** A server on 127.0.0.1 with an HTTP ingress (tunnels at NAME.localhost) and the bench's token. */
     Server server() throws Exception {
         Path config = dir.resolve("server.toml");
-        Files.writeString(config, "[limits]\nmax_tunnels_per_client = " + MAX_TUNNELS_PER_CLIENT + "\n"
-                + "[control]\nmax_setups_per_source = " + MAX_SETUPS_PER_SOURCE + "\n");
+        Files.writeString(config, "[limits]\nmax_tunnels_per_client = " + MAX_TUNNELS_PER_CLIENT + "\n");
         Proc server = procs.start("loomtunnel server", dir, command("server", "--config", config.toString(),
                 "--bind", "127.0.0.1:0", "--http-bind", "127.0.0.1:0", "--key", dir.resolve("server.key").toString(),
                 "--tokens-file", secret("tokens.txt").toString()));
