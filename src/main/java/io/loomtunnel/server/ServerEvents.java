@@ -14,7 +14,10 @@ public interface ServerEvents {
     default void clientConnected(PeerId client, String principal, String address) {}
 
     /**
-     * A client could not set up a session: bad key or token, a failed handshake, the server full.
+     * A client could not set up a session: bad key or token, a failed handshake, the server full,
+     * the control port's limits. Before authentication the server reports the first refusal from a
+     * source in each interval and then one summary of its others, such as "2,913 connections from
+     * 192.0.2.7 in the last 10 s (invalid_token 10, penalized 2,903)", never one line per attempt.
      *
      * @param reason why, one line
      */

@@ -3,6 +3,7 @@ package io.loomtunnel.server;
 import io.loomtunnel.internal.tunnel.HostPatterns;
 import io.loomtunnel.observe.ObserveSettings;
 import io.loomtunnel.session.SessionOptions;
+import io.loomtunnel.session.SetupLimits;
 import io.loomtunnel.tunnel.PortRanges;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -34,6 +35,8 @@ import java.util.Objects;
  * @param allowHosts HTTP hosts a client may claim unless its grant says otherwise, as patterns
  *     (see {@link Grant}); by default the names under {@code domain}
  * @param tunnelLimits what one tunnel, source address or principal may take of what others share
+ * @param setupLimits what connections to the control port may do before they authenticate: set-ups
+ *     in progress in all and per source, the first-byte deadline, penalties (docs/SECURITY.md)
  */
 public record ServerSettings(
         InetSocketAddress bind,
@@ -53,7 +56,8 @@ public record ServerSettings(
         ObserveSettings observe,
         RelaySettings relay,
         List<String> allowHosts,
-        TunnelLimits tunnelLimits) {
+        TunnelLimits tunnelLimits,
+        SetupLimits setupLimits) {
 
     public static final int DEFAULT_PORT = 7835;
 
@@ -70,6 +74,7 @@ public record ServerSettings(
         requirePositive("max streams per client", maxStreamsPerClient);
         allowHosts = HostPatterns.checkAll(Objects.requireNonNull(allowHosts, "allowed hosts"));
         Objects.requireNonNull(tunnelLimits, "tunnel limits");
+        Objects.requireNonNull(setupLimits, "setupLimits");
     }
 
     /**
@@ -114,6 +119,7 @@ public record ServerSettings(
         private int udpMaxFlowsPerSource = TunnelLimits.DEFAULTS.udpMaxFlowsPerSource();
         private int maxOffersPerPrincipal = TunnelLimits.DEFAULTS.maxOffersPerPrincipal();
         private Duration httpHostHold = TunnelLimits.DEFAULTS.httpHostHold();
+        private final SetupLimits.Builder setupLimits = SetupLimits.builder();
 
         private Builder() {}
 
@@ -316,6 +322,12 @@ public record ServerSettings(
          * @return the observation settings' builder, part of this one
          */
         public ObserveSettings.Builder observe() { return observe; }
+        /**
+         * The control port's limits before authentication, set in place: {@code b.setupLimits().maxSetupsPerSource(8)}.
+         *
+         * @return the limits' builder, part of this one
+         */
+        public SetupLimits.Builder setupLimits() { return setupLimits; }
 
         /**
          * Builds the settings.
@@ -328,7 +340,7 @@ public record ServerSettings(
                     httpLimits.build(), maxClients, maxTunnelsPerClient, maxStreamsPerClient, udpIdleTimeout, session, observe.build(),
                     new RelaySettings(relayMaxPerPeer, relayRatePerPeer),
                     allowHosts == null ? List.of("*." + domain) : allowHosts, new TunnelLimits(tcpIdleTimeout, maxConnectionsPerSource,
-                            udpMaxFlows, udpMaxFlowsPerSource, maxOffersPerPrincipal, httpHostHold));
+                            udpMaxFlows, udpMaxFlowsPerSource, maxOffersPerPrincipal, httpHostHold), setupLimits.build());
         }
     }
 }

@@ -108,7 +108,8 @@ public final class TunnelServer implements Closeable {
                 server.httpRoutes.listeningOn(server.http.port()); // before any client can register a tunnel
             }
             SessionAcceptor acceptor = new SessionAcceptor(server.identity, PeerVerifier.anyPeer(), server.grants, settings.session());
-            server.listener = SessionListener.start(server.bind, acceptor, server::serve, server::refused);
+            server.listener = SessionListener.start(server.bind, acceptor, settings.setupLimits(), server::serve,
+                    server::failed, events::clientRefused);
             server.observability = Observability.start(settings.observe(), new ServerAdmin(server));
         } catch (IOException | RuntimeException e) {
             server.close();
@@ -117,14 +118,16 @@ public final class TunnelServer implements Closeable {
         return server;
     }
 
-    /** A session set-up that failed: counted by reason, reported. */
-    private void refused(IOException failure) {
+    /**
+     * A session set-up that failed, or a connection the listener's limits refused: counted by
+     * reason. The listener reports them as events itself, a few lines per source and interval.
+     */
+    private void failed(IOException failure) {
         if (failure instanceof AuthenticationException auth) {
             metrics.authFailed(auth.reason());
         } else {
             metrics.handshakeFailed(Reasons.handshake(failure));
         }
-        events.clientRefused(failure.getMessage());
     }
 
     /**

@@ -6,6 +6,7 @@ import io.loomtunnel.tls.TlsChannel;
 import io.loomtunnel.tls.TlsHandshake;
 import java.io.IOException;
 import java.net.Socket;
+import java.time.Duration;
 
 /** Turns an accepted TCP connection into a session: TLS 1.3, peer check, preambles, hello and token. */
 public final class SessionAcceptor {
@@ -37,9 +38,31 @@ public final class SessionAcceptor {
      * @throws IOException the handshake, the peer check or the authentication failed
      */
     public Session accept(Socket socket) throws IOException {
+        return accept(socket, () -> TlsHandshake.server(socket, identity, peers, options.tls()));
+    }
+
+    /**
+     * Like {@link #accept(Socket)}, closing a connection that sends nothing within
+     * {@code firstByteTimeout}; {@code onFirstByte} runs (on this thread) when its first byte arrives.
+     */
+    Session accept(Socket socket, Duration firstByteTimeout, Runnable onFirstByte) throws IOException {
+        return accept(socket, () -> TlsHandshake.server(socket, identity, peers, options.tls(), firstByteTimeout, onFirstByte));
+    }
+
+    /** How long a whole set-up may take: the handshake timeout (docs/protocol/SESSION.md 1). */
+    Duration setupTimeout() {
+        return options.tls().handshakeTimeout();
+    }
+
+    /** The TLS handshake's part of a set-up. */
+    private interface Handshake {
+        TlsChannel run() throws IOException;
+    }
+
+    private Session accept(Socket socket, Handshake handshake) throws IOException {
         try {
             socket.setTcpNoDelay(true);
-            TlsChannel tls = TlsHandshake.server(socket, identity, peers, options.tls());
+            TlsChannel tls = handshake.run();
             return new SessionSetup(tls, options).asAcceptor(authenticator);
         } catch (IOException | RuntimeException e) {
             socket.close();

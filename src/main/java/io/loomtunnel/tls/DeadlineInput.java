@@ -11,6 +11,8 @@ import java.util.concurrent.TimeUnit;
  * <ul>
  *   <li>while a deadline is set, each read may block only for the time left (SO_TIMEOUT), so a
  *       peer trickling a byte now and then cannot stretch the handshake past its timeout;
+ *   <li>until the peer's first byte, a shorter deadline may apply ({@link #armFirstByte}), so a
+ *       connection that says nothing is closed long before the handshake timeout;
  *   <li>while a deadline is set, output held back by {@link SocketOutput} is sent before waiting
  *       for the peer, so each handshake flight leaves in one piece;
  *   <li>closing it does not close the socket: BC closes input before output, and the output
@@ -19,7 +21,7 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Locking: none. It has one reader thread at a time (the handshake's, then the session
  * reader's); the deadline fields are volatile because {@link #arm} and {@link #disarm} may come
- * from another thread than the next read.
+ * from another thread than the next read. {@code heard} and {@code onFirstByte} are the reader's.
  */
 final class DeadlineInput extends FilterInputStream {
 
@@ -28,6 +30,10 @@ final class DeadlineInput extends FilterInputStream {
     private volatile long deadlineNanos;
     private volatile boolean armed;
     private volatile boolean eof;
+    private volatile long firstByteDeadlineNanos;
+    private volatile boolean firstByteArmed;
+    private boolean heard;
+    private Runnable onFirstByte;
 
     DeadlineInput(Socket socket, SocketOutput output) throws IOException {
         super(socket.getInputStream());
@@ -38,6 +44,21 @@ final class DeadlineInput extends FilterInputStream {
     void arm(long timeoutNanos) {
         deadlineNanos = System.nanoTime() + timeoutNanos;
         armed = true;
+    }
+
+    /**
+     * Until the peer's first byte arrives, reads wait at most until {@code silenceNanos} from now
+     * (and never past the whole deadline); {@code whenHeard} runs on the reading thread once it has.
+     */
+    void armFirstByte(long silenceNanos, Runnable whenHeard) {
+        onFirstByte = whenHeard;
+        firstByteDeadlineNanos = System.nanoTime() + silenceNanos;
+        firstByteArmed = true;
+    }
+
+    /** Whether a first-byte deadline was set and the peer has sent nothing yet. */
+    boolean silent() {
+        return firstByteArmed && !heard;
     }
 
     /** Lifts the deadline; reads block without limit again. */
@@ -54,20 +75,29 @@ final class DeadlineInput extends FilterInputStream {
     @Override
     public int read() throws IOException {
         beforeWait();
-        return noteEof(in.read());
+        int b = in.read();
+        noteRead(b < 0 ? -1 : 1);
+        return b;
     }
 
     @Override
     public int read(byte[] b, int off, int len) throws IOException {
         beforeWait();
-        return noteEof(in.read(b, off, len));
+        int n = in.read(b, off, len);
+        noteRead(n);
+        return n;
     }
 
-    private int noteEof(int result) {
-        if (result < 0) {
+    /** Notes the end of input, or the first byte: {@code n} bytes were read, -1 at the end. */
+    private void noteRead(int n) {
+        if (n < 0) {
             eof = true;
+        } else if (n > 0 && !heard) {
+            heard = true;
+            if (onFirstByte != null) {
+                onFirstByte.run();
+            }
         }
-        return result;
     }
 
     @Override
@@ -78,7 +108,8 @@ final class DeadlineInput extends FilterInputStream {
     private void beforeWait() throws IOException {
         if (armed) {
             output.push();
-            long left = deadlineNanos - System.nanoTime();
+            long until = firstByteArmed && !heard ? Math.min(deadlineNanos, firstByteDeadlineNanos) : deadlineNanos;
+            long left = until - System.nanoTime();
             if (left <= 0) {
                 throw new SocketTimeoutException("deadline passed");
             }

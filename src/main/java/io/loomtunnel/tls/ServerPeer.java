@@ -2,6 +2,7 @@ package io.loomtunnel.tls;
 
 import java.io.IOException;
 import java.util.Vector;
+import org.bouncycastle.tls.AlertLevel;
 import org.bouncycastle.tls.Certificate;
 import org.bouncycastle.tls.CertificateRequest;
 import org.bouncycastle.tls.DefaultTlsServer;
@@ -13,10 +14,24 @@ import org.bouncycastle.tls.TlsUtils;
 final class ServerPeer extends DefaultTlsServer {
 
     private final PeerAuth auth;
+    private final SocketOutput out;
 
-    ServerPeer(PeerAuth auth) {
+    ServerPeer(PeerAuth auth, SocketOutput out) {
         super(auth.backend.crypto());
         this.auth = auth;
+        this.out = out;
+    }
+
+    /**
+     * BC writes no alert before it has read a ClientHello (it has no record version yet), so bytes
+     * that are not TLS would get a bare close: the output sends such an alert itself (docs/SECURITY.md).
+     */
+    @Override
+    public void notifyAlertRaised(short alertLevel, short alertDescription, String message, Throwable cause) {
+        super.notifyAlertRaised(alertLevel, alertDescription, message, cause);
+        if (alertLevel == AlertLevel.fatal) {
+            out.fatalAlertRaised(alertDescription);
+        }
     }
 
     @Override

@@ -45,7 +45,7 @@ public final class TlsHandshake {
      */
     public static TlsChannel client(Socket socket, Identity me, PeerVerifier verifier, TlsConfig cfg)
             throws IOException {
-        return handshake(socket, me, verifier, cfg, true);
+        return handshake(socket, me, verifier, cfg, true, null, null);
     }
 
     /**
@@ -60,11 +60,30 @@ public final class TlsHandshake {
      */
     public static TlsChannel server(Socket socket, Identity me, PeerVerifier verifier, TlsConfig cfg)
             throws IOException {
-        return handshake(socket, me, verifier, cfg, false);
+        return handshake(socket, me, verifier, cfg, false, null, null);
     }
 
-    private static TlsChannel handshake(
-            Socket socket, Identity me, PeerVerifier verifier, TlsConfig cfg, boolean client)
+    /**
+     * Accepts as the TLS server, like {@link #server(Socket, Identity, PeerVerifier, TlsConfig)},
+     * and closes the connection early when the client says nothing: its first byte must arrive
+     * within {@code firstByteTimeout} (and the whole handshake within the handshake timeout).
+     *
+     * @param socket a freshly accepted socket
+     * @param me this side's key
+     * @param verifier which peer keys to accept
+     * @param cfg backend and timeout
+     * @param firstByteTimeout how long the client may stay silent after connecting
+     * @param onFirstByte runs on this thread as the client's first byte arrives (it must not block)
+     * @return the channel
+     * @throws IOException the handshake failed ({@link TlsHandshakeException}) or the peer was refused ({@link PeerRejectedException})
+     */
+    public static TlsChannel server(Socket socket, Identity me, PeerVerifier verifier, TlsConfig cfg,
+                                    Duration firstByteTimeout, Runnable onFirstByte) throws IOException {
+        return handshake(socket, me, verifier, cfg, false, firstByteTimeout, onFirstByte);
+    }
+
+    private static TlsChannel handshake(Socket socket, Identity me, PeerVerifier verifier, TlsConfig cfg,
+                                        boolean client, Duration firstByteTimeout, Runnable onFirstByte)
             throws IOException {
         PeerAuth auth = new PeerAuth(cfg.backend(), me, verifier);
         DeadlineInput deadline = null;
@@ -74,6 +93,9 @@ public final class TlsHandshake {
             deadline = new DeadlineInput(socket, out);
             InputStream in = new BufferedInputStream(deadline, INPUT_BUFFER);
             deadline.arm(cfg.handshakeTimeout().toNanos());
+            if (firstByteTimeout != null) {
+                deadline.armFirstByte(firstByteTimeout.toNanos(), onFirstByte);
+            }
             out.hold();
             TlsProtocol protocol;
             if (client) {
@@ -83,7 +105,7 @@ public final class TlsHandshake {
                 protocol = p;
             } else {
                 TlsServerProtocol p = new TlsServerProtocol(in, out);
-                p.accept(new ServerPeer(auth));
+                p.accept(new ServerPeer(auth, out));
                 p.writeApplicationData(new byte[] {ACCEPTED}, 0, 1);
                 protocol = p;
             }
@@ -94,6 +116,10 @@ public final class TlsHandshake {
             closeQuietly(socket);
             if (auth.rejection() != null) {
                 throw auth.rejection();
+            }
+            if (deadline != null && deadline.silent() && causedBy(e, SocketTimeoutException.class)) {
+                throw new TlsHandshakeException("TLS handshake with " + address(socket.getRemoteSocketAddress())
+                        + " timed out: the peer sent nothing within " + human(firstByteTimeout), e);
             }
             boolean peerClosed = deadline != null && deadline.reachedEof();
             throw failure(socket, cfg.handshakeTimeout(), peerClosed, e);

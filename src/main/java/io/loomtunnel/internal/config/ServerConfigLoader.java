@@ -42,7 +42,14 @@ public final class ServerConfigLoader {
             .key("limits.udp_max_flows", (b, v) -> b.udpMaxFlows(v.integer(1, MAX)))
             .key("limits.udp_max_flows_per_source", (b, v) -> b.udpMaxFlowsPerSource(v.integer(1, MAX)))
             .key("limits.max_offers_per_principal", (b, v) -> b.maxOffersPerPrincipal(v.integer(1, MAX)))
-            .key("limits.http_host_hold", (b, v) -> b.httpHostHold(v.duration())),
+            .key("limits.http_host_hold", (b, v) -> b.httpHostHold(v.duration()))
+            .key("control.max_setups", (b, v) -> b.setupLimits().maxSetups(v.integer(1, MAX)))
+            .key("control.max_setups_per_source", (b, v) -> b.setupLimits().maxSetupsPerSource(v.integer(1, MAX)))
+            .key("control.first_byte_timeout", (b, v) -> b.setupLimits().firstByteTimeout(v.duration()))
+            .key("control.failures_before_penalty", (b, v) -> b.setupLimits().failuresBeforePenalty(v.integer(0, MAX)))
+            .key("control.penalty", (b, v) -> b.setupLimits().penalty(v.duration()))
+            .key("control.max_sources", (b, v) -> b.setupLimits().maxSources(v.integer(1, MAX)))
+            .key("control.report_interval", (b, v) -> b.setupLimits().reportInterval(v.duration())),
             ServerSettings.Builder::observe);
 
     private ServerConfigLoader() {}

@@ -4,6 +4,7 @@ import io.loomtunnel.ErrorCode;
 import io.loomtunnel.internal.wire.ProtocolException;
 import io.loomtunnel.mux.SessionClosedException;
 import io.loomtunnel.session.AuthenticationException;
+import io.loomtunnel.session.SetupRefusedException;
 import io.loomtunnel.tls.PeerRejectedException;
 import io.loomtunnel.tls.TlsHandshakeException;
 import java.io.IOException;
@@ -33,8 +34,14 @@ public final class Reasons {
         return cause == null ? "connection_lost" : word(cause.code());
     }
 
-    /** Why a session set-up failed before authentication: connect, tls, peer_rejected, timeout, version, protocol or io. */
+    /**
+     * Why a session set-up failed before authentication: connect, tls, peer_rejected, timeout,
+     * version, protocol or io; or the listener's refusal (source_limit, penalized, evicted).
+     */
     public static String handshake(IOException e) {
+        if (e instanceof SetupRefusedException refused) {
+            return refused.reason();
+        }
         if (e instanceof PeerRejectedException) {
             return "peer_rejected";
         }

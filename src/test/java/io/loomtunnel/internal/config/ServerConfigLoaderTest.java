@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.loomtunnel.server.Grant;
 import io.loomtunnel.server.ServerSettings;
+import io.loomtunnel.session.SetupLimits;
 import io.loomtunnel.tunnel.PortRanges;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -54,6 +55,14 @@ class ServerConfigLoaderTest {
             min_body_rate = 8192
             upstream_timeout = "1m"
             max_connections_per_source = 32
+            [control]
+            max_setups = 512
+            max_setups_per_source = 8
+            first_byte_timeout = "2s"
+            failures_before_penalty = 5
+            penalty = "5m"
+            max_sources = 100000
+            report_interval = "30s"
             """;
 
     @TempDir Path dir;
@@ -64,7 +73,10 @@ class ServerConfigLoaderTest {
         write(dir, "keys/authorized_keys", ID_1 + " 2222\n");
         ServerSettings s = load(write(dir, "server.toml", FULL), Map.of());
 
-        ServerSettings.Builder expected = ServerSettings.builder()
+        ServerSettings.Builder expected = ServerSettings.builder();
+        expected.setupLimits().maxSetups(512).maxSetupsPerSource(8).firstByteTimeout(Duration.ofSeconds(2))
+                .failuresBeforePenalty(5).penalty(Duration.ofMinutes(5)).maxSources(100_000).reportInterval(Duration.ofSeconds(30));
+        expected
                 .bind(new InetSocketAddress("0.0.0.0", 7835))
                 .keyFile(Path.of("/etc/loomtunnel/server.key"))
                 .tokens(List.of(new Grant("s3cret", PortRanges.parse("10000-20000,30000")), new Grant("other", null)))
@@ -127,6 +139,26 @@ class ServerConfigLoaderTest {
     }
 
     @Test
+    void controlPortLimitsComeFromTheEnvironmentToo() {
+        ServerSettings.Builder b = ServerSettings.builder().openAccess(true);
+        ServerConfigLoader.apply(null, Map.of("LOOMTUNNEL_CONTROL_MAX_SETUPS_PER_SOURCE", "4",
+                "LOOMTUNNEL_CONTROL_FAILURES_BEFORE_PENALTY", "0", "LOOMTUNNEL_CONTROL_FIRST_BYTE_TIMEOUT", "500ms"), b);
+        SetupLimits limits = b.build().setupLimits();
+        assertEquals(4, limits.maxSetupsPerSource());
+        assertEquals(0, limits.failuresBeforePenalty(), "0 turns penalties off");
+        assertEquals(Duration.ofMillis(500), limits.firstByteTimeout());
+        assertEquals(SetupLimits.defaults().maxSetups(), limits.maxSetups());
+    }
+
+    @Test
+    void fewerSourcesThanSetUpsIsRefusedWithTheReason() throws IOException {
+        ServerSettings.Builder b = ServerSettings.builder().openAccess(true);
+        ServerConfigLoader.apply(write(dir, "server.toml", "[control]\nmax_setups = 64\nmax_sources = 10\n"), Map.of(), b);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, b::build);
+        assertEquals("max sources (at least max set-ups) must be at least 64, got 10", e.getMessage());
+    }
+
+    @Test
     void environmentAloneWithoutAFile() {
         ServerSettings.Builder b = ServerSettings.builder();
         ServerConfigLoader.apply(null, Map.of("LOOMTUNNEL_OPEN_ACCESS", "true", "LOOMTUNNEL_ALLOW_PORTS", "3000-3010",
@@ -155,8 +187,8 @@ class ServerConfigLoaderTest {
             domain = ["a"]                   | domain must be a string, got an array
             limits = 5                       | limits must be a table ([limits])
             limits.max_client = 5            | unknown key 'limits.max_client' (known: max_clients, max_tunnels_per_client, max_streams_per_client, udp_idle_timeout, relay_max_per_peer, relay_bytes_per_second, tcp_idle_timeout, max_connections_per_source, udp_max_flows, udp_max_flows_per_source, max_offers_per_principal, http_host_hold)
-            bnd = "0.0.0.0:1"                | unknown key 'bnd' (known: bind, key, tokens_file, authorized_keys_file, open_access, allow_ports, allow_hosts, http_bind, domain, http, limits, admin, metrics)
-            "limits.max_clients" = 5         | unknown key 'limits.max_clients' (known: bind, key, tokens_file, authorized_keys_file, open_access, allow_ports, allow_hosts, http_bind, domain, http, limits, admin, metrics)
+            bnd = "0.0.0.0:1"                | unknown key 'bnd' (known: bind, key, tokens_file, authorized_keys_file, open_access, allow_ports, allow_hosts, http_bind, domain, http, limits, control, admin, metrics)
+            "limits.max_clients" = 5         | unknown key 'limits.max_clients' (known: bind, key, tokens_file, authorized_keys_file, open_access, allow_ports, allow_hosts, http_bind, domain, http, limits, control, admin, metrics)
             limits.max_clients = 0           | limits.max_clients must be an integer from 1 to 2147483647, got 0
             limits.max_clients = 2147483648  | limits.max_clients must be an integer from 1 to 2147483647, got 2147483648
             limits.max_clients = 99999999999999999999 | limits.max_clients must be an integer from 1 to 2147483647, got '99999999999999999999'
@@ -166,6 +198,10 @@ class ServerConfigLoaderTest {
             allow_hosts = "web,a..b"         | allow_hosts must be host patterns like web,*.example.org: 'a..b' is not a host pattern (a name, a domain, *.DOMAIN or *)
             limits.http_host_hold = "0s"     | limits.http_host_hold must be a duration above zero like 500ms, 30s, 5m or 2h, got '0s'
             limits.udp_max_flows = 0         | limits.udp_max_flows must be an integer from 1 to 2147483647, got 0
+            control.max_setups_per_source = 0 | control.max_setups_per_source must be an integer from 1 to 2147483647, got 0
+            control.failures_before_penalty = -1 | control.failures_before_penalty must be an integer from 0 to 2147483647, got -1
+            control.first_byte_timeout = "0s" | control.first_byte_timeout must be a duration above zero like 500ms, 30s, 5m or 2h, got '0s'
+            control.max_setup = 5            | unknown key 'control.max_setup' (known: max_setups, max_setups_per_source, first_byte_timeout, failures_before_penalty, penalty, max_sources, report_interval)
             tokens_file = "missing.txt"      | tokens_file: <dir>/missing.txt: no such file
             tokens_file = "."                | tokens_file: <dir>/.: not a regular file
             """)

@@ -1,0 +1,22 @@
+package io.loomtunnel.session;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.net.InetAddress;
+import org.junit.jupiter.api.Test;
+
+/** A source is an IPv4 address or an IPv6 /64. */
+class SourcesTest {
+    @Test
+    void ipv4IsTheAddress() throws Exception {
+        assertEquals("192.0.2.7", Sources.of(InetAddress.getByName("192.0.2.7")));
+        assertEquals("192.0.2.7", Sources.of(InetAddress.getByName("::ffff:192.0.2.7")), "IPv4-mapped");
+    }
+
+    @Test
+    void ipv6IsItsSlash64() throws Exception {
+        assertEquals("2001:db8:0:1::/64", Sources.of(InetAddress.getByName("2001:db8:0:1:aaaa:bbbb:cccc:dddd")));
+        assertEquals(Sources.of(InetAddress.getByName("2001:db8:0:1::1")), Sources.of(InetAddress.getByName("2001:db8:0:1::2")));
+        assertEquals("0:0:0:0::/64", Sources.of(InetAddress.getByName("::1")));
+    }
+}
