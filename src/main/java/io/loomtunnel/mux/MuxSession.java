@@ -112,7 +112,7 @@ public final class MuxSession implements Closeable {
      * @param name names the session's threads and messages (e.g. the peer's address)
      * @param role which side this is
      * @param config windows, limits, keepalive
-     * @return the running session; its reader thread has started
+     * @return the session; its reader thread has started (it may already have ended, if the peer hung up)
      */
     public static MuxSession start(InputStream in, OutputStream out, Closeable transport, Role role,
                                    MuxConfig config, String name) {
@@ -124,7 +124,9 @@ public final class MuxSession implements Closeable {
                             MuxConfig config, String name, LongSupplier nanoClock) {
         MuxSession s = new MuxSession(out, transport, role, config, name, nanoClock);
         s.threads.start("reader", new SessionReader(s, new FrameReader(in), s.table));
-        s.threads.start("housekeeper", s.housekeeper);
+        // A peer that hangs up at once lets the reader close the session, and with it its threads,
+        // before this line: the housekeeper then has nothing to keep, and start still returns.
+        s.threads.startIfOpen("housekeeper", s.housekeeper);
         return s;
     }
 

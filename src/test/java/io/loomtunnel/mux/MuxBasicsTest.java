@@ -10,6 +10,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.loomtunnel.ErrorCode;
 import io.loomtunnel.internal.tunnel.Probes;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -185,6 +188,25 @@ class MuxBasicsTest {
             shutdown.join(WAIT);
             assertTrue(p.acceptor().awaitClosed(WAIT));
             assertEquals(ErrorCode.NO_ERROR, p.acceptor().closeCause().code());
+        }
+    }
+
+    /**
+     * A peer that hangs up at once can end the session while {@code start} is still starting its
+     * threads; {@code start} must still return the (closed) session rather than throw. Bounded
+     * race: 300 connections whose far end is already closed.
+     */
+    @Test
+    void aPeerThatHangsUpAtOnceEndsTheSessionWithoutFailingStart() throws Exception {
+        try (ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            for (int i = 0; i < 300; i++) {
+                try (Socket dialed = new Socket(server.getInetAddress(), server.getLocalPort())) {
+                    server.accept().close();
+                    MuxSession s = MuxSession.start(dialed.getInputStream(), dialed.getOutputStream(), dialed,
+                            MuxSession.Role.DIALER, MuxConfig.defaults(), "hang-up " + i);
+                    assertTrue(s.awaitClosed(WAIT), "the session ends when its peer has hung up");
+                }
+            }
         }
     }
 }
