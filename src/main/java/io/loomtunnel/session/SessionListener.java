@@ -3,6 +3,7 @@ package io.loomtunnel.session;
 import static io.loomtunnel.internal.net.Closeables.closeQuietly;
 
 import io.loomtunnel.internal.concurrent.OwnedThreads;
+import io.loomtunnel.internal.limits.SourceRefusalLog;
 import java.io.Closeable;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
@@ -28,8 +29,9 @@ import java.util.function.Consumer;
  * ADDRESS"} per admitted connection, which runs the handler for as long as it serves);
  * {@link #close} ends and joins them. A silent
  * connection holds a virtual thread (no platform thread) until its first-byte deadline or its
- * eviction. Locking: {@link SetupDoor}'s lock and {@link RefusalLog}'s, each a leaf; neither is
- * held while calling out. {@code setupThreads} bounds set-up threads, evicted ones still ending
+ * eviction. Locking: {@link SetupDoor}'s lock, its penalty box's and the refusal log's ({@code
+ * internal.limits.PenaltyBox}, {@code SourceRefusalLog}), each a leaf; none is held while calling
+ * out. {@code setupThreads} bounds set-up threads, evicted ones still ending
  * included, at twice {@link SetupLimits#maxSetups()}.
  */
 public final class SessionListener implements Closeable {
@@ -41,7 +43,7 @@ public final class SessionListener implements Closeable {
     private final OwnedThreads threads;
     private final SetupLimits limits;
     private final SetupDoor door;
-    private final RefusalLog refusals;
+    private final SourceRefusalLog refusals;
     private final Semaphore setupThreads;
 
     private SessionListener(ServerSocket server, SetupLimits limits, Consumer<String> onRefusal) {
@@ -49,7 +51,7 @@ public final class SessionListener implements Closeable {
         this.threads = new OwnedThreads("listener :" + server.getLocalPort());
         this.limits = limits;
         this.door = new SetupDoor(limits, System::nanoTime);
-        this.refusals = new RefusalLog(limits.reportInterval(), onRefusal);
+        this.refusals = new SourceRefusalLog(limits.reportInterval(), onRefusal);
         this.setupThreads = new Semaphore(2 * limits.maxSetups());
     }
 
@@ -83,7 +85,7 @@ public final class SessionListener implements Closeable {
      *     listener's threads, the accept thread for refusals, so it must be quick and not block
      * @param onRefusal runs with lines for a log, each to follow "refused: ": the first refusal from
      *     a source in each interval, then a summary of that source's others ("2,913 connections from
-     *     192.0.2.7 in the last 10 s (invalid_token 10, penalized 2,903)"); at most a few dozen lines
+     *     192.0.2.7 in the last 10 s (invalid_token: 10, penalized: 2,903)"); at most a few dozen lines
      *     per interval
      * @return the listener; close it to stop accepting
      * @throws IOException the address could not be bound

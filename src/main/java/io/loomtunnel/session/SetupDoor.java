@@ -1,15 +1,15 @@
 package io.loomtunnel.session;
 
+import io.loomtunnel.internal.limits.PenaltyBox;
+import io.loomtunnel.internal.limits.Sources;
 import java.io.IOException;
 import java.net.Socket;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Iterator;
-import java.util.List;
-import java.util.LinkedHashMap;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongSupplier;
 
@@ -18,27 +18,31 @@ import java.util.function.LongSupplier;
  * "Control port before authentication"): not while its source is penalized, not beyond its
  * source's share while the slots are busy, and when every slot is taken it makes room by evicting the oldest set-up that
  * has sent nothing yet (else the oldest), never by turning the newcomer away. It ends set-ups
- * that outlive the handshake timeout, counts each source's failed set-ups and penalizes a source
- * that fails too often. What it remembers is bounded: {@code maxSetups} set-ups, {@code
- * maxSources} sources.
+ * that outlive the handshake timeout, and counts each source's failed set-ups in a {@link
+ * PenaltyBox} (its {@link PenaltyBox.Streak} rule) that penalizes a source failing too often.
+ * What it remembers is bounded: {@code maxSetups} set-ups (and so as many sources with set-ups in
+ * progress), {@code maxSources} sources with failures or a penalty.
  *
- * <p>Locking: {@code lock} guards {@code setups}, {@code sources}, every {@link SourceState} and
- * {@link Setup}'s ending; it is a leaf lock (nothing else is taken under it but a socket's own state
- * lock, in {@link Setup#silent}) and nothing blocks under it: the caller closes an evicted
- * set-up's socket after {@link #admit} returns.
+ * <p>Locking: {@code lock} guards {@code setups}, {@code setupsBySource} and {@link Setup}'s
+ * ending; it is a leaf lock (nothing else is taken under it but a socket's own state lock, in
+ * {@link Setup#silent}) and nothing blocks under it: the caller closes an evicted set-up's socket
+ * after {@link #admit} returns. The penalty box's own lock (a leaf too) is never taken under it.
  */
 final class SetupDoor {
     private final SetupLimits limits;
     private final LongSupplier clock;
+    private final PenaltyBox penalties;
     private final ReentrantLock lock = new ReentrantLock();
     /** Set-ups in progress, oldest first. */
     private final LinkedHashSet<Setup> setups = new LinkedHashSet<>();
-    /** Sources with something to remember, least recently seen first. */
-    private final LinkedHashMap<String, SourceState> sources = new LinkedHashMap<>(16, 0.75f, true);
+    /** Set-ups in progress per source, for the sources with one. */
+    private final Map<String, Integer> setupsBySource = new HashMap<>();
 
     SetupDoor(SetupLimits limits, LongSupplier nanoClock) {
         this.limits = limits;
         this.clock = nanoClock;
+        this.penalties = new PenaltyBox(new PenaltyBox.Streak(limits.failuresBeforePenalty(), limits.penalty()),
+                limits.maxSources(), nanoClock);
     }
 
     /** How the door ended a set-up under its thread, if it did. */
@@ -92,19 +96,6 @@ final class SetupDoor {
      */
     record Admission(String source, Setup setup, SetupRefusedException refusal, Setup evicted) {}
 
-    /** What the door remembers of one source. */
-    private static final class SourceState {
-        int setups;
-        int failures;
-        long lastFailure;
-        long penalizedUntil;
-        boolean penalized;
-
-        boolean idle() {
-            return setups == 0;
-        }
-    }
-
     /** Admits a freshly accepted connection, or refuses it; see the class comment for the order. */
     Admission admit(Socket socket) {
         return admit(socket, Sources.of(socket));
@@ -112,27 +103,23 @@ final class SetupDoor {
 
     /** Admits a connection from {@code source} (tests name sources without connecting from them). */
     Admission admit(Socket socket, String source) {
+        Duration penalized = penalties.blocked(source);
+        if (!penalized.isZero()) {
+            return refuse(source, SetupRefusedException.PENALIZED, "connection from " + source + " closed: penalized for "
+                    + (penalized.toSeconds() + 1) + " s more after " + limits.failuresBeforePenalty() + " failed set-ups");
+        }
         long now = clock.getAsLong();
         lock.lock();
         try {
-            SourceState state = sources.get(source);
-            if (state != null && penalized(state, now)) {
-                long left = TimeUnit.NANOSECONDS.toSeconds(state.penalizedUntil - now) + 1;
-                return refuse(source, SetupRefusedException.PENALIZED, "connection from " + source + " closed: penalized for "
-                        + left + " s more after " + limits.failuresBeforePenalty() + " failed set-ups");
-            }
-            if (state != null && state.setups >= limits.maxSetupsPerSource() && busy()) {
+            int running = setupsBySource.getOrDefault(source, 0);
+            if (running >= limits.maxSetupsPerSource() && busy()) {
                 return refuse(source, SetupRefusedException.SOURCE_LIMIT, "connection from " + source + " closed: "
-                        + state.setups + " set-ups from it in progress, the limit per source");
+                        + running + " set-ups from it in progress, the limit per source");
             }
             Setup evicted = setups.size() >= limits.maxSetups() ? evictOne() : null;
-            state = sources.get(source); // the eviction may have forgotten it
-            if (state == null) {
-                state = remember(source);
-            }
             Setup setup = new Setup(socket, source, now);
             setups.add(setup);
-            state.setups++;
+            setupsBySource.merge(source, 1, Integer::sum);
             return new Admission(source, setup, null, evicted);
         } finally {
             lock.unlock();
@@ -144,16 +131,20 @@ final class SetupDoor {
      * it did (its socket was closed under it, and the door has already accounted for it).
      */
     Ending finished(Setup setup, boolean failed) {
-        long now = clock.getAsLong();
+        Ending ending;
         lock.lock();
         try {
-            if (setup.ending == Ending.NONE) {
-                release(setup, failed, now);
+            ending = setup.ending;
+            if (ending == Ending.NONE) {
+                release(setup);
             }
-            return setup.ending;
         } finally {
             lock.unlock();
         }
+        if (ending == Ending.NONE && failed) {
+            penalties.failed(setup.source);
+        }
+        return ending;
     }
 
     /**
@@ -172,37 +163,32 @@ final class SetupDoor {
                 overdue.add(s);
             }
             for (Setup s : overdue) {
-                release(s, true, now);
+                release(s);
                 s.ending = Ending.OVERDUE;
             }
-            return overdue;
         } finally {
             lock.unlock();
         }
+        overdue.forEach(s -> penalties.failed(s.source));
+        return overdue;
     }
 
     /** Takes {@code setup} out of the set-ups in progress and its source's count. */
-    private void release(Setup setup, boolean failed, long now) {
+    private void release(Setup setup) {
         setups.remove(setup);
-        SourceState state = sources.get(setup.source);
-        if (state == null) {
-            return; // cannot happen: a source with a set-up in progress is never forgotten
-        }
-        state.setups--;
-        if (failed) {
-            countFailure(state, now);
-        }
-        forgetIfNothingToRemember(setup.source, state, now);
+        setupsBySource.computeIfPresent(setup.source, (source, n) -> n == 1 ? null : n - 1);
     }
 
-    /** Sources remembered now (for tests and the bound). */
+    /** Sources remembered now, with set-ups in progress or with failures or a penalty (for tests and the bounds). */
     int sourceCount() {
+        int withSetups;
         lock.lock();
         try {
-            return sources.size();
+            withSetups = setupsBySource.size();
         } finally {
             lock.unlock();
         }
+        return withSetups + penalties.sources();
     }
 
     /**
@@ -217,30 +203,6 @@ final class SetupDoor {
         return new Admission(source, null, new SetupRefusedException(message, reason), null);
     }
 
-    /** Whether the source is penalized now; a penalty that has run out is forgotten here. */
-    private static boolean penalized(SourceState state, long now) {
-        if (state.penalized && now - state.penalizedUntil >= 0) {
-            state.penalized = false;
-        }
-        return state.penalized;
-    }
-
-    private void countFailure(SourceState state, long now) {
-        if (limits.failuresBeforePenalty() == 0) {
-            return;
-        }
-        if (state.failures > 0 && now - state.lastFailure > limits.penalty().toNanos()) {
-            state.failures = 0; // the earlier failures were too long ago to count
-        }
-        state.failures++;
-        state.lastFailure = now;
-        if (state.failures >= limits.failuresBeforePenalty()) {
-            state.failures = 0;
-            state.penalized = true;
-            state.penalizedUntil = now + limits.penalty().toNanos();
-        }
-    }
-
     /** Removes the oldest silent set-up, else the oldest; the caller closes its socket. */
     private Setup evictOne() {
         Setup victim = null;
@@ -253,32 +215,8 @@ final class SetupDoor {
         if (victim == null) {
             victim = setups.iterator().next();
         }
-        release(victim, false, clock.getAsLong()); // being evicted is no failure of the source
+        release(victim); // being evicted is no failure of the source
         victim.ending = Ending.EVICTED;
         return victim;
-    }
-
-    private void forgetIfNothingToRemember(String source, SourceState state, long now) {
-        if (state.idle() && state.failures == 0 && !penalized(state, now)) {
-            sources.remove(source);
-        }
-    }
-
-    /** A new entry for {@code source}, forgetting the least recently seen idle source if the table is full. */
-    private SourceState remember(String source) {
-        if (sources.size() >= limits.maxSources()) {
-            // At most maxSetups - 1 sources have a set-up in progress here (one was evicted if all
-            // slots were taken) and maxSources >= maxSetups, so an idle one is found.
-            Iterator<Map.Entry<String, SourceState>> it = sources.entrySet().iterator();
-            while (it.hasNext()) {
-                if (it.next().getValue().idle()) {
-                    it.remove();
-                    break;
-                }
-            }
-        }
-        SourceState state = new SourceState();
-        sources.put(source, state);
-        return state;
     }
 }

@@ -20,15 +20,17 @@ import java.util.Objects;
  * @param failuresBeforePenalty after this many failed set-ups from a source, each within
  *     {@code penalty} of the one before, the source is penalized; 0 turns penalties off
  * @param penalty how long a penalized source's connections are closed at once
- * @param maxSources sources remembered at once (with set-ups in progress, recent failures or a
- *     penalty); when full, the one seen least recently without a set-up in progress is forgotten
+ * @param maxSources sources with recent failures or a penalty remembered at once (at least
+ *     {@code maxSetups}, so that the sources of as many failing set-ups all fit); when full, the
+ *     one heard from least recently is forgotten. Sources with set-ups in progress are counted
+ *     apart, at most {@code maxSetups} of them
  * @param reportInterval refusals are reported (logged) one per source in each interval, and the
  *     rest of the interval's as one summary line per source
  */
 public record SetupLimits(int maxSetups, int maxSetupsPerSource, Duration firstByteTimeout,
                           int failuresBeforePenalty, Duration penalty, int maxSources, Duration reportInterval) {
 
-    /** Checks the limits: counts of at least 1 (failures at least 0), durations above zero, room for every set-up's source. */
+    /** Checks the limits: counts of at least 1 (failures at least 0), durations above zero, room for the sources of every set-up. */
     public SetupLimits {
         atLeast("max set-ups", maxSetups, 1);
         atLeast("max set-ups per source", maxSetupsPerSource, 1);
@@ -119,7 +121,7 @@ public record SetupLimits(int maxSetups, int maxSetupsPerSource, Duration firstB
          */
         public Builder penalty(Duration d) { penalty = d; return this; }
         /**
-         * Sources remembered at once.
+         * Sources with recent failures or a penalty remembered at once.
          *
          * @param n the limit
          * @return this builder

@@ -2,9 +2,10 @@ package io.loomtunnel.internal.admin;
 
 import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
+import io.loomtunnel.internal.limits.PenaltyBox;
 import io.loomtunnel.internal.limits.RefusalLog;
+import io.loomtunnel.internal.limits.Sources;
 import io.loomtunnel.session.TokenCheck;
-import java.net.InetAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -48,11 +49,11 @@ final class AdminGuard {
     private final AllowedHosts hosts;
     private final TokenCheck token;
     private final BrowserSession browser;
-    private final SourcePenalties penalties;
+    private final PenaltyBox penalties;
     private final RefusalLog log;
 
     /** @param token the bearer token's check, or null when the endpoint has none (loopback only) */
-    AdminGuard(AllowedHosts hosts, TokenCheck token, BrowserSession browser, SourcePenalties penalties, RefusalLog log) {
+    AdminGuard(AllowedHosts hosts, TokenCheck token, BrowserSession browser, PenaltyBox penalties, RefusalLog log) {
         this.hosts = hosts;
         this.token = token;
         this.browser = browser;
@@ -70,7 +71,7 @@ final class AdminGuard {
     }
 
     private Refusal refusal(HttpExchange x) {
-        InetAddress source = x.getRemoteAddress().getAddress();
+        String source = Sources.of(x.getRemoteAddress().getAddress());
         Headers h = x.getRequestHeaders();
         String method = x.getRequestMethod();
         String path = x.getRequestURI().getPath();
@@ -108,7 +109,7 @@ final class AdminGuard {
                 && sites.stream().allMatch(s -> s.equals("same-origin") || s.equals("none"));
     }
 
-    private Refusal redeem(InetAddress source, String code) {
+    private Refusal redeem(String source, String code) {
         if (code == null || code.isEmpty()) {
             return null; // AdminRequest says what is missing
         }
@@ -119,7 +120,7 @@ final class AdminGuard {
         return Refusal.BAD_LINK;
     }
 
-    private Refusal bearer(InetAddress source, Headers h) {
+    private Refusal bearer(String source, Headers h) {
         if (token == null) {
             return null;
         }

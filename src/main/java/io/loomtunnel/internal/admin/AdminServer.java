@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.loomtunnel.internal.concurrent.OwnedThreads;
+import io.loomtunnel.internal.limits.PenaltyBox;
 import io.loomtunnel.internal.limits.RefusalLog;
 import io.loomtunnel.observe.LogRing;
 import io.loomtunnel.observe.ObserveSettings;
@@ -36,7 +37,7 @@ import java.util.function.Consumer;
 public final class AdminServer implements Closeable {
     private static final System.Logger LOG = System.getLogger(AdminServer.class.getName());
     private static final int MAX_REQUESTS = 64;
-    /** Sources with a live penalty the endpoint keeps track of at most (docs/SECURITY.md). */
+    /** Sources with a penalty the endpoint remembers at most (docs/SECURITY.md). */
     private static final int MAX_PENALISED_SOURCES = 4_096;
     /** How long a login link works, and how many may be outstanding. */
     private static final Duration LOGIN_LINK_LIFETIME = Duration.ofMinutes(2);
@@ -72,8 +73,8 @@ public final class AdminServer implements Closeable {
         this.refusals = new RefusalLog("admin endpoint", LOG_INTERVAL, log, System::nanoTime);
         this.guard = new AdminGuard(new AllowedHosts(bound, settings.adminAllowedHosts()),
                 settings.adminToken() == null ? null : TokenCheck.of(List.of(settings.adminToken())), browser,
-                new SourcePenalties(settings.adminAuthFailPenalty(), settings.adminPenaltyLimit(), MAX_PENALISED_SOURCES,
-                        System::nanoTime), refusals);
+                new PenaltyBox(new PenaltyBox.Accumulating(settings.adminAuthFailPenalty(), settings.adminPenaltyLimit()),
+                        MAX_PENALISED_SOURCES, System::nanoTime), refusals);
     }
 
     /** Binds {@code settings.adminBind()} and serves; throws BindException when the address is taken. */

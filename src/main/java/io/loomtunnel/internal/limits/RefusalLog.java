@@ -1,11 +1,8 @@
 package io.loomtunnel.internal.limits;
 
 import java.time.Duration;
-import java.util.Map;
-import java.util.TreeMap;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
-import java.util.stream.Collectors;
 
 /**
  * A log of what strangers had refused, at most one line per {@code interval}: the first refusal
@@ -13,27 +10,25 @@ import java.util.stream.Collectors;
  * said in one summary line with the next refusal after it, or at {@link #flush}. A flood of wrong
  * tokens or malformed requests thus costs a line per interval, not a line a request. No thread:
  * lines are written by the refusal that ends an interval. Used by the admin endpoint and the HTTP
- * ingress, each naming itself ({@code what}).
+ * ingress, each naming itself ({@code what}). ({@link SourceRefusalLog} is the one that tells
+ * sources apart.)
  *
- * <p>Reasons are a few fixed words (a status and what it means), since they are counted; at most
- * {@link #MAX_REASONS} of them are told apart per interval, the rest counted as "other". A
- * refusal's detail (an exception's message) is written on its own line only, never counted.
+ * <p>Reasons are a few fixed words (a status and what it means), since they are counted ({@link
+ * ReasonCounts}: at most {@value ReasonCounts#MAX_REASONS} told apart per interval, the rest as
+ * "other"). A refusal's detail (an exception's message) is written on its own line only, never
+ * counted.
  *
  * <p>Locking: {@code this} guards the counts; a leaf. Lines go to the sink outside the lock.
  */
 public final class RefusalLog {
-    /** Distinct reasons counted in one interval; more are summed up as {@code other}. */
-    static final int MAX_REASONS = 32;
-    private static final String OTHER = "other";
-
     private final String what;
     private final long interval;
     private final Consumer<String> sink;
     private final LongSupplier nanoTime;
-    private final Map<String, Integer> counts = new TreeMap<>();
+    /** The refusals since the last line, not said yet. */
+    private ReasonCounts suppressed = new ReasonCounts();
     private long quietFrom;
     private boolean started;
-    private int suppressed;
     private String lastSource;
 
     /**
@@ -60,8 +55,7 @@ public final class RefusalLog {
         synchronized (this) {
             long now = nanoTime.getAsLong();
             if (started && now - quietFrom < 0) {
-                suppressed++;
-                counts.merge(counts.containsKey(reason) || counts.size() < MAX_REASONS ? reason : OTHER, 1, Integer::sum);
+                suppressed.add(reason);
                 lastSource = source;
                 return;
             }
@@ -76,7 +70,7 @@ public final class RefusalLog {
     public void flush() {
         String line;
         synchronized (this) {
-            line = suppressed == 0 ? null : what + ": " + summary().substring(2);
+            line = suppressed.total() == 0 ? null : what + ": " + summary().substring(2);
         }
         if (line != null) {
             sink.accept(line);
@@ -85,14 +79,12 @@ public final class RefusalLog {
 
     /** "; N more refused since the line before (reason: n, …), the last from SOURCE", and resets the counts; "" without any. */
     private String summary() {
-        if (suppressed == 0) {
+        if (suppressed.total() == 0) {
             return "";
         }
-        String s = "; " + suppressed + " more refused since the line before "
-                + counts.entrySet().stream().map(e -> e.getKey() + ": " + e.getValue())
-                        .collect(Collectors.joining(", ", "(", ")")) + ", the last from " + lastSource;
-        suppressed = 0;
-        counts.clear();
+        String s = "; " + ReasonCounts.number(suppressed.total()) + " more refused since the line before " + suppressed
+                + ", the last from " + lastSource;
+        suppressed = new ReasonCounts();
         return s;
     }
 }

@@ -1,13 +1,18 @@
 /**
  * What keeps one stranger from taking what everyone shares: {@link
- * io.loomtunnel.internal.limits.Sources} (a source as the limits count it), {@link
- * io.loomtunnel.internal.limits.SourceLimit} (connections open per source) and {@link
- * io.loomtunnel.internal.limits.RefusalLog} (refusals logged at most once per interval, the rest
- * summed up). Used by the TCP tunnels, the HTTP ingress and the admin endpoint
- * (docs/SECURITY.md).
+ * io.loomtunnel.internal.limits.Sources} (a source as every per-source table counts it: an IPv4
+ * address, an IPv6 /64), {@link io.loomtunnel.internal.limits.SourceLimit} (connections open per
+ * source), {@link io.loomtunnel.internal.limits.PenaltyBox} (sources blocked for a while after
+ * failing too often) and two refusal logs, which count refusals by reason alike ({@code
+ * ReasonCounts}): {@link io.loomtunnel.internal.limits.RefusalLog} (at most one line per interval
+ * for everyone, the rest summed up with the next) and {@link
+ * io.loomtunnel.internal.limits.SourceRefusalLog} (one line per source and interval, then a
+ * summary per source). Used by the TCP and UDP tunnels, the HTTP ingress, the admin endpoint and
+ * the control port (docs/SECURITY.md). Depends on nothing of loomtunnel's.
  *
  * <h2>Threads and locks</h2>
- * No threads. Each {@code SourceLimit} and {@code RefusalLog} is its own monitor, a leaf held for
- * a look-up and an update only; a refusal log writes its lines outside it.
+ * No threads of its own ({@code SourceRefusalLog.run} is the loop of a thread its user owns).
+ * Each {@code SourceLimit}, {@code PenaltyBox} and refusal log is guarded by its own lock, a leaf
+ * held for a look-up and an update only; a refusal log writes its lines outside it.
  */
 package io.loomtunnel.internal.limits;

@@ -166,7 +166,7 @@ class HttpVisitorFloodTest {
 
     /** Refusals the lines account for: one per line that starts with one, plus each summary's count. */
     private static int told(List<String> lines) {
-        Pattern more = Pattern.compile("(\\d+) more refused since the line before");
+        Pattern more = Pattern.compile("([\\d,]+) more refused since the line before");
         int n = 0;
         for (String l : lines) {
             if (l.startsWith("http ingress refused ")) {
@@ -174,7 +174,7 @@ class HttpVisitorFloodTest {
             }
             Matcher m = more.matcher(l);
             if (m.find()) {
-                n += Integer.parseInt(m.group(1));
+                n += Integer.parseInt(m.group(1).replace(",", ""));
             }
         }
         return n;

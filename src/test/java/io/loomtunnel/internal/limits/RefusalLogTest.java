@@ -24,7 +24,7 @@ class RefusalLogTest {
         assertEquals(List.of("admin endpoint refused 192.0.2.1: wrong bearer token"), lines);
         now.addAndGet(Duration.ofMinutes(1).toNanos());
         log.refused("192.0.2.9", "cross-site request");
-        assertEquals("admin endpoint refused 192.0.2.9: cross-site request; 1000 more refused since the line"
+        assertEquals("admin endpoint refused 192.0.2.9: cross-site request; 1,000 more refused since the line"
                 + " before (foreign Host: 100, wrong bearer token: 900), the last from 192.0.2.5", lines.get(1));
         log.refused("192.0.2.9", "cross-site request");
         log.flush();
@@ -45,8 +45,8 @@ class RefusalLogTest {
         assertEquals("admin endpoint refused 192.0.2.1: 400 malformed request (bare LF)", lines.get(0));
         String summary = lines.get(1);
         assertTrue(summary.startsWith("admin endpoint refused 192.0.2.3: 404 unknown host; 100 more refused"), summary);
-        assertTrue(summary.contains("other: " + (100 - RefusalLog.MAX_REASONS)), summary);
-        assertEquals(RefusalLog.MAX_REASONS + 1, summary.split(": \\d+[,)]").length - 1, "counted reasons: " + summary);
+        assertTrue(summary.contains("other: " + (100 - ReasonCounts.MAX_REASONS)), summary);
+        assertEquals(ReasonCounts.MAX_REASONS + 1, summary.split(": \\d+[,)]").length - 1, "counted reasons: " + summary);
         assertTrue(!summary.contains("detail"), summary);
     }
 }

@@ -1,8 +1,10 @@
-package io.loomtunnel.session;
+package io.loomtunnel.internal.limits;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import org.junit.jupiter.api.Test;
 
 /** A source is an IPv4 address or an IPv6 /64. */
@@ -18,5 +20,18 @@ class SourcesTest {
         assertEquals("2001:db8:0:1::/64", Sources.of(InetAddress.getByName("2001:db8:0:1:aaaa:bbbb:cccc:dddd")));
         assertEquals(Sources.of(InetAddress.getByName("2001:db8:0:1::1")), Sources.of(InetAddress.getByName("2001:db8:0:1::2")));
         assertEquals("0:0:0:0::/64", Sources.of(InetAddress.getByName("::1")));
+    }
+
+    @Test
+    void aSocketIsItsPeersSourceOrUnknown() throws Exception {
+        InetAddress loopback = InetAddress.getByName("127.0.0.1");
+        try (ServerSocket server = new ServerSocket(0, 1, loopback);
+             Socket client = new Socket(loopback, server.getLocalPort());
+             Socket accepted = server.accept()) {
+            assertEquals("127.0.0.1", Sources.of(accepted));
+        }
+        try (Socket unconnected = new Socket()) {
+            assertEquals(Sources.UNKNOWN, Sources.of(unconnected));
+        }
     }
 }

@@ -1,28 +1,29 @@
-package io.loomtunnel.session;
+package io.loomtunnel.internal.limits;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
 /**
- * Reports refused connections without flooding the log: in each interval, the first refusal from
- * a source is reported in full, and the rest become one summary line per source at the interval's
- * end ("2,913 connections from 127.0.0.2 in the last 10 s (invalid_token 10, penalized 2,903)",
- * which a log shows after "refused: ", as every line here). At most {@link #MAX_LINES} full lines and
- * {@link #MAX_SUMMARIES} summaries per interval, and at most {@link #MAX_SOURCES} sources are
- * counted one by one; the rest are summed in one line.
+ * A log of refused connections that tells sources apart, for a port where one source's refusals
+ * say something (the control port: which address guesses tokens): in each interval, the first
+ * refusal from a source is reported in full, and the rest become one summary line per source at
+ * the interval's end ("2,913 connections from 127.0.0.2 in the last 10 s (invalid_token: 10,
+ * penalized: 2,903)", which a log shows after "refused: ", as every line here). At most {@link
+ * #MAX_LINES} full lines and {@link #MAX_SUMMARIES} summaries per interval, and at most {@link
+ * #MAX_SOURCES} sources are counted one by one; the rest are summed in one line. Its intervals
+ * are ended by {@link #run}, on a thread its user owns. ({@link RefusalLog} is the one that does
+ * not tell sources apart, and needs no thread.)
  *
- * <p>Locking: {@code lock} guards the interval's counts; lines are handed to {@code out} after it
- * is released, on the caller's thread.
+ * <p>Locking: {@code lock} guards the interval's counts, a leaf; lines are handed to {@code out}
+ * after it is released, on the caller's thread.
  */
-final class RefusalLog {
+public final class SourceRefusalLog {
     static final int MAX_LINES = 20;
     static final int MAX_SUMMARIES = 20;
     static final int MAX_SOURCES = 1_000;
@@ -35,24 +36,27 @@ final class RefusalLog {
     /** Refusals from sources beyond the {@link #MAX_SOURCES} counted one by one. */
     private long uncounted;
 
-    RefusalLog(Duration interval, Consumer<String> out) {
+    /**
+     * @param interval each source gets one full line per this, then a summary
+     * @param out      where lines go (a logger)
+     */
+    public SourceRefusalLog(Duration interval, Consumer<String> out) {
         this.interval = interval;
         this.out = out;
     }
 
     /** One source's refusals in this interval, by reason, and whether one was shown in full. */
     private static final class Counts {
-        long total;
         boolean shown;
-        final Map<String, Long> byReason = new TreeMap<>();
+        final ReasonCounts byReason = new ReasonCounts();
 
         long unreported() {
-            return shown ? total - 1 : total;
+            return shown ? byReason.total() - 1 : byReason.total();
         }
     }
 
     /** A refusal from {@code source} for {@code reason}; {@code line} is reported if it is the source's first in the interval. */
-    void refused(String source, String reason, String line) {
+    public void refused(String source, String reason, String line) {
         boolean show;
         lock.lock();
         try {
@@ -65,9 +69,8 @@ final class RefusalLog {
                 counts = new Counts();
                 bySource.put(source, counts);
             }
-            show = counts.total == 0 && linesThisInterval < MAX_LINES;
-            counts.total++;
-            counts.byReason.merge(reason, 1L, Long::sum);
+            show = counts.byReason.total() == 0 && linesThisInterval < MAX_LINES;
+            counts.byReason.add(reason);
             if (show) {
                 counts.shown = true;
                 linesThisInterval++;
@@ -96,31 +99,24 @@ final class RefusalLog {
         }
         List<Map.Entry<String, Counts>> busy = new ArrayList<>(ended.entrySet().stream()
                 .filter(e -> e.getValue().unreported() > 0).toList());
-        busy.sort(Comparator.comparingLong((Map.Entry<String, Counts> e) -> e.getValue().total).reversed());
+        busy.sort(Comparator.comparingLong((Map.Entry<String, Counts> e) -> e.getValue().byReason.total()).reversed());
         String when = " in the last " + seconds(interval);
         int summarized = Math.min(MAX_SUMMARIES, busy.size());
         for (Map.Entry<String, Counts> e : busy.subList(0, summarized)) {
-            Counts c = e.getValue();
-            List<String> parts = new ArrayList<>();
-            c.byReason.forEach((reason, n) -> parts.add(reason + " " + count(n)));
-            out.accept(count(c.total) + " connections from " + e.getKey() + when
-                    + " (" + String.join(", ", parts) + ")");
+            ReasonCounts c = e.getValue().byReason;
+            out.accept(ReasonCounts.number(c.total()) + " connections from " + e.getKey() + when + " " + c);
         }
         List<Map.Entry<String, Counts>> rest = busy.subList(summarized, busy.size());
-        long restTotal = rest.stream().mapToLong(e -> e.getValue().total).sum();
+        long restTotal = rest.stream().mapToLong(e -> e.getValue().byReason.total()).sum();
         if (restTotal + uncountedEnded > 0) {
             String sources = rest.isEmpty() ? "other sources"
-                    : (uncountedEnded > 0 ? "at least " : "") + count(rest.size()) + " other sources";
-            out.accept(count(restTotal + uncountedEnded) + " more connections from " + sources + when);
+                    : (uncountedEnded > 0 ? "at least " : "") + ReasonCounts.number(rest.size()) + " other sources";
+            out.accept(ReasonCounts.number(restTotal + uncountedEnded) + " more connections from " + sources + when);
         }
-    }
-
-    private static String count(long n) {
-        return String.format(Locale.ROOT, "%,d", n);
     }
 
     /** Runs until interrupted: ends an interval every {@code interval}, and once more on the way out. */
-    void run() {
+    public void run() {
         try {
             while (!Thread.currentThread().isInterrupted()) {
                 Thread.sleep(interval);
