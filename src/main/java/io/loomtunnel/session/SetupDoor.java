@@ -16,8 +16,9 @@ import java.util.function.LongSupplier;
 /**
  * Decides, for each accepted connection, whether it may start a session set-up (docs/SECURITY.md,
  * "Control port before authentication"): not while its source is penalized, not beyond its
- * source's share while the slots are busy, and when every slot is taken it makes room by evicting the oldest set-up that
- * has sent nothing yet (else the oldest), never by turning the newcomer away. It ends set-ups
+ * source's share while the slots are busy, and when every slot is taken it makes room by evicting a set-up that
+ * has sent nothing yet, from the source holding the most set-ups, its oldest (else the oldest set-up), never by
+ * turning the newcomer away. It ends set-ups
  * that outlive the handshake timeout, and counts each source's failed set-ups in a {@link
  * PenaltyBox} (its {@link PenaltyBox.Streak} rule) that penalizes a source failing too often.
  * What it remembers is bounded: {@code maxSetups} set-ups (and so as many sources with set-ups in
@@ -203,13 +204,21 @@ final class SetupDoor {
         return new Admission(source, null, new SetupRefusedException(message, reason), null);
     }
 
-    /** Removes the oldest silent set-up, else the oldest; the caller closes its socket. */
+    /**
+     * Removes a silent set-up of the source holding the most set-ups, the oldest of its silent ones
+     * (else the oldest set-up); the caller closes its socket. Not simply the oldest silent one: a
+     * flood from many sources that keeps every slot taken makes the oldest silent set-up only
+     * {@code maxSetups / rate} seconds old, and a real client still building its ClientHello on a
+     * busy machine was that one (docs/SECURITY.md, "Control port before authentication").
+     */
     private Setup evictOne() {
         Setup victim = null;
-        for (Setup s : setups) {
-            if (s.silent()) {
+        int most = 0;
+        for (Setup s : setups) { // oldest first: a later one wins only if its source holds more
+            int held = setupsBySource.get(s.source);
+            if (held > most && s.silent()) { // silent() asks the socket: only for a possible winner
                 victim = s;
-                break;
+                most = held;
             }
         }
         if (victim == null) {

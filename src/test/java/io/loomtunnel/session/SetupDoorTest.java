@@ -72,6 +72,23 @@ class SetupDoorTest {
         assertEquals(SetupDoor.Ending.NONE, door.finished(talking, false));
     }
 
+    /**
+     * A flood from many sources keeps every slot taken: the oldest silent set-up may be a real
+     * client that has not sent its ClientHello yet. The source holding the most set-ups gives one up.
+     */
+    @Test
+    void whenEverySlotIsTakenASilentSetUpOfTheSourceHoldingMostMakesRoom() {
+        SetupDoor door = door(SetupLimits.builder().maxSetups(5));
+        SetupDoor.Setup client = admitted(door, "client");
+        SetupDoor.Setup flood = admitted(door, "flood 1");
+        admitted(door, "talker").heard();
+        admitted(door, "talker").heard();
+        admitted(door, "flood 1");
+        assertSame(flood, door.admit(new Socket(), "flood 2").evicted(),
+                "the oldest silent one of a source holding two; the talker holds as many but has spoken");
+        assertEquals(SetupDoor.Ending.NONE, door.finished(client, false), "the client, oldest and silent, stays");
+    }
+
     @Test
     void whenNoSetUpIsSilentTheOldestMakesRoom() {
         SetupDoor door = door(SetupLimits.builder().maxSetups(2));
