@@ -74,6 +74,9 @@ final class ConnectCommand implements Callable<Integer> {
             description = "How long the offer stays valid: the time the answer has to come back (default 10m).")
     Duration offerTtl = ConnectSettings.DEFAULT_OFFER_LIFETIME;
 
+    /** Set by the stop signal before it closes the peer: the session end that follows is not news. */
+    private volatile boolean stopping;
+
     @Override
     public Integer call() throws Exception {
         Identity identity = peer.identity();
@@ -90,8 +93,11 @@ final class ConnectCommand implements Callable<Integer> {
                 : ConnectPrinter.manual(System.out, System.err, answerFile != null ? "in " + answerFile : "here"));
         CompletableFuture<Integer> exit = new CompletableFuture<>();
         StopSignals.onStop(() -> {
-            connect.close();
+            // The exit is decided before the peer closes: closing ends the session, and the session
+            // thread would otherwise report that end (exit 11, "run connect again") first.
+            stopping = true;
             exit.complete(ExitCode.OK);
+            connect.close();
         });
         int code;
         OwnedThreads threads = new OwnedThreads("connect command");
@@ -118,10 +124,13 @@ final class ConnectCommand implements Callable<Integer> {
         try {
             PeerSession session = connect.connect(signaling);
             awaitEnd(session);
+            if (stopping) {
+                return ExitCode.OK;
+            }
             System.err.println("loomtunnel: the session ended (" + session.endReason() + "); run connect again for a new one");
             return ExitCode.CONNECTION_LOST;
         } catch (Exception e) {
-            return failed(e);
+            return stopping ? ExitCode.OK : failed(e);
         }
     }
 
@@ -140,8 +149,14 @@ final class ConnectCommand implements Callable<Integer> {
                 everConnected = true;
                 backoff.reset();
                 awaitEnd(session);
+                if (stopping) {
+                    return ExitCode.OK;
+                }
                 why = "the session ended (" + session.endReason() + ")";
             } catch (Exception e) {
+                if (stopping) {
+                    return ExitCode.OK;
+                }
                 int code = PeerExits.of(e);
                 if (!everConnected || code == ExitCode.AUTH_REFUSED || code == ExitCode.SERVICE_REFUSED || code == ExitCode.USAGE) {
                     return failed(e);

@@ -131,6 +131,28 @@ class PeerToPeerIT {
         assertEquals(ExitCode.CONNECTION_LOST, udp.exitCode(START));
     }
 
+    /** Issue 12: the stop handler raced the session thread, so Ctrl-C exited 11 about half the time. */
+    @Test
+    void connectStoppedWithSigintExitsZeroEveryTime() throws Exception {
+        Path shareKey = key("share");
+        Path laptopKey = key("laptop");
+        PeerId shareId = Identity.load(shareKey).id();
+        JarProcess sharing = share(true, shareKey, "--allow", Identity.load(laptopKey).id().toString());
+        for (int i = 0; i < 5; i++) {
+            Path answer = dir.resolve("answer-" + i + ".txt");
+            JarProcess c = connect(laptopKey, shareId, "echo", "--answer-file", answer.toString());
+            sharing.type(offerOf(c));
+            saveAnswer(sharing, sessionOf(c), answer);
+            c.await("listening on tcp 127\\.0\\.0\\.1:\\d+ for service echo", START);
+            c.await("session \\S+ to peer \\w+…: direct", START);
+            Process kill = new ProcessBuilder("kill", "-INT", Long.toString(c.pid())).inheritIO().start();
+            assertEquals(0, kill.waitFor());
+            assertEquals(ExitCode.OK, c.exitCode(START), "stop " + i + ":\n" + c.output());
+            assertTrue(!c.output().contains("the session ended"), "stop " + i + ":\n" + c.output());
+            assertTrue(c.output().endsWith("stopped"), "stop " + i + ":\n" + c.output());
+        }
+    }
+
     @Test
     void twentyPeersThenTheLimitThenOneKilledWhileTheOthersTransfer() throws Exception {
         int processPeers = 4;
