@@ -19,8 +19,10 @@ import java.util.function.IntFunction;
 
 /**
  * The service side of UDP over a session: each flow (one remote sender at the far end, see
- * {@link UdpIngress}) gets its own local socket connected to the service its envelope's tunnel id
- * names, so the service's replies come back on the right flow. A flow whose socket hears nothing
+ * {@link UdpIngress}) gets its own local socket that talks to the service its envelope's tunnel id
+ * names, so the service's replies come back on the right flow. The socket is not connected: the JDK
+ * sends nothing for an empty datagram on a connected socket (it writes zero bytes), so a flow sends
+ * to the service's address and takes replies from that address only, as connecting would. A flow whose socket hears nothing
  * for the idle timeout is closed. A reverse-tunnel client runs one; so does a peer-to-peer share side.
  * Datagrams are counted in their tunnel's counters: in to the service, out from it, dropped when
  * they cannot be passed on. At most {@link #MAX_FLOWS} flows are open at once: a new one beyond
@@ -43,8 +45,11 @@ public final class UdpServiceFlows {
     private final MuxSession mux;
     private final IntFunction<Target> targets;
     /** Open flows, least recently used first. */
-    private final LinkedHashMap<Integer, DatagramSocket> flows = new LinkedHashMap<>(16, 0.75f, true);
+    private final LinkedHashMap<Integer, Flow> flows = new LinkedHashMap<>(16, 0.75f, true);
     private OwnedThreads threads; // made by run(), named after its thread
+
+    /** One flow's local socket and the service address it sends to and hears from. */
+    private record Flow(DatagramSocket socket, InetSocketAddress service) {}
 
     /** Where one tunnel's datagrams go (resolved again for each new flow), and what counts them. */
     public record Target(InetSocketAddress service, TunnelCounters counters) {}
@@ -68,13 +73,13 @@ public final class UdpServiceFlows {
                 if (target == null) {
                     continue; // not one of ours (any more)
                 }
-                DatagramSocket local = flow(d.flowId(), tunnelId, target);
+                Flow local = flow(d.flowId(), tunnelId, target);
                 int length = d.payload().length - UdpEnvelope.HEADER;
                 try {
                     if (local == null) {
                         throw new IOException("no local socket");
                     }
-                    local.send(new DatagramPacket(d.payload(), UdpEnvelope.HEADER, length));
+                    local.socket().send(new DatagramPacket(d.payload(), UdpEnvelope.HEADER, length, local.service()));
                     target.counters().datagramsIn().increment();
                     target.counters().bytesIn().add(length);
                 } catch (IOException lost) {
@@ -87,52 +92,56 @@ public final class UdpServiceFlows {
             // fall through: close every local socket
         } finally {
             synchronized (flows) {
-                flows.values().forEach(DatagramSocket::close);
+                flows.values().forEach(f -> f.socket().close());
             }
             threads.close();
         }
     }
 
     /** The flow's socket, opened now if it has none (closing the least recently used beyond {@link #MAX_FLOWS}); null if it cannot be. */
-    private DatagramSocket flow(int flowId, int tunnelId, Target target) {
-        DatagramSocket eldest = null;
+    private Flow flow(int flowId, int tunnelId, Target target) {
+        Flow eldest = null;
         synchronized (flows) {
-            DatagramSocket s = flows.get(flowId);
-            if (s != null) {
-                return s;
+            Flow f = flows.get(flowId);
+            if (f != null) {
+                return f;
             }
             if (flows.size() >= MAX_FLOWS) {
-                Iterator<DatagramSocket> lru = flows.values().iterator();
+                Iterator<Flow> lru = flows.values().iterator();
                 eldest = lru.next();
                 lru.remove(); // its thread ends as it is closed
             }
         }
         if (eldest != null) {
-            eldest.close();
+            eldest.socket().close();
         }
-        DatagramSocket s;
+        Flow f;
         try {
-            s = new DatagramSocket();
-            s.connect(HostPort.resolved(target.service()));
-            s.setSoTimeout((int) IDLE.toMillis());
+            InetSocketAddress service = HostPort.resolved(target.service());
+            if (service.isUnresolved()) {
+                return null;
+            }
+            f = new Flow(new DatagramSocket(), service);
+            f.socket().setSoTimeout((int) IDLE.toMillis());
         } catch (IOException e) {
             return null;
         }
         synchronized (flows) {
-            flows.put(flowId, s); // before its thread starts: the thread removes it when it ends
+            flows.put(flowId, f); // before its thread starts: the thread removes it when it ends
         }
-        if (!threads.startIfOpen("flow " + flowId, () -> replies(flowId, tunnelId, s, target.counters()))) {
+        if (!threads.startIfOpen("flow " + flowId, () -> replies(flowId, tunnelId, f, target.counters()))) {
             synchronized (flows) {
-                flows.remove(flowId, s);
+                flows.remove(flowId, f);
             }
-            s.close();
+            f.socket().close();
             return null;
         }
-        return s;
+        return f;
     }
 
     /** Sends the service's replies back on the flow until it goes quiet. */
-    private void replies(int flowId, int tunnelId, DatagramSocket s, TunnelCounters counters) {
+    private void replies(int flowId, int tunnelId, Flow flow, TunnelCounters counters) {
+        DatagramSocket s = flow.socket();
         byte[] buffer = new byte[UdpEnvelope.HEADER + UdpEnvelope.MAX_DATAGRAM];
         UdpEnvelope.stamp(buffer, tunnelId);
         DatagramPacket packet = new DatagramPacket(buffer, UdpEnvelope.HEADER, UdpEnvelope.MAX_DATAGRAM);
@@ -140,6 +149,9 @@ public final class UdpServiceFlows {
             while (true) {
                 packet.setData(buffer, UdpEnvelope.HEADER, UdpEnvelope.MAX_DATAGRAM);
                 s.receive(packet);
+                if (!flow.service().equals(packet.getSocketAddress())) {
+                    continue; // not from the service: a connected socket would not have taken it either
+                }
                 mux.sendDatagram(flowId, buffer, 0, UdpEnvelope.HEADER + packet.getLength());
                 counters.datagramsOut().increment();
                 counters.bytesOut().add(packet.getLength());
@@ -147,10 +159,10 @@ public final class UdpServiceFlows {
         } catch (SocketTimeoutException | SocketException quietOrClosed) {
             // idle: forget the flow; a later datagram opens a new socket
         } catch (IOException e) {
-            // the session is gone, or the service refused (ICMP): the flow ends
+            // the session is gone: the flow ends (unconnected, the socket hears no ICMP refusal; it idles out)
         } finally {
             synchronized (flows) {
-                flows.remove(flowId, s);
+                flows.remove(flowId, flow);
             }
             s.close();
         }

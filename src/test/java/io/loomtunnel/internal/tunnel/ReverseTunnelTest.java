@@ -89,6 +89,38 @@ class ReverseTunnelTest {
         }
     }
 
+    /** Issue 12: an empty datagram was counted as delivered but never sent (a connected socket sends nothing for it). */
+    @Test
+    void emptyDatagramsReachTheServiceAndComeBack(@TempDir Path dir) throws Exception {
+        try (DatagramSocket service = new DatagramSocket(new InetSocketAddress(LOOPBACK, 0));
+             TunnelServer s = TunnelServer.start(server(dir).build(), ServerEvents.NONE);
+             TunnelClient c = TunnelClient.start(client(s).tunnel(TunnelSpec.udp("dns", 0, "127.0.0.1", service.getLocalPort())).build(),
+                     ClientEvents.NONE);
+             DatagramSocket sender = new DatagramSocket(new InetSocketAddress(LOOPBACK, 0))) {
+            int port = Probes.port(c.awaitReady(WAIT).get(0).address());
+            service.setSoTimeout(5_000);
+            sender.setSoTimeout(5_000);
+            InetSocketAddress tunnel = new InetSocketAddress(LOOPBACK, port);
+            for (int round = 0; round < 3; round++) {
+                sender.send(new DatagramPacket(new byte[0], 0, tunnel));
+                DatagramPacket atService = new DatagramPacket(new byte[100], 100);
+                service.receive(atService);
+                assertEquals(0, atService.getLength(), "round " + round + ": the service gets the empty datagram");
+                service.send(new DatagramPacket(new byte[0], 0, atService.getSocketAddress()));
+                DatagramPacket back = new DatagramPacket(new byte[100], 100);
+                sender.receive(back);
+                assertEquals(0, back.getLength(), "round " + round + ": the empty reply comes back");
+            }
+            Probes.send(sender, port, "not empty"); // and ordinary datagrams still pass both ways
+            DatagramPacket atService = new DatagramPacket(new byte[100], 100);
+            service.receive(atService);
+            assertEquals("not empty", new String(atService.getData(), 0, atService.getLength(), StandardCharsets.UTF_8));
+            byte[] reply = "reply".getBytes(StandardCharsets.UTF_8);
+            service.send(new DatagramPacket(reply, reply.length, atService.getSocketAddress()));
+            assertEquals("reply", Probes.receive(sender));
+        }
+    }
+
     @Test
     void portOutsideTheAllowlistIsRefusedAtStart(@TempDir Path dir) throws Exception {
         try (TunnelServer s = TunnelServer.start(server(dir).allowPorts(PortRanges.parse("20000-20010")).build(), ServerEvents.NONE);
