@@ -68,7 +68,7 @@ final class ConnectLoop implements Runnable {
                 }
                 metrics.handshakeFailed(Reasons.handshake(e));
                 if (!everConnected) {
-                    finish(ClientExit.CONNECT_FAILED, "could not connect to " + settings.server() + ": " + e.getMessage());
+                    finish(ClientExit.CONNECT_FAILED, "could not connect to " + HostPort.text(settings.server()) + ": " + e.getMessage());
                     return;
                 }
                 if (!pause(backoff.next(), "could not reconnect: " + e.getMessage())) {

@@ -80,7 +80,6 @@ public record SharedService(String name, TunnelType type, InetSocketAddress targ
      * @return host:port
      */
     public String targetText() {
-        String host = target.getHostString();
-        return (host.contains(":") ? "[" + host + "]" : host) + ":" + target.getPort();
+        return HostPort.text(target);
     }
 }

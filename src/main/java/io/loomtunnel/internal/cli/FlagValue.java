@@ -1,5 +1,6 @@
 package io.loomtunnel.internal.cli;
 
+import io.loomtunnel.internal.net.HostPort;
 import java.net.InetSocketAddress;
 import java.util.function.Function;
 
@@ -18,7 +19,6 @@ final class FlagValue {
 
     /** {@code host:port}, IPv6 in brackets, without a reverse DNS lookup. */
     static String address(InetSocketAddress a) {
-        String host = a.getHostString();
-        return (host.contains(":") ? "[" + host + "]" : host) + ":" + a.getPort();
+        return HostPort.text(a);
     }
 }

@@ -23,6 +23,15 @@ public final class HostPort {
     private HostPort() {}
 
     /**
+     * {@code address} as people write it, {@code HOST:PORT} with an IPv6 host in brackets: the host
+     * as given (name or IP), never {@link InetSocketAddress#toString}'s {@code 127.0.0.1/<unresolved>:1}.
+     */
+    public static String text(InetSocketAddress address) {
+        String host = address.getHostString();
+        return (host.contains(":") ? "[" + host + "]" : host) + ":" + address.getPort();
+    }
+
+    /**
      * {@code address} resolved now when it is unresolved (as {@link #parse} returns it), so a name is
      * looked up again at each connect; a resolved address as it is.
      */

@@ -10,6 +10,7 @@ import io.loomtunnel.tls.Identity;
 import io.loomtunnel.tls.PeerId;
 import io.loomtunnel.tls.PeerVerifier;
 import java.io.IOException;
+import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Objects;
@@ -40,16 +41,20 @@ public record RendezvousDialer(Identity identity, InetSocketAddress address, Pee
     public Session dial(InetSocketAddress from) throws IOException {
         SessionDialer dialer = new SessionDialer(identity, PeerVerifier.pinned(serverId), token, session);
         InetSocketAddress to = HostPort.resolved(address);
-        if (from == null) {
-            return dialer.dial(to);
+        try {
+            if (from == null) {
+                return dialer.dial(to);
+            }
+            return dialer.over(PunchPort.dialFrom(from, to, session.tls().handshakeTimeout()));
+        } catch (ConnectException e) {
+            // the JDK's message names no address ("Connection refused")
+            throw new ConnectException("could not connect to the server " + via() + ": " + e.getMessage());
         }
-        return dialer.over(PunchPort.dialFrom(from, to, session.tls().handshakeTimeout()));
     }
 
     /** The server as the path report names it: {@code relay via HOST:PORT}, as given. */
     public String via() {
-        String host = address.getHostString();
-        return (host.contains(":") ? "[" + host + "]" : host) + ":" + address.getPort();
+        return HostPort.text(address);
     }
 
     /** The address in an {@code observed} member, or none when it is missing or not an IP:port. */

@@ -208,10 +208,14 @@ class ReverseTunnelIT {
         }
         Path token = dir.resolve("t.txt");
         secret(token, TOKEN);
-        JarProcess nowhere = JarProcess.start(Map.of(), "client", "--server", "127.0.0.1:" + freePort(),
+        int closed = freePort();
+        JarProcess nowhere = JarProcess.start(Map.of(), "client", "--server", "127.0.0.1:" + closed,
                 "--server-id", io.loomtunnel.tls.Identity.generate().id().toString(),
                 "--token-file", token.toString(), "--tcp", "0:127.0.0.1:9");
         assertEquals(ExitCode.CONNECT_FAILED, nowhere.exitCode(START), nowhere.output());
+        // the address as it was given, not InetSocketAddress's "127.0.0.1/<unresolved>:PORT" (issue 12)
+        assertTrue(nowhere.output().contains("loomtunnel: could not connect to 127.0.0.1:" + closed + ": Connection refused"),
+                nowhere.output());
     }
 
     @Test

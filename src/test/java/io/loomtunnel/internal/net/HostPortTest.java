@@ -68,6 +68,14 @@ class HostPortTest {
     }
 
     @Test
+    void addressesPrintAsTheyWereWrittenNeverAsInetSocketAddressToString() throws Exception {
+        assertEquals("127.0.0.1:1", HostPort.text(HostPort.parse("127.0.0.1:1")));
+        assertEquals("tunnel.example.org:7835", HostPort.text(HostPort.parse("tunnel.example.org:7835")));
+        assertEquals("[::1]:7835", HostPort.text(HostPort.parse("[::1]:7835")));
+        assertEquals("127.0.0.1:9", HostPort.text(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 9)));
+    }
+
+    @Test
     void messagesEscapeControlCharactersAndCutLongValues() {
         assertEquals("must be HOST:PORT, got 'a\\u000ab'",
                 assertThrows(IllegalArgumentException.class, () -> HostPort.parse("a\nb")).getMessage());
