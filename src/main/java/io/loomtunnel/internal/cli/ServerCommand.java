@@ -80,6 +80,10 @@ final class ServerCommand implements Callable<Integer> {
     @Mixin
     ObserveOptions observe;
 
+    /** Printed to stderr at start when open access is on (flag or config): nothing else says so. */
+    static final String OPEN_ACCESS_WARNING = "loomtunnel: warning: open access is on: anyone who can reach the control port "
+            + "may connect without a token or key and open tunnels; use it only on a closed network";
+
     private final LogRing logs = new LogRing();
 
     @Override
@@ -104,6 +108,9 @@ final class ServerCommand implements Callable<Integer> {
         }
         if (server.adminAddress() != null) {
             System.out.println(ObserveOptions.adminLine(server.adminAddress()));
+        }
+        if (settings.openAccess()) {
+            System.err.println(OPEN_ACCESS_WARNING);
         }
         System.out.println("ready; clients pin the server id above");
         CountDownLatch stop = new CountDownLatch(1);

@@ -263,6 +263,36 @@ class ReverseTunnelIT {
         assertEquals(1, p.output().strip().lines().count(), "one line: " + p.output());
     }
 
+    /** Issue 12: open access printed nothing; now one warning line on stderr at start, none without it. */
+    @Test
+    void openAccessWarnsOnStderrAtStart(@TempDir Path dir) throws Exception {
+        for (boolean open : new boolean[] {true, false}) {
+            Path out = dir.resolve("out-" + open + ".txt");
+            Path err = dir.resolve("err-" + open + ".txt");
+            List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-Xmx256m", "-jar", JarProcess.jar(), "server", "--bind", "127.0.0.1:0", "--key", dir.resolve("server.key").toString()));
+            if (open) {
+                command.add("--open-access");
+            } else {
+                secret(dir.resolve("tokens.txt"), TOKEN + "\n");
+                command.addAll(List.of("--tokens-file", dir.resolve("tokens.txt").toString()));
+            }
+            Process p = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+            try {
+                Probes.eventually(START, "the server said it is ready", () -> Files.readString(out).contains("ready;"));
+            } finally {
+                p.toHandle().destroyForcibly();
+                p.waitFor();
+            }
+            if (open) {
+                assertEquals(ServerCommand.OPEN_ACCESS_WARNING, Files.readString(err).strip());
+                assertTrue(!Files.readString(out).contains("open access"), Files.readString(out));
+            } else {
+                assertEquals("", Files.readString(err).strip());
+            }
+        }
+    }
+
     @Test
     void sigtermDrainsAndExitsZero(@TempDir Path dir) throws Exception {
         int[] echo = new int[1];
