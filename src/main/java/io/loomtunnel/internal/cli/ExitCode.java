@@ -5,7 +5,7 @@ public final class ExitCode {
     public static final int OK = 0;
     /** A bug or an unexpected failure; the message says what happened. */
     public static final int INTERNAL = 1;
-    /** Bad usage, configuration or input files. */
+    /** Bad usage, configuration or input files; also a Java too old to run loomtunnel ({@link Launcher}). */
     public static final int USAGE = 2;
     /** The peer refused our credentials. */
     public static final int AUTH_REFUSED = 3;

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,8 +28,12 @@ class CliIT {
     record Run(int exit, String out, String err) {}
 
     static Run loomtunnel(String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of(
-                Paths.get(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar()));
+        return loomtunnelOn(Paths.get(System.getProperty("java.home"), "bin", "java").toString(), args);
+    }
+
+    /** The jar run by the {@code java} binary given, e.g. an older Java than the build's. */
+    static Run loomtunnelOn(String java, String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(java, "-jar", jar()));
         command.addAll(List.of(args));
         Process p = new ProcessBuilder(command).start();
         p.getOutputStream().close();
@@ -55,6 +60,23 @@ class CliIT {
             throw new IllegalStateException("the fat jar is missing (run through `mvn verify`): " + jar);
         }
         return jar;
+    }
+
+    /** Issue 12: on Java 17 the jar failed with UnsupportedClassVersionError; now one line says which Java it needs. */
+    @Test
+    void anOlderJavaIsToldWhichJavaIsNeededInOneLine() throws Exception {
+        Path systemJava = Path.of("/usr/bin/java"); // Java 17 on the test machine
+        Assumptions.assumeTrue(Files.isExecutable(systemJava), "this machine has a default java");
+        Run old = loomtunnelOn(systemJava.toString(), "--version");
+        Assumptions.assumeFalse(old.exit() == 0, "the default java is new enough to run loomtunnel");
+        assertEquals(ExitCode.USAGE, old.exit(), old.err());
+        assertEquals("", old.out());
+        assertEquals(1, old.err().strip().lines().count(), "one line: " + old.err());
+        assertTrue(old.err().startsWith("loomtunnel: needs Java " + Launcher.MIN_JAVA + " or newer, but runs on Java "), old.err());
+        assertFalse(old.err().contains("UnsupportedClassVersionError"), old.err());
+        Run current = loomtunnel("--version"); // the same jar on the build's Java runs as before
+        assertEquals(0, current.exit(), current.err());
+        assertTrue(current.out().startsWith("loomtunnel/"), current.out());
     }
 
     @Test
