@@ -4,6 +4,7 @@ import io.loomtunnel.ErrorCode;
 import io.loomtunnel.Version;
 import io.loomtunnel.mux.MuxSession;
 import io.loomtunnel.tls.TlsChannel;
+import io.loomtunnel.internal.net.HostPort;
 import io.loomtunnel.internal.protocol.ControlCodec;
 import io.loomtunnel.internal.protocol.ControlMessage;
 import io.loomtunnel.internal.protocol.Greeting;
@@ -19,6 +20,7 @@ import io.loomtunnel.internal.wire.ProtocolException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.time.Duration;
 
@@ -107,7 +109,9 @@ final class SessionSetup {
             }
             Exchanged exchanged = exchange.run();
             socket.setSoTimeout(0);
-            String name = tls.peerId().abbreviated() + "@" + socket.getRemoteSocketAddress();
+            // as people write addresses (HostPort.text), not "/127.0.0.1:32857": the name reaches messages
+            String name = tls.peerId().abbreviated() + "@" + (socket.getRemoteSocketAddress() instanceof InetSocketAddress a
+                    ? HostPort.text(a) : String.valueOf(socket.getRemoteSocketAddress()));
             MuxSession mux = MuxSession.start(in, out, tls, role, options.mux(), name);
             return new Session(mux, tls.peerId(), exchanged.peerSoftware(), exchanged.principal(), tls.cipherSuite(),
                     socket.getRemoteSocketAddress());

@@ -150,6 +150,7 @@ class PeerToPeerIT {
             assertEquals(ExitCode.OK, c.exitCode(START), "stop " + i + ":\n" + c.output());
             assertTrue(!c.output().contains("the session ended"), "stop " + i + ":\n" + c.output());
             assertTrue(c.output().endsWith("stopped"), "stop " + i + ":\n" + c.output());
+            assertTrue(!c.output().contains("@/"), "addresses as written, not InetSocketAddress.toString: " + c.output());
         }
     }
 
