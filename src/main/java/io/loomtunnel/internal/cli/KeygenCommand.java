@@ -12,7 +12,7 @@ import picocli.CommandLine.Option;
         description = "Write a new Ed25519 key (PEM, mode 0600) and print its id.",
         footer = {"", "Example:", "  loomtunnel keygen --out ~/.loomtunnel/server.key"})
 final class KeygenCommand implements Callable<Integer> {
-    @Option(names = "--out", required = true, paramLabel = "FILE", description = "Where to write the key; must not exist.")
+    @Option(names = "--out", required = true, paramLabel = "FILE", description = "Where to write the key; must not exist, its directory must (except ~/.loomtunnel, created 0700).")
     Path out;
 
     @Override
@@ -20,9 +20,19 @@ final class KeygenCommand implements Callable<Integer> {
         if (Files.exists(out)) {
             throw new UsageException(out + " already exists; choose another --out or remove it first");
         }
+        Path parent = out.toAbsolutePath().getParent();
+        // Only the default key directory is created (0700, by Identity.save): a typo elsewhere must not become a new tree.
+        if (parent != null && Files.notExists(parent) && !parent.normalize().equals(defaultKeyDirectory())) {
+            throw new UsageException("directory " + parent + " does not exist; create it first or choose another --out");
+        }
         Identity identity = Identity.generate();
         identity.save(out);
         System.out.println(identity.id());
         return ExitCode.OK;
+    }
+
+    /** ~/.loomtunnel, where the server keeps its key by default. */
+    private static Path defaultKeyDirectory() {
+        return Path.of(System.getProperty("user.home"), ".loomtunnel").toAbsolutePath().normalize();
     }
 }

@@ -113,6 +113,16 @@ class CliIT {
     }
 
     @Test
+    void keygenRefusesAMissingDirectoryInOneLine(@TempDir Path dir) throws Exception {
+        Path missing = dir.resolve("nonexistent").resolve("dir");
+        Run gen = loomtunnel("keygen", "--out", missing.resolve("x.key").toString());
+        assertEquals(ExitCode.USAGE, gen.exit(), gen.err());
+        assertTrue(gen.err().contains(missing.toString()) && gen.err().contains("does not exist"), gen.err());
+        assertOneLine(gen.err());
+        assertFalse(Files.exists(missing.getParent()), "created " + missing.getParent());
+    }
+
+    @Test
     void badInputIsOneLineAndExitTwo(@TempDir Path dir) throws Exception {
         Run unknown = loomtunnel("demo", "--no-such-flag");
         assertEquals(ExitCode.USAGE, unknown.exit());
