@@ -68,7 +68,9 @@ final class DemoCommand implements Callable<Integer> {
             out.println("Try:");
             out.println("  curl " + url);
             out.println("  curl -H 'Host: demo.localhost' http://127.0.0.1:" + server.httpPort() + "/   (if *.localhost does not resolve)");
-            out.println("  echo hello | nc localhost " + tcp.substring(tcp.lastIndexOf(':') + 1));
+            // Not "echo hello | nc": Debian's netcat waits for the peer to close and hangs; bash's /dev/tcp ends by itself.
+            out.println("  bash -c 'exec 3<>/dev/tcp/localhost/" + tcp.substring(tcp.lastIndexOf(':') + 1)
+                    + "; echo hello >&3; head -n1 <&3'");
             out.println(duration == null ? "Ctrl-C stops." : "Stopping in " + duration.toSeconds() + " s.");
             CountDownLatch stop = new CountDownLatch(1);
             StopSignals.onStop(stop::countDown);

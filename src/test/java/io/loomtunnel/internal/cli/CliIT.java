@@ -157,6 +157,11 @@ class CliIT {
                     && page.contains("X-Forwarded-Host=demo.localhost"), page);
             byte[] echoed = io.loomtunnel.internal.tunnel.Probes.roundTrip(Integer.parseInt(tcp.group(1)), "hello".getBytes(StandardCharsets.UTF_8));
             assertEquals("hello", new String(echoed, StandardCharsets.UTF_8));
+            java.util.regex.Matcher suggested = demo.await("  (bash -c '.*')$", java.time.Duration.ofSeconds(10));
+            Process tryIt = new ProcessBuilder("bash", "-c", suggested.group(1)).redirectErrorStream(true).start();
+            tryIt.getOutputStream().close();
+            assertTrue(tryIt.waitFor(10, java.util.concurrent.TimeUnit.SECONDS), "the suggested TCP command did not end: " + suggested.group(1));
+            assertEquals("hello", new String(tryIt.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip());
             demo.terminate();
             demo.exitCode(java.time.Duration.ofSeconds(30));
             assertFalse(demo.output().contains("Exception"), demo.output());
