@@ -7,6 +7,7 @@ import io.loomtunnel.internal.net.Backoff;
 import io.loomtunnel.internal.net.HostPort;
 import io.loomtunnel.ErrorCode;
 import io.loomtunnel.session.AuthenticationException;
+import io.loomtunnel.tls.PeerRejectedException;
 import io.loomtunnel.session.Session;
 import io.loomtunnel.session.SessionDialer;
 import java.io.IOException;
@@ -61,6 +62,10 @@ final class ConnectLoop implements Runnable {
             } catch (AuthenticationException e) {
                 metrics.authFailed(e.reason());
                 finish(ClientExit.AUTH_REFUSED, e.getMessage());
+                return;
+            } catch (PeerRejectedException e) {
+                metrics.handshakeFailed(Reasons.handshake(e));
+                finish(ClientExit.SERVER_KEY_MISMATCH, "the server's key does not match --server-id: " + e.getMessage());
                 return;
             } catch (IOException e) {
                 if (state.isClosed()) {

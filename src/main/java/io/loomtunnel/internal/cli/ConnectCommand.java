@@ -45,7 +45,7 @@ import picocli.CommandLine.Option;
                 "of 1s doubling to 30s).",
                 "The session line says which path it took: 'direct ADDRESS' or 'relay via",
                 "SERVER'.",
-                "Exit codes: 3 peer not allowed, 10 no path, 11 session ended, 20 service not",
+                "Exit codes: 3 peer not allowed, 4 server key not --server-id, 10 no path, 11 session ended, 20 service not",
                 "offered, 21 share busy, 22 bad answer, 23 expired, 24 replayed, 25 share",
                 "unknown to the server (docs/P2P.md). SIGINT/SIGTERM: exit 0."})
 final class ConnectCommand implements Callable<Integer> {

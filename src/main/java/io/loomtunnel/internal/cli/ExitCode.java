@@ -9,6 +9,8 @@ public final class ExitCode {
     public static final int USAGE = 2;
     /** The peer refused our credentials. */
     public static final int AUTH_REFUSED = 3;
+    /** The peer's key did not match the id pinned for it (--server-id, --peer-id): a possible impostor, not an outage. */
+    public static final int PEER_KEY_MISMATCH = 4;
     /** The peer could not be reached. */
     public static final int CONNECT_FAILED = 10;
     /** The connection was lost and we are not reconnecting. */

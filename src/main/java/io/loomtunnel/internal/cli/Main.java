@@ -3,6 +3,7 @@ package io.loomtunnel.internal.cli;
 import io.loomtunnel.Version;
 import io.loomtunnel.internal.config.ConfigException;
 import io.loomtunnel.session.AuthenticationException;
+import io.loomtunnel.tls.PeerRejectedException;
 import io.loomtunnel.tls.IdentityException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
@@ -18,7 +19,7 @@ import picocli.CommandLine.Command;
         subcommands = {ServerCommand.class, ClientCommand.class, ShareCommand.class, ConnectCommand.class, DemoCommand.class,
             KeygenCommand.class, IdCommand.class, StatusCommand.class, ConsoleCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 ok, 1 internal error, 2 bad usage or config, 3 authentication refused,",
-                "10 could not connect, 11 connection lost; peer-to-peer: 20 service not offered, 21 peer busy,",
+                "4 server key does not match --server-id, 10 could not connect, 11 connection lost; peer-to-peer: 20 service not offered, 21 peer busy,",
                 "22 bad signaling block, 23 expired block, 24 replayed block, 25 peer unknown to the signaling server."})
 public final class Main implements Runnable {
 
@@ -44,6 +45,9 @@ public final class Main implements Runnable {
     static int exitCodeFor(Throwable e) {
         if (e instanceof UsageException || e instanceof IdentityException || e instanceof ConfigException) {
             return ExitCode.USAGE;
+        }
+        if (e instanceof PeerRejectedException) {
+            return ExitCode.PEER_KEY_MISMATCH;
         }
         if (e instanceof AuthenticationException) {
             return ExitCode.AUTH_REFUSED;

@@ -198,6 +198,16 @@ class ReverseTunnelIT {
             assertEquals(ExitCode.AUTH_REFUSED, badToken.exitCode(START), badToken.output());
             assertTrue(badToken.output().contains("invalid token"), badToken.output());
 
+            // a pinning failure is a security event, told apart from an unreachable server (issue 12)
+            io.loomtunnel.tls.PeerId wrongId = io.loomtunnel.tls.Identity.generate().id();
+            Path goodToken = dir.resolve("good-token.txt");
+            secret(goodToken, TOKEN + "\n");
+            JarProcess impostor = JarProcess.start(Map.of(), "client", "--server", "127.0.0.1:" + s.controlPort(),
+                    "--server-id", wrongId.toString(), "--token-file", goodToken.toString(), "--tcp", "20002:127.0.0.1:9");
+            assertEquals(ExitCode.PEER_KEY_MISMATCH, impostor.exitCode(START), impostor.output());
+            assertTrue(impostor.output().contains("loomtunnel: the server's key does not match --server-id: peer id mismatch: expected "
+                    + wrongId.abbreviated() + "…, got " + s.id()), impostor.output());
+
             JarProcess outside = client(dir, s, "--tcp", "2222:127.0.0.1:22");
             assertEquals(ExitCode.USAGE, outside.exitCode(START), outside.output());
             assertTrue(outside.output().contains("port 2222 is not allowed"), outside.output());
