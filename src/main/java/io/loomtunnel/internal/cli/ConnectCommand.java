@@ -93,11 +93,13 @@ final class ConnectCommand implements Callable<Integer> {
                 : ConnectPrinter.manual(System.out, System.err, answerFile != null ? "in " + answerFile : "here"));
         CompletableFuture<Integer> exit = new CompletableFuture<>();
         StopSignals.onStop(() -> {
-            // The exit is decided before the peer closes: closing ends the session, and the session
-            // thread would otherwise report that end (exit 11, "run connect again") first.
+            // Stopping is said before the peer closes: closing ends the session, and the session
+            // thread would otherwise report that end (exit 11, "run connect again"). The exit is
+            // completed only after the close, as before: completing it first let the exit run
+            // while this handler was still closing the peer, and a stopped connect hung.
             stopping = true;
-            exit.complete(ExitCode.OK);
             connect.close();
+            exit.complete(ExitCode.OK);
         });
         int code;
         OwnedThreads threads = new OwnedThreads("connect command");
