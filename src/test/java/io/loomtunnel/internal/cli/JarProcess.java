@@ -33,10 +33,33 @@ final class JarProcess extends WatchedProcess {
     }
 
     private static JarProcess start(boolean input, Map<String, String> env, String... args) throws IOException {
-        List<String> command = new ArrayList<>(List.of(
+        List<String> command = new ArrayList<>(SIGINT_AS_FROM_A_TERMINAL);
+        command.addAll(List.of(
                 Paths.get(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m", "-jar", jar()));
         command.addAll(List.of(args));
         return new JarProcess(launch(command, env, input));
+    }
+
+    /**
+     * A suite started in the background (`scripts/test &`, nohup, some CI runners) passes SIGINT on
+     * as ignored, and a JVM leaves an ignored SIGINT ignored: Ctrl-C tests would then wait for
+     * ever. Started through {@code env --default-signal=INT} (coreutils 8.31+), the jar gets
+     * SIGINT as a terminal gives it; without such an env, as it comes.
+     */
+    private static final List<String> SIGINT_AS_FROM_A_TERMINAL = sigintDefaultPrefix();
+
+    private static List<String> sigintDefaultPrefix() {
+        List<String> prefix = List.of("env", "--default-signal=INT");
+        try {
+            Process probe = new ProcessBuilder(new ArrayList<>(List.of("env", "--default-signal=INT", "true")))
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            return probe.waitFor() == 0 ? prefix : List.of();
+        } catch (IOException e) {
+            return List.of();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return List.of();
+        }
     }
 
     static String jar() {
