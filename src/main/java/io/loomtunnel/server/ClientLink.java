@@ -57,8 +57,7 @@ final class ClientLink {
         this.session = session;
         this.number = number;
         this.server = server;
-        this.streams = new ClientStreams(session, server.metrics(), server.settings().maxStreamsPerClient(),
-                server.settings().tunnelLimits().tcpIdleTimeout(), number);
+        this.streams = new ClientStreams(session, server.metrics(), server.settings().maxStreamsPerClient(), server.idleWatch());
         this.datagrams = new ClientDatagrams(session, number);
         this.tunnels = new HeldTunnels(session, server, grant, streams, datagrams);
     }
@@ -128,7 +127,6 @@ final class ClientLink {
         } finally {
             server.peers().closed(session);
             tunnels.releaseAll();
-            streams.close();
             datagrams.close();
             server.events().clientDisconnected(session.peer(), reason);
         }

@@ -26,8 +26,8 @@ import java.time.Duration;
  * timeout is aborted ({@link IdleWatch}).
  *
  * <p>Locking: {@code this} guards {@code used}, {@code tunnels} and each share's {@code used} and
- * {@code closed}. Nothing blocks under it and no other lock is taken under it. The idle watch's
- * thread is owned by {@code idle}, ended by {@link #close} when the session has ended.
+ * {@code closed}. Nothing blocks under it and no other lock is taken under it. The idle watch is
+ * the server's, shared by every client (one thread for all), and closed by the server.
  */
 final class ClientStreams {
     /** How long an ingress connection waits for room in the client's accept backlog. */
@@ -40,23 +40,18 @@ final class ClientStreams {
     private int used;
     private int tunnels;
 
-    /** @param number the server's number for the session, naming the idle watch's thread */
-    ClientStreams(Session session, EndpointMetrics metrics, int limit, Duration idleTimeout, String number) {
+    /** @param idle the server's idle watch, on which this client's TCP connections are watched */
+    ClientStreams(Session session, EndpointMetrics metrics, int limit, IdleWatch idle) {
         this.session = session;
         this.metrics = metrics;
         this.limit = limit;
-        this.idle = new IdleWatch("server session " + number + " tcp", idleTimeout);
+        this.idle = idle;
     }
 
     /** A TCP or HTTP tunnel was opened: from now on it has a fair share of the streams. */
     synchronized Share share(String tunnel, TunnelCounters counters) {
         tunnels++;
         return new Share(tunnel, counters);
-    }
-
-    /** The session ended: the idle watch ends with it. */
-    void close() {
-        idle.close();
     }
 
     /** Takes a stream for {@code share}, or says (for the log, not for strangers) why it may not have one. */

@@ -1,16 +1,17 @@
 package io.loomtunnel.server;
 
-import io.loomtunnel.internal.net.HostPort;
 import io.loomtunnel.ErrorCode;
 import io.loomtunnel.Version;
 import io.loomtunnel.internal.admin.Observability;
-import io.loomtunnel.observe.Status;
 import io.loomtunnel.internal.concurrent.OwnedThreads;
 import io.loomtunnel.internal.http.HttpIngress;
 import io.loomtunnel.internal.metrics.EndpointMetrics;
 import io.loomtunnel.internal.metrics.MeterNames;
 import io.loomtunnel.internal.metrics.Reasons;
+import io.loomtunnel.internal.net.HostPort;
+import io.loomtunnel.internal.tunnel.IdleWatch;
 import io.loomtunnel.observe.Meters;
+import io.loomtunnel.observe.Status;
 import io.loomtunnel.session.AuthenticationException;
 import io.loomtunnel.session.Session;
 import io.loomtunnel.session.SessionAcceptor;
@@ -19,6 +20,7 @@ import io.loomtunnel.tls.Identity;
 import io.loomtunnel.tls.PeerId;
 import io.loomtunnel.tls.PeerVerifier;
 import io.micrometer.core.instrument.Tags;
+
 import java.io.Closeable;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -26,9 +28,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The public side of reverse tunnels: accepts clients over TLS 1.3 sessions, authenticates them
@@ -65,6 +67,8 @@ public final class TunnelServer implements Closeable {
     private final GrantAuthenticator grants;
     private final RelayHub relays;
     private final PeerDirectory peers;
+    /** Every TCP tunnel connection of every client, on one thread (not one per client session). */
+    private final IdleWatch idleWatch;
     private final Set<ClientLink> clients = ConcurrentHashMap.newKeySet();
     private final InetSocketAddress bind;
     private final EndpointMetrics metrics;
@@ -85,6 +89,7 @@ public final class TunnelServer implements Closeable {
         String owner = "server " + identity.id().abbreviated();
         this.relays = new RelayHub(settings.relay(), events, owner, settings.tunnelLimits().maxOffersPerPrincipal());
         this.peers = new PeerDirectory(relays, events, owner, settings.tunnelLimits().maxOffersPerPrincipal());
+        this.idleWatch = new IdleWatch(owner + " tcp", settings.tunnelLimits().tcpIdleTimeout());
         this.bind = HostPort.resolved(settings.bind());
         this.metrics = EndpointMetrics.start("server", settings.observe().registry());
         relays.registerMeters(metrics.registry(), Tags.of(MeterNames.ROLE, metrics.role()));
@@ -214,7 +219,7 @@ public final class TunnelServer implements Closeable {
     /** Runs on each session's own thread for as long as the client stays. */
     private void serve(Session session) {
         ClientLink link = new ClientLink(session, String.valueOf(sessionNumbers.incrementAndGet()),
-                grants.grantOf(session), new ServerParts(metrics, settings, events, bind.getAddress(), httpRoutes, peers));
+                grants.grantOf(session), new ServerParts(metrics, settings, events, bind.getAddress(), httpRoutes, peers, idleWatch));
         Admission admission = admit(link);
         if (admission == Admission.CLOSING) {
             session.close();
@@ -347,6 +352,7 @@ public final class TunnelServer implements Closeable {
         } finally {
             relays.close();
             peers.close();
+            idleWatch.close();
             metrics.close();
         }
     }

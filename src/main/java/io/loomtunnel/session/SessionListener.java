@@ -97,8 +97,8 @@ public final class SessionListener implements Closeable {
         server.setReuseAddress(true);
         server.bind(bind, 1024);
         SessionListener listener = new SessionListener(server, limits, onRefusal);
-        listener.threads.start("refusal log", listener.refusals::run);
-        listener.threads.start("set-up deadlines", () -> listener.endOverdueSetups(acceptor.setupTimeout()));
+        listener.threads.startEvery("refusal log", limits.reportInterval(), listener.refusals::endInterval);
+        listener.threads.startEvery("set-up deadlines", OVERDUE_CHECK, () -> listener.endOverdueSetups(acceptor.setupTimeout()));
         listener.threads.start("accept", () -> listener.acceptLoop(acceptor, onSession, onFailure));
         return listener;
     }
@@ -216,14 +216,7 @@ public final class SessionListener implements Closeable {
      * trickles them would otherwise hold its slot for as long as it likes.
      */
     private void endOverdueSetups(Duration maxAge) {
-        try {
-            while (!Thread.currentThread().isInterrupted()) {
-                Thread.sleep(OVERDUE_CHECK);
-                door.endOverdue(maxAge).forEach(s -> closeQuietly(s.socket));
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        door.endOverdue(maxAge).forEach(s -> closeQuietly(s.socket));
     }
 
     private void failed(String source, IOException failure, Consumer<IOException> onFailure) {
@@ -253,6 +246,7 @@ public final class SessionListener implements Closeable {
             server.close();
         } finally {
             threads.close();
+            refusals.endInterval(); // what the last interval counted
         }
     }
 }

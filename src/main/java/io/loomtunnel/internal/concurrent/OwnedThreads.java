@@ -57,6 +57,26 @@ public final class OwnedThreads implements AutoCloseable {
         return body -> start(task, body);
     }
 
+    /**
+     * Runs {@code pass} every {@code period} on a new thread named after {@code task}, until this
+     * owner closes (its interrupt ends the wait): the one sweep loop of the watchdogs that close
+     * what is overdue, instead of a sleeping thread per connection.
+     *
+     * @throws RejectedExecutionException when this owner is closed
+     */
+    public Future<?> startEvery(String task, Duration period, Runnable pass) {
+        return start(task, () -> {
+            try {
+                while (!Thread.currentThread().isInterrupted()) {
+                    Thread.sleep(period);
+                    pass.run();
+                }
+            } catch (InterruptedException closing) {
+                Thread.currentThread().interrupt();
+            }
+        });
+    }
+
     /** Like {@link #start} but does nothing (and returns false) when this owner is already closed. */
     public boolean startIfOpen(String task, Runnable body) {
         try {

@@ -71,7 +71,7 @@ public final class HttpIngress implements Closeable {
         }
         HttpIngress ingress = new HttpIngress(server, router, config, log);
         ingress.threads.start("accept", ingress::acceptLoop);
-        ingress.threads.start("send timeouts", ingress::watchWrites);
+        ingress.threads.startEvery("send timeouts", ingress.writeCheckPeriod(), ingress::expireLateWrites);
         return ingress;
     }
 
@@ -140,22 +140,19 @@ public final class HttpIngress implements Closeable {
     /**
      * The watchdog of every connection's writes to its visitor (a blocking socket write has no
      * timeout of its own): a few times per send timeout, closes each connection whose write is past
-     * its deadline. One thread for the whole ingress; a pass reads one volatile per connection.
+     * its deadline. One thread for the whole ingress ({@link OwnedThreads#startEvery}); a pass
+     * reads one volatile per connection.
      */
-    private void watchWrites() {
-        long tick = Math.clamp(config.sendTimeout().toNanos() / 8, MIN_TICK.toNanos(), MAX_TICK.toNanos());
-        try {
-            while (!closed) {
-                Thread.sleep(Duration.ofNanos(tick));
-                long now = System.nanoTime();
-                for (HttpConnectionHandler c : connections) {
-                    if (c.expireWrite(now)) {
-                        LOG.log(System.Logger.Level.DEBUG, "closed a connection whose visitor did not take a response in time");
-                    }
-                }
+    private Duration writeCheckPeriod() {
+        return Duration.ofNanos(Math.clamp(config.sendTimeout().toNanos() / 8, MIN_TICK.toNanos(), MAX_TICK.toNanos()));
+    }
+
+    private void expireLateWrites() {
+        long now = System.nanoTime();
+        for (HttpConnectionHandler c : connections) {
+            if (c.expireWrite(now)) {
+                LOG.log(System.Logger.Level.DEBUG, "closed a connection whose visitor did not take a response in time");
             }
-        } catch (InterruptedException closing) {
-            // close() ends the watchdog
         }
     }
 

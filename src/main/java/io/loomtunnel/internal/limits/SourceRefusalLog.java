@@ -17,8 +17,8 @@ import java.util.function.Consumer;
  * penalized: 2,903)", which a log shows after "refused: ", as every line here). At most {@link
  * #MAX_LINES} full lines and {@link #MAX_SUMMARIES} summaries per interval, and at most {@link
  * #MAX_SOURCES} sources are counted one by one; the rest are summed in one line. Its intervals
- * are ended by {@link #run}, on a thread its user owns. ({@link RefusalLog} is the one that does
- * not tell sources apart, and needs no thread.)
+ * are ended by {@link #endInterval}, every interval on a thread its user owns and once at its
+ * close. ({@link RefusalLog} is the one that does not tell sources apart, and needs no thread.)
  *
  * <p>Locking: {@code lock} guards the interval's counts, a leaf; lines are handed to {@code out}
  * after it is released, on the caller's thread.
@@ -84,7 +84,7 @@ public final class SourceRefusalLog {
     }
 
     /** Ends the interval: a summary for each source with refusals not yet shown (the busiest first), and starts over. */
-    void endInterval() {
+    public void endInterval() {
         Map<String, Counts> ended;
         long uncountedEnded;
         lock.lock();
@@ -112,20 +112,6 @@ public final class SourceRefusalLog {
             String sources = rest.isEmpty() ? "other sources"
                     : (uncountedEnded > 0 ? "at least " : "") + ReasonCounts.number(rest.size()) + " other sources";
             out.accept(ReasonCounts.number(restTotal + uncountedEnded) + " more connections from " + sources + when);
-        }
-    }
-
-    /** Runs until interrupted: ends an interval every {@code interval}, and once more on the way out. */
-    public void run() {
-        try {
-            while (!Thread.currentThread().isInterrupted()) {
-                Thread.sleep(interval);
-                endInterval();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } finally {
-            endInterval();
         }
     }
 

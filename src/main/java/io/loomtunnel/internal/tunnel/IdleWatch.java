@@ -4,6 +4,7 @@ import io.loomtunnel.internal.concurrent.OwnedThreads;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -19,7 +20,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class IdleWatch implements AutoCloseable {
     private final long timeoutNanos;
-    private final long tickMillis;
+    private final Duration tick;
     private final OwnedThreads threads;
     private final Set<Watched> watched = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean started = new AtomicBoolean();
@@ -48,7 +49,7 @@ public final class IdleWatch implements AutoCloseable {
     /** @param timeout how long a connection may move nothing before it is aborted */
     public IdleWatch(String owner, Duration timeout) {
         this.timeoutNanos = timeout.toNanos();
-        this.tickMillis = Math.clamp(timeout.toMillis() / 10, 100, 10_000);
+        this.tick = Duration.ofMillis(Math.clamp(timeout.toMillis() / 10, 100, 10_000));
         this.threads = new OwnedThreads(owner);
     }
 
@@ -57,28 +58,25 @@ public final class IdleWatch implements AutoCloseable {
         Watched w = new Watched(abort);
         watched.add(w);
         if (started.compareAndSet(false, true)) {
-            threads.startIfOpen("idle watch", this::run);
+            try {
+                threads.startEvery("idle watch", tick, this::pass);
+            } catch (RejectedExecutionException closed) {
+                // the watch was closed: nothing is aborted any more
+            }
         }
         return w;
     }
 
-    private void run() {
-        try {
-            while (true) {
-                Thread.sleep(tickMillis);
-                long now = System.nanoTime();
-                for (Watched w : watched) {
-                    if (w.moved) {
-                        w.moved = false;
-                        w.quietSince = now;
-                    } else if (now - w.quietSince >= timeoutNanos) {
-                        w.close();
-                        w.abort.run();
-                    }
-                }
+    private void pass() {
+        long now = System.nanoTime();
+        for (Watched w : watched) {
+            if (w.moved) {
+                w.moved = false;
+                w.quietSince = now;
+            } else if (now - w.quietSince >= timeoutNanos) {
+                w.close();
+                w.abort.run();
             }
-        } catch (InterruptedException closing) {
-            // close() ends the watch
         }
     }
 
