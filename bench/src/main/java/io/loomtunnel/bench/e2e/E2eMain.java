@@ -22,9 +22,10 @@ import java.util.stream.Stream;
 public final class E2eMain {
     private E2eMain() {}
 
-    /** {@code E2eMain --loomtunnel-jar JAR --out DIR [--quick] [--scenario NAME]... [--tunnel-jvm-options "OPTS"]} */
+    /** {@code E2eMain --loomtunnel-jar JAR --out DIR [--quick | --smoke] [--scenario NAME]... [--tunnel-jvm-options "OPTS"]} */
     public static void main(String[] args) throws Exception {
         boolean quick = false;
+        List<String> peers = Peers.NAMES;
         Path jar = null;
         Path out = null;
         List<String> jvmOptions = List.of();
@@ -32,6 +33,10 @@ public final class E2eMain {
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--quick" -> quick = true;
+                case "--smoke" -> {
+                    quick = true;
+                    peers = Peers.SMOKE;
+                }
                 case "--scenario" -> scenarios.add(Scenario.named(args[++i]));
                 case "--loomtunnel-jar" -> jar = Path.of(args[++i]).toAbsolutePath();
                 case "--out" -> out = Path.of(args[++i]);
@@ -41,7 +46,7 @@ public final class E2eMain {
             }
         }
         Path dir = Files.createTempDirectory("loomtunnel-e2e");
-        try (Run run = new Run(quick, dir, jar, jvmOptions)) {
+        try (Run run = new Run(quick, peers, dir, jar, jvmOptions)) {
             for (Scenario scenario : scenarios.isEmpty() ? Scenario.ALL : scenarios) {
                 System.out.printf("%n== %s: %s%n", scenario.name(), scenario.describe(quick));
                 long start = System.nanoTime();
@@ -67,6 +72,7 @@ public final class E2eMain {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("timestamp", stamp);
         json.put("quick", run.quick);
+        json.put("peers", run.peerNames);
         json.put("machine", Machine.describe(versions));
         json.put("tunnel_jvm_options", run.tunnelJvmOptions);
         json.put("skipped", run.skipped);

@@ -17,6 +17,8 @@ final class Loomtunnel {
     private static final String TOKEN = "bench-e2e-token-0123456789";
     /** The memory scenario registers 1,000 tunnels from one client; the server's default limit is 64. */
     private static final int MAX_TUNNELS_PER_CLIENT = 1_000;
+    /** Above every scenario's connection count (streams holds 10,000 in a full run). */
+    private static final int MAX_CONNECTIONS_PER_SOURCE = 20_000;
 
     private final Procs procs;
     private final Path dir;
@@ -36,7 +38,14 @@ final class Loomtunnel {
     /** A server on 127.0.0.1 with an HTTP ingress (tunnels at NAME.localhost) and the bench's token. */
     Server server() throws Exception {
         Path config = dir.resolve("server.toml");
-        Files.writeString(config, "[limits]\nmax_tunnels_per_client = " + MAX_TUNNELS_PER_CLIENT + "\n");
+        // Every load generator is one source (127.0.0.1): the per-source caps that protect a public
+        // server from one stranger (100 TCP connections per tunnel, 256 HTTP connections) would cap the
+        // streams and memory scenarios' 10,000 and 1,000 connections instead.
+        Files.writeString(config, String.join("\n", "[limits]",
+                "max_tunnels_per_client = " + MAX_TUNNELS_PER_CLIENT,
+                "max_connections_per_source = " + MAX_CONNECTIONS_PER_SOURCE,
+                "[http]",
+                "max_connections_per_source = " + MAX_CONNECTIONS_PER_SOURCE, ""));
         Proc server = procs.start("loomtunnel server", dir, command("server", "--config", config.toString(),
                 "--bind", "127.0.0.1:0", "--http-bind", "127.0.0.1:0", "--key", dir.resolve("server.key").toString(),
                 "--tokens-file", secret("tokens.txt").toString()));

@@ -43,10 +43,13 @@ final class Peers implements AutoCloseable {
         this.loomtunnel = new Loomtunnel(procs, dir, jar, tunnelJvmOptions);
     }
 
-    /** Starts every peer; one that cannot run here is left out, its reason in {@code skipped}. */
-    List<Target> start(Map<String, String> skipped) {
+    /** The baseline and the product alone (--smoke). */
+    static final List<String> SMOKE = List.of(RAW, LOOMTUNNEL);
+
+    /** Starts each of {@code names}; one that cannot run here is left out, its reason in {@code skipped}. */
+    List<Target> start(List<String> names, Map<String, String> skipped) {
         List<Target> targets = new ArrayList<>();
-        for (String name : NAMES) {
+        for (String name : names) {
             try {
                 targets.add(start(name));
             } catch (Exception e) {

@@ -16,6 +16,8 @@ import java.util.Map;
  */
 final class Run implements AutoCloseable {
     final boolean quick;
+    /** The peers each scenario measures: all of {@link Peers#NAMES}, or {@link Peers#SMOKE} with --smoke. */
+    final List<String> peerNames;
     final Path dir;
     final Path jar;
     /** Added to every loomtunnel server and client JVM (--tunnel-jvm-options), for trying JVM flags. */
@@ -28,8 +30,9 @@ final class Run implements AutoCloseable {
     private Peers shared;
     private List<Target> sharedTargets;
 
-    Run(boolean quick, Path dir, Path jar, List<String> tunnelJvmOptions) throws Exception {
+    Run(boolean quick, List<String> peerNames, Path dir, Path jar, List<String> tunnelJvmOptions) throws Exception {
         this.quick = quick;
+        this.peerNames = List.copyOf(peerNames);
         this.dir = dir;
         this.jar = jar;
         this.tunnelJvmOptions = List.copyOf(tunnelJvmOptions);
@@ -51,7 +54,7 @@ final class Run implements AutoCloseable {
     List<Target> sharedTargets() throws IOException {
         if (shared == null) {
             shared = new Peers(dir, services, jar, tunnelJvmOptions);
-            sharedTargets = shared.start(skipped);
+            sharedTargets = start(shared);
         }
         return sharedTargets;
     }
@@ -59,6 +62,11 @@ final class Run implements AutoCloseable {
     /** A fresh set of every relay in front of {@code service} only, for a scenario that reads their memory; close it after. */
     Peers freshPeers(Service service) throws IOException {
         return new Peers(dir, Map.of(service, services.get(service)), jar, tunnelJvmOptions);
+    }
+
+    /** Starts the peers this run measures ({@link #peerNames}) of {@code peers}. */
+    List<Target> start(Peers peers) {
+        return peers.start(peerNames, skipped);
     }
 
     int servicePort(Service service) {

@@ -42,7 +42,7 @@ final class StreamsScenario implements LoadScenario {
     @Override
     public void run(Run run) throws Exception {
         try (Peers fresh = run.freshPeers(Service.ECHO)) {
-            run.loadEach(this, fresh.start(run.skipped));
+            run.loadEach(this, run.start(fresh));
         }
     }
 
