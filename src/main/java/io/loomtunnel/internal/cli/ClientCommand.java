@@ -1,14 +1,11 @@
 package io.loomtunnel.internal.cli;
 
-import io.loomtunnel.client.ClientExit;
 import io.loomtunnel.client.ClientSettings;
 import io.loomtunnel.client.TunnelClient;
 import io.loomtunnel.internal.config.ClientConfigLoader;
-import io.loomtunnel.internal.config.TokenFile;
 import io.loomtunnel.internal.net.HostPort;
 import io.loomtunnel.internal.tunnel.TunnelFlags;
 import io.loomtunnel.observe.LogRing;
-import io.loomtunnel.tls.PeerId;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,14 +31,8 @@ final class ClientCommand implements Callable<Integer> {
     @Option(names = "--server", paramLabel = "HOST:PORT", description = "The server's control address.")
     String server;
 
-    @Option(names = "--server-id", paramLabel = "ID", description = "The server's key id (loomtunnel id --key, on the server).")
-    String serverId;
-
-    @Option(names = "--token-file", paramLabel = "FILE", description = "File holding the token (or set LOOMTUNNEL_TOKEN).")
-    Path tokenFile;
-
-    @Option(names = "--key", paramLabel = "FILE", description = "Client identity key, created if missing (default: a new key each run).")
-    Path key;
+    @Mixin
+    ServerAccessOptions access;
 
     @Option(names = "--tcp", paramLabel = "REMOTE_PORT:HOST:PORT", description = "Expose a local TCP service (repeatable).")
     List<String> tcp = new ArrayList<>();
@@ -63,23 +54,7 @@ final class ClientCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         ClientSettings settings = settings();
-        TunnelClient client;
-        try {
-            client = TunnelClient.start(settings, new ClientPrinter(System.out, settings, logs));
-        } catch (java.net.BindException e) {
-            throw new UsageException("cannot listen on " + e.getMessage()); // only the admin endpoint listens
-        }
-        if (client.adminAddress() != null) {
-            System.out.println(ObserveOptions.adminLine(client.adminAddress()));
-        }
-        StopSignals.onStop(client::close); // drains, then awaitExit returns CLOSED
-        ClientExit exit = client.awaitExit();
-        if (exit.code() == ClientExit.CLOSED) {
-            System.out.println("stopped");
-        } else {
-            System.err.println("loomtunnel: " + exit.reason());
-        }
-        return exit.code();
+        return ClientRun.run(settings, new ClientPrinter(System.out, settings, logs));
     }
 
     private ClientSettings settings() {
@@ -89,15 +64,7 @@ final class ClientCommand implements Callable<Integer> {
             if (server != null) {
                 b.server(FlagValue.parse("--server", server, HostPort::parse));
             }
-            if (serverId != null) {
-                b.serverId(FlagValue.parse("--server-id", serverId, PeerId::parse));
-            }
-            if (tokenFile != null) {
-                b.token(TokenFile.read(tokenFile));
-            }
-            if (key != null) {
-                b.keyFile(key);
-            }
+            access.applyTo(b);
             // Tunnel flags add to the config file's tunnels (docs/CONFIG.md); names must stay unique.
             tcp.forEach(t -> b.tunnel(FlagValue.parse("--tcp", t, TunnelFlags::tcp)));
             udp.forEach(t -> b.tunnel(FlagValue.parse("--udp", t, TunnelFlags::udp)));

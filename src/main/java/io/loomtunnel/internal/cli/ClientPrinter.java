@@ -9,7 +9,7 @@ import java.io.PrintStream;
 import java.time.Duration;
 
 /** Prints a running client's events, one line each (a tunnel's line is what a user copies), and keeps the recent ones for {@code logs}. */
-final class ClientPrinter implements ClientEvents {
+class ClientPrinter implements ClientEvents {
     private final PrintStream out;
     private final LogRing logs;
     private final String server;
@@ -20,7 +20,8 @@ final class ClientPrinter implements ClientEvents {
         this.server = FlagValue.address(settings.server());
     }
 
-    private void line(String text) {
+    /** Prints one event line and keeps it for {@code logs}. */
+    final void line(String text) {
         out.println(text);
         logs.add(text);
     }

@@ -17,7 +17,9 @@ import picocli.CommandLine.Command;
         versionProvider = Main.VersionProvider.class,
         description = "Secure TCP/UDP/HTTP tunnels over multiplexed TLS 1.3 sessions.",
         subcommands = {ServerCommand.class, ClientCommand.class, ShareCommand.class, ConnectCommand.class, DemoCommand.class,
-            KeygenCommand.class, IdCommand.class, StatusCommand.class, ConsoleCommand.class, CommandLine.HelpCommand.class},
+            KeygenCommand.class, IdCommand.class, StatusCommand.class, ConsoleCommand.class,
+            QuickTunnelCommand.Http.class, QuickTunnelCommand.Tcp.class, QuickTunnelCommand.Udp.class,
+            LoginCommand.class, LogoutCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 ok, 1 internal error, 2 bad usage or config, 3 authentication refused,",
                 "4 server key does not match --server-id, 10 could not connect, 11 connection lost; peer-to-peer: 20 service not offered, 21 peer busy,",
                 "22 bad signaling block, 23 expired block, 24 replayed block, 25 peer unknown to the signaling server."})
