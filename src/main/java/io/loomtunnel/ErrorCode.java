@@ -27,7 +27,15 @@ public enum ErrorCode {
     /** Too many control messages not yet taken. */
     CONTROL_OVERFLOW(11),
     /** The acceptor will not serve this session now (it is full); the dialer may retry later. */
-    SESSION_REFUSED(12);
+    SESSION_REFUSED(12),
+    /** The stream's service (a tunnel's local service) refused the connection made for it. */
+    SERVICE_REFUSED(13),
+    /** Connecting the stream's service timed out. */
+    SERVICE_TIMED_OUT(14),
+    /** The stream's service is on a host or network that cannot be reached. */
+    SERVICE_UNREACHABLE(15),
+    /** The host name of the stream's service did not resolve. */
+    SERVICE_UNKNOWN_HOST(16);
 
     private static final ErrorCode[] BY_CODE = values();
 

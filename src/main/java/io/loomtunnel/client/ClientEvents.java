@@ -22,6 +22,16 @@ public interface ClientEvents {
     default void tunnelOpened(PublicTunnel tunnel) {}
 
     /**
+     * After a reconnect, a tunnel that asked for any port is at another address than before: the
+     * server could not give it its port again (taken meanwhile, or no longer allowed). Follows
+     * {@link #tunnelOpened} for the same tunnel.
+     *
+     * @param tunnel the tunnel, at its new address
+     * @param previous where the public reached it before
+     */
+    default void tunnelMoved(PublicTunnel tunnel, String previous) {}
+
+    /**
      * The server refused a tunnel; the others are not affected.
      *
      * @param name the tunnel's name

@@ -4,7 +4,7 @@ package io.loomtunnel.client;
  * Why a client stopped, with the CLI's exit code.
  *
  * @param code 0 closed on request, 2 a tunnel was refused at start, 3 authentication refused,
- *     4 the server's key did not match the pinned id, 10 could not connect, 11 connection lost and not reconnecting
+ *     4 the server's key did not match the pinned id, 10 could not connect (without reconnect), 11 connection lost and not reconnecting
  * @param reason why, one line for the operator
  */
 public record ClientExit(int code, String reason) {

@@ -21,7 +21,8 @@ import java.util.Set;
  * @param token the shared secret, or null when the server knows our key instead
  * @param keyFile our identity key (created if missing), or null for a fresh key each run
  * @param tunnels the tunnels to register, unique by name
- * @param reconnect after a lost connection, connect again with backoff (else exit)
+ * @param reconnect when the server cannot be reached (at the first start too) or the connection is lost,
+ *     try again with backoff (else exit)
  * @param backoffMin first delay before reconnecting
  * @param backoffMax longest delay between reconnect attempts
  * @param session TLS and multiplexer settings
@@ -137,7 +138,9 @@ public record ClientSettings(
          */
         public Builder tunnels(List<TunnelSpec> ts) { tunnels.clear(); tunnels.addAll(ts); return this; }
         /**
-         * Whether to connect again, with backoff, after a lost connection (the default) or to exit.
+         * Whether to try again, with backoff, when the server cannot be reached (from the first attempt
+         * on) or the connection is lost (the default), or to exit. Refused credentials and a server key
+         * other than the pinned one end the client either way.
          *
          * @param r true to reconnect
          * @return this builder

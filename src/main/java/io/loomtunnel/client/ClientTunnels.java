@@ -14,22 +14,29 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A client's tunnels: the specs it registers at each connect (those it started with, plus those
- * opened while running, minus those closed), the public tunnels of the current session, and each
- * tunnel's counters, which live across reconnects until the tunnel is closed.
+ * opened while running, minus those closed), the public tunnels of the current session, the
+ * address the server gave each tunnel that asked for any port (asked for again at the next
+ * registration, so that a reconnect keeps it), and each tunnel's counters, which live across
+ * reconnects until the tunnel is closed.
  *
  * <p>Locking: {@code this} guards {@code specs}; the maps are concurrent, read by stream threads.
  */
 final class ClientTunnels {
     private final EndpointMetrics metrics;
+    /** This client as its meters name it: its key id abbreviated. */
+    private final String client;
     private final List<TunnelSpec> specs;
+    /** By tunnel name, the address the server last gave a TCP or UDP tunnel with remote port 0. */
+    private final Map<String, String> given = new ConcurrentHashMap<>();
     private final Map<String, PublicTunnel> live = new ConcurrentHashMap<>();
     /** Where each live UDP tunnel's datagrams go, by the server's tunnel id: built once per registration, read per datagram. */
     private final Map<Integer, UdpServiceFlows.Target> udpById = new ConcurrentHashMap<>();
     private final Map<String, TunnelCounters> counters = new ConcurrentHashMap<>();
 
-    ClientTunnels(List<TunnelSpec> initial, EndpointMetrics metrics) {
+    ClientTunnels(List<TunnelSpec> initial, EndpointMetrics metrics, String client) {
         this.specs = new ArrayList<>(initial);
         this.metrics = metrics;
+        this.client = client;
     }
 
     synchronized List<TunnelSpec> specs() {
@@ -48,15 +55,44 @@ final class ClientTunnels {
     synchronized void remove(String name) {
         specs.removeIf(s -> s.name().equals(name));
         unregistered(name);
+        given.remove(name);
         TunnelCounters c = counters.remove(name);
         if (c != null) {
             metrics.release(c);
         }
     }
 
+    /**
+     * The address the server gave {@code spec} before, for a TCP or UDP tunnel that asked for any
+     * port (remote port 0); else null.
+     */
+    String givenBefore(TunnelSpec spec) {
+        return anyPort(spec) ? given.get(spec.name()) : null;
+    }
+
+    /** The port the server gave {@code spec} before, to ask for again; null if none (or an address without a port). */
+    Integer portBefore(TunnelSpec spec) {
+        String before = givenBefore(spec);
+        if (before == null) {
+            return null;
+        }
+        try {
+            return Integer.valueOf(before.substring(before.lastIndexOf(':') + 1));
+        } catch (NumberFormatException notAPort) {
+            return null;
+        }
+    }
+
+    private static boolean anyPort(TunnelSpec spec) {
+        return spec.type() != TunnelType.HTTP && spec.remotePort() == 0;
+    }
+
     /** The server exposed it in the current session. */
     void registered(PublicTunnel t) {
         live.put(t.spec().name(), t);
+        if (anyPort(t.spec())) {
+            given.put(t.spec().name(), t.address());
+        }
         if (t.spec().type() == TunnelType.UDP) {
             udpById.put(t.tunnelId(), new UdpServiceFlows.Target(
                     InetSocketAddress.createUnresolved(t.spec().localHost(), t.spec().localPort()), counters(t.spec())));
@@ -93,7 +129,7 @@ final class ClientTunnels {
     }
 
     TunnelCounters counters(TunnelSpec spec) {
-        return counters.computeIfAbsent(spec.name(), n -> metrics.openTunnel(n, spec.type().wireName()));
+        return counters.computeIfAbsent(spec.name(), n -> metrics.openTunnel(client, n, spec.type().wireName()));
     }
 
     int liveCount() {

@@ -23,8 +23,11 @@ import java.util.concurrent.TimeoutException;
 /**
  * The client's connection loop, on one thread of the client's: dial, register, serve until the
  * session is lost, wait (with backoff), and again, until the client stops: closed by its owner,
- * refused at the first start, or without {@code reconnect}. It moves {@link ClientState} and
- * completes the two outcomes callers wait for: the first registration, and the exit.
+ * refused for good (bad credentials, a server key other than the pinned one, a tunnel refused at
+ * the first start), or without {@code reconnect}. With {@code reconnect} a server that cannot be
+ * reached is tried again with backoff from the very first attempt on (a client started at boot
+ * before its server); failures that cannot heal by waiting are not. It moves {@link ClientState}
+ * and completes the two outcomes callers wait for: the first registration, and the exit.
  *
  * <p>Thread safety: no lock. The loop's own variables live on its one thread; {@code ready} and
  * {@code exit} are completed once, from this thread or the closing one.
@@ -37,11 +40,12 @@ final class ConnectLoop implements Runnable {
     private final ClientTunnels tunnels;
     private final ClientState state;
     private final OwnedThreads threads;
+    private final String instance;
     private final CompletableFuture<List<PublicTunnel>> ready = new CompletableFuture<>();
     private final CompletableFuture<ClientExit> exit = new CompletableFuture<>();
 
     ConnectLoop(ClientSettings settings, ClientEvents events, SessionDialer dialer, EndpointMetrics metrics,
-                ClientTunnels tunnels, ClientState state, OwnedThreads threads) {
+                ClientTunnels tunnels, ClientState state, OwnedThreads threads, String instance) {
         this.settings = settings;
         this.events = events;
         this.dialer = dialer;
@@ -49,6 +53,7 @@ final class ConnectLoop implements Runnable {
         this.tunnels = tunnels;
         this.state = state;
         this.threads = threads;
+        this.instance = instance;
     }
 
     @Override
@@ -72,18 +77,20 @@ final class ConnectLoop implements Runnable {
                     return; // the close interrupted the connect
                 }
                 metrics.handshakeFailed(Reasons.handshake(e));
-                if (!everConnected) {
-                    finish(ClientExit.CONNECT_FAILED, "could not connect to " + HostPort.text(settings.server()) + ": " + e.getMessage());
+                String failed = everConnected ? "could not reconnect: " + e.getMessage()
+                        : "could not connect to " + HostPort.text(settings.server()) + ": " + e.getMessage();
+                if (!settings.reconnect()) {
+                    finish(ClientExit.CONNECT_FAILED, failed); // only the first attempt gets here: a lost session ends below
                     return;
                 }
-                if (!pause(backoff.next(), "could not reconnect: " + e.getMessage())) {
+                if (!pause(backoff.next(), failed)) {
                     return;
                 }
                 continue;
             }
             ServerConnection connection;
             try {
-                connection = new ServerConnection(session, tunnels, metrics, events, threads);
+                connection = new ServerConnection(session, tunnels, metrics, events, threads, instance);
             } catch (RejectedExecutionException closing) {
                 session.close();
                 return;

@@ -41,6 +41,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class ControlChannel {
     private final MuxSession mux;
+    private final String instance;
     private final AtomicInteger nextRequest = new AtomicInteger();
     private final Map<Integer, CompletableFuture<TunnelReply>> pending = new ConcurrentHashMap<>();
     private volatile IOException end;
@@ -48,18 +49,27 @@ final class ControlChannel {
     /** A request on its way: its answer is still to come. */
     record Call(TunnelRequest request, CompletableFuture<TunnelReply> answer) {}
 
-    /** Reads the session's control messages on a thread of {@code threads} until the session ends. */
-    ControlChannel(MuxSession mux, OwnedThreads threads) {
+    /**
+     * Reads the session's control messages on a thread of {@code threads} until the session ends.
+     *
+     * @param instance the client's instance id, sent with every open_tunnel (docs/protocol/TUNNEL.md 8.1)
+     */
+    ControlChannel(MuxSession mux, OwnedThreads threads, String instance) {
         this.mux = mux;
+        this.instance = instance;
         threads.start("control", this::readAnswers);
     }
 
-    /** Asks for a tunnel; see {@link #await}. */
-    Call open(TunnelSpec spec) throws IOException {
+    /**
+     * Asks for a tunnel; see {@link #await}.
+     *
+     * @param preferredPort for a TCP or UDP tunnel with remote port 0: the port to have again if the server can (or null)
+     */
+    Call open(TunnelSpec spec, Integer preferredPort) throws IOException {
         int request = nextRequest.getAndIncrement();
         return send(spec.type() == TunnelType.HTTP
-                ? new OpenTunnel(request, spec.name(), spec.type().wireName(), null, spec.host())
-                : new OpenTunnel(request, spec.name(), spec.type().wireName(), spec.remotePort(), null));
+                ? new OpenTunnel(request, spec.name(), spec.type().wireName(), null, spec.host(), null, instance)
+                : new OpenTunnel(request, spec.name(), spec.type().wireName(), spec.remotePort(), null, preferredPort, instance));
     }
 
     /** Asks to close a tunnel; see {@link #await}. */

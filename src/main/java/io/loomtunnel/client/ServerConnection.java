@@ -52,13 +52,15 @@ final class ServerConnection {
     private final ControlChannel control;
     private final AtomicBoolean udpStarted = new AtomicBoolean();
 
-    ServerConnection(Session session, ClientTunnels tunnels, EndpointMetrics metrics, ClientEvents events, OwnedThreads threads) {
+    /** @param instance the client's instance id (docs/protocol/TUNNEL.md 8.1), the same for each of its sessions */
+    ServerConnection(Session session, ClientTunnels tunnels, EndpointMetrics metrics, ClientEvents events, OwnedThreads threads,
+                     String instance) {
         this.session = session;
         this.tunnels = tunnels;
         this.metrics = metrics;
         this.events = events;
         this.threads = threads;
-        this.control = new ControlChannel(session.mux(), threads);
+        this.control = new ControlChannel(session.mux(), threads, instance);
     }
 
     Session session() {
@@ -74,17 +76,18 @@ final class ServerConnection {
 
     /**
      * Registers {@code specs}, keeping up to {@link #REQUESTS_IN_FLIGHT} requests unanswered;
-     * stops at the first refusal when {@code stopAtRefusal}.
+     * stops at the first refusal when {@code stopAtRefusal}. A tunnel that asked for any port
+     * asks for the one the server gave it before; if another comes, the events say so.
      */
     Registration register(List<TunnelSpec> specs, boolean stopAtRefusal) throws IOException {
         List<PublicTunnel> opened = new ArrayList<>();
-        record InFlight(TunnelSpec spec, ControlChannel.Call call) {}
+        record InFlight(TunnelSpec spec, String before, ControlChannel.Call call) {}
         Deque<InFlight> inFlight = new ArrayDeque<>();
         Iterator<TunnelSpec> next = specs.iterator();
         while (next.hasNext() || !inFlight.isEmpty()) {
             while (next.hasNext() && inFlight.size() < REQUESTS_IN_FLIGHT) {
                 TunnelSpec spec = next.next();
-                inFlight.add(new InFlight(spec, control.open(spec)));
+                inFlight.add(new InFlight(spec, tunnels.givenBefore(spec), control.open(spec, tunnels.portBefore(spec))));
             }
             InFlight answered = inFlight.poll();
             switch (control.await(answered.call(), REPLY_TIMEOUT)) {
@@ -93,6 +96,9 @@ final class ServerConnection {
                     opened.add(t);
                     tunnels.registered(t);
                     events.tunnelOpened(t);
+                    if (answered.before() != null && !answered.before().equals(t.address())) {
+                        events.tunnelMoved(t, answered.before());
+                    }
                 }
                 case TunnelRefused r -> {
                     metrics.tunnelRefused();
@@ -113,7 +119,7 @@ final class ServerConnection {
 
     /** Opens one more tunnel while running; the server's refusal is an IOException saying why. */
     PublicTunnel open(TunnelSpec spec) throws IOException {
-        return switch (control.await(control.open(spec), REPLY_TIMEOUT)) {
+        return switch (control.await(control.open(spec, null), REPLY_TIMEOUT)) {
             case TunnelOpened o -> {
                 PublicTunnel t = new PublicTunnel(spec, o.tunnelId(), o.address());
                 tunnels.add(spec);

@@ -31,7 +31,9 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * The side of reverse tunnels next to the local services: keeps a session to the server,
  * registers the tunnels, and connects every stream the server opens to its local service.
- * After a lost connection it reconnects with backoff and registers the same tunnels again.
+ * A server it cannot reach, at the first start too, is tried again with backoff; after a lost
+ * connection it reconnects and registers the same tunnels again, asking for the public ports the
+ * server gave them before.
  * Tunnels can be opened and closed while it runs ({@link #openTunnel}, {@link #closeTunnel}); it
  * counts what happens in its {@link #metrics()} and, as its settings ask, serves them on an admin
  * endpoint (docs/METRICS.md).
@@ -72,11 +74,23 @@ public final class TunnelClient implements Closeable {
     private TunnelClient(ClientSettings settings, ClientEvents events, Identity identity) {
         this.identity = identity;
         this.metrics = EndpointMetrics.start("client", settings.observe().registry());
-        this.tunnels = new ClientTunnels(settings.tunnels(), metrics);
+        this.tunnels = new ClientTunnels(settings.tunnels(), metrics, identity.id().abbreviated());
         InetSocketAddress server = settings.server();
         this.threads = new OwnedThreads("client " + server.getHostString() + ":" + server.getPort());
         SessionDialer dialer = new SessionDialer(identity, PeerVerifier.pinned(settings.serverId()), settings.token(), settings.session());
-        this.loop = new ConnectLoop(settings, events, dialer, metrics, tunnels, state, threads);
+        this.loop = new ConnectLoop(settings, events, dialer, metrics, tunnels, state, threads, newInstanceId());
+    }
+
+    /**
+     * A random id for this client object, sent with its tunnel requests: the server replaces a session
+     * of the same key and instance it still holds (a connection this client lost) with the newer
+     * one, and so gives its tunnels their ports again (docs/protocol/TUNNEL.md 8.1). Two processes
+     * that share a key file have two instances, and never replace each other's sessions.
+     */
+    private static String newInstanceId() {
+        byte[] random = new byte[16];
+        new java.security.SecureRandom().nextBytes(random);
+        return java.util.HexFormat.of().formatHex(random);
     }
 
     /**
@@ -183,7 +197,8 @@ public final class TunnelClient implements Closeable {
      * @param timeout how long to wait
      * @return the public tunnels, in the order of the settings
      * @throws IOException if the client stopped first (the message is the exit reason), a tunnel was
-     *     refused, authentication failed, or the timeout passed
+     *     refused, authentication failed, or the timeout passed (while reconnecting is on, a server
+     *     that cannot be reached is tried again until then)
      * @throws InterruptedException interrupted while waiting
      */
     public List<PublicTunnel> awaitReady(Duration timeout) throws IOException, InterruptedException {

@@ -27,6 +27,8 @@ import io.loomtunnel.mux.MuxStream;
 import io.loomtunnel.tunnel.TunnelType;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The server's side of one connected client: reads its control messages on the session's own
@@ -36,10 +38,24 @@ import java.time.Duration;
  * limit), {@link ClientDatagrams} (its UDP), and the server's {@link PeerDirectory} for
  * {@code p2p_*} messages.
  *
- * <p>Thread safety: {@code kicked} is volatile, written by the operator's thread and read once
- * the session has ended; everything else is final or owned by the parts above.
+ * <p>A client that lost its connection comes back on a new session, often before the server has
+ * noticed the loss; the old session would still hold the tunnels' ports and hosts. Its tunnel
+ * requests name its instance (docs/protocol/TUNNEL.md 8.1): a session of the same key, principal
+ * and instance is an older connection of the same client, and is ended before the first tunnel
+ * of the newer one is opened, as frp does with a client's run id.
+ *
+ * <p>Thread safety: {@code kicked} and {@code replaced} are volatile, written by the thread that
+ * ends the session (the operator's, or a newer session's control thread) and read once the
+ * session has ended; {@code instance} is volatile, written once by the session's own control
+ * thread and read by newer sessions' control threads; everything else is final or owned by the
+ * parts above.
  */
 final class ClientLink {
+    /** How long a newer session waits for an older one of the same client to release its tunnels. */
+    static final Duration RELEASE_WAIT = Duration.ofSeconds(5);
+    /** Instance ids longer than this are not kept (the client's are 32 hex digits). */
+    private static final int MAX_INSTANCE = 64;
+
     private final Session session;
     private final String number;
     private final ServerParts server;
@@ -48,6 +64,9 @@ final class ClientLink {
     private final ClientDatagrams datagrams;
     private final HeldTunnels tunnels;
     private volatile boolean kicked;
+    private volatile boolean replaced;
+    private volatile String instance;
+    private final CountDownLatch released = new CountDownLatch(1);
 
     /**
      * @param number the server's number for the session, what the operator's {@code kick} names
@@ -57,7 +76,8 @@ final class ClientLink {
         this.session = session;
         this.number = number;
         this.server = server;
-        this.streams = new ClientStreams(session, server.metrics(), server.settings().maxStreamsPerClient(), server.idleWatch());
+        this.streams = new ClientStreams(session, server.metrics(), server.settings().maxStreamsPerClient(), server.idleWatch(),
+                server.serviceLog());
         this.datagrams = new ClientDatagrams(session, number);
         this.tunnels = new HeldTunnels(session, server, grant, streams, datagrams);
     }
@@ -78,7 +98,36 @@ final class ClientLink {
 
     /** Why the session ended, as a fixed word for the sessions.closed meter. */
     String closeReason() {
-        return kicked ? Reasons.KICKED : Reasons.sessionClosed(session.mux().closeCause());
+        return kicked ? Reasons.KICKED : replaced ? Reasons.REPLACED : Reasons.sessionClosed(session.mux().closeCause());
+    }
+
+    /** Whether {@code older} is an older session of this one's client: the same key, principal and instance. */
+    boolean replaces(ClientLink older) {
+        String mine = instance;
+        return mine != null && mine.equals(older.instance) && Long.parseLong(older.number) < Long.parseLong(number)
+                && session.peer().equals(older.session.peer()) && session.principal().equals(older.session.principal());
+    }
+
+    /**
+     * Ends this session, which {@code newer} replaces, and waits (at most {@link #RELEASE_WAIT})
+     * until its tunnels are released.
+     */
+    void replaceBy(ClientLink newer) {
+        replaced = true;
+        session.mux().close(ErrorCode.NO_ERROR, "replaced by a newer session of the same client (session " + newer.number + ")");
+        try {
+            released.await(RELEASE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** The first instance id this session's requests name is its own; the older sessions it makes stale end. */
+    private void adopt(String id) {
+        if (instance == null && id != null && !id.isEmpty() && id.length() <= MAX_INSTANCE) {
+            instance = id;
+            server.replaceOlder().accept(this);
+        }
     }
 
     /** This session and its tunnels, for /api/status. */
@@ -105,7 +154,10 @@ final class ClientLink {
             while (true) {
                 ControlMessage m = ControlCodec.decode(session.mux().receiveControl(Duration.ZERO));
                 switch (m) {
-                    case OpenTunnel open -> reply(tunnels.open(open));
+                    case OpenTunnel open -> {
+                        adopt(open.instance());
+                        reply(tunnels.open(open));
+                    }
                     case CloseTunnel close -> reply(tunnels.close(close));
                     case DirectoryMessage directory -> server.peers().handle(session, directory);
                     // What a client never sends the server: answered as a type the server does not know.
@@ -127,6 +179,7 @@ final class ClientLink {
         } finally {
             server.peers().closed(session);
             tunnels.releaseAll();
+            released.countDown();
             datagrams.close();
             server.events().clientDisconnected(session.peer(), reason);
         }

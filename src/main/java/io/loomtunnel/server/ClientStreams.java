@@ -2,11 +2,14 @@ package io.loomtunnel.server;
 
 import static io.loomtunnel.internal.net.Closeables.closeQuietly;
 
+import io.loomtunnel.ErrorCode;
+import io.loomtunnel.internal.limits.RefusalLog;
 import io.loomtunnel.internal.metrics.EndpointMetrics;
 import io.loomtunnel.internal.metrics.Reasons;
 import io.loomtunnel.internal.metrics.TunnelCounters;
 import io.loomtunnel.internal.protocol.StreamPreface;
 import io.loomtunnel.internal.tunnel.IdleWatch;
+import io.loomtunnel.internal.tunnel.ServiceFailure;
 import io.loomtunnel.internal.tunnel.Splice;
 import io.loomtunnel.mux.MuxStream;
 import io.loomtunnel.session.Session;
@@ -37,15 +40,20 @@ final class ClientStreams {
     private final EndpointMetrics metrics;
     private final int limit;
     private final IdleWatch idle;
+    private final RefusalLog serviceLog;
     private int used;
     private int tunnels;
 
-    /** @param idle the server's idle watch, on which this client's TCP connections are watched */
-    ClientStreams(Session session, EndpointMetrics metrics, int limit, IdleWatch idle) {
+    /**
+     * @param idle the server's idle watch, on which this client's TCP connections are watched
+     * @param serviceLog the server's rate-limited log of TCP connections whose local service the client could not reach
+     */
+    ClientStreams(Session session, EndpointMetrics metrics, int limit, IdleWatch idle, RefusalLog serviceLog) {
         this.session = session;
         this.metrics = metrics;
         this.limit = limit;
         this.idle = idle;
+        this.serviceLog = serviceLog;
     }
 
     /** A TCP or HTTP tunnel was opened: from now on it has a fair share of the streams. */
@@ -120,7 +128,8 @@ final class ClientStreams {
                 boolean clean = false;
                 try {
                     new StreamPreface(tunnel, address(socket)).writeTo(stream.output());
-                    clean = Splice.run(socket, stream, counters.bytesIn(), counters.bytesOut(), idle);
+                    clean = Splice.run(socket, stream, counters.bytesIn(), counters.bytesOut(), idle,
+                            code -> resetByClient(code, socket));
                 } finally {
                     counters.streamsClosed().increment();
                     if (!clean) {
@@ -131,6 +140,18 @@ final class ClientStreams {
                 closeQuietly(socket);
             } finally {
                 release(this);
+            }
+        }
+
+        /**
+         * The client reset the connection's stream: when it says that it could not reach the local
+         * service, the operator's log says so in words (the visitor's connection is closed as before).
+         */
+        private void resetByClient(ErrorCode code, Socket socket) {
+            ServiceFailure failure = ServiceFailure.of(code);
+            if (failure != null) {
+                serviceLog.refused(((InetSocketAddress) socket.getRemoteSocketAddress()).getAddress().getHostAddress(),
+                        "tunnel " + tunnel + " of client " + session.peer().abbreviated() + ": " + failure.sentence());
             }
         }
 

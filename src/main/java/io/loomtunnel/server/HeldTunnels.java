@@ -103,10 +103,10 @@ final class HeldTunnels {
         TunnelType type = TunnelType.parse(request.tunnelType());
         int port = request.remotePort() == null ? 0 : request.remotePort();
         int id = nextTunnelId.getAndIncrement();
-        TunnelCounters counters = server.metrics().openTunnel(name, type.wireName());
+        TunnelCounters counters = server.metrics().openTunnel(session.peer().abbreviated(), name, type.wireName());
         ClientStreams.Share share = type == TunnelType.UDP ? null : streams.share(name, counters);
         try {
-            ExposedTunnel tunnel = bind(type, id, name, port, request.host(), counters, share);
+            ExposedTunnel tunnel = bind(type, id, name, port, request.preferredPort(), request.host(), counters, share);
             if (session.mux().isClosed()) {
                 tunnel.close(); // the client left while we were binding
             }
@@ -122,17 +122,17 @@ final class HeldTunnels {
         }
     }
 
-    private ExposedTunnel bind(TunnelType type, int id, String name, int port, String host, TunnelCounters counters,
-                               ClientStreams.Share share) throws IOException, PortBinder.RefusedException {
+    private ExposedTunnel bind(TunnelType type, int id, String name, int port, Integer preferred, String host,
+                               TunnelCounters counters, ClientStreams.Share share) throws IOException, PortBinder.RefusedException {
         ServerSettings settings = server.settings();
         TunnelLimits limits = settings.tunnelLimits();
         return switch (type) {
-            case TCP -> PortBinder.bind(port, grant.ports(), p -> TcpIngress.open(share, id, name, server.bindHost(), p,
+            case TCP -> PortBinder.bind(port, preferred, grant.ports(), p -> TcpIngress.open(share, id, name, server.bindHost(), p,
                     settings.domain(), limits.maxConnectionsPerSource(), server.metrics()));
             case UDP -> {
                 UdpIngress.Limits udpLimits = new UdpIngress.Limits(settings.udpIdleTimeout(), limits.udpMaxFlows(),
                         limits.udpMaxFlowsPerSource());
-                UdpIngress udp = PortBinder.bind(port, grant.ports(),
+                UdpIngress udp = PortBinder.bind(port, preferred, grant.ports(),
                         p -> UdpIngress.open(datagrams, id, server.bindHost(), p, udpLimits, settings.domain(), counters));
                 datagrams.add(id, udp);
                 yield new UdpTunnel(udp);

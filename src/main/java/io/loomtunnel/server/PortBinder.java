@@ -5,7 +5,11 @@ import java.io.IOException;
 import java.net.BindException;
 import java.util.concurrent.ThreadLocalRandom;
 
-/** Binds a tunnel's port: the one asked for if the grant allows it, or a free allowed one for port 0. */
+/**
+ * Binds a tunnel's port: the one asked for if the grant allows it, or for port 0 a free allowed
+ * one: the preferred port (the one the tunnel had before a reconnect) if it is allowed and free,
+ * else one at random.
+ */
 final class PortBinder {
     /** Random ports tried for "any port" before giving up. */
     private static final int ATTEMPTS = 64;
@@ -17,7 +21,15 @@ final class PortBinder {
 
     private PortBinder() {}
 
-    static <T> T bind(int requested, PortRanges allowed, Bind<T> binder) throws IOException, RefusedException {
+    /** @param preferred with {@code requested} 0, the port to try first (null: none) */
+    static <T> T bind(int requested, Integer preferred, PortRanges allowed, Bind<T> binder) throws IOException, RefusedException {
+        if (requested == 0 && preferred != null && allowed.contains(preferred)) {
+            try {
+                return binder.bind(preferred);
+            } catch (BindException taken) {
+                // taken meanwhile: any other port, and the client says that it moved
+            }
+        }
         if (requested != 0) {
             if (!allowed.contains(requested)) {
                 throw new RefusedException("port " + requested + " is not allowed (allowed: " + allowed + ")");

@@ -1,9 +1,12 @@
 package io.loomtunnel.server;
 
+import io.loomtunnel.internal.http.ServiceUnreachableException;
 import io.loomtunnel.internal.http.Upstream;
 import io.loomtunnel.internal.metrics.Tally;
 import io.loomtunnel.internal.metrics.TunnelCounters;
+import io.loomtunnel.internal.tunnel.ServiceFailure;
 import io.loomtunnel.mux.MuxStream;
+import io.loomtunnel.mux.StreamResetException;
 import java.io.FilterInputStream;
 import java.io.FilterOutputStream;
 import java.io.IOException;
@@ -15,7 +18,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * A stream to the client, as the HTTP ingress's upstream for one request; closing it gives back
  * the client's stream permit. Bytes written (the request) count as the tunnel's "in", bytes read
- * (the response) as its "out".
+ * (the response) as its "out". A read that finds the stream reset by the client says why in
+ * words, without the stream's id: a {@link ServiceUnreachableException} when the client could not
+ * reach the app (docs/protocol/TUNNEL.md 8.2), which the ingress answers with a worded 502.
  *
  * <p>Locking: none of its own (the stream's rules apply); {@code closed} gives the permit back once.
  */
@@ -64,7 +69,17 @@ final class StreamUpstream implements Upstream {
         }
     }
 
-    /** Counts what each read returns. */
+    /** The client's reset of the stream, in words for the ingress; any other failure as it is. */
+    private static IOException worded(IOException e) {
+        if (!(e instanceof StreamResetException reset) || !reset.byPeer()) {
+            return e;
+        }
+        ServiceFailure failure = ServiceFailure.of(reset.code());
+        return failure != null ? new ServiceUnreachableException(failure.words)
+                : new IOException("the tunnel's client reset the stream (" + reset.code() + ")", e);
+    }
+
+    /** Counts what each read returns; says a reset by the client in words. */
     private static final class CountingInput extends FilterInputStream {
         private final Tally tally;
 
@@ -75,7 +90,12 @@ final class StreamUpstream implements Upstream {
 
         @Override
         public int read() throws IOException {
-            int b = in.read();
+            int b;
+            try {
+                b = in.read();
+            } catch (IOException e) {
+                throw worded(e);
+            }
             if (b >= 0) {
                 tally.increment();
             }
@@ -84,7 +104,12 @@ final class StreamUpstream implements Upstream {
 
         @Override
         public int read(byte[] b, int off, int len) throws IOException {
-            int n = in.read(b, off, len);
+            int n;
+            try {
+                n = in.read(b, off, len);
+            } catch (IOException e) {
+                throw worded(e);
+            }
             if (n > 0) {
                 tally.add(n);
             }

@@ -5,6 +5,7 @@ import io.loomtunnel.Version;
 import io.loomtunnel.internal.admin.Observability;
 import io.loomtunnel.internal.concurrent.OwnedThreads;
 import io.loomtunnel.internal.http.HttpIngress;
+import io.loomtunnel.internal.limits.RefusalLog;
 import io.loomtunnel.internal.metrics.EndpointMetrics;
 import io.loomtunnel.internal.metrics.MeterNames;
 import io.loomtunnel.internal.metrics.Reasons;
@@ -61,6 +62,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * learned of it from that thread (as with any object handed over).
  */
 public final class TunnelServer implements Closeable {
+    private static final System.Logger LOG = System.getLogger(TunnelServer.class.getName());
+    /** At most one line per this about TCP connections whose local service a client could not reach. */
+    private static final Duration SERVICE_LOG_INTERVAL = Duration.ofSeconds(10);
+
     private final ServerSettings settings;
     private final ServerEvents events;
     private final Identity identity;
@@ -69,6 +74,9 @@ public final class TunnelServer implements Closeable {
     private final PeerDirectory peers;
     /** Every TCP tunnel connection of every client, on one thread (not one per client session). */
     private final IdleWatch idleWatch;
+    /** Strangers cause these at will (connecting to a tunnel whose service is down): rate-limited as the HTTP ingress's 502s. */
+    private final RefusalLog serviceLog = new RefusalLog("tcp tunnel", SERVICE_LOG_INTERVAL,
+            line -> LOG.log(System.Logger.Level.INFO, line), System::nanoTime);
     private final Set<ClientLink> clients = ConcurrentHashMap.newKeySet();
     private final InetSocketAddress bind;
     private final EndpointMetrics metrics;
@@ -219,7 +227,8 @@ public final class TunnelServer implements Closeable {
     /** Runs on each session's own thread for as long as the client stays. */
     private void serve(Session session) {
         ClientLink link = new ClientLink(session, String.valueOf(sessionNumbers.incrementAndGet()),
-                grants.grantOf(session), new ServerParts(metrics, settings, events, bind.getAddress(), httpRoutes, peers, idleWatch));
+                grants.grantOf(session), new ServerParts(metrics, settings, events, bind.getAddress(), httpRoutes, peers, idleWatch, serviceLog,
+                this::replaceOlder));
         Admission admission = admit(link);
         if (admission == Admission.CLOSING) {
             session.close();
@@ -240,6 +249,19 @@ public final class TunnelServer implements Closeable {
         } finally {
             leave(link);
             metrics.sessionClosed(link.closeReason());
+        }
+    }
+
+    /**
+     * Ends every session that {@code newer} makes stale (a connection its client lost, which the
+     * server has not noticed yet), each within {@link ClientLink#RELEASE_WAIT}, so that its ports
+     * and hosts are free for the newer session to have again. On {@code newer}'s control thread.
+     */
+    private void replaceOlder(ClientLink newer) {
+        for (ClientLink link : clients) {
+            if (newer.replaces(link)) {
+                link.replaceBy(newer);
+            }
         }
     }
 
@@ -353,6 +375,7 @@ public final class TunnelServer implements Closeable {
             relays.close();
             peers.close();
             idleWatch.close();
+            serviceLog.flush();
             metrics.close();
         }
     }

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.loomtunnel.internal.metrics.TunnelCounters;
+import io.loomtunnel.internal.tunnel.LocalService;
 import io.loomtunnel.internal.tunnel.Probes;
 import io.loomtunnel.ErrorCode;
 import io.loomtunnel.internal.wire.Flags;
@@ -220,6 +222,33 @@ class MuxFramesTest {
             stream.reset(ErrorCode.INTERNAL_ERROR);
             assertReset(peer.takeFrame(), 2, ErrorCode.INTERNAL_ERROR);
             assertEquals(0, session.streamCount());
+        }
+    }
+
+    /**
+     * Issue 12: a tunnel's client that cannot reach its local service resets the stream with a
+     * code naming the failure (docs/protocol/TUNNEL.md 8.2), not CANCEL, so the server can say why.
+     */
+    @Test
+    void aLocalServiceThatRefusesResetsTheStreamWithServiceRefused() throws Exception {
+        int closedPort;
+        try (java.net.ServerSocket probe = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            closedPort = probe.getLocalPort();
+        }
+        ScriptedPeer peer = scriptStartingWithTheKeepalive();
+        peer.sendFrame(Frame.data(1, Flags.SYN, NOTHING));
+        peer.acceptFrame(); // ACK
+        peer.acceptFrame(); // RST
+        try (peer; MuxSession session = playPastTheKeepalive(peer, MuxSession.Role.ACCEPTOR, CONFIG)) {
+            MuxStream stream = session.accept(WAIT);
+            assertFrame(peer.takeFrame(), FrameType.WINDOW_UPDATE, Flags.ACK, 1, 4);
+            java.util.List<IOException> told = new java.util.ArrayList<>();
+            LocalService.splice(stream, new java.net.InetSocketAddress("127.0.0.1", closedPort), new TunnelCounters(), told::add);
+            Frame reset = peer.takeFrame();
+            assertReset(reset, 1, ErrorCode.SERVICE_REFUSED);
+            assertArrayEquals(new byte[] {0, 0, 0, 13}, reset.payload(), "code 13 on the wire");
+            assertEquals(1, told.size(), "the client's own log is told the address and the reason");
+            assertEquals(java.net.ConnectException.class, told.get(0).getClass());
         }
     }
 

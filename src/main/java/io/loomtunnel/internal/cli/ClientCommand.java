@@ -43,7 +43,7 @@ final class ClientCommand implements Callable<Integer> {
     @Option(names = "--http", paramLabel = "NAME:HOST:PORT", description = "Expose a local web app as NAME.DOMAIN (repeatable).")
     List<String> http = new ArrayList<>();
 
-    @Option(names = "--no-reconnect", description = "Exit (code 11) when the connection is lost instead of reconnecting.")
+    @Option(names = "--no-reconnect", description = "Exit (code 10) when the server cannot be reached, or (11) when the connection is lost, instead of retrying.")
     boolean noReconnect;
 
     @Mixin

@@ -37,6 +37,11 @@ class ClientPrinter implements ClientEvents {
     }
 
     @Override
+    public void tunnelMoved(PublicTunnel t, String previous) {
+        line("tunnel " + t.spec().name() + " moved to " + t.address() + ": the server could not give it " + previous + " again");
+    }
+
+    @Override
     public void tunnelRefused(String name, String reason) {
         line("tunnel " + name + " refused: " + reason);
     }

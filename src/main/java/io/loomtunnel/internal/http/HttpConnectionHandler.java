@@ -245,6 +245,8 @@ final class HttpConnectionHandler implements Runnable, Closeable {
             throw e;
         } catch (SocketTimeoutException e) {
             throw Refusal.noAnswer(route, e, !requestSent);
+        } catch (ServiceUnreachableException e) {
+            throw Refusal.serviceUnreachable(route, e, !requestSent);
         } catch (IOException e) {
             throw Refusal.badAnswer(route, e);
         }

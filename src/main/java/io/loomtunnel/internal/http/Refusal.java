@@ -76,6 +76,12 @@ final class Refusal extends Exception {
                 "tunnel " + route.name() + " did not answer in time", e.getMessage(), mustClose);
     }
 
+    /** The tunnel's client could not reach the app: the class of failure is the visitor's to know, the app's address is not. */
+    static Refusal serviceUnreachable(HttpRoute route, ServiceUnreachableException e, boolean mustClose) {
+        return new Refusal(502, "The tunnel's client could not reach its local service (" + e.failure() + ").",
+                "tunnel " + route.name() + ": the client could not reach its local service (" + e.failure() + ")", null, mustClose);
+    }
+
     static Refusal badAnswer(HttpRoute route, IOException e) {
         return new Refusal(502, "The app behind this host sent no valid response.",
                 "tunnel " + route.name() + " gave no valid response", e.toString(), true);

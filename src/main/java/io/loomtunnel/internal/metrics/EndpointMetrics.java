@@ -35,9 +35,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * and sets are concurrent; a tunnel's counters are created with one atomic per-name operation.
  */
 public final class EndpointMetrics implements Closeable {
-    /** Tunnel names that get meters of their own; further names share the tag {@link #OTHER_TUNNELS}. */
-    public static final int MAX_TUNNEL_TAGS = 1_000;
-    public static final String OTHER_TUNNELS = "_other";
+    /**
+     * Tunnels (a client and a tunnel name) that get meters of their own; further ones share the
+     * tags {@code client} and {@code tunnel} = {@link #OTHER}. Both are chosen by clients, so this bounds the series.
+     */
+    public static final int MAX_TUNNEL_SERIES = 1_000;
+    public static final String OTHER = "_other";
     private static final Duration[] RTT_BUCKETS = {Duration.ofNanos(100_000), Duration.ofNanos(250_000),
         Duration.ofNanos(500_000), Duration.ofMillis(1), Duration.ofMillis(2), Duration.ofMillis(5), Duration.ofMillis(10),
         Duration.ofMillis(25), Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500),
@@ -60,8 +63,8 @@ public final class EndpointMetrics implements Closeable {
     };
     private final JvmMeters jvm;
     private final TunnelCounters total = new TunnelCounters();
-    private final Map<String, TunnelCounters> byName = new ConcurrentHashMap<>();
-    private final Set<String> udpNames = ConcurrentHashMap.newKeySet();
+    private final Map<Series, TunnelCounters> bySeries = new ConcurrentHashMap<>();
+    private final Set<Series> udpSeries = ConcurrentHashMap.newKeySet();
     private final Set<TunnelCounters> watched = ConcurrentHashMap.newKeySet();
     private final AtomicInteger sessionsActive = new AtomicInteger();
     private final Map<String, AtomicInteger> tunnelsActive = new ConcurrentHashMap<>();
@@ -191,13 +194,15 @@ public final class EndpointMetrics implements Closeable {
     }
 
     /**
-     * Counters for one new tunnel: a child of the counters of its name (which carry the meters),
-     * watched for its throughput window until {@link #release}d.
+     * Counters for one new tunnel: a child of the counters of its client and name (which carry the
+     * meters, so that same-named tunnels of two clients stay apart), watched for its throughput
+     * window until {@link #release}d.
      *
+     * @param client the tunnel's client: its name, or its key id abbreviated (on a client, its own)
      * @param type tcp, udp or http: UDP tunnels also get datagram meters
      */
-    public TunnelCounters openTunnel(String name, String type) {
-        TunnelCounters counters = named(name, type).child();
+    public TunnelCounters openTunnel(String client, String name, String type) {
+        TunnelCounters counters = series(new Series(client, name), type).child();
         watched.add(counters);
         return counters;
     }
@@ -212,18 +217,27 @@ public final class EndpointMetrics implements Closeable {
         return total;
     }
 
-    private TunnelCounters named(String name, String type) {
-        String tag = byName.containsKey(name) || byName.size() < MAX_TUNNEL_TAGS ? name : OTHER_TUNNELS;
-        TunnelCounters c = byName.computeIfAbsent(tag, this::register);
-        if (type.equals("udp") && udpNames.add(tag)) {
-            registerDatagrams(tag, c);
+    /** The tags {@code client} and {@code tunnel} of a tunnel's meters. */
+    private record Series(String client, String tunnel) {
+        static final Series OTHERS = new Series(OTHER, OTHER);
+
+        Tags tags(Tags role) {
+            return role.and(MeterNames.CLIENT, client).and(MeterNames.TUNNEL, tunnel);
+        }
+    }
+
+    private TunnelCounters series(Series wanted, String type) {
+        Series s = bySeries.containsKey(wanted) || bySeries.size() < MAX_TUNNEL_SERIES ? wanted : Series.OTHERS;
+        TunnelCounters c = bySeries.computeIfAbsent(s, this::register);
+        if (type.equals("udp") && udpSeries.add(s)) {
+            registerDatagrams(s, c);
         }
         return c;
     }
 
-    private TunnelCounters register(String tag) {
+    private TunnelCounters register(Series s) {
         TunnelCounters c = total.child();
-        Tags tags = roleTag.and(MeterNames.TUNNEL, tag);
+        Tags tags = s.tags(roleTag);
         bytes(tags.and(MeterNames.DIRECTION, "in"), c.bytesIn());
         bytes(tags.and(MeterNames.DIRECTION, "out"), c.bytesOut());
         FunctionCounter.builder(MeterNames.STREAMS_OPENED, c.streamsOpened(), Tally::get).tags(tags)
@@ -240,8 +254,8 @@ public final class EndpointMetrics implements Closeable {
                 .description("bytes through a tunnel: in = from the public to the service, out = back").register(registry);
     }
 
-    private void registerDatagrams(String tag, TunnelCounters c) {
-        Tags tags = roleTag.and(MeterNames.TUNNEL, tag);
+    private void registerDatagrams(Series s, TunnelCounters c) {
+        Tags tags = s.tags(roleTag);
         datagrams(tags, "in", c.datagramsIn());
         datagrams(tags, "out", c.datagramsOut());
         datagrams(tags, "dropped", c.datagramsDropped());

@@ -2,8 +2,8 @@ package io.loomtunnel.internal.metrics;
 
 /**
  * Every meter name and tag key loomtunnel registers (Micrometer's dotted names; docs/METRICS.md
- * lists each with its Prometheus name). Tag values are bounded: roles, tunnel names (capped),
- * tunnel types, directions and fixed reason words, never addresses or stream ids.
+ * lists each with its Prometheus name). Tag values are bounded: roles, clients and tunnel names
+ * (capped together), tunnel types, directions and fixed reason words, never addresses or stream ids.
  */
 public final class MeterNames {
     public static final String SESSIONS_ACTIVE = "loomtunnel.sessions.active";
@@ -29,6 +29,8 @@ public final class MeterNames {
     public static final String VIRTUAL_THREADS_PREFIX = "jvm.threads.virtual.scheduler";
 
     public static final String ROLE = "role";
+    /** A tunnel's client: its key id abbreviated (on a client, its own). */
+    public static final String CLIENT = "client";
     public static final String TUNNEL = "tunnel";
     public static final String TYPE = "type";
     public static final String DIRECTION = "direction";

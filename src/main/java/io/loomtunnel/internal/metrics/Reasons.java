@@ -18,6 +18,8 @@ import java.util.Locale;
 public final class Reasons {
     /** A session the server ended on an operator's request. */
     public static final String KICKED = "kicked";
+    /** A session the server ended because a newer session of the same client came (it had lost the old one). */
+    public static final String REPLACED = "replaced";
     /** A session turned away because the server was full. */
     public static final String SERVER_FULL = "server_full";
     /** A stream over the client's stream limit. */

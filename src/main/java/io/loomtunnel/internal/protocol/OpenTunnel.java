@@ -10,5 +10,9 @@ import io.loomtunnel.tunnel.TunnelType;
  * @param tunnelType tcp, udp or http
  * @param remotePort for tcp and udp: the port wanted, 0 = any allowed port
  * @param host for http: a name (served as NAME.DOMAIN) or a full domain
+ * @param preferredPort with remotePort 0: the port the server gave this tunnel before, to give again if it can (or null)
+ * @param instance the client's instance id, the same for each of its sessions: a newer session of the same key and
+ *     instance replaces an older one the server still holds (or null)
  */
-public record OpenTunnel(int request, String name, String tunnelType, Integer remotePort, String host) implements TunnelRequest {}
+public record OpenTunnel(int request, String name, String tunnelType, Integer remotePort, String host, Integer preferredPort,
+                         String instance) implements TunnelRequest {}

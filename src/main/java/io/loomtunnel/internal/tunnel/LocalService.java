@@ -15,8 +15,9 @@ import java.util.function.Consumer;
 /**
  * What a service side does with each stream the far side opens: connect the local TCP service,
  * then splice the two until both directions end. The reverse-tunnel client runs it for a tunnel's
- * local address, a share for its service. A service that cannot be reached resets the stream
- * with CANCEL, so the far side's connection fails at once rather than hanging.
+ * local address, a share for its service. A service that cannot be reached resets the stream at
+ * once, with the code of its {@link ServiceFailure} (CANCEL for a failure of no class), so the
+ * far side's connection fails rather than hanging, and the far side can say why.
  */
 public final class LocalService {
     public static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
@@ -28,7 +29,7 @@ public final class LocalService {
      * on the calling thread, the splice's second thread named after it; counts the stream and its
      * bytes in {@code counters}, the service's bytes as out.
      *
-     * @param unreachable told why when the service cannot be reached, before the stream is reset
+     * @param unreachable told why when the service cannot be reached, before the stream is reset with the failure's code
      */
     public static void splice(MuxStream stream, InetSocketAddress service, TunnelCounters counters,
                               Consumer<IOException> unreachable) {
@@ -42,7 +43,8 @@ public final class LocalService {
             counters.streamsReset().increment();
             closeQuietly(local);
             unreachable.accept(e);
-            reset(stream);
+            ServiceFailure failure = ServiceFailure.of(e);
+            reset(stream, failure == null ? ErrorCode.CANCEL : failure.code);
             return;
         }
         // The service's bytes go out to the far side; the far side's come in to the service.
@@ -55,8 +57,12 @@ public final class LocalService {
 
     /** Resets a stream that will not be served; a session already gone has nothing to reset. */
     public static void reset(MuxStream stream) {
+        reset(stream, ErrorCode.CANCEL);
+    }
+
+    private static void reset(MuxStream stream, ErrorCode code) {
         try {
-            stream.reset(ErrorCode.CANCEL);
+            stream.reset(code);
         } catch (IOException gone) {
             // the session is gone, and the stream with it
         }

@@ -5,11 +5,14 @@ import io.loomtunnel.ErrorCode;
 import io.loomtunnel.internal.concurrent.Joins;
 import io.loomtunnel.internal.metrics.Tally;
 import io.loomtunnel.mux.MuxStream;
+import io.loomtunnel.mux.StreamResetException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 
 /**
  * Joins a TCP socket and a stream: bytes flow both ways until both directions have ended. An end
@@ -40,29 +43,41 @@ public final class Splice {
      * @return true if both directions ended cleanly, false if the splice was aborted
      */
     public static boolean run(Socket socket, MuxStream stream, Tally fromSocket, Tally toSocket) {
-        return run(socket, stream, fromSocket, toSocket, null);
+        return run(socket, stream, fromSocket, toSocket, null, null);
     }
 
     /**
      * Like {@link #run(Socket, MuxStream, Tally, Tally)}, and aborted by {@code idle} (if not null)
      * once neither direction has moved a byte for its timeout.
      *
+     * @param resetByPeer if not null, told the code of the peer's RST when that is what aborted the splice
      * @return true if both directions ended cleanly, false if the splice was aborted (idle included)
      */
-    public static boolean run(Socket socket, MuxStream stream, Tally fromSocket, Tally toSocket, IdleWatch idle) {
+    public static boolean run(Socket socket, MuxStream stream, Tally fromSocket, Tally toSocket, IdleWatch idle,
+                              Consumer<ErrorCode> resetByPeer) {
         AtomicBoolean aborted = new AtomicBoolean();
+        AtomicReference<ErrorCode> peerCode = new AtomicReference<>();
         Runnable abort = () -> {
             aborted.set(true);
             abort(socket, stream);
         };
+        Consumer<IOException> failed = e -> {
+            if (e instanceof StreamResetException r && r.byPeer()) {
+                peerCode.compareAndSet(null, r.code());
+            }
+            abort.run();
+        };
         IdleWatch.Watched watched = idle == null ? null : idle.watch(abort);
         Runnable moved = watched == null ? () -> {} : watched::moved;
         Thread back = Thread.ofVirtual().name(Thread.currentThread().getName() + "-down")
-                .start(() -> streamToSocket(stream, socket, toSocket, moved, aborted));
-        socketToStream(socket, stream, fromSocket, moved, aborted);
+                .start(() -> streamToSocket(stream, socket, toSocket, moved, failed));
+        socketToStream(socket, stream, fromSocket, moved, failed);
         Joins.joinAborting(back, abort);
         if (watched != null) {
             watched.close();
+        }
+        if (resetByPeer != null && peerCode.get() != null) {
+            resetByPeer.accept(peerCode.get());
         }
         closeQuietly(socket);
         try {
@@ -73,23 +88,21 @@ public final class Splice {
         return !aborted.get();
     }
 
-    private static void socketToStream(Socket socket, MuxStream stream, Tally counter, Runnable moved, AtomicBoolean aborted) {
+    private static void socketToStream(Socket socket, MuxStream stream, Tally counter, Runnable moved, Consumer<IOException> failed) {
         try {
             copy(socket.getInputStream(), stream.output(), counter, moved);
             stream.shutdownOutput();
         } catch (IOException e) {
-            aborted.set(true);
-            abort(socket, stream);
+            failed.accept(e);
         }
     }
 
-    private static void streamToSocket(MuxStream stream, Socket socket, Tally counter, Runnable moved, AtomicBoolean aborted) {
+    private static void streamToSocket(MuxStream stream, Socket socket, Tally counter, Runnable moved, Consumer<IOException> failed) {
         try {
             copy(stream.input(), socket.getOutputStream(), counter, moved);
             socket.shutdownOutput();
         } catch (IOException e) {
-            aborted.set(true);
-            abort(socket, stream);
+            failed.accept(e);
         }
     }
 

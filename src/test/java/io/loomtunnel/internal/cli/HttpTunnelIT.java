@@ -39,21 +39,29 @@ class HttpTunnelIT {
     Path dir;
     private final List<AutoCloseable> running = new ArrayList<>();
     private int httpPort;
+    private ReverseTunnelIT.Server server;
     private JarProcess client;
+    /** A local port nothing listens on: the local service of the tunnels "dead" (HTTP) and "gone" (TCP). */
+    private int deadPort;
+    private int goneTunnelPort;
 
     @BeforeEach
     void startServerClientAndApps() throws Exception {
         HttpServer a = app("app-a");
         HttpServer b = app("app-b");
         ServerSocket ws = upgradeEchoApp();
-        ReverseTunnelIT.Server server = ReverseTunnelIT.server(dir, 0, "--http-bind", "127.0.0.1:0", "--domain", "localhost");
+        deadPort = ReverseTunnelIT.freePort();
+        server = ReverseTunnelIT.server(dir, 0, "--http-bind", "127.0.0.1:0", "--domain", "localhost");
         running.add(server);
         httpPort = Integer.parseInt(server.process().await("http\\s+127\\.0\\.0\\.1:(\\d+)", START).group(1));
         client = ReverseTunnelIT.client(dir, server,
                 "--http", "a:127.0.0.1:" + a.getAddress().getPort(),
                 "--http", "b:127.0.0.1:" + b.getAddress().getPort(),
+                "--http", "dead:127.0.0.1:" + deadPort,
+                "--tcp", "gone=0:127.0.0.1:" + deadPort,
                 "--http", "ws:127.0.0.1:" + ws.getLocalPort());
         running.add(client);
+        goneTunnelPort = Integer.parseInt(client.await("tcp\\s+gone\\s+localhost:(\\d+)", START).group(1));
         client.await("http\\s+ws\\s+http://ws\\.localhost:" + httpPort, START);
     }
 
@@ -119,12 +127,43 @@ class HttpTunnelIT {
         ws.sendClose(java.net.http.WebSocket.NORMAL_CLOSURE, "bye").get(10, TimeUnit.SECONDS);
     }
 
+    /** The ingress's own answers: an unknown host, a tunnel whose app is down, a client gone (one server and client for all three). */
     @Test
-    void unknownHostIs404AndOfflineClientIs502() throws Exception {
+    void unknownHostIs404DeadAppAndOfflineClientAre502() throws Exception {
         assertEquals("404", curl("-o", "/dev/null", "-w", "%{http_code}", "-H", "Host: nobody.localhost", url("/")));
+        deadLocalServiceIsSaidInWordsWithoutAddresses();
         client.kill();
         Probes.eventually(START, "a killed client's host answers 502", () -> "502".equals(
                 curl("-o", "/dev/null", "-w", "%{http_code}", "-H", "Host: a.localhost", url("/"))));
+    }
+
+    /**
+     * Issue 12: the 502 for a tunnel whose local app is down said "stream 9476 reset by peer:
+     * CANCEL". Now the visitor reads the failure in words, without the app's address or a stream
+     * id; the server's log says the same with the tunnel's name, and the client's names the address.
+     * A TCP tunnel's visitor is closed on as before, and the server's log says why.
+     */
+    private void deadLocalServiceIsSaidInWordsWithoutAddresses() throws Exception {
+        String page = Probes.httpGet(httpPort, "dead.localhost", "/");
+        assertTrue(page.startsWith("HTTP/1.1 502 Bad Gateway"), page);
+        assertTrue(page.contains("\nThe tunnel's client could not reach its local service (connection refused).\n"), page);
+        for (String internal : List.of(String.valueOf(deadPort), "127.0.0.1", "stream", "CANCEL", "dead")) {
+            assertTrue(!page.contains(internal), "the page shows " + internal + ": " + page);
+        }
+        server.process().await("http ingress refused 127\\.0\\.0\\.1: 502 tunnel dead: the client could not reach its local"
+                + " service \\(connection refused\\)", START);
+        client.await("tunnel dead: cannot reach 127\\.0\\.0\\.1:" + deadPort + ": Connection refused", START);
+
+        try (Socket visitor = new Socket(LOOPBACK, goneTunnelPort)) {
+            visitor.setSoTimeout(20_000);
+            try {
+                assertEquals(-1, visitor.getInputStream().read(), "the visitor's connection is closed");
+            } catch (IOException reset) {
+                // closed with a reset: closed all the same
+            }
+        }
+        server.process().await("tcp tunnel refused 127\\.0\\.0\\.1: tunnel gone of client [a-z2-7]+…?: the client could not"
+                + " reach its local service \\(connection refused\\)", START);
     }
 
     private String url(String path) {

@@ -132,26 +132,77 @@ class ReverseTunnelIT {
         }
     }
 
+    /**
+     * After a server restart every tunnel comes back; those with remote port 0 at the port the
+     * server gave them before (issue 12: they got a new one at every reconnect), but for one whose
+     * port was taken meanwhile, which gets another and says so in one line.
+     */
     @Test
-    void serverRestartBringsTunnelsBack(@TempDir Path dir) throws Exception {
+    void serverRestartBringsTunnelsBackAtTheirPorts(@TempDir Path dir) throws Exception {
         int[] echo = new int[1];
+        int[] udpEcho = new int[1];
         int tunnelPort = freePort();
-        try (Closeable e = EchoServers.tcp(echo)) {
+        try (Closeable e = EchoServers.tcp(echo); Closeable u = EchoServers.udp(udpEcho)) {
             Server first = server(dir, 0);
             int control = first.controlPort();
-            try (JarProcess c = client(dir, first, "--tcp", tunnelPort + ":127.0.0.1:" + echo[0])) {
+            try (JarProcess c = client(dir, first, "--tcp", tunnelPort + ":127.0.0.1:" + echo[0],
+                    "--tcp", "ssh=0:127.0.0.1:" + echo[0], "--tcp", "web=0:127.0.0.1:" + echo[0], "--udp", "dns=0:127.0.0.1:" + udpEcho[0])) {
                 c.await("tcp\\s+\\S+\\s+localhost:" + tunnelPort, START);
+                int ssh = Integer.parseInt(c.await("tcp\\s+ssh\\s+localhost:(\\d+)", START).group(1));
+                int web = Integer.parseInt(c.await("tcp\\s+web\\s+localhost:(\\d+)", START).group(1));
+                int dns = Integer.parseInt(c.await("udp\\s+dns\\s+localhost:(\\d+)", START).group(1));
                 assertArrayEquals("before".getBytes(), Probes.roundTrip(tunnelPort, "before".getBytes()));
                 first.close();
                 c.await("connection lost", START);
-                try (Server second = server(dir, control)) {
+                try (ServerSocket taken = new ServerSocket(web, 1, LOOPBACK); Server second = server(dir, control)) {
                     assertEquals(first.id(), second.id(), "same key file, same id");
                     c.await("reconnected", START);
-                    Probes.eventually(START, "the tunnel works again after the reconnect",
-                            () -> "after".equals(new String(Probes.roundTrip(tunnelPort, "after".getBytes()))));
+                    Matcher moved = c.await("tunnel web moved to localhost:(\\d+): the server could not give it localhost:" + web + " again",
+                            START);
+                    int webNow = Integer.parseInt(moved.group(1));
+                    assertTrue(webNow != web, moved.group());
+                    c.await("tcp\\s+web\\s+localhost:" + webNow, START);
+                    Probes.eventually(START, () -> "ssh and dns came back at their ports: " + c.output(),
+                            () -> count(c.output(), "tcp\\s+ssh\\s+localhost:" + ssh) == 2 && count(c.output(), "udp\\s+dns\\s+localhost:" + dns) == 2);
+                    Probes.eventually(START, "the tunnels work again after the reconnect",
+                            () -> "after".equals(new String(Probes.roundTrip(tunnelPort, "after".getBytes())))
+                                    && "ssh".equals(new String(Probes.roundTrip(ssh, "ssh".getBytes())))
+                                    && "web".equals(new String(Probes.roundTrip(webNow, "web".getBytes()))));
+                    try (DatagramSocket sender = new DatagramSocket(new InetSocketAddress(LOOPBACK, 0))) {
+                        sender.setSoTimeout(5_000);
+                        Probes.send(sender, dns, "dns");
+                        assertEquals("echo:dns", Probes.receive(sender));
+                    }
                 }
             }
         }
+    }
+
+    /**
+     * Issue 12: a client started before its server (at boot) exited 10 at once. It tries again,
+     * one line per attempt, and registers its tunnel once the server is up.
+     */
+    @Test
+    void clientStartedBeforeItsServerRegistersOnceItComesUp(@TempDir Path dir) throws Exception {
+        int[] echo = new int[1];
+        int control = freePort();
+        io.loomtunnel.tls.PeerId id = io.loomtunnel.tls.Identity.loadOrCreate(dir.resolve("server.key")).id(); // the server's, before it runs
+        secret(dir.resolve("tokens.txt"), TOKEN + "\n");
+        Server notYet = new Server(null, id, control, dir.resolve("tokens.txt"));
+        try (Closeable e = EchoServers.tcp(echo); JarProcess c = client(dir, notYet, "--tcp", "0:127.0.0.1:" + echo[0])) {
+            String failed = "could not connect to 127\\.0\\.0\\.1:" + control + ": Connection refused; retrying in \\d+\\.\\d s";
+            c.await(failed, START);
+            Probes.eventually(START, "a line per attempt", () -> count(c.output(), failed) >= 2);
+            try (Server s = server(dir, control)) {
+                assertEquals(id, s.id());
+                int port = Integer.parseInt(c.await("tcp\\s+\\S+\\s+localhost:(\\d+)", START).group(1));
+                assertArrayEquals("up".getBytes(), Probes.roundTrip(port, "up".getBytes()));
+            }
+        }
+    }
+
+    private static long count(String text, String regex) {
+        return java.util.regex.Pattern.compile(regex, java.util.regex.Pattern.MULTILINE).matcher(text).results().count();
     }
 
     @Test
@@ -221,7 +272,7 @@ class ReverseTunnelIT {
         int closed = freePort();
         JarProcess nowhere = JarProcess.start(Map.of(), "client", "--server", "127.0.0.1:" + closed,
                 "--server-id", io.loomtunnel.tls.Identity.generate().id().toString(),
-                "--token-file", token.toString(), "--tcp", "0:127.0.0.1:9");
+                "--token-file", token.toString(), "--tcp", "0:127.0.0.1:9", "--no-reconnect");
         assertEquals(ExitCode.CONNECT_FAILED, nowhere.exitCode(START), nowhere.output());
         // the address as it was given, not InetSocketAddress's "127.0.0.1/<unresolved>:PORT" (issue 12)
         assertTrue(nowhere.output().contains("loomtunnel: could not connect to 127.0.0.1:" + closed + ": Connection refused"),

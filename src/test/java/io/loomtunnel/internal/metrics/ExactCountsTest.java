@@ -208,6 +208,41 @@ class ExactCountsTest {
         }
     }
 
+    /**
+     * Issue 12: the server's meters merged same-named tunnels of different clients (the default
+     * names make that likely) into one series; each client's tunnel is a series of its own, told
+     * apart by the label {@code client} (the client's key id, abbreviated), on the server's /metrics.
+     */
+    @Test
+    void sameNamedTunnelsOfTwoClientsAreTwoSeriesOnTheServersMetrics(@TempDir Path dir) throws Exception {
+        int[] servicePort = new int[1];
+        ServerSettings.Builder b = serverSettings(dir);
+        b.observe().adminBind(new InetSocketAddress(LOOPBACK, 0));
+        try (Closeable service = sinkThenReply(servicePort, 0);
+             TunnelServer server = TunnelServer.start(b.build(), ServerEvents.NONE);
+             TunnelClient first = TunnelClient.start(clientSettings(server, "t")
+                     .tunnel(TunnelSpec.tcp("tcp-31302", 0, "127.0.0.1", servicePort[0])).build(), ClientEvents.NONE);
+             TunnelClient second = TunnelClient.start(clientSettings(server, "t")
+                     .tunnel(TunnelSpec.tcp("tcp-31302", 0, "127.0.0.1", servicePort[0])).build(), ClientEvents.NONE)) {
+            Probes.roundTrip(Probes.port(first.awaitReady(WAIT).get(0).address()), new byte[1_000]);
+            Probes.roundTrip(Probes.port(second.awaitReady(WAIT).get(0).address()), new byte[2_000]);
+            String firstId = first.status().id().substring(0, 12);
+            String secondId = second.status().id().substring(0, 12);
+            java.net.URI metrics = java.net.URI.create("http://127.0.0.1:" + server.adminAddress().getPort() + "/metrics");
+            java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+            Probes.eventually(WAIT, "both clients' bytes in, each under its own client label", () -> {
+                PrometheusText p = PrometheusText.parse(http.send(java.net.http.HttpRequest.newBuilder(metrics).build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString()).body());
+                return p.count("loomtunnel_tunnel_bytes_total", "role", "server", "tunnel", "tcp-31302", "direction", "in",
+                        "client", firstId) == 1_000
+                        && p.count("loomtunnel_tunnel_bytes_total", "role", "server", "tunnel", "tcp-31302", "direction", "in",
+                        "client", secondId) == 2_000;
+            });
+            assertEquals(1_000, scrape(first.metrics()).count("loomtunnel_tunnel_bytes_total", "role", "client",
+                    "client", firstId, "tunnel", "tcp-31302", "direction", "in"), "a client labels its tunnels with its own id");
+        }
+    }
+
     static ServerSettings.Builder serverSettings(Path dir) {
         return ServerSettings.builder().bind(new InetSocketAddress(LOOPBACK, 0)).keyFile(dir.resolve("server.key")).token("t");
     }

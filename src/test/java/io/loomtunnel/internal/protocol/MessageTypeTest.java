@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.loomtunnel.ErrorCode;
+import io.loomtunnel.internal.tunnel.ServiceFailure;
 import io.loomtunnel.internal.wire.ProtocolException;
 import java.io.IOException;
 import java.lang.reflect.RecordComponent;
@@ -94,7 +96,7 @@ class MessageTypeTest {
     @Test
     void exactBytes() throws ProtocolException {
         assertEquals("{\"type\":\"open_tunnel\",\"request\":0,\"name\":\"ssh\",\"tunnelType\":\"tcp\",\"remotePort\":2222}",
-                text(new OpenTunnel(0, "ssh", "tcp", 2222, null)));
+                text(new OpenTunnel(0, "ssh", "tcp", 2222, null, null, null)));
         assertEquals("{\"type\":\"p2p_relay_ready\"}", text(new RelayReady()));
         assertEquals(new RelayReady(), ControlCodec.decode("{\"type\":\"p2p_relay_ready\"}".getBytes(StandardCharsets.UTF_8)));
     }
@@ -123,5 +125,39 @@ class MessageTypeTest {
             }
         }
         assertEquals(inRegistry, inDoc, "docs/protocol/" + doc + " and MessageType");
+    }
+
+    /**
+     * The other registry of wire values: SESSION.md's table of error codes lists exactly
+     * {@link ErrorCode}'s codes and names, numbered without a gap (ofCode indexes by number), and
+     * TUNNEL.md's table of the service failure codes (8.2) names the same numbers as the enum.
+     */
+    @Test
+    void errorCodeTablesMatchTheEnum() throws IOException {
+        TreeMap<Integer, String> inDoc = new TreeMap<>();
+        Matcher m = Pattern.compile("(?m)^\\| (\\d+) \\| `([A-Z_]+)` \\|").matcher(Files.readString(Path.of("docs/protocol/SESSION.md")));
+        while (m.find()) {
+            assertEquals(null, inDoc.put(Integer.parseInt(m.group(1)), m.group(2)), "code " + m.group(1) + " listed twice");
+        }
+        TreeMap<Integer, String> inEnum = new TreeMap<>();
+        for (ErrorCode c : ErrorCode.values()) {
+            assertEquals(c.ordinal(), c.code, c + ": codes are numbered without a gap");
+            inEnum.put(c.code, c.name());
+            assertSame(c, ErrorCode.ofCode(c.code));
+        }
+        assertEquals(inEnum, inDoc, "docs/protocol/SESSION.md section 5 and ErrorCode");
+
+        Matcher service = Pattern.compile("`(SERVICE_[A-Z_]+)` \\((\\d+)\\)").matcher(Files.readString(Path.of("docs/protocol/TUNNEL.md")));
+        Set<String> named = new TreeSet<>();
+        while (service.find()) {
+            assertEquals(ErrorCode.valueOf(service.group(1)).code, Integer.parseInt(service.group(2)), service.group());
+            named.add(service.group(1));
+        }
+        Set<String> failures = new TreeSet<>();
+        for (ServiceFailure f : ServiceFailure.values()) {
+            failures.add(f.code.name());
+            assertSame(f, ServiceFailure.of(f.code));
+        }
+        assertEquals(failures, named, "docs/protocol/TUNNEL.md 8.2 and ServiceFailure");
     }
 }

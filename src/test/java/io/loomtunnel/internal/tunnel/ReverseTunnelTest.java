@@ -158,8 +158,42 @@ class ReverseTunnelTest {
             closedPort = probe.getLocalPort();
         }
         ClientSettings nowhere = ClientSettings.builder(new InetSocketAddress(LOOPBACK, closedPort), Identity.generate().id())
-                .token(TOKEN).build();
+                .token(TOKEN).reconnect(false).build();
         assertEquals(ClientExit.CONNECT_FAILED, TunnelClient.start(nowhere, ClientEvents.NONE).awaitExit().code());
+    }
+
+    /**
+     * Issue 12: a client started before its server (at boot) used to exit 10 at its first failed
+     * connect; with reconnect on it tries again, saying so each time, and registers once the server is up.
+     */
+    @Test
+    void clientStartedBeforeItsServerRegistersOnceTheServerIsUp(@TempDir Path dir) throws Exception {
+        int[] echo = new int[1];
+        int controlPort;
+        try (ServerSocket probe = new ServerSocket(0, 1, LOOPBACK)) {
+            controlPort = probe.getLocalPort();
+        }
+        Identity serverKey = Identity.loadOrCreate(dir.resolve("server.key")); // the server's id is known before it runs
+        var failures = new java.util.concurrent.CopyOnWriteArrayList<String>();
+        ClientEvents events = new ClientEvents() {
+            @Override
+            public void disconnected(String reason, Duration retryIn) {
+                failures.add(reason);
+            }
+        };
+        try (Closeable e = EchoServers.tcp(echo);
+             TunnelClient c = TunnelClient.start(ClientSettings.builder(new InetSocketAddress(LOOPBACK, controlPort), serverKey.id())
+                     .token(TOKEN).backoff(Duration.ofMillis(50), Duration.ofMillis(200))
+                     .tunnel(TunnelSpec.tcp("echo", 0, "127.0.0.1", echo[0])).build(), events)) {
+            Probes.eventually(WAIT, "two failed attempts reported", () -> failures.size() >= 2);
+            assertTrue(failures.get(0).startsWith("could not connect to ") && failures.get(0).contains(":" + controlPort + ": "),
+                    failures.get(0));
+            try (TunnelServer s = TunnelServer.start(server(dir).bind(new InetSocketAddress(LOOPBACK, controlPort)).build(),
+                    ServerEvents.NONE)) {
+                PublicTunnel t = c.awaitReady(WAIT).get(0);
+                assertArrayEquals("up".getBytes(), Probes.roundTrip(Probes.port(t.address()), "up".getBytes()));
+            }
+        }
     }
 
     @Test
