@@ -47,6 +47,11 @@ if [ "$(loomtunnel_jdk_version "$JAVA_HOME")" -ge 24 ]; then
   export MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow"
 fi
 
+# Maven's console library (jansi 2.4) writes colour resets, ESC[0m, to stdout and stderr before and
+# after Maven's output, even in batch mode and into a pipe, where it cannot load its native library
+# (Debian's maven 3.8.7 package): a first `scripts/loomtunnel` run left them on stderr. Not resetting is all it takes.
+export MAVEN_OPTS="${MAVEN_OPTS:-} -Djansi.noreset=true"
+
 # Maven, quiet unless asked, always in batch mode (no colour codes in CI logs).
 loomtunnel_mvn() {
   if ! command -v mvn >/dev/null 2>&1; then

@@ -18,12 +18,13 @@ import picocli.CommandLine.Option;
 @Command(name = "client", mixinStandardHelpOptions = true,
         description = "Connect to a server and expose local services through it.",
         footer = {"", "Examples:",
-                "  loomtunnel client --server tunnel.example.org:7835 --server-id ID --token-file token.txt \\",
-                "                    --tcp 2222:127.0.0.1:22 --http web:127.0.0.1:3000 --udp 0:127.0.0.1:53",
+                "  loomtunnel client --server tunnel.example.org:7835 --server-id ID \\",
+                "      --token-file token.txt --tcp 2222:127.0.0.1:22 \\",
+                "      --http web:127.0.0.1:3000 --udp 0:127.0.0.1:53",
                 "  LOOMTUNNEL_TOKEN=secret loomtunnel client --config client.toml",
-                "", "Tunnel specs: --tcp/--udp REMOTE_PORT:LOCAL_HOST:LOCAL_PORT (remote port 0: the server picks),",
-                "--http NAME:LOCAL_HOST:LOCAL_PORT (served at NAME.DOMAIN). Flags override LOOMTUNNEL_* variables,",
-                "which override the config file (docs/CONFIG.md). SIGINT/SIGTERM: drain, then exit 0."})
+                "", "Tunnel specs: --tcp/--udp REMOTE_PORT:LOCAL_HOST:LOCAL_PORT (remote port 0: the server picks),"
+                + " --http NAME:LOCAL_HOST:LOCAL_PORT (served at NAME.DOMAIN). Flags override LOOMTUNNEL_* variables,"
+                + " which override the config file (docs/CONFIG.md). SIGINT/SIGTERM: drain, then exit 0."})
 final class ClientCommand implements Callable<Integer> {
     @Option(names = "--config", paramLabel = "FILE", description = "TOML config file.")
     Path config;

@@ -30,24 +30,24 @@ import picocli.CommandLine.Option;
         description = "Open a local port that reaches a service another peer shares, over a peer-to-peer TLS session.",
         footer = {"",
                 "Examples:",
-                "  loomtunnel connect --key laptop.key --peer ID --service ssh --listen 127.0.0.1:2222",
-                "  loomtunnel connect --key laptop.key --peer ID --service dns --listen 127.0.0.1:5353 \\",
-                "                     --answer-file answer.txt",
-                "  loomtunnel connect --key laptop.key --peer ID --service ssh --listen 127.0.0.1:2222 \\",
-                "                     --signal server --server tunnel.example.org:7835 --server-id ID \\",
-                "                     --token-file token.txt",
+                "  loomtunnel connect --key laptop.key --peer ID --service ssh \\",
+                "      --listen 127.0.0.1:2222",
+                "  loomtunnel connect --key laptop.key --peer ID --service dns \\",
+                "      --listen 127.0.0.1:5353 --answer-file answer.txt",
+                "  loomtunnel connect --key laptop.key --peer ID --service ssh \\",
+                "      --listen 127.0.0.1:2222 --signal server \\",
+                "      --server tunnel.example.org:7835 --server-id ID --token-file token.txt",
                 "",
-                "Manual signaling prints an offer; give it to `loomtunnel share`, then paste",
-                "its answer here (or save it in --answer-file). One run is one session: when it",
-                "ends, connect exits 11; run it again for a new one.",
-                "Server signaling finds the share through the server and keeps the local port",
-                "open while sessions come and go: a session that ends is set up again (pauses",
-                "of 1s doubling to 30s).",
-                "The session line says which path it took: 'direct ADDRESS' or 'relay via",
-                "SERVER'.",
-                "Exit codes: 3 peer not allowed, 4 server key not --server-id, 10 no path, 11 session ended, 20 service not",
-                "offered, 21 share busy, 22 bad answer, 23 expired, 24 replayed, 25 share",
-                "unknown to the server (docs/P2P.md). SIGINT/SIGTERM: exit 0."})
+                "Manual signaling prints an offer; give it to `loomtunnel share`, then paste"
+                + " its answer here (or save it in --answer-file). One run is one session: when it"
+                + " ends, connect exits 11; run it again for a new one.",
+                "Server signaling finds the share through the server and keeps the local port"
+                + " open while sessions come and go: a session that ends is set up again (pauses"
+                + " of 1s doubling to 30s).",
+                "The session line says which path it took: 'direct ADDRESS' or 'relay via SERVER'.",
+                "Exit codes: 3 peer not allowed, 4 server key not --server-id, 10 no path, 11 session ended,"
+                + " 20 service not offered, 21 share busy, 22 bad answer, 23 expired, 24 replayed, 25 share"
+                + " unknown to the server (docs/P2P.md). SIGINT/SIGTERM: exit 0."})
 final class ConnectCommand implements Callable<Integer> {
     /** How long the command waits for its session thread at the end (see call()). */
     static final Duration STDIN_GRACE = Duration.ofMillis(500);

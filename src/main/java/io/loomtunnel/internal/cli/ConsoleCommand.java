@@ -7,8 +7,10 @@ import io.loomtunnel.internal.config.ConfigException;
 import io.loomtunnel.internal.config.ServerConfigLoader;
 import io.loomtunnel.internal.console.AdminClient;
 import io.loomtunnel.internal.console.Console;
+import io.loomtunnel.internal.console.StatusView;
 import io.loomtunnel.observe.LogRing;
 import io.loomtunnel.observe.ObserveSettings;
+import io.loomtunnel.observe.Status;
 import io.loomtunnel.server.ServerSettings;
 import io.loomtunnel.server.TunnelServer;
 import java.io.Closeable;
@@ -31,10 +33,11 @@ import picocli.CommandLine.Option;
 @Command(name = "console", mixinStandardHelpOptions = true,
         description = "Interactive console: sessions, tunnels, streams, live stats, open/close tunnels, kick sessions, logs.",
         footer = {"", "Examples:",
-                "  loomtunnel console                                 (the endpoint at 127.0.0.1:9090)",
-                "  loomtunnel console --admin http://127.0.0.1:9191 --admin-token-file admin-token.txt",
-                "  loomtunnel console --config client.toml            (starts that client here, then attaches)",
-                "  printf 'sessions\\ntunnels\\n' | loomtunnel console   (scripted)",
+                "  loomtunnel console                 # the endpoint at 127.0.0.1:9090",
+                "  loomtunnel console --admin http://127.0.0.1:9191 \\",
+                "      --admin-token-file admin-token.txt",
+                "  loomtunnel console --config client.toml   # starts that client, attaches",
+                "  printf 'sessions\\ntunnels\\n' | loomtunnel console   # scripted",
                 "", "Exit codes: 0 ok, 2 bad usage or config, 3 token missing or wrong, 10 endpoint unreachable."})
 final class ConsoleCommand implements Callable<Integer> {
     @Mixin
@@ -56,8 +59,8 @@ final class ConsoleCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (config == null) {
             AdminClient client = admin.client();
-            String summary = io.loomtunnel.internal.console.StatusView.summary(client.status()); // fails early: unreachable, token
-            Console.run(client, history, "attached to " + client.base() + "\n" + summary);
+            Status status = client.status(); // fails early: unreachable, token
+            Console.run(client, status.role(), history, "attached to " + client.base() + "\n" + StatusView.summary(status));
             return ExitCode.OK;
         }
         LogRing logs = new LogRing();
@@ -69,8 +72,9 @@ final class ConsoleCommand implements Callable<Integer> {
         String token = admin.token();
         try (Embedded embedded = isClient ? startClient(logs, token) : startServer(logs, token)) {
             AdminClient client = new AdminClient(URI.create("http://" + FlagValue.address(embedded.admin()) + "/"), token);
-            Console.run(client, history, "started a " + (isClient ? "client" : "server") + " from " + config
-                    + " (admin endpoint " + client.base() + ")\n" + io.loomtunnel.internal.console.StatusView.summary(client.status()));
+            Status status = client.status();
+            Console.run(client, status.role(), history, "started a " + status.role() + " from " + config
+                    + " (admin endpoint " + client.base() + ")\n" + StatusView.summary(status));
         }
         return ExitCode.OK;
     }

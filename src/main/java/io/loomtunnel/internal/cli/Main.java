@@ -20,10 +20,14 @@ import picocli.CommandLine.Command;
             KeygenCommand.class, IdCommand.class, StatusCommand.class, ConsoleCommand.class,
             QuickTunnelCommand.Http.class, QuickTunnelCommand.Tcp.class, QuickTunnelCommand.Udp.class,
             LoginCommand.class, LogoutCommand.class, CommandLine.HelpCommand.class},
-        footer = {"", "Exit codes: 0 ok, 1 internal error, 2 bad usage or config, 3 authentication refused,",
-                "4 server key does not match --server-id, 10 could not connect, 11 connection lost; peer-to-peer: 20 service not offered, 21 peer busy,",
-                "22 bad signaling block, 23 expired block, 24 replayed block, 25 peer unknown to the signaling server."})
+        footer = {"", "Exit codes: 0 ok, 1 internal error, 2 bad usage or config, 3 authentication refused,"
+                + " 4 server key does not match --server-id, 10 could not connect (client: with --no-reconnect),"
+                + " 11 connection lost; peer-to-peer:"
+                + " 20 service not offered, 21 peer busy, 22 bad signaling block, 23 expired block, 24 replayed block,"
+                + " 25 peer unknown to the signaling server."})
 public final class Main implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
         System.exit(run(args));
@@ -32,8 +36,10 @@ public final class Main implements Runnable {
     /** Runs the command line and returns the exit code (for tests and embedding). */
     public static int run(String... args) {
         CommandLine cli = new CommandLine(new Main());
+        UsageErrors.install(cli);
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-            commandLine.getErr().println("loomtunnel: " + oneLine(e));
+            commandLine.getErr().println(UsageErrors.aboutAFlag(e) ? UsageErrors.line(commandLine, oneLine(e))
+                    : "loomtunnel: " + oneLine(e));
             return exitCodeFor(e);
         });
         return cli.execute(args);
@@ -41,7 +47,8 @@ public final class Main implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(new CommandLine(this), "a command is required (try --help)");
+        throw new CommandLine.ParameterException(spec.commandLine(),
+                "a command is required: " + String.join(", ", spec.subcommands().keySet()));
     }
 
     static int exitCodeFor(Throwable e) {

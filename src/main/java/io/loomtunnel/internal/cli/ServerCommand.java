@@ -25,10 +25,12 @@ import picocli.CommandLine.Option;
         footer = {"", "Examples:",
                 "  loomtunnel server --tokens-file tokens.txt",
                 "  loomtunnel server --config server.toml",
-                "  loomtunnel server --bind 0.0.0.0:7835 --key server.key --tokens-file tokens.txt \\",
-                "                    --allow-ports 10000-20000 --http-bind 0.0.0.0:8080 --domain tunnel.example.org \\",
-                "                    --allow-hosts '*.tunnel.example.org,shop.example.com'",
-                "  loomtunnel server --tokens-file tokens.txt --admin-bind 127.0.0.1:9090   (then: loomtunnel console)",
+                "  loomtunnel server --bind 0.0.0.0:7835 --key server.key \\",
+                "      --tokens-file tokens.txt --allow-ports 10000-20000 \\",
+                "      --http-bind 0.0.0.0:8080 --domain tunnel.example.org \\",
+                "      --allow-hosts '*.tunnel.example.org,shop.example.com'",
+                "  loomtunnel server --tokens-file tokens.txt --admin-bind 127.0.0.1:9090",
+                "  loomtunnel console        # next to it: attaches to 127.0.0.1:9090",
                 "", "Flags override LOOMTUNNEL_* environment variables, which override the config file (docs/CONFIG.md)."})
 final class ServerCommand implements Callable<Integer> {
     private static final Pattern BYTES = Pattern.compile("(\\d{1,12})([KkMm]?)");

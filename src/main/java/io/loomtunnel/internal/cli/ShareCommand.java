@@ -36,18 +36,20 @@ import picocli.CommandLine.Option;
         footer = {"",
                 "Examples:",
                 "  loomtunnel share --key share.key --allow ID --tcp ssh=127.0.0.1:22",
-                "  loomtunnel share --key share.key --allow-file peers.txt --tcp web=127.0.0.1:3000 \\",
-                "                   --udp dns=127.0.0.1:53 --offer-file offer.txt --max-sessions 16",
-                "  loomtunnel share --key share.key --allow ID --tcp ssh=127.0.0.1:22 --signal server \\",
-                "                   --server tunnel.example.org:7835 --server-id ID --token-file token.txt",
+                "  loomtunnel share --key share.key --allow-file peers.txt \\",
+                "      --tcp web=127.0.0.1:3000 --udp dns=127.0.0.1:53 \\",
+                "      --offer-file offer.txt --max-sessions 16",
+                "  loomtunnel share --key share.key --allow ID --tcp ssh=127.0.0.1:22 \\",
+                "      --signal server --server tunnel.example.org:7835 --server-id ID \\",
+                "      --token-file token.txt",
                 "",
-                "Manual signaling: offers are read one after another from standard input (or",
-                "--offer-file); each answer is printed for the connecting side. When no more",
-                "offers can come and every session has ended, share exits: 0, or 22/23/24 when",
-                "the last unusable offer was bad/expired/replayed (docs/P2P.md).",
-                "Server signaling: share registers with the server (only the peers it allows",
-                "can find it there), answers the offers it forwards, and runs until stopped,",
-                "registering again if the server is lost.",
+                "Manual signaling: offers are read one after another from standard input (or"
+                + " --offer-file); each answer is printed for the connecting side. When no more"
+                + " offers can come and every session has ended, share exits: 0, or 22/23/24 when"
+                + " the last unusable offer was bad/expired/replayed (docs/P2P.md).",
+                "Server signaling: share registers with the server (only the peers it allows"
+                + " can find it there), answers the offers it forwards, and runs until stopped,"
+                + " registering again if the server is lost.",
                 "SIGINT/SIGTERM: close every session, then exit 0."})
 final class ShareCommand implements Callable<Integer> {
     @Mixin

@@ -13,12 +13,12 @@ import picocli.CommandLine.Option;
 @Command(name = "status", mixinStandardHelpOptions = true,
         description = "Show the sessions and tunnels of a running server or client (RTT, throughput, bytes, uptime).",
         footer = {"", "Examples:",
-                "  loomtunnel status                                  (the endpoint at 127.0.0.1:9090)",
+                "  loomtunnel status                  # the endpoint at 127.0.0.1:9090",
                 "  loomtunnel status --admin http://127.0.0.1:9191 --json",
                 "  loomtunnel status --watch --interval 2s",
-                "  loomtunnel status --login-link                     (a one-time link that lets a browser in)",
-                "", "The server or client must run with --admin-bind. Exit codes: 0 ok, 3 token missing or wrong,",
-                "10 the admin endpoint could not be reached, 1 it answered with an error."})
+                "  loomtunnel status --login-link     # a one-time link that lets a browser in",
+                "", "The server or client must run with --admin-bind. Exit codes: 0 ok, 3 token missing or wrong,"
+                + " 10 the admin endpoint could not be reached, 1 it answered with an error."})
 final class StatusCommand implements Callable<Integer> {
     @Mixin
     AdminOptions admin;

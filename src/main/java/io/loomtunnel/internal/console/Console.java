@@ -1,5 +1,7 @@
 package io.loomtunnel.internal.console;
 
+import io.loomtunnel.internal.usage.HelpLayout;
+import io.loomtunnel.internal.usage.ParseErrors;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -25,14 +27,16 @@ public final class Console {
     /**
      * Runs until {@code quit}, Ctrl-D or the end of input.
      *
+     * @param role what the endpoint is, as its status says ({@code server}, {@code client}): the
+     *     console offers only the commands it carries out
      * @param history a file to keep the command history in, or null for history in memory only
      * @param banner printed first, e.g. what the console is attached to
      */
-    public static void run(AdminClient admin, Path history, String banner) throws IOException {
+    public static void run(AdminClient admin, String role, Path history, String banner) throws IOException {
         try (Terminal terminal = TerminalBuilder.builder().name("loomtunnel").system(true).dumb(true).build()) {
             ConsoleCommands handlers = new ConsoleCommands(admin, terminal);
             PrintWriter out = terminal.writer();
-            CommandLine commands = commandLine(handlers, out);
+            CommandLine commands = commandLine(handlers, out, role, terminal.getWidth());
             LineReaderBuilder builder = LineReaderBuilder.builder().terminal(terminal).appName("loomtunnel")
                     .completer(new ConsoleCompleter(commands, admin))
                     .option(LineReader.Option.AUTO_LIST, true)
@@ -61,14 +65,23 @@ public final class Console {
         }
     }
 
-    /** The commands, with every error (bad arguments, a failed request) as one line. */
-    static CommandLine commandLine(ConsoleCommands handlers, PrintWriter out) {
+    /**
+     * The commands for an endpoint of this role, with every error (bad usage, a failed request)
+     * as one line: {@code error: unknown command 'opn' (did you mean open?); type help}.
+     *
+     * @param width the terminal's columns, for {@code help COMMAND}; 0 when unknown
+     */
+    static CommandLine commandLine(ConsoleCommands handlers, PrintWriter out, String role, int width) {
         CommandLine commands = new CommandLine(handlers);
+        ConsoleCommands.ONLY_ON.forEach((name, on) -> {
+            if (!on.equals(role)) {
+                commands.getCommandSpec().removeSubcommand(name);
+            }
+        });
+        HelpLayout.install(commands, String.valueOf(width > 0 ? width : 80));
         commands.setOut(out).setErr(out);
         commands.setParameterExceptionHandler((e, args) -> {
-            String command = e.getCommandLine().getCommandName();
-            out.println("error: " + firstLine(e.getMessage())
-                    + (command.isEmpty() ? " (help lists the commands)" : " (help " + command + ")"));
+            out.println("error: " + usageError(e, role));
             return 2;
         });
         commands.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
@@ -76,6 +89,21 @@ public final class Console {
             return 1;
         });
         return commands;
+    }
+
+    /** The one line for bad usage: what is wrong, then where help is. */
+    private static String usageError(CommandLine.ParameterException e, String role) {
+        String command = e.getCommandLine().getCommandName();
+        if (!command.isEmpty()) {
+            return command + ": " + ParseErrors.message(e) + "; type help " + command;
+        }
+        String word = e instanceof CommandLine.UnmatchedArgumentException u && !u.getUnmatched().isEmpty()
+                ? u.getUnmatched().get(0) : e.getValue();
+        String on = word == null ? null : ConsoleCommands.ONLY_ON.get(word);
+        if (on != null && !on.equals(role)) {
+            return word + " works on a " + on + "'s console; this one is attached to a " + role + "; type help";
+        }
+        return ParseErrors.message(e) + "; type help";
     }
 
     private static String firstLine(String s) {

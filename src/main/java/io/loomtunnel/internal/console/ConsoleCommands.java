@@ -20,6 +20,12 @@ import picocli.CommandLine;
  */
 @Command(name = "", mixinStandardHelpOptions = false)
 final class ConsoleCommands {
+    /**
+     * Commands only one kind of endpoint carries out (its admin endpoint refuses them on the
+     * other): the console, its help and its completion offer them only there.
+     */
+    static final Map<String, String> ONLY_ON = Map.of("open", "client", "close", "client", "kick", "server");
+
     private final AdminClient admin;
     private final Terminal terminal;
     private final PrintWriter out;
@@ -104,8 +110,8 @@ final class ConsoleCommands {
         Map<String, CommandLine> all = spec.subcommands();
         if (command != null) {
             CommandLine sub = all.get(command);
-            if (sub == null) {
-                throw new IllegalArgumentException("no command '" + command + "'; help lists them");
+            if (sub == null) { // worded as picocli's own help command words it, for the one-line usage error
+                throw new CommandLine.ParameterException(spec.commandLine(), "Unknown subcommand '" + command + "'.", null, command);
             }
             out.print(sub.getUsageMessage(CommandLine.Help.Ansi.OFF));
             return;

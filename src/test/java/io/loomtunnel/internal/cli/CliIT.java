@@ -12,6 +12,7 @@ import java.nio.file.Paths;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Assumptions;
@@ -35,7 +36,20 @@ class CliIT {
     static Run loomtunnelOn(String java, String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(java, "-jar", jar()));
         command.addAll(List.of(args));
-        Process p = new ProcessBuilder(command).start();
+        return run(command, Map.of());
+    }
+
+    /** Runs {@code command} to its end with {@code env} added to (a null value: removed from) this JVM's environment. */
+    static Run run(List<String> command, Map<String, String> env) throws IOException, InterruptedException {
+        ProcessBuilder pb = new ProcessBuilder(command);
+        env.forEach((k, v) -> {
+            if (v == null) {
+                pb.environment().remove(k);
+            } else {
+                pb.environment().put(k, v);
+            }
+        });
+        Process p = pb.start();
         p.getOutputStream().close();
         byte[][] streams = new byte[2][];
         Thread o = Thread.ofVirtual().start(() -> streams[0] = readAll(p.getInputStream()));

@@ -100,7 +100,7 @@ class ObserveIT {
                 String out = console.output();
                 assertTrue(out.contains("attached to " + clientAdmin), out);
                 assertTrue(out.matches("(?s).*\\n?1 +\\S+ +server +127\\.0\\.0\\.1:\\d+ .*") || out.contains("  server  "), out);
-                assertTrue(out.contains("error: Unmatched argument at index 0: 'no-such-command'"), out);
+                assertTrue(out.contains("error: unknown command 'no-such-command'; type help\n"), out);
                 assertTrue(out.contains("error: there is no tunnel named 'nope'"), out);
                 Matcher opened = java.util.regex.Pattern.compile("opened tcp extra at localhost:(\\d+) -> 127\\.0\\.0\\.1:\\d+").matcher(out);
                 assertTrue(opened.find(), out);
@@ -138,7 +138,7 @@ class ObserveIT {
             assertTrue(out.contains("started a server from " + dir.resolve("server.toml")), out);
             assertTrue(out.contains("(no sessions)"), out);
             assertTrue(out.contains("server loomtunnel/"), out);
-            assertTrue(out.contains("error: open registers a client's tunnel: attach to a client"), out);
+            assertTrue(out.contains("error: open works on a client's console; this one is attached to a server; type help"), out);
         }
         assertTrue(Files.exists(dir.resolve("server.key")), "the embedded server ran from the file's settings");
     }

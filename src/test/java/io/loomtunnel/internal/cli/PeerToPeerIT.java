@@ -295,7 +295,8 @@ class PeerToPeerIT {
         assertTrue(twice.output().contains("was used before: a block may be used once"), twice.output());
         assertTrue(twice.output().contains("never connected"), twice.output());
         assertEquals(ExitCode.USAGE, serverMode.exitCode(START));
-        assertEquals("loomtunnel: --signal server needs --server HOST:PORT and --server-id ID", serverMode.output().strip());
+        assertEquals("loomtunnel share: --signal server needs --server HOST:PORT and --server-id ID; see 'loomtunnel share --help'",
+                serverMode.output().strip());
     }
 
     // ---- processes ----

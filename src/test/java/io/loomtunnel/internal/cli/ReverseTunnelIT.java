@@ -309,7 +309,7 @@ class ReverseTunnelIT {
             JarProcess refused = JarProcess.start(Map.of(), "server", "--key", dir.resolve("bad.key").toString(),
                     "--open-access", "--allow-hosts", bad);
             assertEquals(ExitCode.USAGE, refused.exitCode(START), refused.output());
-            assertTrue(refused.output().startsWith("loomtunnel: --allow-hosts '"), refused.output());
+            assertTrue(refused.output().startsWith("loomtunnel server: --allow-hosts '"), refused.output());
             assertEquals(1, refused.output().strip().lines().count(), "one line: " + refused.output());
         }
     }
