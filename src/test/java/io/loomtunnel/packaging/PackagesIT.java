@@ -17,14 +17,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -108,7 +108,7 @@ class PackagesIT {
             assertEquals(debVersion, installedVersion());
             Result v = ok(run(QUICK, Map.of(), "loomtunnel", "--version"));
             assertTrue(v.output().contains("loomtunnel/" + version), v.output());
-            keygenAndTunnel(dir);
+            keygenAndTunnelAsTheUnitsRunIt(dir);
             foundWhereToolsLook();
             unitsVerifyAndAreNotEnabled();
 
@@ -131,23 +131,27 @@ class PackagesIT {
         }
     }
 
-    /** The installed command makes a key, and a server and a client from it carry a TCP tunnel on loopback. */
-    private static void keygenAndTunnel(Path dir) throws Exception {
+    /**
+     * The installed command makes a key, and a server and a client started with the ExecStart
+     * lines of the installed units (systemd's directories and credentials replaced by temporary
+     * ones, configured as docs/INSTALL.md says) carry a TCP tunnel on loopback.
+     */
+    private static void keygenAndTunnelAsTheUnitsRunIt(Path dir) throws Exception {
         Result key = ok(run(QUICK, Map.of(), "loomtunnel", "keygen", "--out", dir.resolve("k.key").toString()));
         assertTrue(key.output().matches("(?s).*[a-z2-7]{52}.*"), "keygen prints the id: " + key.output());
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("k.key"))));
 
-        secret(dir.resolve("tokens.txt"), TOKEN + "\n");
-        secret(dir.resolve("token.txt"), TOKEN + "\n");
+        Path etc = Files.createDirectories(dir.resolve("etc"));
+        Files.writeString(etc.resolve("server.toml"), "bind = \"127.0.0.1:0\"\n");
         int[] echo = new int[1];
         try (Closeable e = EchoServers.tcp(echo);
-             Installed server = Installed.start("server", "--bind", "127.0.0.1:0", "--key", dir.resolve("server.key").toString(),
-                     "--tokens-file", dir.resolve("tokens.txt").toString())) {
+             Installed server = Installed.unit("loomtunnel-server.service", "", etc, dir.resolve("server"), TOKEN + "\n")) {
             String id = server.await("server id\\s+([a-z2-7]{52})", START).group(1);
             String control = server.await("control\\s+127\\.0\\.0\\.1:(\\d+)", START).group(1);
-            try (Installed client = Installed.start("client", "--server", "127.0.0.1:" + control, "--server-id", id,
-                    "--token-file", dir.resolve("token.txt").toString(), "--tcp", "0:127.0.0.1:" + echo[0])) {
-                int port = Integer.parseInt(client.await("tcp\\s+\\S+\\s+\\S+:(\\d+)", START).group(1));
+            Files.writeString(etc.resolve("client-it.toml"), "server = \"127.0.0.1:" + control + "\"\nserver_id = \"" + id + "\"\n"
+                    + "[[tunnels]]\nname = \"echo\"\ntype = \"tcp\"\nlocal = \"127.0.0.1:" + echo[0] + "\"\n");
+            try (Installed client = Installed.unit("loomtunnel-client@.service", "it", etc, dir.resolve("client"), TOKEN + "\n")) {
+                int port = Integer.parseInt(client.await("tcp\\s+echo\\s+\\S+:(\\d+)", START).group(1));
                 byte[] data = new byte[1 << 20];
                 new Random(12).nextBytes(data);
                 assertArrayEquals(data, Probes.roundTrip(port, data), "1 MiB through the installed server and client");
@@ -284,10 +288,26 @@ class PackagesIT {
             super("installed-" + p.pid(), p);
         }
 
-        static Installed start(String... args) throws IOException {
-            List<String> command = new ArrayList<>(List.of("/usr/bin/loomtunnel"));
-            command.addAll(Arrays.asList(args));
-            return new Installed(launch(command, cleanEnvironment(Map.of())));
+        /**
+         * Runs the ExecStart line of the installed {@code unit} (instance {@code instance} of a
+         * template) as systemd would, with {@code config} as its configuration directory, a state
+         * directory and a credentials directory under {@code home}, and {@code secret} as the one
+         * credential the unit loads.
+         */
+        static Installed unit(String unit, String instance, Path config, Path home, String secret) throws IOException {
+            String text = Files.readString(Path.of("/usr/lib/systemd/system", unit));
+            Path state = Files.createDirectories(home.resolve("state"));
+            Path credentials = Files.createDirectories(home.resolve("credentials"));
+            Matcher credential = Pattern.compile("(?m)^LoadCredential=([^:]+):").matcher(text);
+            assertTrue(credential.find(), unit + " loads a credential");
+            secret(credentials.resolve(credential.group(1)), secret);
+            Matcher exec = Pattern.compile("(?m)^ExecStart=(.+)$").matcher(text);
+            assertTrue(exec.find(), unit + " has ExecStart");
+            String line = exec.group(1).replace("${CONFIGURATION_DIRECTORY}", config.toString())
+                    .replace("${STATE_DIRECTORY}", state.toString()).replace("${CREDENTIALS_DIRECTORY}", credentials.toString())
+                    .replace("%i", instance);
+            assertFalse(line.contains("$") || line.contains("%") || line.contains("\""), "only what the test replaces: " + line);
+            return new Installed(launch(List.of(line.split(" +")), cleanEnvironment(Map.of())));
         }
     }
 }
