@@ -63,18 +63,23 @@ loomtunnel_mvn() {
 
 # Installs Debian packages for tools the tests drive when they are missing (as root, e.g. in CI);
 # otherwise says which are missing. Each argument is a command, or command:package where the
-# package is named otherwise. Usage: loomtunnel_require_tools curl ip:iproute2 ...
+# package is named otherwise; a command starting with / is a file that must exist. Usage:
+# loomtunnel_require_tools curl ip:iproute2 /usr/share/bash-completion/bash_completion:bash-completion
+# LOOMTUNNEL_TOOLS_FOR names who needs them in the messages (default: the tests).
 loomtunnel_require_tools() {
   local missing=() tool
   for tool in "$@"; do
-    command -v "${tool%%:*}" >/dev/null 2>&1 || missing+=("${tool#*:}")
+    case "$tool" in
+      /*) [ -e "${tool%%:*}" ] || missing+=("${tool#*:}") ;;
+      *) command -v "${tool%%:*}" >/dev/null 2>&1 || missing+=("${tool#*:}") ;;
+    esac
   done
   [ ${#missing[@]} -eq 0 ] && return 0
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-    echo "loomtunnel: installing ${missing[*]} for the tests" >&2
+    echo "loomtunnel: installing ${missing[*]} for ${LOOMTUNNEL_TOOLS_FOR:-the tests}" >&2
     apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
   else
-    echo "loomtunnel: the tests need ${missing[*]}; install them (e.g. apt-get install ${missing[*]})" >&2
+    echo "loomtunnel: ${LOOMTUNNEL_TOOLS_FOR:-the tests} cannot run without ${missing[*]}; install them (e.g. apt-get install ${missing[*]})" >&2
     return 1
   fi
 }
