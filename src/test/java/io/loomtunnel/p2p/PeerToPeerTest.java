@@ -18,6 +18,7 @@ import io.loomtunnel.internal.tunnel.EchoServers;
 import io.loomtunnel.internal.tunnel.Probes;
 import io.loomtunnel.tls.Identity;
 import java.io.Closeable;
+import java.io.IOException;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -69,7 +70,7 @@ class PeerToPeerTest {
         return share;
     }
 
-    private ConnectPeer connect(Identity key, String service) {
+    private ConnectPeer connect(Identity key, String service) throws IOException {
         return ConnectPeer.create(ConnectSettings.builder(key, shareKey.id(), service, ANY_LOCAL).path(LOOPBACK).build(),
                 ConnectEvents.NONE);
     }
