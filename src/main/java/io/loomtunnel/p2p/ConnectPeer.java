@@ -2,9 +2,8 @@ package io.loomtunnel.p2p;
 
 import io.loomtunnel.internal.admin.Observability;
 import io.loomtunnel.internal.concurrent.OwnedThreads;
-import io.loomtunnel.internal.metrics.EndpointMetrics;
-import io.loomtunnel.internal.metrics.Reasons;
 import io.loomtunnel.observe.Meters;
+import io.loomtunnel.observe.Status;
 import io.loomtunnel.ErrorCode;
 import io.loomtunnel.internal.path.CandidateDialer;
 import io.loomtunnel.internal.path.Candidates;
@@ -65,8 +64,8 @@ import java.util.function.Function;
  * <p>Threads: {@link #connect} runs on the caller's thread; the connect side's own threads
  * ({@code "loomtunnel connect to PEER SERVICE: ..."}) accept on and dial from each connect's punch
  * port, ask the relay, and watch each running session; the local port has its own
- * ({@link TcpEntrance}, {@link UdpEntrance}); its meters' sampler ({@code "loomtunnel connect
- * metrics: sampler"}) and, as its settings ask, the admin endpoint's. {@link #close} ends and
+ * ({@link TcpEntrance}, {@link UdpEntrance}); its meters' sampler when watched ({@code "loomtunnel
+ * connect metrics: sampler"}) and, as its settings ask, the admin endpoint's. {@link #close} ends and
  * joins them all.
  *
  * <p>Locking: {@code lock} guards {@code entrance} and {@code running} (the admin endpoint's
@@ -86,7 +85,8 @@ public final class ConnectPeer implements Closeable {
     private LocalEntrance entrance;
     private final Set<PeerSession> running = new HashSet<>();
     private final OwnedThreads threads;
-    private final EndpointMetrics metrics;
+    private final PeerMetering meters;
+    private final PeerAdmin admin;
     private Observability observability; // set once in create, before the peer is handed out
     private volatile boolean closed;
     private final AtomicBoolean meteringEnded = new AtomicBoolean();
@@ -95,7 +95,8 @@ public final class ConnectPeer implements Closeable {
         this.settings = settings;
         this.events = events;
         this.threads = new OwnedThreads("connect to " + settings.peer().abbreviated() + " " + settings.service());
-        this.metrics = EndpointMetrics.start("connect", settings.observe().registry());
+        this.meters = new PeerMetering("connect", settings.observe());
+        this.admin = new PeerAdmin("connect", settings.identity().id(), meters, this::sessions, s -> localText(), s -> null);
     }
 
     /**
@@ -110,8 +111,7 @@ public final class ConnectPeer implements Closeable {
     public static ConnectPeer create(ConnectSettings settings, ConnectEvents events) throws IOException {
         ConnectPeer peer = new ConnectPeer(settings, events);
         try {
-            peer.observability = Observability.start(settings.observe(), new PeerAdmin("connect", settings.identity().id(),
-                    peer.metrics, peer::sessions, s -> peer.localText(), s -> null));
+            peer.observability = Observability.start(settings.observe(), peer.admin);
         } catch (IOException | RuntimeException e) {
             peer.close();
             throw e;
@@ -129,12 +129,23 @@ public final class ConnectPeer implements Closeable {
     }
 
     /**
-     * This peer's meters (docs/METRICS.md, role {@code connect}), to read.
+     * What {@code /api/status} answers: the running sessions with their paths and counts (docs/P2P.md, "Status").
      *
-     * @return a read-only view of the meters
+     * @return a snapshot
+     */
+    public Status status() {
+        return admin.status();
+    }
+
+    /**
+     * This peer's meters (docs/METRICS.md, role {@code connect}), to read. They exist only when the
+     * settings' {@code observe()} asks for watching (an admin endpoint, a JSON file, OTLP, or an
+     * application registry): metering the JVM costs about a second of start-up.
+     *
+     * @return a read-only view of the meters, or null when nothing watches
      */
     public Meters metrics() {
-        return metrics.view();
+        return meters.view();
     }
 
     /**
@@ -217,9 +228,8 @@ public final class ConnectPeer implements Closeable {
                 reply.release().run();
             }
             PeerSession session = new PeerSession(offer.session(), settings.peer(), offer.service(), type, path,
-                    metrics.openTunnel(offer.service(), type.wireName()));
-            metrics.sessionOpened();
-            session.mux().onRtt(metrics::recordRtt);
+                    meters.counters(offer.service(), type));
+            meters.started(session);
             lock.lock();
             try {
                 running.add(session);
@@ -412,8 +422,7 @@ public final class ConnectPeer implements Closeable {
         } finally {
             lock.unlock();
         }
-        metrics.sessionClosed(Reasons.sessionClosed(session.mux().closeCause()));
-        metrics.release(session.counters());
+        meters.ended(session);
         events.sessionEnded(session, session.endReason());
     }
 
@@ -439,7 +448,7 @@ public final class ConnectPeer implements Closeable {
             if (observability != null) {
                 observability.close();
             }
-            metrics.close();
+            meters.close();
         }
     }
 }

@@ -22,7 +22,7 @@ final class PeerAdmin implements AdminTarget {
 
     private final String role;
     private final PeerId id;
-    private final EndpointMetrics metrics;
+    private final PeerMetering meters;
     private final Supplier<List<PeerSession>> sessions;
     private final Function<PeerSession, String> address;
     private final Function<PeerSession, String> local;
@@ -33,32 +33,34 @@ final class PeerAdmin implements AdminTarget {
      * @param address where a session's service is reached from (the tunnel's {@code address})
      * @param local what a session's service reaches (the tunnel's {@code local}), or null
      */
-    PeerAdmin(String role, PeerId id, EndpointMetrics metrics, Supplier<List<PeerSession>> sessions,
+    PeerAdmin(String role, PeerId id, PeerMetering meters, Supplier<List<PeerSession>> sessions,
               Function<PeerSession, String> address, Function<PeerSession, String> local) {
         this.role = role;
         this.id = id;
-        this.metrics = metrics;
+        this.meters = meters;
         this.sessions = sessions;
         this.address = address;
         this.local = local;
     }
 
+    /** The meters; only asked for when something watches (Observability), so never null then. */
     @Override
     public EndpointMetrics metrics() {
-        return metrics;
+        return meters.metrics();
     }
 
     @Override
     public Status status() {
         List<Status.Session> out = new ArrayList<>();
-        for (PeerSession s : sessions.get()) {
+        List<PeerSession> running = sessions.get();
+        for (PeerSession s : running) {
             Duration rtt = s.mux().rtt();
             Status.Tunnel service = s.counters().tunnelStatus(s.service(), s.type().wireName(), address.apply(s), local.apply(s));
             out.add(new Status.Session(s.id(), s.peer().abbreviated(), PRINCIPAL, where(s), rtt == null ? null : rtt.toNanos() / 1e6,
                     s.uptimeSeconds(), s.mux().streamCount(), List.of(service), s.relayed() ? "relay" : "direct"));
         }
-        return new Status(role, Version.SOFTWARE, id.toString(), metrics.uptime().toNanos() / 1e9,
-                metrics.total().totals(out.size(), out.size()), metrics.total().throughput(), out);
+        return new Status(role, Version.SOFTWARE, id.toString(), meters.uptimeSeconds(), meters.totals(running),
+                meters.throughput(), out);
     }
 
     /** Ends the session with that id (or its first 8 characters, as logs show it) at once. */

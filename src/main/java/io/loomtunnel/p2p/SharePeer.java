@@ -3,10 +3,8 @@ package io.loomtunnel.p2p;
 import io.loomtunnel.p2p.ShareSlots.Slot;
 import io.loomtunnel.internal.admin.Observability;
 import io.loomtunnel.internal.concurrent.OwnedThreads;
-import io.loomtunnel.internal.metrics.EndpointMetrics;
-import io.loomtunnel.internal.metrics.Reasons;
-import io.loomtunnel.internal.metrics.TunnelCounters;
 import io.loomtunnel.observe.Meters;
+import io.loomtunnel.observe.Status;
 import io.loomtunnel.internal.path.CandidateDialer;
 import io.loomtunnel.internal.path.Candidates;
 import io.loomtunnel.internal.path.PathHints;
@@ -52,7 +50,7 @@ import java.util.function.Consumer;
  * <p>Threads: the share's own ({@code "loomtunnel share PEER: ..."}): the punch port's accepting
  * thread and one per connection in set-up, per pending session its dialers and relay contender,
  * and one per session that waits for its path and then serves it (with a thread per stream);
- * its meters' sampler ({@code "loomtunnel share metrics: sampler"}) and, as its settings ask,
+ * its meters' sampler when watched ({@code "loomtunnel share metrics: sampler"}) and, as its settings ask,
  * the admin endpoint's ({@code internal.admin}). {@link #close} ends and joins them all.
  * {@link #serve} runs on the caller's thread.
  *
@@ -74,7 +72,8 @@ public final class SharePeer implements Closeable {
     private final ShareSlots slots;
     private final ShareDoor door;
     private final OwnedThreads threads;
-    private final EndpointMetrics metrics;
+    private final PeerMetering meters;
+    private final PeerAdmin admin;
     private Observability observability; // set once in start, before the share is handed out
     private volatile ServerShareSignaling viaServer; // while serve(Rendezvous) runs: close() ends it
 
@@ -86,7 +85,9 @@ public final class SharePeer implements Closeable {
         this.slots = new ShareSlots(settings.maxSessions());
         this.door = new ShareDoor(settings, events, slots);
         this.threads = new OwnedThreads("share " + settings.identity().id().abbreviated());
-        this.metrics = EndpointMetrics.start("share", settings.observe().registry());
+        this.meters = new PeerMetering("share", settings.observe());
+        this.admin = new PeerAdmin("share", settings.identity().id(), meters, this::sessions,
+                s -> "peer " + s.peer().abbreviated() + "…", this::targetOf);
     }
 
     /**
@@ -107,9 +108,7 @@ public final class SharePeer implements Closeable {
             }
             share = new SharePeer(settings, events, port,
                     relayOnly ? List.of() : Candidates.gather(port.localAddress(), settings.path().extraCandidates()));
-            SharePeer peer = share;
-            share.observability = Observability.start(settings.observe(), new PeerAdmin("share", share.id(), share.metrics,
-                    share::sessions, s -> "peer " + s.peer().abbreviated() + "…", s -> peer.targetOf(s)));
+            share.observability = Observability.start(settings.observe(), share.admin);
             if (!relayOnly) {
                 port.startAccepting(share::accepted, share.threads, "punch");
             }
@@ -133,12 +132,23 @@ public final class SharePeer implements Closeable {
     }
 
     /**
-     * This share's meters (docs/METRICS.md, role {@code share}), to read.
+     * What {@code /api/status} answers: the running sessions with their paths and counts (docs/P2P.md, "Status").
      *
-     * @return a read-only view of the meters
+     * @return a snapshot
+     */
+    public Status status() {
+        return admin.status();
+    }
+
+    /**
+     * This share's meters (docs/METRICS.md, role {@code share}), to read. They exist only when the
+     * settings' {@code observe()} asks for watching (an admin endpoint, a JSON file, OTLP, or an
+     * application registry): metering the JVM costs about a second of start-up.
+     *
+     * @return a read-only view of the meters, or null when nothing watches
      */
     public Meters metrics() {
-        return metrics.view();
+        return meters.view();
     }
 
     /** The address of the service a session reaches, as the status shows it. */
@@ -316,11 +326,9 @@ public final class SharePeer implements Closeable {
     private void run(Slot slot) {
         try {
             PeerPath path = slot.race.await(slot.peer.abbreviated() + "…");
-            TunnelCounters counters = metrics.openTunnel(slot.service.name(), slot.service.type().wireName());
             PeerSession session = new PeerSession(slot.offer.session(), slot.peer, slot.service.name(), slot.service.type(), path,
-                    counters);
-            metrics.sessionOpened();
-            session.mux().onRtt(metrics::recordRtt);
+                    meters.counters(slot.service.name(), slot.service.type()));
+            meters.started(session);
             slot.running = session;
             events.sessionStarted(session);
             if (slots.isClosed()) {
@@ -330,8 +338,7 @@ public final class SharePeer implements Closeable {
             try {
                 why = ServiceRunner.serve(session, slot.service, events, threads);
             } finally {
-                metrics.sessionClosed(Reasons.sessionClosed(session.mux().closeCause()));
-                metrics.release(counters);
+                meters.ended(session);
             }
             events.sessionEnded(session, session.endReason() != null ? session.endReason() : why);
         } catch (IOException e) {
@@ -407,6 +414,6 @@ public final class SharePeer implements Closeable {
             }
         }
         threads.close();
-        metrics.close();
+        meters.close();
     }
 }

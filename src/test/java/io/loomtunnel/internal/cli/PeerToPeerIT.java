@@ -138,8 +138,8 @@ class PeerToPeerIT {
     }
 
     /**
-     * Issue 12: share and connect take --admin-bind, and status shows their sessions: peer, service,
-     * path, RTT, uptime, streams, bytes (the table), the path and counts in the JSON too.
+     * Issue 12: share and connect take --admin-bind, and status and console show their sessions:
+     * peer, service, path, RTT, uptime, streams, bytes (the table), the path and counts in the JSON too.
      */
     private static void statusShowsThePeerToPeerSessions(JarProcess share, JarProcess tcp, String tcpSession, String udpSession,
                                                          long bytes) throws Exception {
@@ -160,6 +160,12 @@ class PeerToPeerIT {
         assertTrue(table.out().matches("(?s).*\\n" + Pattern.quote(tcpSession) + String.format(row, "echo", mb, mb) + ".*"), table.out());
         assertTrue(table.out().matches("(?s).*\\n" + Pattern.quote(udpSession) + String.format(row, "dns", "[.\\d]+ K?B", "[.\\d]+ K?B") + ".*"),
                 table.out());
+        try (JarProcess console = JarProcess.startWithInput("sessions\nquit\n", Map.of("TERM", "dumb"), "console", "--admin",
+                connectAdmin)) {
+            assertEquals(0, console.exitCode(START), console.output());
+            assertTrue(console.output().matches("(?s).*\\n(loomtunnel> )?" + Pattern.quote(tcpSession)
+                    + String.format(row, "echo", mb, mb) + ".*"), console.output());
+        }
         CliIT.Run json = CliIT.loomtunnel("status", "--admin", shareAdmin, "--json");
         assertEquals(0, json.exit(), json.err());
         JsonNode status = JsonMapper.builder().build().readTree(json.out());
@@ -360,7 +366,7 @@ class PeerToPeerIT {
         Identity laptop = Identity.load(laptopKey);
         Path file = dir.resolve("answer.txt");
         Files.writeString(file, "hello, this is not an answer\n");
-        JarProcess c = connect(laptopKey, share.id(), "echo", "--answer-file", file.toString(), "--offer-ttl", "25s");
+        JarProcess c = connect(laptopKey, share.id(), "echo", "--answer-file", file.toString(), "--offer-ttl", "20s");
         String session = sessionOf(c);
         String waiting = "; waiting for a usable answer there until \\d\\d:\\d\\d:\\d\\d, when the offer expires$";
         c.await("^" + Pattern.quote(file + ": no answer block there (no '-----BEGIN LOOMTUNNEL ANSWER-----' line)")
