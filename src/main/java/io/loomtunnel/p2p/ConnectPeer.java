@@ -1,6 +1,9 @@
 package io.loomtunnel.p2p;
 
+import io.loomtunnel.internal.admin.Observability;
 import io.loomtunnel.internal.concurrent.OwnedThreads;
+import io.loomtunnel.observe.Meters;
+import io.loomtunnel.observe.Status;
 import io.loomtunnel.ErrorCode;
 import io.loomtunnel.internal.path.CandidateDialer;
 import io.loomtunnel.internal.path.Candidates;
@@ -43,6 +46,7 @@ import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -60,9 +64,12 @@ import java.util.function.Function;
  * <p>Threads: {@link #connect} runs on the caller's thread; the connect side's own threads
  * ({@code "loomtunnel connect to PEER SERVICE: ..."}) accept on and dial from each connect's punch
  * port, ask the relay, and watch each running session; the local port has its own
- * ({@link TcpEntrance}, {@link UdpEntrance}). {@link #close} ends and joins them all.
+ * ({@link TcpEntrance}, {@link UdpEntrance}); its meters' sampler when watched ({@code "loomtunnel
+ * connect metrics: sampler"}) and, as its settings ask, the admin endpoint's. {@link #close} ends and
+ * joins them all.
  *
- * <p>Locking: {@code lock} guards {@code entrance} and {@code running}; the local port is bound
+ * <p>Locking: {@code lock} guards {@code entrance} and {@code running} (the admin endpoint's
+ * status takes it for a copy); the local port is bound
  * under it (a quick bind, never a wait), and nothing else blocks under it. Each connect's
  * {@code nominating} lock is held across one request and its reply (a bounded wait, at most
  * {@link #REPLY_TIMEOUT}); {@code lock} is never taken under it, nor it under {@code lock}.
@@ -78,23 +85,87 @@ public final class ConnectPeer implements Closeable {
     private LocalEntrance entrance;
     private final Set<PeerSession> running = new HashSet<>();
     private final OwnedThreads threads;
+    private final PeerMetering meters;
+    private final PeerAdmin admin;
+    private Observability observability; // set once in create, before the peer is handed out
     private volatile boolean closed;
+    private final AtomicBoolean meteringEnded = new AtomicBoolean();
 
     private ConnectPeer(ConnectSettings settings, ConnectEvents events) {
         this.settings = settings;
         this.events = events;
         this.threads = new OwnedThreads("connect to " + settings.peer().abbreviated() + " " + settings.service());
+        this.meters = new PeerMetering("connect", settings.identity().id().abbreviated(), settings.observe());
+        this.admin = new PeerAdmin("connect", settings.identity().id(), meters, this::sessions, s -> localText(), s -> null);
     }
 
     /**
-     * A connecting peer; nothing happens until {@link #connect(Rendezvous)}.
+     * A connecting peer; no session is set up until {@link #connect(Rendezvous)}. Its admin
+     * endpoint, if its settings ask for one, serves from now on.
      *
      * @param settings which share and service, where to listen
      * @param events what it reports as it runs
      * @return the peer; close it to end its sessions
+     * @throws IOException the admin endpoint could not be bound
      */
-    public static ConnectPeer create(ConnectSettings settings, ConnectEvents events) {
-        return new ConnectPeer(settings, events);
+    public static ConnectPeer create(ConnectSettings settings, ConnectEvents events) throws IOException {
+        ConnectPeer peer = new ConnectPeer(settings, events);
+        try {
+            peer.observability = Observability.start(settings.observe(), peer.admin);
+        } catch (IOException | RuntimeException e) {
+            peer.close();
+            throw e;
+        }
+        return peer;
+    }
+
+    /**
+     * Where the admin endpoint listens ({@code settings.observe().adminBind()}), or null without one.
+     *
+     * @return the admin endpoint's address, or null
+     */
+    public InetSocketAddress adminAddress() {
+        return observability.adminAddress();
+    }
+
+    /**
+     * What {@code /api/status} answers: the running sessions with their paths and counts (docs/P2P.md, "Status").
+     *
+     * @return a snapshot
+     */
+    public Status status() {
+        return admin.status();
+    }
+
+    /**
+     * This peer's meters (docs/METRICS.md, role {@code connect}), to read. They exist only when the
+     * settings' {@code observe()} asks for watching (an admin endpoint, a JSON file, OTLP, or an
+     * application registry): metering the JVM costs about a second of start-up.
+     *
+     * @return a read-only view of the meters, or null when nothing watches
+     */
+    public Meters metrics() {
+        return meters.view();
+    }
+
+    /**
+     * The running sessions (one at a time, but for a moment while one replaces another).
+     *
+     * @return a copy
+     */
+    public List<PeerSession> sessions() {
+        lock.lock();
+        try {
+            return List.copyOf(running);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The local port as the status shows it. */
+    private String localText() {
+        InetSocketAddress a = localAddress();
+        return a == null ? "-" : Candidates.text(a);
     }
 
     /**
@@ -139,7 +210,8 @@ public final class ConnectPeer implements Closeable {
                     settings.peer().value(), SignedBody.newSessionId(), settings.service(), Candidates.texts(candidates),
                     now.getEpochSecond(), expires.getEpochSecond());
             events.offering(offer.session(), candidates);
-            ConnectSignaling.Reply reply = signaling.exchange(SignedBlocks.seal(settings.identity(), offer), expires, port);
+            ConnectSignaling.Reply reply = signaling.exchange(SignedBlocks.seal(settings.identity(), offer), expires, port,
+                    block -> check(SignedBlocks.open(block, BlockKind.ANSWER, Answer.class), offer));
             LocalEntrance local;
             PeerPath path;
             TunnelType type;
@@ -155,7 +227,9 @@ public final class ConnectPeer implements Closeable {
             } finally {
                 reply.release().run();
             }
-            PeerSession session = new PeerSession(offer.session(), settings.peer(), offer.service(), type, path);
+            PeerSession session = new PeerSession(offer.session(), settings.peer(), offer.service(), type, path,
+                    meters.counters(offer.service(), type));
+            meters.started(session);
             lock.lock();
             try {
                 running.add(session);
@@ -348,6 +422,7 @@ public final class ConnectPeer implements Closeable {
         } finally {
             lock.unlock();
         }
+        meters.ended(session);
         events.sessionEnded(session, session.endReason());
     }
 
@@ -369,5 +444,11 @@ public final class ConnectPeer implements Closeable {
         }
         sessions.forEach(PeerSession::close);
         threads.close();
+        if (meteringEnded.compareAndSet(false, true)) { // close runs again on a stop signal, perhaps at once
+            if (observability != null) {
+                observability.close();
+            }
+            meters.close();
+        }
     }
 }

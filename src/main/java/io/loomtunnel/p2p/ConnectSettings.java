@@ -1,6 +1,7 @@
 package io.loomtunnel.p2p;
 
 import io.loomtunnel.internal.signal.SignedBody;
+import io.loomtunnel.observe.ObserveSettings;
 import io.loomtunnel.session.SessionOptions;
 import io.loomtunnel.tls.Identity;
 import io.loomtunnel.tls.PeerId;
@@ -21,9 +22,11 @@ import java.util.Objects;
  * @param service the service's name
  * @param path how paths are looked for
  * @param session TLS and multiplexer settings
+ * @param observe metrics registry, admin endpoint, JSON snapshots, OTLP (docs/METRICS.md); all off by default
  */
 public record ConnectSettings(Identity identity, PeerId peer, String service, InetSocketAddress listen, PathSettings path,
-                              Duration offerLifetime, SessionOptions session, Clock clock) {
+                              Duration offerLifetime, SessionOptions session, Clock clock,
+        ObserveSettings observe) {
     public static final Duration DEFAULT_OFFER_LIFETIME = Duration.ofMinutes(10);
 
     /**
@@ -32,6 +35,7 @@ public record ConnectSettings(Identity identity, PeerId peer, String service, In
      */
     public ConnectSettings {
         Objects.requireNonNull(identity, "identity");
+        Objects.requireNonNull(observe, "observe");
         if (peer == null) {
             throw new IllegalArgumentException("no peer: give the sharing peer's id (--peer ID)");
         }
@@ -67,6 +71,7 @@ public record ConnectSettings(Identity identity, PeerId peer, String service, In
         private Duration offerLifetime = DEFAULT_OFFER_LIFETIME;
         private SessionOptions session = SessionOptions.defaults();
         private Clock clock = Clock.systemUTC();
+        private final ObserveSettings.Builder observe = ObserveSettings.builder();
 
         private Builder(Identity identity, PeerId peer, String service, InetSocketAddress listen) {
             this.identity = identity;
@@ -103,6 +108,12 @@ public record ConnectSettings(Identity identity, PeerId peer, String service, In
          * @return this builder
          */
         public Builder clock(Clock c) { clock = c; return this; }
+        /**
+         * Metrics and admin settings, set in place: {@code b.observe().adminBind(...)}.
+         *
+         * @return the observe builder
+         */
+        public ObserveSettings.Builder observe() { return observe; }
 
         /**
          * Builds the settings.
@@ -110,7 +121,7 @@ public record ConnectSettings(Identity identity, PeerId peer, String service, In
          * @return the settings
          */
         public ConnectSettings build() {
-            return new ConnectSettings(identity, peer, service, listen, path, offerLifetime, session, clock);
+            return new ConnectSettings(identity, peer, service, listen, path, offerLifetime, session, clock, observe.build());
         }
     }
 }

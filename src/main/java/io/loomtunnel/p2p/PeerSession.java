@@ -1,5 +1,6 @@
 package io.loomtunnel.p2p;
 
+import io.loomtunnel.internal.metrics.TunnelCounters;
 import io.loomtunnel.internal.path.PeerPath;
 import io.loomtunnel.mux.MuxSession;
 import io.loomtunnel.mux.SessionClosedException;
@@ -18,13 +19,17 @@ public final class PeerSession implements Closeable {
     private final String service;
     private final TunnelType type;
     private final PeerPath path;
+    private final TunnelCounters counters;
+    private final long startNanos = System.nanoTime();
 
-    PeerSession(String id, PeerId peer, String service, TunnelType type, PeerPath path) {
+    /** @param counters what passes through the session, for the status and meters (released by whoever made them) */
+    PeerSession(String id, PeerId peer, String service, TunnelType type, PeerPath path, TunnelCounters counters) {
         this.id = id;
         this.peer = peer;
         this.service = service;
         this.type = type;
         this.path = path;
+        this.counters = counters;
     }
 
     /**
@@ -109,6 +114,21 @@ public final class PeerSession implements Closeable {
     public String endReason() {
         SessionClosedException cause = mux().closeCause();
         return cause == null ? null : cause.getMessage();
+    }
+
+    /** Bytes, datagrams and streams through this session; "in" is toward the shared service. */
+    TunnelCounters counters() {
+        return counters;
+    }
+
+    /** Time since the session was set up. */
+    double uptimeSeconds() {
+        return (System.nanoTime() - startNanos) / 1e9;
+    }
+
+    /** Whether a server relays the session. */
+    boolean relayed() {
+        return path.relayed();
     }
 
     @Override

@@ -1,7 +1,6 @@
 package io.loomtunnel.p2p;
 
 import io.loomtunnel.internal.concurrent.OwnedThreads;
-import io.loomtunnel.internal.metrics.TunnelCounters;
 import io.loomtunnel.mux.MuxStream;
 import io.loomtunnel.internal.tunnel.LocalService;
 import io.loomtunnel.tunnel.TunnelType;
@@ -25,7 +24,7 @@ final class ServiceRunner {
     static String serve(PeerSession session, SharedService service, ShareEvents events, OwnedThreads threads) {
         String name = "session " + session.shortId();
         if (service.type() == TunnelType.UDP) {
-            UdpServiceFlows.Target target = new UdpServiceFlows.Target(service.target(), new TunnelCounters());
+            UdpServiceFlows.Target target = new UdpServiceFlows.Target(service.target(), session.counters());
             UdpServiceFlows flows = new UdpServiceFlows(session.mux(),
                     id -> id == SharedService.UDP_ENVELOPE_ID ? target : null);
             threads.startIfOpen(name + " udp", flows::run);
@@ -34,7 +33,7 @@ final class ServiceRunner {
             while (true) {
                 MuxStream stream = session.mux().accept();
                 if (service.type() == TunnelType.TCP) {
-                    if (!threads.startIfOpen(name + " stream " + stream.id(), () -> connect(stream, service, events))) {
+                    if (!threads.startIfOpen(name + " stream " + stream.id(), () -> connect(session, stream, service, events))) {
                         stream.reset(ErrorCode.CANCEL); // the share is closing
                     }
                 } else {
@@ -46,9 +45,8 @@ final class ServiceRunner {
         }
     }
 
-    private static void connect(MuxStream stream, SharedService service, ShareEvents events) {
-        // Peer-to-peer sessions have no meters yet: the counters are this splice's alone.
-        LocalService.splice(stream, service.target(), new TunnelCounters(),
+    private static void connect(PeerSession session, MuxStream stream, SharedService service, ShareEvents events) {
+        LocalService.splice(stream, service.target(), session.counters(),
                 e -> events.serviceUnreachable(service, e.getMessage()));
     }
 }

@@ -1,7 +1,10 @@
 package io.loomtunnel.p2p;
 
 import io.loomtunnel.p2p.ShareSlots.Slot;
+import io.loomtunnel.internal.admin.Observability;
 import io.loomtunnel.internal.concurrent.OwnedThreads;
+import io.loomtunnel.observe.Meters;
+import io.loomtunnel.observe.Status;
 import io.loomtunnel.internal.path.CandidateDialer;
 import io.loomtunnel.internal.path.Candidates;
 import io.loomtunnel.internal.path.PathHints;
@@ -46,11 +49,14 @@ import java.util.function.Consumer;
  *
  * <p>Threads: the share's own ({@code "loomtunnel share PEER: ..."}): the punch port's accepting
  * thread and one per connection in set-up, per pending session its dialers and relay contender,
- * and one per session that waits for its path and then serves it (with a thread per stream).
- * {@link #close} ends and joins them all. {@link #serve} runs on the caller's thread.
+ * and one per session that waits for its path and then serves it (with a thread per stream);
+ * its meters' sampler when watched ({@code "loomtunnel share metrics: sampler"}) and, as its settings ask,
+ * the admin endpoint's ({@code internal.admin}). {@link #close} ends and joins them all.
+ * {@link #serve} runs on the caller's thread.
  *
  * <p>Locking: none of its own. The sessions and their limit are {@code ShareSlots}' (whose lock
- * is a leaf: nothing else is taken under it); {@code viaServer} is volatile.
+ * is a leaf: nothing else is taken under it; the admin endpoint's status takes it for a copy of
+ * the running sessions); {@code viaServer} is volatile.
  */
 public final class SharePeer implements Closeable {
     /** Offers remembered against replay; an offer lives at most an hour. */
@@ -66,6 +72,9 @@ public final class SharePeer implements Closeable {
     private final ShareSlots slots;
     private final ShareDoor door;
     private final OwnedThreads threads;
+    private final PeerMetering meters;
+    private final PeerAdmin admin;
+    private Observability observability; // set once in start, before the share is handed out
     private volatile ServerShareSignaling viaServer; // while serve(Rendezvous) runs: close() ends it
 
     private SharePeer(ShareSettings settings, ShareEvents events, PunchPort port, List<InetSocketAddress> candidates) {
@@ -76,6 +85,9 @@ public final class SharePeer implements Closeable {
         this.slots = new ShareSlots(settings.maxSessions());
         this.door = new ShareDoor(settings, events, slots);
         this.threads = new OwnedThreads("share " + settings.identity().id().abbreviated());
+        this.meters = new PeerMetering("share", settings.identity().id().abbreviated(), settings.observe());
+        this.admin = new PeerAdmin("share", settings.identity().id(), meters, this::sessions,
+                s -> "peer " + s.peer().abbreviated() + "…", this::targetOf);
     }
 
     /**
@@ -84,23 +96,65 @@ public final class SharePeer implements Closeable {
      * @param settings services, allowed peers, limits, paths
      * @param events what the share reports as it runs
      * @return the running share; close it to stop
-     * @throws IOException the punch port could not be bound
+     * @throws IOException the punch port or the admin endpoint could not be bound
      */
     public static SharePeer start(ShareSettings settings, ShareEvents events) throws IOException {
         PunchPort port = PunchPort.bind(settings.path().bind());
+        SharePeer share = null;
         try {
-            if (settings.path().relayOnly()) {
+            boolean relayOnly = settings.path().relayOnly();
+            if (relayOnly) {
                 port.close(); // bound, so a server session can come from it, but nobody is to connect here
-                return new SharePeer(settings, events, port, List.of());
             }
-            SharePeer share = new SharePeer(settings, events, port,
-                    Candidates.gather(port.localAddress(), settings.path().extraCandidates()));
-            port.startAccepting(share::accepted, share.threads, "punch");
+            share = new SharePeer(settings, events, port,
+                    relayOnly ? List.of() : Candidates.gather(port.localAddress(), settings.path().extraCandidates()));
+            share.observability = Observability.start(settings.observe(), share.admin);
+            if (!relayOnly) {
+                port.startAccepting(share::accepted, share.threads, "punch");
+            }
             return share;
         } catch (IOException | RuntimeException e) {
             port.close();
+            if (share != null) {
+                share.close();
+            }
             throw e;
         }
+    }
+
+    /**
+     * Where the admin endpoint listens ({@code settings.observe().adminBind()}), or null without one.
+     *
+     * @return the admin endpoint's address, or null
+     */
+    public InetSocketAddress adminAddress() {
+        return observability.adminAddress();
+    }
+
+    /**
+     * What {@code /api/status} answers: the running sessions with their paths and counts (docs/P2P.md, "Status").
+     *
+     * @return a snapshot
+     */
+    public Status status() {
+        return admin.status();
+    }
+
+    /**
+     * This share's meters (docs/METRICS.md, role {@code share}), to read. They exist only when the
+     * settings' {@code observe()} asks for watching (an admin endpoint, a JSON file, OTLP, or an
+     * application registry): metering the JVM costs about a second of start-up.
+     *
+     * @return a read-only view of the meters, or null when nothing watches
+     */
+    public Meters metrics() {
+        return meters.view();
+    }
+
+    /** The address of the service a session reaches, as the status shows it. */
+    private String targetOf(PeerSession s) {
+        SharedService service = settings.services().get(s.service());
+        return service == null ? null : service.targetText();
     }
 
     /**
@@ -272,13 +326,20 @@ public final class SharePeer implements Closeable {
     private void run(Slot slot) {
         try {
             PeerPath path = slot.race.await(slot.peer.abbreviated() + "…");
-            PeerSession session = new PeerSession(slot.offer.session(), slot.peer, slot.service.name(), slot.service.type(), path);
+            PeerSession session = new PeerSession(slot.offer.session(), slot.peer, slot.service.name(), slot.service.type(), path,
+                    meters.counters(slot.service.name(), slot.service.type()));
+            meters.started(session);
             slot.running = session;
             events.sessionStarted(session);
             if (slots.isClosed()) {
                 session.close();
             }
-            String why = ServiceRunner.serve(session, slot.service, events, threads);
+            String why;
+            try {
+                why = ServiceRunner.serve(session, slot.service, events, threads);
+            } finally {
+                meters.ended(session);
+            }
             events.sessionEnded(session, session.endReason() != null ? session.endReason() : why);
         } catch (IOException e) {
             events.pendingExpired(slot.peer, slot.offer.session(), e.getMessage());
@@ -337,6 +398,9 @@ public final class SharePeer implements Closeable {
         if (all == null) {
             return;
         }
+        if (observability != null) {
+            observability.close();
+        }
         port.close();
         ServerShareSignaling signaling = viaServer;
         if (signaling != null) {
@@ -350,5 +414,6 @@ public final class SharePeer implements Closeable {
             }
         }
         threads.close();
+        meters.close();
     }
 }

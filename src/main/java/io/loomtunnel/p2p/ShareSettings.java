@@ -1,6 +1,7 @@
 package io.loomtunnel.p2p;
 
 import io.loomtunnel.internal.signal.SignedBody;
+import io.loomtunnel.observe.ObserveSettings;
 import io.loomtunnel.session.SessionOptions;
 import io.loomtunnel.tls.Identity;
 import java.time.Clock;
@@ -21,9 +22,11 @@ import java.util.Objects;
  * @param identity this peer's key
  * @param path how paths are looked for
  * @param session TLS and multiplexer settings
+ * @param observe metrics registry, admin endpoint, JSON snapshots, OTLP (docs/METRICS.md); all off by default
  */
 public record ShareSettings(Identity identity, Map<String, SharedService> services, AllowList allowed, int maxSessions,
-                            PathSettings path, Duration answerLifetime, SessionOptions session, Clock clock) {
+                            PathSettings path, Duration answerLifetime, SessionOptions session, Clock clock,
+        ObserveSettings observe) {
     public static final int DEFAULT_MAX_SESSIONS = 64;
     public static final Duration DEFAULT_ANSWER_LIFETIME = Duration.ofMinutes(10);
 
@@ -33,6 +36,7 @@ public record ShareSettings(Identity identity, Map<String, SharedService> servic
      */
     public ShareSettings {
         Objects.requireNonNull(identity, "identity");
+        Objects.requireNonNull(observe, "observe");
         services = Map.copyOf(services);
         if (services.isEmpty()) {
             throw new IllegalArgumentException("no services to share: give --tcp NAME=HOST:PORT or --udp NAME=HOST:PORT");
@@ -74,6 +78,7 @@ public record ShareSettings(Identity identity, Map<String, SharedService> servic
         private Duration answerLifetime = DEFAULT_ANSWER_LIFETIME;
         private SessionOptions session = SessionOptions.defaults();
         private Clock clock = Clock.systemUTC();
+        private final ObserveSettings.Builder observe = ObserveSettings.builder();
 
         private Builder(Identity identity) {
             this.identity = identity;
@@ -134,6 +139,12 @@ public record ShareSettings(Identity identity, Map<String, SharedService> servic
          * @return this builder
          */
         public Builder clock(Clock c) { clock = c; return this; }
+        /**
+         * Metrics and admin settings, set in place: {@code b.observe().adminBind(...)}.
+         *
+         * @return the observe builder
+         */
+        public ObserveSettings.Builder observe() { return observe; }
 
         /**
          * Builds the settings.
@@ -141,7 +152,7 @@ public record ShareSettings(Identity identity, Map<String, SharedService> servic
          * @return the settings
          */
         public ShareSettings build() {
-            return new ShareSettings(identity, services, allowed, maxSessions, path, answerLifetime, session, clock);
+            return new ShareSettings(identity, services, allowed, maxSessions, path, answerLifetime, session, clock, observe.build());
         }
     }
 }

@@ -1,7 +1,7 @@
 package io.loomtunnel.p2p;
 
 import io.loomtunnel.internal.concurrent.OwnedThreads;
-import io.loomtunnel.internal.metrics.Tally;
+import io.loomtunnel.internal.metrics.TunnelCounters;
 import io.loomtunnel.mux.MuxStream;
 import io.loomtunnel.internal.tunnel.Splice;
 import java.io.Closeable;
@@ -71,7 +71,13 @@ final class TcpEntrance implements LocalEntrance {
                 throw new IOException("no session");
             }
             MuxStream stream = session.mux().open(OPEN_TIMEOUT);
-            Splice.run(socket, stream, new Tally(), new Tally()); // peer-to-peer sessions have no meters yet
+            TunnelCounters counters = session.counters();
+            counters.streamsOpened().increment();
+            boolean clean = Splice.run(socket, stream, counters.bytesIn(), counters.bytesOut());
+            counters.streamsClosed().increment();
+            if (!clean) {
+                counters.streamsReset().increment();
+            }
         } catch (IOException e) {
             closeQuietly(socket); // no session now, or it refused the stream: the application sees a closed connection
         }

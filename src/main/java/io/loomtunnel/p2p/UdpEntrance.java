@@ -35,7 +35,7 @@ final class UdpEntrance implements LocalEntrance, DatagramLink {
     static UdpEntrance open(InetSocketAddress listen) throws IOException {
         UdpEntrance entrance = new UdpEntrance();
         entrance.ingress = UdpIngress.open(entrance, SharedService.UDP_ENVELOPE_ID, listen.getAddress(), listen.getPort(),
-                IDLE, listen.getAddress().getHostAddress(), new TunnelCounters()); // no peer-to-peer meters yet
+                IDLE, listen.getAddress().getHostAddress(), new TunnelCounters()); // the sessions count their own
         entrance.threads = new OwnedThreads("connect udp :" + entrance.ingress.localAddress().getPort());
         return entrance;
     }
@@ -57,6 +57,8 @@ final class UdpEntrance implements LocalEntrance, DatagramLink {
             throw new IOException("no session"); // dropped and counted, like any datagram lost
         }
         session.mux().sendDatagram(flowId, buffer, 0, length);
+        session.counters().datagramsIn().increment();
+        session.counters().bytesIn().add(length - UdpEnvelope.HEADER);
     }
 
     @Override
@@ -71,6 +73,8 @@ final class UdpEntrance implements LocalEntrance, DatagramLink {
             while (true) {
                 Datagram d = session.mux().receiveDatagram(Duration.ZERO);
                 if (UdpEnvelope.tunnelId(d.payload()) == SharedService.UDP_ENVELOPE_ID) {
+                    session.counters().datagramsOut().increment(); // brought back by the session (the port may still drop it)
+                    session.counters().bytesOut().add(d.payload().length - UdpEnvelope.HEADER);
                     ingress.deliver(d.flowId(), d.payload());
                 }
             }

@@ -2,6 +2,7 @@ package io.loomtunnel.p2p;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -16,8 +17,10 @@ import io.loomtunnel.internal.signal.SignedBlocks;
 import io.loomtunnel.internal.signal.SignedBody;
 import io.loomtunnel.internal.tunnel.EchoServers;
 import io.loomtunnel.internal.tunnel.Probes;
+import io.loomtunnel.observe.Status;
 import io.loomtunnel.tls.Identity;
 import java.io.Closeable;
+import java.io.IOException;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -69,7 +72,7 @@ class PeerToPeerTest {
         return share;
     }
 
-    private ConnectPeer connect(Identity key, String service) {
+    private ConnectPeer connect(Identity key, String service) throws IOException {
         return ConnectPeer.create(ConnectSettings.builder(key, shareKey.id(), service, ANY_LOCAL).path(LOOPBACK).build(),
                 ConnectEvents.NONE);
     }
@@ -89,6 +92,24 @@ class PeerToPeerTest {
             byte[] back = Probes.roundTrip(connect.localAddress().getPort(), data);
             assertArrayEquals(sha256(data), sha256(back));
             assertEquals(1, share.sessions().size());
+
+            // Issue 12: status shows the session, its path and what went through it, metered or not.
+            assertNull(share.metrics(), "nothing watches: no meters, no sampler");
+            for (Status status : new Status[] {connect.status(), share.status()}) {
+                Status.Session s = status.sessions().getFirst();
+                assertEquals(session.id(), s.id());
+                assertEquals("direct", s.path());
+                assertTrue(s.address().startsWith("127.0.0.1:"), s.address());
+                assertEquals("echo", s.tunnels().getFirst().name());
+            }
+            assertEquals("connect", connect.status().role());
+            assertEquals(shareKey.id().abbreviated(), connect.status().sessions().getFirst().peer());
+            assertEquals(connect.localAddress().getPort(), Probes.port(connect.status().sessions().getFirst().tunnels().getFirst().address()));
+            assertEquals("127.0.0.1:" + tcpPort[0], share.status().sessions().getFirst().tunnels().getFirst().local());
+            Probes.eventually(Duration.ofSeconds(10), "both sides counted the 4 MiB each way", () ->
+                    connect.status().totals().bytesIn() == data.length && connect.status().totals().bytesOut() == data.length
+                            && share.status().sessions().getFirst().tunnels().getFirst().bytesIn() == data.length
+                            && share.status().sessions().getFirst().tunnels().getFirst().bytesOut() == data.length);
         }
     }
 

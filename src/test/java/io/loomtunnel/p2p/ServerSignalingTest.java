@@ -130,7 +130,7 @@ class ServerSignalingTest {
         return share;
     }
 
-    private ConnectPeer connect(Identity key, String service, PathSettings path) {
+    private ConnectPeer connect(Identity key, String service, PathSettings path) throws IOException {
         ConnectPeer peer = ConnectPeer.create(ConnectSettings.builder(key, shareKey.id(), service, ANY_LOCAL).path(path).build(),
                 ConnectEvents.NONE);
         closing.add(peer);

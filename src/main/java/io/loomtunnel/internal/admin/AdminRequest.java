@@ -25,12 +25,15 @@ record AdminRequest(Action action, String subject, int lines, String type, Strin
     private static final JsonMapper JSON = JsonMapper.builder(com.fasterxml.jackson.core.JsonFactory.builder()
             .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(8).build()).build()).build();
 
-    enum Action { METRICS, STATUS, LOGS, KICK, OPEN, CLOSE, LOGIN_LINK, LOGIN }
+    enum Action { INDEX, METRICS, STATUS, LOGS, KICK, OPEN, CLOSE, LOGIN_LINK, LOGIN }
 
     static AdminRequest parse(String method, String path, String query, byte[] body) throws AdminException {
         String[] s = path.split("/", -1);
         if (method.equals("GET")) {
             switch (path) {
+                case "/" -> {
+                    return of(Action.INDEX);
+                }
                 case "/metrics" -> {
                     return of(Action.METRICS);
                 }

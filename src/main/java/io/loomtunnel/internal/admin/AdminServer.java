@@ -142,6 +142,7 @@ public final class AdminServer implements Closeable {
             AdminRequest r = AdminRequest.parse(x.getRequestMethod(), x.getRequestURI().getPath(),
                     x.getRequestURI().getRawQuery(), body);
             switch (r.action()) {
+                case INDEX -> sendJson(x, 200, AdminIndex.of(target.status()));
                 case METRICS -> send(x, 200, "text/plain; version=0.0.4; charset=utf-8", target.metrics().scrape());
                 case STATUS -> sendJson(x, 200, target.status());
                 case LOGS -> sendJson(x, 200, Map.of("lines", logs.recent(r.lines())));

@@ -3,6 +3,7 @@ package io.loomtunnel.internal.cli;
 import io.loomtunnel.internal.concurrent.OwnedThreads;
 import io.loomtunnel.internal.net.Backoff;
 import io.loomtunnel.internal.net.HostPort;
+import io.loomtunnel.observe.LogRing;
 import io.loomtunnel.p2p.ConnectPeer;
 import io.loomtunnel.p2p.ConnectSettings;
 import io.loomtunnel.p2p.PeerSession;
@@ -40,14 +41,18 @@ import picocli.CommandLine.Option;
                 "",
                 "Manual signaling prints an offer; give it to `loomtunnel share`, then paste"
                 + " its answer here (or save it in --answer-file). One run is one session: when it"
-                + " ends, connect exits 11; run it again for a new one.",
+                + " ends, connect exits 11; run it again for a new one. --answer-file is watched"
+                + " until the offer expires: what there cannot be this offer's answer is said at"
+                + " once, in one line, and the watch goes on (the file can be put right).",
                 "Server signaling finds the share through the server and keeps the local port"
                 + " open while sessions come and go: a session that ends is set up again (pauses"
                 + " of 1s doubling to 30s).",
-                "The session line says which path it took: 'direct ADDRESS' or 'relay via SERVER'.",
+                "The session line says which path it took: 'direct ADDRESS' or 'relay via SERVER'."
+                + " --admin-bind 127.0.0.1:9090 serves it to `loomtunnel status`.",
                 "Exit codes: 3 peer not allowed, 4 server key not --server-id, 10 no path, 11 session ended,"
-                + " 20 service not offered, 21 share busy, 22 bad answer, 23 expired, 24 replayed, 25 share"
-                + " unknown to the server (docs/P2P.md). SIGINT/SIGTERM: exit 0."})
+                + " 20 service not offered, 21 share busy, 22 bad answer pasted, 23 no usable answer before"
+                + " the offer expired, 24 old answer pasted, 25 share unknown to the server (docs/P2P.md)."
+                + " SIGINT/SIGTERM: exit 0."})
 final class ConnectCommand implements Callable<Integer> {
     /** How long the command waits for its session thread at the end (see call()). */
     static final Duration STDIN_GRACE = Duration.ofMillis(500);
@@ -56,6 +61,9 @@ final class ConnectCommand implements Callable<Integer> {
 
     @Mixin
     PeerOptions peer;
+
+    @Mixin
+    ObserveOptions observe;
 
     @Option(names = "--peer", required = true, paramLabel = "ID", description = "The sharing peer's id (pinned).")
     String peerId;
@@ -74,6 +82,8 @@ final class ConnectCommand implements Callable<Integer> {
             description = "How long the offer stays valid: the time the answer has to come back (default 10m).")
     Duration offerTtl = ConnectSettings.DEFAULT_OFFER_LIFETIME;
 
+    private final LogRing logs = new LogRing();
+
     /** Set by the stop signal before it closes the peer: the session end that follows is not news. */
     private volatile boolean stopping;
 
@@ -87,10 +97,18 @@ final class ConnectCommand implements Callable<Integer> {
         ConnectSettings settings = settings(identity);
         System.out.println("peer id     " + identity.id() + " (the share must --allow it)");
         ConnectSignaling signaling = server != null ? new ServerConnectSignaling(server)
-                : answerFile != null ? ManualConnectSignaling.fromFile(System.out, answerFile)
+                : answerFile != null ? ManualConnectSignaling.fromFile(System.out, System.err, answerFile)
                 : ManualConnectSignaling.fromReader(System.out, new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)));
-        ConnectPeer connect = ConnectPeer.create(settings, server != null ? ConnectPrinter.viaServer(System.out, System.err, server.via())
-                : ConnectPrinter.manual(System.out, System.err, answerFile != null ? "in " + answerFile : "here"));
+        ConnectPeer connect;
+        try {
+            connect = ConnectPeer.create(settings, server != null ? ConnectPrinter.viaServer(System.out, System.err, logs, server.via())
+                    : ConnectPrinter.manual(System.out, System.err, logs, answerFile != null ? "in " + answerFile : "here"));
+        } catch (BindException e) {
+            throw new UsageException(e.getMessage()); // only the admin endpoint listens yet
+        }
+        if (connect.adminAddress() != null) {
+            System.out.println(ObserveOptions.adminLine(connect.adminAddress()));
+        }
         CompletableFuture<Integer> exit = new CompletableFuture<>();
         StopSignals.onStop(() -> {
             // Stopping is said before the peer closes: closing ends the session, and the session
@@ -192,11 +210,12 @@ final class ConnectCommand implements Callable<Integer> {
 
     private ConnectSettings settings(Identity identity) {
         try {
-            return ConnectSettings.builder(identity, FlagValue.parse("--peer", peerId, PeerId::parse), service,
+            ConnectSettings.Builder b = ConnectSettings.builder(identity, FlagValue.parse("--peer", peerId, PeerId::parse), service,
                             FlagValue.parse("--listen", listen, HostPort::parseBind))
                     .path(peer.path())
-                    .offerLifetime(offerTtl)
-                    .build();
+                    .offerLifetime(offerTtl);
+            observe.applyWithEnvironment(b.observe().logs(logs));
+            return b.build();
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }

@@ -1,5 +1,6 @@
 package io.loomtunnel.internal.cli;
 
+import io.loomtunnel.observe.LogRing;
 import io.loomtunnel.p2p.ConnectEvents;
 import io.loomtunnel.p2p.PeerSession;
 import io.loomtunnel.tunnel.TunnelType;
@@ -7,53 +8,60 @@ import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.util.List;
 
-/** Prints a connecting peer's events, one line each; the session line is the path report. */
+/** Prints a connecting peer's events, one line each (the session line is the path report), and keeps the recent ones for {@code logs}. */
 final class ConnectPrinter implements ConnectEvents {
     private final PrintStream out;
     private final PrintStream err;
+    private final LogRing logs;
     private final String answerFrom;
     private final String server;
 
     /** With manual signaling: {@code answerFrom} says where the user is to put the answer ("here", or "in FILE"). */
-    static ConnectPrinter manual(PrintStream out, PrintStream err, String answerFrom) {
-        return new ConnectPrinter(out, err, answerFrom, null);
+    static ConnectPrinter manual(PrintStream out, PrintStream err, LogRing logs, String answerFrom) {
+        return new ConnectPrinter(out, err, logs, answerFrom, null);
     }
 
     /** With server signaling through {@code server}. */
-    static ConnectPrinter viaServer(PrintStream out, PrintStream err, String server) {
-        return new ConnectPrinter(out, err, null, server);
+    static ConnectPrinter viaServer(PrintStream out, PrintStream err, LogRing logs, String server) {
+        return new ConnectPrinter(out, err, logs, null, server);
     }
 
-    private ConnectPrinter(PrintStream out, PrintStream err, String answerFrom, String server) {
+    private ConnectPrinter(PrintStream out, PrintStream err, LogRing logs, String answerFrom, String server) {
         this.out = out;
         this.err = err;
+        this.logs = logs;
         this.answerFrom = answerFrom;
         this.server = server;
+    }
+
+    private void print(PrintStream to, String line) {
+        to.println(line);
+        logs.add(line);
     }
 
     @Override
     public void offering(String sessionId, List<InetSocketAddress> candidates) {
         if (server != null) {
-            err.println("offer for session " + sessionId + " (" + candidates.size() + " candidates) goes through the server "
+            print(err, "offer for session " + sessionId + " (" + candidates.size() + " candidates) goes through the server "
                     + server);
         } else {
-            err.println("offer for session " + sessionId + " (" + candidates.size() + " candidates): give it to `loomtunnel share`,"
+            print(err, "offer for session " + sessionId + " (" + candidates.size() + " candidates): give it to `loomtunnel share`,"
                     + " then put its answer " + answerFrom);
         }
     }
 
     @Override
     public void listening(String service, TunnelType type, InetSocketAddress local) {
-        out.println("listening on " + type.wireName() + " " + FlagValue.address(local) + " for service " + service);
+        print(out, "listening on " + type.wireName() + " " + FlagValue.address(local) + " for service " + service);
     }
 
     @Override
     public void sessionStarted(PeerSession s) {
-        out.println("session " + s.id() + " to peer " + s.peer().abbreviated() + "…: " + s.path());
+        print(out, "session " + s.id() + " to peer " + s.peer().abbreviated() + "…: " + s.path());
     }
 
     @Override
     public void sessionEnded(PeerSession s, String reason) {
-        out.println("session " + s.id() + " ended: " + reason);
+        print(out, "session " + s.id() + " ended: " + reason);
     }
 }

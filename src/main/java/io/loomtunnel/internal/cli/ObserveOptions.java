@@ -7,7 +7,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import picocli.CommandLine.Option;
 
-/** The flags server and client share for metrics and the admin endpoint (docs/METRICS.md); a picocli mixin. */
+/** The flags server, client, share and connect share for metrics and the admin endpoint (docs/METRICS.md); a picocli mixin. */
 final class ObserveOptions {
     @Option(names = "--admin-bind", paramLabel = "HOST:PORT",
             description = "Serve /metrics, /api/status and the console's actions here, e.g. 127.0.0.1:9090 (off by default).")
@@ -47,7 +47,19 @@ final class ObserveOptions {
         }
     }
 
-    /** The line a server or client prints when its admin endpoint is up. */
+    /**
+     * For commands without a config file (share, connect): LOOMTUNNEL_ADMIN_TOKEN, then the flags
+     * over it, as a config file's settings are taken for server and client.
+     */
+    void applyWithEnvironment(ObserveSettings.Builder b) {
+        String token = System.getenv().getOrDefault("LOOMTUNNEL_ADMIN_TOKEN", "").strip();
+        if (!token.isEmpty()) {
+            b.adminToken(token);
+        }
+        applyTo(b);
+    }
+
+    /** The line a server, client, share or connect prints when its admin endpoint is up. */
     static String adminLine(java.net.InetSocketAddress admin) {
         return "admin       http://" + FlagValue.address(admin) + "/  (loomtunnel status --admin http://"
                 + FlagValue.address(admin) + ")";

@@ -6,6 +6,7 @@ import io.loomtunnel.internal.path.Candidates;
 import io.loomtunnel.internal.rendezvous.RendezvousDialer;
 import io.loomtunnel.internal.rendezvous.ServerShareSignaling;
 import io.loomtunnel.internal.signal.ManualShareSignaling;
+import io.loomtunnel.observe.LogRing;
 import io.loomtunnel.p2p.AllowList;
 import io.loomtunnel.p2p.SharePeer;
 import io.loomtunnel.p2p.ShareSettings;
@@ -50,10 +51,15 @@ import picocli.CommandLine.Option;
                 "Server signaling: share registers with the server (only the peers it allows"
                 + " can find it there), answers the offers it forwards, and runs until stopped,"
                 + " registering again if the server is lost.",
+                "--admin-bind 127.0.0.1:9090 serves the sessions, their paths and counts to"
+                + " `loomtunnel status` and `console` (docs/P2P.md, \"Status\").",
                 "SIGINT/SIGTERM: close every session, then exit 0."})
 final class ShareCommand implements Callable<Integer> {
     @Mixin
     PeerOptions peer;
+
+    @Mixin
+    ObserveOptions observe;
 
     @Option(names = "--allow", paramLabel = "ID", description = "A peer id allowed to connect, to every service (repeatable).")
     List<String> allow = new ArrayList<>();
@@ -79,6 +85,8 @@ final class ShareCommand implements Callable<Integer> {
             description = "How long an answer stays valid (default 10m).")
     Duration answerTtl = ShareSettings.DEFAULT_ANSWER_LIFETIME;
 
+    private final LogRing logs = new LogRing();
+
     @Override
     public Integer call() throws Exception {
         Identity identity = peer.identity();
@@ -88,7 +96,7 @@ final class ShareCommand implements Callable<Integer> {
         }
         ShareSettings settings = settings(identity);
         List<ManualShareSignaling.Source> sources = server == null ? sources() : List.of();
-        SharePrinter printer = new SharePrinter(System.out, System.err, server == null);
+        SharePrinter printer = new SharePrinter(System.out, System.err, server == null, logs);
         SharePeer share;
         try {
             share = SharePeer.start(settings, printer);
@@ -96,6 +104,9 @@ final class ShareCommand implements Callable<Integer> {
             throw new UsageException(e.getMessage());
         }
         System.out.println("share id    " + share.id());
+        if (share.adminAddress() != null) {
+            System.out.println(ObserveOptions.adminLine(share.adminAddress()));
+        }
         System.out.println("punch port  " + FlagValue.address(share.punchAddress()) + " (candidates "
                 + (share.candidates().isEmpty() ? "none: relay only" : String.join(", ", Candidates.texts(share.candidates()))) + ")");
         settings.services().values().forEach(s ->
@@ -167,6 +178,7 @@ final class ShareCommand implements Callable<Integer> {
                     .maxSessions(maxSessions)
                     .path(peer.path())
                     .answerLifetime(answerTtl);
+            observe.applyWithEnvironment(b.observe().logs(logs));
             tcp.forEach(t -> b.service(FlagValue.parse("--tcp", t, text -> SharedService.parse(text, TunnelType.TCP))));
             udp.forEach(t -> b.service(FlagValue.parse("--udp", t, text -> SharedService.parse(text, TunnelType.UDP))));
             AllowList allowed = AllowList.none();

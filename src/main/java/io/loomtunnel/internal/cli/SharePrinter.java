@@ -2,6 +2,7 @@ package io.loomtunnel.internal.cli;
 
 import io.loomtunnel.internal.path.Candidates;
 import io.loomtunnel.internal.rendezvous.ServerShareSignaling;
+import io.loomtunnel.observe.LogRing;
 import io.loomtunnel.p2p.PeerSession;
 import io.loomtunnel.p2p.RefusalCode;
 import io.loomtunnel.p2p.ShareEvents;
@@ -13,71 +14,81 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 
 /**
- * Prints a sharing peer's events, one line each (with manual signaling the answers themselves are
+ * Prints a sharing peer's events, one line each, and keeps the recent ones for {@code logs} (with manual signaling the answers themselves are
  * printed by the signaling); remembers the exit code of the last offer that could not be used.
  */
 final class SharePrinter implements ShareEvents, ServerShareSignaling.Events {
     private final PrintStream out;
     private final PrintStream err;
     private final boolean manual;
+    private final LogRing logs;
     private volatile int lastBadOffer = ExitCode.OK;
 
-    /** @param manual whether the user passes answers on (else the server does) */
-    SharePrinter(PrintStream out, PrintStream err, boolean manual) {
+    /**
+     * @param manual whether the user passes answers on (else the server does)
+     * @param logs keeps the lines for the admin endpoint's {@code /api/logs}
+     */
+    SharePrinter(PrintStream out, PrintStream err, boolean manual, LogRing logs) {
         this.out = out;
         this.err = err;
         this.manual = manual;
+        this.logs = logs;
+    }
+
+    private void print(PrintStream to, String line) {
+        to.println(line);
+        logs.add(line);
     }
 
     @Override
     public void answered(PeerId peer, String sessionId, String service) {
-        out.println("answer for peer " + peer.abbreviated() + "… session " + sessionId + " (service " + service
+        print(out, "answer for peer " + peer.abbreviated() + "… session " + sessionId + " (service " + service
                 + (manual ? "); give it to the connecting side:" : ") sent through the server"));
     }
 
     @Override
     public void sessionRefused(PeerId peer, String sessionId, RefusalCode code, String reason) {
-        out.println("refused session " + sessionId + " of peer " + peer.abbreviated() + "…: " + reason
+        print(out, "refused session " + sessionId + " of peer " + peer.abbreviated() + "…: " + reason
                 + (code == RefusalCode.ALREADY_CONNECTED ? "" : manual ? "; the answer below tells the connecting side"
                 : "; the answer tells the connecting side"));
     }
 
     @Override
     public void registered(String server, InetSocketAddress observed) {
-        out.println("registered with the server " + server + ", which sees this share at "
+        print(out, "registered with the server " + server + ", which sees this share at "
                 + (observed == null ? "an unknown address" : Candidates.text(observed)));
-        out.println("ready for connecting peers");
+        print(out, "ready for connecting peers");
     }
 
     @Override
     public void lost(String reason, Duration retryIn) {
-        err.println("lost the server: " + reason + "; registering again in " + retryIn.toMillis() + " ms");
+        print(err, "lost the server: " + reason + "; registering again in " + retryIn.toMillis() + " ms");
     }
 
     @Override
     public void offerRefused(IOException problem) {
         lastBadOffer = PeerExits.of(problem);
-        err.println("offer refused: " + problem.getMessage());
+        print(err, "offer refused: " + problem.getMessage());
     }
 
     @Override
     public void sessionStarted(PeerSession s) {
-        out.println("session " + s.id() + " peer " + s.peer().abbreviated() + "… service " + s.service() + ": " + s.path());
+        print(out, "session " + s.id() + " peer " + s.peer().abbreviated() + "… service " + s.service() + ": " + s.path());
     }
 
     @Override
     public void sessionEnded(PeerSession s, String reason) {
-        out.println("session " + s.id() + " ended: " + reason);
+        print(out, "session " + s.id() + " ended: " + reason);
     }
 
     @Override
     public void pendingExpired(PeerId peer, String sessionId, String reason) {
-        out.println("session " + sessionId + " of peer " + peer.abbreviated() + "… never connected: " + reason);
+        print(out, "session " + sessionId + " of peer " + peer.abbreviated() + "… never connected: " + reason);
     }
 
     @Override
     public void serviceUnreachable(SharedService service, String reason) {
-        err.println("service " + service.name() + ": cannot reach " + service.targetText() + ": " + reason);
+        print(err, "service " + service.name() + ": cannot reach " + service.targetText() + ": " + reason);
     }
 
     /** 0, or the exit code for the last offer that could not be used (docs/P2P.md). */

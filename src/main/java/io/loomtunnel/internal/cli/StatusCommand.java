@@ -9,16 +9,18 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code loomtunnel status}: a running server's or client's sessions and tunnels, from its admin endpoint. */
+/** {@code loomtunnel status}: a running server's, client's, share's or connect's sessions and tunnels, from its admin endpoint. */
 @Command(name = "status", mixinStandardHelpOptions = true,
-        description = "Show the sessions and tunnels of a running server or client (RTT, throughput, bytes, uptime).",
+        description = "Show the sessions and tunnels of a running server, client, share or connect (RTT, throughput, bytes, uptime).",
         footer = {"", "Examples:",
                 "  loomtunnel status                  # the endpoint at 127.0.0.1:9090",
-                "  loomtunnel status --admin http://127.0.0.1:9191 --json",
+                "  loomtunnel status --admin 127.0.0.1:9191 --json   # as given to --admin-bind",
+                "  loomtunnel status --admin 9191     # a port on 127.0.0.1",
                 "  loomtunnel status --watch --interval 2s",
                 "  loomtunnel status --login-link     # a one-time link that lets a browser in",
-                "", "The server or client must run with --admin-bind. Exit codes: 0 ok, 3 token missing or wrong,"
-                + " 10 the admin endpoint could not be reached, 1 it answered with an error."})
+                "", "The server, client, share or connect must run with --admin-bind. Exit codes: 0 ok,"
+                + " 3 token missing or wrong, 10 no admin endpoint there (nothing answers, or what answers"
+                + " is not one: a wrong port, another web server), 1 it answered with an error."})
 final class StatusCommand implements Callable<Integer> {
     @Mixin
     AdminOptions admin;

@@ -13,6 +13,7 @@ import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -22,8 +23,9 @@ import java.util.Map;
 /**
  * Talks to a server's or client's admin endpoint (docs/METRICS.md): status, logs and the
  * console's actions. Every failure is an IOException with one line for the operator: a
- * {@link ConnectException} when nothing answers, an {@link AuthenticationException} when the
- * token is missing or wrong.
+ * {@link ConnectException} when nothing answers or what answers is not a loomtunnel admin
+ * endpoint (a wrong port, another web server), an {@link AuthenticationException} when the token
+ * is missing or wrong.
  */
 public final class AdminClient {
     private static final Duration TIMEOUT = Duration.ofSeconds(15);
@@ -45,17 +47,27 @@ public final class AdminClient {
     }
 
     public Status status() throws IOException {
-        try {
-            return JSON.readValue(statusJson(), Status.class);
-        } catch (JsonProcessingException e) {
-            throw new IOException(base + " answered /api/status with something that is not loomtunnel's status: "
-                    + e.getOriginalMessage());
-        }
+        return parseStatus(send(request("/api/status").GET()));
     }
 
-    /** The status as the endpoint sent it. */
+    /** The status as the endpoint sent it, once it is known to be loomtunnel's. */
     public String statusJson() throws IOException {
-        return send(request("/api/status").GET());
+        String body = send(request("/api/status").GET());
+        parseStatus(body);
+        return body;
+    }
+
+    private Status parseStatus(String body) throws IOException {
+        try {
+            Status s = JSON.readValue(body, Status.class);
+            if (s == null || s.role() == null || s.totals() == null || s.throughput() == null || s.sessions() == null) {
+                throw notAnEndpoint("its answer to GET /api/status is JSON, but not loomtunnel's status");
+            }
+            return s;
+        } catch (JsonProcessingException e) {
+            throw notAnEndpoint("its answer to GET /api/status is not loomtunnel's status ("
+                    + e.getOriginalMessage().lines().findFirst().orElse("") + ")");
+        }
     }
 
     public List<String> logs(int lines) throws IOException {
@@ -107,18 +119,27 @@ public final class AdminClient {
     }
 
     private String send(HttpRequest.Builder request) throws IOException {
+        HttpRequest built = request.build();
         HttpResponse<String> r;
         try {
-            r = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            r = http.send(built, HttpResponse.BodyHandlers.ofString());
         } catch (ConnectException e) {
             throw new ConnectException("cannot reach the admin endpoint at " + base + " (is the server or client running"
                     + " with --admin-bind?)");
+        } catch (HttpTimeoutException e) {
+            throw notAnEndpoint("no HTTP answer within " + TIMEOUT.toSeconds() + " s");
         } catch (IOException e) {
-            throw new IOException("admin endpoint at " + base + ": " + (e.getMessage() == null ? e.getClass().getSimpleName()
-                    : e.getMessage()));
+            // Something listens there, but it does not speak HTTP: a control port, a TLS port, another protocol.
+            throw notAnEndpoint("not an HTTP answer (" + (e.getMessage() == null ? e.getClass().getSimpleName()
+                    : e.getMessage().lines().findFirst().orElse("")) + ")");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new java.io.InterruptedIOException("interrupted");
+        }
+        String error = errorOf(r);
+        if (r.statusCode() != 200 && error == null) {
+            throw notAnEndpoint("HTTP " + r.statusCode() + " to " + built.method() + " " + built.uri().getRawPath()
+                    + ", not a loomtunnel answer");
         }
         if (r.statusCode() == 401) {
             throw new AuthenticationException("the admin endpoint at " + base + " wants a token: give --admin-token-file"
@@ -129,15 +150,34 @@ public final class AdminClient {
                     + r.headers().firstValue("Retry-After").orElse("some") + " s after wrong tokens");
         }
         if (r.statusCode() != 200) {
-            String message = r.body();
-            try {
-                message = json(r.body()).path("error").asText(r.body());
-            } catch (IOException notJson) {
-                // keep the body as it is
-            }
-            throw new IOException(message.lines().findFirst().orElse("HTTP " + r.statusCode()));
+            throw new IOException(error.lines().findFirst().orElse("HTTP " + r.statusCode()));
         }
         return r.body();
+    }
+
+    /**
+     * The one line of a loomtunnel error answer ({@code {"error": "..."}} as JSON), or null when the
+     * answer is not one: whatever answered is not a loomtunnel admin endpoint.
+     */
+    private static String errorOf(HttpResponse<String> r) {
+        if (!r.headers().firstValue("Content-Type").orElse("").startsWith("application/json")) {
+            return null;
+        }
+        try {
+            JsonNode error = JSON.readTree(r.body()).get("error");
+            return error != null && error.isTextual() ? error.textValue() : null;
+        } catch (JsonProcessingException notJson) {
+            return null;
+        }
+    }
+
+    /**
+     * What a user gets when the address answers, but not as a loomtunnel admin endpoint: one line
+     * with what was reached and what was expected; a ConnectException, as the endpoint was not reached.
+     */
+    private ConnectException notAnEndpoint(String what) {
+        return new ConnectException(base + " is not a loomtunnel admin endpoint: " + what
+                + " (expected the address given to --admin-bind of a server, client, share or connect)");
     }
 
     private static JsonNode json(String text) throws IOException {

@@ -7,7 +7,8 @@ import java.util.Locale;
 
 /**
  * Renders a {@link Status} as text for people: a summary line and tables of sessions, tunnels and
- * streams, and the live view of {@code stats}. Columns are padded to their widest cell.
+ * streams, and the live view of {@code stats}. Columns are padded to their widest cell. A share's
+ * or connect's sessions show their service and path (docs/P2P.md, "Status").
  */
 public final class StatusView {
     /** One character per second, by its share of the busiest second; ASCII, so pipes and dumb terminals show it too. */
@@ -28,12 +29,32 @@ public final class StatusView {
     }
 
     public static String sessions(Status s) {
+        if (s.sessions().stream().anyMatch(x -> x.path() != null)) {
+            return peerSessions(s);
+        }
         Table t = new Table("SESSION", "PEER", "PRINCIPAL", "ADDRESS", "RTT", "UP", "STREAMS", "TUNNELS");
         for (Status.Session x : s.sessions()) {
             t.row(x.id(), x.peer(), x.principal(), x.address(), rtt(x.rttMillis()), duration(x.uptimeSeconds()),
                     String.valueOf(x.streams()), String.valueOf(x.tunnels().size()));
         }
         return t.render("no sessions");
+    }
+
+    /** A share's or connect's sessions: each with its service, its path and what went through it. */
+    private static String peerSessions(Status s) {
+        Table t = new Table("SESSION", "PEER", "SERVICE", "PATH", "RTT", "UP", "STREAMS", "BYTES IN", "BYTES OUT");
+        for (Status.Session x : s.sessions()) {
+            Status.Tunnel service = x.tunnels().isEmpty() ? null : x.tunnels().getFirst();
+            t.row(x.id(), x.peer(), service == null ? "-" : service.name(), path(x), rtt(x.rttMillis()), duration(x.uptimeSeconds()),
+                    String.valueOf(x.streams()), service == null ? "-" : bytes(service.bytesIn()),
+                    service == null ? "-" : bytes(service.bytesOut()));
+        }
+        return t.render("no sessions");
+    }
+
+    /** As share and connect print it: {@code direct ADDRESS} or {@code relay via ADDRESS}. */
+    static String path(Status.Session x) {
+        return (x.path().equals("relay") ? "relay via " : x.path() + " ") + x.address();
     }
 
     public static String tunnels(Status s) {

@@ -32,6 +32,23 @@ public interface ConnectSignaling {
     }
 
     /**
+     * The same, for a transport that can wait past an unusable answer: {@code check} says whether
+     * a block is this offer's answer (signed by the peer, for this session), and a transport that
+     * watches a file keeps watching past one that is not (see {@link ManualConnectSignaling}).
+     * The default checks nothing: the caller checks what comes back.
+     */
+    default Reply exchange(SignedBlock offer, Instant deadline, PunchPort from, AnswerCheck check) throws IOException {
+        return exchange(offer, deadline, from);
+    }
+
+    /** Whether a block is the answer to this offer. */
+    @FunctionalInterface
+    interface AnswerCheck {
+        /** @throws SignalException saying why {@code answer} cannot be this offer's answer */
+        void check(SignedBlock answer) throws SignalException;
+    }
+
+    /**
      * What came back for an offer.
      *
      * @param release called once the race is over, whatever its outcome: the transport keeps what

@@ -67,6 +67,13 @@ class AdminEndpointTest {
             assertEquals(data.length, Probes.roundTrip(port, data).length);
 
             assertEquals(200, get(base + "/healthz", null).statusCode(), "health needs no token");
+            assertEquals(401, get(base + "/", null).statusCode(), "the index is guarded like the rest");
+            HttpResponse<String> index = get(base + "/", TOKEN);
+            assertEquals(200, index.statusCode(), "issue 12: / answered 404");
+            JsonNode about = JSON.readTree(index.body());
+            assertEquals("server", about.get("role").asText());
+            assertTrue(about.get("version").asText().startsWith("loomtunnel/"));
+            assertTrue(index.body().contains("{\"method\":\"GET\",\"path\":\"/api/status\""), index.body());
             assertEquals(401, get(base + "/metrics", null).statusCode());
             assertEquals(401, get(base + "/api/status", "wrong").statusCode());
             HttpResponse<String> metrics = get(base + "/metrics", TOKEN);

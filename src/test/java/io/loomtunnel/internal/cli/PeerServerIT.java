@@ -23,8 +23,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * `loomtunnel share` and `connect` with `--signal server` as real processes on 127.0.0.1, with a
  * `loomtunnel server` process between them: a direct path found through the server, the relay
- * when one side makes no direct attempt, what a peer the share does not allow is told, and a
- * connect that keeps its local port while the share goes away and comes back.
+ * when one side makes no direct attempt, what a peer the share does not allow is told, a server
+ * key that is not the --server-id given (exit 4), and a connect that keeps its local port while
+ * the share goes away and comes back.
  */
 @Timeout(180)
 class PeerServerIT {
@@ -119,6 +120,25 @@ class PeerServerIT {
                 "--server-id", server.id().toString());
         processes.add(badToken);
         assertEquals(ExitCode.AUTH_REFUSED, badToken.exitCode(START));
+
+        // Issue 12 (6): a server whose key is not --server-id is a pinning failure, exit 4, for share and connect too.
+        PeerId impostor = Identity.generate().id();
+        List<String> wrongId = List.of("--signal", "server", "--server", "127.0.0.1:" + server.controlPort(), "--server-id",
+                impostor.toString(), "--token-file", tokenFile.toString(), "--bind", "127.0.0.1:0");
+        List<String> shareArgs = new ArrayList<>(List.of("share", "--key", shareKey.toString(), "--tcp", "echo=127.0.0.1:" + tcpPort[0],
+                "--allow", Identity.load(strangerKey).id().toString()));
+        List<String> connectArgs = new ArrayList<>(List.of("connect", "--key", strangerKey.toString(), "--peer", shareId.toString(),
+                "--service", "echo", "--listen", "127.0.0.1:0"));
+        List<JarProcess> pinned = new ArrayList<>();
+        for (List<String> args : List.of(shareArgs, connectArgs)) {
+            args.addAll(wrongId);
+            pinned.add(JarProcess.start(Map.of(), args.toArray(String[]::new)));
+            processes.add(pinned.getLast());
+        }
+        for (JarProcess p : pinned) {
+            assertEquals(ExitCode.PEER_KEY_MISMATCH, p.exitCode(START), p.output());
+            assertTrue(lastLine(p).startsWith("loomtunnel: ") && lastLine(p).contains(impostor.abbreviated()), p.output());
+        }
     }
 
     private static String lastLine(JarProcess p) {

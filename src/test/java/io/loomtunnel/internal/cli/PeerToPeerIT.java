@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.loomtunnel.internal.signal.Answer;
 import io.loomtunnel.internal.signal.Armor;
 import io.loomtunnel.internal.signal.BlockKind;
@@ -47,6 +49,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -92,14 +95,16 @@ class PeerToPeerIT {
         Path shareKey = key("share");
         Path tcpKey = key("laptop");
         PeerId shareId = Identity.load(shareKey).id();
-        JarProcess tcp = connect(tcpKey, shareId, "echo", "--answer-file", dir.resolve("answer-tcp.txt").toString());
+        JarProcess tcp = connect(tcpKey, shareId, "echo", "--answer-file", dir.resolve("answer-tcp.txt").toString(),
+                "--admin-bind", "127.0.0.1:0");
         JarProcess udp = connect(tcpKey, shareId, "dns", "--answer-file", dir.resolve("answer-udp.txt").toString());
         offerOf(tcp);
         offerOf(udp);
         Files.writeString(dir.resolve("offer-tcp.txt"), String.join("\n", tcp.lines())); // with the lines around the block
         Files.writeString(dir.resolve("offer-udp.txt"), String.join("\n", udp.lines()));
         JarProcess share = share(false, shareKey, "--allow", Identity.load(tcpKey).id().toString(),
-                "--offer-file", dir.resolve("offer-tcp.txt").toString(), "--offer-file", dir.resolve("offer-udp.txt").toString());
+                "--offer-file", dir.resolve("offer-tcp.txt").toString(), "--offer-file", dir.resolve("offer-udp.txt").toString(),
+                "--admin-bind", "127.0.0.1:0");
         saveAnswer(share, sessionOf(tcp), dir.resolve("answer-tcp.txt"));
         saveAnswer(share, sessionOf(udp), dir.resolve("answer-udp.txt"));
 
@@ -123,12 +128,57 @@ class PeerToPeerIT {
             }
         }
         share.await("session \\S+ peer \\w+… service echo: direct 127\\.0\\.0\\.1:\\d+", START);
+        statusShowsThePeerToPeerSessions(share, tcp, sessionOf(tcp), sessionOf(udp), data.length);
 
         share.terminate();
         assertEquals(ExitCode.OK, share.exitCode(START));
         assertEquals(ExitCode.CONNECTION_LOST, tcp.exitCode(START));
         assertTrue(tcp.output().contains("the session ended"), tcp.output());
         assertEquals(ExitCode.CONNECTION_LOST, udp.exitCode(START));
+    }
+
+    /**
+     * Issue 12: share and connect take --admin-bind, and status and console show their sessions:
+     * peer, service, path, RTT, uptime, streams, bytes (the table), the path and counts in the JSON too.
+     */
+    private static void statusShowsThePeerToPeerSessions(JarProcess share, JarProcess tcp, String tcpSession, String udpSession,
+                                                         long bytes) throws Exception {
+        String connectAdmin = tcp.await("admin\\s+http://(127\\.0\\.0\\.1:\\d+)/", START).group(1);
+        String shareAdmin = share.await("admin\\s+http://(127\\.0\\.0\\.1:\\d+)/", START).group(1);
+        String row = " +\\w+ +%s +direct 127\\.0\\.0\\.1:\\d+ +(\\d[.\\d]* ms|-) +\\S+ +\\d+ +%s +%s\\n";
+        String mb = "4\\.2 MB"; // 4 MiB each way
+        Probes.eventually(START, "the connect's status counted the 4 MiB", () -> {
+            CliIT.Run run = CliIT.loomtunnel("status", "--admin", connectAdmin);
+            assertEquals(0, run.exit(), run.err());
+            assertTrue(run.out().startsWith("connect loomtunnel/"), run.out());
+            return run.out().matches("(?s).*\\nSESSION +PEER +SERVICE +PATH +RTT +UP +STREAMS +BYTES IN +BYTES OUT\\n"
+                    + Pattern.quote(tcpSession) + String.format(row, "echo", mb, mb) + ".*");
+        });
+        CliIT.Run table = CliIT.loomtunnel("status", "--admin", shareAdmin);
+        assertEquals(0, table.exit(), table.err());
+        assertTrue(table.out().startsWith("share loomtunnel/"), table.out());
+        assertTrue(table.out().matches("(?s).*\\n" + Pattern.quote(tcpSession) + String.format(row, "echo", mb, mb) + ".*"), table.out());
+        assertTrue(table.out().matches("(?s).*\\n" + Pattern.quote(udpSession) + String.format(row, "dns", "[.\\d]+ K?B", "[.\\d]+ K?B") + ".*"),
+                table.out());
+        try (JarProcess console = JarProcess.startWithInput("sessions\nquit\n", Map.of("TERM", "dumb"), "console", "--admin",
+                connectAdmin)) {
+            assertEquals(0, console.exitCode(START), console.output());
+            assertTrue(console.output().matches("(?s).*\\n(loomtunnel> )?" + Pattern.quote(tcpSession)
+                    + String.format(row, "echo", mb, mb) + ".*"), console.output());
+        }
+        CliIT.Run json = CliIT.loomtunnel("status", "--admin", shareAdmin, "--json");
+        assertEquals(0, json.exit(), json.err());
+        JsonNode status = JsonMapper.builder().build().readTree(json.out());
+        assertEquals("share", status.get("role").asText());
+        assertEquals(2, status.get("sessions").size(), json.out());
+        for (JsonNode s : status.get("sessions")) {
+            assertEquals("direct", s.get("path").asText(), json.out());
+            assertTrue(s.get("address").asText().matches("127\\.0\\.0\\.1:\\d+"), json.out());
+            if (s.get("id").asText().equals(tcpSession)) {
+                assertEquals(bytes, s.at("/tunnels/0/bytesIn").asLong(), json.out());
+                assertEquals(bytes, s.at("/tunnels/0/bytesOut").asLong(), json.out());
+            }
+        }
     }
 
     /** Issue 12: the stop handler raced the session thread, so Ctrl-C exited 11 about half the time. */
@@ -277,14 +327,20 @@ class PeerToPeerIT {
         assertEquals(ExitCode.SERVICE_REFUSED, wrongService.exitCode(START));
         assertTrue(wrongService.output().contains("service 'dns' is not offered to peer"), wrongService.output());
 
-        // An old answer (another session's), then a damaged one.
+        // An old answer (another session's), then a damaged one: each said at once, and the watch
+        // goes on, so the file can be put right (issue 12).
         Files.writeString(dir.resolve("old.txt"), dnsAnswer);
-        assertEquals(ExitCode.BLOCK_REPLAYED, replayed.exitCode(START));
-        assertTrue(replayed.output().contains("an old answer"), replayed.output());
+        replayed.await("old.txt: the answer is for session \\S+, not this offer's .*an old answer.*; waiting for a usable answer"
+                + " there until \\d\\d:\\d\\d:\\d\\d", START);
+        sharing.type(offerOf(replayed));
+        saveAnswer(sharing, sessionOf(replayed), dir.resolve("old.txt"));
+        replayed.await("session \\S+ to peer \\w+…: direct", START);
         sharing.type(offerOf(damaged));
-        Files.writeString(dir.resolve("damaged.txt"), Blocks.flipBodyCharacter(answerFor(sharing, sessionOf(damaged))));
-        assertEquals(ExitCode.BAD_BLOCK, damaged.exitCode(START));
-        assertTrue(damaged.output().contains("checksum mismatch"), damaged.output());
+        String good = answerFor(sharing, sessionOf(damaged));
+        Files.writeString(dir.resolve("damaged.txt"), Blocks.flipBodyCharacter(good));
+        damaged.await("damaged.txt: .*checksum mismatch.*; waiting for a usable answer there", START);
+        Files.writeString(dir.resolve("damaged.txt"), good);
+        damaged.await("session \\S+ to peer \\w+…: direct", START);
 
         assertEquals(ExitCode.BAD_BLOCK, bad.exitCode(START));
         assertTrue(bad.output().contains("offer refused: " + dir.resolve("truncated.txt") + ": an offer block was cut off"), bad.output());
@@ -297,6 +353,45 @@ class PeerToPeerIT {
         assertEquals(ExitCode.USAGE, serverMode.exitCode(START));
         assertEquals("loomtunnel share: --signal server needs --server HOST:PORT and --server-id ID; see 'loomtunnel share --help'",
                 serverMode.output().strip());
+    }
+
+    /**
+     * Issue 12: an answer file that cannot be used made connect wait silently until the offer
+     * expired. Each content is now said at once in one line, the watch goes on (the file can be
+     * put right), and the offer's expiry ends it with 23, naming the last problem.
+     */
+    @Test
+    void anUnusableAnswerFileIsSaidAtOnceAndTheWatchGoesOnUntilTheOfferExpires() throws Exception {
+        Identity share = Identity.load(key("share")); // no share runs: the test answers in its name
+        Path laptopKey = key("laptop");
+        Identity laptop = Identity.load(laptopKey);
+        Path file = dir.resolve("answer.txt");
+        Files.writeString(file, "hello, this is not an answer\n");
+        JarProcess c = connect(laptopKey, share.id(), "echo", "--answer-file", file.toString(), "--offer-ttl", "20s");
+        String session = sessionOf(c);
+        String waiting = "; waiting for a usable answer there until \\d\\d:\\d\\d:\\d\\d, when the offer expires$";
+        c.await("^" + Pattern.quote(file + ": no answer block there (no '-----BEGIN LOOMTUNNEL ANSWER-----' line)")
+                + waiting, START);
+
+        String right = answer(share, laptop, session);
+        Files.writeString(file, right.substring(0, right.indexOf("-----END")));
+        c.await("^" + Pattern.quote(file + ": the answer block there has no END line") + ".*" + waiting, START);
+        Files.writeString(file, answer(share, laptop, "AAAAAAAAAAAAAAAAAAAAAA"));
+        c.await("^" + Pattern.quote(file + ": the answer is for session AAAAAAAAAAAAAAAAAAAAAA") + ".*" + waiting, START);
+        Files.writeString(file, Armor.encode(new SignedBlock(BlockKind.ANSWER,
+                Blocks.edited(Armor.decode(right).payload(), "127.0.0.1:9", "127.0.0.1:8"))));
+        c.await("^" + Pattern.quote(file + ": ") + ".*signature does not verify.*" + waiting, START);
+
+        assertEquals(ExitCode.BLOCK_EXPIRED, c.exitCode(START), c.output());
+        assertTrue(c.lines().getLast().matches("loomtunnel: no usable answer in .*answer\\.txt before the offer expired"
+                + " \\(the last one there: .*signature does not verify.*\\)"), c.output());
+    }
+
+    /** An accepting answer from {@code share} to {@code laptop}'s offer of session {@code session}, armored. */
+    private static String answer(Identity share, Identity laptop, String session) {
+        long now = Instant.now().getEpochSecond();
+        return Armor.encode(SignedBlocks.seal(share, new Answer(share.id().value(), SignedBlocks.keyOf(share), laptop.id().value(),
+                session, "echo", "tcp", List.of("127.0.0.1:9"), now, now + 600, null, null)));
     }
 
     // ---- processes ----

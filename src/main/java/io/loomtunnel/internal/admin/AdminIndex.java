@@ -1,0 +1,34 @@
+package io.loomtunnel.internal.admin;
+
+import io.loomtunnel.observe.Status;
+import java.util.List;
+
+/**
+ * What {@code GET /} answers (docs/METRICS.md, "Admin endpoint"): what this is, whose endpoint,
+ * and the requests it takes, so the address a server or client prints leads somewhere useful.
+ *
+ * @param service always "loomtunnel admin endpoint"
+ * @param role server, client, share or connect
+ * @param version the software, e.g. loomtunnel/0.1.0
+ * @param endpoints the requests this endpoint takes
+ * @param docs where they are described
+ */
+record AdminIndex(String service, String role, String version, List<Endpoint> endpoints, String docs) {
+    /** One request: method, path, what it does. */
+    record Endpoint(String method, String path, String about) {}
+
+    private static final List<Endpoint> ENDPOINTS = List.of(
+            new Endpoint("GET", "/api/status", "sessions, tunnels, totals and throughput (JSON)"),
+            new Endpoint("GET", "/metrics", "every meter, Prometheus text"),
+            new Endpoint("GET", "/api/logs?lines=N", "recent log lines (JSON)"),
+            new Endpoint("GET", "/healthz", "ok while running; needs no token"),
+            new Endpoint("POST", "/api/sessions/ID/kick", "end a session (server, share, connect)"),
+            new Endpoint("POST", "/api/tunnels", "open a tunnel: {\"type\": \"tcp\", \"spec\": \"...\"} (client)"),
+            new Endpoint("DELETE", "/api/tunnels/NAME", "close a tunnel (client)"),
+            new Endpoint("POST", "/api/login-links", "a one-time link that lets a browser in"));
+
+    static AdminIndex of(Status status) {
+        return new AdminIndex("loomtunnel admin endpoint", status.role(), status.version(), ENDPOINTS,
+                "docs/METRICS.md, \"Admin endpoint\"");
+    }
+}
