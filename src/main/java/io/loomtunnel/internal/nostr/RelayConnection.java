@@ -126,10 +126,6 @@ final class RelayConnection {
         }
     }
 
-    boolean isClosed() {
-        return closed.isDone();
-    }
-
     @Override
     public String toString() {
         return "connection to " + uri;

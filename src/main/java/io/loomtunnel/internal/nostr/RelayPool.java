@@ -15,6 +15,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Several Nostr relays at once: each is dialed and redialed with backoff on a thread of its own;
@@ -33,9 +35,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * worker (a blocking call inside {@code CompletableFuture.supplyAsync}) stalls every dial until
  * it returns. Call the pool from virtual threads.
  *
- * <p>Locks: none held across calls; {@code this} guards only the connected-relay wait
- * ({@link #awaitConnected}); {@link PendingPublish} and {@link RelaySubscription} each have a
- * leaf lock. Subscriptions and publishes in flight are concurrent maps, both bounded.
+ * <p>Locks: none held across calls; {@code stateLock} only pairs the connected-relay wait
+ * ({@link #awaitConnected}) with its signal (the link states are volatile); {@link PendingPublish}
+ * and {@link RelaySubscription} each have a leaf lock. Subscriptions and publishes in flight are
+ * concurrent maps, both bounded.
  */
 public final class RelayPool implements AutoCloseable {
     /** Relays one pool may use. */
@@ -53,6 +56,8 @@ public final class RelayPool implements AutoCloseable {
     private final List<RelayLink> links = new ArrayList<>();
     private final Map<String, RelaySubscription> subscriptions = new ConcurrentHashMap<>();
     private final Map<String, PendingPublish> publishing = new ConcurrentHashMap<>();
+    private final ReentrantLock stateLock = new ReentrantLock();
+    private final Condition stateChanged = stateLock.newCondition();
     private volatile boolean closed;
 
     /**
@@ -98,7 +103,7 @@ public final class RelayPool implements AutoCloseable {
             URI accepted = pending.await(timeout);
             if (accepted == null) {
                 throw new PublishException(closed ? "the relay pool closed before a relay accepted the event"
-                        : "no relay accepted the event within " + timeout.toMillis() + " ms: " + pending.summary(this::status));
+                        : "no relay accepted the event within " + timeout.toMillis() + " ms: " + pending.summary(status()));
             }
             return accepted;
         } finally {
@@ -127,8 +132,13 @@ public final class RelayPool implements AutoCloseable {
     }
 
     /** Waits until at least one relay is connected; false at the timeout. */
-    public synchronized boolean awaitConnected(Duration timeout) throws InterruptedException {
-        return MonitorWait.until(this, timeout, () -> closed || links.stream().anyMatch(RelayLink::isUp)) && !closed;
+    public boolean awaitConnected(Duration timeout) throws InterruptedException {
+        stateLock.lock();
+        try {
+            return ConditionWait.until(stateChanged, timeout, () -> closed || links.stream().anyMatch(RelayLink::isUp)) && !closed;
+        } finally {
+            stateLock.unlock();
+        }
     }
 
     /** Each relay's state now, in the order given. */
@@ -139,15 +149,21 @@ public final class RelayPool implements AutoCloseable {
     /** Ends every connection and thread; waits up to 5 s for the threads. Safe to call more than once. */
     @Override
     public void close() {
+        if (!closeAndJoin()) {
+            LOG.log(System.Logger.Level.WARNING, "relay pool: some threads had not ended 5 s after close");
+        }
+    }
+
+    /** {@link #close}, saying whether every thread ended within the grace period. */
+    boolean closeAndJoin() {
         closed = true;
         subscriptions.values().forEach(RelaySubscription::ended);
         publishing.values().forEach(PendingPublish::abandon);
         links.forEach(RelayLink::abort);
         http.shutdownNow();
-        threads.close(CLOSE_GRACE);
-        synchronized (this) {
-            notifyAll();
-        }
+        boolean joined = threads.close(CLOSE_GRACE);
+        connectionsChanged();
+        return joined;
     }
 
     private void unsubscribe(RelaySubscription sub) {
@@ -163,8 +179,13 @@ public final class RelayPool implements AutoCloseable {
         }
     }
 
-    private synchronized void connectionsChanged() {
-        notifyAll();
+    private void connectionsChanged() {
+        stateLock.lock();
+        try {
+            stateChanged.signalAll();
+        } finally {
+            stateLock.unlock();
+        }
     }
 
     private static List<URI> checked(List<URI> relays) {

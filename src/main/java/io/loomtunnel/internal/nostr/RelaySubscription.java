@@ -8,6 +8,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
 /**
@@ -19,8 +21,9 @@ import java.util.function.Consumer;
  * send what was not asked for), then whether the id was delivered already (only verified ids are
  * remembered, so a forgery cannot shadow the real event), then id and signature.
  *
- * <p>Locking: {@code this} guards the queue, the remembered ids, the relays that sent EOSE and
- * the counts; a leaf lock (waiting callers wait on it; close wakes them).
+ * <p>Locking: {@code lock} guards the queue, the remembered ids, the relays that sent EOSE, the
+ * CLOSED reasons, the counts and {@code ended}; {@code changed} wakes waiting callers. A leaf lock:
+ * nothing is verified, logged or locked while holding it.
  */
 public final class RelaySubscription implements AutoCloseable {
     /** Event ids remembered to drop duplicates (the oldest are forgotten first). */
@@ -33,6 +36,8 @@ public final class RelaySubscription implements AutoCloseable {
     private final ArrayDeque<NostrEvent> queue = new ArrayDeque<>();
     private final int capacity;
     private final Consumer<RelaySubscription> onClose;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition changed = lock.newCondition();
     private final Map<String, Boolean> delivered = new LinkedHashMap<>(64, 0.75f, false) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
@@ -71,36 +76,59 @@ public final class RelaySubscription implements AutoCloseable {
 
     /**
      * The next event, waiting up to {@code timeout}; null when none came in time or the
-     * subscription is closed.
+     * subscription is closed (which wakes a waiting caller at once).
      */
-    public synchronized NostrEvent next(Duration timeout) throws InterruptedException {
-        MonitorWait.until(this, timeout, () -> !queue.isEmpty() || ended);
-        return queue.poll();
+    public NostrEvent next(Duration timeout) throws InterruptedException {
+        lock.lock();
+        try {
+            ConditionWait.until(changed, timeout, () -> !queue.isEmpty() || ended);
+            return queue.poll();
+        } finally {
+            lock.unlock();
+        }
     }
 
     /**
      * Waits until a relay has sent all its stored events for this subscription (EOSE); from then
      * on that relay sends new events as they come. False at the timeout.
      */
-    public synchronized boolean awaitStoredEvents(Duration timeout) throws InterruptedException {
-        MonitorWait.until(this, timeout, () -> !storedEventsSent.isEmpty() || ended);
-        return !storedEventsSent.isEmpty();
+    public boolean awaitStoredEvents(Duration timeout) throws InterruptedException {
+        lock.lock();
+        try {
+            ConditionWait.until(changed, timeout, () -> !storedEventsSent.isEmpty() || ended);
+            return !storedEventsSent.isEmpty();
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** Relays that ended or refused this subscription (CLOSED), with their reason; asked again when they reconnect. */
-    public synchronized Map<URI, String> closedBy() {
-        return Map.copyOf(closedBy);
+    public Map<URI, String> closedBy() {
+        lock.lock();
+        try {
+            return Map.copyOf(closedBy);
+        } finally {
+            lock.unlock();
+        }
     }
 
-    public synchronized Counts counts() {
-        return new Counts(forged, unrequested, duplicates, overflowed);
+    public Counts counts() {
+        lock.lock();
+        try {
+            return new Counts(forged, unrequested, duplicates, overflowed);
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** Closes it on every relay; events still queued can no longer be taken. */
     @Override
     public void close() {
-        synchronized (this) {
+        lock.lock();
+        try {
             queue.clear();
+        } finally {
+            lock.unlock();
         }
         ended();
         onClose.accept(this);
@@ -108,7 +136,8 @@ public final class RelaySubscription implements AutoCloseable {
 
     /** An EVENT for this subscription from {@code relay}, on that relay's callback thread. */
     void deliver(URI relay, NostrEvent event) {
-        synchronized (this) {
+        lock.lock();
+        try {
             if (ended) {
                 return;
             }
@@ -120,47 +149,70 @@ public final class RelaySubscription implements AutoCloseable {
                 duplicates++;
                 return;
             }
+        } finally {
+            lock.unlock();
         }
         boolean genuine = event.verify(); // outside the lock: the most expensive step
-        synchronized (this) {
+        boolean firstForgery = false;
+        lock.lock();
+        try {
             if (!genuine) {
-                if (forged++ == 0) {
-                    LOG.log(System.Logger.Level.WARNING, "relay {0} sent an event whose id or signature does not verify (dropped; later ones are counted)", relay);
-                }
-                return;
-            }
-            if (delivered.putIfAbsent(event.id(), Boolean.TRUE) != null) {
+                firstForgery = forged++ == 0;
+            } else if (delivered.putIfAbsent(event.id(), Boolean.TRUE) != null) {
                 duplicates++; // another relay's copy was verified meanwhile
-                return;
-            }
-            if (queue.size() < capacity) {
+            } else if (queue.size() < capacity) {
                 queue.add(event);
-                notifyAll();
+                changed.signalAll();
             } else {
                 overflowed++;
             }
+        } finally {
+            lock.unlock();
+        }
+        if (firstForgery) {
+            LOG.log(System.Logger.Level.WARNING, "relay {0} sent an event whose id or signature does not verify (dropped; later ones are counted)", relay);
         }
     }
 
-    synchronized void storedEventsSent(URI relay) {
-        storedEventsSent.add(relay);
-        closedBy.remove(relay);
-        notifyAll();
+    void storedEventsSent(URI relay) {
+        lock.lock();
+        try {
+            storedEventsSent.add(relay);
+            closedBy.remove(relay);
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
     }
 
-    synchronized void closedByRelay(URI relay, String message) {
-        closedBy.put(relay, message);
+    void closedByRelay(URI relay, String message) {
+        lock.lock();
+        try {
+            closedBy.put(relay, message);
+        } finally {
+            lock.unlock();
+        }
         LOG.log(System.Logger.Level.INFO, "relay {0} closed a subscription: {1}", relay, Problems.quote(message));
     }
 
     /** The relay's connection ended: its EOSE no longer says anything about the next connection. */
-    synchronized void relayLost(URI relay) {
-        storedEventsSent.remove(relay);
+    void relayLost(URI relay) {
+        lock.lock();
+        try {
+            storedEventsSent.remove(relay);
+        } finally {
+            lock.unlock();
+        }
     }
 
-    synchronized void ended() {
-        ended = true;
-        notifyAll();
+    void ended() {
+        lock.lock();
+        try {
+            ended = true;
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
     }
 
     @Override

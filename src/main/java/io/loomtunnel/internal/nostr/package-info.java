@@ -9,9 +9,10 @@
  * <h2>Threads and locks</h2>
  * A {@code RelayPool} owns its threads ({@code OwnedThreads} "nostr relays"): one per relay that
  * dials, redials with backoff, writes and pings, and the WebSocket callbacks, which decode, verify
- * and queue what arrives. Callers block only in bounded waits. Locks are leaves: a
- * {@code PendingPublish}'s, a {@code RelaySubscription}'s, and the pool's own monitor for
- * {@code awaitConnected}; no lock is held while another is taken or while sending.
+ * and queue what arrives. Callers block only in bounded waits. Locks ({@code ReentrantLock}s, no
+ * monitors: on Java 21 a virtual thread waiting in a monitor holds its carrier) are leaves: a
+ * {@code PendingPublish}'s, a {@code RelaySubscription}'s, and the pool's {@code stateLock} for
+ * {@code awaitConnected}; no lock is held while another is taken, while sending or verifying.
  *
  * <h2>What is trusted</h2>
  * Nothing a relay says: every event is checked against the subscription's filters (relays do not

@@ -171,6 +171,31 @@ class RelayPoolTest {
     }
 
     @Test
+    void closeWakesAPublisherAndEndsEveryThread() throws Exception {
+        URI nobody = URI.create("ws://127.0.0.1:" + freePort());
+        RelayPool pool = new RelayPool(List.of(nobody, shared.uri()), FAST);
+        RelaySubscription sub = pool.subscribe(List.of(Filter.any().withKinds(SIGNALING_KIND)));
+        assertTrue(sub.awaitStoredEvents(WAIT));
+        RelayPool onlyDown = new RelayPool(List.of(nobody), FAST);
+        CompletableFuture<Exception> publisher = new CompletableFuture<>();
+        Thread.ofVirtual().name("test publish to nobody").start(() -> {
+            try {
+                onlyDown.publish(signal("never accepted", "e".repeat(32)), Duration.ofSeconds(60));
+                publisher.complete(null);
+            } catch (Exception e) {
+                publisher.complete(e);
+            }
+        });
+        Thread.sleep(300); // the publisher is waiting for a relay
+        assertTrue(onlyDown.closeAndJoin(), "every thread of the pool ended");
+        Exception e = publisher.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        assertTrue(e instanceof PublishException && e.getMessage().contains("closed"), String.valueOf(e));
+        assertTrue(pool.closeAndJoin(), "every thread of the pool ended, WebSocket callbacks included");
+        assertNull(sub.next(Duration.ofSeconds(5)), "a closed pool's subscription ends at once");
+        assertThrows(IllegalStateException.class, () -> pool.subscribe(List.of(Filter.any())));
+    }
+
+    @Test
     void relayUrlsAreChecked() {
         RelaySettings s = RelaySettings.defaults();
         assertThrows(IllegalArgumentException.class, () -> new RelayPool(List.of(), s));
