@@ -11,6 +11,8 @@ import io.loomtunnel.internal.rendezvous.RendezvousDialer;
 import io.loomtunnel.internal.rendezvous.ServerConnectSignaling;
 import io.loomtunnel.internal.signal.ConnectSignaling;
 import io.loomtunnel.internal.signal.ManualConnectSignaling;
+import io.loomtunnel.internal.signal.NostrConnectSignaling;
+import io.loomtunnel.internal.nostr.RelayPool;
 import io.loomtunnel.tls.Identity;
 import io.loomtunnel.tls.PeerId;
 import java.io.BufferedReader;
@@ -94,16 +96,26 @@ final class ConnectCommand implements Callable<Integer> {
         if (server != null && answerFile != null) {
             throw new UsageException("--answer-file goes with --signal manual");
         }
+        if (peer.signal.equals("nostr") && answerFile != null) {
+            throw new UsageException("--answer-file goes with --signal manual");
+        }
         ConnectSettings settings = settings(identity);
+        RelayPool relays = peer.nostr();
         System.out.println("peer id     " + identity.id() + " (the share must --allow it)");
+        if (relays != null) {
+            System.out.println("signal      nostr " + String.join(" ", peer.relays));
+        }
         ConnectSignaling signaling = server != null ? new ServerConnectSignaling(server)
+                : relays != null ? new NostrConnectSignaling(relays, settings.peer())
                 : answerFile != null ? ManualConnectSignaling.fromFile(System.out, System.err, answerFile)
                 : ManualConnectSignaling.fromReader(System.out, new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)));
         ConnectPeer connect;
         try {
             connect = ConnectPeer.create(settings, server != null ? ConnectPrinter.viaServer(System.out, System.err, logs, server.via())
+                    : relays != null ? ConnectPrinter.viaNostr(System.out, System.err, logs)
                     : ConnectPrinter.manual(System.out, System.err, logs, answerFile != null ? "in " + answerFile : "here"));
         } catch (BindException e) {
+            closeRelays(relays);
             throw new UsageException(e.getMessage()); // only the admin endpoint listens yet
         }
         if (connect.adminAddress() != null) {
@@ -122,13 +134,14 @@ final class ConnectCommand implements Callable<Integer> {
         int code;
         OwnedThreads threads = new OwnedThreads("connect command");
         try {
-            threads.start("sessions", () -> exit.complete(server != null
+            threads.start("sessions", () -> exit.complete(server != null || relays != null
                     ? runWhileAllowed(connect, signaling) : runOnce(connect, signaling)));
             code = exit.get();
         } catch (ExecutionException e) {
             throw e.getCause() instanceof Exception cause ? cause : e;
         } finally {
             connect.close();
+            closeRelays(relays);
             // A session thread waiting on the peer wakes now; one reading an answer from standard
             // input cannot be woken by anything and ends with the process, so the wait is short.
             threads.close(STDIN_GRACE);
@@ -190,6 +203,12 @@ final class ConnectCommand implements Callable<Integer> {
             } catch (InterruptedException e) {
                 return ExitCode.OK;
             }
+        }
+    }
+
+    private static void closeRelays(RelayPool relays) {
+        if (relays != null) {
+            relays.close();
         }
     }
 

@@ -14,7 +14,7 @@ final class ConnectPrinter implements ConnectEvents {
     private final PrintStream err;
     private final LogRing logs;
     private final String answerFrom;
-    private final String server;
+    private final String server; // "the server HOST:PORT" or "the Nostr relays"; null with manual signaling
 
     /** With manual signaling: {@code answerFrom} says where the user is to put the answer ("here", or "in FILE"). */
     static ConnectPrinter manual(PrintStream out, PrintStream err, LogRing logs, String answerFrom) {
@@ -23,7 +23,12 @@ final class ConnectPrinter implements ConnectEvents {
 
     /** With server signaling through {@code server}. */
     static ConnectPrinter viaServer(PrintStream out, PrintStream err, LogRing logs, String server) {
-        return new ConnectPrinter(out, err, logs, null, server);
+        return new ConnectPrinter(out, err, logs, null, "the server " + server);
+    }
+
+    /** With Nostr signaling. */
+    static ConnectPrinter viaNostr(PrintStream out, PrintStream err, LogRing logs) {
+        return new ConnectPrinter(out, err, logs, null, "the Nostr relays");
     }
 
     private ConnectPrinter(PrintStream out, PrintStream err, LogRing logs, String answerFrom, String server) {
@@ -42,7 +47,7 @@ final class ConnectPrinter implements ConnectEvents {
     @Override
     public void offering(String sessionId, List<InetSocketAddress> candidates) {
         if (server != null) {
-            print(err, "offer for session " + sessionId + " (" + candidates.size() + " candidates) goes through the server "
+            print(err, "offer for session " + sessionId + " (" + candidates.size() + " candidates) goes through "
                     + server);
         } else {
             print(err, "offer for session " + sessionId + " (" + candidates.size() + " candidates): give it to `loomtunnel share`,"

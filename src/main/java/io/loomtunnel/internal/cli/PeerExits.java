@@ -4,6 +4,7 @@ import io.loomtunnel.p2p.PeerRefusedException;
 import io.loomtunnel.internal.path.NoPathException;
 import io.loomtunnel.internal.rendezvous.RendezvousCode;
 import io.loomtunnel.internal.rendezvous.RendezvousException;
+import io.loomtunnel.internal.signal.ShareNotFoundException;
 import io.loomtunnel.internal.signal.SignalException;
 
 /** The exit code for each way a peer-to-peer command can fail (README, "Exit codes"; docs/P2P.md). */
@@ -37,6 +38,9 @@ final class PeerExits {
         }
         if (e instanceof RendezvousException r) {
             return r.code() == RendezvousCode.UNKNOWN_PEER ? ExitCode.PEER_UNKNOWN : ExitCode.CONNECT_FAILED;
+        }
+        if (e instanceof ShareNotFoundException) {
+            return ExitCode.PEER_UNKNOWN;
         }
         if (e instanceof NoPathException) {
             return ExitCode.CONNECT_FAILED;

@@ -7,7 +7,14 @@ import io.loomtunnel.p2p.PathSettings;
 import io.loomtunnel.session.SessionOptions;
 import io.loomtunnel.tls.Identity;
 import io.loomtunnel.tls.PeerId;
+import io.loomtunnel.internal.nostr.RelayPool;
+import io.loomtunnel.internal.nostr.RelaySettings;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.UnknownHostException;
+import java.util.Locale;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,8 +28,13 @@ final class PeerOptions {
     Path key;
 
     @Option(names = "--signal", paramLabel = "MODE", defaultValue = "manual",
-            description = "manual: offer and answer are copy-pasted (default); server: through a loomtunnel server.")
+            description = "manual: offer and answer are copy-pasted (default); server: through a loomtunnel server;"
+                    + " nostr: through public Nostr relays (--relay).")
     String signal;
+
+    @Option(names = "--relay", paramLabel = "URL",
+            description = "With --signal nostr: a Nostr relay, wss://HOST[:PORT][/PATH] (ws:// for loopback only); repeatable, 1 to 16.")
+    List<String> relays = new ArrayList<>();
 
     @Option(names = "--server", paramLabel = "HOST:PORT", description = "With --signal server: the server's control address.")
     String server;
@@ -59,13 +71,20 @@ final class PeerOptions {
      */
     RendezvousDialer rendezvous(Identity identity) {
         switch (signal) {
-            case "manual" -> {
+            case "manual", "nostr" -> {
+                if (!signal.equals("nostr") && !relays.isEmpty()) {
+                    throw new UsageException("--relay goes with --signal nostr");
+                }
                 if (server != null || serverId != null || tokenFile != null || relayOnly) {
-                    throw new UsageException("--server, --server-id, --token-file and --relay-only go with --signal server");
+                    throw new UsageException("--server, --server-id, --token-file and --relay-only go with --signal server"
+                            + (signal.equals("nostr") ? " (Nostr signaling has no server relay fallback yet)" : ""));
                 }
                 return null;
             }
             case "server" -> {
+                if (!relays.isEmpty()) {
+                    throw new UsageException("--relay goes with --signal nostr");
+                }
                 if (server == null || serverId == null) {
                     throw new UsageException("--signal server needs --server HOST:PORT and --server-id ID");
                 }
@@ -74,7 +93,63 @@ final class PeerOptions {
                         FlagValue.parse("--server-id", serverId, PeerId::parse), token == null || token.isBlank() ? null : token,
                         SessionOptions.defaults());
             }
-            default -> throw new UsageException("--signal must be manual or server, got '" + signal + "'");
+            default -> throw new UsageException("--signal must be manual, server or nostr, got '" + signal + "'");
+        }
+    }
+
+    /**
+     * The Nostr relays to signal through with {@code --signal nostr} (dialing starts at once), or
+     * null with another mode.
+     */
+    RelayPool nostr() {
+        if (!signal.equals("nostr")) {
+            return null;
+        }
+        if (relays.isEmpty()) {
+            throw new UsageException("--signal nostr needs --relay URL (wss://..., or ws:// for a relay on this host)");
+        }
+        List<URI> uris = new ArrayList<>();
+        for (String text : relays) {
+            uris.add(relayUri(text));
+        }
+        try {
+            return new RelayPool(uris, RelaySettings.defaults());
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--relay: " + e.getMessage());
+        }
+    }
+
+    /** A relay URL: wss:// for any host, ws:// (no TLS) only for a loopback address or localhost. */
+    static URI relayUri(String text) {
+        URI uri;
+        try {
+            uri = new URI(text);
+        } catch (URISyntaxException e) {
+            throw new UsageException("--relay '" + text + "' is not a URL");
+        }
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        if (uri.getHost() == null || !scheme.equals("ws") && !scheme.equals("wss")) {
+            throw new UsageException("--relay '" + text + "' must be wss://HOST[:PORT][/PATH] (ws:// for a relay on this host)");
+        }
+        if (scheme.equals("ws") && !loopback(uri.getHost())) {
+            throw new UsageException("--relay '" + text + "': ws:// sends in clear text and is allowed only for loopback"
+                    + " addresses; use wss://");
+        }
+        return uri;
+    }
+
+    private static boolean loopback(String host) {
+        String h = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
+        if (h.equalsIgnoreCase("localhost")) {
+            return true;
+        }
+        if (!h.contains(":") && !h.matches("[0-9.]+")) {
+            return false; // a name other than localhost: not resolved here
+        }
+        try {
+            return InetAddress.getByName(h).isLoopbackAddress(); // a literal: no lookup
+        } catch (UnknownHostException e) {
+            return false;
         }
     }
 

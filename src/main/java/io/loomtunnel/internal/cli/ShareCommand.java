@@ -15,6 +15,10 @@ import io.loomtunnel.tls.Identity;
 import io.loomtunnel.tls.PeerId;
 import io.loomtunnel.tunnel.TunnelType;
 import java.io.BufferedReader;
+import io.loomtunnel.internal.nostr.RelayPool;
+import io.loomtunnel.internal.signal.NostrShareSignaling;
+import io.loomtunnel.internal.signal.ShareSignaling;
+import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.net.BindException;
@@ -91,16 +95,22 @@ final class ShareCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Identity identity = peer.identity();
         RendezvousDialer server = peer.rendezvous(identity);
-        if (server != null && !offerFiles.isEmpty()) {
+        boolean nostr = peer.signal.equals("nostr");
+        if ((server != null || nostr) && !offerFiles.isEmpty()) {
             throw new UsageException("--offer-file goes with --signal manual");
         }
         ShareSettings settings = settings(identity);
-        List<ManualShareSignaling.Source> sources = server == null ? sources() : List.of();
-        SharePrinter printer = new SharePrinter(System.out, System.err, server == null, logs);
+        boolean manual = server == null && !nostr;
+        List<ManualShareSignaling.Source> sources = manual ? sources() : List.of();
+        RelayPool relays = peer.nostr();
+        SharePrinter printer = new SharePrinter(System.out, System.err, manual, logs);
         SharePeer share;
         try {
             share = SharePeer.start(settings, printer);
         } catch (BindException e) {
+            if (relays != null) {
+                relays.close();
+            }
             throw new UsageException(e.getMessage());
         }
         System.out.println("share id    " + share.id());
@@ -112,8 +122,11 @@ final class ShareCommand implements Callable<Integer> {
         settings.services().values().forEach(s ->
                 System.out.println("service     " + s.name() + " " + s.type().wireName() + " -> " + s.targetText()));
         System.out.println("allowed     " + settings.allowed().peers().size() + " peer(s); at most " + maxSessions + " sessions");
-        ServerShareSignaling viaServer = null;
-        if (server != null) {
+        ShareSignaling viaServer = null; // server or Nostr signaling; both are Closeable
+        if (relays != null) {
+            viaServer = new NostrShareSignaling(identity, relays, () -> System.out.println("ready for connecting peers"));
+            System.out.println("signal      nostr " + String.join(" ", peer.relays));
+        } else if (server != null) {
             try {
                 viaServer = new ServerShareSignaling(server, share.punchAddress(), settings.allowed().peers().keySet(), printer);
             } catch (IllegalArgumentException e) {
@@ -127,11 +140,9 @@ final class ShareCommand implements Callable<Integer> {
 
         CountDownLatch done = new CountDownLatch(1);
         AtomicReference<Exception> failure = new AtomicReference<>();
-        ServerShareSignaling signaling = viaServer;
+        ShareSignaling signaling = viaServer;
         StopSignals.onStop(() -> {
-            if (signaling != null) {
-                signaling.close();
-            }
+            closeQuietly(signaling);
             share.close();
             done.countDown();
         });
@@ -150,6 +161,7 @@ final class ShareCommand implements Callable<Integer> {
             }
         });
         done.await();
+        closeQuietly(signaling);
         share.close();
         threads.close(ConnectCommand.STDIN_GRACE); // an offer reader on standard input ends with the process
         Exception failed = failure.get();
@@ -158,6 +170,16 @@ final class ShareCommand implements Callable<Integer> {
             return PeerExits.of(failed);
         }
         return printer.exitCode();
+    }
+
+    private static void closeQuietly(ShareSignaling signaling) {
+        if (signaling instanceof Closeable c) {
+            try {
+                c.close();
+            } catch (IOException e) {
+                // ours close without failing
+            }
+        }
     }
 
     /** Answers the offers read from {@code sources}, then serves the sessions until they have all ended. */
