@@ -40,13 +40,16 @@ import picocli.CommandLine.Option;
                 "  loomtunnel connect --key laptop.key --peer ID --service ssh \\",
                 "      --listen 127.0.0.1:2222 --signal server \\",
                 "      --server tunnel.example.org:7835 --server-id ID --token-file token.txt",
+                "  loomtunnel connect --key laptop.key --peer ID --service ssh \\",
+                "      --listen 127.0.0.1:2222 --signal nostr \\",
+                "      --relay wss://relay.example.org --relay wss://nostr.example.net",
                 "",
                 "Manual signaling prints an offer; give it to `loomtunnel share`, then paste"
                 + " its answer here (or save it in --answer-file). One run is one session: when it"
                 + " ends, connect exits 11; run it again for a new one. --answer-file is watched"
                 + " until the offer expires: what there cannot be this offer's answer is said at"
                 + " once, in one line, and the watch goes on (the file can be put right).",
-                "Server signaling finds the share through the server and keeps the local port"
+                "Server (and Nostr) signaling finds the share through the server (the relays) and keeps the local port"
                 + " open while sessions come and go: a session that ends is set up again (pauses"
                 + " of 1s doubling to 30s).",
                 "The session line says which path it took: 'direct ADDRESS' or 'relay via SERVER'."

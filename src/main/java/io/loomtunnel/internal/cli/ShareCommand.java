@@ -47,6 +47,8 @@ import picocli.CommandLine.Option;
                 "  loomtunnel share --key share.key --allow ID --tcp ssh=127.0.0.1:22 \\",
                 "      --signal server --server tunnel.example.org:7835 --server-id ID \\",
                 "      --token-file token.txt",
+                "  loomtunnel share --key share.key --allow ID --tcp ssh=127.0.0.1:22 \\",
+                "      --signal nostr --relay wss://relay.example.org",
                 "",
                 "Manual signaling: offers are read one after another from standard input (or"
                 + " --offer-file); each answer is printed for the connecting side. When no more"
@@ -55,6 +57,9 @@ import picocli.CommandLine.Option;
                 "Server signaling: share registers with the server (only the peers it allows"
                 + " can find it there), answers the offers it forwards, and runs until stopped,"
                 + " registering again if the server is lost.",
+                "Nostr signaling: share answers, through the --relay relays, the peers that know"
+                + " its id; offers and answers are end-to-end encrypted, the relays store nothing"
+                + " (docs/P2P.md, \"Nostr signaling\").",
                 "--admin-bind 127.0.0.1:9090 serves the sessions, their paths and counts to"
                 + " `loomtunnel status` and `console` (docs/P2P.md, \"Status\").",
                 "SIGINT/SIGTERM: close every session, then exit 0."})

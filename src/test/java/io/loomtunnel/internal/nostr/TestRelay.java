@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Assumptions;
  * which turns a relay that cannot start into a failure; elsewhere tests that need one are skipped
  * with the reason. Its standard input stays open: it exits when the test JVM does.
  */
-final class TestRelay extends WatchedProcess {
+public final class TestRelay extends WatchedProcess {
     static final Path DIR = Path.of("scripts/nostr-relay");
     static final String REQUIRED_ENV = "LOOMTUNNEL_NOSTR_RELAY_REQUIRED";
 
@@ -29,18 +29,18 @@ final class TestRelay extends WatchedProcess {
     }
 
     /** Starts a relay on {@code port} (0: any free port) with relay.mjs's {@code options}. */
-    static TestRelay start(int port, String... options) throws IOException, InterruptedException {
+    public static TestRelay start(int port, String... options) throws IOException, InterruptedException {
         requireInstalled();
         List<String> command = new ArrayList<>(List.of("node", DIR.resolve("relay.mjs").toString(), String.valueOf(port)));
         command.addAll(List.of(options));
         return new TestRelay("relay " + String.join(" ", options), WatchedProcess.launch(command, Map.of(), true));
     }
 
-    int port() {
+    public int port() {
         return port;
     }
 
-    URI uri() {
+    public URI uri() {
         return URI.create("ws://127.0.0.1:" + port);
     }
 
