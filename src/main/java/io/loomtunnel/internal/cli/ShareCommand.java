@@ -108,7 +108,7 @@ final class ShareCommand implements Callable<Integer> {
         boolean manual = server == null && !nostr;
         List<ManualShareSignaling.Source> sources = manual ? sources() : List.of();
         RelayPool relays = peer.nostr();
-        SharePrinter printer = new SharePrinter(System.out, System.err, manual, logs);
+        SharePrinter printer = new SharePrinter(System.out, System.err, manual, nostr, logs);
         SharePeer share;
         try {
             share = SharePeer.start(settings, printer);

@@ -21,17 +21,20 @@ final class SharePrinter implements ShareEvents, ServerShareSignaling.Events {
     private final PrintStream out;
     private final PrintStream err;
     private final boolean manual;
+    private final String through; // what carries answers: "the server" or "the Nostr relays"
     private final LogRing logs;
     private volatile int lastBadOffer = ExitCode.OK;
 
     /**
-     * @param manual whether the user passes answers on (else the server does)
+     * @param manual whether the user passes answers on (else the server or the Nostr relays do)
+     * @param nostr whether the Nostr relays carry the answers
      * @param logs keeps the lines for the admin endpoint's {@code /api/logs}
      */
-    SharePrinter(PrintStream out, PrintStream err, boolean manual, LogRing logs) {
+    SharePrinter(PrintStream out, PrintStream err, boolean manual, boolean nostr, LogRing logs) {
         this.out = out;
         this.err = err;
         this.manual = manual;
+        this.through = nostr ? "the Nostr relays" : "the server";
         this.logs = logs;
     }
 
@@ -43,7 +46,7 @@ final class SharePrinter implements ShareEvents, ServerShareSignaling.Events {
     @Override
     public void answered(PeerId peer, String sessionId, String service) {
         print(out, "answer for peer " + peer.abbreviated() + "… session " + sessionId + " (service " + service
-                + (manual ? "); give it to the connecting side:" : ") sent through the server"));
+                + (manual ? "); give it to the connecting side:" : ") sent through " + through));
     }
 
     @Override
