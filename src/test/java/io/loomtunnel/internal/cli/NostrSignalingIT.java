@@ -68,7 +68,6 @@ class NostrSignalingIT {
 
             assertEquals(ExitCode.PEER_UNKNOWN, lonely.exitCode(START), lonely.output());
             List<String> lines = lonely.lines();
-            System.out.println(share.output());
             assertTrue(lines.getLast().startsWith("loomtunnel: no share with id "), lonely.output());
         } finally {
             for (JarProcess p : processes) {
