@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Nostr signaling, sharing side (docs/P2P.md, "Nostr signaling"): subscribes to the route tag of
@@ -60,7 +61,7 @@ public final class NostrShareSignaling implements ShareSignaling, Closeable {
     private double tokens = HELLO_BURST;
     private long tokensAt = System.nanoTime();
     private volatile boolean closed;
-    private long dropped;
+    private final AtomicLong dropped = new AtomicLong();
 
     /** A handshake waiting for its offer. */
     private record Open(NostrHandshake.Keys keys, long expires) {}
@@ -101,7 +102,7 @@ public final class NostrShareSignaling implements ShareSignaling, Closeable {
 
     /** Offers, hellos and strangers' events seen but not used. */
     long dropped() {
-        return dropped;
+        return dropped.get();
     }
 
     private void handle(NostrEvent e, OfferHandler handler) {
@@ -192,7 +193,7 @@ public final class NostrShareSignaling implements ShareSignaling, Closeable {
     }
 
     private void drop(SignalException problem) {
-        dropped++;
+        dropped.incrementAndGet();
         if (logged.add(problem.problem())) {
             LOG.log(System.Logger.Level.INFO, "nostr signaling: dropped {0} (later ones of this kind are counted only)",
                     problem.getMessage());

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * `share` and `connect --signal nostr` as real processes through a real relay on 127.0.0.1
  * (scripts/nostr-relay) with a second relay that is down: three connects at once, each with data
- * both ways; a connect whose share is not there exits 25; ws:// off loopback is refused.
+ * both ways; a peer the share does not allow exits 3; a connect whose share is not there exits 25; ws:// off loopback is refused.
  */
 @Timeout(180)
 class NostrSignalingIT {
@@ -51,6 +51,11 @@ class NostrSignalingIT {
                     Identity.generate().id().toString(), "--service", "echo", "--listen", "127.0.0.1:0"));
             absent.addAll(relays);
             JarProcess lonely = start(processes, absent);
+            // A peer the share does not allow: refused by the share itself, as with the other modes (exit 3).
+            List<String> strangerArgs = new ArrayList<>(List.of("connect", "--key", key("stranger").toString(), "--peer",
+                    shareId.toString(), "--service", "echo", "--listen", "127.0.0.1:0"));
+            strangerArgs.addAll(relays);
+            JarProcess stranger = start(processes, strangerArgs);
             List<JarProcess> connects = new ArrayList<>();
             for (int i = 0; i < 3; i++) {
                 List<String> args = new ArrayList<>(List.of("connect", "--key", laptopKey.toString(), "--peer", shareId.toString(),
@@ -66,6 +71,8 @@ class NostrSignalingIT {
             }
             assertEquals(3, share.output().split("service echo: direct").length - 1, share.output());
 
+            assertEquals(ExitCode.AUTH_REFUSED, stranger.exitCode(START), stranger.output());
+            assertTrue(stranger.output().contains("is not allowed"), stranger.output());
             assertEquals(ExitCode.PEER_UNKNOWN, lonely.exitCode(START), lonely.output());
             List<String> lines = lonely.lines();
             assertTrue(lines.getLast().startsWith("loomtunnel: no share with id "), lonely.output());
