@@ -248,6 +248,33 @@ class ServerSignalingTest {
         assertEquals(List.of(), refused);
     }
 
+    /**
+     * Issue 15: a relayed session looks for a direct path (here there is none: the share neither
+     * listens nor dials), says so for each look, and keeps carrying data on the relay. (That it
+     * moves once a direct path opens: PeerToPeerLabIT, with a firewall rule lifted.)
+     */
+    @Test
+    void aRelayedSessionLooksForADirectPathAndStaysRelayedWhileThereIsNone() throws Exception {
+        server(b -> {});
+        share(LOOPBACK.withRelay(Duration.ZERO, true), 8);
+        List<String> looks = new CopyOnWriteArrayList<>();
+        ConnectPeer connect = ConnectPeer.create(ConnectSettings.builder(connectKey, shareKey.id(), "echo", ANY_LOCAL)
+                .path(new PathSettings(new InetSocketAddress("127.0.0.1", 0), List.of(), Duration.ofSeconds(3),
+                        Duration.ZERO, false)).build(), new ConnectEvents() {
+                    @Override
+                    public void directProbeFailed(PeerSession session, int probe, int probes, Duration next, String reason) {
+                        looks.add(probe + "/" + probes + " next " + next + ": " + reason);
+                    }
+                });
+        closing.add(connect);
+        PeerSession session = connect.connect(signaling(connectKey));
+        assertTrue(session.path().startsWith("relay via "), session.path());
+        Probes.eventually(Duration.ofSeconds(30), () -> "a first look: " + looks, () -> !looks.isEmpty());
+        assertTrue(looks.getFirst().startsWith("1/" + ConnectPeer.PROBES + " next PT10S: no path to "), looks.getFirst());
+        assertTrue(session.path().startsWith("relay via "), session.path());
+        echoChecked(connect, 1 << 20, 7);
+    }
+
     @Test
     void twentySessionsThroughTheServerThenTheLimitThenOneClosedWhileTheOthersTransfer() throws Exception {
         server(b -> {});

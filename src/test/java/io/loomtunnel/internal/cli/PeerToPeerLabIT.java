@@ -193,21 +193,28 @@ class PeerToPeerLabIT {
         }
         long directBefore = count(share.output(), "service echo: direct 198.18.0.12:");
         WatchedProcess tcp;
+        WatchedProcess udp;
         try {
             tcp = connect(bob, bobKey, "echo", "--punch-timeout", "8s");
-            tcp.await("session \\S+ to peer \\w+…: relay via " + SERVER + "$", WAIT);
-            tcp.await("no direct path yet \\(look 1 of 10, the next in 10 s\\)", WAIT);
+            udp = connect(bob, bobKey, "dns", "--punch-timeout", "8s");
+            for (WatchedProcess p : List.of(tcp, udp)) {
+                p.await("session \\S+ to peer \\w+…: relay via " + SERVER + "$", WAIT);
+                p.await("no direct path yet \\(look 1 of 10, the next in 10 s\\)", WAIT);
+            }
         } finally {
             for (List<String> rule : rules) {
                 iptables(router, "-D", rule);
             }
         }
-        tcp.await("session \\S+ to peer \\w+…: direct 198\\.18\\.0\\.11:\\d+ \\(was relay via " + SERVER
-                + "; new streams take the new path\\)$", WAIT);
+        for (WatchedProcess p : List.of(tcp, udp)) {
+            p.await("session \\S+ to peer \\w+…: direct 198\\.18\\.0\\.11:\\d+ \\(was relay via " + SERVER
+                    + "; new streams take the new path\\)$", WAIT);
+        }
         Probes.eventually(WAIT, () -> "a direct session on the share:\n" + share.output(),
                 () -> count(share.output(), "service echo: direct 198.18.0.12:") > directBefore);
-        checkTcp(bob, tcp);
+        checkTraffic(bob, tcp, udp);
         tcp.terminate();
+        udp.terminate();
     }
 
     private static void iptables(String namespace, String action, List<String> rule) {
