@@ -54,8 +54,11 @@ import java.util.function.Function;
 /**
  * The connecting side of a peer-to-peer tunnel: each {@link #connect} signals an offer, races
  * candidate connections to the sharing peer, nominates one, and routes the local port through the
- * resulting session. The local port is bound at the first session and stays while sessions come
- * and go (a dropped session is replaced by calling {@link #connect} again).
+ * resulting session. The local port is bound once the first answer has come, before the path
+ * race, and stays while sessions come and go (a dropped session is replaced by calling
+ * {@link #connect} again). A TCP connection made while no session runs is held until one does (64
+ * at once at most, each for the punch timeout at most), then closed, reported through
+ * {@link ConnectEvents#connectionRefused}.
  *
  * <p>The connecting side is always the TLS client and the MUX dialer, whichever side's SYN made
  * the connection (or whether a relay carries it), and it alone nominates: it sends its request on one set-up connection at a
@@ -63,7 +66,8 @@ import java.util.function.Function;
  *
  * <p>Threads: {@link #connect} runs on the caller's thread; the connect side's own threads
  * ({@code "loomtunnel connect to PEER SERVICE: ..."}) accept on and dial from each connect's punch
- * port, ask the relay, and watch each running session; the local port has its own
+ * port, ask the relay, watch each running session, and, while one runs relayed, look for a direct
+ * path for it now and then ({@code "... direct probe"}; docs/P2P.md, "Paths and the path report"); the local port has its own
  * ({@link TcpEntrance}, {@link UdpEntrance}); its meters' sampler when watched ({@code "loomtunnel
  * connect metrics: sampler"}) and, as its settings ask, the admin endpoint's. {@link #close} ends and
  * joins them all.
@@ -78,6 +82,13 @@ import java.util.function.Function;
 public final class ConnectPeer implements Closeable {
     /** How long the share has to answer a request. */
     static final Duration REPLY_TIMEOUT = Duration.ofSeconds(10);
+    /** The first look for a direct path after a session came up relayed, and the longest pause between looks. */
+    static final Duration PROBE_FIRST = Duration.ofSeconds(5);
+    static final Duration PROBE_MAX = Duration.ofMinutes(5);
+    /** Looks for a direct path per relayed session: with the pauses above, about 25 minutes of them. */
+    static final int PROBES = 10;
+    /** How long streams open on a relayed path may go on after the session moved to a direct one. */
+    static final Duration PROBE_DRAIN = Duration.ofMinutes(10);
 
     private final ConnectSettings settings;
     private final ConnectEvents events;
@@ -197,6 +208,39 @@ public final class ConnectPeer implements Closeable {
      * @throws InterruptedException interrupted while waiting for the answer or a path
      */
     public PeerSession connect(ConnectSignaling signaling) throws IOException, InterruptedException {
+        Established e = establish(signaling, false);
+        PeerSession session = new PeerSession(e.id(), settings.peer(), settings.service(), e.type(), e.path(),
+                meters.counters(settings.service(), e.type()));
+        meters.started(session);
+        lock.lock();
+        try {
+            running.add(session);
+        } finally {
+            lock.unlock();
+        }
+        e.local().attach(session);
+        events.sessionStarted(session);
+        boolean watched = threads.startIfOpen("session " + session.shortId() + " watch", () -> watch(session, e.local()));
+        if (!watched || closed) {
+            session.close();
+        }
+        if (!watched) {
+            watch(session, e.local()); // closed meanwhile: the session has ended, tidy up here
+        } else if (session.relayed() && !settings.path().relayOnly()) {
+            // Relayed, so the signaling goes through a server, and another offer costs the user nothing.
+            threads.startIfOpen("session " + session.shortId() + " direct probe", () -> probeDirect(session, signaling));
+        }
+        return session;
+    }
+
+    /** A session set up and nominated: its id, type, path, and the local port it serves. */
+    private record Established(String id, TunnelType type, PeerPath path, LocalEntrance local) {}
+
+    /**
+     * Offer, answer, path race, request; with {@code directOnly}, the relay is not asked (a probe
+     * for a direct path while a relayed session runs).
+     */
+    private Established establish(ConnectSignaling signaling, boolean directOnly) throws IOException, InterruptedException {
         boolean relayOnly = settings.path().relayOnly();
         try (PunchPort port = PunchPort.bind(settings.path().bind())) {
             if (relayOnly) {
@@ -209,43 +253,63 @@ public final class ConnectPeer implements Closeable {
             Offer offer = new Offer(settings.identity().id().value(), SignedBlocks.keyOf(settings.identity()),
                     settings.peer().value(), SignedBody.newSessionId(), settings.service(), Candidates.texts(candidates),
                     now.getEpochSecond(), expires.getEpochSecond());
-            events.offering(offer.session(), candidates);
+            if (!directOnly) {
+                events.offering(offer.session(), candidates);
+            }
             ConnectSignaling.Reply reply = signaling.exchange(SignedBlocks.seal(settings.identity(), offer), expires, port,
                     block -> check(SignedBlocks.open(block, BlockKind.ANSWER, Answer.class), offer));
-            LocalEntrance local;
-            PeerPath path;
-            TunnelType type;
             try {
                 Answer answer = check(SignedBlocks.open(reply.answer(), BlockKind.ANSWER, Answer.class), offer);
                 if (answer.refused()) {
                     throw new PeerRefusedException(RefusalCode.parse(answer.refusal()), "peer " + settings.peer().abbreviated()
                             + "… refused the session: " + answer.reason());
                 }
-                type = typeOf(answer);
-                local = entrance(type);
-                path = race(port, offer, answer, reply.hints());
+                TunnelType type = typeOf(answer);
+                LocalEntrance local = entrance(type);
+                return new Established(offer.session(), type, race(port, offer, answer, directOnly ? reply.hints().withoutRelay()
+                        : reply.hints()), local);
             } finally {
                 reply.release().run();
             }
-            PeerSession session = new PeerSession(offer.session(), settings.peer(), offer.service(), type, path,
-                    meters.counters(offer.service(), type));
-            meters.started(session);
-            lock.lock();
-            try {
-                running.add(session);
-            } finally {
-                lock.unlock();
+        }
+    }
+
+    /**
+     * While {@code session} runs relayed, looks for a direct path now and then (after
+     * {@link #PROBE_FIRST}, doubling to {@link #PROBE_MAX}, {@link #PROBES} times at most): a new
+     * offer and a path race without the relay. When one wins, the session moves to it: new
+     * streams and datagrams go direct, and the relayed path ends once its open streams have
+     * finished (or after {@link #PROBE_DRAIN}).
+     */
+    private void probeDirect(PeerSession session, ConnectSignaling signaling) {
+        Duration pause = PROBE_FIRST;
+        try {
+            for (int probe = 1; probe <= PROBES; probe++) {
+                if (session.awaitEnd(pause) || closed) {
+                    return;
+                }
+                Established e;
+                try {
+                    e = establish(signaling, true);
+                } catch (IOException failed) {
+                    pause = pause.multipliedBy(2).compareTo(PROBE_MAX) > 0 ? PROBE_MAX : pause.multipliedBy(2);
+                    events.directProbeFailed(session, probe, PROBES, probe < PROBES ? pause : null, failed.getMessage());
+                    continue;
+                }
+                if (session.awaitEnd(Duration.ZERO) || closed) {
+                    e.path().session().close();
+                    return;
+                }
+                String from = session.path();
+                PeerPath left = session.moveTo(e.path());
+                meters.pathChanged(session, left, e.path());
+                events.pathChanged(session, from);
+                left.session().mux().shutdown(PROBE_DRAIN);
+                session.forgetPrevious(left);
+                return;
             }
-            local.attach(session);
-            events.sessionStarted(session);
-            boolean watched = threads.startIfOpen("session " + session.shortId() + " watch", () -> watch(session, local));
-            if (!watched || closed) {
-                session.close();
-            }
-            if (!watched) {
-                watch(session, local); // closed meanwhile: the session has ended, tidy up here
-            }
-            return session;
+        } catch (InterruptedException e) {
+            // closing: the sessions close with the peer
         }
     }
 
@@ -321,7 +385,8 @@ public final class ConnectPeer implements Closeable {
         }
         if (entrance == null) {
             try {
-                entrance = type == TunnelType.TCP ? TcpEntrance.open(settings.listen(), settings.service())
+                entrance = type == TunnelType.TCP ? TcpEntrance.open(settings.listen(), settings.service(),
+                        new TcpEntrance.Hold(settings.path().punchTimeout(), TcpEntrance.Hold.DEFAULT_LIMIT), events::connectionRefused)
                         : UdpEntrance.open(settings.listen());
             } catch (BindException e) {
                 throw new BindException("cannot listen on " + type.wireName() + " " + Candidates.text(settings.listen()) + ": "

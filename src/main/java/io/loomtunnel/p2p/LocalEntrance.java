@@ -5,8 +5,8 @@ import java.net.InetSocketAddress;
 
 /**
  * The connecting side's local port, which outlives sessions: what arrives there goes through
- * whichever session is attached at the time; with none, TCP connections are closed and datagrams
- * dropped.
+ * whichever session is attached at the time; with none, TCP connections wait for one (bounded in
+ * time and number) and datagrams are dropped.
  */
 interface LocalEntrance extends Closeable {
     InetSocketAddress address();

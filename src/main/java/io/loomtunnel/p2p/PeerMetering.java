@@ -3,6 +3,7 @@ package io.loomtunnel.p2p;
 import io.loomtunnel.internal.metrics.EndpointMetrics;
 import io.loomtunnel.internal.metrics.Reasons;
 import io.loomtunnel.internal.metrics.TunnelCounters;
+import io.loomtunnel.internal.path.PeerPath;
 import io.loomtunnel.observe.Meters;
 import io.loomtunnel.observe.ObserveSettings;
 import io.loomtunnel.observe.Status;
@@ -66,6 +67,21 @@ final class PeerMetering implements Closeable {
             metrics.sessionClosed(Reasons.sessionClosed(s.mux().closeCause()));
             metrics.release(s.counters());
         }
+    }
+
+    /**
+     * {@code s} moved from path {@code from} to {@code to}: counted in
+     * {@code loomtunnel_p2p_path_changes_total{role, from, to}} (docs/METRICS.md); the RTT meter follows the new path.
+     */
+    void pathChanged(PeerSession s, PeerPath from, PeerPath to) {
+        if (metrics != null) {
+            metrics.pathChanged(kind(from), kind(to));
+            to.session().mux().onRtt(metrics::recordRtt);
+        }
+    }
+
+    private static String kind(PeerPath p) {
+        return p.relayed() ? "relay" : "direct";
     }
 
     /** Time since the share or connect started. */

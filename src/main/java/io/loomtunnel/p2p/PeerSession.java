@@ -11,14 +11,21 @@ import java.time.Duration;
 
 /**
  * One running peer-to-peer session, on either side: its id from signaling, the peer (pinned by
- * TLS), the service, and the path it took. Each has its own lifecycle: closing one never touches another.
+ * TLS), the service, and the path it takes. Each has its own lifecycle: closing one never touches another.
+ *
+ * <p>On the connecting side a relayed session may move to a direct path found later
+ * (docs/P2P.md, "Paths and the path report"): new streams and datagrams take the new path, while
+ * streams open on the old one finish there. No lock: the path is a volatile reference, replaced
+ * only by the connecting side's upgrade thread.
  */
 public final class PeerSession implements Closeable {
     private final String id;
     private final PeerId peer;
     private final String service;
     private final TunnelType type;
-    private final PeerPath path;
+    private volatile PeerPath path;
+    /** The path this session left, while its streams drain; null if none. */
+    private volatile PeerPath previous;
     private final TunnelCounters counters;
     private final long startNanos = System.nanoTime();
 
@@ -103,7 +110,39 @@ public final class PeerSession implements Closeable {
      * @throws InterruptedException interrupted while waiting
      */
     public boolean awaitEnd(Duration timeout) throws InterruptedException {
-        return mux().awaitClosed(timeout);
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            PeerPath p = path;
+            long left = deadline - System.nanoTime();
+            // In slices: the path may move meanwhile, and then the old one's end is not this session's.
+            if (p.session().mux().awaitClosed(Duration.ofNanos(Math.max(0, Math.min(left, MOVE_CHECK.toNanos())))) && p == path) {
+                return true;
+            }
+            if (left <= MOVE_CHECK.toNanos() && p == path) {
+                return false;
+            }
+        }
+    }
+
+    /** How often a wait for the end looks whether the session moved to another path. */
+    private static final Duration MOVE_CHECK = Duration.ofSeconds(1);
+
+    /**
+     * Moves the session to {@code next}: new streams and datagrams take it from now on. Returns
+     * the path left, whose open streams may finish; its owner shuts it down.
+     */
+    PeerPath moveTo(PeerPath next) {
+        PeerPath left = path;
+        previous = left;
+        path = next;
+        return left;
+    }
+
+    /** The path left has ended: nothing to close with this session any more. */
+    void forgetPrevious(PeerPath left) {
+        if (previous == left) {
+            previous = null;
+        }
     }
 
     /**
@@ -133,6 +172,10 @@ public final class PeerSession implements Closeable {
 
     @Override
     public void close() {
+        PeerPath left = previous;
+        if (left != null) {
+            left.session().close();
+        }
         path.session().close();
     }
 

@@ -3,6 +3,7 @@ package io.loomtunnel.p2p;
 import io.loomtunnel.internal.concurrent.OwnedThreads;
 import io.loomtunnel.internal.metrics.TunnelCounters;
 import io.loomtunnel.mux.Datagram;
+import io.loomtunnel.mux.MuxSession;
 import io.loomtunnel.internal.tunnel.DatagramLink;
 import io.loomtunnel.internal.tunnel.UdpEnvelope;
 import io.loomtunnel.internal.tunnel.UdpIngress;
@@ -19,7 +20,7 @@ import java.util.concurrent.atomic.AtomicReference;
  *
  * <p>Threads: the port's receive thread (its {@link UdpIngress}'s) and, for each attached session,
  * one of its own that takes the session's datagrams ({@code "loomtunnel connect udp :PORT: session
- * ID datagrams"}); {@link #close} ends and joins them. No lock: the attached session is an atomic
+ * ID datagrams"}, which follows the session when it moves to another path); {@link #close} ends and joins them. No lock: the attached session is an atomic
  * reference, set before the session's dispatcher starts.
  */
 final class UdpEntrance implements LocalEntrance, DatagramLink {
@@ -69,19 +70,26 @@ final class UdpEntrance implements LocalEntrance, DatagramLink {
 
     /** Hands the session's datagrams to the flows they belong to, until the session ends. */
     private void dispatch(PeerSession session) {
-        try {
-            while (true) {
-                Datagram d = session.mux().receiveDatagram(Duration.ZERO);
-                if (UdpEnvelope.tunnelId(d.payload()) == SharedService.UDP_ENVELOPE_ID) {
-                    session.counters().datagramsOut().increment(); // brought back by the session (the port may still drop it)
-                    session.counters().bytesOut().add(d.payload().length - UdpEnvelope.HEADER);
-                    ingress.deliver(d.flowId(), d.payload());
+        while (true) {
+            MuxSession mux = session.mux();
+            try {
+                while (true) {
+                    Datagram d = mux.receiveDatagram(Duration.ZERO);
+                    if (UdpEnvelope.tunnelId(d.payload()) == SharedService.UDP_ENVELOPE_ID) {
+                        session.counters().datagramsOut().increment(); // brought back by the session (the port may still drop it)
+                        session.counters().bytesOut().add(d.payload().length - UdpEnvelope.HEADER);
+                        ingress.deliver(d.flowId(), d.payload());
+                    }
                 }
+            } catch (ProtocolException e) {
+                mux.close(e.code(), e.getMessage());
+                return;
+            } catch (IOException ended) {
+                if (session.mux() == mux) {
+                    return; // the session is over; a later one gets a dispatcher of its own
+                }
+            // the session moved to another path (its datagrams come from there now): follow it
             }
-        } catch (ProtocolException e) {
-            session.mux().close(e.code(), e.getMessage());
-        } catch (IOException ended) {
-            // the session is over; a later one gets a dispatcher of its own
         }
     }
 

@@ -3,6 +3,10 @@ package io.loomtunnel.natlab;
 import io.loomtunnel.internal.tunnel.EchoServers;
 import io.loomtunnel.internal.tunnel.Probes;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.util.Arrays;
+import java.util.Random;
 
 /**
  * The services and the traffic peer-to-peer tests run inside the lab's hosts, one small JVM
@@ -11,6 +15,8 @@ import java.io.IOException;
  * <pre>
  * echo                     TCP echo and UDP "echo:" services on 127.0.0.1; prints "echo tcp PORT udp PORT", runs until killed
  * tcp PORT BYTES SEED      BYTES random bytes through 127.0.0.1:PORT and back; "tcp intact BYTES" (exit 0) or "tcp damaged" (1)
+ * held PORT BYTES SEED     the same, printing "connected" first, as soon as the connection is made (tests of connections
+ *                          that wait for a session), and waiting up to 60 s for the echo
  * udp PORT                 datagrams through 127.0.0.1:PORT and back ({@link Probes#udpEchoes}); "udp intact" (0) or "udp failed" (1)
  * </pre>
  */
@@ -26,6 +32,8 @@ public final class LabTraffic {
         int exit = switch (args.length == 0 ? "" : args[0]) {
             case "echo" -> echo();
             case "tcp" -> report(Probes.echoIntact(Integer.parseInt(args[1]), Integer.parseInt(args[2]), Long.parseLong(args[3])),
+                    "tcp intact " + args[2], "tcp damaged");
+            case "held" -> report(held(Integer.parseInt(args[1]), Integer.parseInt(args[2]), Long.parseLong(args[3])),
                     "tcp intact " + args[2], "tcp damaged");
             case "udp" -> report(Probes.udpEchoes(Integer.parseInt(args[1])), "udp intact", "udp failed");
             default -> {
@@ -44,6 +52,16 @@ public final class LabTraffic {
         System.out.println("echo tcp " + tcp[0] + " udp " + udp[0]);
         Thread.currentThread().join(); // until killed
         return 0;
+    }
+
+    private static boolean held(int port, int bytes, long seed) throws IOException {
+        byte[] data = new byte[bytes];
+        new Random(seed).nextBytes(data);
+        try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
+            System.out.println("connected");
+            s.setSoTimeout(60_000);
+            return Arrays.equals(Probes.sha256(data), Probes.sha256(Probes.roundTrip(s, data)));
+        }
     }
 
     private static int report(boolean ok, String good, String bad) {

@@ -35,6 +35,12 @@ import io.loomtunnel.server.TunnelServer;
 import io.loomtunnel.session.SessionOptions;
 import io.loomtunnel.tls.Identity;
 import java.io.Closeable;
+import io.loomtunnel.tunnel.TunnelType;
+import java.io.UncheckedIOException;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.Arrays;
+import java.util.Random;
+import java.net.Socket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -192,6 +198,81 @@ class ServerSignalingTest {
         PeerSession session = connect.connect(signaling(connectKey));
         assertTrue(session.path().startsWith("relay via "), session.path());
         echoChecked(connect, 1 << 20, 3);
+    }
+
+    /**
+     * Issue 15: the local port listens as soon as the answer has come, before the path race; a
+     * connection made then (here from inside the listening event, so surely before any session:
+     * the direct attempts fail and the relay is asked only after 2 s) is held and carries data
+     * once the relayed session is up. Before, it was closed at once.
+     */
+    @Test
+    void aConnectionMadeBeforeTheSessionIsUpIsHeldAndCarriesDataOnceItIs() throws Exception {
+        server(b -> {});
+        share(LOOPBACK.withRelay(Duration.ZERO, true), 8);
+        byte[] sent = new byte[256 << 10];
+        new Random(6).nextBytes(sent);
+        AtomicReference<Socket> early = new AtomicReference<>();
+        AtomicReference<Integer> sessionsWhenConnected = new AtomicReference<>();
+        AtomicReference<ConnectPeer> peer = new AtomicReference<>();
+        List<String> refused = new CopyOnWriteArrayList<>();
+        ConnectPeer connect = ConnectPeer.create(ConnectSettings.builder(connectKey, shareKey.id(), "echo", ANY_LOCAL)
+                .path(LOOPBACK.withRelay(Duration.ofSeconds(2), false)).build(), new ConnectEvents() {
+                    @Override
+                    public void listening(String service, TunnelType type, InetSocketAddress local) {
+                        try {
+                            Socket s = new Socket(local.getAddress(), local.getPort());
+                            closing.add(s);
+                            sessionsWhenConnected.set(peer.get().sessions().size());
+                            s.getOutputStream().write(sent); // fits in the socket buffers while held
+                            early.set(s);
+                        } catch (IOException e) {
+                            throw new UncheckedIOException(e);
+                        }
+                    }
+
+                    @Override
+                    public void connectionRefused(InetSocketAddress from, String reason) {
+                        refused.add(reason);
+                    }
+                });
+        closing.add(connect);
+        peer.set(connect);
+        PeerSession session = connect.connect(signaling(connectKey));
+        assertTrue(session.path().startsWith("relay via "), session.path());
+        assertEquals(0, sessionsWhenConnected.get(), "connected before any session");
+        Socket s = early.get();
+        s.setSoTimeout(30_000);
+        byte[] back = s.getInputStream().readNBytes(sent.length);
+        assertTrue(Arrays.equals(sent, back), "the echo of what was sent while held: " + back.length + " bytes");
+        assertEquals(List.of(), refused);
+    }
+
+    /**
+     * Issue 15: a relayed session looks for a direct path (here there is none: the share neither
+     * listens nor dials), says so for each look, and keeps carrying data on the relay. (That it
+     * moves once a direct path opens: PeerToPeerLabIT, with a firewall rule lifted.)
+     */
+    @Test
+    void aRelayedSessionLooksForADirectPathAndStaysRelayedWhileThereIsNone() throws Exception {
+        server(b -> {});
+        share(LOOPBACK.withRelay(Duration.ZERO, true), 8);
+        List<String> looks = new CopyOnWriteArrayList<>();
+        ConnectPeer connect = ConnectPeer.create(ConnectSettings.builder(connectKey, shareKey.id(), "echo", ANY_LOCAL)
+                .path(new PathSettings(new InetSocketAddress("127.0.0.1", 0), List.of(), Duration.ofSeconds(3),
+                        Duration.ZERO, false)).build(), new ConnectEvents() {
+                    @Override
+                    public void directProbeFailed(PeerSession session, int probe, int probes, Duration next, String reason) {
+                        looks.add(probe + "/" + probes + " next " + next + ": " + reason);
+                    }
+                });
+        closing.add(connect);
+        PeerSession session = connect.connect(signaling(connectKey));
+        assertTrue(session.path().startsWith("relay via "), session.path());
+        Probes.eventually(Duration.ofSeconds(30), () -> "a first look: " + looks, () -> !looks.isEmpty());
+        assertTrue(looks.getFirst().startsWith("1/" + ConnectPeer.PROBES + " next PT10S: no path to "), looks.getFirst());
+        assertTrue(session.path().startsWith("relay via "), session.path());
+        echoChecked(connect, 1 << 20, 7);
     }
 
     @Test

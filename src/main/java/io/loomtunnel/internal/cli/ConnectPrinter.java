@@ -6,6 +6,7 @@ import io.loomtunnel.p2p.PeerSession;
 import io.loomtunnel.tunnel.TunnelType;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.List;
 
 /** Prints a connecting peer's events, one line each (the session line is the path report), and keeps the recent ones for {@code logs}. */
@@ -61,8 +62,25 @@ final class ConnectPrinter implements ConnectEvents {
     }
 
     @Override
+    public void connectionRefused(InetSocketAddress from, String reason) {
+        print(err, "connection from " + FlagValue.address(from) + " closed: " + reason);
+    }
+
+    @Override
     public void sessionStarted(PeerSession s) {
         print(out, "session " + s.id() + " to peer " + s.peer().abbreviated() + "…: " + s.path());
+    }
+
+    @Override
+    public void pathChanged(PeerSession s, String from) {
+        print(out, "session " + s.id() + " to peer " + s.peer().abbreviated() + "…: " + s.path() + " (was " + from
+                + "; new streams take the new path)");
+    }
+
+    @Override
+    public void directProbeFailed(PeerSession s, int probe, int probes, Duration next, String reason) {
+        print(err, "session " + s.id() + ": no direct path yet (look " + probe + " of " + probes
+                + (next == null ? ", the last; it stays relayed" : ", the next in " + next.toSeconds() + " s") + "): " + reason);
     }
 
     @Override

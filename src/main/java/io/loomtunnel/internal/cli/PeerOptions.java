@@ -62,7 +62,8 @@ final class PeerOptions {
     List<String> candidates = new ArrayList<>();
 
     @Option(names = "--punch-timeout", paramLabel = "DURATION", converter = DurationConverter.class,
-            description = "How long to try connecting once both sides know each other's candidates (default 15s).")
+            description = "How long to try connecting once both sides know each other's candidates (default 15s);"
+                    + " connect: also how long a local connection waits for a session.")
     Duration punchTimeout = PathSettings.DEFAULT_PUNCH_TIMEOUT;
 
     /**

@@ -107,6 +107,12 @@ public final class EndpointMetrics implements Closeable {
         return new EndpointMetrics(role, application);
     }
 
+    /** A peer-to-peer session moved from a {@code from} path to a {@code to} path ({@code direct} or {@code relay}). */
+    public void pathChanged(String from, String to) {
+        Counter.builder(MeterNames.PATH_CHANGES).tags(roleTag).tag("from", from).tag("to", to)
+                .description("peer-to-peer sessions that moved to another path").register(registry).increment();
+    }
+
     public String role() {
         return role;
     }

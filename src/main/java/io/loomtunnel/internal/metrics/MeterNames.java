@@ -26,6 +26,7 @@ public final class MeterNames {
     public static final String RELAY_OPENED = "loomtunnel.relay.opened";
     public static final String RELAY_REFUSED = "loomtunnel.relay.refused";
     public static final String RELAY_BYTES = "loomtunnel.relay.bytes";
+    public static final String PATH_CHANGES = "loomtunnel.p2p.path.changes";
     public static final String VIRTUAL_THREADS_PREFIX = "jvm.threads.virtual.scheduler";
 
     public static final String ROLE = "role";

@@ -18,6 +18,11 @@ public record PathHints(List<InetSocketAddress> observed, RelayDialer relay) {
         observed = List.copyOf(observed);
     }
 
+    /** The same without the relay: a race of direct attempts only. */
+    public PathHints withoutRelay() {
+        return new PathHints(observed, null);
+    }
+
     /** {@code candidates} and then the observed addresses, without repeats. */
     public List<InetSocketAddress> withObserved(List<InetSocketAddress> candidates) {
         return java.util.stream.Stream.concat(candidates.stream(), observed.stream()).distinct().toList();

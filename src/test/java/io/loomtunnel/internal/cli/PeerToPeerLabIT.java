@@ -2,6 +2,8 @@ package io.loomtunnel.internal.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.loomtunnel.internal.tunnel.Probes;
+import io.loomtunnel.natlab.Commands;
 import io.loomtunnel.natlab.LabHost;
 import io.loomtunnel.natlab.LabTraffic;
 import io.loomtunnel.natlab.NatLab;
@@ -125,6 +127,107 @@ class PeerToPeerLabIT {
         checkTcp(lab.host("bob"), connect);
     }
 
+    /**
+     * Issue 15: connections made while connect has no session are held until one is up, direct
+     * and relayed. First as in the issue: carol's (symmetric NAT) client connects as soon as the
+     * port listens, before the relay is asked (after 8 s). Then, with no room for chance, between
+     * sessions: a second share is stopped, both connects lose their sessions, clients connect
+     * (nothing can answer them now), the share starts again, and the new sessions, bob's direct
+     * and carol's relayed, carry what the waiting clients sent.
+     */
+    @Test
+    void connectionsMadeBeforeASessionIsUpWaitForItDirectAndRelayed() throws Exception {
+        Matcher echo = LabTraffic.start(lab.host("alice"), "echo").await("echo tcp (\\d+) udp (\\d+)", WAIT);
+        Path key = key("alice2");
+        String[] shareArgs = withSignal("share", "--key", key.toString(), "--allow", id(bobKey), "--allow", id(carolKey),
+                "--tcp", "echo=127.0.0.1:" + echo.group(1));
+        WatchedProcess second = jar(lab.host("alice"), shareArgs);
+        second.await("registered with the server", WAIT);
+        PeerId secondId = Identity.load(key).id();
+        // The hold lasts the punch timeout: 40 s, so that a loaded machine's slow restarts fit in it.
+        WatchedProcess carol = connectTo(secondId, lab.host("carol"), carolKey, "echo", "--relay-after", "8s", "--punch-timeout", "40s");
+        int carolPort = Integer.parseInt(carol.await("listening on tcp 127\\.0\\.0\\.1:(\\d+)", WAIT).group(1));
+        WatchedProcess first = LabTraffic.start(lab.host("carol"), "held", Integer.toString(carolPort), Integer.toString(1 << 20), "8");
+        first.await("connected", WAIT);
+        boolean before = !carol.output().contains("relay via");
+        carol.await("session \\S+ to peer \\w+…: relay via " + SERVER + "$", WAIT);
+        assertEquals(0, first.exitCode(WAIT), first.output());
+        System.out.println("the first client connected " + (before ? "before" : "after") + " the relayed session was up");
+        WatchedProcess bob = connectTo(secondId, lab.host("bob"), bobKey, "echo", "--relay-after", "12s", "--punch-timeout", "40s");
+        bob.await("session \\S+ to peer \\w+…: direct 198\\.18\\.0\\.11:\\d+$", WAIT);
+        int bobPort = Integer.parseInt(bob.await("listening on tcp 127\\.0\\.0\\.1:(\\d+)", WAIT).group(1));
+
+        second.terminate();
+        second.exitCode(WAIT);
+        bob.await("session \\S+ ended", WAIT);
+        carol.await("session \\S+ ended", WAIT);
+        WatchedProcess bobHeld = LabTraffic.start(lab.host("bob"), "held", Integer.toString(bobPort), Integer.toString(1 << 20), "9");
+        WatchedProcess carolHeld = LabTraffic.start(lab.host("carol"), "held", Integer.toString(carolPort), Integer.toString(1 << 20), "10");
+        bobHeld.await("connected", WAIT);
+        carolHeld.await("connected", WAIT);
+        second = jar(lab.host("alice"), shareArgs);
+        assertEquals(0, bobHeld.exitCode(WAIT), bobHeld.output() + bob.output());
+        assertEquals(0, carolHeld.exitCode(WAIT), carolHeld.output() + carol.output());
+        assertEquals(2, count(carol.output(), "relay via " + SERVER), carol.output());
+        assertEquals(2, count(bob.output(), ": direct 198.18.0.11:"), bob.output());
+        second.terminate();
+        bob.terminate();
+        carol.terminate();
+    }
+
+    /**
+     * Issue 15: a relayed session goes direct when a direct path appears. bob's router drops
+     * everything to and from alice's router at first (a firewall rule), so bob's session comes up
+     * relayed and the first look for a direct path finds none; the rule is lifted, a later look
+     * wins, and the session moves: connect prints the new path with the old, the share a direct
+     * session from bob, and new streams carry data over it.
+     */
+    @Test
+    void aRelayedSessionMovesToADirectPathOnceOneOpens() throws Exception {
+        LabHost bob = lab.host("bob");
+        String router = lab.router("eimb").namespace();
+        List<List<String>> rules = List.of(List.of("FORWARD", "-s", "198.18.0.11", "-j", "DROP"),
+                List.of("FORWARD", "-d", "198.18.0.11", "-j", "DROP"));
+        for (List<String> rule : rules) {
+            iptables(router, "-I", rule);
+        }
+        long directBefore = count(share.output(), "service echo: direct 198.18.0.12:");
+        WatchedProcess tcp;
+        WatchedProcess udp;
+        try {
+            tcp = connect(bob, bobKey, "echo", "--punch-timeout", "8s");
+            udp = connect(bob, bobKey, "dns", "--punch-timeout", "8s");
+            for (WatchedProcess p : List.of(tcp, udp)) {
+                p.await("session \\S+ to peer \\w+…: relay via " + SERVER + "$", WAIT);
+                p.await("no direct path yet \\(look 1 of 10, the next in 10 s\\)", WAIT);
+            }
+        } finally {
+            for (List<String> rule : rules) {
+                iptables(router, "-D", rule);
+            }
+        }
+        for (WatchedProcess p : List.of(tcp, udp)) {
+            p.await("session \\S+ to peer \\w+…: direct 198\\.18\\.0\\.11:\\d+ \\(was relay via " + SERVER
+                    + "; new streams take the new path\\)$", WAIT);
+        }
+        Probes.eventually(WAIT, () -> "a direct session on the share:\n" + share.output(),
+                () -> count(share.output(), "service echo: direct 198.18.0.12:") > directBefore);
+        checkTraffic(bob, tcp, udp);
+        tcp.terminate();
+        udp.terminate();
+    }
+
+    private static void iptables(String namespace, String action, List<String> rule) {
+        List<String> command = new ArrayList<>(List.of("ip", "netns", "exec", namespace, "iptables", "-w", action));
+        command.addAll(rule);
+        Commands.Result r = Commands.attempt(command);
+        assertEquals(0, r.exit(), String.join(" ", command) + ": " + r.output());
+    }
+
+    private static long count(String output, String text) {
+        return output.lines().filter(l -> l.contains(text)).count();
+    }
+
     private static void checkTraffic(LabHost host, WatchedProcess tcp, WatchedProcess udp) throws Exception {
         checkTcp(host, tcp);
         int udpPort = Integer.parseInt(udp.await("listening on udp 127\\.0\\.0\\.1:(\\d+)", WAIT).group(1));
@@ -139,7 +242,11 @@ class PeerToPeerLabIT {
     }
 
     private static WatchedProcess connect(LabHost host, Path key, String service, String... extra) {
-        List<String> args = new ArrayList<>(List.of("connect", "--key", key.toString(), "--peer", shareId.toString(),
+        return connectTo(shareId, host, key, service, extra);
+    }
+
+    private static WatchedProcess connectTo(PeerId peer, LabHost host, Path key, String service, String... extra) {
+        List<String> args = new ArrayList<>(List.of("connect", "--key", key.toString(), "--peer", peer.toString(),
                 "--service", service, "--listen", "127.0.0.1:0"));
         args.addAll(List.of(extra));
         return jar(host, withSignal(args.toArray(String[]::new)));

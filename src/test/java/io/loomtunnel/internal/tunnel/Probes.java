@@ -27,22 +27,27 @@ public final class Probes {
     public static byte[] roundTrip(int port, byte[] data) throws IOException {
         try (Socket s = new Socket(LOOPBACK, port)) {
             s.setSoTimeout(30_000);
-            Thread writer = Thread.ofVirtual().start(() -> {
-                try {
-                    s.getOutputStream().write(data);
-                    s.shutdownOutput();
-                } catch (IOException ignored) {
-                    // the reading side reports the failure
-                }
-            });
-            byte[] back = s.getInputStream().readAllBytes();
-            try {
-                writer.join();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            return back;
+            return roundTrip(s, data);
         }
+    }
+
+    /** The same over a connected socket, whose read timeout the caller has set; leaves it open. */
+    public static byte[] roundTrip(Socket s, byte[] data) throws IOException {
+        Thread writer = Thread.ofVirtual().start(() -> {
+            try {
+                s.getOutputStream().write(data);
+                s.shutdownOutput();
+            } catch (IOException ignored) {
+                // the reading side reports the failure
+            }
+        });
+        byte[] back = s.getInputStream().readAllBytes();
+        try {
+            writer.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return back;
     }
 
     public static void send(DatagramSocket s, int port, String text) throws IOException {
