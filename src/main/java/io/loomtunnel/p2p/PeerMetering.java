@@ -1,6 +1,7 @@
 package io.loomtunnel.p2p;
 
 import io.loomtunnel.internal.metrics.EndpointMetrics;
+import io.loomtunnel.internal.metrics.PathMeters;
 import io.loomtunnel.internal.metrics.Reasons;
 import io.loomtunnel.internal.metrics.TunnelCounters;
 import io.loomtunnel.observe.Meters;
@@ -9,6 +10,8 @@ import io.loomtunnel.observe.Status;
 import io.loomtunnel.tunnel.TunnelType;
 import java.io.Closeable;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A share's or connect's meters (docs/METRICS.md, roles {@code share} and {@code connect}),
@@ -17,14 +20,21 @@ import java.util.List;
  * of start-up, which a share or connect that nobody watches need not pay. Either way each session
  * counts its own bytes, datagrams and streams, for {@code status()}.
  *
+ * <p>Metered sessions are also counted by path ({@link PathMeters}: sessions, RTT and path
+ * changes for {@code direct} and {@code relay}), each session's path read when scraped, so a
+ * session that changes path moves between the series by itself; {@link #pathChanged} counts the move.
+ *
  * <p>Threads: the meters' sampler when started ({@link EndpointMetrics}); {@link #close} joins it.
- * No lock: the meters are thread-safe and {@code metrics} is final.
+ * No lock: the meters and {@code running} are thread-safe and the fields final.
  */
 final class PeerMetering implements Closeable {
     private final EndpointMetrics metrics; // null: nothing watches
     /** This endpoint as its meters' {@code client} label names it (as a client names itself): its id abbreviated. */
     private final String self;
     private final long startNanos = System.nanoTime();
+    private final PathMeters paths; // null: nothing watches
+    /** The metered sessions started and not yet ended, for the sessions-by-path gauges. */
+    private final Set<PeerSession> running = ConcurrentHashMap.newKeySet();
 
     /**
      * @param role share or connect
@@ -35,6 +45,22 @@ final class PeerMetering implements Closeable {
         boolean watched = observe.registry() != null || observe.adminBind() != null || observe.metricsJson() != null
                 || observe.otlpEndpoint() != null;
         this.metrics = watched ? EndpointMetrics.start(role, observe.registry()) : null;
+        this.paths = watched ? new PathMeters(metrics, this::runningOn) : null;
+    }
+
+    /** {@link PathMeters#DIRECT} or {@link PathMeters#RELAY}: the path a session takes now. */
+    static String pathOf(PeerSession s) {
+        return s.relayed() ? PathMeters.RELAY : PathMeters.DIRECT;
+    }
+
+    private int runningOn(String path) {
+        int n = 0;
+        for (PeerSession s : running) {
+            if (pathOf(s).equals(path)) {
+                n++;
+            }
+        }
+        return n;
     }
 
     /** The meters, or null when nothing watches (then nothing serves them either). */
@@ -56,13 +82,33 @@ final class PeerMetering implements Closeable {
     void started(PeerSession s) {
         if (metrics != null) {
             metrics.sessionOpened();
-            s.mux().onRtt(metrics::recordRtt);
+            running.add(s);
+            s.mux().onRtt(nanos -> {
+                metrics.recordRtt(nanos);
+                paths.recordRtt(pathOf(s), nanos);
+            });
+        }
+    }
+
+    /**
+     * A running session moved from path {@code from} to {@code to}: counted in
+     * {@code loomtunnel.p2p.path.changes} (docs/METRICS.md). The session's own path (what
+     * {@link PeerSession#relayed()} says) decides the sessions-by-path gauges; call this once it has changed.
+     *
+     * @param from {@link PathMeters#DIRECT} or {@link PathMeters#RELAY}
+     * @param to the other one
+     * @throws IllegalArgumentException another word, or the same path twice
+     */
+    void pathChanged(String from, String to) {
+        if (paths != null) {
+            paths.pathChanged(from, to);
         }
     }
 
     /** A session {@link #started} ended; its counts stay in its service's and the totals. */
     void ended(PeerSession s) {
         if (metrics != null) {
+            running.remove(s);
             metrics.sessionClosed(Reasons.sessionClosed(s.mux().closeCause()));
             metrics.release(s.counters());
         }

@@ -47,6 +47,7 @@ class PeerToPeerLabIT {
     private static PeerId shareId;
     private static Path bobKey;
     private static Path carolKey;
+    private static Path daveKey;
     private static WatchedProcess share;
 
     @BeforeAll
@@ -55,6 +56,8 @@ class PeerToPeerLabIT {
                 .router("eima", NatType.ENDPOINT_INDEPENDENT, "alice")
                 .router("eimb", NatType.ENDPOINT_INDEPENDENT, "bob")
                 .router("sym", NatType.SYMMETRIC, "carol")
+                .router("rsta", NatType.REJECTING, "dave")
+                .router("rstb", NatType.REJECTING, "erin")
                 .publicHost("open")
                 .start();
         secret(dir.resolve("tokens.txt"));
@@ -66,8 +69,10 @@ class PeerToPeerLabIT {
         shareId = Identity.load(shareKey).id();
         bobKey = key("bob");
         carolKey = key("carol");
+        daveKey = key("dave");
         Matcher echo = LabTraffic.start(lab.host("alice"), "echo").await("echo tcp (\\d+) udp (\\d+)", WAIT);
         share = jar(lab.host("alice"), withSignal("share", "--key", shareKey.toString(), "--allow", id(bobKey), "--allow", id(carolKey),
+                "--allow", id(daveKey),
                 "--tcp", "echo=127.0.0.1:" + echo.group(1), "--udp", "dns=127.0.0.1:" + echo.group(2)));
         share.await("registered with the server " + SERVER + ", which sees this share at 198\\.18\\.0\\.11:\\d+", WAIT);
     }
@@ -100,6 +105,34 @@ class PeerToPeerLabIT {
         tcp.await("session \\S+ to peer \\w+…: relay via " + SERVER + "$", WAIT);
         udp.await("session \\S+ to peer \\w+…: relay via " + SERVER + "$", WAIT);
         checkTraffic(carol, tcp, udp);
+    }
+
+    /**
+     * NATs that answer unsolicited SYNs with RST (NatType.REJECTING; what NatLabIT shows of them
+     * with plain sockets): next to an EIM NAT, either side, the punch still goes direct; behind
+     * two of them every attempt is refused within a round trip and the relay carries the session,
+     * as it does with a symmetric NAT.
+     */
+    @Test
+    void rejectingNatsGoDirectNextToEndpointIndependentOnesAndRelayedBetweenThemselves() throws Exception {
+        LabHost erin = lab.host("erin");
+        Path erinKey = key("erin");
+        Matcher echo = LabTraffic.start(erin, "echo").await("echo tcp (\\d+) udp (\\d+)", WAIT);
+        WatchedProcess rejecting = jar(erin, withSignal("share", "--key", erinKey.toString(), "--allow", id(daveKey),
+                "--allow", id(bobKey), "--allow", id(carolKey), "--tcp", "echo=127.0.0.1:" + echo.group(1)));
+        rejecting.await("registered with the server " + SERVER + ", which sees this share at 198\\.18\\.0\\.15:\\d+", WAIT);
+        PeerId erinId = Identity.load(erinKey).id();
+        // Connect behind RST, share behind EIM (alice's share) and the other way round (erin's).
+        WatchedProcess daveToAlice = connect(lab.host("dave"), daveKey, shareId, "echo", "--relay-after", "12s");
+        WatchedProcess bobToErin = connect(lab.host("bob"), bobKey, erinId, "echo", "--relay-after", "12s");
+        WatchedProcess daveToErin = connect(lab.host("dave"), daveKey, erinId, "echo");
+        WatchedProcess carolToErin = connect(lab.host("carol"), carolKey, erinId, "echo");
+        daveToAlice.await("session \\S+ to peer \\w+…: direct 198\\.18\\.0\\.11:\\d+$", WAIT);
+        bobToErin.await("session \\S+ to peer \\w+…: direct 198\\.18\\.0\\.15:\\d+$", WAIT);
+        daveToErin.await("session \\S+ to peer \\w+…: relay via " + SERVER + "$", WAIT);
+        carolToErin.await("session \\S+ to peer \\w+…: relay via " + SERVER + "$", WAIT);
+        checkTcp(lab.host("dave"), daveToAlice);
+        checkTcp(lab.host("dave"), daveToErin);
     }
 
     @Test
@@ -139,7 +172,11 @@ class PeerToPeerLabIT {
     }
 
     private static WatchedProcess connect(LabHost host, Path key, String service, String... extra) {
-        List<String> args = new ArrayList<>(List.of("connect", "--key", key.toString(), "--peer", shareId.toString(),
+        return connect(host, key, shareId, service, extra);
+    }
+
+    private static WatchedProcess connect(LabHost host, Path key, PeerId peer, String service, String... extra) {
+        List<String> args = new ArrayList<>(List.of("connect", "--key", key.toString(), "--peer", peer.toString(),
                 "--service", service, "--listen", "127.0.0.1:0"));
         args.addAll(List.of(extra));
         return jar(host, withSignal(args.toArray(String[]::new)));
