@@ -167,11 +167,11 @@ class NatLabIT {
      * Each side's SYN meets the other's router before the other's SYN left it, is answered with
      * RST, and that RST (the reply to our SYN) also ends our own router's entry: every attempt is
      * refused within a round trip, and during the pause that follows the other side's SYN finds no
-     * entry either. Seen every run (about 200 attempts each in 20 s, all refused).
+     * entry either. Seen every run (about 200 attempts each in 20 s, all refused; 3 s here to keep it short).
      */
     @Test
     void tcpSimultaneousOpenFailsBetweenTwoRejectingNats() throws InterruptedException {
-        for (WatchedProcess p : punchBetween("dave", "erin", 43000, Duration.ofSeconds(6), 2)) {
+        for (WatchedProcess p : punchBetween("dave", "erin", 43000, Duration.ofSeconds(3), 2)) {
             p.await("gave up no connection after \\d+ attempts; last: java.net.ConnectException: Connection refused", WAIT);
         }
     }
@@ -188,6 +188,6 @@ class NatLabIT {
 
     @Test
     void tcpSimultaneousOpenFailsBetweenRejectingAndSymmetricNats() throws InterruptedException {
-        punchBetween("dave", "carol", 45000, Duration.ofSeconds(6), 2);
+        punchBetween("dave", "carol", 45000, Duration.ofSeconds(3), 2);
     }
 }
