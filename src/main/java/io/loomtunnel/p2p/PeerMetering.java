@@ -83,6 +83,17 @@ final class PeerMetering implements Closeable {
         if (metrics != null) {
             metrics.sessionOpened();
             running.add(s);
+            watchRtt(s);
+        }
+    }
+
+    /**
+     * Records the RTT that {@code s}'s multiplexed session measures, on the path {@code s} takes
+     * when measured; called again when a session moves onto another multiplexed session (a
+     * mux has one RTT listener, which runs on its reader thread and must not block or throw).
+     */
+    void watchRtt(PeerSession s) {
+        if (metrics != null) {
             s.mux().onRtt(nanos -> {
                 metrics.recordRtt(nanos);
                 paths.recordRtt(pathOf(s), nanos);
@@ -93,13 +104,15 @@ final class PeerMetering implements Closeable {
     /**
      * A running session moved from path {@code from} to {@code to}: counted in
      * {@code loomtunnel.p2p.path.changes} (docs/METRICS.md). The session's own path (what
-     * {@link PeerSession#relayed()} says) decides the sessions-by-path gauges; call this once it has changed.
+     * {@link PeerSession#relayed()} says) decides the sessions-by-path gauges; call this once it
+     * has changed (and {@link #watchRtt} if the session now runs on another multiplexed session).
      *
      * @param from {@link PathMeters#DIRECT} or {@link PathMeters#RELAY}
      * @param to the other one
      * @throws IllegalArgumentException another word, or the same path twice
      */
     void pathChanged(String from, String to) {
+        PathMeters.checkChange(from, to);
         if (paths != null) {
             paths.pathChanged(from, to);
         }

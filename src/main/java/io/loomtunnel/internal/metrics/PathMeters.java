@@ -59,10 +59,19 @@ public final class PathMeters {
      * @throws IllegalArgumentException a path other than {@link #DIRECT} and {@link #RELAY}, or the same twice
      */
     public void pathChanged(String from, String to) {
+        checkChange(from, to);
+        changes.get(to).increment();
+    }
+
+    /**
+     * Checks a path change's words, also where nothing is metered.
+     *
+     * @throws IllegalArgumentException a path other than {@link #DIRECT} and {@link #RELAY}, or the same twice
+     */
+    public static void checkChange(String from, String to) {
         if (checked(from).equals(checked(to))) {
             throw new IllegalArgumentException("a path change needs two paths, got " + from + " twice");
         }
-        changes.get(to).increment();
     }
 
     private static String checked(String path) {
