@@ -1,6 +1,7 @@
 package io.loomtunnel.p2p;
 
 import io.loomtunnel.internal.metrics.EndpointMetrics;
+import io.loomtunnel.internal.metrics.PathMeters;
 import io.loomtunnel.internal.metrics.Reasons;
 import io.loomtunnel.internal.metrics.TunnelCounters;
 import io.loomtunnel.internal.path.PeerPath;
@@ -10,6 +11,8 @@ import io.loomtunnel.observe.Status;
 import io.loomtunnel.tunnel.TunnelType;
 import java.io.Closeable;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A share's or connect's meters (docs/METRICS.md, roles {@code share} and {@code connect}),
@@ -18,14 +21,21 @@ import java.util.List;
  * of start-up, which a share or connect that nobody watches need not pay. Either way each session
  * counts its own bytes, datagrams and streams, for {@code status()}.
  *
+ * <p>Metered sessions are also counted by path ({@link PathMeters}: sessions, RTT and path
+ * changes for {@code direct} and {@code relay}), each session's path read when scraped, so a
+ * session that changes path moves between the series by itself; {@link #pathChanged} counts the move.
+ *
  * <p>Threads: the meters' sampler when started ({@link EndpointMetrics}); {@link #close} joins it.
- * No lock: the meters are thread-safe and {@code metrics} is final.
+ * No lock: the meters and {@code running} are thread-safe and the fields final.
  */
 final class PeerMetering implements Closeable {
     private final EndpointMetrics metrics; // null: nothing watches
     /** This endpoint as its meters' {@code client} label names it (as a client names itself): its id abbreviated. */
     private final String self;
     private final long startNanos = System.nanoTime();
+    private final PathMeters paths; // null: nothing watches
+    /** The metered sessions started and not yet ended, for the sessions-by-path gauges. */
+    private final Set<PeerSession> running = ConcurrentHashMap.newKeySet();
 
     /**
      * @param role share or connect
@@ -36,6 +46,22 @@ final class PeerMetering implements Closeable {
         boolean watched = observe.registry() != null || observe.adminBind() != null || observe.metricsJson() != null
                 || observe.otlpEndpoint() != null;
         this.metrics = watched ? EndpointMetrics.start(role, observe.registry()) : null;
+        this.paths = watched ? new PathMeters(metrics, this::runningOn) : null;
+    }
+
+    /** {@link PathMeters#DIRECT} or {@link PathMeters#RELAY}: the path a session takes now. */
+    static String pathOf(PeerSession s) {
+        return s.relayed() ? PathMeters.RELAY : PathMeters.DIRECT;
+    }
+
+    private int runningOn(String path) {
+        int n = 0;
+        for (PeerSession s : running) {
+            if (pathOf(s).equals(path)) {
+                n++;
+            }
+        }
+        return n;
     }
 
     /** The meters, or null when nothing watches (then nothing serves them either). */
@@ -57,31 +83,59 @@ final class PeerMetering implements Closeable {
     void started(PeerSession s) {
         if (metrics != null) {
             metrics.sessionOpened();
-            s.mux().onRtt(metrics::recordRtt);
+            running.add(s);
+            watchRtt(s);
+        }
+    }
+
+    /**
+     * Records the RTT that {@code s}'s multiplexed session measures, on the path {@code s} takes
+     * when measured; called again when a session moves onto another multiplexed session (a
+     * mux has one RTT listener, which runs on its reader thread and must not block or throw).
+     */
+    void watchRtt(PeerSession s) {
+        if (metrics != null) {
+            s.mux().onRtt(nanos -> {
+                metrics.recordRtt(nanos);
+                paths.recordRtt(pathOf(s), nanos);
+            });
+        }
+    }
+
+    /**
+     * A running session moved from path {@code from} to {@code to}: counted in
+     * {@code loomtunnel.p2p.path.changes} (docs/METRICS.md). The session's own path (what
+     * {@link PeerSession#relayed()} says) decides the sessions-by-path gauges; call this once it
+     * has changed (and {@link #watchRtt} if the session now runs on another multiplexed session).
+     *
+     * @param from {@link PathMeters#DIRECT} or {@link PathMeters#RELAY}
+     * @param to the other one
+     * @throws IllegalArgumentException another word, or the same path twice
+     */
+    void pathChanged(String from, String to) {
+        PathMeters.checkChange(from, to);
+        if (paths != null) {
+            paths.pathChanged(from, to);
         }
     }
 
     /** A session {@link #started} ended; its counts stay in its service's and the totals. */
     void ended(PeerSession s) {
         if (metrics != null) {
+            running.remove(s);
             metrics.sessionClosed(Reasons.sessionClosed(s.mux().closeCause()));
             metrics.release(s.counters());
         }
     }
 
-    /**
-     * {@code s} moved from path {@code from} to {@code to}: counted in
-     * {@code loomtunnel_p2p_path_changes_total{role, from, to}} (docs/METRICS.md); the RTT meter follows the new path.
-     */
+    /** {@code s} moved from path {@code from} to {@code to}: counted, and its RTT watched on the new path. */
     void pathChanged(PeerSession s, PeerPath from, PeerPath to) {
-        if (metrics != null) {
-            metrics.pathChanged(kind(from), kind(to));
-            to.session().mux().onRtt(metrics::recordRtt);
-        }
+        pathChanged(kind(from), kind(to));
+        watchRtt(s);
     }
 
     private static String kind(PeerPath p) {
-        return p.relayed() ? "relay" : "direct";
+        return p.relayed() ? PathMeters.RELAY : PathMeters.DIRECT;
     }
 
     /** Time since the share or connect started. */

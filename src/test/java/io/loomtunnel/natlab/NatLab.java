@@ -74,9 +74,12 @@ import java.util.regex.Pattern;
  *     after 8 s. A SYN that finds no socket is answered with RST and the sender sees "Connection
  *     refused" at once; retrying then works. Keep a connect in flight nearly all the time.
  * <li>Symmetric NAT on one side: never connects; both sides time out until the deadline.
- * <li>Routers here drop unsolicited packets. A router that answers them with RST instead
- *     (tried by deleting the INPUT drop rule) still let the punch through on this kernel: the
- *     early side just sees "refused" until the late side's SYN is out.
+ * <li>Routers that answer unsolicited SYNs with RST ({@link NatType#REJECTING}): next to an
+ *     EIM router that drops, the punch works whichever side starts first (the early side just
+ *     sees "refused" until the late side's SYN is out, or the dropping side's connect stays in
+ *     flight). Between two of them it never worked: each RST, the reply to a SYN, also ends the
+ *     sender's own conntrack entry, so the two SYNs meet only if sent within about one round
+ *     trip of each other; on these sub-millisecond links that never happened in 20 s.
  * </ul>
  *
  * <p>Locking: {@code this} guards {@code processes}, {@code namespaces} and {@code closed}; the

@@ -1,11 +1,15 @@
 package io.loomtunnel.natlab;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /**
- * How a lab router maps its LAN's connections onto its one public address. Both types filter
- * alike: conntrack lets a packet in from the public side only when it belongs to a connection (or
- * UDP flow) a LAN host started, matched on the remote address <em>and</em> port
- * (address-and-port-dependent filtering, RFC 4787); everything else addressed to the router is
- * dropped, with no RST or ICMP answer, as home routers do. No port is forwarded.
+ * How a lab router maps its LAN's connections onto its one public address, and how it answers
+ * what nobody asked for. Every type filters alike: conntrack lets a packet in from the public side
+ * only when it belongs to a connection (or UDP flow) a LAN host started, matched on the remote
+ * address <em>and</em> port (address-and-port-dependent filtering, RFC 4787). Everything else
+ * addressed to the router is dropped with no RST or ICMP answer, except by {@link #REJECTING},
+ * which answers unsolicited TCP with RST. No port is forwarded.
  */
 public enum NatType {
     /**
@@ -24,21 +28,37 @@ public enum NatType {
      * mapping is per destination, so the port a peer learns from a server is useless for reaching
      * the peer directly: hole punching fails and traffic needs a relay.
      */
-    SYMMETRIC(" --random-fully");
+    SYMMETRIC(" --random-fully"),
+
+    /**
+     * Mapped as {@link #ENDPOINT_INDEPENDENT}, but an unsolicited TCP segment (a SYN nobody inside
+     * asked for) is answered with RST ({@code REJECT --reject-with tcp-reset}), as many home routers
+     * do; other unsolicited packets are dropped. The peer whose SYN comes too early sees
+     * "connection refused", and the RST passes its own router as the reply to its SYN.
+     */
+    REJECTING("", "-A INPUT -i wan -p tcp -j REJECT --reject-with tcp-reset",
+            "-A FORWARD -i wan -p tcp -j REJECT --reject-with tcp-reset");
 
     private final String masqueradeOptions;
+    private final List<String> rejects;
 
-    NatType(String masqueradeOptions) {
+    NatType(String masqueradeOptions, String... rejects) {
         this.masqueradeOptions = masqueradeOptions;
+        this.rejects = List.of(rejects);
     }
 
     /**
      * The router's whole ruleset in iptables-restore format: masquerade out of {@code wan};
      * from {@code wan}, only what conntrack ties to an existing connection gets in, to the router
-     * itself (INPUT) or through it (FORWARD).
+     * itself (INPUT) or through it (FORWARD); the rest is rejected (where this type rejects) or dropped.
      */
     String rules() {
-        return String.join("\n",
+        List<String> filter = new ArrayList<>(List.of(
+                "-A INPUT -i wan -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT",
+                "-A FORWARD -i wan -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT"));
+        filter.addAll(rejects);
+        filter.addAll(List.of("-A INPUT -i wan -j DROP", "-A FORWARD -i wan -j DROP"));
+        List<String> lines = new ArrayList<>(List.of(
                 "*nat",
                 ":PREROUTING ACCEPT [0:0]",
                 ":INPUT ACCEPT [0:0]",
@@ -49,12 +69,9 @@ public enum NatType {
                 "*filter",
                 ":INPUT ACCEPT [0:0]",
                 ":FORWARD ACCEPT [0:0]",
-                ":OUTPUT ACCEPT [0:0]",
-                "-A INPUT -i wan -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT",
-                "-A INPUT -i wan -j DROP",
-                "-A FORWARD -i wan -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT",
-                "-A FORWARD -i wan -j DROP",
-                "COMMIT",
-                "");
+                ":OUTPUT ACCEPT [0:0]"));
+        lines.addAll(filter);
+        lines.addAll(List.of("COMMIT", ""));
+        return String.join("\n", lines);
     }
 }

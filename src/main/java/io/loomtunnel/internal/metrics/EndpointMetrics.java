@@ -41,7 +41,7 @@ public final class EndpointMetrics implements Closeable {
      */
     public static final int MAX_TUNNEL_SERIES = 1_000;
     public static final String OTHER = "_other";
-    private static final Duration[] RTT_BUCKETS = {Duration.ofNanos(100_000), Duration.ofNanos(250_000),
+    static final Duration[] RTT_BUCKETS = {Duration.ofNanos(100_000), Duration.ofNanos(250_000),
         Duration.ofNanos(500_000), Duration.ofMillis(1), Duration.ofMillis(2), Duration.ofMillis(5), Duration.ofMillis(10),
         Duration.ofMillis(25), Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500),
         Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(5)};
@@ -105,12 +105,6 @@ public final class EndpointMetrics implements Closeable {
      */
     public static EndpointMetrics start(String role, MeterRegistry application) {
         return new EndpointMetrics(role, application);
-    }
-
-    /** A peer-to-peer session moved from a {@code from} path to a {@code to} path ({@code direct} or {@code relay}). */
-    public void pathChanged(String from, String to) {
-        Counter.builder(MeterNames.PATH_CHANGES).tags(roleTag).tag("from", from).tag("to", to)
-                .description("peer-to-peer sessions that moved to another path").register(registry).increment();
     }
 
     public String role() {

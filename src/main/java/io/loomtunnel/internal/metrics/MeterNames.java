@@ -3,7 +3,7 @@ package io.loomtunnel.internal.metrics;
 /**
  * Every meter name and tag key loomtunnel registers (Micrometer's dotted names; docs/METRICS.md
  * lists each with its Prometheus name). Tag values are bounded: roles, clients and tunnel names
- * (capped together), tunnel types, directions and fixed reason words, never addresses or stream ids.
+ * (capped together), tunnel types, directions, paths and fixed reason words, never addresses or stream ids.
  */
 public final class MeterNames {
     public static final String SESSIONS_ACTIVE = "loomtunnel.sessions.active";
@@ -26,7 +26,9 @@ public final class MeterNames {
     public static final String RELAY_OPENED = "loomtunnel.relay.opened";
     public static final String RELAY_REFUSED = "loomtunnel.relay.refused";
     public static final String RELAY_BYTES = "loomtunnel.relay.bytes";
-    public static final String PATH_CHANGES = "loomtunnel.p2p.path.changes";
+    public static final String P2P_SESSIONS_ACTIVE = "loomtunnel.p2p.sessions.active";
+    public static final String P2P_RTT = "loomtunnel.p2p.rtt";
+    public static final String P2P_PATH_CHANGES = "loomtunnel.p2p.path.changes";
     public static final String VIRTUAL_THREADS_PREFIX = "jvm.threads.virtual.scheduler";
 
     public static final String ROLE = "role";
@@ -36,6 +38,10 @@ public final class MeterNames {
     public static final String TYPE = "type";
     public static final String DIRECTION = "direction";
     public static final String REASON = "reason";
+    /** A peer-to-peer session's path: {@code direct} or {@code relay}. */
+    public static final String PATH = "path";
+    public static final String FROM = "from";
+    public static final String TO = "to";
 
     private MeterNames() {}
 }

@@ -27,12 +27,9 @@ import io.loomtunnel.tls.Identity;
 import io.loomtunnel.tls.PeerId;
 import java.io.Closeable;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -267,7 +264,7 @@ class PeerToPeerIT {
         List<Future<Boolean>> transfers = new ArrayList<>();
         CountDownLatch underWay = new CountDownLatch(local.size());
         for (int port : local) {
-            transfers.add(pool.submit(() -> slowEchoIntact(port, 2 << 20, underWay)));
+            transfers.add(pool.submit(() -> Probes.slowEchoIntact(port, 2 << 20, underWay)));
         }
         assertTrue(underWay.await(60, TimeUnit.SECONDS), "every transfer started");
         connects.get(0).kill();
@@ -491,33 +488,6 @@ class PeerToPeerIT {
      * Sends {@code size} random bytes in small paced chunks through the echo service; true if the
      * SHA-256 of what came back matches. Counts {@code underWay} down once the first chunk is sent.
      */
-    private static boolean slowEchoIntact(int port, int size, CountDownLatch underWay) throws Exception {
-        byte[] data = new byte[size];
-        new Random(port).nextBytes(data);
-        try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
-            s.setSoTimeout(60_000);
-            OutputStream out = s.getOutputStream();
-            Thread writer = Thread.ofVirtual().start(() -> {
-                try {
-                    for (int off = 0; off < size; off += 32 * 1024) {
-                        out.write(data, off, Math.min(32 * 1024, size - off));
-                        if (off == 0) {
-                            underWay.countDown();
-                        }
-                        Thread.sleep(25); // paced, so every transfer is still running when a peer is killed
-                    }
-                    s.shutdownOutput();
-                } catch (IOException | InterruptedException e) {
-                    // the reader sees the damage
-                }
-            });
-            InputStream in = s.getInputStream();
-            byte[] back = in.readAllBytes();
-            writer.join();
-            return MessageDigest.isEqual(sha256(data), sha256(back));
-        }
-    }
-
     private static byte[] sha256(byte[] data) throws Exception {
         return MessageDigest.getInstance("SHA-256").digest(data);
     }

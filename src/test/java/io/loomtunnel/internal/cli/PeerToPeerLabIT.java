@@ -1,6 +1,7 @@
 package io.loomtunnel.internal.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.loomtunnel.internal.tunnel.Probes;
 import io.loomtunnel.natlab.Commands;
@@ -12,6 +13,7 @@ import io.loomtunnel.natlab.WatchedProcess;
 import io.loomtunnel.tls.Identity;
 import io.loomtunnel.tls.PeerId;
 import java.io.IOException;
+import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -49,7 +51,9 @@ class PeerToPeerLabIT {
     private static PeerId shareId;
     private static Path bobKey;
     private static Path carolKey;
+    private static Path daveKey;
     private static WatchedProcess share;
+    private static int echoPort;
 
     @BeforeAll
     static void start() throws Exception {
@@ -57,6 +61,8 @@ class PeerToPeerLabIT {
                 .router("eima", NatType.ENDPOINT_INDEPENDENT, "alice")
                 .router("eimb", NatType.ENDPOINT_INDEPENDENT, "bob")
                 .router("sym", NatType.SYMMETRIC, "carol")
+                .router("rsta", NatType.REJECTING, "dave")
+                .router("rstb", NatType.REJECTING, "erin")
                 .publicHost("open")
                 .start();
         secret(dir.resolve("tokens.txt"));
@@ -68,8 +74,11 @@ class PeerToPeerLabIT {
         shareId = Identity.load(shareKey).id();
         bobKey = key("bob");
         carolKey = key("carol");
+        daveKey = key("dave");
         Matcher echo = LabTraffic.start(lab.host("alice"), "echo").await("echo tcp (\\d+) udp (\\d+)", WAIT);
+        echoPort = Integer.parseInt(echo.group(1));
         share = jar(lab.host("alice"), withSignal("share", "--key", shareKey.toString(), "--allow", id(bobKey), "--allow", id(carolKey),
+                "--allow", id(daveKey),
                 "--tcp", "echo=127.0.0.1:" + echo.group(1), "--udp", "dns=127.0.0.1:" + echo.group(2)));
         share.await("registered with the server " + SERVER + ", which sees this share at 198\\.18\\.0\\.11:\\d+", WAIT);
     }
@@ -102,6 +111,80 @@ class PeerToPeerLabIT {
         tcp.await("session \\S+ to peer \\w+…: relay via " + SERVER + "$", WAIT);
         udp.await("session \\S+ to peer \\w+…: relay via " + SERVER + "$", WAIT);
         checkTraffic(carol, tcp, udp);
+    }
+
+    /**
+     * NATs that answer unsolicited SYNs with RST (NatType.REJECTING; what NatLabIT shows of them
+     * with plain sockets): next to an EIM NAT, either side, the punch still goes direct; behind
+     * two of them every attempt is refused within a round trip and the relay carries the session
+     * (next to a symmetric NAT too: NatLabIT shows that punch failing with plain sockets).
+     */
+    @Test
+    void rejectingNatsGoDirectNextToEndpointIndependentOnesAndRelayedBetweenThemselves() throws Exception {
+        LabHost erin = lab.host("erin");
+        Path erinKey = key("erin");
+        Matcher echo = LabTraffic.start(erin, "echo").await("echo tcp (\\d+) udp (\\d+)", WAIT);
+        WatchedProcess rejecting = jar(erin, withSignal("share", "--key", erinKey.toString(), "--allow", id(daveKey),
+                "--allow", id(bobKey), "--tcp", "echo=127.0.0.1:" + echo.group(1)));
+        rejecting.await("registered with the server " + SERVER + ", which sees this share at 198\\.18\\.0\\.15:\\d+", WAIT);
+        PeerId erinId = Identity.load(erinKey).id();
+        // Connect behind RST, share behind EIM (alice's share) and the other way round (erin's).
+        WatchedProcess daveToAlice = connectTo(shareId, lab.host("dave"), daveKey, "echo", "--relay-after", "12s");
+        WatchedProcess bobToErin = connectTo(erinId, lab.host("bob"), bobKey, "echo", "--relay-after", "12s");
+        WatchedProcess daveToErin = connectTo(erinId, lab.host("dave"), daveKey, "echo");
+        daveToAlice.await("session \\S+ to peer \\w+…: direct 198\\.18\\.0\\.11:\\d+$", WAIT);
+        bobToErin.await("session \\S+ to peer \\w+…: direct 198\\.18\\.0\\.15:\\d+$", WAIT);
+        daveToErin.await("session \\S+ to peer \\w+…: relay via " + SERVER + "$", WAIT);
+        checkTcp(lab.host("dave"), daveToErin);
+    }
+
+    /**
+     * PeerToPeerIT's session-limit scenario through the NATs: a share behind alice's EIM router
+     * with --max-sessions 20 takes 20 direct sessions from bob (one `connect` process and 19
+     * sessions of one LabConnects JVM, four keys), refuses a 21st from dave with the limit's exit
+     * code and reason, and while all 20 transfer, the process is killed: the other 19 transfers
+     * come back intact and the sessions still run.
+     */
+    @Test
+    void twentyPeersThenTheLimitThenOneKilledWhileTheOthersTransfer() throws Exception {
+        Path limitedKey = key("limited");
+        PeerId limitedId = Identity.load(limitedKey).id();
+        List<Path> keys = new ArrayList<>();
+        StringBuilder allowed = new StringBuilder();
+        for (int i = 0; i < 4; i++) {
+            keys.add(key("many" + i));
+            allowed.append(id(keys.get(i))).append(" echo\n");
+        }
+        allowed.append(id(daveKey)).append(" echo\n");
+        Files.writeString(dir.resolve("limited-peers.txt"), allowed);
+        WatchedProcess limited = jar(lab.host("alice"), withSignal("share", "--key", limitedKey.toString(),
+                "--allow-file", dir.resolve("limited-peers.txt").toString(), "--tcp", "echo=127.0.0.1:" + echoPort,
+                "--max-sessions", "20"));
+        limited.await("registered with the server " + SERVER, WAIT);
+        LabHost bob = lab.host("bob");
+        WatchedProcess victim = connectTo(limitedId, bob, keys.get(0), "echo", "--relay-after", "12s");
+        victim.await("session \\S+ to peer \\w+…: direct 198\\.18\\.0\\.11:\\d+$", WAIT);
+        String victimPort = victim.await("listening on tcp 127\\.0\\.0\\.1:(\\d+)", WAIT).group(1);
+        Path go = dir.resolve("go");
+        List<String> args = new ArrayList<>(List.of("-Xmx256m", "-cp", testClasses() + ":" + JarProcess.jar(), LabConnects.class.getName(),
+                SERVER, serverId.toString(), dir.resolve("token.txt").toString(), limitedId.toString(), "19", go.toString(), victimPort));
+        keys.forEach(k -> args.add(k.toString()));
+        WatchedProcess many = bob.startJava(Map.of(), args.toArray(String[]::new));
+        many.await("connected 19$", WAIT);
+        for (int i = 0; i < 19; i++) {
+            many.await("session " + i + " direct 198\\.18\\.0\\.11:\\d+$", WAIT);
+        }
+
+        WatchedProcess extra = connectTo(limitedId, lab.host("dave"), daveKey, "echo");
+        assertEquals(ExitCode.PEER_BUSY, extra.exitCode(WAIT), extra.output());
+        assertTrue(extra.output().contains("too many sessions: the share has 20, its limit (--max-sessions 20)"), extra.output());
+
+        Files.writeString(go, "go\n");
+        many.await("under way$", WAIT);
+        victim.kill();
+        assertEquals(0, many.exitCode(WAIT), many.output());
+        many.await("after the kill 19 intact$", WAIT);
+        limited.await("session \\S+ ended", WAIT);
     }
 
     @Test
@@ -263,6 +346,10 @@ class PeerToPeerLabIT {
         List<String> all = new ArrayList<>(List.of("-Xmx128m", "-jar", JarProcess.jar()));
         all.addAll(List.of(args));
         return host.startJava(Map.of(), all.toArray(String[]::new));
+    }
+
+    private static String testClasses() throws URISyntaxException {
+        return Path.of(LabConnects.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
     }
 
     private static String id(Path key) throws IOException {

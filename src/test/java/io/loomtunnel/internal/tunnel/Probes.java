@@ -1,6 +1,7 @@
 package io.loomtunnel.internal.tunnel;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
@@ -12,6 +13,7 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Random;
+import java.util.concurrent.CountDownLatch;
 import java.util.function.Supplier;
 
 /**
@@ -92,6 +94,37 @@ public final class Probes {
         byte[] data = new byte[bytes];
         new Random(seed).nextBytes(data);
         return Arrays.equals(sha256(data), sha256(roundTrip(port, data)));
+    }
+
+    /**
+     * Sends {@code size} random bytes (seeded by the port) paced at 32 KiB per 25 ms, so that many
+     * such transfers are all still running when a test breaks something; counts {@code underWay}
+     * down once the first chunk is out; true if everything came back intact.
+     */
+    public static boolean slowEchoIntact(int port, int size, CountDownLatch underWay) throws IOException, InterruptedException {
+        byte[] data = new byte[size];
+        new Random(port).nextBytes(data);
+        try (Socket s = new Socket(LOOPBACK, port)) {
+            s.setSoTimeout(60_000);
+            OutputStream out = s.getOutputStream();
+            Thread writer = Thread.ofVirtual().start(() -> {
+                try {
+                    for (int off = 0; off < size; off += 32 * 1024) {
+                        out.write(data, off, Math.min(32 * 1024, size - off));
+                        if (off == 0) {
+                            underWay.countDown();
+                        }
+                        Thread.sleep(25);
+                    }
+                    s.shutdownOutput();
+                } catch (IOException | InterruptedException e) {
+                    // the reader sees the damage
+                }
+            });
+            byte[] back = s.getInputStream().readAllBytes();
+            writer.join();
+            return MessageDigest.isEqual(sha256(data), sha256(back));
+        }
     }
 
     /**
