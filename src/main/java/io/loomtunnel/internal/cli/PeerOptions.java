@@ -36,6 +36,11 @@ final class PeerOptions {
             description = "With --signal nostr: a Nostr relay, wss://HOST[:PORT][/PATH] (ws:// for loopback only); repeatable, 1 to 16.")
     List<String> relays = new ArrayList<>();
 
+    @Option(names = "--relay-insecure",
+            description = "With --signal nostr: allow ws:// (clear text) relays on any host, with a warning; offers and answers stay"
+                    + " encrypted and signed, but the network on the way sees the route tag and timing.")
+    boolean relayInsecure;
+
     @Option(names = "--server", paramLabel = "HOST:PORT", description = "With --signal server: the server's control address.")
     String server;
 
@@ -72,8 +77,8 @@ final class PeerOptions {
     RendezvousDialer rendezvous(Identity identity) {
         switch (signal) {
             case "manual", "nostr" -> {
-                if (!signal.equals("nostr") && !relays.isEmpty()) {
-                    throw new UsageException("--relay goes with --signal nostr");
+                if (!signal.equals("nostr") && (!relays.isEmpty() || relayInsecure)) {
+                    throw new UsageException("--relay and --relay-insecure go with --signal nostr");
                 }
                 if (server != null || serverId != null || tokenFile != null || relayOnly) {
                     throw new UsageException("--server, --server-id, --token-file and --relay-only go with --signal server"
@@ -82,8 +87,8 @@ final class PeerOptions {
                 return null;
             }
             case "server" -> {
-                if (!relays.isEmpty()) {
-                    throw new UsageException("--relay goes with --signal nostr");
+                if (!relays.isEmpty() || relayInsecure) {
+                    throw new UsageException("--relay and --relay-insecure go with --signal nostr");
                 }
                 if (server == null || serverId == null) {
                     throw new UsageException("--signal server needs --server HOST:PORT and --server-id ID");
@@ -110,7 +115,12 @@ final class PeerOptions {
         }
         List<URI> uris = new ArrayList<>();
         for (String text : relays) {
-            uris.add(relayUri(text));
+            URI uri = relayUri(text, relayInsecure);
+            if (uri.getScheme().equalsIgnoreCase("ws") && !loopback(uri.getHost())) {
+                System.err.println("loomtunnel: warning: relay " + text + " is clear text (--relay-insecure): the network on the way"
+                        + " sees the route tag and timing; offers and answers stay encrypted and signed");
+            }
+            uris.add(uri);
         }
         try {
             return new RelayPool(uris, RelaySettings.defaults());
@@ -119,8 +129,8 @@ final class PeerOptions {
         }
     }
 
-    /** A relay URL: wss:// for any host, ws:// (no TLS) only for a loopback address or localhost. */
-    static URI relayUri(String text) {
+    /** A relay URL: wss:// for any host, ws:// (no TLS) only for a loopback address or localhost unless {@code insecure}. */
+    static URI relayUri(String text, boolean insecure) {
         URI uri;
         try {
             uri = new URI(text);
@@ -131,9 +141,9 @@ final class PeerOptions {
         if (uri.getHost() == null || !scheme.equals("ws") && !scheme.equals("wss")) {
             throw new UsageException("--relay '" + text + "' must be wss://HOST[:PORT][/PATH] (ws:// for a relay on this host)");
         }
-        if (scheme.equals("ws") && !loopback(uri.getHost())) {
+        if (scheme.equals("ws") && !insecure && !loopback(uri.getHost())) {
             throw new UsageException("--relay '" + text + "': ws:// sends in clear text and is allowed only for loopback"
-                    + " addresses; use wss://");
+                    + " addresses; use wss:// (or --relay-insecure on a network you trust)");
         }
         return uri;
     }
