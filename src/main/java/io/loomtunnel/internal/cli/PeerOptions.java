@@ -41,21 +41,21 @@ final class PeerOptions {
                     + " encrypted and signed, but the network on the way sees the route tag and timing.")
     boolean relayInsecure;
 
-    @Option(names = "--server", paramLabel = "HOST:PORT", description = "With --signal server: the server's control address.")
+    @Option(names = "--server", paramLabel = "HOST:PORT", description = "With --signal server: the server's control address; with --signal nostr: a server whose relay is the fallback.")
     String server;
 
-    @Option(names = "--server-id", paramLabel = "ID", description = "With --signal server: the server's key id.")
+    @Option(names = "--server-id", paramLabel = "ID", description = "With --server: the server's key id.")
     String serverId;
 
     @Option(names = "--token-file", paramLabel = "FILE",
-            description = "With --signal server: file holding the token (or set LOOMTUNNEL_TOKEN; none if the server authorizes our key).")
+            description = "With --server: file holding the token (or set LOOMTUNNEL_TOKEN; none if the server authorizes our key).")
     Path tokenFile;
 
     @Option(names = "--relay-after", paramLabel = "DURATION", converter = DurationConverter.class,
-            description = "With --signal server: how long direct attempts run alone before the server's relay is asked too (default 3s).")
+            description = "With --server: how long direct attempts run alone before the server's relay is asked too (default 3s).")
     Duration relayAfter = PathSettings.DEFAULT_RELAY_AFTER;
 
-    @Option(names = "--relay-only", description = "With --signal server: no direct attempts; go through the server's relay at once.")
+    @Option(names = "--relay-only", description = "With --server: no direct attempts; go through the server's relay at once.")
     boolean relayOnly;
 
     @Option(names = "--bind", paramLabel = "IP:PORT", defaultValue = "0.0.0.0:0",
@@ -71,20 +71,26 @@ final class PeerOptions {
     Duration punchTimeout = PathSettings.DEFAULT_PUNCH_TIMEOUT;
 
     /**
-     * The server to signal through with {@code --signal server}, or null with manual signaling;
-     * refuses flags that do not go with the mode.
+     * The server to signal through with {@code --signal server}, or whose relay is the fallback with
+     * {@code --signal nostr --server}; null otherwise. Refuses flags that do not go with the mode.
      */
     RendezvousDialer rendezvous(Identity identity) {
+        boolean serverFlags = server != null || serverId != null || tokenFile != null || relayOnly;
         switch (signal) {
-            case "manual", "nostr" -> {
-                if (!signal.equals("nostr") && (!relays.isEmpty() || relayInsecure)) {
+            case "manual" -> {
+                if (!relays.isEmpty() || relayInsecure) {
                     throw new UsageException("--relay and --relay-insecure go with --signal nostr");
                 }
-                if (server != null || serverId != null || tokenFile != null || relayOnly) {
-                    throw new UsageException("--server, --server-id, --token-file and --relay-only go with --signal server"
-                            + (signal.equals("nostr") ? " (Nostr signaling has no server relay fallback yet)" : ""));
+                if (serverFlags) {
+                    throw new UsageException("--server, --server-id, --token-file and --relay-only go with --signal server or nostr");
                 }
                 return null;
+            }
+            case "nostr" -> {
+                if (server == null && serverFlags) {
+                    throw new UsageException("--server-id, --token-file and --relay-only go with --server");
+                }
+                return server == null ? null : dialer(identity);
             }
             case "server" -> {
                 if (!relays.isEmpty() || relayInsecure) {
@@ -93,13 +99,20 @@ final class PeerOptions {
                 if (server == null || serverId == null) {
                     throw new UsageException("--signal server needs --server HOST:PORT and --server-id ID");
                 }
-                String token = tokenFile != null ? TokenFile.read(tokenFile) : System.getenv("LOOMTUNNEL_TOKEN");
-                return new RendezvousDialer(identity, FlagValue.parse("--server", server, HostPort::parse),
-                        FlagValue.parse("--server-id", serverId, PeerId::parse), token == null || token.isBlank() ? null : token,
-                        SessionOptions.defaults());
+                return dialer(identity);
             }
             default -> throw new UsageException("--signal must be manual, server or nostr, got '" + signal + "'");
         }
+    }
+
+    private RendezvousDialer dialer(Identity identity) {
+        if (serverId == null) {
+            throw new UsageException("--server needs --server-id ID");
+        }
+        String token = tokenFile != null ? TokenFile.read(tokenFile) : System.getenv("LOOMTUNNEL_TOKEN");
+        return new RendezvousDialer(identity, FlagValue.parse("--server", server, HostPort::parse),
+                FlagValue.parse("--server-id", serverId, PeerId::parse), token == null || token.isBlank() ? null : token,
+                SessionOptions.defaults());
     }
 
     /**
