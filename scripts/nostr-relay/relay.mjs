@@ -1,13 +1,17 @@
 // A real Nostr relay for loomtunnel's tests: @nostr-relay/core 0.0.40 (NIP-01 events, REQ/CLOSE,
 // OK/EOSE/CLOSED/NOTICE, id and signature checks) with @nostr-relay/validator, on ws, listening on
-// 127.0.0.1. Its store is the small in-memory one below, which keeps the relay pure JavaScript
+// 127.0.0.1 (or --host). Its store is the small in-memory one below, which keeps the relay pure JavaScript
 // (@nostr-relay/event-repository-sqlite would bring better-sqlite3, a native module).
 //
-//   node relay.mjs PORT [--refuse] [--slow-ms N] [--tamper]
+//   node relay.mjs PORT [--host ADDR] [--ignore-stdin] [--refuse] [--slow-ms N] [--tamper]
 //
-// PORT 0 picks a free port. Prints "listening on 127.0.0.1:PORT" once it accepts connections. Ends
+// PORT 0 picks a free port. Prints "listening on ADDR:PORT" once it accepts connections. Ends
 // on SIGTERM or SIGINT, and when its standard input closes (so it never outlives the test that
-// started it). The options make the misbehaving relays the tests need:
+// started it). The options:
+//   --host ADDR     listens on ADDR instead of 127.0.0.1 (the NAT lab's public segment)
+//   --ignore-stdin  keeps running when standard input closes: for an owner that ends it by signal
+//                   (the NAT lab starts processes with standard input closed and kills them on close)
+// and these make the misbehaving relays the tests need:
 //   --refuse     answers every EVENT with OK false ("blocked: ...") and every REQ with CLOSED
 //   --slow-ms N  waits N ms before handling each message
 //   --tamper     sends two forged copies before every event it delivers: one with a changed
@@ -20,13 +24,16 @@ import { WebSocketServer } from 'ws';
 const args = process.argv.slice(2);
 const port = Number(args[0]);
 if (!Number.isInteger(port) || port < 0 || port > 65535) {
-  console.error('usage: node relay.mjs PORT [--refuse] [--slow-ms N] [--tamper]');
+  console.error('usage: node relay.mjs PORT [--host ADDR] [--ignore-stdin] [--refuse] [--slow-ms N] [--tamper]');
   process.exit(2);
 }
 const refuse = args.includes('--refuse');
 const tamper = args.includes('--tamper');
 const slowAt = args.indexOf('--slow-ms');
 const slowMs = slowAt >= 0 ? Number(args[slowAt + 1]) : 0;
+const hostAt = args.indexOf('--host');
+const host = hostAt >= 0 ? args[hostAt + 1] : '127.0.0.1';
+const ignoreStdin = args.includes('--ignore-stdin');
 
 /** Events kept in memory, oldest dropped past MAX; ephemeral kinds never reach it (the relay does not store them). */
 class MemoryRepository extends EventRepository {
@@ -78,11 +85,11 @@ function clientOf(ws) {
 
 const relay = new NostrRelay(new MemoryRepository());
 const validator = new Validator();
-const wss = new WebSocketServer({ host: '127.0.0.1', port, maxPayload: 256 * 1024 });
+const wss = new WebSocketServer({ host, port, maxPayload: 256 * 1024 });
 
 wss.on('connection', ws => {
   const client = clientOf(ws);
-  relay.handleConnection(client, '127.0.0.1');
+  relay.handleConnection(client, host);
   ws.on('message', async data => {
     try {
       if (slowMs > 0) await new Promise(resolve => setTimeout(resolve, slowMs));
@@ -101,12 +108,14 @@ wss.on('connection', ws => {
   ws.on('error', () => relay.handleDisconnect(client));
 });
 
-wss.on('listening', () => console.log(`listening on 127.0.0.1:${wss.address().port}`));
+wss.on('listening', () => console.log(`listening on ${host}:${wss.address().port}`));
 wss.on('error', error => { console.error(`relay: ${error.message}`); process.exit(1); });
 
 const stop = () => { wss.close(); relay.destroy().finally(() => process.exit(0)); setTimeout(() => process.exit(0), 1000).unref(); };
 process.on('SIGTERM', stop);
 process.on('SIGINT', stop);
-process.stdin.on('end', stop);
-process.stdin.on('error', stop);
-process.stdin.resume();
+if (!ignoreStdin) {
+  process.stdin.on('end', stop);
+  process.stdin.on('error', stop);
+  process.stdin.resume();
+}

@@ -9,6 +9,8 @@ import io.loomtunnel.internal.rendezvous.RendezvousCode;
 import io.loomtunnel.internal.protocol.RendezvousError;
 import io.loomtunnel.internal.rendezvous.RendezvousDialer;
 import io.loomtunnel.internal.protocol.ShareRegistered;
+import io.loomtunnel.internal.protocol.TicketIssued;
+import io.loomtunnel.internal.protocol.TicketRequest;
 import io.loomtunnel.internal.protocol.Unanswered;
 import io.loomtunnel.internal.signal.Answer;
 import io.loomtunnel.internal.signal.BlockKind;
@@ -109,8 +111,10 @@ final class PeerDirectory {
             case OfferMessage o -> offer(from, o);
             case AnswerMessage a -> answer(from, a);
             case Unanswered u -> unanswered(from, u);
+            case TicketRequest t -> ticket(from, t);
             // The server's own messages, sent to it:
             case ShareRegistered r -> refuse(from, r.type());
+            case TicketIssued t -> refuse(from, t.type());
             case RendezvousError e -> refuse(from, e.type());
         }
     }
@@ -180,17 +184,36 @@ final class PeerDirectory {
         }
     }
 
-    private void offer(Session from, OfferMessage message) throws IOException {
+    /** The verified offer in {@code block}, signed by {@code from}'s own peer; null when refused (bad_request sent). */
+    private static Offer sendersOffer(Session from, String block) {
         Offer offer;
         try {
-            offer = open(message.block(), BlockKind.OFFER, Offer.class);
+            offer = open(block, BlockKind.OFFER, Offer.class);
         } catch (SignalException e) {
             error(from, null, RendezvousCode.BAD_REQUEST, "the offer cannot be used: " + e.getMessage());
-            return;
+            return null;
         }
         if (!offer.sender().equals(from.peer())) {
             error(from, offer.session(), RendezvousCode.BAD_REQUEST, "the offer is signed by peer " + offer.sender().abbreviated()
                     + "…, not by this session's peer " + from.peer().abbreviated() + "…");
+            return null;
+        }
+        return offer;
+    }
+
+    /** Whether {@code share} is a registration that {@code peer} may find. Called holding the lock. */
+    private static boolean findable(Registration share, PeerId peer) {
+        return share != null && share.confirmed() && share.allowed().contains(peer) && !share.session().mux().isClosed();
+    }
+
+    /** One answer for "absent" and "present but not for you": the directory must not tell them apart. */
+    private static String unknown(Offer offer, Session from) {
+        return "no share with id " + offer.to() + " that allows peer " + from.peer() + " is registered on this server";
+    }
+
+    private void offer(Session from, OfferMessage message) throws IOException {
+        Offer offer = sendersOffer(from, message.block());
+        if (offer == null) {
             return;
         }
         Registration share;
@@ -199,9 +222,8 @@ final class PeerDirectory {
         RendezvousCode code = RendezvousCode.UNKNOWN_PEER;
         synchronized (this) {
             share = shares.get(offer.recipient());
-            if (share == null || !share.confirmed() || !share.allowed().contains(from.peer()) || share.session().mux().isClosed()) {
-                // One answer for "absent" and "present but not for you": the directory must not tell them apart.
-                refusal = "no share with id " + offer.to() + " that allows peer " + from.peer() + " is registered on this server";
+            if (!findable(share, from.peer())) {
+                refusal = unknown(offer, from);
             } else if (pending.containsKey(offer.session())) {
                 code = RendezvousCode.BAD_REQUEST;
                 refusal = "an offer of session " + offer.session() + " is already waiting for its answer";
@@ -238,6 +260,33 @@ final class PeerDirectory {
                 error(from, offer.session(), RendezvousCode.NO_ANSWER, "the share left the server before answering");
             }
         }
+    }
+
+    /**
+     * A relay ticket for an offer that travels another way (Nostr): the same checks as for a
+     * forwarded offer (verified block, signed by this session's peer, a registered share that
+     * allows it), the same unknown_peer for an absent share and one that does not allow the
+     * sender, and nothing forwarded. The ticket grants nothing by itself: the share must ask for
+     * the relay too, which it does only for offers it accepted.
+     */
+    private void ticket(Session from, TicketRequest message) throws IOException {
+        Offer offer = sendersOffer(from, message.block());
+        if (offer == null) {
+            return;
+        }
+        boolean known;
+        synchronized (this) {
+            known = findable(shares.get(offer.recipient()), from.peer());
+        }
+        if (!known) {
+            error(from, offer.session(), RendezvousCode.UNKNOWN_PEER, unknown(offer, from));
+            return;
+        }
+        if (!relays.expectNew(offer.session(), from.peer(), offer.recipient(), GrantAuthenticator.account(from))) {
+            error(from, offer.session(), RendezvousCode.BAD_REQUEST, "session " + offer.session() + " already has a relay ticket");
+            return;
+        }
+        from.mux().sendControl(ControlCodec.encode(new TicketIssued(offer.session())));
     }
 
     private void answer(Session from, AnswerMessage message) throws IOException {

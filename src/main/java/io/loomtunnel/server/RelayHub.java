@@ -142,6 +142,19 @@ final class RelayHub {
         ticketsByAccount.computeIfAbsent(account, a -> new LinkedHashSet<>()).add(session);
     }
 
+    /**
+     * As {@link #expect}, for an offer the server did not forward (p2p_ticket): refused (false) when
+     * {@code session} already has a ticket, so that nobody can replace another pair's ticket.
+     */
+    synchronized boolean expectNew(String session, PeerId connect, PeerId share, String account) {
+        prune(Instant.now());
+        if (tickets.containsKey(session)) {
+            return false;
+        }
+        expect(session, connect, share, account);
+        return true;
+    }
+
     /** The share refused the session, or could not use its offer: no relay for it. */
     synchronized void forget(String session) {
         Ticket t = tickets.get(session);

@@ -9,6 +9,8 @@ import io.loomtunnel.internal.protocol.DirectoryMessage;
 import io.loomtunnel.internal.protocol.MessageType;
 import io.loomtunnel.internal.protocol.RendezvousError;
 import io.loomtunnel.internal.protocol.ShareRegistered;
+import io.loomtunnel.internal.protocol.TicketIssued;
+import io.loomtunnel.internal.protocol.TicketRequest;
 import io.loomtunnel.internal.protocol.OfferMessage;
 import io.loomtunnel.internal.protocol.RegisterShare;
 import io.loomtunnel.internal.protocol.Unanswered;
@@ -51,6 +53,11 @@ class PeerDirectoryFuzzTest {
                 }
                 case Unanswered u -> assertEquals(MessageType.P2P_UNANSWERED.tag(), u.type());
                 case ShareRegistered r -> assertEquals(MessageType.P2P_REGISTERED.tag(), r.type());
+                case TicketRequest t -> {
+                    Offer offer = PeerDirectory.open(t.block(), BlockKind.OFFER, Offer.class);
+                    assertEquals(offer.from(), offer.sender().value(), "a verified offer names a valid sender");
+                }
+                case TicketIssued t -> assertEquals(MessageType.P2P_TICKETED.tag(), t.type());
                 case RendezvousError e -> assertEquals(MessageType.P2P_ERROR.tag(), e.type());
             }
         } catch (ProtocolException | SignalException e) {

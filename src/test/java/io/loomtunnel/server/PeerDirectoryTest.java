@@ -3,6 +3,7 @@ package io.loomtunnel.server;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.loomtunnel.mux.MuxStream;
@@ -18,6 +19,8 @@ import io.loomtunnel.internal.protocol.RelayReply;
 import io.loomtunnel.internal.protocol.RelayRole;
 import io.loomtunnel.internal.protocol.RendezvousError;
 import io.loomtunnel.internal.protocol.ShareRegistered;
+import io.loomtunnel.internal.protocol.TicketIssued;
+import io.loomtunnel.internal.protocol.TicketRequest;
 import io.loomtunnel.internal.protocol.Unanswered;
 import io.loomtunnel.internal.signal.Answer;
 import io.loomtunnel.internal.signal.Blocks;
@@ -229,6 +232,35 @@ class PeerDirectoryTest {
         MuxStream fromShare = open(shareSession, carols, RelayRole.SHARE);
         assertInstanceOf(RelayReady.class, RelayReply.readFrom(fromShare.input()), "carol's ticket is still there");
         assertInstanceOf(RelayReady.class, RelayReply.readFrom(fromCarol.input()));
+    }
+
+    @Test
+    void aTicketForAnOfferSentElsewhereJoinsTheTwoPeersOnlyForARegisteredShareThatAllowsTheSender() throws IOException {
+        Session connect = dial(laptop);
+        // No share registered yet: the same unknown_peer as for an offer, and no ticket.
+        String early = SignedBody.newSessionId();
+        send(connect, new TicketRequest(offerBlock(laptop, share, early)));
+        assertEquals("unknown_peer", error(connect).code());
+        Session shareSession = registered(share, laptop);
+        Session stranger = dial(Identity.generate());
+        send(stranger, new TicketRequest(offerBlock(laptop, share, SignedBody.newSessionId())));
+        assertTrue(error(stranger).reason().contains("not by this session's peer"), "someone else's offer");
+
+        String id = SignedBody.newSessionId();
+        send(connect, new TicketRequest(offerBlock(laptop, share, id)));
+        assertEquals(id, assertInstanceOf(TicketIssued.class, receive(connect)).session());
+        send(connect, new TicketRequest(offerBlock(laptop, share, id)));
+        assertTrue(error(connect).reason().contains("already has a relay ticket"), "a ticket is not replaced");
+        assertThrows(SocketTimeoutException.class, () -> shareSession.mux().receiveControl(Duration.ofMillis(300)),
+                "the offer is not forwarded: it travels another way");
+
+        MuxStream fromConnect = open(connect, id, RelayRole.CONNECT);
+        MuxStream fromShare = open(shareSession, id, RelayRole.SHARE);
+        assertInstanceOf(RelayReady.class, RelayReply.readFrom(fromShare.input()));
+        assertInstanceOf(RelayReady.class, RelayReply.readFrom(fromConnect.input()));
+        fromConnect.output().write("ticketed".getBytes());
+        fromConnect.shutdownOutput();
+        assertEquals("ticketed", new String(fromShare.input().readAllBytes()));
     }
 
     /** The share accepts the offered session {@code id} of {@code from}, whose session hears the answer. */

@@ -9,6 +9,7 @@ import io.loomtunnel.p2p.ConnectSettings;
 import io.loomtunnel.p2p.PeerSession;
 import io.loomtunnel.internal.rendezvous.RendezvousDialer;
 import io.loomtunnel.internal.rendezvous.ServerConnectSignaling;
+import io.loomtunnel.internal.rendezvous.ServerTicketSignaling;
 import io.loomtunnel.internal.signal.ConnectSignaling;
 import io.loomtunnel.internal.signal.ManualConnectSignaling;
 import io.loomtunnel.internal.signal.NostrConnectSignaling;
@@ -106,16 +107,19 @@ final class ConnectCommand implements Callable<Integer> {
         RelayPool relays = peer.nostr();
         System.out.println("peer id     " + identity.id() + " (the share must --allow it)");
         if (relays != null) {
-            System.out.println("signal      nostr " + String.join(" ", peer.relays));
+            System.out.println("signal      nostr " + String.join(" ", peer.relays)
+                    + (server != null ? " (relay fallback via the server " + server.via() + ")" : ""));
         }
-        ConnectSignaling signaling = server != null ? new ServerConnectSignaling(server)
+        ConnectSignaling signaling = relays != null && server != null
+                ? new ServerTicketSignaling(server, new NostrConnectSignaling(relays, settings.peer()))
+                : server != null ? new ServerConnectSignaling(server)
                 : relays != null ? new NostrConnectSignaling(relays, settings.peer())
                 : answerFile != null ? ManualConnectSignaling.fromFile(System.out, System.err, answerFile)
                 : ManualConnectSignaling.fromReader(System.out, new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)));
         ConnectPeer connect;
         try {
-            connect = ConnectPeer.create(settings, server != null ? ConnectPrinter.viaServer(System.out, System.err, logs, server.via())
-                    : relays != null ? ConnectPrinter.viaNostr(System.out, System.err, logs)
+            connect = ConnectPeer.create(settings, relays != null ? ConnectPrinter.viaNostr(System.out, System.err, logs)
+                    : server != null ? ConnectPrinter.viaServer(System.out, System.err, logs, server.via())
                     : ConnectPrinter.manual(System.out, System.err, logs, answerFile != null ? "in " + answerFile : "here"));
         } catch (BindException e) {
             closeRelays(relays);

@@ -36,21 +36,26 @@ final class PeerOptions {
             description = "With --signal nostr: a Nostr relay, wss://HOST[:PORT][/PATH] (ws:// for loopback only); repeatable, 1 to 16.")
     List<String> relays = new ArrayList<>();
 
-    @Option(names = "--server", paramLabel = "HOST:PORT", description = "With --signal server: the server's control address.")
+    @Option(names = "--relay-insecure",
+            description = "With --signal nostr: allow ws:// (clear text) relays on any host, with a warning; offers and answers stay"
+                    + " encrypted and signed, but the network on the way sees the route tag and timing.")
+    boolean relayInsecure;
+
+    @Option(names = "--server", paramLabel = "HOST:PORT", description = "With --signal server: the server's control address; with --signal nostr: a server whose relay is the fallback.")
     String server;
 
-    @Option(names = "--server-id", paramLabel = "ID", description = "With --signal server: the server's key id.")
+    @Option(names = "--server-id", paramLabel = "ID", description = "With --server: the server's key id.")
     String serverId;
 
     @Option(names = "--token-file", paramLabel = "FILE",
-            description = "With --signal server: file holding the token (or set LOOMTUNNEL_TOKEN; none if the server authorizes our key).")
+            description = "With --server: file holding the token (or set LOOMTUNNEL_TOKEN; none if the server authorizes our key).")
     Path tokenFile;
 
     @Option(names = "--relay-after", paramLabel = "DURATION", converter = DurationConverter.class,
-            description = "With --signal server: how long direct attempts run alone before the server's relay is asked too (default 3s).")
+            description = "With --server: how long direct attempts run alone before the server's relay is asked too (default 3s).")
     Duration relayAfter = PathSettings.DEFAULT_RELAY_AFTER;
 
-    @Option(names = "--relay-only", description = "With --signal server: no direct attempts; go through the server's relay at once.")
+    @Option(names = "--relay-only", description = "With --server: no direct attempts; go through the server's relay at once.")
     boolean relayOnly;
 
     @Option(names = "--bind", paramLabel = "IP:PORT", defaultValue = "0.0.0.0:0",
@@ -67,35 +72,48 @@ final class PeerOptions {
     Duration punchTimeout = PathSettings.DEFAULT_PUNCH_TIMEOUT;
 
     /**
-     * The server to signal through with {@code --signal server}, or null with manual signaling;
-     * refuses flags that do not go with the mode.
+     * The server to signal through with {@code --signal server}, or whose relay is the fallback with
+     * {@code --signal nostr --server}; null otherwise. Refuses flags that do not go with the mode.
      */
     RendezvousDialer rendezvous(Identity identity) {
+        boolean serverFlags = server != null || serverId != null || tokenFile != null || relayOnly;
         switch (signal) {
-            case "manual", "nostr" -> {
-                if (!signal.equals("nostr") && !relays.isEmpty()) {
-                    throw new UsageException("--relay goes with --signal nostr");
+            case "manual" -> {
+                if (!relays.isEmpty() || relayInsecure) {
+                    throw new UsageException("--relay and --relay-insecure go with --signal nostr");
                 }
-                if (server != null || serverId != null || tokenFile != null || relayOnly) {
-                    throw new UsageException("--server, --server-id, --token-file and --relay-only go with --signal server"
-                            + (signal.equals("nostr") ? " (Nostr signaling has no server relay fallback yet)" : ""));
+                if (serverFlags) {
+                    throw new UsageException("--server, --server-id, --token-file and --relay-only go with --signal server or nostr");
                 }
                 return null;
             }
+            case "nostr" -> {
+                if (server == null && serverFlags) {
+                    throw new UsageException("--server-id, --token-file and --relay-only go with --server");
+                }
+                return server == null ? null : dialer(identity);
+            }
             case "server" -> {
-                if (!relays.isEmpty()) {
-                    throw new UsageException("--relay goes with --signal nostr");
+                if (!relays.isEmpty() || relayInsecure) {
+                    throw new UsageException("--relay and --relay-insecure go with --signal nostr");
                 }
                 if (server == null || serverId == null) {
                     throw new UsageException("--signal server needs --server HOST:PORT and --server-id ID");
                 }
-                String token = tokenFile != null ? TokenFile.read(tokenFile) : System.getenv("LOOMTUNNEL_TOKEN");
-                return new RendezvousDialer(identity, FlagValue.parse("--server", server, HostPort::parse),
-                        FlagValue.parse("--server-id", serverId, PeerId::parse), token == null || token.isBlank() ? null : token,
-                        SessionOptions.defaults());
+                return dialer(identity);
             }
             default -> throw new UsageException("--signal must be manual, server or nostr, got '" + signal + "'");
         }
+    }
+
+    private RendezvousDialer dialer(Identity identity) {
+        if (serverId == null) {
+            throw new UsageException("--server needs --server-id ID");
+        }
+        String token = tokenFile != null ? TokenFile.read(tokenFile) : System.getenv("LOOMTUNNEL_TOKEN");
+        return new RendezvousDialer(identity, FlagValue.parse("--server", server, HostPort::parse),
+                FlagValue.parse("--server-id", serverId, PeerId::parse), token == null || token.isBlank() ? null : token,
+                SessionOptions.defaults());
     }
 
     /**
@@ -111,7 +129,12 @@ final class PeerOptions {
         }
         List<URI> uris = new ArrayList<>();
         for (String text : relays) {
-            uris.add(relayUri(text));
+            URI uri = relayUri(text, relayInsecure);
+            if (uri.getScheme().equalsIgnoreCase("ws") && !loopback(uri.getHost())) {
+                System.err.println("loomtunnel: warning: relay " + text + " is clear text (--relay-insecure): the network on the way"
+                        + " sees the route tag and timing; offers and answers stay encrypted and signed");
+            }
+            uris.add(uri);
         }
         try {
             return new RelayPool(uris, RelaySettings.defaults());
@@ -120,8 +143,8 @@ final class PeerOptions {
         }
     }
 
-    /** A relay URL: wss:// for any host, ws:// (no TLS) only for a loopback address or localhost. */
-    static URI relayUri(String text) {
+    /** A relay URL: wss:// for any host, ws:// (no TLS) only for a loopback address or localhost unless {@code insecure}. */
+    static URI relayUri(String text, boolean insecure) {
         URI uri;
         try {
             uri = new URI(text);
@@ -132,9 +155,9 @@ final class PeerOptions {
         if (uri.getHost() == null || !scheme.equals("ws") && !scheme.equals("wss")) {
             throw new UsageException("--relay '" + text + "' must be wss://HOST[:PORT][/PATH] (ws:// for a relay on this host)");
         }
-        if (scheme.equals("ws") && !loopback(uri.getHost())) {
+        if (scheme.equals("ws") && !insecure && !loopback(uri.getHost())) {
             throw new UsageException("--relay '" + text + "': ws:// sends in clear text and is allowed only for loopback"
-                    + " addresses; use wss://");
+                    + " addresses; use wss:// (or --relay-insecure on a network you trust)");
         }
         return uri;
     }

@@ -4,6 +4,7 @@ import io.loomtunnel.internal.concurrent.OwnedThreads;
 import io.loomtunnel.internal.config.AllowFile;
 import io.loomtunnel.internal.path.Candidates;
 import io.loomtunnel.internal.rendezvous.RendezvousDialer;
+import io.loomtunnel.internal.rendezvous.ServerRelayedShareSignaling;
 import io.loomtunnel.internal.rendezvous.ServerShareSignaling;
 import io.loomtunnel.internal.signal.ManualShareSignaling;
 import io.loomtunnel.observe.LogRing;
@@ -128,16 +129,25 @@ final class ShareCommand implements Callable<Integer> {
                 System.out.println("service     " + s.name() + " " + s.type().wireName() + " -> " + s.targetText()));
         System.out.println("allowed     " + settings.allowed().peers().size() + " peer(s); at most " + maxSessions + " sessions");
         ShareSignaling viaServer = null; // server or Nostr signaling; both are Closeable
-        if (relays != null) {
-            viaServer = new NostrShareSignaling(identity, relays, () -> System.out.println("ready for connecting peers"));
-            System.out.println("signal      nostr " + String.join(" ", peer.relays));
-        } else if (server != null) {
+        ServerShareSignaling directory = null;
+        if (server != null) {
             try {
-                viaServer = new ServerShareSignaling(server, share.punchAddress(), settings.allowed().peers().keySet(), printer);
+                directory = new ServerShareSignaling(server, share.punchAddress(), settings.allowed().peers().keySet(), printer);
             } catch (IllegalArgumentException e) {
                 share.close();
+                if (relays != null) {
+                    relays.close();
+                }
                 throw new UsageException(e.getMessage());
             }
+        }
+        if (relays != null) {
+            NostrShareSignaling nostrSignaling = new NostrShareSignaling(identity, relays, () -> System.out.println("ready for connecting peers"));
+            viaServer = directory == null ? nostrSignaling : new ServerRelayedShareSignaling(nostrSignaling, directory);
+            System.out.println("signal      nostr " + String.join(" ", peer.relays)
+                    + (directory != null ? " (relay fallback via the server " + server.via() + ")" : ""));
+        } else if (server != null) {
+            viaServer = directory;
             System.out.println("signal      server " + server.via() + " (id " + server.serverId().abbreviated() + "…)");
         } else {
             System.out.println("ready for offers" + (offerFiles.isEmpty() ? " (paste them here)" : ""));

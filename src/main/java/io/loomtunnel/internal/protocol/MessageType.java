@@ -35,7 +35,9 @@ public enum MessageType {
     P2P_ERROR("p2p_error", RendezvousError.class, "server to peer", "9.5"),
     P2P_RELAY("p2p_relay", RelayPreface.class, "peer to server, relay stream preface", "9.6"),
     P2P_RELAY_READY("p2p_relay_ready", RelayReady.class, "server to peer, relay stream", "9.6"),
-    P2P_RELAY_REFUSED("p2p_relay_refused", RelayRefused.class, "server to peer, relay stream", "9.6");
+    P2P_RELAY_REFUSED("p2p_relay_refused", RelayRefused.class, "server to peer, relay stream", "9.6"),
+    P2P_TICKET("p2p_ticket", TicketRequest.class, "connect to server", "9.6"),
+    P2P_TICKETED("p2p_ticketed", TicketIssued.class, "server to connect", "9.6");
 
     private static final Map<String, MessageType> BY_TAG = new HashMap<>();
     private static final Map<Class<?>, MessageType> BY_RECORD = new HashMap<>();

@@ -67,23 +67,27 @@ public final class ServerConnectSignaling implements ConnectSignaling {
                 default -> throw new ProtocolException(ErrorCode.PROTOCOL_ERROR, "expected "
                         + MessageType.P2P_ANSWER.tag() + " from the server, got " + m.type());
             };
-            ServerRelay relay = new ServerRelay(held::session, server.via(), new ServerRelay.Hooks() {
-                @Override
-                public void opened() {
-                    held.relayOpened();
-                }
-
-                @Override
-                public void closed() {
-                    held.relayClosed();
-                }
-            });
             return new Reply(BlockText.decode(BlockKind.ANSWER, answer.block()),
-                    new PathHints(RendezvousDialer.observed(answer.observed()), relay), held::release);
+                    new PathHints(RendezvousDialer.observed(answer.observed()), relayThrough(held, server.via())), held::release);
         } catch (IOException | RuntimeException e) {
             session.close();
             throw e;
         }
+    }
+
+    /** The server's relay through {@code held}, which stays up while a relayed path runs in it. */
+    static ServerRelay relayThrough(HeldSession held, String via) {
+        return new ServerRelay(held::session, via, new ServerRelay.Hooks() {
+            @Override
+            public void opened() {
+                held.relayOpened();
+            }
+
+            @Override
+            public void closed() {
+                held.relayClosed();
+            }
+        });
     }
 
     /** What the server's error means here: the share's own problem with the offer, or the server's. */

@@ -3,6 +3,7 @@ package io.loomtunnel.internal.rendezvous;
 import io.loomtunnel.ErrorCode;
 import io.loomtunnel.internal.net.Backoff;
 import io.loomtunnel.internal.path.PathHints;
+import io.loomtunnel.internal.path.RelayDialer;
 import io.loomtunnel.internal.signal.BlockKind;
 import io.loomtunnel.internal.signal.ShareSignaling;
 import io.loomtunnel.internal.signal.SignalException;
@@ -193,6 +194,11 @@ public final class ServerShareSignaling implements ShareSignaling, Closeable {
             reply = ControlCodec.encode(new Unanswered(offer.session(), e.problem().name(), e.getMessage()));
         }
         session.mux().sendControl(reply);
+    }
+
+    /** The server's relay through the current session, for offers that came another way (Nostr, 9.6 tickets). */
+    public RelayDialer relay() {
+        return relay;
     }
 
     /** Stops: the session to the server closes, and with it every relayed path through it. */

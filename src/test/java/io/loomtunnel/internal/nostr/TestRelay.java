@@ -30,10 +30,19 @@ public final class TestRelay extends WatchedProcess {
 
     /** Starts a relay on {@code port} (0: any free port) with relay.mjs's {@code options}. */
     public static TestRelay start(int port, String... options) throws IOException, InterruptedException {
+        return new TestRelay("relay " + String.join(" ", options), WatchedProcess.launch(command(port, options), Map.of(), true));
+    }
+
+    /**
+     * The command that starts relay.mjs on {@code port} with {@code options}, for a test that runs
+     * it elsewhere (e.g. inside the NAT lab with {@code --host ADDR --ignore-stdin}); skips or
+     * fails the test as {@link #start} does when the relay is not installed.
+     */
+    public static List<String> command(int port, String... options) {
         requireInstalled();
-        List<String> command = new ArrayList<>(List.of("node", DIR.resolve("relay.mjs").toString(), String.valueOf(port)));
+        List<String> command = new ArrayList<>(List.of("node", DIR.resolve("relay.mjs").toAbsolutePath().toString(), String.valueOf(port)));
         command.addAll(List.of(options));
-        return new TestRelay("relay " + String.join(" ", options), WatchedProcess.launch(command, Map.of(), true));
+        return command;
     }
 
     public int port() {
