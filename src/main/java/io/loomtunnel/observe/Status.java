@@ -31,9 +31,11 @@ public record Status(String role, String version, String id, double uptimeSecond
      * @param streams streams open now
      * @param tunnels the session's tunnels (on a peer-to-peer session, its one service)
      * @param path how a peer-to-peer session travels: {@code direct} or {@code relay}; null on a server's or client's session
+     * @param pathChanges how often a peer-to-peer session moved to another path (a relayed one that went
+     *     direct); null on a server's or client's session
      */
     public record Session(String id, String peer, String principal, String address, Double rttMillis, double uptimeSeconds,
-                          int streams, List<Tunnel> tunnels, String path) {
+                          int streams, List<Tunnel> tunnels, String path, Integer pathChanges) {
         /**
          * A server's or client's session, which has no {@code path}.
          *
@@ -48,7 +50,7 @@ public record Status(String role, String version, String id, double uptimeSecond
          */
         public Session(String id, String peer, String principal, String address, Double rttMillis, double uptimeSeconds,
                        int streams, List<Tunnel> tunnels) {
-            this(id, peer, principal, address, rttMillis, uptimeSeconds, streams, tunnels, null);
+            this(id, peer, principal, address, rttMillis, uptimeSeconds, streams, tunnels, null, null);
         }
     }
 

@@ -57,7 +57,7 @@ final class PeerAdmin implements AdminTarget {
             Duration rtt = s.mux().rtt();
             Status.Tunnel service = s.counters().tunnelStatus(s.service(), s.type().wireName(), address.apply(s), local.apply(s));
             out.add(new Status.Session(s.id(), s.peer().abbreviated(), PRINCIPAL, where(s), rtt == null ? null : rtt.toNanos() / 1e6,
-                    s.uptimeSeconds(), s.mux().streamCount(), List.of(service), PeerMetering.pathOf(s)));
+                    s.uptimeSeconds(), s.mux().streamCount(), List.of(service), PeerMetering.pathOf(s), s.pathChanges()));
         }
         return new Status(role, Version.SOFTWARE, id.toString(), meters.uptimeSeconds(), meters.totals(running),
                 meters.throughput(), out);

@@ -26,6 +26,7 @@ public final class PeerSession implements Closeable {
     private volatile PeerPath path;
     /** The path this session left, while its streams drain; null if none. */
     private volatile PeerPath previous;
+    private volatile int pathChanges; // written only by moveTo, on connect's one direct-path looker
     private final TunnelCounters counters;
     private final long startNanos = System.nanoTime();
 
@@ -135,7 +136,17 @@ public final class PeerSession implements Closeable {
         PeerPath left = path;
         previous = left;
         path = next;
+        pathChanges++;
         return left;
+    }
+
+    /**
+     * How often the session moved to another path: connect's relayed session that went direct.
+     *
+     * @return the moves since the session started
+     */
+    public int pathChanges() {
+        return pathChanges;
     }
 
     /** The path left has ended: nothing to close with this session any more. */

@@ -278,7 +278,7 @@ class PeerToPeerLabIT {
         WatchedProcess tcp;
         WatchedProcess udp;
         try {
-            tcp = connect(bob, bobKey, "echo", "--punch-timeout", "8s");
+            tcp = connect(bob, bobKey, "echo", "--punch-timeout", "8s", "--admin-bind", "127.0.0.1:0");
             udp = connect(bob, bobKey, "dns", "--punch-timeout", "8s");
             for (WatchedProcess p : List.of(tcp, udp)) {
                 p.await("session \\S+ to peer \\w+…: relay via " + SERVER + "$", WAIT);
@@ -296,6 +296,12 @@ class PeerToPeerLabIT {
         Probes.eventually(WAIT, () -> "a direct session on the share:\n" + share.output(),
                 () -> count(share.output(), "service echo: direct 198.18.0.12:") > directBefore);
         checkTraffic(bob, tcp, udp);
+        // the status JSON says where the session went and that it moved once
+        String admin = tcp.await("admin\\s+http://(127\\.0\\.0\\.1:\\d+)/", WAIT).group(1);
+        WatchedProcess status = jar(bob, "status", "--admin", admin, "--json");
+        assertEquals(0, status.exitCode(WAIT), status.output());
+        String json = status.output().replaceAll("\\s", "");
+        assertTrue(json.contains("\"path\":\"direct\"") && json.contains("\"pathChanges\":1"), status.output());
         tcp.terminate();
         udp.terminate();
     }
