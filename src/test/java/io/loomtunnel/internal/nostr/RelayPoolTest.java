@@ -138,14 +138,14 @@ class RelayPoolTest {
             // On a thread of its own: a blocked common-pool worker (parallelism 1 on 2 cores) would
             // also stall the JDK HttpClient, which completes WebSocket handshakes there.
             CompletableFuture<URI> publishing = new CompletableFuture<>();
-            Thread.ofVirtual().name("test publish while down").start(() -> {
+            Thread publisher = Thread.ofVirtual().name("test publish while down").start(() -> {
                 try {
                     publishing.complete(writer.publish(event, Duration.ofSeconds(60)));
                 } catch (Exception e) {
                     publishing.completeExceptionally(e);
                 }
             });
-            Thread.sleep(500); // the publish is waiting for a relay
+            awaitWaiting(publisher, "the publish is waiting for a relay");
             try (TestRelay again = TestRelay.start(port)) {
                 assertEquals(relay.uri(), publishing.get(WAIT.toSeconds(), TimeUnit.SECONDS));
                 assertEquals(event, notes.next(WAIT), "the subscription was renewed on the new connection");
@@ -178,7 +178,7 @@ class RelayPoolTest {
         assertTrue(sub.awaitStoredEvents(WAIT));
         RelayPool onlyDown = new RelayPool(List.of(nobody), FAST);
         CompletableFuture<Exception> publisher = new CompletableFuture<>();
-        Thread.ofVirtual().name("test publish to nobody").start(() -> {
+        Thread publishing = Thread.ofVirtual().name("test publish to nobody").start(() -> {
             try {
                 onlyDown.publish(signal("never accepted", "e".repeat(32)), Duration.ofSeconds(60));
                 publisher.complete(null);
@@ -186,7 +186,7 @@ class RelayPoolTest {
                 publisher.complete(e);
             }
         });
-        Thread.sleep(300); // the publisher is waiting for a relay
+        awaitWaiting(publishing, "the publisher is waiting for a relay");
         assertTrue(onlyDown.closeAndJoin(), "every thread of the pool ended");
         Exception e = publisher.get(WAIT.toSeconds(), TimeUnit.SECONDS);
         assertTrue(e instanceof PublishException && e.getMessage().contains("closed"), String.valueOf(e));
@@ -221,5 +221,11 @@ class RelayPoolTest {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
         }
+    }
+
+    /** Until {@code thread} blocks (a publish waiting for a relay), instead of a guessed sleep. */
+    private static void awaitWaiting(Thread thread, String what) throws InterruptedException {
+        Probes.eventually(WAIT, what, () -> thread.getState() == Thread.State.WAITING
+                || thread.getState() == Thread.State.TIMED_WAITING);
     }
 }

@@ -13,6 +13,7 @@ import io.loomtunnel.internal.nostr.RelayPool;
 import io.loomtunnel.internal.nostr.RelaySettings;
 import io.loomtunnel.internal.nostr.RelaySubscription;
 import io.loomtunnel.internal.nostr.TestRelay;
+import io.loomtunnel.internal.tunnel.Probes;
 import io.loomtunnel.tls.Identity;
 import io.loomtunnel.tls.Signatures;
 import java.nio.ByteBuffer;
@@ -180,9 +181,7 @@ class NostrSignalingTest {
             raw[raw.length - 1] ^= 1;
             watcher.publish(NostrEvent.sign(attacker, now, NostrHandshake.KIND, offerEvent.tags(),
                     java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(raw)), WAIT);
-            for (int i = 0; i < 200 && running.signaling.dropped() < droppedBefore + 2; i++) {
-                Thread.sleep(50);
-            }
+            Probes.eventually(WAIT, "the share dropped both copies", () -> running.signaling.dropped() >= droppedBefore + 2);
             assertEquals(droppedBefore + 2, running.signaling.dropped());
             assertEquals(1, running.offers.get(), "only the genuine offer reached the handler");
         }
