@@ -3,6 +3,7 @@ package io.loomtunnel.client;
 import io.loomtunnel.Version;
 import io.loomtunnel.internal.admin.AdminException;
 import io.loomtunnel.internal.admin.AdminTarget;
+import io.loomtunnel.internal.inspect.Inspector;
 import io.loomtunnel.internal.metrics.EndpointMetrics;
 import io.loomtunnel.internal.tunnel.TunnelFlags;
 import io.loomtunnel.observe.Status;
@@ -24,6 +25,11 @@ final class ClientAdmin implements AdminTarget {
     @Override
     public EndpointMetrics metrics() {
         return client.counters();
+    }
+
+    @Override
+    public Inspector inspector() {
+        return client.inspector();
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.loomtunnel.client;
 import io.loomtunnel.internal.admin.Observability;
 import io.loomtunnel.observe.Status;
 import io.loomtunnel.internal.concurrent.OwnedThreads;
+import io.loomtunnel.internal.inspect.Inspector;
 import io.loomtunnel.internal.metrics.EndpointMetrics;
 import io.loomtunnel.tunnel.TunnelSpec;
 import io.loomtunnel.session.SessionDialer;
@@ -68,6 +69,7 @@ public final class TunnelClient implements Closeable {
     private final ConnectLoop loop;
     private final ReentrantLock changes = new ReentrantLock();
     private final ClientAdmin admin = new ClientAdmin(this);
+    private final Inspector inspector;
     private Observability observability;
     private Future<?> looping;
 
@@ -75,10 +77,13 @@ public final class TunnelClient implements Closeable {
         this.identity = identity;
         this.metrics = EndpointMetrics.start("client", settings.observe().registry());
         this.tunnels = new ClientTunnels(settings.tunnels(), metrics, identity.id().abbreviated());
+        ClientSettings.Inspection i = settings.inspection();
+        this.inspector = new Inspector(new Inspector.Config(i.enabled(), i.offTunnels(), i.bodyCap(), i.unmask(),
+                Inspector.DEFAULT_MAX_EXCHANGES, Inspector.DEFAULT_MAX_BYTES), tunnels::httpService);
         InetSocketAddress server = settings.server();
         this.threads = new OwnedThreads("client " + server.getHostString() + ":" + server.getPort());
         SessionDialer dialer = new SessionDialer(identity, PeerVerifier.pinned(settings.serverId()), settings.token(), settings.session());
-        this.loop = new ConnectLoop(settings, events, dialer, metrics, tunnels, state, threads, newInstanceId());
+        this.loop = new ConnectLoop(settings, events, dialer, metrics, tunnels, state, threads, newInstanceId(), inspector);
     }
 
     /**
@@ -229,6 +234,7 @@ public final class TunnelClient implements Closeable {
         }
         loop.finish(ClientExit.CLOSED, "closed");
         threads.close();
+        inspector.close();
         metrics.close();
     }
 
@@ -242,6 +248,11 @@ public final class TunnelClient implements Closeable {
 
     ClientTunnels tunnels() {
         return tunnels;
+    }
+
+    /** The request inspector of the HTTP tunnels (for the admin endpoint, and its event hub: {@link Inspector#onChange}). */
+    Inspector inspector() {
+        return inspector;
     }
 
     Identity identity() {

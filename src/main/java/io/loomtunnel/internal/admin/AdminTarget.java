@@ -1,5 +1,6 @@
 package io.loomtunnel.internal.admin;
 
+import io.loomtunnel.internal.inspect.Inspector;
 import io.loomtunnel.internal.metrics.EndpointMetrics;
 import io.loomtunnel.observe.Status;
 
@@ -8,6 +9,11 @@ public interface AdminTarget {
     Status status();
 
     EndpointMetrics metrics();
+
+    /** The request inspector behind {@code /api/requests} (a client's), or null when there is none. */
+    default Inspector inspector() {
+        return null;
+    }
 
     /** Ends a session at once (server). */
     default void kick(String sessionId) throws AdminException {
