@@ -42,7 +42,7 @@ public record ClientSettings(
         ObserveSettings observe,
         Inspection inspection) {
 
-    /** Checks the settings: a server address and id, unique tunnel names, 0 &lt; backoffMin &lt;= backoffMax. */
+    /** Checks the settings: a server address and id, unique tunnel names, 0 &lt; backoffMin &lt;= backoffMax; no inspection given is the default one. */
     public ClientSettings {
         if (server == null) {
             throw new IllegalArgumentException("no server address");
@@ -51,6 +51,9 @@ public record ClientSettings(
             throw new IllegalArgumentException("no server id: the client pins the server's key id (loomtunnel id --key on the server)");
         }
         tunnels = List.copyOf(tunnels);
+        if (inspection == null) {
+            inspection = new Inspection(true, Set.of(), Inspection.DEFAULT_BODY_CAP, false);
+        }
         Set<String> names = new HashSet<>();
         for (TunnelSpec t : tunnels) {
             if (!names.add(t.name())) {

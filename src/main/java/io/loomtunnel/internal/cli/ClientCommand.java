@@ -73,7 +73,7 @@ final class ClientCommand implements Callable<Integer> {
         return ClientRun.run(settings, new ClientPrinter(System.out, settings, logs));
     }
 
-    private ClientSettings settings() {
+    ClientSettings settings() {
         try {
             ClientSettings.Builder b = ClientSettings.builder();
             ClientConfigLoader.apply(config, System.getenv(), b);
