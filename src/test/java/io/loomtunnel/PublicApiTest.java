@@ -42,7 +42,7 @@ class PublicApiTest {
     private static final List<String> API = List.of(
             "io.loomtunnel.ErrorCode", "io.loomtunnel.Version",
             "io.loomtunnel.client.ClientEvents", "io.loomtunnel.client.ClientExit", "io.loomtunnel.client.ClientSettings",
-            "io.loomtunnel.client.ClientSettings$Builder", "io.loomtunnel.client.PublicTunnel",
+            "io.loomtunnel.client.ClientSettings$Builder", "io.loomtunnel.client.ClientSettings$Inspection", "io.loomtunnel.client.PublicTunnel",
             "io.loomtunnel.client.TunnelClient",
             "io.loomtunnel.mux.Datagram", "io.loomtunnel.mux.MuxConfig", "io.loomtunnel.mux.MuxSession",
             "io.loomtunnel.mux.MuxSession$Role", "io.loomtunnel.mux.MuxStream", "io.loomtunnel.mux.SessionClosedException",

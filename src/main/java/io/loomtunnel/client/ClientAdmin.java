@@ -5,6 +5,7 @@ import io.loomtunnel.internal.admin.AdminException;
 import io.loomtunnel.internal.admin.AdminKeys;
 import io.loomtunnel.internal.admin.EventHub;
 import io.loomtunnel.internal.admin.AdminTarget;
+import io.loomtunnel.internal.inspect.Inspector;
 import io.loomtunnel.internal.metrics.EndpointMetrics;
 import io.loomtunnel.internal.tunnel.TunnelFlags;
 import io.loomtunnel.observe.Status;
@@ -42,6 +43,11 @@ final class ClientAdmin implements AdminTarget {
     @Override
     public AdminKeys keys() {
         return new AdminKeys(client.identity().id().toString(), "client", client.serverId().toString(), List.of(), List.of());
+    }
+
+    @Override
+    public Inspector inspector() {
+        return client.inspector();
     }
 
     @Override

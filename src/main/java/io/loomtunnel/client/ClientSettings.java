@@ -27,6 +27,7 @@ import java.util.Set;
  * @param backoffMax longest delay between reconnect attempts
  * @param session TLS and multiplexer settings
  * @param observe metrics registry, admin endpoint, JSON snapshots, OTLP (docs/METRICS.md)
+ * @param inspection what the request inspector captures of the HTTP tunnels (docs/DASHBOARD.md, "Inspector")
  */
 public record ClientSettings(
         InetSocketAddress server,
@@ -38,9 +39,10 @@ public record ClientSettings(
         Duration backoffMin,
         Duration backoffMax,
         SessionOptions session,
-        ObserveSettings observe) {
+        ObserveSettings observe,
+        Inspection inspection) {
 
-    /** Checks the settings: a server address and id, unique tunnel names, 0 &lt; backoffMin &lt;= backoffMax. */
+    /** Checks the settings: a server address and id, unique tunnel names, 0 &lt; backoffMin &lt;= backoffMax; no inspection given is the default one. */
     public ClientSettings {
         if (server == null) {
             throw new IllegalArgumentException("no server address");
@@ -49,6 +51,9 @@ public record ClientSettings(
             throw new IllegalArgumentException("no server id: the client pins the server's key id (loomtunnel id --key on the server)");
         }
         tunnels = List.copyOf(tunnels);
+        if (inspection == null) {
+            inspection = new Inspection(true, Set.of(), Inspection.DEFAULT_BODY_CAP, false);
+        }
         Set<String> names = new HashSet<>();
         for (TunnelSpec t : tunnels) {
             if (!names.add(t.name())) {
@@ -57,6 +62,28 @@ public record ClientSettings(
         }
         if (backoffMin.isNegative() || backoffMin.isZero() || backoffMax.compareTo(backoffMin) < 0) {
             throw new IllegalArgumentException("reconnect backoff must satisfy 0 < min <= max");
+        }
+    }
+
+    /**
+     * What the request inspector captures of the HTTP tunnels' requests and responses, shown on the
+     * admin endpoint's {@code /api/requests} (docs/DASHBOARD.md, "Inspector").
+     *
+     * @param enabled false: nothing is captured
+     * @param offTunnels names of HTTP tunnels not captured
+     * @param bodyCap bytes kept of each request and response body at most (0: heads only)
+     * @param unmask show the values of Authorization, Proxy-Authorization, Cookie and Set-Cookie instead of masking them
+     */
+    public record Inspection(boolean enabled, Set<String> offTunnels, int bodyCap, boolean unmask) {
+        /** The default body cap: 64 KiB. */
+        public static final int DEFAULT_BODY_CAP = 64 * 1024;
+
+        /** Checks the settings: the body cap is not negative. */
+        public Inspection {
+            offTunnels = Set.copyOf(offTunnels);
+            if (bodyCap < 0) {
+                throw new IllegalArgumentException("the inspector's body cap cannot be negative");
+            }
         }
     }
 
@@ -92,6 +119,10 @@ public record ClientSettings(
         private Duration backoffMax = Duration.ofSeconds(30);
         private SessionOptions session = SessionOptions.defaults();
         private final ObserveSettings.Builder observe = ObserveSettings.builder();
+        private boolean inspect = true;
+        private final Set<String> noInspect = new HashSet<>();
+        private int inspectBodyCap = Inspection.DEFAULT_BODY_CAP;
+        private boolean inspectUnmask;
 
         private Builder() {}
 
@@ -167,6 +198,34 @@ public record ClientSettings(
          * @return the observation settings' builder, part of this one
          */
         public ObserveSettings.Builder observe() { return observe; }
+        /**
+         * Whether the request inspector captures the HTTP tunnels' traffic (the default) or nothing.
+         *
+         * @param on false to capture nothing
+         * @return this builder
+         */
+        public Builder inspect(boolean on) { inspect = on; return this; }
+        /**
+         * Leaves one HTTP tunnel's traffic out of the request inspector.
+         *
+         * @param tunnel the tunnel's name
+         * @return this builder
+         */
+        public Builder noInspect(String tunnel) { noInspect.add(tunnel); return this; }
+        /**
+         * How many bytes of each request and response body the inspector keeps (default 64 KiB).
+         *
+         * @param bytes the cap; 0 keeps heads only
+         * @return this builder
+         */
+        public Builder inspectBodyCap(int bytes) { inspectBodyCap = bytes; return this; }
+        /**
+         * Whether the inspector shows credentials and cookies instead of masking them (default: masked).
+         *
+         * @param unmask true to show them
+         * @return this builder
+         */
+        public Builder inspectUnmask(boolean unmask) { inspectUnmask = unmask; return this; }
 
         /**
          * Builds the settings.
@@ -175,7 +234,8 @@ public record ClientSettings(
          * @throws IllegalArgumentException when the server address or id is missing, or a setting is out of range
          */
         public ClientSettings build() {
-            return new ClientSettings(server, serverId, token, keyFile, tunnels, reconnect, backoffMin, backoffMax, session, observe.build());
+            return new ClientSettings(server, serverId, token, keyFile, tunnels, reconnect, backoffMin, backoffMax, session, observe.build(),
+                    new Inspection(inspect, noInspect, inspectBodyCap, inspectUnmask));
         }
     }
 }

@@ -113,6 +113,12 @@ final class ClientTunnels {
         List.copyOf(live.keySet()).forEach(this::unregistered);
     }
 
+    /** The local service of the HTTP tunnel {@code name} (registered or not), or null when there is none: where replays go. */
+    synchronized InetSocketAddress httpService(String name) {
+        return specs.stream().filter(s -> s.name().equals(name) && s.type() == TunnelType.HTTP).findFirst()
+                .map(s -> InetSocketAddress.createUnresolved(s.localHost(), s.localPort())).orElse(null);
+    }
+
     /** The tunnel of this name exposed in the current session, or null. */
     PublicTunnel live(String name) {
         return live.get(name);

@@ -1,6 +1,7 @@
 package io.loomtunnel.client;
 
 import io.loomtunnel.internal.concurrent.OwnedThreads;
+import io.loomtunnel.internal.inspect.Inspector;
 import io.loomtunnel.internal.metrics.EndpointMetrics;
 import io.loomtunnel.internal.metrics.Reasons;
 import io.loomtunnel.internal.net.Backoff;
@@ -41,11 +42,12 @@ final class ConnectLoop implements Runnable {
     private final ClientState state;
     private final OwnedThreads threads;
     private final String instance;
+    private final Inspector inspector;
     private final CompletableFuture<List<PublicTunnel>> ready = new CompletableFuture<>();
     private final CompletableFuture<ClientExit> exit = new CompletableFuture<>();
 
     ConnectLoop(ClientSettings settings, ClientEvents events, SessionDialer dialer, EndpointMetrics metrics,
-                ClientTunnels tunnels, ClientState state, OwnedThreads threads, String instance) {
+                ClientTunnels tunnels, ClientState state, OwnedThreads threads, String instance, Inspector inspector) {
         this.settings = settings;
         this.events = events;
         this.dialer = dialer;
@@ -54,6 +56,7 @@ final class ConnectLoop implements Runnable {
         this.state = state;
         this.threads = threads;
         this.instance = instance;
+        this.inspector = inspector;
     }
 
     @Override
@@ -90,7 +93,7 @@ final class ConnectLoop implements Runnable {
             }
             ServerConnection connection;
             try {
-                connection = new ServerConnection(session, tunnels, metrics, events, threads, instance);
+                connection = new ServerConnection(session, tunnels, metrics, events, threads, instance, inspector);
             } catch (RejectedExecutionException closing) {
                 session.close();
                 return;

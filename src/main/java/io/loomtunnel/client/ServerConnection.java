@@ -1,6 +1,7 @@
 package io.loomtunnel.client;
 
 import io.loomtunnel.internal.concurrent.OwnedThreads;
+import io.loomtunnel.internal.inspect.Inspector;
 import io.loomtunnel.internal.metrics.EndpointMetrics;
 import io.loomtunnel.internal.metrics.Reasons;
 import io.loomtunnel.internal.protocol.ErrorReply;
@@ -11,6 +12,7 @@ import io.loomtunnel.internal.protocol.TunnelOpened;
 import io.loomtunnel.internal.protocol.TunnelRefused;
 import io.loomtunnel.internal.protocol.TunnelReply;
 import io.loomtunnel.internal.tunnel.LocalService;
+import io.loomtunnel.internal.tunnel.SpliceTap;
 import io.loomtunnel.tunnel.TunnelSpec;
 import io.loomtunnel.tunnel.TunnelType;
 import io.loomtunnel.internal.tunnel.UdpServiceFlows;
@@ -51,15 +53,20 @@ final class ServerConnection {
     private final OwnedThreads threads;
     private final ControlChannel control;
     private final AtomicBoolean udpStarted = new AtomicBoolean();
+    private final Inspector inspector;
 
-    /** @param instance the client's instance id (docs/protocol/TUNNEL.md 8.1), the same for each of its sessions */
+    /**
+     * @param instance the client's instance id (docs/protocol/TUNNEL.md 8.1), the same for each of its sessions
+     * @param inspector taps the streams of the HTTP tunnels it captures
+     */
     ServerConnection(Session session, ClientTunnels tunnels, EndpointMetrics metrics, ClientEvents events, OwnedThreads threads,
-                     String instance) {
+                     String instance, Inspector inspector) {
         this.session = session;
         this.tunnels = tunnels;
         this.metrics = metrics;
         this.events = events;
         this.threads = threads;
+        this.inspector = inspector;
         this.control = new ControlChannel(session.mux(), threads, instance);
     }
 
@@ -197,7 +204,8 @@ final class ServerConnection {
         }
         TunnelSpec spec = tunnel.spec();
         LocalService.splice(stream, InetSocketAddress.createUnresolved(spec.localHost(), spec.localPort()), tunnels.counters(spec),
-                e -> events.localUnreachable(spec.name(), spec.local(), e.getMessage()));
+                e -> events.localUnreachable(spec.name(), spec.local(), e.getMessage()),
+                spec.type() == TunnelType.HTTP ? inspector.tap(spec.name()) : SpliceTap.NONE);
     }
 
     /** GO_AWAY, then up to {@code drain} for the streams in flight to finish. */

@@ -4,6 +4,7 @@ import io.loomtunnel.internal.admin.EventHub;
 import io.loomtunnel.internal.admin.Observability;
 import io.loomtunnel.observe.Status;
 import io.loomtunnel.internal.concurrent.OwnedThreads;
+import io.loomtunnel.internal.inspect.Inspector;
 import io.loomtunnel.internal.metrics.EndpointMetrics;
 import io.loomtunnel.tunnel.TunnelSpec;
 import io.loomtunnel.session.SessionDialer;
@@ -73,6 +74,7 @@ public final class TunnelClient implements Closeable {
     private final PeerId serverId;
     private final DashboardEvents events;
     private final ClientAdmin admin = new ClientAdmin(this);
+    private final Inspector inspector;
     private Observability observability;
     private Future<?> looping;
 
@@ -82,10 +84,14 @@ public final class TunnelClient implements Closeable {
         this.metrics = EndpointMetrics.start("client", settings.observe().registry());
         this.tunnels = new ClientTunnels(settings.tunnels(), metrics, identity.id().abbreviated());
         this.events = new DashboardEvents(events, hub, tunnels);
+        ClientSettings.Inspection i = settings.inspection();
+        this.inspector = new Inspector(new Inspector.Config(i.enabled(), i.offTunnels(), i.bodyCap(), i.unmask(),
+                Inspector.DEFAULT_MAX_EXCHANGES, Inspector.DEFAULT_MAX_BYTES), tunnels::httpService);
+        inspector.onChange(summary -> hub.publish("request", summary)); // the dashboard's live inspector list
         InetSocketAddress server = settings.server();
         this.threads = new OwnedThreads("client " + server.getHostString() + ":" + server.getPort());
         SessionDialer dialer = new SessionDialer(identity, PeerVerifier.pinned(settings.serverId()), settings.token(), settings.session());
-        this.loop = new ConnectLoop(settings, this.events, dialer, metrics, tunnels, state, threads, newInstanceId());
+        this.loop = new ConnectLoop(settings, this.events, dialer, metrics, tunnels, state, threads, newInstanceId(), inspector);
     }
 
     /**
@@ -241,6 +247,7 @@ public final class TunnelClient implements Closeable {
         }
         loop.finish(ClientExit.CLOSED, "closed");
         threads.close();
+        inspector.close();
         metrics.close();
     }
 
@@ -254,6 +261,11 @@ public final class TunnelClient implements Closeable {
 
     ClientTunnels tunnels() {
         return tunnels;
+    }
+
+    /** The request inspector of the HTTP tunnels (for the admin endpoint, and its event hub: {@link Inspector#onChange}). */
+    Inspector inspector() {
+        return inspector;
     }
 
     Identity identity() {

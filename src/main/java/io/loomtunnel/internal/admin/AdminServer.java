@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.loomtunnel.internal.concurrent.OwnedThreads;
+import io.loomtunnel.internal.inspect.Inspector;
+import io.loomtunnel.internal.inspect.InspectorApi;
 import io.loomtunnel.internal.limits.PenaltyBox;
 import io.loomtunnel.internal.limits.RefusalLog;
 import io.loomtunnel.observe.LogRing;
@@ -175,6 +177,10 @@ public final class AdminServer implements Closeable {
             try (InputStream in = x.getRequestBody()) {
                 body = in.readNBytes(AdminRequest.MAX_BODY + 1);
             }
+            if (InspectorApi.handles(x.getRequestURI().getPath())) {
+                requests(x, body);
+                return;
+            }
             AdminRequest r = AdminRequest.parse(x.getRequestMethod(), x.getRequestURI().getPath(),
                     x.getRequestURI().getRawQuery(), body);
             switch (r.action()) {
@@ -259,6 +265,18 @@ public final class AdminServer implements Closeable {
         } catch (NumberFormatException e) {
             return 0;
         }
+    }
+
+    /** {@code /api/requests…}: the client's request inspector answers (docs/DASHBOARD.md, "Inspector API"). */
+    private void requests(HttpExchange x, byte[] body) throws IOException {
+        Inspector inspector = target.inspector();
+        if (inspector == null) {
+            send(x, 404, JSON_TYPE, error("no request inspector here: it runs in a client with http tunnels"));
+            return;
+        }
+        InspectorApi.Reply reply = inspector.api().handle(x.getRequestMethod(), x.getRequestURI().getPath(),
+                x.getRequestURI().getRawQuery(), body);
+        sendJson(x, reply.status(), reply.body());
     }
 
     private static String error(String message) throws JsonProcessingException {

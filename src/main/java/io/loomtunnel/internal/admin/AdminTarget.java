@@ -1,5 +1,6 @@
 package io.loomtunnel.internal.admin;
 
+import io.loomtunnel.internal.inspect.Inspector;
 import io.loomtunnel.internal.metrics.EndpointMetrics;
 import io.loomtunnel.observe.Status;
 import java.util.List;
@@ -27,6 +28,11 @@ public interface AdminTarget {
     default AdminKeys keys() {
         Status s = status();
         return AdminKeys.basic(s.id(), s.role());
+    }
+
+    /** The request inspector behind {@code /api/requests} (a client's), or null when there is none. */
+    default Inspector inspector() {
+        return null;
     }
 
     /** Ends a session at once (server). */

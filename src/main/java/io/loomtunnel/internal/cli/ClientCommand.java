@@ -2,6 +2,7 @@ package io.loomtunnel.internal.cli;
 
 import io.loomtunnel.client.ClientSettings;
 import io.loomtunnel.client.TunnelClient;
+import io.loomtunnel.internal.config.ByteSizes;
 import io.loomtunnel.internal.config.ClientConfigLoader;
 import io.loomtunnel.internal.net.HostPort;
 import io.loomtunnel.internal.tunnel.TunnelFlags;
@@ -26,6 +27,9 @@ import picocli.CommandLine.Option;
                 + " --http NAME:LOCAL_HOST:LOCAL_PORT (served at NAME.DOMAIN). Flags override LOOMTUNNEL_* variables,"
                 + " which override the config file (docs/CONFIG.md). SIGINT/SIGTERM: drain, then exit 0."})
 final class ClientCommand implements Callable<Integer> {
+    /** What a bare --no-inspect stands for: no tunnel is captured. */
+    private static final String ALL = "*";
+
     @Option(names = "--config", paramLabel = "FILE", description = "TOML config file.")
     Path config;
 
@@ -47,6 +51,17 @@ final class ClientCommand implements Callable<Integer> {
     @Option(names = "--no-reconnect", description = "Exit (code 10) when the server cannot be reached, or (11) when the connection is lost, instead of retrying.")
     boolean noReconnect;
 
+    @Option(names = "--no-inspect", arity = "0..1", paramLabel = "NAME", fallbackValue = ALL,
+            description = "Leave http tunnel NAME out of the request inspector (repeatable); without NAME, capture nothing.")
+    List<String> noInspect = new ArrayList<>();
+
+    @Option(names = "--inspect-body-cap", paramLabel = "SIZE",
+            description = "Bytes kept of each request and response body by the inspector, like 64KiB (the default) or 1MiB; 0 keeps heads only.")
+    String inspectBodyCap;
+
+    @Option(names = "--inspect-unmask", description = "Show Authorization, Cookie and Set-Cookie values in the inspector instead of masking them.")
+    boolean inspectUnmask;
+
     @Mixin
     ObserveOptions observe;
 
@@ -61,7 +76,7 @@ final class ClientCommand implements Callable<Integer> {
         return ClientRun.run(settings, new ClientPrinter(System.out, settings.settings(), logs));
     }
 
-    private DashboardOptions.Choice settings() {
+    DashboardOptions.Choice settings() {
         try {
             ClientSettings.Builder b = ClientSettings.builder();
             ClientConfigLoader.apply(config, System.getenv(), b);
@@ -75,6 +90,20 @@ final class ClientCommand implements Callable<Integer> {
             http.forEach(t -> b.tunnel(FlagValue.parse("--http", t, TunnelFlags::http)));
             if (noReconnect) {
                 b.reconnect(false);
+            }
+            noInspect.forEach(name -> {
+                if (name.equals(ALL)) {
+                    b.inspect(false);
+                } else {
+                    b.noInspect(name);
+                }
+            });
+            if (inspectBodyCap != null) {
+                b.inspectBodyCap(FlagValue.parse("--inspect-body-cap", inspectBodyCap,
+                        v -> ByteSizes.parse(v, ClientConfigLoader.MAX_BODY_CAP)));
+            }
+            if (inspectUnmask) {
+                b.inspectUnmask(true);
             }
             observe.applyTo(b.observe().logs(logs));
             DashboardOptions.Choice s = dashboard.apply(b);

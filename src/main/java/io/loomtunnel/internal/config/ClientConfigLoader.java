@@ -7,6 +7,8 @@ import java.util.Map;
 /** Applies a client's TOML config file, then its LOOMTUNNEL_* environment, to a ClientSettings builder (docs/CONFIG.md). */
 public final class ClientConfigLoader {
     /** The token itself; it has no key in the file, where it would sit in a file that is usually world-readable. */
+    /** The largest body cap of the request inspector: 16 MiB (the store keeps 64 MiB in all). */
+    public static final int MAX_BODY_CAP = 16 * 1024 * 1024;
     private static final SecretVariable TOKEN = new SecretVariable(Keys.ENV_PREFIX + "TOKEN", "token_file");
 
     private static final Keys<ClientSettings.Builder> KEYS = ObserveKeys.addTo(new Keys<ClientSettings.Builder>()
@@ -15,7 +17,10 @@ public final class ClientConfigLoader {
             .key("token_file", (b, v) -> b.token(v.fromFile(TokenFile::read)))
             .key("key", (b, v) -> b.keyFile(v.path()))
             .key("reconnect", (b, v) -> b.reconnect(v.bool()))
-            .fileOnly("tunnels", (b, v) -> b.tunnels(TunnelTable.readAll(v))), ClientSettings.Builder::observe);
+            .key("inspect", (b, v) -> b.inspect(v.bool()))
+            .key("inspect_body_cap", (b, v) -> b.inspectBodyCap(v.byteSize(MAX_BODY_CAP)))
+            .key("inspect_unmask", (b, v) -> b.inspectUnmask(v.bool()))
+            .fileOnly("tunnels", (b, v) -> b.tunnels(TunnelTable.readAll(v, b::noInspect))), ClientSettings.Builder::observe);
 
     private ClientConfigLoader() {}
 

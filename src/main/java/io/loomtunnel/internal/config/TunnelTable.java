@@ -20,7 +20,8 @@ final class TunnelTable {
             .key("type", TunnelTable::type)
             .key("local", (t, v) -> t.local = v.hostPort())
             .key("host", (t, v) -> t.host = v.domain())
-            .key("remote_port", (t, v) -> t.remotePort = v.integer(0, 65_535));
+            .key("remote_port", (t, v) -> t.remotePort = v.integer(0, 65_535))
+            .key("inspect", (t, v) -> t.inspect = v.bool());
 
     private final Value table;
     private String name;
@@ -28,13 +29,18 @@ final class TunnelTable {
     private InetSocketAddress local;
     private String host;
     private Integer remotePort;
+    private Boolean inspect;
 
     private TunnelTable(Value table) {
         this.table = table;
     }
 
-    /** The tunnels of a {@code tunnels} array of tables, checked for unique names. */
-    static List<TunnelSpec> readAll(Value tunnels) {
+    /**
+     * The tunnels of a {@code tunnels} array of tables, checked for unique names.
+     *
+     * @param noInspect told the name of each http tunnel with {@code inspect = false}
+     */
+    static List<TunnelSpec> readAll(Value tunnels, java.util.function.Consumer<String> noInspect) {
         List<TunnelSpec> specs = new ArrayList<>();
         Map<String, Value> names = new HashMap<>();
         for (Value table : tunnels.tables()) {
@@ -46,6 +52,9 @@ final class TunnelTable {
                 throw t.error("name", "is " + quote(spec.name()) + " again (tunnel names must be unique)");
             }
             specs.add(spec);
+            if (Boolean.FALSE.equals(t.inspect)) {
+                noInspect.accept(spec.name());
+            }
         }
         return specs;
     }
@@ -86,6 +95,8 @@ final class TunnelTable {
             }
         } else if (host != null) {
             throw error("host", "is only for http tunnels");
+        } else if (inspect != null) {
+            throw error("inspect", "is only for http tunnels (the request inspector reads HTTP)");
         }
         int remote = remotePort == null ? 0 : remotePort;
         return new TunnelSpec(name, type, local.getHostString(), local.getPort(), remote, host);

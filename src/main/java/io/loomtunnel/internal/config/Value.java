@@ -154,6 +154,14 @@ final class Value {
         });
     }
 
+    /** A size in bytes from 0 to {@code max}: an integer, or a string like {@code "64KiB"} or {@code "1MiB"}. */
+    int byteSize(int max) {
+        if (node != null && node.isIntegralNumber()) {
+            return integer(0, max);
+        }
+        return parsed(s -> ByteSizes.parse(s, max));
+    }
+
     /** A duration above zero: {@code 500ms}, {@code 30s}, {@code 5m}, {@code 2h}. */
     Duration duration() {
         String s = string();

@@ -33,6 +33,12 @@ public final class LocalService {
      */
     public static void splice(MuxStream stream, InetSocketAddress service, TunnelCounters counters,
                               Consumer<IOException> unreachable) {
+        splice(stream, service, counters, unreachable, SpliceTap.NONE);
+    }
+
+    /** As {@link #splice(MuxStream, InetSocketAddress, TunnelCounters, Consumer)}, {@code tap} seeing the bytes of a spliced stream. */
+    public static void splice(MuxStream stream, InetSocketAddress service, TunnelCounters counters,
+                              Consumer<IOException> unreachable, SpliceTap tap) {
         counters.streamsOpened().increment();
         Socket local = new Socket();
         try {
@@ -48,7 +54,7 @@ public final class LocalService {
             return;
         }
         // The service's bytes go out to the far side; the far side's come in to the service.
-        boolean clean = Splice.run(local, stream, counters.bytesOut(), counters.bytesIn());
+        boolean clean = Splice.run(local, stream, counters.bytesOut(), counters.bytesIn(), null, null, tap);
         counters.streamsClosed().increment();
         if (!clean) {
             counters.streamsReset().increment();

@@ -55,6 +55,16 @@ public final class Splice {
      */
     public static boolean run(Socket socket, MuxStream stream, Tally fromSocket, Tally toSocket, IdleWatch idle,
                               Consumer<ErrorCode> resetByPeer) {
+        return run(socket, stream, fromSocket, toSocket, idle, resetByPeer, SpliceTap.NONE);
+    }
+
+    /**
+     * Like {@link #run(Socket, MuxStream, Tally, Tally, IdleWatch, Consumer)}, {@code tap} seeing
+     * the bytes (stream to socket as the service's input, socket to stream as its output) and told
+     * how the splice ended.
+     */
+    public static boolean run(Socket socket, MuxStream stream, Tally fromSocket, Tally toSocket, IdleWatch idle,
+                              Consumer<ErrorCode> resetByPeer, SpliceTap tap) {
         AtomicBoolean aborted = new AtomicBoolean();
         AtomicReference<ErrorCode> peerCode = new AtomicReference<>();
         Runnable abort = () -> {
@@ -70,8 +80,8 @@ public final class Splice {
         IdleWatch.Watched watched = idle == null ? null : idle.watch(abort);
         Runnable moved = watched == null ? () -> {} : watched::moved;
         Thread back = Thread.ofVirtual().name(Thread.currentThread().getName() + "-down")
-                .start(() -> streamToSocket(stream, socket, toSocket, moved, failed));
-        socketToStream(socket, stream, fromSocket, moved, failed);
+                .start(() -> streamToSocket(stream, socket, toSocket, moved, failed, tap));
+        socketToStream(socket, stream, fromSocket, moved, failed, tap);
         Joins.joinAborting(back, abort);
         if (watched != null) {
             watched.close();
@@ -85,34 +95,48 @@ public final class Splice {
         } catch (IOException ignored) {
             // already reset or the session is gone
         }
+        tap.ended(!aborted.get());
         return !aborted.get();
     }
 
-    private static void socketToStream(Socket socket, MuxStream stream, Tally counter, Runnable moved, Consumer<IOException> failed) {
+    private static void socketToStream(Socket socket, MuxStream stream, Tally counter, Runnable moved, Consumer<IOException> failed,
+                                       SpliceTap tap) {
         try {
-            copy(socket.getInputStream(), stream.output(), counter, moved);
+            copy(socket.getInputStream(), stream.output(), counter, moved, null, tap);
             stream.shutdownOutput();
         } catch (IOException e) {
             failed.accept(e);
         }
     }
 
-    private static void streamToSocket(MuxStream stream, Socket socket, Tally counter, Runnable moved, Consumer<IOException> failed) {
+    private static void streamToSocket(MuxStream stream, Socket socket, Tally counter, Runnable moved, Consumer<IOException> failed,
+                                       SpliceTap tap) {
         try {
-            copy(stream.input(), socket.getOutputStream(), counter, moved);
+            copy(stream.input(), socket.getOutputStream(), counter, moved, tap, null);
             socket.shutdownOutput();
         } catch (IOException e) {
             failed.accept(e);
         }
     }
 
-    /** Copies until end of input; a read that fills the buffer means more is waiting, so the buffer doubles. */
-    private static void copy(InputStream in, OutputStream out, Tally counter, Runnable moved) throws IOException {
+    /**
+     * Copies until end of input; a read that fills the buffer means more is waiting, so the buffer
+     * doubles. {@code before} (if not null) sees each buffer before it is written, as the service's
+     * input; {@code after} (if not null) after, as the service's output.
+     */
+    private static void copy(InputStream in, OutputStream out, Tally counter, Runnable moved, SpliceTap before, SpliceTap after)
+            throws IOException {
         byte[] buffer = new byte[MIN_BUFFER];
         for (int n; (n = in.read(buffer)) >= 0; ) {
             moved.run();
+            if (before != null) {
+                before.toService(buffer, 0, n);
+            }
             out.write(buffer, 0, n);
             counter.add(n);
+            if (after != null) {
+                after.fromService(buffer, 0, n);
+            }
             moved.run();
             if (n == buffer.length && buffer.length < MAX_BUFFER) {
                 buffer = new byte[buffer.length * 2];

@@ -120,10 +120,10 @@ class ClientConfigLoaderTest {
             server = "host:0"                                  | server must be HOST:PORT with a port from 1 to 65535, got 'host:0'
             server_id = "abc"                                  | server_id must be a key id (loomtunnel id): peer id must be 52 base32 characters, got 3
             reconnect = 1                                      | reconnect must be true or false, got an integer
-            token = "s3cret"                                   | unknown key 'token' (known: server, server_id, token_file, key, reconnect, tunnels, admin, metrics)
+            token = "s3cret"                                   | unknown key 'token' (known: server, server_id, token_file, key, reconnect, inspect, inspect_body_cap, inspect_unmask, tunnels, admin, metrics)
             tunnels = "web"                                    | tunnels must be an array of tables ([[tunnels]]), got a string
             tunnels = [1]                                      | tunnels[1] must be a table, got an integer
-            [[tunnels]]\\nname = "a"\\nport = 1                | unknown key 'tunnels[1].port' (known: name, type, local, host, remote_port)
+            [[tunnels]]\\nname = "a"\\nport = 1                | unknown key 'tunnels[1].port' (known: name, type, local, host, remote_port, inspect)
             [[tunnels]]\\ntype = "tcp"\\nlocal = "h:1"          | tunnels[1].name is missing
             [[tunnels]]\\nname = "a"\\nlocal = "h:1"            | tunnels[1].type is missing (tcp, udp or http)
             [[tunnels]]\\nname = "a"\\ntype = "tcp"             | tunnels[1].local is missing (HOST:PORT of the service next to the client)
@@ -135,12 +135,33 @@ class ClientConfigLoaderTest {
             [[tunnels]]\\nname = "a"\\ntype = "http"\\nlocal = "h:1" | tunnels[1].host is missing (an http tunnel needs NAME, served as NAME.DOMAIN, or a full domain)
             [[tunnels]]\\nname = "a"\\ntype = "http"\\nlocal = "h:1"\\nhost = "a"\\nremote_port = 0 | tunnels[1].remote_port is only for tcp and udp tunnels
             [[tunnels]]\\nname = "a"\\ntype = "udp"\\nlocal = "h:1"\\nhost = "a" | tunnels[1].host is only for http tunnels
+            [[tunnels]]\\nname = "a"\\ntype = "tcp"\\nlocal = "h:1"\\ninspect = false | tunnels[1].inspect is only for http tunnels (the request inspector reads HTTP)
+            inspect_body_cap = "lots"                          | inspect_body_cap must be a size from 0 to 16777216 bytes like 65536, 64KiB or 1MiB, got 'lots'
+            inspect_body_cap = 20000000                        | inspect_body_cap must be an integer from 0 to 16777216, got 20000000
             [[tunnels]]\\nname = "a"\\ntype = "tcp"\\nlocal = "h:1"\\n[[tunnels]]\\nname = "a"\\ntype = "udp"\\nlocal = "h:2" | tunnels[2].name is 'a' again (tunnel names must be unique)
             """)
     void badValuesNameFileAndKey(String toml, String message) throws IOException {
         Path file = write(dir, "client.toml", toml.replace("\\n", "\n") + "\n");
         ConfigException e = assertThrows(ConfigException.class, () -> load(file, Map.of()));
         assertEquals(file + ": " + message, e.getMessage());
+    }
+
+    @Test
+    void inspectorKeysAndATunnelLeftOut() throws IOException {
+        Path toml = write(dir, "client.toml", """
+                inspect_body_cap = "1MiB"
+                inspect_unmask = true
+
+                [[tunnels]]
+                name = "web"
+                type = "http"
+                local = "127.0.0.1:3000"
+                host = "web"
+                inspect = false
+                """);
+        assertEquals(new ClientSettings.Inspection(true, java.util.Set.of("web"), 1 << 20, true), load(toml, Map.of()).inspection());
+        assertEquals(new ClientSettings.Inspection(false, java.util.Set.of("web"), 4096, true),
+                load(toml, Map.of("LOOMTUNNEL_INSPECT", "false", "LOOMTUNNEL_INSPECT_BODY_CAP", "4096")).inspection());
     }
 
     @Test

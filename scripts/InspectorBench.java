@@ -1,0 +1,214 @@
+import java.io.BufferedInputStream;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The request inspector's cost (scripts/bench-inspector; docs/BENCHMARKS.md): one loomtunnel server
+ * and one client with two http tunnels to the same local app, "on" (captured) and "off"
+ * (--no-inspect off); keep-alive GET requests through each in turn, on, off, on, off, so both rows
+ * share processes, JIT and machine load. Prints a Markdown table. Every wait is bounded.
+ *
+ *   java InspectorBench.java JAR [REQUESTS_PER_ROW]
+ */
+public class InspectorBench {
+    static final int CONNECTIONS = 8;
+    static final long WAIT_SECONDS = 60;
+    static final List<Process> PROCESSES = new ArrayList<>();
+
+    public static void main(String[] args) throws Exception {
+        String jar = args[0];
+        int requests = args.length > 1 ? Integer.parseInt(args[1]) : 20_000;
+        Path dir = Files.createTempDirectory("bench-inspector");
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> PROCESSES.forEach(Process::destroyForcibly)));
+        int app = app();
+        Path tokens = secret(dir.resolve("tokens.txt"), "bench-inspector-token-0123456789\n");
+        Path config = Files.writeString(dir.resolve("server.toml"), "[http]\nmax_connections_per_source = 1000\n");
+        Lines server = start(jar, "server", "--config", config.toString(), "--bind", "127.0.0.1:0", "--http-bind", "127.0.0.1:0",
+                "--domain", "localhost", "--key", dir.resolve("server.key").toString(), "--tokens-file", tokens.toString());
+        String id = server.await("server id\\s+([a-z2-7]{52})").group(1);
+        String control = server.await("control\\s+127\\.0\\.0\\.1:(\\d+)").group(1);
+        int http = Integer.parseInt(server.await("http\\s+127\\.0\\.0\\.1:(\\d+)").group(1));
+        Lines client = start(jar, "client", "--server", "127.0.0.1:" + control, "--server-id", id, "--token-file", tokens.toString(),
+                "--http", "on:127.0.0.1:" + app, "--http", "off:127.0.0.1:" + app, "--no-inspect", "off");
+        client.await("http\\s+on\\s+http://on\\.localhost");
+        client.await("http\\s+off\\s+http://off\\.localhost");
+
+        System.out.printf("%,d GET requests per row (64 B responses) over %d keep-alive connections, after %,d unmeasured per tunnel%n%n",
+                requests, CONNECTIONS, requests / 5);
+        run(http, "on", requests / 5);
+        run(http, "off", requests / 5);
+        System.out.println("| round | capture | requests/s | mean latency ms | errors |");
+        System.out.println("|---|---|---:|---:|---:|");
+        for (int round = 1; round <= 2; round++) {
+            for (String tunnel : List.of("on", "off")) {
+                double[] r = run(http, tunnel, requests);
+                System.out.printf("| %d | %s | %,.0f | %.2f | %.0f |%n", round, tunnel, r[0], r[1], r[2]);
+            }
+        }
+        PROCESSES.forEach(Process::destroy);
+    }
+
+    /** requests/s, mean latency (ms), errors for {@code count} requests to tunnel {@code host}. */
+    static double[] run(int port, String host, int count) throws Exception {
+        byte[] request = ("GET /bench?x=1 HTTP/1.1\r\nHost: " + host + ".localhost\r\nUser-Agent: bench-inspector\r\n"
+                + "Accept: */*\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1);
+        AtomicInteger left = new AtomicInteger(count);
+        AtomicInteger errors = new AtomicInteger();
+        AtomicLong done = new AtomicLong();
+        AtomicLong nanos = new AtomicLong();
+        long start = System.nanoTime();
+        List<Thread> threads = new ArrayList<>();
+        for (int c = 0; c < CONNECTIONS; c++) {
+            threads.add(Thread.ofVirtual().start(() -> {
+                while (left.get() > 0) {
+                    try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
+                        s.setSoTimeout(30_000);
+                        OutputStream out = s.getOutputStream();
+                        InputStream in = new BufferedInputStream(s.getInputStream());
+                        while (left.getAndDecrement() > 0) {
+                            long t = System.nanoTime();
+                            out.write(request);
+                            String head = head(in);
+                            if (head == null) {
+                                throw new IOException("closed");
+                            }
+                            in.skipNBytes(contentLength(head));
+                            if (head.startsWith("HTTP/1.1 200 ")) {
+                                done.incrementAndGet();
+                                nanos.addAndGet(System.nanoTime() - t);
+                            } else {
+                                errors.incrementAndGet();
+                            }
+                        }
+                    } catch (IOException e) {
+                        errors.incrementAndGet();
+                        left.decrementAndGet();
+                    }
+                }
+            }));
+        }
+        for (Thread t : threads) {
+            t.join();
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        return new double[] {done.get() / seconds, done.get() == 0 ? 0 : nanos.get() / 1e6 / done.get(), errors.get()};
+    }
+
+    /** The local app: 200 with a 64-byte body to every request, keep-alive. */
+    static int app() throws IOException {
+        ServerSocket listener = new ServerSocket(0, 1000, InetAddress.getLoopbackAddress());
+        byte[] body = new byte[64];
+        Arrays.fill(body, (byte) 'x');
+        byte[] response = ("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 64\r\n\r\n" + new String(body))
+                .getBytes(StandardCharsets.ISO_8859_1);
+        Thread.ofVirtual().start(() -> {
+            while (true) {
+                try {
+                    Socket s = listener.accept();
+                    Thread.ofVirtual().start(() -> {
+                        try (s) {
+                            InputStream in = new BufferedInputStream(s.getInputStream());
+                            OutputStream out = s.getOutputStream();
+                            for (String head; (head = head(in)) != null; ) {
+                                in.skipNBytes(contentLength(head));
+                                out.write(response);
+                            }
+                        } catch (IOException ignored) {
+                            // the tunnel closed it
+                        }
+                    });
+                } catch (IOException e) {
+                    return;
+                }
+            }
+        });
+        return listener.getLocalPort();
+    }
+
+    static String head(InputStream in) throws IOException {
+        StringBuilder b = new StringBuilder();
+        for (int c; (c = in.read()) >= 0; ) {
+            b.append((char) c);
+            if (c == '\n' && b.length() >= 4 && b.lastIndexOf("\r\n\r\n") == b.length() - 4) {
+                return b.toString();
+            }
+            if (b.length() > 65536) {
+                throw new IOException("head too large");
+            }
+        }
+        return null;
+    }
+
+    static long contentLength(String head) {
+        Matcher m = Pattern.compile("(?im)^content-length:\\s*(\\d+)").matcher(head);
+        return m.find() ? Long.parseLong(m.group(1)) : 0;
+    }
+
+    static Path secret(Path file, String content) throws IOException {
+        Files.writeString(file, content);
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+        return file;
+    }
+
+    /** A loomtunnel process whose output lines can be awaited. */
+    record Lines(Process process, LinkedBlockingQueue<String> lines, List<String> seen) {
+        Matcher await(String regex) throws Exception {
+            Pattern p = Pattern.compile(regex);
+            for (String line : seen) {
+                Matcher m = p.matcher(line);
+                if (m.find()) {
+                    return m;
+                }
+            }
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
+            while (System.nanoTime() < deadline) {
+                String line = lines.poll(1, TimeUnit.SECONDS);
+                if (line != null) {
+                    seen.add(line);
+                    Matcher m = p.matcher(line);
+                    if (m.find()) {
+                        return m;
+                    }
+                }
+            }
+            throw new IOException("no line matching " + regex + " within " + WAIT_SECONDS + " s; saw " + seen);
+        }
+    }
+
+    static Lines start(String jar, String... args) throws IOException {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar));
+        command.addAll(List.of(args));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        PROCESSES.add(p);
+        LinkedBlockingQueue<String> lines = new LinkedBlockingQueue<>(10_000);
+        Thread.ofVirtual().start(() -> {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line; (line = r.readLine()) != null; ) {
+                    lines.offer(line); // once full (a chatty process), later lines are dropped: only start-up lines are awaited
+                }
+            } catch (IOException ignored) {
+                // the process ended
+            }
+        });
+        return new Lines(p, lines, new ArrayList<>());
+    }
+}

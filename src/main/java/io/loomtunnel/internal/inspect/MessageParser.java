@@ -1,0 +1,343 @@
+package io.loomtunnel.internal.inspect;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * Reads one direction of an HTTP/1.x connection as it goes by, in pieces of any size: a sequence
+ * of requests (or of responses), each a head and a body framed by Content-Length, chunked coding
+ * or (responses) the end of the connection. It never holds a body: body bytes are handed to the
+ * listener as slices of the caller's buffer. What it cannot read (a bad head, a transfer coding
+ * it does not know on a request, a head over {@value #MAX_HEAD} bytes) stops it for good; so
+ * does an upgrade (101, CONNECT), after which the bytes are not HTTP. The same class reads both
+ * directions; a response's framing needs its request's method, which the listener answers.
+ *
+ * <p>Not thread-safe: one direction's thread feeds it.
+ */
+final class MessageParser {
+    /** Largest head (and largest trailer section) read; a larger one stops the parser. */
+    static final int MAX_HEAD = 64 * 1024;
+    /** Largest chunk-size or trailer line. */
+    private static final int MAX_LINE = 4 * 1024;
+    private static final Pattern REQUEST_LINE = Pattern.compile("[!#$%&'*+\\-.^_`|~0-9A-Za-z]+ [\\x21-\\x7e\\x80-\\xff]+ HTTP/\\d\\.\\d");
+    private static final Pattern STATUS_LINE = Pattern.compile("HTTP/\\d\\.\\d \\d{3}( [^\\x00-\\x08\\x0a-\\x1f\\x7f]*)?");
+    private static final Pattern TOKEN = Pattern.compile("[!#$%&'*+\\-.^_`|~0-9A-Za-z]+");
+    private static final Pattern CHUNK_SIZE = Pattern.compile("[0-9A-Fa-f]{1,15}");
+
+    /** Which direction a parser reads. */
+    enum Role { REQUEST, RESPONSE }
+
+    /** What a parser tells of the messages it reads, in order; called on the feeding thread. */
+    interface Listener {
+        /**
+         * A message's head was read.
+         *
+         * @return false when this response has no body whatever its head says (the answer to HEAD);
+         *     ignored for requests
+         */
+        boolean head(MessageHead head);
+
+        /** Bytes of the message's body (chunked coding removed), a slice of the caller's buffer: copy what is kept. */
+        void body(byte[] b, int off, int len);
+
+        /** The message ended. */
+        void end();
+
+        /** The connection switched to another protocol: nothing after this is read. */
+        void upgraded();
+
+        /** The bytes are not HTTP the parser can follow: nothing after this is read. */
+        void failed(String why);
+    }
+
+    private enum State { HEAD, FIXED, CHUNK_SIZE, CHUNK_DATA, CHUNK_END, TRAILER, UNTIL_CLOSE, UPGRADED, FAILED }
+
+    private final Role role;
+    private final Listener listener;
+    private State state = State.HEAD;
+    /** The head, or the chunk-size, chunk-end or trailer line, read so far. */
+    private byte[] buffer = new byte[256];
+    private int buffered;
+    /** Trailer bytes read so far in this message. */
+    private int trailers;
+    /** Body bytes (or chunk bytes) still to come. */
+    private long remaining;
+    /** This request asked to switch protocols: once it ends, the rest is not HTTP. */
+    private boolean upgradeAfter;
+
+    MessageParser(Role role, Listener listener) {
+        this.role = role;
+        this.listener = listener;
+    }
+
+    /** Between messages, with no byte of the next one read: where a response's first byte starts. */
+    boolean atMessageStart() {
+        return state == State.HEAD && buffered == 0;
+    }
+
+    /** Upgraded or failed: it reads nothing more. */
+    boolean stopped() {
+        return state == State.UPGRADED || state == State.FAILED;
+    }
+
+    /** Reads {@code len} more bytes of this direction. */
+    void feed(byte[] b, int off, int len) {
+        int end = off + len;
+        int i = off;
+        while (i < end && !stopped()) {
+            i = switch (state) {
+                case HEAD -> head(b, i, end);
+                case FIXED, CHUNK_DATA -> body(b, i, end);
+                case CHUNK_SIZE, CHUNK_END, TRAILER -> line(b, i, end);
+                case UNTIL_CLOSE -> {
+                    listener.body(b, i, end - i);
+                    yield end;
+                }
+                case UPGRADED, FAILED -> end;
+            };
+        }
+    }
+
+    /** This direction ended: a body that runs to the close ends; a message cut short fails. */
+    void finish() {
+        if (state == State.UNTIL_CLOSE) {
+            state = State.HEAD;
+            listener.end();
+        } else if (!stopped() && !atMessageStart()) {
+            fail("the connection ended inside a message");
+        }
+    }
+
+    private int head(byte[] b, int i, int end) {
+        while (i < end) {
+            byte c = b[i++];
+            if (buffered == 0 && (c == '\r' || c == '\n')) {
+                continue; // blank lines before a message are ignored (RFC 9112 2.2)
+            }
+            if (buffered == MAX_HEAD) {
+                fail("a head larger than " + MAX_HEAD + " bytes");
+                return end;
+            }
+            append(c);
+            if (c == '\n' && (buffer[buffered - 2] == '\n' || buffered >= 3 && buffer[buffered - 2] == '\r' && buffer[buffered - 3] == '\n')) {
+                int size = buffered;
+                buffered = 0;
+                startMessage(new String(buffer, 0, size, StandardCharsets.ISO_8859_1), size);
+                return i;
+            }
+        }
+        return i;
+    }
+
+    private int body(byte[] b, int i, int end) {
+        int n = (int) Math.min(remaining, end - i);
+        remaining -= n;
+        listener.body(b, i, n);
+        if (remaining == 0) {
+            if (state == State.FIXED) {
+                messageEnded();
+            } else {
+                state = State.CHUNK_END;
+            }
+        }
+        return i + n;
+    }
+
+    /** A chunk-size line, the line end after a chunk's data, or a trailer line. */
+    private int line(byte[] b, int i, int end) {
+        while (i < end) {
+            byte c = b[i++];
+            if (buffered == MAX_LINE) {
+                fail("a chunk or trailer line longer than " + MAX_LINE + " bytes");
+                return end;
+            }
+            append(c);
+            if (c == '\n') {
+                String line = lineText();
+                buffered = 0;
+                endOfLine(line);
+                return i;
+            }
+        }
+        return i;
+    }
+
+    private void endOfLine(String line) {
+        switch (state) {
+            case CHUNK_SIZE -> {
+                String size = line.split(";", 2)[0].strip();
+                if (!CHUNK_SIZE.matcher(size).matches()) {
+                    fail("a bad chunk size");
+                } else if ((remaining = Long.parseLong(size, 16)) == 0) {
+                    state = State.TRAILER;
+                    trailers = 0;
+                } else {
+                    state = State.CHUNK_DATA;
+                }
+            }
+            case CHUNK_END -> {
+                if (line.isEmpty()) {
+                    state = State.CHUNK_SIZE;
+                } else {
+                    fail("chunk data longer than its size");
+                }
+            }
+            default -> { // TRAILER
+                trailers += line.length() + 2;
+                if (line.isEmpty()) {
+                    state = State.HEAD;
+                    messageEnded();
+                } else if (trailers > MAX_HEAD) {
+                    fail("trailers larger than " + MAX_HEAD + " bytes");
+                }
+            }
+        }
+    }
+
+    /** The buffered line without its line end; a CR anywhere else makes it unreadable (a bad chunk size or trailer). */
+    private String lineText() {
+        int n = buffered - 1;
+        if (n > 0 && buffer[n - 1] == '\r') {
+            n--;
+        }
+        return new String(buffer, 0, n, StandardCharsets.ISO_8859_1);
+    }
+
+    private void append(byte c) {
+        if (buffered == buffer.length) {
+            buffer = Arrays.copyOf(buffer, Math.min(buffer.length * 2, MAX_HEAD));
+        }
+        buffer[buffered++] = c;
+    }
+
+    private void startMessage(String text, int size) {
+        String[] lines = text.split("\r?\n", -1);
+        String first = lines[0];
+        boolean request = role == Role.REQUEST;
+        if (!(request ? REQUEST_LINE : STATUS_LINE).matcher(first).matches()) {
+            fail(request ? "not an HTTP request line" : "not an HTTP status line");
+            return;
+        }
+        List<Header> headers = new ArrayList<>();
+        for (int k = 1; k < lines.length && !lines[k].isEmpty(); k++) {
+            String line = lines[k];
+            int colon = line.indexOf(':');
+            if (colon <= 0 || !TOKEN.matcher(line.substring(0, colon)).matches() || line.indexOf('\r') >= 0
+                    || line.indexOf('\0') >= 0) {
+                fail("a header line that is not NAME: VALUE");
+                return;
+            }
+            headers.add(new Header(line.substring(0, colon), line.substring(colon + 1).strip()));
+        }
+        MessageHead head = new MessageHead(first, headers, size);
+        if (request) {
+            startRequest(head);
+        } else {
+            startResponse(head);
+        }
+    }
+
+    private void startRequest(MessageHead head) {
+        listener.head(head);
+        if (head.method().equals("CONNECT")) {
+            upgrade();
+            return;
+        }
+        upgradeAfter = head.first("Upgrade") != null && head.lists("Connection", "upgrade");
+        frame(head, false);
+    }
+
+    private void startResponse(MessageHead head) {
+        int status = head.status();
+        boolean bodyAllowed = listener.head(head);
+        if (status == 101) {
+            upgrade();
+        } else if (status >= 100 && status < 200) {
+            state = State.HEAD; // an interim response: the final one follows
+        } else if (!bodyAllowed || status == 204 || status == 304) {
+            messageEnded();
+        } else {
+            frame(head, true);
+        }
+    }
+
+    /** Sets the state for the body its head announces (RFC 9112 6.3). */
+    private void frame(MessageHead head, boolean response) {
+        String codings = transferCodings(head);
+        if (codings != null) {
+            String[] list = codings.split(",");
+            if (list[list.length - 1].strip().equalsIgnoreCase("chunked")) {
+                state = State.CHUNK_SIZE;
+            } else if (response) {
+                state = State.UNTIL_CLOSE;
+            } else {
+                fail("a request transfer coding that does not end in chunked");
+            }
+            return;
+        }
+        long length = contentLength(head);
+        if (length == -2) {
+            fail("a bad Content-Length");
+        } else if (length > 0) {
+            state = State.FIXED;
+            remaining = length;
+        } else if (length == -1 && response) {
+            state = State.UNTIL_CLOSE;
+        } else {
+            messageEnded();
+        }
+    }
+
+    private static String transferCodings(MessageHead head) {
+        StringBuilder all = null;
+        for (Header h : head.headers()) {
+            if (h.name().equalsIgnoreCase("Transfer-Encoding")) {
+                all = all == null ? new StringBuilder(h.value()) : all.append(',').append(h.value());
+            }
+        }
+        return all == null ? null : all.toString();
+    }
+
+    /** The Content-Length (equal values repeated are one), -1 for none, -2 for a bad one. */
+    private static long contentLength(MessageHead head) {
+        long length = -1;
+        for (Header h : head.headers()) {
+            if (h.name().equalsIgnoreCase("Content-Length")) {
+                for (String v : h.value().split(",", -1)) {
+                    String s = v.strip();
+                    if (s.isEmpty() || s.length() > 18 || !s.chars().allMatch(ch -> ch >= '0' && ch <= '9')) {
+                        return -2;
+                    }
+                    long n = Long.parseLong(s);
+                    if (length != -1 && length != n) {
+                        return -2;
+                    }
+                    length = n;
+                }
+            }
+        }
+        return length;
+    }
+
+    private void messageEnded() {
+        state = State.HEAD;
+        listener.end();
+        if (upgradeAfter) {
+            upgrade();
+        }
+    }
+
+    private void upgrade() {
+        state = State.UPGRADED;
+        listener.upgraded();
+    }
+
+    private void fail(String why) {
+        state = State.FAILED;
+        buffered = 0;
+        listener.failed(why);
+    }
+}
