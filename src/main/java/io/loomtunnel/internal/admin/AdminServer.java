@@ -259,11 +259,12 @@ public final class AdminServer implements Closeable {
         }
     }
 
+    /** The Last-Event-ID a reconnecting EventSource sends (0 and up), -1 without one or for one that is not ours. */
     private static long lastEventId(String field) {
         try {
-            return field == null ? 0 : Math.max(0, Long.parseLong(field.strip()));
+            return field == null ? -1 : Math.max(-1, Long.parseLong(field.strip()));
         } catch (NumberFormatException e) {
-            return 0;
+            return -1;
         }
     }
 

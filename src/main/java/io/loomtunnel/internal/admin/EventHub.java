@@ -77,7 +77,7 @@ public final class EventHub {
     }
 
     /**
-     * A new subscriber, with the kept events after {@code lastEventId} (0 for none) already queued; null when
+     * A new subscriber, with the kept events after {@code lastEventId} already queued (negative: none; 0: all kept); null when
      * {@value #MAX_SUBSCRIBERS} are subscribed or the hub is closed.
      */
     synchronized Subscriber subscribe(long lastEventId) {
@@ -85,7 +85,7 @@ public final class EventHub {
             return null;
         }
         Subscriber s = new Subscriber(this);
-        if (lastEventId > 0) {
+        if (lastEventId >= 0) {
             for (Event e : recent) {
                 if (e.id() > lastEventId) {
                     s.offer(e);

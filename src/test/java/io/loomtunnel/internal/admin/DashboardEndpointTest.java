@@ -122,7 +122,9 @@ class DashboardEndpointTest {
             logs.add("hello from the log");
             List<String> lines = sse.until("event: log");
             assertTrue(lines.contains("event: tunnel"), lines.toString());
-            assertTrue(lines.contains("data: {\"action\":\"opened\",\"tunnel\":{\"name\":\"web\"}}"), lines.toString());
+            String data = lines.get(lines.indexOf("event: tunnel") + 1);
+            assertEquals(JSON.readTree("{\"action\":\"opened\",\"tunnel\":{\"name\":\"web\"}}"),
+                    JSON.readTree(data.substring("data: ".length())), lines.toString());
             assertTrue(sse.line().matches("data: \\{\"line\":\".*hello from the log\"}"));
         }
     }

@@ -21,7 +21,7 @@ class EventHubTest {
     @Test
     void eachSubscriberGetsEveryEventAsJsonInOrder() throws Exception {
         EventHub hub = new EventHub();
-        try (EventHub.Subscriber a = hub.subscribe(0); EventHub.Subscriber b = hub.subscribe(0)) {
+        try (EventHub.Subscriber a = hub.subscribe(-1); EventHub.Subscriber b = hub.subscribe(-1)) {
             hub.publish("tunnel", Map.of("name", "web"));
             hub.publish("log", Map.of("line", "two\nlines \"quoted\""));
             for (EventHub.Subscriber s : List.of(a, b)) {
@@ -38,8 +38,8 @@ class EventHubTest {
     @Test
     void aSlowSubscriberIsDroppedAndThePublisherNeverWaits() throws Exception {
         EventHub hub = new EventHub();
-        EventHub.Subscriber slow = hub.subscribe(0);
-        EventHub.Subscriber quick = hub.subscribe(0);
+        EventHub.Subscriber slow = hub.subscribe(-1);
+        EventHub.Subscriber quick = hub.subscribe(-1);
         long start = System.nanoTime();
         for (int i = 0; i < EventHub.QUEUE * 4; i++) {
             hub.publish("request", Map.of("i", i));
@@ -58,14 +58,14 @@ class EventHubTest {
         EventHub hub = new EventHub();
         List<EventHub.Subscriber> subs = new ArrayList<>();
         for (int i = 0; i < EventHub.MAX_SUBSCRIBERS; i++) {
-            subs.add(assertNotNullAndGet(hub.subscribe(0)));
+            subs.add(assertNotNullAndGet(hub.subscribe(-1)));
         }
-        assertNull(hub.subscribe(0), "the ninth is refused");
+        assertNull(hub.subscribe(-1), "the ninth is refused");
         subs.removeFirst().close();
-        EventHub.Subscriber again = assertNotNullAndGet(hub.subscribe(0));
+        EventHub.Subscriber again = assertNotNullAndGet(hub.subscribe(-1));
         hub.close();
         assertThrows(EventHub.Dropped.class, () -> again.next(Duration.ofSeconds(10)), "close wakes a waiting reader");
-        assertNull(hub.subscribe(0));
+        assertNull(hub.subscribe(-1));
         hub.publish("log", Map.of()); // does nothing, throws nothing
     }
 
@@ -84,8 +84,11 @@ class EventHubTest {
         try (EventHub.Subscriber old = hub.subscribe(1)) {
             assertEquals(11, old.next(NOW).id(), "only the kept events: the oldest are gone");
         }
-        try (EventHub.Subscriber fresh = hub.subscribe(0)) {
+        try (EventHub.Subscriber fresh = hub.subscribe(-1)) {
             assertNull(fresh.next(Duration.ofMillis(1)), "a new stream starts with what comes next");
+        }
+        try (EventHub.Subscriber all = hub.subscribe(0)) {
+            assertEquals(11, all.next(NOW).id(), "Last-Event-ID 0: every kept event");
         }
     }
 

@@ -17,7 +17,7 @@ class EventStreamTest {
     void writesRetryEventsAndPingsThenEnds() throws Exception {
         EventHub hub = new EventHub();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (EventHub.Subscriber s = hub.subscribe(0)) {
+        try (EventHub.Subscriber s = hub.subscribe(-1)) {
             hub.publish("tunnel", Map.of("action", "opened"));
             long start = System.nanoTime();
             new EventStream(Duration.ofMillis(400), Duration.ofMillis(100), System::nanoTime).write(s, out);
@@ -32,7 +32,7 @@ class EventStreamTest {
     void aDroppedSubscriberEndsItsStream() throws Exception {
         EventHub hub = new EventHub();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        EventHub.Subscriber s = hub.subscribe(0);
+        EventHub.Subscriber s = hub.subscribe(-1);
         hub.close();
         new EventStream(Duration.ofSeconds(20), Duration.ofSeconds(15), System::nanoTime).write(s, out);
         assertEquals("retry: 1000\n\n", out.toString(StandardCharsets.UTF_8));
