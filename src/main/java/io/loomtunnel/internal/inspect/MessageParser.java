@@ -214,16 +214,16 @@ final class MessageParser {
     }
 
     private void startMessage(String text, int size) {
-        String[] lines = text.split("\r?\n", -1);
-        String first = lines[0];
+        List<String> lines = lines(text);
+        String first = lines.get(0);
         boolean request = role == Role.REQUEST;
         if (!(request ? REQUEST_LINE : STATUS_LINE).matcher(first).matches()) {
             fail(request ? "not an HTTP request line" : "not an HTTP status line");
             return;
         }
         List<Header> headers = new ArrayList<>();
-        for (int k = 1; k < lines.length && !lines[k].isEmpty(); k++) {
-            String line = lines[k];
+        for (int k = 1; k < lines.size() && !lines.get(k).isEmpty(); k++) {
+            String line = lines.get(k);
             int colon = line.indexOf(':');
             if (colon <= 0 || !TOKEN.matcher(line.substring(0, colon)).matches() || line.indexOf('\r') >= 0
                     || line.indexOf('\0') >= 0) {
@@ -238,6 +238,17 @@ final class MessageParser {
         } else {
             startResponse(head);
         }
+    }
+
+    /** The head's lines without their line ends (CRLF or LF), without a regex: this runs for every message. */
+    private static List<String> lines(String text) {
+        List<String> out = new ArrayList<>();
+        int start = 0;
+        for (int nl; (nl = text.indexOf('\n', start)) >= 0; start = nl + 1) {
+            out.add(text.substring(start, nl > start && text.charAt(nl - 1) == '\r' ? nl - 1 : nl));
+        }
+        out.add(text.substring(start));
+        return out;
     }
 
     private void startRequest(MessageHead head) {

@@ -76,6 +76,9 @@ final class StreamTap implements SpliceTap {
 
     @Override
     public void ended(boolean clean) {
+        if (!clean) {
+            failOpen("the connection was aborted"); // before finish(): a body that runs to the close did not end well
+        }
         if (!off) {
             try {
                 requests.finish();
@@ -84,7 +87,7 @@ final class StreamTap implements SpliceTap {
                 stop("the inspector failed: " + e);
             }
         }
-        failOpen(clean ? "the connection ended before the response did" : "the connection was aborted");
+        failOpen("the connection ended before the response did");
     }
 
     private synchronized Exchange peek() {

@@ -175,6 +175,12 @@ class InspectorTest {
         ExchangeSummary s = list(null).get(0);
         assertEquals("failed", s.state());
         assertEquals(200, s.status());
+
+        tap = inspector.tap("web");
+        in(tap, "GET /until-close HTTP/1.1\r\n\r\n");
+        out(tap, "HTTP/1.0 200 OK\r\n\r\nbody to the close");
+        tap.ended(false);
+        assertEquals("failed", list(null).get(0).state(), "a body that runs to the close fails when the close is an abort");
     }
 
     @Test
