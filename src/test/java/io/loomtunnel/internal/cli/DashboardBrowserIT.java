@@ -120,10 +120,10 @@ class DashboardBrowserIT {
         running.add(client);
         clientAdmin = client.await("admin\\s+(http://127\\.0\\.0\\.1:\\d+)/", START).group(1);
         client.await("http\\s+web\\s+http://web\\.localhost:" + httpPort, START);
+        Files.createDirectories(SHOTS);
         browser = chromium();
         running.add(browser::quit);
         wait = new WebDriverWait(browser, WAIT);
-        Files.createDirectories(SHOTS);
     }
 
     @AfterAll
@@ -308,13 +308,13 @@ class DashboardBrowserIT {
         options.setBinary(CHROMIUM.toFile());
         options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                 "--window-size=1280,860", "--force-device-scale-factor=1", "--hide-scrollbars", "--no-first-run",
-                "--disable-extensions", "--disable-background-networking", "--disable-component-update");
+                "--disable-extensions", "--disable-background-networking", "--disable-component-update", "--log-level=3");
         LoggingPreferences logs = new LoggingPreferences();
         logs.enable(LogType.BROWSER, Level.ALL);
         options.setCapability("goog:loggingPrefs", logs);
         // The driver is Debian's: Selenium Manager never downloads one.
         ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
-                .usingAnyFreePort().withLogOutput(System.err).build();
+                .usingAnyFreePort().withLogFile(SHOTS.resolve("chromedriver.log").toFile()).build();
         return new ChromeDriver(service, options);
     }
 
