@@ -2,6 +2,8 @@ package io.loomtunnel.client;
 
 import io.loomtunnel.Version;
 import io.loomtunnel.internal.admin.AdminException;
+import io.loomtunnel.internal.admin.AdminKeys;
+import io.loomtunnel.internal.admin.EventHub;
 import io.loomtunnel.internal.admin.AdminTarget;
 import io.loomtunnel.internal.metrics.EndpointMetrics;
 import io.loomtunnel.internal.tunnel.TunnelFlags;
@@ -24,6 +26,22 @@ final class ClientAdmin implements AdminTarget {
     @Override
     public EndpointMetrics metrics() {
         return client.counters();
+    }
+
+    @Override
+    public EventHub events() {
+        return client.hub();
+    }
+
+    /** Its tunnels, also while it reconnects (the status lists them only with the session). */
+    @Override
+    public List<Status.Tunnel> tunnels() {
+        return client.tunnels().status();
+    }
+
+    @Override
+    public AdminKeys keys() {
+        return new AdminKeys(client.identity().id().toString(), "client", client.serverId().toString(), List.of(), List.of());
     }
 
     @Override

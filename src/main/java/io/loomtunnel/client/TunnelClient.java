@@ -1,5 +1,6 @@
 package io.loomtunnel.client;
 
+import io.loomtunnel.internal.admin.EventHub;
 import io.loomtunnel.internal.admin.Observability;
 import io.loomtunnel.observe.Status;
 import io.loomtunnel.internal.concurrent.OwnedThreads;
@@ -7,6 +8,7 @@ import io.loomtunnel.internal.metrics.EndpointMetrics;
 import io.loomtunnel.tunnel.TunnelSpec;
 import io.loomtunnel.session.SessionDialer;
 import io.loomtunnel.tls.Identity;
+import io.loomtunnel.tls.PeerId;
 import io.loomtunnel.tls.PeerVerifier;
 import io.loomtunnel.ErrorCode;
 import io.loomtunnel.internal.metrics.Reasons;
@@ -67,18 +69,23 @@ public final class TunnelClient implements Closeable {
     private final OwnedThreads threads;
     private final ConnectLoop loop;
     private final ReentrantLock changes = new ReentrantLock();
+    private final EventHub hub = new EventHub();
+    private final PeerId serverId;
+    private final DashboardEvents events;
     private final ClientAdmin admin = new ClientAdmin(this);
     private Observability observability;
     private Future<?> looping;
 
     private TunnelClient(ClientSettings settings, ClientEvents events, Identity identity) {
         this.identity = identity;
+        this.serverId = settings.serverId();
         this.metrics = EndpointMetrics.start("client", settings.observe().registry());
         this.tunnels = new ClientTunnels(settings.tunnels(), metrics, identity.id().abbreviated());
+        this.events = new DashboardEvents(events, hub, tunnels);
         InetSocketAddress server = settings.server();
         this.threads = new OwnedThreads("client " + server.getHostString() + ":" + server.getPort());
         SessionDialer dialer = new SessionDialer(identity, PeerVerifier.pinned(settings.serverId()), settings.token(), settings.session());
-        this.loop = new ConnectLoop(settings, events, dialer, metrics, tunnels, state, threads, newInstanceId());
+        this.loop = new ConnectLoop(settings, this.events, dialer, metrics, tunnels, state, threads, newInstanceId());
     }
 
     /**
@@ -177,7 +184,11 @@ public final class TunnelClient implements Closeable {
             if (!tunnels.has(name)) {
                 throw new IOException("there is no tunnel named '" + name + "'");
             }
+            Status.Tunnel before = tunnels.status().stream().filter(t -> t.name().equals(name)).findFirst().orElse(null);
             connected().close(name);
+            if (before != null) {
+                events.tunnel("closed", before);
+            }
         } finally {
             changes.unlock();
         }
@@ -246,5 +257,13 @@ public final class TunnelClient implements Closeable {
 
     Identity identity() {
         return identity;
+    }
+
+    PeerId serverId() {
+        return serverId;
+    }
+
+    EventHub hub() {
+        return hub;
     }
 }

@@ -5,12 +5,14 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 
 /**
  * The most recent log lines of a server or client, for the console's {@code logs} and
  * {@code /api/logs}: a ring of fixed size, the oldest line dropped when it is full.
  *
- * <p>Locking: {@code this} guards the ring.
+ * <p>Locking: {@code this} guards the ring; listeners are called outside it, on the thread that adds the line.
  */
 public final class LogRing {
     /** How many lines {@link #LogRing()} keeps. */
@@ -18,6 +20,7 @@ public final class LogRing {
 
     private final int capacity;
     private final ArrayDeque<String> lines;
+    private final List<Consumer<String>> listeners = new CopyOnWriteArrayList<>();
 
     /**
      * A ring of the last {@code capacity} lines.
@@ -42,11 +45,33 @@ public final class LogRing {
      *
      * @param line one line, without its end
      */
-    public synchronized void add(String line) {
-        if (lines.size() == capacity) {
-            lines.removeFirst();
+    public void add(String line) {
+        String stamped = Instant.now().truncatedTo(ChronoUnit.MILLIS) + " " + line;
+        synchronized (this) {
+            if (lines.size() == capacity) {
+                lines.removeFirst();
+            }
+            lines.addLast(stamped);
         }
-        lines.addLast(Instant.now().truncatedTo(ChronoUnit.MILLIS) + " " + line);
+        listeners.forEach(l -> l.accept(stamped));
+    }
+
+    /**
+     * Calls {@code listener} with every line added from now on (stamped), on the adding thread; it must not block.
+     *
+     * @param listener what to call, e.g. the dashboard's event stream
+     */
+    public void addListener(Consumer<String> listener) {
+        listeners.add(listener);
+    }
+
+    /**
+     * Stops calling a listener added before.
+     *
+     * @param listener as given to {@link #addListener}
+     */
+    public void removeListener(Consumer<String> listener) {
+        listeners.remove(listener);
     }
 
     /**

@@ -2,6 +2,7 @@ package io.loomtunnel.server;
 
 import io.loomtunnel.ErrorCode;
 import io.loomtunnel.Version;
+import io.loomtunnel.internal.admin.EventHub;
 import io.loomtunnel.internal.admin.Observability;
 import io.loomtunnel.internal.concurrent.OwnedThreads;
 import io.loomtunnel.internal.http.HttpIngress;
@@ -83,6 +84,7 @@ public final class TunnelServer implements Closeable {
     private final AtomicLong sessionNumbers = new AtomicLong();
     private SessionListener listener;
     private Observability observability;
+    private final EventHub hub = new EventHub();
     private HttpIngress http;
     private HttpRoutes httpRoutes;
     private final ReentrantLock clientsLock = new ReentrantLock();
@@ -91,8 +93,8 @@ public final class TunnelServer implements Closeable {
 
     private TunnelServer(ServerSettings settings, ServerEvents events, Identity identity) {
         this.settings = settings;
-        this.events = events;
         this.identity = identity;
+        this.events = new DashboardEvents(events, hub, this::status);
         this.grants = new GrantAuthenticator(settings);
         String owner = "server " + identity.id().abbreviated();
         this.relays = new RelayHub(settings.relay(), events, owner, settings.tunnelLimits().maxOffersPerPrincipal());
@@ -122,7 +124,7 @@ public final class TunnelServer implements Closeable {
             }
             SessionAcceptor acceptor = new SessionAcceptor(server.identity, PeerVerifier.anyPeer(), server.grants, settings.session());
             server.listener = SessionListener.start(server.bind, acceptor, settings.setupLimits(), server::serve,
-                    server::failed, events::clientRefused);
+                    server::failed, server.events::clientRefused);
             server.observability = Observability.start(settings.observe(), new ServerAdmin(server));
         } catch (IOException | RuntimeException e) {
             server.close();
@@ -189,6 +191,16 @@ public final class TunnelServer implements Closeable {
     }
 
     /** The meters to count with, for the admin endpoint. */
+    /** The dashboard's events, for ServerAdmin. */
+    EventHub hub() {
+        return hub;
+    }
+
+    /** The settings, for ServerAdmin's keys. */
+    ServerSettings settings() {
+        return settings;
+    }
+
     EndpointMetrics counters() {
         return metrics;
     }

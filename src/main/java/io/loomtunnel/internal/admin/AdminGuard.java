@@ -16,8 +16,10 @@ import java.util.Locale;
  * /healthz} needs nothing more; a source not blocked by its penalties (else 429); a request
  * with browser markers (Origin or Sec-Fetch-Site) must come from this endpoint's own origin
  * (else 403: cross-site request forgery) and hold the session cookie, or redeem a login code at
- * {@code /login}; one without markers (a local tool, curl) needs the bearer token when one is
- * set, its scheme in any case (RFC 9110 11.1); a change (any method but GET and HEAD) needs
+ * {@code /login} (an endpoint without a token, which is on loopback only, lets a browser of its
+ * own origin in without the cookie, as it lets curl in without a token); one without markers (a
+ * local tool, curl) needs the bearer token when one is set, its scheme in any case (RFC 9110
+ * 11.1); a change (any method but GET and HEAD) needs
  * {@code Content-Type: application/json}, which no page can send to another origin without a
  * CORS preflight that this endpoint never grants (else 415). Every refusal goes to the
  * rate-limited {@link RefusalLog}; answers name nothing about the request.
@@ -93,12 +95,23 @@ final class AdminGuard {
         if (method.equals("GET") && path.equals(AdminRequest.LOGIN_PATH)) {
             return redeem(source, AdminRequest.parameter(x.getRequestURI().getRawQuery(), "code"));
         }
-        Refusal credentials = fromBrowser ? (browser.heldBy(h.get("Cookie")) ? null : Refusal.NO_SESSION) : bearer(source, h);
+        Refusal credentials = token == null ? null
+                : fromBrowser ? (browser.heldBy(h.get("Cookie")) ? null : Refusal.NO_SESSION) : bearer(source, h);
         if (credentials != null) {
             return credentials;
         }
         boolean change = !method.equals("GET") && !method.equals("HEAD");
         return change && !isJson(h.getFirst("Content-Type")) ? Refusal.NOT_JSON : null;
+    }
+
+    /**
+     * Whether the browser reached the endpoint over TLS: a proxy on this machine (the request comes from a loopback
+     * address) terminated it and says so with {@code X-Forwarded-Proto: https}. Anyone else's header is ignored: it
+     * could only make the cookie Secure, which a browser on plain http then drops.
+     */
+    static boolean viaTls(HttpExchange x) {
+        String proto = x.getRequestHeaders().getFirst("X-Forwarded-Proto");
+        return proto != null && proto.strip().equalsIgnoreCase("https") && x.getRemoteAddress().getAddress().isLoopbackAddress();
     }
 
     /** Every Origin is this endpoint's own (http or https, for a TLS proxy in front) and Sec-Fetch-Site says so too. */

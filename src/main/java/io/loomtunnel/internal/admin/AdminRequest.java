@@ -12,7 +12,7 @@ import java.nio.charset.StandardCharsets;
  * do and on what, parsed from the method, the path, the query and the body. Anything else is an
  * {@link AdminException} with the HTTP status to answer.
  *
- * @param subject the session id (kick), tunnel name (close) or login code (login); null otherwise
+ * @param subject the session id (kick), tunnel name (close), login code (login) or asset name (asset); null otherwise
  * @param lines for logs: how many lines
  * @param type for open: tcp, udp or http
  * @param spec for open: the tunnel as the client's flags take it
@@ -25,7 +25,10 @@ record AdminRequest(Action action, String subject, int lines, String type, Strin
     private static final JsonMapper JSON = JsonMapper.builder(com.fasterxml.jackson.core.JsonFactory.builder()
             .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(8).build()).build()).build();
 
-    enum Action { INDEX, METRICS, STATUS, LOGS, KICK, OPEN, CLOSE, LOGIN_LINK, LOGIN }
+    /** Where the dashboard's assets are served ({@code /ui/app.js}). */
+    static final String ASSETS_PATH = "/ui/";
+
+    enum Action { INDEX, METRICS, STATUS, LOGS, KICK, OPEN, CLOSE, LOGIN_LINK, LOGIN, TUNNELS, HISTORY, KEYS, EVENTS, ASSET }
 
     static AdminRequest parse(String method, String path, String query, byte[] body) throws AdminException {
         String[] s = path.split("/", -1);
@@ -40,6 +43,18 @@ record AdminRequest(Action action, String subject, int lines, String type, Strin
                 case "/api/status" -> {
                     return of(Action.STATUS);
                 }
+                case "/api/tunnels" -> {
+                    return of(Action.TUNNELS);
+                }
+                case "/api/history" -> {
+                    return of(Action.HISTORY);
+                }
+                case "/api/keys" -> {
+                    return of(Action.KEYS);
+                }
+                case "/api/events" -> {
+                    return of(Action.EVENTS);
+                }
                 case "/api/logs" -> {
                     return new AdminRequest(Action.LOGS, null, lines(query), null, null);
                 }
@@ -50,7 +65,11 @@ record AdminRequest(Action action, String subject, int lines, String type, Strin
                     }
                     return new AdminRequest(Action.LOGIN, code, 0, null, null);
                 }
-                default -> { }
+                default -> {
+                    if (path.startsWith(ASSETS_PATH)) {
+                        return new AdminRequest(Action.ASSET, path.substring(ASSETS_PATH.length()), 0, null, null);
+                    }
+                }
             }
         } else if (method.equals("POST") && s.length == 5 && path.startsWith("/api/sessions/") && s[4].equals("kick")
                 && !s[3].isEmpty()) {

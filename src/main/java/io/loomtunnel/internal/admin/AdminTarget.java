@@ -2,12 +2,32 @@ package io.loomtunnel.internal.admin;
 
 import io.loomtunnel.internal.metrics.EndpointMetrics;
 import io.loomtunnel.observe.Status;
+import java.util.List;
 
 /** What the admin endpoint watches and controls: a server or a client. The actions one of them lacks say so. */
 public interface AdminTarget {
     Status status();
 
     EndpointMetrics metrics();
+
+    /**
+     * The live events the dashboard streams (tunnel, session, request); null when the target publishes none,
+     * and the endpoint makes a hub of its own (its log lines only). Asked for once, at start.
+     */
+    default EventHub events() {
+        return null;
+    }
+
+    /** The tunnels now ({@code GET /api/tunnels}): by default those of every session in the status. */
+    default List<Status.Tunnel> tunnels() {
+        return status().sessions().stream().flatMap(s -> s.tunnels().stream()).toList();
+    }
+
+    /** The keys this target trusts ({@code GET /api/keys}): by default its id and role only. */
+    default AdminKeys keys() {
+        Status s = status();
+        return AdminKeys.basic(s.id(), s.role());
+    }
 
     /** Ends a session at once (server). */
     default void kick(String sessionId) throws AdminException {

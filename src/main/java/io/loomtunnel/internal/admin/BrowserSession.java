@@ -69,9 +69,9 @@ final class BrowserSession {
         return found;
     }
 
-    /** The Set-Cookie value that hands the secret to the browser. */
-    String setCookie() {
-        return cookieName + "=" + secret + "; Path=/; HttpOnly; SameSite=Strict";
+    /** The Set-Cookie value that hands the secret to the browser; {@code secure} when the browser came over TLS (a proxy in front). */
+    String setCookie(boolean secure) {
+        return cookieName + "=" + secret + "; Path=/; HttpOnly; SameSite=Strict" + (secure ? "; Secure" : "");
     }
 
     /** Whether one of the Cookie fields (null for none) holds the secret; compared in constant time. */

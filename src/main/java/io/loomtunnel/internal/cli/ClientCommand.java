@@ -50,15 +50,18 @@ final class ClientCommand implements Callable<Integer> {
     @Mixin
     ObserveOptions observe;
 
+    @Mixin
+    DashboardOptions dashboard;
+
     private final LogRing logs = new LogRing();
 
     @Override
     public Integer call() throws Exception {
-        ClientSettings settings = settings();
-        return ClientRun.run(settings, new ClientPrinter(System.out, settings, logs));
+        DashboardOptions.Choice settings = settings();
+        return ClientRun.run(settings, new ClientPrinter(System.out, settings.settings(), logs));
     }
 
-    private ClientSettings settings() {
+    private DashboardOptions.Choice settings() {
         try {
             ClientSettings.Builder b = ClientSettings.builder();
             ClientConfigLoader.apply(config, System.getenv(), b);
@@ -74,10 +77,10 @@ final class ClientCommand implements Callable<Integer> {
                 b.reconnect(false);
             }
             observe.applyTo(b.observe().logs(logs));
-            ClientSettings s = b.build();
-            if (s.tunnels().isEmpty() && s.observe().adminBind() == null) {
+            DashboardOptions.Choice s = dashboard.apply(b);
+            if (s.settings().tunnels().isEmpty() && s.settings().observe().adminBind() == null) {
                 throw new UsageException("no tunnels: give --tcp, --udp or --http, or [[tunnels]] in the config file"
-                        + " (or --admin-bind, to open them later from the console)");
+                        + " (or leave out --no-dashboard, to open them later from the dashboard or console)");
             }
             return s;
         } catch (IllegalArgumentException e) {

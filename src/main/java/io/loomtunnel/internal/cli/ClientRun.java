@@ -2,7 +2,6 @@ package io.loomtunnel.internal.cli;
 
 import io.loomtunnel.client.ClientEvents;
 import io.loomtunnel.client.ClientExit;
-import io.loomtunnel.client.ClientSettings;
 import io.loomtunnel.client.TunnelClient;
 import java.io.IOException;
 
@@ -10,16 +9,20 @@ import java.io.IOException;
 final class ClientRun {
     private ClientRun() {}
 
-    /** Starts the client, prints its admin line, stops it on SIGINT/SIGTERM, and returns its exit code. */
-    static int run(ClientSettings settings, ClientEvents events) throws IOException, InterruptedException {
+    /**
+     * Starts the client (on the fallback settings when the dashboard's default port is taken), prints its
+     * dashboard or admin line, stops it on SIGINT/SIGTERM, and returns its exit code.
+     */
+    static int run(DashboardOptions.Choice settings, ClientEvents events) throws IOException, InterruptedException {
         TunnelClient client;
         try {
-            client = TunnelClient.start(settings, events);
+            client = start(settings, events);
         } catch (java.net.BindException e) {
             throw new UsageException("cannot listen on " + e.getMessage()); // only the admin endpoint listens
         }
         if (client.adminAddress() != null) {
-            System.out.println(ObserveOptions.adminLine(client.adminAddress()));
+            System.out.println(settings.fallback() != null ? DashboardOptions.line(client.adminAddress())
+                    : ObserveOptions.adminLine(client.adminAddress()));
         }
         StopSignals.onStop(client::close); // drains, then awaitExit returns CLOSED
         ClientExit exit = client.awaitExit();
@@ -29,5 +32,16 @@ final class ClientRun {
             System.err.println("loomtunnel: " + exit.reason());
         }
         return exit.code();
+    }
+
+    private static TunnelClient start(DashboardOptions.Choice settings, ClientEvents events) throws IOException {
+        try {
+            return TunnelClient.start(settings.settings(), events);
+        } catch (java.net.BindException taken) {
+            if (settings.fallback() == null) {
+                throw taken;
+            }
+            return TunnelClient.start(settings.fallback(), events); // 4040 is another client's: any free port
+        }
     }
 }

@@ -45,6 +45,9 @@ abstract class QuickTunnelCommand implements Callable<Integer> {
     @Mixin
     ObserveOptions observe;
 
+    @Mixin
+    DashboardOptions dashboard;
+
     private final LogRing logs = new LogRing();
 
     /** This command's tunnel to {@code local} ({@code HOST:PORT}). */
@@ -52,11 +55,11 @@ abstract class QuickTunnelCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        ClientSettings settings = settings(System.getenv());
-        return ClientRun.run(settings, new QuickPrinter(System.out, settings, logs));
+        DashboardOptions.Choice settings = settings(System.getenv());
+        return ClientRun.run(settings, new QuickPrinter(System.out, settings.settings(), logs));
     }
 
-    private ClientSettings settings(Map<String, String> env) {
+    private DashboardOptions.Choice settings(Map<String, String> env) {
         Path saved = SavedServer.dir(env).resolve(SavedServer.CONFIG);
         boolean isSaved = Files.exists(saved);
         if (!isSaved && server == null && env.getOrDefault("LOOMTUNNEL_SERVER", "").isBlank()) {
@@ -72,7 +75,7 @@ abstract class QuickTunnelCommand implements Callable<Integer> {
             access.applyTo(b);
             b.tunnel(tunnel(local(target)));
             observe.applyTo(b.observe().logs(logs));
-            return b.build();
+            return dashboard.apply(b);
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
