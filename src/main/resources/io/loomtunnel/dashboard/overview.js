@@ -19,12 +19,14 @@ export function init(ctx) {
   ctx.on('session', (e) => {
     const s = e.session || {};
     const what = { up: 'session up', down: 'session down', reconnecting: 'reconnecting' }[e.action] || e.action;
-    activity(e.action === 'up' ? 'info' : e.action === 'down' ? 'error' : 'warn',
-      `${what}${s.id ? ` #${s.id}` : ''}${s.principal ? ` (${s.principal})` : ''}${s.address ? ` ${s.address}` : ''}`);
+    const parts = [what, s.id ? `#${s.id}` : null, s.principal, s.peer ? `peer ${s.peer}` : null, s.address,
+      s.reason ? `: ${s.reason}` : null].filter(Boolean);
+    activity(e.action === 'up' ? 'info' : e.action === 'down' ? 'error' : 'warn', parts.join(' ').replace(' : ', ': '));
   });
   ctx.on('tunnel', (e) => {
     const t = e.tunnel || {};
-    activity('info', `tunnel ${e.action}: ${t.type || ''} ${t.name || ''}${t.address ? ` at ${t.address}` : ''}`);
+    activity('info', `tunnel ${e.action}: ${[t.type, t.name, t.address ? `at ${t.address}` : null,
+      e.client ? `(client ${e.client})` : null].filter(Boolean).join(' ')}`);
   });
   ctx.on('log', (e) => {
     const { time, text } = splitStamp(e.line || '');
