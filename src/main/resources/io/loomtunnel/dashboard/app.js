@@ -90,11 +90,13 @@ function connectEvents() {
   const live = $('live');
   const source = new EventSource('/api/events');
   source.addEventListener('open', () => {
+    document.body.dataset.live = 'yes'; // views poll while it is not
     live.textContent = 'live';
     live.className = 'live on';
   });
   source.addEventListener('error', () => {
     // EventSource retries by itself (the endpoint ends each stream after a while with retry: 1000).
+    document.body.dataset.live = 'no';
     live.textContent = source.readyState === EventSource.CLOSED ? 'offline' : 'reconnecting';
     live.className = source.readyState === EventSource.CLOSED ? 'live off' : 'live';
   });

@@ -45,6 +45,12 @@ export function show() {
   if (!loaded) reload();
 }
 
+/** Without the event stream (down, reconnecting), the list is read again every few seconds instead. */
+const POLL_MILLIS = 3000;
+setInterval(() => {
+  if (!$('view-inspector').hidden && document.body.dataset.live !== 'yes') reload();
+}, POLL_MILLIS);
+
 export function update(ctx, status) {
   if (ctx.role !== 'client') return;
   const select = $('f-tunnel');

@@ -27,6 +27,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -42,9 +43,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
@@ -84,7 +87,8 @@ class DashboardBrowserIT {
     private final List<AutoCloseable> running = new ArrayList<>();
     /** Requests the local app received, by path and query. */
     private final Map<String, AtomicInteger> hits = new ConcurrentHashMap<>();
-    private Path dir;
+    @TempDir
+    static Path dir;
     private int httpPort;
     private int echoPort;
     private String clientAdmin;
@@ -103,7 +107,15 @@ class DashboardBrowserIT {
             }
             Assumptions.abort("no browser here: " + missing + " (scripts/test installs chromium as root)");
         }
-        dir = Files.createTempDirectory("loomtunnel-dashboard");
+        Files.createDirectories(SHOTS);
+        // Chromium starts while the processes do (both take seconds on a busy machine).
+        CompletableFuture<WebDriver> starting = CompletableFuture.supplyAsync(DashboardBrowserIT::chromium);
+        running.add(() -> starting.handle((started, failed) -> {
+            if (started != null) {
+                started.quit();
+            }
+            return null;
+        }).get(60, TimeUnit.SECONDS));
         HttpServer app = countingApp();
         running.add(() -> app.stop(0));
         int[] echo = new int[1];
@@ -120,10 +132,9 @@ class DashboardBrowserIT {
         running.add(client);
         clientAdmin = client.await("admin\\s+(http://127\\.0\\.0\\.1:\\d+)/", START).group(1);
         client.await("http\\s+web\\s+http://web\\.localhost:" + httpPort, START);
-        Files.createDirectories(SHOTS);
-        browser = chromium();
-        running.add(browser::quit);
+        browser = starting.get(60, TimeUnit.SECONDS);
         wait = new WebDriverWait(browser, WAIT);
+        wait.ignoring(StaleElementReferenceException.class); // views redraw their lists as data comes
     }
 
     @AfterAll
@@ -159,9 +170,9 @@ class DashboardBrowserIT {
         js("window.__sameDocument = 'yes';");
         assertEquals("200", curl("-o", "/dev/null", "-w", "%{http_code}", "-H", "Host: web.localhost",
                 "-H", "X-Probe: dashboard-42", "http://127.0.0.1:" + httpPort + "/hello?x=1"));
-        WebElement row = rowFor("/hello?x=1");
+        By row = rowFor("/hello?x=1");
         assertEquals("yes", js("return window.__sameDocument;"), "the row came without a reload");
-        row.click();
+        click(row);
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("request-detail"), "dashboard-42"));
         String detail = text("request-detail");
         assertTrue(detail.contains("X-Probe") && detail.contains("GET /hello?x=1 HTTP/1.1"), detail);
@@ -173,15 +184,15 @@ class DashboardBrowserIT {
     @Order(3)
     void replayAsIsAndWithEditsReachTheLocalAppAgain() throws Exception {
         openView("inspector");
-        rowFor("/hello?x=1").click();
+        click(rowFor("/hello?x=1"));
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("request-detail"), "dashboard-42"));
         int before = hits("/hello?x=1");
-        browser.findElement(By.id("replay")).click();
+        click(By.id("replay"));
         Probes.eventually(WAIT, "the app received the replay", () -> hits("/hello?x=1") == before + 1);
         wait.until(d -> !d.findElements(By.cssSelector("#request-rows tr .tag.replay")).isEmpty());
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("request-detail"), "replay of "));
 
-        browser.findElement(By.id("replay-edit")).click();
+        click(By.id("replay-edit"));
         WebElement path = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("edit-path")));
         path.clear();
         path.sendKeys("/edited?by=page");
@@ -206,7 +217,7 @@ class DashboardBrowserIT {
         assertEquals("200", curl("-o", "/dev/null", "-w", "%{http_code}", "-H", "Host: web.localhost",
                 "-H", "X-Script: " + script, "-H", "X-Img: " + img, "-H", "Content-Type: text/html",
                 "--data-binary", img + script, "http://127.0.0.1:" + httpPort + "/xss"));
-        rowFor("/xss").click();
+        click(rowFor("/xss"));
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("request-detail"), "X-Script"));
         Thread.sleep(500); // an onerror would have fired by now
         String detail = text("request-detail");
@@ -225,23 +236,25 @@ class DashboardBrowserIT {
         WebElement spec = browser.findElement(By.id("open-spec"));
         spec.sendKeys("not a spec");
         browser.findElement(By.id("open-submit")).click();
-        WebElement error = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("open-error")));
-        assertFalse(error.getText().isBlank());
-        assertFalse(error.getText().contains("\n") || error.getText().contains("Exception"), error.getText());
+        String error = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("open-error"))).getText();
+        assertFalse(error.isBlank());
+        assertFalse(error.contains("\n") || error.contains("Exception"), error);
 
         spec.clear();
         spec.sendKeys("echo=0:127.0.0.1:" + echoPort);
         browser.findElement(By.id("open-submit")).click();
-        WebElement row = wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#tunnel-list tr[data-tunnel=echo]")));
-        wait.until(d -> error.getText().isEmpty() || !error.isDisplayed());
-        Matcher address = Pattern.compile("localhost:(\\d+)").matcher(row.getText());
-        assertTrue(address.find(), row.getText());
+        // The list is drawn anew on each change: read the row's text in one go.
+        String row = wait.until(d -> d.findElements(By.cssSelector("#tunnel-list tr[data-tunnel=echo]")).stream()
+                .map(WebElement::getText).findFirst().orElse(null));
+        assertFalse(browser.findElement(By.id("open-error")).isDisplayed(), "the error went with the good spec");
+        Matcher address = Pattern.compile("localhost:(\\d+)").matcher(row);
+        assertTrue(address.find(), row);
         int port = Integer.parseInt(address.group(1));
         byte[] data = "through a tunnel the page opened".getBytes(StandardCharsets.UTF_8);
         assertEquals(new String(data, StandardCharsets.UTF_8), new String(Probes.roundTrip(port, data), StandardCharsets.UTF_8));
         screenshot("tunnels");
 
-        browser.findElement(By.cssSelector("#tunnel-list button[data-close=echo]")).click();
+        click(By.cssSelector("#tunnel-list button[data-close=echo]"));
         wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#tunnel-list tr[data-tunnel=echo]"), 0));
         Probes.eventually(START, () -> "closing freed the server's port " + port, () -> {
             try (ServerSocket free = new ServerSocket(port, 1, LOOPBACK)) {
@@ -296,10 +309,10 @@ class DashboardBrowserIT {
         wait.until(ExpectedConditions.textToBe(By.id("role"), "server"));
         assertTrue(browser.findElement(By.cssSelector("#nav a[data-view=inspector]")).getAttribute("hidden") != null,
                 "a server has no inspector");
-        WebElement kick = wait.until(ExpectedConditions.elementToBeClickable(By.cssSelector("#overview-sessions button[data-kick]")));
+        wait.until(ExpectedConditions.elementToBeClickable(By.cssSelector("#overview-sessions button[data-kick]")));
         assertTrue(text("overview-sessions").contains("web"), text("overview-sessions"));
         screenshot("server");
-        kick.click();
+        click(By.cssSelector("#overview-sessions button[data-kick]"));
         client.await("reconnected to 127\\.0\\.0\\.1", START);
     }
 
@@ -341,7 +354,7 @@ class DashboardBrowserIT {
     }
 
     private void openView(String view) {
-        if (!browser.getCurrentUrl().startsWith(clientAdmin)) {
+        if (!browser.getCurrentUrl().startsWith(clientAdmin + "/#") && !browser.getCurrentUrl().equals(clientAdmin + "/")) {
             browser.get(clientAdmin + "/#/" + view);
             wait.until(ExpectedConditions.textToBe(By.id("role"), "client"));
         }
@@ -349,10 +362,19 @@ class DashboardBrowserIT {
         wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("view-" + view)));
     }
 
-    /** Waits for the inspector's row of the request to this path, and returns it. */
-    private WebElement rowFor(String path) {
+    /** Clicks what the selector finds, again if a redraw replaced it meanwhile. */
+    private void click(By selector) {
+        wait.until(d -> {
+            d.findElement(selector).click();
+            return true;
+        });
+    }
+
+    /** Waits for the inspector's row of the request to this path, and returns how to find it. */
+    private By rowFor(String path) {
         By row = By.xpath("//tbody[@id='request-rows']/tr[td[contains(@class,'path')][starts-with(normalize-space(.), '" + path + "')]]");
-        return wait.until(ExpectedConditions.elementToBeClickable(row));
+        wait.until(ExpectedConditions.presenceOfElementLocated(row));
+        return row;
     }
 
     private String text(String id) {
