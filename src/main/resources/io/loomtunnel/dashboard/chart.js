@@ -15,11 +15,13 @@ export class TimeChart {
    * @param canvas the <canvas>
    * @param series [{key, color: '--in', label}]: the point field each line draws and its CSS colour variable
    * @param format a y value as text (axis labels)
+   * @param minTop the least top of the y axis (so an idle chart has readable ticks)
    */
-  constructor(canvas, series, format) {
+  constructor(canvas, series, format, minTop) {
     this.canvas = canvas;
     this.series = series;
     this.format = format;
+    this.minTop = minTop || 1;
     this.points = [];
     this.hover = null;
     canvas.addEventListener('mousemove', (e) => {
@@ -65,8 +67,9 @@ export class TimeChart {
         if (typeof v === 'number' && v > max) max = v;
       }
     }
-    const step = niceStep(max > 0 ? max * 1.1 : 1, 4);
-    const top_ = Math.max(step, Math.ceil((max > 0 ? max * 1.05 : 1) / step) * step);
+    const want = Math.max(max * 1.05, this.minTop);
+    const step = niceStep(want, 4);
+    const top_ = Math.max(step, Math.ceil(want / step) * step);
     const x = (t) => left + ((t - start) / WINDOW_MILLIS) * w;
     const y = (v) => top + h - (v / top_) * h;
 

@@ -13,8 +13,8 @@ export function init(ctx) {
   throughput = new TimeChart($('chart-throughput'), [
     { key: 'in', color: '--in', label: 'in' },
     { key: 'out', color: '--out', label: 'out' },
-  ], (v) => rate(v));
-  rtt = new TimeChart($('chart-rtt'), [{ key: 'rtt', color: '--rtt', label: 'RTT' }], (v) => millis(v));
+  ], (v) => rate(v), 1000);
+  rtt = new TimeChart($('chart-rtt'), [{ key: 'rtt', color: '--rtt', label: 'RTT' }], (v) => millis(v), 1);
   $('activity').append(el('li', { class: 'placeholder dim' }, 'Sessions going up and down, reconnects, tunnels and errors show here as they happen.'));
   ctx.on('session', (e) => {
     const s = e.session || {};

@@ -292,13 +292,21 @@ class DashboardBrowserIT {
 
     @Test
     @Order(7)
-    void peersAndLogsViews() throws Exception {
+    void peersLogsAndDarkViews() throws Exception {
         openView("peers");
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("identity"), "client"));
         screenshot("peers");
         openView("logs");
         wait.until(d -> !d.findElements(By.cssSelector("#log-lines li[data-level]")).isEmpty());
         screenshot("logs");
+        // Dark, as a system set so shows it (prefers-color-scheme).
+        ((ChromeDriver) browser).executeCdpCommand("Emulation.setEmulatedMedia",
+                Map.of("features", List.of(Map.of("name", "prefers-color-scheme", "value", "dark"))));
+        openView("inspector");
+        click(rowFor("/hello?x=1"));
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("request-detail"), "dashboard-42"));
+        screenshot("inspector-dark");
+        ((ChromeDriver) browser).executeCdpCommand("Emulation.setEmulatedMedia", Map.of("features", List.of()));
     }
 
     /** The server's own dashboard lists the client with its tunnel; its kick button ends the session and the client comes back. */
