@@ -27,7 +27,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -108,14 +107,6 @@ class DashboardBrowserIT {
             Assumptions.abort("no browser here: " + missing + " (scripts/test installs chromium as root)");
         }
         Files.createDirectories(SHOTS);
-        // Chromium starts while the processes do (both take seconds on a busy machine).
-        CompletableFuture<WebDriver> starting = CompletableFuture.supplyAsync(DashboardBrowserIT::chromium);
-        running.add(() -> starting.handle((started, failed) -> {
-            if (started != null) {
-                started.quit();
-            }
-            return null;
-        }).get(60, TimeUnit.SECONDS));
         HttpServer app = countingApp();
         running.add(() -> app.stop(0));
         int[] echo = new int[1];
@@ -132,7 +123,9 @@ class DashboardBrowserIT {
         running.add(client);
         clientAdmin = client.await("admin\\s+(http://127\\.0\\.0\\.1:\\d+)/", START).group(1);
         client.await("http\\s+web\\s+http://web\\.localhost:" + httpPort, START);
-        browser = starting.get(60, TimeUnit.SECONDS);
+        // Chromium only once the processes run: started alongside, it slows their start on a busy machine.
+        browser = chromium();
+        running.add(browser::quit);
         wait = new WebDriverWait(browser, WAIT);
         wait.ignoring(StaleElementReferenceException.class); // views redraw their lists as data comes
     }
