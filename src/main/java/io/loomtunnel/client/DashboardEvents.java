@@ -70,6 +70,11 @@ final class DashboardEvents implements ClientEvents {
         session("reconnecting", Map.of("reason", reason, "retryInMillis", retryIn.toMillis()));
     }
 
+    /** The client is closing: its session ends for good. */
+    void closing() {
+        session("down", Map.of("reason", "closed"));
+    }
+
     @Override
     public void localUnreachable(String tunnel, String local, String reason) {
         caller.localUnreachable(tunnel, local, reason);

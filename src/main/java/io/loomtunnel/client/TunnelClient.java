@@ -233,6 +233,7 @@ public final class TunnelClient implements Closeable {
     @Override
     public void close() {
         ServerConnection c = state.close();
+        events.closing(); // the dashboard's streams hear it before they end
         observability.close();
         looping.cancel(true); // wakes a backoff pause or a connect in progress
         if (c != null) {

@@ -107,7 +107,8 @@ public final class ConnectPeer implements Closeable {
         this.events = events;
         this.threads = new OwnedThreads("connect to " + settings.peer().abbreviated() + " " + settings.service());
         this.meters = new PeerMetering("connect", settings.identity().id().abbreviated(), settings.observe());
-        this.admin = new PeerAdmin("connect", settings.identity().id(), meters, this::sessions, s -> localText(), s -> null);
+        this.admin = new PeerAdmin("connect", settings.identity().id(), meters, this::sessions, s -> localText(), s -> null,
+                List.of(settings.peer() + ": " + settings.service()));
     }
 
     /**

@@ -2,6 +2,7 @@ package io.loomtunnel.p2p;
 
 import io.loomtunnel.Version;
 import io.loomtunnel.internal.admin.AdminException;
+import io.loomtunnel.internal.admin.AdminKeys;
 import io.loomtunnel.internal.admin.AdminTarget;
 import io.loomtunnel.internal.metrics.EndpointMetrics;
 import io.loomtunnel.observe.Status;
@@ -26,21 +27,24 @@ final class PeerAdmin implements AdminTarget {
     private final Supplier<List<PeerSession>> sessions;
     private final Function<PeerSession, String> address;
     private final Function<PeerSession, String> local;
+    private final List<String> allow;
 
     /**
      * @param role share or connect
      * @param sessions the running sessions now
      * @param address where a session's service is reached from (the tunnel's {@code address})
      * @param local what a session's service reaches (the tunnel's {@code local}), or null
+     * @param allow whom it trusts, for {@code /api/keys}: the share's allowed peers, the connect's pinned peer
      */
     PeerAdmin(String role, PeerId id, PeerMetering meters, Supplier<List<PeerSession>> sessions,
-              Function<PeerSession, String> address, Function<PeerSession, String> local) {
+              Function<PeerSession, String> address, Function<PeerSession, String> local, List<String> allow) {
         this.role = role;
         this.id = id;
         this.meters = meters;
         this.sessions = sessions;
         this.address = address;
         this.local = local;
+        this.allow = List.copyOf(allow);
     }
 
     /** The meters; only asked for when something watches (Observability), so never null then. */
@@ -61,6 +65,17 @@ final class PeerAdmin implements AdminTarget {
         }
         return new Status(role, Version.SOFTWARE, id.toString(), meters.uptimeSeconds(), meters.totals(running),
                 meters.throughput(), out);
+    }
+
+    @Override
+    public AdminKeys keys() {
+        return new AdminKeys(id.toString(), role, null, List.of(), allow);
+    }
+
+    /** A share's allowed peers as {@code /api/keys} lists them: {@code ID: service, ...} or {@code ID: every service}. */
+    static List<String> allowed(AllowList list) {
+        return list.peers().entrySet().stream().map(e -> e.getKey() + ": "
+                + (e.getValue().isEmpty() ? "every service" : String.join(", ", new java.util.TreeSet<>(e.getValue())))).sorted().toList();
     }
 
     /** Ends the session with that id (or its first 8 characters, as logs show it) at once. */

@@ -87,7 +87,7 @@ public final class SharePeer implements Closeable {
         this.threads = new OwnedThreads("share " + settings.identity().id().abbreviated());
         this.meters = new PeerMetering("share", settings.identity().id().abbreviated(), settings.observe());
         this.admin = new PeerAdmin("share", settings.identity().id(), meters, this::sessions,
-                s -> "peer " + s.peer().abbreviated() + "…", this::targetOf);
+                s -> "peer " + s.peer().abbreviated() + "…", this::targetOf, PeerAdmin.allowed(settings.allowed()));
     }
 
     /**

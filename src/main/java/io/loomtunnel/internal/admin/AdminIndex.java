@@ -18,7 +18,12 @@ record AdminIndex(String service, String role, String version, List<Endpoint> en
     record Endpoint(String method, String path, String about) {}
 
     private static final List<Endpoint> ENDPOINTS = List.of(
+            new Endpoint("GET", "/", "this index; a browser (Accept: text/html) gets the dashboard (docs/DASHBOARD.md)"),
             new Endpoint("GET", "/api/status", "sessions, tunnels, totals and throughput (JSON)"),
+            new Endpoint("GET", "/api/tunnels", "the tunnels now (JSON)"),
+            new Endpoint("GET", "/api/history", "totals, RTT, sessions and streams every 5 s, the last 15 minutes (JSON)"),
+            new Endpoint("GET", "/api/keys", "this endpoint's id and the keys it trusts (JSON)"),
+            new Endpoint("GET", "/api/events", "live tunnel, session and log events (Server-Sent Events)"),
             new Endpoint("GET", "/metrics", "every meter, Prometheus text"),
             new Endpoint("GET", "/api/logs?lines=N", "recent log lines (JSON)"),
             new Endpoint("GET", "/healthz", "ok while running; needs no token"),

@@ -10,7 +10,8 @@ import picocli.CommandLine.Option;
 /** The flags server, client, share and connect share for metrics and the admin endpoint (docs/METRICS.md); a picocli mixin. */
 final class ObserveOptions {
     @Option(names = "--admin-bind", paramLabel = "HOST:PORT",
-            description = "Serve /metrics, /api/status and the console's actions here, e.g. 127.0.0.1:9090 (off by default).")
+            description = "Serve /metrics, /api/status, the console's actions and the dashboard here, e.g. 127.0.0.1:9090"
+                    + " (off by default; a client serves its dashboard on 127.0.0.1:4040 unless --no-dashboard).")
     String adminBind;
 
     @Option(names = "--admin-token-file", paramLabel = "FILE",
