@@ -10,6 +10,7 @@ import * as logs from './logs.js';
 
 const VIEWS = { overview, tunnels, inspector, peers, logs };
 const STATUS_EVERY_MILLIS = 5000;
+const RECONNECT_GRACE_MILLIS = 3000;
 
 /** What the views share: the latest status, the role, and the live events. */
 const ctx = {
@@ -94,11 +95,17 @@ function connectEvents() {
     live.textContent = 'live';
     live.className = 'live on';
   });
+  let quiet = null;
+  source.addEventListener('open', () => clearTimeout(quiet));
   source.addEventListener('error', () => {
-    // EventSource retries by itself (the endpoint ends each stream after a while with retry: 1000).
+    // EventSource retries by itself: the endpoint ends each stream every 25 s (retry: 1000, and it
+    // replays what was missed), so only a stream still down after a few seconds is shown as such.
     document.body.dataset.live = 'no';
-    live.textContent = source.readyState === EventSource.CLOSED ? 'offline' : 'reconnecting';
-    live.className = source.readyState === EventSource.CLOSED ? 'live off' : 'live';
+    clearTimeout(quiet);
+    quiet = setTimeout(() => {
+      live.textContent = source.readyState === EventSource.CLOSED ? 'offline' : 'reconnecting';
+      live.className = source.readyState === EventSource.CLOSED ? 'live off' : 'live';
+    }, RECONNECT_GRACE_MILLIS);
   });
   for (const type of ['request', 'tunnel', 'session', 'log']) {
     source.addEventListener(type, (event) => {

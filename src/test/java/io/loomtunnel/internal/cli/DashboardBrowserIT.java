@@ -404,11 +404,11 @@ class DashboardBrowserIT {
 
     /** Runs curl, the tests' real HTTP client, and returns what it printed. */
     private static String curl(String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of("curl", "-sS", "--max-time", "20"));
+        List<String> command = new ArrayList<>(List.of("curl", "-sS", "--max-time", "60"));
         command.addAll(List.of(args));
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(30, TimeUnit.SECONDS), "curl ended");
+        assertTrue(p.waitFor(90, TimeUnit.SECONDS), "curl ended");
         return out;
     }
 
