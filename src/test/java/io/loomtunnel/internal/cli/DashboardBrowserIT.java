@@ -97,6 +97,7 @@ class DashboardBrowserIT {
     private WebDriverWait wait;
 
     @BeforeAll
+    @Timeout(300)
     void startServerClientAppAndBrowser() throws Exception {
         String missing = !Files.isExecutable(CHROMIUM) ? CHROMIUM + " is missing"
                 : !Files.isExecutable(CHROMEDRIVER) ? CHROMEDRIVER + " is missing" : null;
@@ -123,6 +124,9 @@ class DashboardBrowserIT {
         running.add(client);
         clientAdmin = client.await("admin\\s+(http://127\\.0\\.0\\.1:\\d+)/", START).group(1);
         client.await("http\\s+web\\s+http://web\\.localhost:" + httpPort, START);
+        // A fresh tunnel's first request can take long on a loaded machine (two JVMs warming up): not what these cases check.
+        Probes.eventually(Duration.ofSeconds(150), "the tunnel answered a first request", () -> "200".equals(
+                curl("-o", "/dev/null", "-w", "%{http_code}", "-H", "Host: web.localhost", "http://127.0.0.1:" + httpPort + "/warm-up")));
         // Chromium only once the processes run: started alongside, it slows their start on a busy machine.
         browser = chromium();
         running.add(browser::quit);
