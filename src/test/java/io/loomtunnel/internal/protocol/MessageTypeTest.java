@@ -103,7 +103,7 @@ class MessageTypeTest {
         assertEquals("{\"type\":\"open_tunnel\",\"request\":1,\"name\":\"web\",\"tunnelType\":\"http\",\"host\":\"web\","
                 + "\"policies\":[{\"type\":\"ip-allow\",\"cidrs\":[\"10.0.0.0/8\"]}]}",
                 text(new OpenTunnel(1, "web", "http", null, "web", null, null,
-                        List.of(Map.of("type", "ip-allow", "cidrs", List.of("10.0.0.0/8"))))));
+                        List.of(new java.util.LinkedHashMap<>(Map.of("type", "ip-allow")) {{ put("cidrs", List.of("10.0.0.0/8")); }}))));
         assertEquals("{\"type\":\"tunnel_opened\",\"request\":1,\"name\":\"web\",\"tunnelId\":3,\"address\":\"http://web.example.org\","
                 + "\"policies\":1}", text(new TunnelOpened(1, "web", 3, "http://web.example.org", 1)));
         assertEquals("{\"type\":\"p2p_relay_ready\"}", text(new RelayReady()));
