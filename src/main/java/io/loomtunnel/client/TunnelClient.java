@@ -82,7 +82,8 @@ public final class TunnelClient implements Closeable {
         this.identity = identity;
         this.serverId = settings.serverId();
         this.metrics = EndpointMetrics.start("client", settings.observe().registry());
-        this.tunnels = new ClientTunnels(settings.tunnels(), metrics, identity.id().abbreviated());
+        this.tunnels = new ClientTunnels(settings.tunnels(), metrics, identity.id().abbreviated(),
+                ClientPolicies.start(settings.plugins(), settings.tunnels()));
         this.events = new DashboardEvents(events, hub, tunnels);
         ClientSettings.Inspection i = settings.inspection();
         this.inspector = new Inspector(new Inspector.Config(i.enabled(), i.offTunnels(), i.bodyCap(), i.unmask(),
@@ -248,6 +249,7 @@ public final class TunnelClient implements Closeable {
         loop.finish(ClientExit.CLOSED, "closed");
         threads.close();
         inspector.close();
+        tunnels.policies().close();
         metrics.close();
     }
 

@@ -82,6 +82,7 @@ public final class TunnelServer implements Closeable {
     private final InetSocketAddress bind;
     private final EndpointMetrics metrics;
     private final AtomicLong sessionNumbers = new AtomicLong();
+    private final TunnelPolicies policies;
     private SessionListener listener;
     private Observability observability;
     private final EventHub hub = new EventHub();
@@ -92,6 +93,7 @@ public final class TunnelServer implements Closeable {
     private boolean closing;
 
     private TunnelServer(ServerSettings settings, ServerEvents events, Identity identity) {
+        this.policies = TunnelPolicies.start(settings.plugins()); // first: a bad policy config starts nothing
         this.settings = settings;
         this.identity = identity;
         this.events = new DashboardEvents(events, hub, this::status);
@@ -239,7 +241,7 @@ public final class TunnelServer implements Closeable {
     /** Runs on each session's own thread for as long as the client stays. */
     private void serve(Session session) {
         ClientLink link = new ClientLink(session, String.valueOf(sessionNumbers.incrementAndGet()),
-                grants.grantOf(session), new ServerParts(metrics, settings, events, bind.getAddress(), httpRoutes, peers, idleWatch, serviceLog,
+                grants.grantOf(session), new ServerParts(metrics, settings, events, bind.getAddress(), httpRoutes, peers, idleWatch, serviceLog, policies,
                 this::replaceOlder));
         Admission admission = admit(link);
         if (admission == Admission.CLOSING) {
@@ -387,6 +389,7 @@ public final class TunnelServer implements Closeable {
             relays.close();
             peers.close();
             idleWatch.close();
+            policies.close();
             serviceLog.flush();
             metrics.close();
         }

@@ -61,6 +61,9 @@ final class ClientCommand implements Callable<Integer> {
 
     @Option(names = "--inspect-unmask", description = "Show Authorization, Cookie and Set-Cookie values in the inspector instead of masking them.")
     boolean inspectUnmask;
+    @Option(names = "--plugins", paramLabel = "DIR",
+            description = "Directory of custom policy plugin jars, run on this client before the local service (docs/PLUGINS.md).")
+    Path plugins;
 
     @Mixin
     ObserveOptions observe;
@@ -104,6 +107,9 @@ final class ClientCommand implements Callable<Integer> {
             }
             if (inspectUnmask) {
                 b.inspectUnmask(true);
+            }
+            if (plugins != null) {
+                b.pluginDirectory(plugins);
             }
             observe.applyTo(b.observe().logs(logs));
             DashboardOptions.Choice s = dashboard.apply(b);

@@ -19,6 +19,8 @@ final class ClientRun {
             client = start(settings, events);
         } catch (java.net.BindException e) {
             throw new UsageException("cannot listen on " + e.getMessage()); // only the admin endpoint listens
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage()); // a policy or plugin the client could not make
         }
         if (client.adminAddress() != null) {
             System.out.println(settings.fallback() != null ? DashboardOptions.line(client.adminAddress())

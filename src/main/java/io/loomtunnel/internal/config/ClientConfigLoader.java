@@ -20,7 +20,9 @@ public final class ClientConfigLoader {
             .key("inspect", (b, v) -> b.inspect(v.bool()))
             .key("inspect_body_cap", (b, v) -> b.inspectBodyCap(v.byteSize(MAX_BODY_CAP)))
             .key("inspect_unmask", (b, v) -> b.inspectUnmask(v.bool()))
-            .fileOnly("tunnels", (b, v) -> b.tunnels(TunnelTable.readAll(v, b::noInspect))), ClientSettings.Builder::observe);
+            .key("plugins", (b, v) -> b.pluginDirectory(v.path()))
+            .fileOnly("policies", (b, v) -> b.policies(v.policies()))
+            .fileOnly("tunnels", (b, v) -> TunnelTable.readAll(v, b)), ClientSettings.Builder::observe);
 
     private ClientConfigLoader() {}
 

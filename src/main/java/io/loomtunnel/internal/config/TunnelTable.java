@@ -2,6 +2,8 @@ package io.loomtunnel.internal.config;
 
 import static io.loomtunnel.internal.config.ConfigException.quote;
 
+import io.loomtunnel.client.ClientSettings;
+import io.loomtunnel.plugin.PolicySpec;
 import io.loomtunnel.tunnel.TunnelSpec;
 import io.loomtunnel.tunnel.TunnelType;
 import java.net.InetSocketAddress;
@@ -21,7 +23,8 @@ final class TunnelTable {
             .key("local", (t, v) -> t.local = v.hostPort())
             .key("host", (t, v) -> t.host = v.domain())
             .key("remote_port", (t, v) -> t.remotePort = v.integer(0, 65_535))
-            .key("inspect", (t, v) -> t.inspect = v.bool());
+            .key("inspect", (t, v) -> t.inspect = v.bool())
+            .key("policies", (t, v) -> t.policies = v.policies());
 
     private final Value table;
     private String name;
@@ -30,17 +33,14 @@ final class TunnelTable {
     private String host;
     private Integer remotePort;
     private Boolean inspect;
+    private List<PolicySpec> policies = List.of();
 
     private TunnelTable(Value table) {
         this.table = table;
     }
 
-    /**
-     * The tunnels of a {@code tunnels} array of tables, checked for unique names.
-     *
-     * @param noInspect told the name of each http tunnel with {@code inspect = false}
-     */
-    static List<TunnelSpec> readAll(Value tunnels, java.util.function.Consumer<String> noInspect) {
+    /** Sets the tunnels of a {@code tunnels} array of tables, checked for unique names, their policies, and which stay out of the inspector. */
+    static void readAll(Value tunnels, ClientSettings.Builder builder) {
         List<TunnelSpec> specs = new ArrayList<>();
         Map<String, Value> names = new HashMap<>();
         for (Value table : tunnels.tables()) {
@@ -53,10 +53,13 @@ final class TunnelTable {
             }
             specs.add(spec);
             if (Boolean.FALSE.equals(t.inspect)) {
-                noInspect.accept(spec.name());
+                builder.noInspect(spec.name());
+            }
+            if (!t.policies.isEmpty()) {
+                builder.tunnelPolicies(spec.name(), t.policies);
             }
         }
-        return specs;
+        builder.tunnels(specs);
     }
 
     private static void name(TunnelTable t, Value v) {

@@ -37,16 +37,33 @@ final class ErrorPages {
         return out;
     }
 
+    /** The reason phrase of a status (RFC 9110 15) the ingress or a policy may answer with, or "" for one without a name here. */
     static String reason(int status) {
         return switch (status) {
+            case 200 -> "OK";
+            case 201 -> "Created";
+            case 204 -> "No Content";
+            case 301 -> "Moved Permanently";
+            case 302 -> "Found";
+            case 303 -> "See Other";
+            case 304 -> "Not Modified";
+            case 307 -> "Temporary Redirect";
+            case 308 -> "Permanent Redirect";
             case 400 -> "Bad Request";
+            case 401 -> "Unauthorized";
+            case 403 -> "Forbidden";
             case 404 -> "Not Found";
+            case 405 -> "Method Not Allowed";
             case 408 -> "Request Timeout";
+            case 413 -> "Content Too Large";
+            case 429 -> "Too Many Requests";
             case 431 -> "Request Header Fields Too Large";
+            case 500 -> "Internal Server Error";
             case 501 -> "Not Implemented";
             case 502 -> "Bad Gateway";
+            case 503 -> "Service Unavailable";
             case 504 -> "Gateway Timeout";
-            default -> throw new IllegalArgumentException("no page for status " + status);
+            default -> "";
         };
     }
 

@@ -120,10 +120,10 @@ class ClientConfigLoaderTest {
             server = "host:0"                                  | server must be HOST:PORT with a port from 1 to 65535, got 'host:0'
             server_id = "abc"                                  | server_id must be a key id (loomtunnel id): peer id must be 52 base32 characters, got 3
             reconnect = 1                                      | reconnect must be true or false, got an integer
-            token = "s3cret"                                   | unknown key 'token' (known: server, server_id, token_file, key, reconnect, inspect, inspect_body_cap, inspect_unmask, tunnels, admin, metrics)
+            token = "s3cret"                                   | unknown key 'token' (known: server, server_id, token_file, key, reconnect, inspect, inspect_body_cap, inspect_unmask, plugins, policies, tunnels, admin, metrics)
             tunnels = "web"                                    | tunnels must be an array of tables ([[tunnels]]), got a string
             tunnels = [1]                                      | tunnels[1] must be a table, got an integer
-            [[tunnels]]\\nname = "a"\\nport = 1                | unknown key 'tunnels[1].port' (known: name, type, local, host, remote_port, inspect)
+            [[tunnels]]\\nname = "a"\\nport = 1                | unknown key 'tunnels[1].port' (known: name, type, local, host, remote_port, inspect, policies)
             [[tunnels]]\\ntype = "tcp"\\nlocal = "h:1"          | tunnels[1].name is missing
             [[tunnels]]\\nname = "a"\\nlocal = "h:1"            | tunnels[1].type is missing (tcp, udp or http)
             [[tunnels]]\\nname = "a"\\ntype = "tcp"             | tunnels[1].local is missing (HOST:PORT of the service next to the client)
@@ -139,6 +139,9 @@ class ClientConfigLoaderTest {
             inspect_body_cap = "lots"                          | inspect_body_cap must be a size from 0 to 16777216 bytes like 65536, 64KiB or 1MiB, got 'lots'
             inspect_body_cap = 20000000                        | inspect_body_cap must be an integer from 0 to 16777216, got 20000000
             [[tunnels]]\\nname = "a"\\ntype = "tcp"\\nlocal = "h:1"\\n[[tunnels]]\\nname = "a"\\ntype = "udp"\\nlocal = "h:2" | tunnels[2].name is 'a' again (tunnel names must be unique)
+            policies = "test"                                  | policies must be an array of tables like [{ type = "basic-auth", ... }]
+            [[tunnels]]\\nname = "a"\\npolicies = [{ mode = "x" }]   | tunnels[1].policies[1].type is missing
+            [[tunnels]]\\nname = "a"\\npolicies = [{ type = "Bad" }] | tunnels[1].policies[1].type must be a policy type name (lowercase letters, digits, '-')
             """)
     void badValuesNameFileAndKey(String toml, String message) throws IOException {
         Path file = write(dir, "client.toml", toml.replace("\\n", "\n") + "\n");
