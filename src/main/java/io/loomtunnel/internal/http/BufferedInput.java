@@ -26,6 +26,7 @@ final class BufferedInput {
     private final byte[] buf;
     private int pos;
     private int limit;
+    private boolean started;
 
     BufferedInput(InputStream in, TimeoutSetter timeouts, int capacity) {
         this.in = in;
@@ -35,6 +36,16 @@ final class BufferedInput {
 
     int capacity() {
         return buf.length;
+    }
+
+    /** Whether any byte came from the stream below yet. */
+    boolean started() {
+        return started;
+    }
+
+    /** Bytes read from the stream below and not yet taken. */
+    int buffered() {
+        return limit - pos;
     }
 
     void setTimeout(Duration timeout) throws IOException {
@@ -132,7 +143,9 @@ final class BufferedInput {
             pos += n;
             return n;
         }
-        return in.read(b, off, len);
+        int n = in.read(b, off, len);
+        started |= n > 0;
+        return n;
     }
 
     /** Reads into the free end of the buffer, compacting first; false at end of stream. */
@@ -146,6 +159,7 @@ final class BufferedInput {
         if (n < 0) {
             return false;
         }
+        started |= n > 0;
         limit += n;
         return true;
     }
