@@ -29,9 +29,14 @@ final class BufferedInput {
     private boolean started;
 
     BufferedInput(InputStream in, TimeoutSetter timeouts, int capacity) {
+        this(in, timeouts, new byte[capacity]);
+    }
+
+    /** Over {@code buf}, which it owns until it is dropped: a connection reuses one for each response it reads. */
+    BufferedInput(InputStream in, TimeoutSetter timeouts, byte[] buf) {
         this.in = in;
         this.timeouts = timeouts;
-        this.buf = new byte[capacity];
+        this.buf = buf;
     }
 
     int capacity() {
