@@ -104,6 +104,17 @@ public final class MuxStream implements Closeable {
     }
 
     /**
+     * Whether both directions are still open: neither side has sent FIN or RST and the session is
+     * up. A stream kept idle for another use is checked with it first: the peer may have ended it meanwhile.
+     *
+     * @return true while the stream is opening or established
+     */
+    public boolean isOpen() {
+        StreamState s = state;
+        return s == StreamState.SYN_SENT || s == StreamState.SYN_RECEIVED || s == StreamState.ESTABLISHED;
+    }
+
+    /**
      * What the peer sent: reads block until data, end of stream (the peer's FIN) or a reset.
      *
      * @return the stream's input

@@ -62,6 +62,11 @@ final class HttpRoutes implements HttpRouter {
         return r;
     }
 
+    @Override
+    public void expireIdle(long nowNanos) {
+        byHost.values().forEach(r -> r.expireIdle(nowNanos));
+    }
+
     /** The host a tunnel's {@code host} setting means: NAME.DOMAIN for a bare name, else itself. */
     String hostFor(String requested) {
         String h = requested.toLowerCase(Locale.ROOT);

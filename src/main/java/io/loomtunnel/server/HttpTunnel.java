@@ -2,12 +2,14 @@ package io.loomtunnel.server;
 
 import io.loomtunnel.internal.http.HttpRoute;
 import io.loomtunnel.internal.http.Upstream;
+import io.loomtunnel.internal.http.UpstreamPool;
 import io.loomtunnel.internal.policy.PolicyChain;
 import java.io.IOException;
 
 /**
  * An HTTP tunnel: a host name in the server's {@link HttpRoutes}, whose requests become streams to
- * the client; the host is held for the client's account when it closes.
+ * the client; the host is held for the client's account when it closes. Streams whose exchange
+ * ended cleanly are kept in its {@link UpstreamPool} for later requests, and closed with it.
  */
 final class HttpTunnel implements ExposedTunnel, HttpRoute {
     /** Opens a stream to the client for one request. */
@@ -22,6 +24,7 @@ final class HttpTunnel implements ExposedTunnel, HttpRoute {
     private final HttpRoutes routes;
     private final StreamOpener opener;
     private final PolicyChain policies;
+    private final UpstreamPool idle = new UpstreamPool(UpstreamPool.MAX_IDLE, UpstreamPool.IDLE_TIMEOUT);
 
     private HttpTunnel(int id, String name, String host, String account, HttpRoutes routes, StreamOpener opener,
             PolicyChain policies) {
@@ -68,6 +71,26 @@ final class HttpTunnel implements ExposedTunnel, HttpRoute {
     }
 
     @Override
+    public Upstream reuse() {
+        return idle.take(System.nanoTime());
+    }
+
+    @Override
+    public void keep(Upstream upstream) {
+        idle.give(upstream, System.nanoTime());
+    }
+
+    @Override
+    public void expireIdle(long nowNanos) {
+        idle.expire(nowNanos);
+    }
+
+    /** How many streams are kept idle now. */
+    int idleUpstreams() {
+        return idle.idle();
+    }
+
+    @Override
     public int id() {
         return id;
     }
@@ -80,5 +103,6 @@ final class HttpTunnel implements ExposedTunnel, HttpRoute {
     @Override
     public void close() {
         routes.release(host, this);
+        idle.close();
     }
 }

@@ -22,6 +22,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * words, without the stream's id: a {@link ServiceUnreachableException} when the client could not
  * reach the app (docs/protocol/TUNNEL.md 8.2), which the ingress answers with a worded 502.
  *
+ * Kept idle between requests by its tunnel's {@link io.loomtunnel.internal.http.UpstreamPool}, it
+ * holds the permit until closed; {@link #isOpen} tells whether the client ended it meanwhile.
+ *
  * <p>Locking: none of its own (the stream's rules apply); {@code closed} gives the permit back once.
  */
 final class StreamUpstream implements Upstream {
@@ -56,6 +59,15 @@ final class StreamUpstream implements Upstream {
     @Override
     public void setReadTimeout(Duration timeout) {
         stream.setReadTimeout(timeout);
+    }
+
+    @Override
+    public boolean isOpen() {
+        try {
+            return !closed.get() && stream.isOpen() && stream.input().available() == 0;
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     @Override

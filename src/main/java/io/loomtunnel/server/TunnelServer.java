@@ -350,6 +350,11 @@ public final class TunnelServer implements Closeable {
         return http == null ? -1 : http.port();
     }
 
+    /** The HTTP virtual hosts, or null without an ingress; for the tests of this package. */
+    HttpRoutes httpRoutes() {
+        return httpRoutes;
+    }
+
     /**
      * Closes every client's session (GO_AWAY), which frees their ports and ends their tunnels'
      * connections, lets each client's thread finish releasing its tunnels, stops accepting, and

@@ -26,15 +26,31 @@ final class BufferedInput {
     private final byte[] buf;
     private int pos;
     private int limit;
+    private boolean started;
 
     BufferedInput(InputStream in, TimeoutSetter timeouts, int capacity) {
+        this(in, timeouts, new byte[capacity]);
+    }
+
+    /** Over {@code buf}, which it owns until it is dropped: a connection reuses one for each response it reads. */
+    BufferedInput(InputStream in, TimeoutSetter timeouts, byte[] buf) {
         this.in = in;
         this.timeouts = timeouts;
-        this.buf = new byte[capacity];
+        this.buf = buf;
     }
 
     int capacity() {
         return buf.length;
+    }
+
+    /** Whether any byte came from the stream below yet. */
+    boolean started() {
+        return started;
+    }
+
+    /** Bytes read from the stream below and not yet taken. */
+    int buffered() {
+        return limit - pos;
     }
 
     void setTimeout(Duration timeout) throws IOException {
@@ -132,7 +148,9 @@ final class BufferedInput {
             pos += n;
             return n;
         }
-        return in.read(b, off, len);
+        int n = in.read(b, off, len);
+        started |= n > 0;
+        return n;
     }
 
     /** Reads into the free end of the buffer, compacting first; false at end of stream. */
@@ -146,6 +164,7 @@ final class BufferedInput {
         if (n < 0) {
             return false;
         }
+        started |= n > 0;
         limit += n;
         return true;
     }

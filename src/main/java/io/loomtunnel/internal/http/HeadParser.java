@@ -38,7 +38,7 @@ final class HeadParser {
         if (line.length() < 12 || line.charAt(8) != ' ' || (line.length() > 12 && line.charAt(12) != ' ')) {
             throw new MalformedHttpException("bad status line");
         }
-        http11(line.substring(0, 8));
+        boolean http11 = http11(line.substring(0, 8));
         String code = line.substring(9, 12);
         if (!code.chars().allMatch(c -> c >= '0' && c <= '9') || code.charAt(0) == '0') {
             throw new MalformedHttpException("bad status code");
@@ -47,7 +47,7 @@ final class HeadParser {
         if (!isFieldValue(reason)) {
             throw new MalformedHttpException("bad reason phrase");
         }
-        return new ResponseHead(Integer.parseInt(code), reason, fields(lines.subList(1, lines.size())));
+        return new ResponseHead(Integer.parseInt(code), reason, fields(lines.subList(1, lines.size())), http11);
     }
 
     /** Field lines (of a head or a trailer section), each without its CRLF. */

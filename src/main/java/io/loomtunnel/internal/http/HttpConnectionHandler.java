@@ -16,13 +16,17 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /**
  * One client connection, on its own virtual thread: reads requests one after another, routes each
  * by its authority, reads the start of its body (all of a small one) before contacting the app,
- * relays it over a fresh upstream and the response back, until the connection cannot or should
- * not carry another request.
+ * relays it over an upstream (one its route kept from an earlier request, else a fresh one) and
+ * the response back, until the connection cannot or should not carry another request. A kept
+ * upstream that ends before answering gets the request again on a fresh one when the request can
+ * go again (docs/HTTP.md, "Pooled upstreams").
  *
  * <p>Threads: {@link #run} is the only user of the streams; {@link #close} may come from any
  * thread (the ingress closing) and only closes, which wakes whatever {@code run} is blocked on;
@@ -37,6 +41,24 @@ final class HttpConnectionHandler implements Runnable, Closeable {
     private static final Duration LINGER = Duration.ofSeconds(2);
     private static final int LINGER_BYTES = 1 << 20;
 
+    /** The idempotent methods of RFC 9110 9.2.2, the ones a failed kept upstream may send again. */
+    private static final Set<String> IDEMPOTENT = Set.of("GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE");
+
+    /** What a relayed response leaves: whether the visitor's connection and the upstream may carry another request. */
+    private record Relayed(boolean again, boolean reusable) {}
+
+    /**
+     * A kept upstream ended before any byte of an answer, with a request that may go again: it goes
+     * on a fresh one. Unchecked, as only a call with {@code retry} can throw it and only its caller catches it.
+     */
+    private static final class StaleUpstream extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        StaleUpstream() {
+            super("a kept upstream ended before answering", null, false, false);
+        }
+    }
+
     private final Socket socket;
     private final HttpRouter router;
     private final HttpIngressConfig config;
@@ -48,6 +70,8 @@ final class HttpConnectionHandler implements Runnable, Closeable {
     private final VisitorOutput clientOut;
     private final Pace bodyPace;
     private final byte[] scratch = new byte[SCRATCH_BYTES];
+    /** The buffer of each response head read, one after another: allocating it per request cost a tenth of the CPU. */
+    private final byte[] upstreamHead;
     private volatile Upstream upstream;
     private volatile boolean closed;
 
@@ -62,6 +86,7 @@ final class HttpConnectionHandler implements Runnable, Closeable {
         BufferedInput.TimeoutSetter timeouts = t -> socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, t.toMillis()));
         this.pacedIn = new PacedInput(socket.getInputStream(), timeouts);
         this.clientIn = new BufferedInput(pacedIn, timeouts, config.maxHeadBytes());
+        this.upstreamHead = new byte[config.maxHeadBytes()];
         this.bodyPace = new Pace(config.bodyTimeout(), config.minBodyRate());
         this.clientOut = new VisitorOutput(socket, new Pace(config.sendTimeout(), config.minBodyRate()), SCRATCH_BYTES);
     }
@@ -213,26 +238,67 @@ final class HttpConnectionHandler implements Runnable, Closeable {
         pacedIn.paced(bodyPace);
         try {
             BodyPrefix prefix = readPrefix(request, framing, body);
+            BodyFilter filter = policies == null ? BodyFilter.NONE : policies.requestBody();
+            Upstream kept = route.reuse();
+            if (kept != null) {
+                try {
+                    // a filter has seen the body once: a request with one never goes again
+                    boolean retry = replayable(request, prefix) && filter == BodyFilter.NONE;
+                    return exchangeOn(kept, retry, request, target, authority, framing, body, prefix, route, policies, filter);
+                } catch (StaleUpstream e) {
+                    LOG.log(System.Logger.Level.DEBUG, () -> "a kept upstream of tunnel " + route.name() + " ended before answering;"
+                            + " the request goes again on a fresh one");
+                }
+            }
             Upstream opened;
             try {
                 opened = route.open();
             } catch (IOException e) {
                 throw Refusal.unreachable(route, e, !prefix.complete());
             }
-            upstream = opened;
-            try (opened) {
-                if (closed) {
-                    return false; // close() ran before it could see this upstream
-                }
-                BodyFilter filter = policies == null ? BodyFilter.NONE : policies.requestBody();
-                boolean sent = sendRequest(request, target, authority, framing, body, prefix, opened, filter);
-                return relayResponse(request, route, opened, sent, policies);
-            } finally {
-                upstream = null;
-            }
+            return exchangeOn(opened, false, request, target, authority, framing, body, prefix, route, policies, filter);
         } finally {
             pacedIn.unpaced();
         }
+    }
+
+    /**
+     * The request and its response over {@code up}, which goes back to the route when it may carry
+     * another request and is closed otherwise; true if the visitor's connection may carry another.
+     *
+     * @param retry whether a failure before the first response byte throws {@link StaleUpstream} (a kept
+     *              upstream, a request that can go again) rather than an error page
+     */
+    private boolean exchangeOn(Upstream up, boolean retry, RequestHead request, RequestTarget target, Authority authority,
+            BodyFraming framing, BodyReader body, BodyPrefix prefix, HttpRoute route, PolicyExchange policies, BodyFilter filter)
+            throws IOException, InterruptedException, Refusal {
+        upstream = up;
+        boolean reusable = false;
+        try {
+            if (closed) {
+                return false; // close() ran before it could see this upstream
+            }
+            boolean sent = sendRequest(request, target, authority, framing, body, prefix, up, filter);
+            Relayed relayed = relayResponse(request, route, up, sent, retry, policies);
+            reusable = relayed.reusable;
+            return relayed.again;
+        } finally {
+            upstream = null;
+            if (reusable && !closed) {
+                route.keep(up);
+            } else {
+                closeQuietly(up);
+            }
+        }
+    }
+
+    /**
+     * Whether a request may be sent again when a kept upstream fails before any answer (RFC 9110
+     * 9.2.2, as Go's Transport decides): its body is all in hand and its method idempotent, or it
+     * carries an Idempotency-Key.
+     */
+    private static boolean replayable(RequestHead request, BodyPrefix prefix) {
+        return prefix.complete() && (IDEMPOTENT.contains(request.method()) || request.fields().has("Idempotency-Key"));
     }
 
     /** Answers 100-continue when asked, then reads the body up to bodyBufferBytes, before any app is contacted. */
@@ -256,7 +322,6 @@ final class HttpConnectionHandler implements Runnable, Closeable {
      */
     private boolean sendRequest(RequestHead request, RequestTarget target, Authority authority, BodyFraming framing,
             BodyReader body, BodyPrefix prefix, Upstream up, BodyFilter filter) throws IOException, Refusal {
-        OutputStream upOut = new BufferedOutputStream(up.output(), SCRATCH_BYTES);
         boolean filtered = filter != BodyFilter.NONE && !framing.empty(); // a filter may change the length: chunked
         boolean chunked = filtered || (!prefix.complete() && framing.kind() == BodyFraming.Kind.CHUNKED);
         Field framingField = filtered ? new Field("Transfer-Encoding", "chunked") : ProxyHeaders.framing(request, framing, prefix);
@@ -265,7 +330,16 @@ final class HttpConnectionHandler implements Runnable, Closeable {
             if (filter != BodyFilter.NONE && !filtered) {
                 filter.end(); // no body: its end is all the filter sees (what it adds is dropped)
             }
-            BodyRelay.write(upOut, head.encode());
+            byte[] encoded = head.encode();
+            if (prefix.complete() && !filtered) { // the usual case: head and body leave in one write, through no buffer of their own
+                byte[] whole = Arrays.copyOf(encoded, encoded.length + prefix.length());
+                System.arraycopy(prefix.bytes(), 0, whole, encoded.length, prefix.length());
+                BodyRelay.write(up.output(), whole);
+                BodyRelay.flush(up.output());
+                return true;
+            }
+            OutputStream upOut = new BufferedOutputStream(up.output(), SCRATCH_BYTES);
+            BodyRelay.write(upOut, encoded);
             if (filtered) {
                 FilteredBody.relay(prefix.bytes(), prefix.length(), body, upOut, scratch, true, filter);
                 return true;
@@ -275,11 +349,7 @@ final class HttpConnectionHandler implements Runnable, Closeable {
             } else {
                 BodyRelay.write(upOut, prefix.bytes(), prefix.length());
             }
-            if (prefix.complete()) {
-                BodyRelay.flush(upOut);
-            } else {
-                BodyRelay.relay(body, upOut, scratch, chunked); // request trailers are dropped
-            }
+            BodyRelay.relay(body, upOut, scratch, chunked); // request trailers are dropped
             return true;
         } catch (BodyRejectedException e) {
             throw Refusal.policy(e.status(), !body.finished()); // the last chunk never went: the app saw no whole body
@@ -294,10 +364,14 @@ final class HttpConnectionHandler implements Runnable, Closeable {
         }
     }
 
-    /** Relays the app's response (or splices an upgrade); true if the connection may carry another request. */
-    private boolean relayResponse(RequestHead request, HttpRoute route, Upstream up, boolean requestSent,
+    /**
+     * Relays the app's response (or splices an upgrade): whether the visitor's connection may carry
+     * another request, and whether the upstream may (the app's response read to its end, its
+     * framing and version letting the app's connection stay open).
+     */
+    private Relayed relayResponse(RequestHead request, HttpRoute route, Upstream up, boolean requestSent, boolean retry,
             PolicyExchange policies) throws IOException, InterruptedException, Refusal {
-        BufferedInput upIn = new BufferedInput(up.input(), up::setReadTimeout, config.maxHeadBytes());
+        BufferedInput upIn = new BufferedInput(up.input(), up::setReadTimeout, upstreamHead);
         ResponseHead response;
         BodyFraming framing;
         try {
@@ -305,12 +379,11 @@ final class HttpConnectionHandler implements Runnable, Closeable {
             framing = BodyFraming.forResponse(request, response);
         } catch (WriteFailedException e) {
             throw e;
-        } catch (SocketTimeoutException e) {
-            throw Refusal.noAnswer(route, e, !requestSent);
-        } catch (ServiceUnreachableException e) {
-            throw Refusal.serviceUnreachable(route, e, !requestSent);
         } catch (IOException e) {
-            throw Refusal.badAnswer(route, e);
+            if (retry && !upIn.started() && !(e instanceof SocketTimeoutException)) {
+                throw new StaleUpstream(); // ended (or reset) with not one byte of an answer: it never took the request
+            }
+            throw refusal(route, e, requestSent);
         }
         clientOut.resetPace();
         if (response.status() == 101) {
@@ -320,7 +393,7 @@ final class HttpConnectionHandler implements Runnable, Closeable {
             clientOut.write(ProxyHeaders.forClient(response, framing, false, "upgrade").encode());
             clientOut.flush();
             UpgradeSplice.run(socket, clientIn, clientOut, up, upIn, Thread.currentThread().getName() + "-upgrade");
-            return false;
+            return new Relayed(false, false);
         }
         boolean decode = framing == BodyFraming.CHUNKED && !request.http11(); // HTTP/1.0 clients know no chunks
         boolean close = !request.keepAlive() || !requestSent || framing == BodyFraming.CLOSE || decode;
@@ -334,7 +407,7 @@ final class HttpConnectionHandler implements Runnable, Closeable {
                 clientOut.flush();
                 policies.answered(d.replacement().status());
                 policies.sent(d.replacement().body().length);
-                return !closeAfter;
+                return new Relayed(!closeAfter, false);
             }
             response = PolicyExchange.merged(response, d.head());
             policies.answered(response.status());
@@ -379,7 +452,18 @@ final class HttpConnectionHandler implements Runnable, Closeable {
             clientOut.discardHeld();
             throw e instanceof SocketTimeoutException ? Refusal.noAnswer(route, e, true) : Refusal.badAnswer(route, e);
         }
-        return !close;
+        boolean reusable = requestSent && !request.upgrade() && response.keepAlive() && framing != BodyFraming.CLOSE
+                && upIn.buffered() == 0;
+        return new Relayed(!close, reusable);
+    }
+
+    /** The error page for an upstream that gave no response head. */
+    private static Refusal refusal(HttpRoute route, IOException e, boolean requestSent) {
+        return switch (e) {
+            case SocketTimeoutException t -> Refusal.noAnswer(route, t, !requestSent);
+            case ServiceUnreachableException u -> Refusal.serviceUnreachable(route, u, !requestSent);
+            default -> Refusal.badAnswer(route, e);
+        };
     }
 
     /** The first non-interim response head, relaying 1xx heads (other than 101) to HTTP/1.1 clients. */

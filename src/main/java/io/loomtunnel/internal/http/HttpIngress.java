@@ -21,7 +21,8 @@ import java.util.function.Consumer;
  * itself goes to a rate-limited log ({@link IngressLog}). See docs/HTTP.md.
  *
  * <p>Threads: the ingress's own, {@code "loomtunnel http :PORT: accept"}, {@code "...: send timeouts"}
- * (the watchdog that closes connections whose visitor does not take what is sent) and one per
+ * (the watchdog that closes connections whose visitor does not take what is sent), {@code "...: idle
+ * upstreams"} (closes the routes' kept upstreams idle too long, {@link UpstreamPool}) and one per
  * connection ({@code "...: connection from ADDRESS"}, which runs its {@link HttpConnectionHandler});
  * {@link #close} closes every connection, which wakes its thread, and joins them all.
  *
@@ -34,6 +35,8 @@ public final class HttpIngress implements Closeable {
     private static final System.Logger LOG = System.getLogger(HttpIngress.class.getName());
     private static final Duration MIN_TICK = Duration.ofMillis(10);
     private static final Duration MAX_TICK = Duration.ofSeconds(1);
+    /** How often the routes' kept upstreams are checked: a fraction of their idle timeout. */
+    private static final Duration IDLE_UPSTREAM_CHECK = UpstreamPool.IDLE_TIMEOUT.dividedBy(4);
 
     private final ServerSocket server;
     private final HttpRouter router;
@@ -72,6 +75,7 @@ public final class HttpIngress implements Closeable {
         HttpIngress ingress = new HttpIngress(server, router, config, log);
         ingress.threads.start("accept", ingress::acceptLoop);
         ingress.threads.startEvery("send timeouts", ingress.writeCheckPeriod(), ingress::expireLateWrites);
+        ingress.threads.startEvery("idle upstreams", IDLE_UPSTREAM_CHECK, () -> router.expireIdle(System.nanoTime()));
         return ingress;
     }
 

@@ -7,4 +7,8 @@ public interface HttpRouter {
      * host, which the ingress answers with 404.
      */
     HttpRoute route(String host);
+
+    /** {@link HttpRoute#expireIdle} of every route; from the ingress's own thread, a few times a second. */
+    default void expireIdle(long nowNanos) {
+    }
 }

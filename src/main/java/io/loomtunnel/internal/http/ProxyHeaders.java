@@ -24,7 +24,8 @@ final class ProxyHeaders {
      * routed it (first); the visitor's framing fields replaced by {@code framing} (null: none);
      * hop-by-hop fields and Expect (the ingress answers 100-continue itself) removed;
      * X-Forwarded-For appended to, X-Forwarded-Proto and -Host replaced; and
-     * {@code Connection: close} (each upstream carries one request) or {@code upgrade}.
+     * {@code Connection: upgrade} for an upgrade, else no Connection field: HTTP/1.1's keep-alive,
+     * so that the upstream can carry the next request (docs/HTTP.md, "Pooled upstreams").
      */
     static RequestHead forUpstream(RequestHead request, RequestTarget target, Authority authority, Field framing,
             String clientIp, String scheme) {
@@ -41,8 +42,10 @@ final class ProxyHeaders {
         Fields out = new Fields(fields)
                 .with("X-Forwarded-For", chain)
                 .with("X-Forwarded-Proto", scheme)
-                .with("X-Forwarded-Host", authority.original())
-                .with("Connection", upgrade ? "upgrade" : "close");
+                .with("X-Forwarded-Host", authority.original());
+        if (upgrade) {
+            out = out.with("Connection", "upgrade");
+        }
         return new RequestHead(request.method(), target.forUpstream(), true, out);
     }
 

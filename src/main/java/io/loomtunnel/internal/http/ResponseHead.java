@@ -2,8 +2,18 @@ package io.loomtunnel.internal.http;
 
 import java.nio.charset.StandardCharsets;
 
-/** A parsed status line and header fields. */
-record ResponseHead(int status, String reason, Fields fields) {
+/** A parsed status line and header fields; {@code http11} is false for HTTP/1.0. */
+record ResponseHead(int status, String reason, Fields fields, boolean http11) {
+
+    /** A response of the ingress's own version, HTTP/1.1. */
+    ResponseHead(int status, String reason, Fields fields) {
+        this(status, reason, fields, true);
+    }
+
+    /** Whether the app's connection stays open after this response (RFC 9112 9.3): HTTP/1.1 without Connection: close. */
+    boolean keepAlive() {
+        return http11 && !fields.tokens("Connection").contains("close");
+    }
 
     boolean interim() {
         return status >= 100 && status < 200;

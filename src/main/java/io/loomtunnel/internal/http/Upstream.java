@@ -20,4 +20,12 @@ public interface Upstream extends Closeable {
 
     /** Like Socket.setSoTimeout: a read waiting longer throws SocketTimeoutException; zero waits for ever. */
     void setReadTimeout(Duration timeout);
+
+    /**
+     * Whether it may carry another request: both directions still open and nothing unasked-for
+     * waiting to be read. One that cannot report it says false, and is never reused.
+     */
+    default boolean isOpen() {
+        return false;
+    }
 }

@@ -10,6 +10,9 @@
  * closes every connection, which wakes its thread, and joins them. No lock of its own: connection
  * state is volatile, written by its thread and read by a closer or the watchdog. The ingress's
  * per-source count ({@code internal.limits.SourceLimit}) and its refusal logs are leaf monitors,
- * each taken alone for an update and never held while blocking or logging.
+ * each taken alone for an update and never held while blocking or logging. One more thread
+ * ({@code "idle upstreams"}) closes, twice a second, the upstreams the routes kept idle too long;
+ * each route's {@link io.loomtunnel.internal.http.UpstreamPool} is a leaf monitor too, never held
+ * while an upstream is closed.
  */
 package io.loomtunnel.internal.http;
