@@ -35,7 +35,7 @@ import org.junit.jupiter.api.Test;
 class PublicApiTest {
     static final List<String> API_PACKAGES = List.of("io.loomtunnel", "io.loomtunnel.client", "io.loomtunnel.server",
             "io.loomtunnel.p2p", "io.loomtunnel.session", "io.loomtunnel.mux", "io.loomtunnel.tls",
-            "io.loomtunnel.tunnel", "io.loomtunnel.observe");
+            "io.loomtunnel.tunnel", "io.loomtunnel.observe", "io.loomtunnel.plugin");
     private static final String INTERNAL = "io.loomtunnel.internal.";
 
     /** Every public type of the API packages, nested ones with '$'. */
@@ -57,6 +57,17 @@ class PublicApiTest {
             "io.loomtunnel.p2p.RefusalCode", "io.loomtunnel.p2p.Rendezvous", "io.loomtunnel.p2p.ShareEvents",
             "io.loomtunnel.p2p.SharePeer", "io.loomtunnel.p2p.ShareSettings", "io.loomtunnel.p2p.ShareSettings$Builder",
             "io.loomtunnel.p2p.SharedService",
+            "io.loomtunnel.plugin.Admission", "io.loomtunnel.plugin.BodyFilter",
+            "io.loomtunnel.plugin.BodyRejectedException", "io.loomtunnel.plugin.Completion", "io.loomtunnel.plugin.Connection", "io.loomtunnel.plugin.Datagram",
+            "io.loomtunnel.plugin.DatagramAction", "io.loomtunnel.plugin.Header", "io.loomtunnel.plugin.Headers",
+            "io.loomtunnel.plugin.Policy", "io.loomtunnel.plugin.PolicyConfigException", "io.loomtunnel.plugin.PolicyProvider",
+            "io.loomtunnel.plugin.PolicySettings", "io.loomtunnel.plugin.Request", "io.loomtunnel.plugin.RequestAction",
+            "io.loomtunnel.plugin.RequestAction$Continue", "io.loomtunnel.plugin.RequestAction$Modify",
+            "io.loomtunnel.plugin.RequestAction$Reject", "io.loomtunnel.plugin.RequestAction$Respond",
+            "io.loomtunnel.plugin.Response", "io.loomtunnel.plugin.ResponseAction",
+            "io.loomtunnel.plugin.ResponseAction$Continue", "io.loomtunnel.plugin.ResponseAction$Modify",
+            "io.loomtunnel.plugin.ResponseAction$Replace", "io.loomtunnel.plugin.ResponseHead",
+            "io.loomtunnel.plugin.VisitorState",
             "io.loomtunnel.server.Grant", "io.loomtunnel.server.HttpLimits", "io.loomtunnel.server.HttpLimits$Builder",
             "io.loomtunnel.server.RelaySettings", "io.loomtunnel.server.RelayStats",
             "io.loomtunnel.server.ServerEvents", "io.loomtunnel.server.ServerSettings",
