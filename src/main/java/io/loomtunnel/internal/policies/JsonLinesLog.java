@@ -1,4 +1,4 @@
-package io.loomtunnel.internal.policy;
+package io.loomtunnel.internal.policies;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;

@@ -1,4 +1,4 @@
-package io.loomtunnel.internal.policy;
+package io.loomtunnel.internal.policies;
 
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;

@@ -1,4 +1,4 @@
-package io.loomtunnel.internal.policy;
+package io.loomtunnel.internal.policies;
 
 /** A policy's settings or file are unusable; the message is one line naming the file or key. */
 public final class PolicyException extends RuntimeException {

@@ -1,4 +1,4 @@
-package io.loomtunnel.internal.policy;
+package io.loomtunnel.internal.policies;
 
 import io.loomtunnel.internal.limits.TokenBucket;
 import java.util.Iterator;

@@ -1,4 +1,4 @@
-package io.loomtunnel.internal.policy;
+package io.loomtunnel.internal.policies;
 
 /**
  * Answers matching requests with a redirect instead of passing them on: status 301, 302, 307 or

@@ -6,4 +6,4 @@
  *
  * <p>Locks: every lock here is a leaf (nothing else is taken while one is held).
  */
-package io.loomtunnel.internal.policy;
+package io.loomtunnel.internal.policies;

@@ -1,4 +1,4 @@
-package io.loomtunnel.internal.policy;
+package io.loomtunnel.internal.policies;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -10,7 +10,7 @@ import java.nio.charset.StandardCharsets;
 /**
  * CIDR lists from arbitrary text: networks that contain their own network address and print as
  * text that parses back to themselves, or a one-line PolicyException; never another exception
- * (and never a name lookup). Seeds: src/test/resources/io/loomtunnel/internal/policy/CidrFuzzTestInputs/parse/.
+ * (and never a name lookup). Seeds: src/test/resources/io/loomtunnel/internal/policies/CidrFuzzTestInputs/parse/.
  */
 class CidrFuzzTest {
     @FuzzTest

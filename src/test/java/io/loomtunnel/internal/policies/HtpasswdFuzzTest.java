@@ -1,4 +1,4 @@
-package io.loomtunnel.internal.policy;
+package io.loomtunnel.internal.policies;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -8,7 +8,7 @@ import java.nio.charset.StandardCharsets;
 /**
  * The htpasswd parser on arbitrary text: users, or a one-line PolicyException with the file and
  * line number and no control characters, never another exception. Seeds:
- * src/test/resources/io/loomtunnel/internal/policy/HtpasswdFuzzTestInputs/parse/.
+ * src/test/resources/io/loomtunnel/internal/policies/HtpasswdFuzzTestInputs/parse/.
  */
 class HtpasswdFuzzTest {
     @FuzzTest

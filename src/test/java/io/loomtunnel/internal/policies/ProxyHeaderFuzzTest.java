@@ -1,4 +1,4 @@
-package io.loomtunnel.internal.policy;
+package io.loomtunnel.internal.policies;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -15,7 +15,7 @@ import java.util.Arrays;
  * The PROXY header encoder on arbitrary addresses and ports: version 1 is one ASCII line of at
  * most 107 bytes whose fields give the addresses back; version 2 has the signature, a length that
  * matches, and the addresses and ports byte for byte. Seeds (4 or 16 bytes each side and two
- * ports): src/test/resources/io/loomtunnel/internal/policy/ProxyHeaderFuzzTestInputs/encode/.
+ * ports): src/test/resources/io/loomtunnel/internal/policies/ProxyHeaderFuzzTestInputs/encode/.
  */
 class ProxyHeaderFuzzTest {
     @FuzzTest
