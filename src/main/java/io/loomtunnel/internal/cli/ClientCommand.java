@@ -44,6 +44,22 @@ final class ClientCommand implements Callable<Integer> {
     @Option(names = "--http", paramLabel = "NAME:HOST:PORT", description = "Expose a local web app as NAME.DOMAIN (repeatable).")
     List<String> http = new ArrayList<>();
 
+    @Option(names = "--basic-auth", paramLabel = "[NAME=]FILE",
+            description = "Ask visitors of tunnel NAME (default: every tunnel) for a user and password of this htpasswd file (bcrypt, htpasswd -B) (repeatable).")
+    List<String> basicAuth = new ArrayList<>();
+
+    @Option(names = "--allow-cidr", paramLabel = "[NAME=]CIDR[,CIDR...]",
+            description = "Let only visitors from these networks reach tunnel NAME (default: every tunnel) (repeatable).")
+    List<String> allowCidr = new ArrayList<>();
+
+    @Option(names = "--deny-cidr", paramLabel = "[NAME=]CIDR[,CIDR...]",
+            description = "Refuse visitors from these networks at tunnel NAME (default: every tunnel) (repeatable).")
+    List<String> denyCidr = new ArrayList<>();
+
+    @Option(names = "--proxy-protocol", paramLabel = "[NAME=]v1|v2",
+            description = "Send the TCP tunnel's local service a PROXY protocol header with the visitor's address first.")
+    List<String> proxyProtocol = new ArrayList<>();
+
     @Option(names = "--no-reconnect", description = "Exit (code 10) when the server cannot be reached, or (11) when the connection is lost, instead of retrying.")
     boolean noReconnect;
 
