@@ -15,12 +15,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 /**
  * {@code webhook-signature}: refuses requests whose body does not carry a valid HMAC-SHA256
  * signature ({@code scheme} {@code github}, {@code stripe} or {@code generic} with {@code header},
- * {@code prefix} and {@code encoding} hex or base64; Stripe's {@code tolerance}, default 5m).
+ * {@code prefix} and {@code encoding} hex or base64; Stripe's {@code tolerance}, default 5m), on
+ * every request or only those under {@code paths} (prefixes, whole segments).
  * A missing or malformed signature is refused with 401 before any byte is sent on; a wrong one
  * when the body has passed, before the service sees its end (the stream is reset), with 401.
  * The secret: {@code secret_file} or {@code secret_env} on the process's own config; inline
@@ -28,9 +30,11 @@ import java.util.Map;
  */
 final class WebhookSignaturePolicy implements Policy {
     private final WebhookSignature signature;
+    private final List<String> paths;
 
-    WebhookSignaturePolicy(WebhookSignature signature) {
+    WebhookSignaturePolicy(WebhookSignature signature, List<String> paths) {
         this.signature = signature;
+        this.paths = List.copyOf(paths);
     }
 
     /** Registered in META-INF/services. */
@@ -75,7 +79,13 @@ final class WebhookSignaturePolicy implements Policy {
                 }
                 default -> throw settings.error("scheme", "must be \"github\", \"stripe\" or \"generic\"");
             };
-            return new WebhookSignaturePolicy(w);
+            List<String> paths = settings.strings("paths");
+            for (String p : paths) {
+                if (!p.startsWith("/")) {
+                    throw settings.error("paths", "must be path prefixes starting with '/'");
+                }
+            }
+            return new WebhookSignaturePolicy(w, paths);
         }
 
         private byte[] secret(PolicySettings settings) throws PolicyConfigException {
@@ -118,14 +128,34 @@ final class WebhookSignaturePolicy implements Policy {
         }
     }
 
+    /** Whether the request's path is one that must be signed: under one of {@code paths} (whole segments), or any without them. */
+    private boolean signed(Request request) {
+        if (paths.isEmpty()) {
+            return true;
+        }
+        String path = request.path();
+        for (String p : paths) {
+            if (path.equals(p) || p.equals("/") || path.startsWith(p.endsWith("/") ? p : p + "/")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     @Override
     public RequestAction onRequest(Request request) {
+        if (!signed(request)) {
+            return RequestAction.CONTINUE;
+        }
         String problem = signature.begin(request.headers()::all).problem();
         return problem == null ? RequestAction.CONTINUE : RequestAction.reject(401);
     }
 
     @Override
     public BodyFilter requestBody(Request request) {
+        if (!signed(request)) {
+            return BodyFilter.NONE;
+        }
         WebhookSignature.Check check = signature.begin(request.headers()::all);
         return new BodyFilter() {
             @Override

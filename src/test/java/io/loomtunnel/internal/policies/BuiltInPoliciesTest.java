@@ -173,6 +173,10 @@ class BuiltInPoliciesTest {
         BodyFilter bad = p.requestBody(signed);
         bad.data(ByteBuffer.wrap("Hello, World?".getBytes(StandardCharsets.UTF_8)));
         assertEquals(401, assertThrows(BodyRejectedException.class, bad::end).status());
+        Policy onlyHooks = make("webhook-signature", Map.of("secret_file", secret.toString(), "paths", List.of("/hook")));
+        assertEquals(RequestAction.CONTINUE, onlyHooks.onRequest(get("/other")), "outside paths: not checked");
+        assertEquals(BodyFilter.NONE, onlyHooks.requestBody(get("/hooks")));
+        assertEquals(RequestAction.reject(401), onlyHooks.onRequest(get("/hook/github")));
         Files.setPosixFilePermissions(secret, PosixFilePermissions.fromString("rw-r--r--"));
         assertTrue(assertThrows(PolicyConfigException.class, () -> make("webhook-signature", Map.of("secret_file", secret.toString())))
                 .getMessage().contains("readable by others (mode 0644); run chmod 600"));
