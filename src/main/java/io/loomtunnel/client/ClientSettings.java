@@ -1,6 +1,8 @@
 package io.loomtunnel.client;
 
 import io.loomtunnel.observe.ObserveSettings;
+import io.loomtunnel.plugin.PluginSettings;
+import io.loomtunnel.plugin.PolicySpec;
 import io.loomtunnel.session.SessionOptions;
 import io.loomtunnel.tls.PeerId;
 import io.loomtunnel.tunnel.TunnelSpec;
@@ -10,6 +12,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -27,6 +32,8 @@ import java.util.Set;
  * @param backoffMax longest delay between reconnect attempts
  * @param session TLS and multiplexer settings
  * @param observe metrics registry, admin endpoint, JSON snapshots, OTLP (docs/METRICS.md)
+ * @param plugins the custom plugin directory and the tunnels' policies (docs/PLUGINS.md): built-in
+ *     ones travel with the tunnel's registration to the server, custom ones run on this client
  */
 public record ClientSettings(
         InetSocketAddress server,
@@ -38,7 +45,8 @@ public record ClientSettings(
         Duration backoffMin,
         Duration backoffMax,
         SessionOptions session,
-        ObserveSettings observe) {
+        ObserveSettings observe,
+        PluginSettings plugins) {
 
     /** Checks the settings: a server address and id, unique tunnel names, 0 &lt; backoffMin &lt;= backoffMax. */
     public ClientSettings {
@@ -53,6 +61,12 @@ public record ClientSettings(
         for (TunnelSpec t : tunnels) {
             if (!names.add(t.name())) {
                 throw new IllegalArgumentException("two tunnels are named '" + t.name() + "'");
+            }
+        }
+        Objects.requireNonNull(plugins, "plugins");
+        for (String t : plugins.tunnels().keySet()) {
+            if (!names.contains(t)) {
+                throw new IllegalArgumentException("policies are declared for a tunnel named '" + t + "', which there is not");
             }
         }
         if (backoffMin.isNegative() || backoffMin.isZero() || backoffMax.compareTo(backoffMin) < 0) {
@@ -92,6 +106,9 @@ public record ClientSettings(
         private Duration backoffMax = Duration.ofSeconds(30);
         private SessionOptions session = SessionOptions.defaults();
         private final ObserveSettings.Builder observe = ObserveSettings.builder();
+        private Path pluginDirectory;
+        private List<PolicySpec> policies = List.of();
+        private final Map<String, List<PolicySpec>> tunnelPolicies = new LinkedHashMap<>();
 
         private Builder() {}
 
@@ -169,13 +186,37 @@ public record ClientSettings(
         public ObserveSettings.Builder observe() { return observe; }
 
         /**
+         * The directory whose jars hold custom policy providers (docs/PLUGINS.md).
+         *
+         * @param dir the directory, or null for none
+         * @return this builder
+         */
+        public Builder pluginDirectory(Path dir) { pluginDirectory = dir; return this; }
+        /**
+         * Policies of every tunnel, run before each tunnel's own.
+         *
+         * @param list the policies in order
+         * @return this builder
+         */
+        public Builder policies(List<PolicySpec> list) { policies = List.copyOf(list); return this; }
+        /**
+         * One tunnel's policies.
+         *
+         * @param tunnel the tunnel's name
+         * @param list the policies in order
+         * @return this builder
+         */
+        public Builder tunnelPolicies(String tunnel, List<PolicySpec> list) { tunnelPolicies.put(tunnel, List.copyOf(list)); return this; }
+
+        /**
          * Builds the settings.
          *
          * @return the settings
          * @throws IllegalArgumentException when the server address or id is missing, or a setting is out of range
          */
         public ClientSettings build() {
-            return new ClientSettings(server, serverId, token, keyFile, tunnels, reconnect, backoffMin, backoffMax, session, observe.build());
+            return new ClientSettings(server, serverId, token, keyFile, tunnels, reconnect, backoffMin, backoffMax, session, observe.build(),
+                    new PluginSettings(pluginDirectory, policies, tunnelPolicies));
         }
     }
 }

@@ -32,9 +32,11 @@ final class ClientTunnels {
     /** Where each live UDP tunnel's datagrams go, by the server's tunnel id: built once per registration, read per datagram. */
     private final Map<Integer, UdpServiceFlows.Target> udpById = new ConcurrentHashMap<>();
     private final Map<String, TunnelCounters> counters = new ConcurrentHashMap<>();
+    private final ClientPolicies policies;
 
-    ClientTunnels(List<TunnelSpec> initial, EndpointMetrics metrics, String client) {
+    ClientTunnels(List<TunnelSpec> initial, EndpointMetrics metrics, String client, ClientPolicies policies) {
         this.specs = new ArrayList<>(initial);
+        this.policies = policies;
         this.metrics = metrics;
         this.client = client;
     }
@@ -95,7 +97,8 @@ final class ClientTunnels {
         }
         if (t.spec().type() == TunnelType.UDP) {
             udpById.put(t.tunnelId(), new UdpServiceFlows.Target(
-                    InetSocketAddress.createUnresolved(t.spec().localHost(), t.spec().localPort()), counters(t.spec())));
+                    InetSocketAddress.createUnresolved(t.spec().localHost(), t.spec().localPort()), counters(t.spec()),
+                    t.spec().name(), policies.local(t.spec().name())));
         }
         metrics.tunnelOpened(t.spec().type().wireName());
     }
@@ -126,6 +129,11 @@ final class ClientTunnels {
     /** Where the UDP tunnel with the server's id {@code tunnelId} delivers, or null if none is live. */
     UdpServiceFlows.Target udpTarget(int tunnelId) {
         return udpById.get(tunnelId);
+    }
+
+    /** The tunnels' policies: those sent to the server, those run here. */
+    ClientPolicies policies() {
+        return policies;
     }
 
     TunnelCounters counters(TunnelSpec spec) {

@@ -18,6 +18,7 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -64,12 +65,14 @@ final class ControlChannel {
      * Asks for a tunnel; see {@link #await}.
      *
      * @param preferredPort for a TCP or UDP tunnel with remote port 0: the port to have again if the server can (or null)
+     * @param policies the built-in policies the server is to run on the tunnel, as open_tunnel carries them (or null)
      */
-    Call open(TunnelSpec spec, Integer preferredPort) throws IOException {
+    Call open(TunnelSpec spec, Integer preferredPort, List<Map<String, Object>> policies) throws IOException {
         int request = nextRequest.getAndIncrement();
         return send(spec.type() == TunnelType.HTTP
-                ? new OpenTunnel(request, spec.name(), spec.type().wireName(), null, spec.host(), null, instance)
-                : new OpenTunnel(request, spec.name(), spec.type().wireName(), spec.remotePort(), null, preferredPort, instance));
+                ? new OpenTunnel(request, spec.name(), spec.type().wireName(), null, spec.host(), null, instance, policies)
+                : new OpenTunnel(request, spec.name(), spec.type().wireName(), spec.remotePort(), null, preferredPort, instance,
+                        policies));
     }
 
     /** Asks to close a tunnel; see {@link #await}. */

@@ -3,6 +3,8 @@ package io.loomtunnel.client;
 import io.loomtunnel.internal.concurrent.OwnedThreads;
 import io.loomtunnel.internal.metrics.EndpointMetrics;
 import io.loomtunnel.internal.metrics.Reasons;
+import io.loomtunnel.internal.net.HostPort;
+import io.loomtunnel.internal.policy.PolicyChain;
 import io.loomtunnel.internal.protocol.ErrorReply;
 import io.loomtunnel.internal.protocol.MessageType;
 import io.loomtunnel.internal.protocol.StreamPreface;
@@ -17,6 +19,7 @@ import io.loomtunnel.internal.tunnel.UdpServiceFlows;
 import io.loomtunnel.ErrorCode;
 import io.loomtunnel.internal.wire.ProtocolException;
 import io.loomtunnel.mux.MuxStream;
+import io.loomtunnel.plugin.Connection;
 import io.loomtunnel.session.Session;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -87,10 +90,11 @@ final class ServerConnection {
         while (next.hasNext() || !inFlight.isEmpty()) {
             while (next.hasNext() && inFlight.size() < REQUESTS_IN_FLIGHT) {
                 TunnelSpec spec = next.next();
-                inFlight.add(new InFlight(spec, tunnels.givenBefore(spec), control.open(spec, tunnels.portBefore(spec))));
+                inFlight.add(new InFlight(spec, tunnels.givenBefore(spec),
+                        control.open(spec, tunnels.portBefore(spec), tunnels.policies().declared(spec.name()))));
             }
             InFlight answered = inFlight.poll();
-            switch (control.await(answered.call(), REPLY_TIMEOUT)) {
+            switch (confirmed(answered.spec(), control.await(answered.call(), REPLY_TIMEOUT))) {
                 case TunnelOpened o -> {
                     PublicTunnel t = new PublicTunnel(answered.spec(), o.tunnelId(), o.address());
                     opened.add(t);
@@ -119,7 +123,8 @@ final class ServerConnection {
 
     /** Opens one more tunnel while running; the server's refusal is an IOException saying why. */
     PublicTunnel open(TunnelSpec spec) throws IOException {
-        return switch (control.await(control.open(spec, null), REPLY_TIMEOUT)) {
+        return switch (confirmed(spec, control.await(control.open(spec, null, tunnels.policies().declared(spec.name())),
+                REPLY_TIMEOUT))) {
             case TunnelOpened o -> {
                 PublicTunnel t = new PublicTunnel(spec, o.tunnelId(), o.address());
                 tunnels.add(spec);
@@ -147,6 +152,21 @@ final class ServerConnection {
             case TunnelOpened o -> throw unexpected(o, MessageType.TUNNEL_CLOSED);
             case ErrorReply e -> throw unexpected(e, MessageType.TUNNEL_CLOSED);
         }
+    }
+
+    /**
+     * The reply, unless it opened a tunnel with policies the server did not say it runs (a server
+     * from before policies ignores them): then the tunnel is closed again before any stream of it is
+     * served (its streams are refused until it is registered) and the reply becomes a refusal.
+     */
+    private TunnelReply confirmed(TunnelSpec spec, TunnelReply reply) throws IOException {
+        int declared = tunnels.policies().declaredCount(spec.name());
+        if (declared == 0 || !(reply instanceof TunnelOpened o) || Integer.valueOf(declared).equals(o.policies())) {
+            return reply;
+        }
+        control.await(control.close(spec.name()), REPLY_TIMEOUT);
+        return new TunnelRefused(o.request(), o.name(), "the server does not run the tunnel's " + declared
+                + " policies (a version without policies ignores them), so the tunnel was closed again");
     }
 
     private static ProtocolException unexpected(TunnelReply got, MessageType expected) {
@@ -177,9 +197,10 @@ final class ServerConnection {
     /** One connection through a tunnel: read which tunnel, connect its local service, splice. */
     private void connectLocal(MuxStream stream) {
         PublicTunnel tunnel;
+        StreamPreface preface;
         try {
             stream.setReadTimeout(REPLY_TIMEOUT);
-            StreamPreface preface = StreamPreface.readFrom(stream.input());
+            preface = StreamPreface.readFrom(stream.input());
             stream.setReadTimeout(Duration.ZERO);
             tunnel = tunnels.live(preface.tunnel());
         } catch (IOException e) {
@@ -196,8 +217,27 @@ final class ServerConnection {
             return;
         }
         TunnelSpec spec = tunnel.spec();
+        PolicyChain local = tunnels.policies().local(spec.name());
+        if (!local.isEmpty() && !local.admit(new Connection(spec.name(), visitor(preface.from())))) {
+            metrics.streamRefused(Reasons.POLICY);
+            try {
+                stream.reset(ErrorCode.REFUSED_STREAM);
+            } catch (IOException gone) {
+                // the session is gone
+            }
+            return;
+        }
         LocalService.splice(stream, InetSocketAddress.createUnresolved(spec.localHost(), spec.localPort()), tunnels.counters(spec),
                 e -> events.localUnreachable(spec.name(), spec.local(), e.getMessage()));
+    }
+
+    /** The visitor's address the server reported in a stream preface, or null when it is not an address. */
+    private static InetSocketAddress visitor(String from) {
+        try {
+            return from == null ? null : HostPort.resolved(HostPort.parse(from));
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
     }
 
     /** GO_AWAY, then up to {@code drain} for the streams in flight to finish. */

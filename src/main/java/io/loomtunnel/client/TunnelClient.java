@@ -74,7 +74,8 @@ public final class TunnelClient implements Closeable {
     private TunnelClient(ClientSettings settings, ClientEvents events, Identity identity) {
         this.identity = identity;
         this.metrics = EndpointMetrics.start("client", settings.observe().registry());
-        this.tunnels = new ClientTunnels(settings.tunnels(), metrics, identity.id().abbreviated());
+        this.tunnels = new ClientTunnels(settings.tunnels(), metrics, identity.id().abbreviated(),
+                ClientPolicies.start(settings.plugins(), settings.tunnels()));
         InetSocketAddress server = settings.server();
         this.threads = new OwnedThreads("client " + server.getHostString() + ":" + server.getPort());
         SessionDialer dialer = new SessionDialer(identity, PeerVerifier.pinned(settings.serverId()), settings.token(), settings.session());
@@ -229,6 +230,7 @@ public final class TunnelClient implements Closeable {
         }
         loop.finish(ClientExit.CLOSED, "closed");
         threads.close();
+        tunnels.policies().close();
         metrics.close();
     }
 

@@ -3,6 +3,7 @@ package io.loomtunnel.server;
 import io.loomtunnel.observe.Status;
 import io.loomtunnel.internal.metrics.TunnelCounters;
 import io.loomtunnel.internal.protocol.CloseTunnel;
+import io.loomtunnel.internal.policy.PolicyChain;
 import io.loomtunnel.internal.protocol.OpenTunnel;
 import io.loomtunnel.internal.protocol.TunnelClosed;
 import io.loomtunnel.internal.protocol.TunnelOpened;
@@ -29,7 +30,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class HeldTunnels {
     /** A tunnel this client holds, with its counters. */
-    private record Held(ExposedTunnel tunnel, TunnelType type, TunnelCounters counters, ClientStreams.Share share) {}
+    private record Held(ExposedTunnel tunnel, TunnelType type, TunnelCounters counters, ClientStreams.Share share,
+                        PolicyChain policies) {}
 
     private final Session session;
     private final ServerParts server;
@@ -50,9 +52,10 @@ final class HeldTunnels {
     /** open_tunnel: exposes it, or says why not. */
     TunnelReply open(OpenTunnel request) throws IOException {
         try {
-            ExposedTunnel t = expose(request);
+            Held h = expose(request);
+            ExposedTunnel t = h.tunnel();
             server.events().tunnelOpened(session.peer(), request.name(), t.address());
-            return new TunnelOpened(request.request(), request.name(), t.id(), t.address());
+            return new TunnelOpened(request.request(), request.name(), t.id(), t.address(), h.policies().size());
         } catch (PortBinder.RefusedException | IllegalArgumentException e) {
             server.metrics().tunnelRefused();
             server.events().tunnelRefused(session.peer(), request.name(), e.getMessage());
@@ -85,11 +88,12 @@ final class HeldTunnels {
         if (held.tunnel() instanceof UdpTunnel) {
             datagrams.remove(held.tunnel().id());
         }
+        held.policies().close(); // its own: the server-wide ones stay
         server.metrics().tunnelClosed(held.type().wireName());
         server.metrics().release(held.counters());
     }
 
-    private ExposedTunnel expose(OpenTunnel request) throws IOException, PortBinder.RefusedException {
+    private Held expose(OpenTunnel request) throws IOException, PortBinder.RefusedException {
         String name = request.name();
         if (name == null || name.isBlank()) {
             throw new PortBinder.RefusedException("tunnel has no name");
@@ -102,18 +106,22 @@ final class HeldTunnels {
         }
         TunnelType type = TunnelType.parse(request.tunnelType());
         int port = request.remotePort() == null ? 0 : request.remotePort();
+        PolicyChain own = server.policies().declared(name, request.policies()); // before anything is bound
         int id = nextTunnelId.getAndIncrement();
         TunnelCounters counters = server.metrics().openTunnel(session.peer().abbreviated(), name, type.wireName());
         ClientStreams.Share share = type == TunnelType.UDP ? null : streams.share(name, counters);
         try {
-            ExposedTunnel tunnel = bind(type, id, name, port, request.preferredPort(), request.host(), counters, share);
+            ExposedTunnel tunnel = bind(type, id, name, port, request.preferredPort(), request.host(), counters, share,
+                    server.policies().forTunnel(own));
             if (session.mux().isClosed()) {
                 tunnel.close(); // the client left while we were binding
             }
-            tunnels.put(name, new Held(tunnel, type, counters, share));
+            Held held = new Held(tunnel, type, counters, share, own);
+            tunnels.put(name, held);
             server.metrics().tunnelOpened(type.wireName());
-            return tunnel;
+            return held;
         } catch (IOException | PortBinder.RefusedException | RuntimeException e) {
+            own.close();
             if (share != null) {
                 share.close();
             }
@@ -123,17 +131,19 @@ final class HeldTunnels {
     }
 
     private ExposedTunnel bind(TunnelType type, int id, String name, int port, Integer preferred, String host,
-                               TunnelCounters counters, ClientStreams.Share share) throws IOException, PortBinder.RefusedException {
+                               TunnelCounters counters, ClientStreams.Share share, PolicyChain policies)
+            throws IOException, PortBinder.RefusedException {
         ServerSettings settings = server.settings();
         TunnelLimits limits = settings.tunnelLimits();
         return switch (type) {
             case TCP -> PortBinder.bind(port, preferred, grant.ports(), p -> TcpIngress.open(share, id, name, server.bindHost(), p,
-                    settings.domain(), limits.maxConnectionsPerSource(), server.metrics()));
+                    settings.domain(), limits.maxConnectionsPerSource(), server.metrics(), policies));
             case UDP -> {
                 UdpIngress.Limits udpLimits = new UdpIngress.Limits(settings.udpIdleTimeout(), limits.udpMaxFlows(),
                         limits.udpMaxFlowsPerSource());
                 UdpIngress udp = PortBinder.bind(port, preferred, grant.ports(),
-                        p -> UdpIngress.open(datagrams, id, server.bindHost(), p, udpLimits, settings.domain(), counters));
+                        p -> UdpIngress.open(datagrams, id, server.bindHost(), p, udpLimits, settings.domain(), counters, name,
+                                policies));
                 datagrams.add(id, udp);
                 yield new UdpTunnel(udp);
             }
@@ -144,7 +154,7 @@ final class HeldTunnels {
                 if (host == null || host.isBlank()) {
                     throw new PortBinder.RefusedException("http tunnel '" + name + "' names no host");
                 }
-                yield HttpTunnel.claim(id, name, host, grant, server.httpRoutes(), share::openUpstream);
+                yield HttpTunnel.claim(id, name, host, grant, server.httpRoutes(), share::openUpstream, policies);
             }
         };
     }

@@ -2,6 +2,7 @@ package io.loomtunnel.server;
 
 import io.loomtunnel.internal.http.HttpRoute;
 import io.loomtunnel.internal.http.Upstream;
+import io.loomtunnel.internal.policy.PolicyChain;
 import java.io.IOException;
 
 /**
@@ -20,8 +21,11 @@ final class HttpTunnel implements ExposedTunnel, HttpRoute {
     private final String account;
     private final HttpRoutes routes;
     private final StreamOpener opener;
+    private final PolicyChain policies;
 
-    private HttpTunnel(int id, String name, String host, String account, HttpRoutes routes, StreamOpener opener) {
+    private HttpTunnel(int id, String name, String host, String account, HttpRoutes routes, StreamOpener opener,
+            PolicyChain policies) {
+        this.policies = policies;
         this.id = id;
         this.name = name;
         this.host = host;
@@ -31,14 +35,14 @@ final class HttpTunnel implements ExposedTunnel, HttpRoute {
     }
 
     /** Claims the host {@code requestedHost} means, if the client's grant allows it and nobody else has or holds it. */
-    static HttpTunnel claim(int id, String name, String requestedHost, ClientGrant grant, HttpRoutes routes, StreamOpener opener)
-            throws PortBinder.RefusedException {
+    static HttpTunnel claim(int id, String name, String requestedHost, ClientGrant grant, HttpRoutes routes, StreamOpener opener,
+            PolicyChain policies) throws PortBinder.RefusedException {
         String host = routes.hostFor(requestedHost);
         String refusal = grant.hostRefusal(host);
         if (refusal != null) {
             throw new PortBinder.RefusedException(refusal);
         }
-        HttpTunnel t = new HttpTunnel(id, name, host, grant.account(), routes, opener);
+        HttpTunnel t = new HttpTunnel(id, name, host, grant.account(), routes, opener, policies);
         routes.claim(host, t, grant);
         return t;
     }
@@ -56,6 +60,11 @@ final class HttpTunnel implements ExposedTunnel, HttpRoute {
     @Override
     public Upstream open() throws IOException {
         return opener.open();
+    }
+
+    @Override
+    public PolicyChain policies() {
+        return policies;
     }
 
     @Override

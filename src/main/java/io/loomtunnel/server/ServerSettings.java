@@ -2,6 +2,8 @@ package io.loomtunnel.server;
 
 import io.loomtunnel.internal.tunnel.HostPatterns;
 import io.loomtunnel.observe.ObserveSettings;
+import io.loomtunnel.plugin.PluginSettings;
+import io.loomtunnel.plugin.PolicySpec;
 import io.loomtunnel.session.SessionOptions;
 import io.loomtunnel.session.SetupLimits;
 import io.loomtunnel.tunnel.PortRanges;
@@ -10,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -37,6 +40,8 @@ import java.util.Objects;
  * @param tunnelLimits what one tunnel, source address or principal may take of what others share
  * @param setupLimits what connections to the control port may do before they authenticate: set-ups
  *     in progress in all and per source, the first-byte deadline, penalties (docs/SECURITY.md)
+ * @param plugins the custom plugin directory and the server-wide policies, run on every tunnel before
+ *     its own (docs/PLUGINS.md); its per-tunnel map must be empty
  */
 public record ServerSettings(
         InetSocketAddress bind,
@@ -57,7 +62,8 @@ public record ServerSettings(
         RelaySettings relay,
         List<String> allowHosts,
         TunnelLimits tunnelLimits,
-        SetupLimits setupLimits) {
+        SetupLimits setupLimits,
+        PluginSettings plugins) {
 
     public static final int DEFAULT_PORT = 7835;
 
@@ -75,6 +81,10 @@ public record ServerSettings(
         allowHosts = HostPatterns.checkAll(Objects.requireNonNull(allowHosts, "allowed hosts"));
         Objects.requireNonNull(tunnelLimits, "tunnel limits");
         Objects.requireNonNull(setupLimits, "setupLimits");
+        Objects.requireNonNull(plugins, "plugins");
+        if (!plugins.tunnels().isEmpty()) {
+            throw new IllegalArgumentException("a server's policies are server-wide: per-tunnel policies are the clients'");
+        }
     }
 
     /**
@@ -120,6 +130,8 @@ public record ServerSettings(
         private int maxOffersPerPrincipal = TunnelLimits.DEFAULTS.maxOffersPerPrincipal();
         private Duration httpHostHold = TunnelLimits.DEFAULTS.httpHostHold();
         private final SetupLimits.Builder setupLimits = SetupLimits.builder();
+        private Path pluginDirectory;
+        private List<PolicySpec> policies = List.of();
 
         private Builder() {}
 
@@ -328,6 +340,20 @@ public record ServerSettings(
          * @return the limits' builder, part of this one
          */
         public SetupLimits.Builder setupLimits() { return setupLimits; }
+        /**
+         * The directory whose jars hold custom policy providers (docs/PLUGINS.md).
+         *
+         * @param dir the directory, or null for none
+         * @return this builder
+         */
+        public Builder pluginDirectory(Path dir) { pluginDirectory = dir; return this; }
+        /**
+         * The server-wide policies, run on every tunnel before the tunnel's own.
+         *
+         * @param list the policies in order
+         * @return this builder
+         */
+        public Builder policies(List<PolicySpec> list) { policies = List.copyOf(list); return this; }
 
         /**
          * Builds the settings.
@@ -340,7 +366,8 @@ public record ServerSettings(
                     httpLimits.build(), maxClients, maxTunnelsPerClient, maxStreamsPerClient, udpIdleTimeout, session, observe.build(),
                     new RelaySettings(relayMaxPerPeer, relayRatePerPeer),
                     allowHosts == null ? List.of("*." + domain) : allowHosts, new TunnelLimits(tcpIdleTimeout, maxConnectionsPerSource,
-                            udpMaxFlows, udpMaxFlowsPerSource, maxOffersPerPrincipal, httpHostHold), setupLimits.build());
+                            udpMaxFlows, udpMaxFlowsPerSource, maxOffersPerPrincipal, httpHostHold), setupLimits.build(),
+                    new PluginSettings(pluginDirectory, policies, Map.of()));
         }
     }
 }

@@ -6,8 +6,11 @@ import io.loomtunnel.internal.concurrent.OwnedThreads;
 import io.loomtunnel.internal.limits.SourceLimit;
 import io.loomtunnel.internal.metrics.EndpointMetrics;
 import io.loomtunnel.internal.metrics.Reasons;
+import io.loomtunnel.internal.policy.PolicyChain;
+import io.loomtunnel.plugin.Connection;
 import java.io.IOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
@@ -30,10 +33,14 @@ final class TcpIngress implements ExposedTunnel {
     private final ClientStreams.Share share;
     private final SourceLimit perSource;
     private final EndpointMetrics metrics;
+    private final String tunnel;
+    private final PolicyChain policies;
 
     private TcpIngress(ClientStreams.Share share, int id, ServerSocket server, String address, String tunnel, int perSource,
-                       EndpointMetrics metrics) {
+                       EndpointMetrics metrics, PolicyChain policies) {
         this.share = share;
+        this.tunnel = tunnel;
+        this.policies = policies;
         this.id = id;
         this.server = server;
         this.address = address;
@@ -42,11 +49,15 @@ final class TcpIngress implements ExposedTunnel {
         this.threads = new OwnedThreads("tcp tunnel " + tunnel + " :" + server.getLocalPort());
     }
 
-    /** Binds the port (throws BindException when taken) and starts accepting. */
+    /**
+     * Binds the port (throws BindException when taken) and starts accepting; each connection passes
+     * the tunnel's {@code policies} (on its own thread) before it crosses the tunnel.
+     */
     static TcpIngress open(ClientStreams.Share share, int id, String tunnel, InetAddress bindHost, int port, String publicHost,
-                           int perSource, EndpointMetrics metrics) throws IOException {
+                           int perSource, EndpointMetrics metrics, PolicyChain policies) throws IOException {
         ServerSocket server = new ServerSocket(port, 1024, bindHost);
-        TcpIngress ingress = new TcpIngress(share, id, server, publicHost + ":" + server.getLocalPort(), tunnel, perSource, metrics);
+        TcpIngress ingress = new TcpIngress(share, id, server, publicHost + ":" + server.getLocalPort(), tunnel, perSource, metrics,
+                policies);
         ingress.threads.start("accept", ingress::acceptLoop);
         return ingress;
     }
@@ -83,6 +94,12 @@ final class TcpIngress implements ExposedTunnel {
 
     private void relay(Socket socket, SourceLimit.Slot slot) {
         try (slot) {
+            if (!policies.isEmpty()
+                    && !policies.admit(new Connection(tunnel, (InetSocketAddress) socket.getRemoteSocketAddress()))) {
+                metrics.streamRefused(Reasons.POLICY);
+                closeQuietly(socket);
+                return;
+            }
             share.relay(socket);
         }
     }

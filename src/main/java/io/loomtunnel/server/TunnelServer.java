@@ -81,6 +81,7 @@ public final class TunnelServer implements Closeable {
     private final InetSocketAddress bind;
     private final EndpointMetrics metrics;
     private final AtomicLong sessionNumbers = new AtomicLong();
+    private final TunnelPolicies policies;
     private SessionListener listener;
     private Observability observability;
     private HttpIngress http;
@@ -90,6 +91,7 @@ public final class TunnelServer implements Closeable {
     private boolean closing;
 
     private TunnelServer(ServerSettings settings, ServerEvents events, Identity identity) {
+        this.policies = TunnelPolicies.start(settings.plugins()); // first: a bad policy config starts nothing
         this.settings = settings;
         this.events = events;
         this.identity = identity;
@@ -227,7 +229,7 @@ public final class TunnelServer implements Closeable {
     /** Runs on each session's own thread for as long as the client stays. */
     private void serve(Session session) {
         ClientLink link = new ClientLink(session, String.valueOf(sessionNumbers.incrementAndGet()),
-                grants.grantOf(session), new ServerParts(metrics, settings, events, bind.getAddress(), httpRoutes, peers, idleWatch, serviceLog,
+                grants.grantOf(session), new ServerParts(metrics, settings, events, bind.getAddress(), httpRoutes, peers, idleWatch, serviceLog, policies,
                 this::replaceOlder));
         Admission admission = admit(link);
         if (admission == Admission.CLOSING) {
@@ -375,6 +377,7 @@ public final class TunnelServer implements Closeable {
             relays.close();
             peers.close();
             idleWatch.close();
+            policies.close();
             serviceLog.flush();
             metrics.close();
         }

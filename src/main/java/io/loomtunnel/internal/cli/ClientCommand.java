@@ -63,6 +63,10 @@ final class ClientCommand implements Callable<Integer> {
     @Option(names = "--no-reconnect", description = "Exit (code 10) when the server cannot be reached, or (11) when the connection is lost, instead of retrying.")
     boolean noReconnect;
 
+    @Option(names = "--plugins", paramLabel = "DIR",
+            description = "Directory of custom policy plugin jars, run on this client before the local service (docs/PLUGINS.md).")
+    Path plugins;
+
     @Mixin
     ObserveOptions observe;
 
@@ -88,6 +92,9 @@ final class ClientCommand implements Callable<Integer> {
             http.forEach(t -> b.tunnel(FlagValue.parse("--http", t, TunnelFlags::http)));
             if (noReconnect) {
                 b.reconnect(false);
+            }
+            if (plugins != null) {
+                b.pluginDirectory(plugins);
             }
             observe.applyTo(b.observe().logs(logs));
             ClientSettings s = b.build();

@@ -17,6 +17,8 @@ final class ClientRun {
             client = TunnelClient.start(settings, events);
         } catch (java.net.BindException e) {
             throw new UsageException("cannot listen on " + e.getMessage()); // only the admin endpoint listens
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage()); // a policy or plugin the client could not make
         }
         if (client.adminAddress() != null) {
             System.out.println(ObserveOptions.adminLine(client.adminAddress()));

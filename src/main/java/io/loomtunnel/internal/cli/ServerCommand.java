@@ -79,6 +79,10 @@ final class ServerCommand implements Callable<Integer> {
             description = "Bytes per second one peer may send through the relay, e.g. 8M (default 8M; K and M are 1024 and 1024^2).")
     String relayRate;
 
+    @Option(names = "--plugins", paramLabel = "DIR",
+            description = "Directory of custom policy plugin jars, for the server-wide policies (docs/PLUGINS.md).")
+    Path plugins;
+
     @Mixin
     ObserveOptions observe;
 
@@ -94,6 +98,8 @@ final class ServerCommand implements Callable<Integer> {
         TunnelServer server;
         try {
             server = TunnelServer.start(settings, new ServerPrinter(System.out, logs));
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage()); // a policy or plugin the server could not make
         } catch (BindException e) {
             throw new UsageException("cannot listen on " + (e.getMessage().contains("(admin endpoint)") ? e.getMessage()
                     : FlagValue.address(settings.bind()) + ": " + e.getMessage()));
@@ -173,6 +179,9 @@ final class ServerCommand implements Callable<Integer> {
             }
             if (relayRate != null) {
                 b.relayRatePerPeer(FlagValue.parse("--relay-rate", relayRate, ServerCommand::bytes));
+            }
+            if (plugins != null) {
+                b.pluginDirectory(plugins);
             }
             observe.applyTo(b.observe().logs(logs));
             return b.build();

@@ -15,7 +15,9 @@ public final class ClientConfigLoader {
             .key("token_file", (b, v) -> b.token(v.fromFile(TokenFile::read)))
             .key("key", (b, v) -> b.keyFile(v.path()))
             .key("reconnect", (b, v) -> b.reconnect(v.bool()))
-            .fileOnly("tunnels", (b, v) -> b.tunnels(TunnelTable.readAll(v))), ClientSettings.Builder::observe);
+            .key("plugins", (b, v) -> b.pluginDirectory(v.path()))
+            .fileOnly("policies", (b, v) -> b.policies(v.policies()))
+            .fileOnly("tunnels", (b, v) -> TunnelTable.readAll(v, b)), ClientSettings.Builder::observe);
 
     private ClientConfigLoader() {}
 

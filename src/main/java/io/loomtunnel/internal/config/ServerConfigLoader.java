@@ -21,6 +21,8 @@ public final class ServerConfigLoader {
             .key("allow_hosts", (b, v) -> b.allowHosts(hostPatterns(v)))
             .key("http_bind", (b, v) -> b.httpBind(v.bindAddress()))
             .key("domain", (b, v) -> b.domain(v.domain()))
+            .key("plugins", (b, v) -> b.pluginDirectory(v.path()))
+            .fileOnly("policies", (b, v) -> b.policies(v.policies()))
             .key("http.header_timeout", (b, v) -> b.httpLimits().headerTimeout(v.duration()))
             .key("http.max_head_bytes", (b, v) -> b.httpLimits().maxHeadBytes(v.integer(256, MAX)))
             .key("http.idle_timeout", (b, v) -> b.httpLimits().idleTimeout(v.duration()))

@@ -2,6 +2,8 @@ package io.loomtunnel.internal.config;
 
 import static io.loomtunnel.internal.config.ConfigException.quote;
 
+import io.loomtunnel.client.ClientSettings;
+import io.loomtunnel.plugin.PolicySpec;
 import io.loomtunnel.tunnel.TunnelSpec;
 import io.loomtunnel.tunnel.TunnelType;
 import java.net.InetSocketAddress;
@@ -20,7 +22,8 @@ final class TunnelTable {
             .key("type", TunnelTable::type)
             .key("local", (t, v) -> t.local = v.hostPort())
             .key("host", (t, v) -> t.host = v.domain())
-            .key("remote_port", (t, v) -> t.remotePort = v.integer(0, 65_535));
+            .key("remote_port", (t, v) -> t.remotePort = v.integer(0, 65_535))
+            .key("policies", (t, v) -> t.policies = v.policies());
 
     private final Value table;
     private String name;
@@ -28,13 +31,14 @@ final class TunnelTable {
     private InetSocketAddress local;
     private String host;
     private Integer remotePort;
+    private List<PolicySpec> policies = List.of();
 
     private TunnelTable(Value table) {
         this.table = table;
     }
 
-    /** The tunnels of a {@code tunnels} array of tables, checked for unique names. */
-    static List<TunnelSpec> readAll(Value tunnels) {
+    /** Sets the tunnels of a {@code tunnels} array of tables, checked for unique names, and their policies. */
+    static void readAll(Value tunnels, ClientSettings.Builder builder) {
         List<TunnelSpec> specs = new ArrayList<>();
         Map<String, Value> names = new HashMap<>();
         for (Value table : tunnels.tables()) {
@@ -46,8 +50,11 @@ final class TunnelTable {
                 throw t.error("name", "is " + quote(spec.name()) + " again (tunnel names must be unique)");
             }
             specs.add(spec);
+            if (!t.policies.isEmpty()) {
+                builder.tunnelPolicies(spec.name(), t.policies);
+            }
         }
-        return specs;
+        builder.tunnels(specs);
     }
 
     private static void name(TunnelTable t, Value v) {

@@ -3,8 +3,12 @@ package io.loomtunnel.internal.config;
 import static io.loomtunnel.internal.config.ConfigException.quote;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.loomtunnel.internal.net.HostPort;
+import io.loomtunnel.internal.policy.PolicySpecs;
+import io.loomtunnel.plugin.PolicyConfigException;
+import io.loomtunnel.plugin.PolicySpec;
 import io.loomtunnel.tls.PeerId;
 import io.loomtunnel.tunnel.PortRanges;
 import java.net.InetSocketAddress;
@@ -20,6 +24,7 @@ import java.util.function.Function;
  * needs; every error names where the value came from.
  */
 final class Value {
+    private static final ObjectMapper PLAIN = new ObjectMapper();
     static final String PORTS_EXAMPLE = "10000-20000,30000 (ports 1 to 65535)";
 
     private final Path file;      // null: the environment
@@ -197,6 +202,20 @@ final class Value {
             throw error("must be a table, got " + typeOf(node));
         }
         keys.apply(file, key.isEmpty() ? "" : key + ".", table, target);
+    }
+
+    /**
+     * A list of policies ({@code [{ type = "basic-auth", ... }, ...]}, docs/PLUGINS.md), their settings as plain values;
+     * a relative file path in them resolves against the config file's directory. Whether each type exists and takes
+     * its settings is checked when the policies are made (at start), still naming this file and key.
+     */
+    List<PolicySpec> policies() {
+        Object plain = node == null ? text : PLAIN.convertValue(node, Object.class);
+        try {
+            return PolicySpecs.read(plain, file == null ? key : file + ": " + key, file == null ? null : file.toAbsolutePath().getParent());
+        } catch (PolicyConfigException e) {
+            throw new ConfigException(e.getMessage());
+        }
     }
 
     /** This array of tables ([[name]]) as one value per table, named {@code name[1]}, {@code name[2]}, …. */

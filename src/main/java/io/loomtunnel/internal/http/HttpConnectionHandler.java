@@ -2,6 +2,10 @@ package io.loomtunnel.internal.http;
 
 import static io.loomtunnel.internal.net.Closeables.closeQuietly;
 
+import io.loomtunnel.internal.policy.PolicyChain;
+import io.loomtunnel.plugin.BodyFilter;
+import io.loomtunnel.plugin.BodyRejectedException;
+import io.loomtunnel.plugin.RequestAction;
 import java.io.BufferedOutputStream;
 import java.io.Closeable;
 import java.io.EOFException;
@@ -158,6 +162,53 @@ final class HttpConnectionHandler implements Runnable, Closeable {
         if (route == null) {
             throw Refusal.unknownHost(authority.host(), !framing.empty());
         }
+        PolicyExchange policies = PolicyExchange.begin(route, (InetSocketAddress) socket.getRemoteSocketAddress(), request,
+                target.forUpstream());
+        if (policies == null) {
+            return forward(request, target, framing, authority, route, null);
+        }
+        try {
+            return policed(request, framing, authority, route, policies);
+        } catch (Refusal r) {
+            policies.refused(r.status, r.appCaused());
+            throw r;
+        } finally {
+            policies.complete();
+        }
+    }
+
+    /** A request of a tunnel with policies: they may refuse it, answer it, or change it before it is forwarded. */
+    private boolean policed(RequestHead request, BodyFraming framing, Authority authority, HttpRoute route,
+            PolicyExchange policies) throws IOException, InterruptedException, Refusal {
+        switch (policies.action()) {
+            case RequestAction.Reject r -> throw Refusal.policy(r.status(), !framing.empty());
+            case RequestAction.Respond r -> {
+                boolean close = !request.keepAlive() || !framing.empty(); // its body unread: the connection ends
+                byte[] answer = PolicyExchange.encode(r.response(), request.method().equals("HEAD"), connection(request, close));
+                clientOut.write(answer);
+                clientOut.flush();
+                policies.answered(r.response().status());
+                policies.sent(r.response().body().length);
+                if (close) {
+                    linger();
+                }
+                return !close;
+            }
+            default -> { }
+        }
+        RequestHead changed = policies.upstreamHead(request);
+        RequestTarget target;
+        try {
+            target = RequestTarget.parse(changed.method(), changed.target());
+        } catch (MalformedHttpException e) {
+            throw Refusal.policy(500, !framing.empty());
+        }
+        return forward(changed, target, framing, authority, route, policies);
+    }
+
+    /** Forwards one request to its tunnel and relays the answer; {@code policies} null for a tunnel without. */
+    private boolean forward(RequestHead request, RequestTarget target, BodyFraming framing, Authority authority, HttpRoute route,
+            PolicyExchange policies) throws IOException, InterruptedException, Refusal {
         BodyReader body = new BodyReader(framing, clientIn);
         pacedIn.paced(bodyPace);
         try {
@@ -173,8 +224,9 @@ final class HttpConnectionHandler implements Runnable, Closeable {
                 if (closed) {
                     return false; // close() ran before it could see this upstream
                 }
-                boolean sent = sendRequest(request, target, authority, framing, body, prefix, opened);
-                return relayResponse(request, route, opened, sent);
+                BodyFilter filter = policies == null ? BodyFilter.NONE : policies.requestBody();
+                boolean sent = sendRequest(request, target, authority, framing, body, prefix, opened, filter);
+                return relayResponse(request, route, opened, sent, policies);
             } finally {
                 upstream = null;
             }
@@ -203,13 +255,21 @@ final class HttpConnectionHandler implements Runnable, Closeable {
      * the app stopped taking it (its answer may still come). The body is no longer paced after.
      */
     private boolean sendRequest(RequestHead request, RequestTarget target, Authority authority, BodyFraming framing,
-            BodyReader body, BodyPrefix prefix, Upstream up) throws IOException, Refusal {
+            BodyReader body, BodyPrefix prefix, Upstream up, BodyFilter filter) throws IOException, Refusal {
         OutputStream upOut = new BufferedOutputStream(up.output(), SCRATCH_BYTES);
-        boolean chunked = !prefix.complete() && framing.kind() == BodyFraming.Kind.CHUNKED;
-        RequestHead head = ProxyHeaders.forUpstream(request, target, authority, ProxyHeaders.framing(request, framing, prefix),
-                clientIp, config.scheme());
+        boolean filtered = filter != BodyFilter.NONE && !framing.empty(); // a filter may change the length: chunked
+        boolean chunked = filtered || (!prefix.complete() && framing.kind() == BodyFraming.Kind.CHUNKED);
+        Field framingField = filtered ? new Field("Transfer-Encoding", "chunked") : ProxyHeaders.framing(request, framing, prefix);
+        RequestHead head = ProxyHeaders.forUpstream(request, target, authority, framingField, clientIp, config.scheme());
         try {
+            if (filter != BodyFilter.NONE && !filtered) {
+                filter.end(); // no body: its end is all the filter sees (what it adds is dropped)
+            }
             BodyRelay.write(upOut, head.encode());
+            if (filtered) {
+                FilteredBody.relay(prefix.bytes(), prefix.length(), body, upOut, scratch, true, filter);
+                return true;
+            }
             if (chunked) {
                 BodyRelay.chunk(upOut, prefix.bytes(), prefix.length());
             } else {
@@ -221,6 +281,8 @@ final class HttpConnectionHandler implements Runnable, Closeable {
                 BodyRelay.relay(body, upOut, scratch, chunked); // request trailers are dropped
             }
             return true;
+        } catch (BodyRejectedException e) {
+            throw Refusal.policy(e.status(), !body.finished()); // the last chunk never went: the app saw no whole body
         } catch (WriteFailedException e) {
             return false;
         } catch (SocketTimeoutException e) {
@@ -233,8 +295,8 @@ final class HttpConnectionHandler implements Runnable, Closeable {
     }
 
     /** Relays the app's response (or splices an upgrade); true if the connection may carry another request. */
-    private boolean relayResponse(RequestHead request, HttpRoute route, Upstream up, boolean requestSent)
-            throws IOException, InterruptedException, Refusal {
+    private boolean relayResponse(RequestHead request, HttpRoute route, Upstream up, boolean requestSent,
+            PolicyExchange policies) throws IOException, InterruptedException, Refusal {
         BufferedInput upIn = new BufferedInput(up.input(), up::setReadTimeout, config.maxHeadBytes());
         ResponseHead response;
         BodyFraming framing;
@@ -262,10 +324,52 @@ final class HttpConnectionHandler implements Runnable, Closeable {
         }
         boolean decode = framing == BodyFraming.CHUNKED && !request.http11(); // HTTP/1.0 clients know no chunks
         boolean close = !request.keepAlive() || !requestSent || framing == BodyFraming.CLOSE || decode;
-        clientOut.hold(ProxyHeaders.forClient(response, framing, decode, connection(request, close)).encode());
+        BodyFilter filter = BodyFilter.NONE;
+        if (policies != null) {
+            PolicyChain.ResponseDecision d = policies.onResponse(response);
+            if (d.replacement() != null) { // the app's body is never read: its upstream closes after this
+                boolean closeAfter = !request.keepAlive() || !requestSent;
+                clientOut.write(PolicyExchange.encode(d.replacement(), request.method().equals("HEAD"),
+                        connection(request, closeAfter)));
+                clientOut.flush();
+                policies.answered(d.replacement().status());
+                policies.sent(d.replacement().body().length);
+                return !closeAfter;
+            }
+            response = PolicyExchange.merged(response, d.head());
+            policies.answered(response.status());
+            filter = policies.responseBody(response);
+        }
+        if (filter != BodyFilter.NONE && framing.empty()) {
+            try {
+                filter.end(); // no body (HEAD, 204, 304): its end is all the filter sees
+            } catch (BodyRejectedException e) {
+                throw Refusal.policy(e.status(), false);
+            }
+        }
+        boolean filtered = filter != BodyFilter.NONE && !framing.empty();
+        boolean chunkedOut = filtered ? request.http11() : framing == BodyFraming.CHUNKED && !decode;
+        close |= filtered && !chunkedOut; // a filtered body to an HTTP/1.0 client ends with the connection
+        ResponseHead out = ProxyHeaders.forClient(response, framing, decode || filtered, connection(request, close));
+        if (filtered) {
+            Fields f = out.fields().without(x -> x.is("Content-Length") || x.is("Transfer-Encoding"));
+            out = new ResponseHead(out.status(), out.reason(), chunkedOut ? f.with("Transfer-Encoding", "chunked") : f);
+        }
+        clientOut.hold(out.encode());
         upIn.setTimeout(config.upstreamTimeout());
         try {
-            BodyRelay.relay(new BodyReader(framing, upIn), clientOut, scratch, framing == BodyFraming.CHUNKED && !decode);
+            BodyReader reader = new BodyReader(framing, upIn);
+            if (policies == null) {
+                BodyRelay.relay(reader, clientOut, scratch, chunkedOut);
+            } else {
+                policies.sent(FilteredBody.relay(scratch, 0, reader, clientOut, scratch, chunkedOut, filter));
+            }
+        } catch (BodyRejectedException e) {
+            if (!clientOut.holding()) {
+                throw new IOException("a policy refused the response body: " + e.getMessage()); // the close tells the visitor
+            }
+            clientOut.discardHeld();
+            throw Refusal.policy(e.status(), true);
         } catch (WriteFailedException e) {
             throw e; // the visitor is gone or too slow: the connection ends
         } catch (IOException e) {

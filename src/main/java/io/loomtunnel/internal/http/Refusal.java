@@ -82,6 +82,13 @@ final class Refusal extends Exception {
                 "tunnel " + route.name() + ": the client could not reach its local service (" + e.failure() + ")", null, mustClose);
     }
 
+    /** A traffic policy refused the request (or failed: 500); which one is in the policy chain's own log. */
+    static Refusal policy(int status, boolean mustClose) {
+        return status == 500
+                ? new Refusal(500, "A traffic policy of this host failed.", "a policy failed", null, mustClose)
+                : new Refusal(status, "The request was refused.", "refused by a policy", null, mustClose);
+    }
+
     static Refusal badAnswer(HttpRoute route, IOException e) {
         return new Refusal(502, "The app behind this host sent no valid response.",
                 "tunnel " + route.name() + " gave no valid response", e.toString(), true);

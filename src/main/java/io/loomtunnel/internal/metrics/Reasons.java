@@ -28,6 +28,8 @@ public final class Reasons {
     public static final String OPEN_FAILED = "open_failed";
     /** A stream for a tunnel the client does not have (any more). */
     public static final String UNKNOWN_TUNNEL = "unknown_tunnel";
+    /** A connection a traffic policy refused (docs/PLUGINS.md). */
+    public static final String POLICY = "policy";
 
     private Reasons() {}
 

@@ -1,7 +1,8 @@
 package io.loomtunnel.internal.protocol;
 
-import io.loomtunnel.tunnel.TunnelSpec;
-import io.loomtunnel.tunnel.TunnelType;
+import java.util.List;
+import java.util.Map;
+
 /**
  * Client to server: expose a tunnel (docs/protocol/TUNNEL.md section 8). The local address stays on the
  * client; the server learns only what it must expose.
@@ -13,6 +14,8 @@ import io.loomtunnel.tunnel.TunnelType;
  * @param preferredPort with remotePort 0: the port the server gave this tunnel before, to give again if it can (or null)
  * @param instance the client's instance id, the same for each of its sessions: a newer session of the same key and
  *     instance replaces an older one the server still holds (or null)
+ * @param policies the built-in policies the server runs on the tunnel's ingress, each an object with its
+ *     {@code type} and settings (docs/PLUGINS.md), or null for none
  */
 public record OpenTunnel(int request, String name, String tunnelType, Integer remotePort, String host, Integer preferredPort,
-                         String instance) implements TunnelRequest {}
+                         String instance, List<Map<String, Object>> policies) implements TunnelRequest {}

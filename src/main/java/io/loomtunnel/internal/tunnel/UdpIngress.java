@@ -3,6 +3,8 @@ package io.loomtunnel.internal.tunnel;
 import io.loomtunnel.internal.concurrent.OwnedThreads;
 import io.loomtunnel.internal.limits.Sources;
 import io.loomtunnel.internal.metrics.TunnelCounters;
+import io.loomtunnel.internal.policy.PolicyChain;
+import io.loomtunnel.plugin.Datagram;
 import java.io.Closeable;
 import java.io.IOException;
 import java.net.DatagramPacket;
@@ -12,6 +14,7 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -67,6 +70,8 @@ public final class UdpIngress implements Closeable {
     private final Map<String, LinkedHashMap<SocketAddress, Flow>> bySource = new HashMap<>();
     private final TunnelCounters counters;
     private final OwnedThreads threads;
+    private final String tunnel;
+    private final PolicyChain policies;
 
     /** One remote sender. */
     private static final class Flow {
@@ -83,8 +88,10 @@ public final class UdpIngress implements Closeable {
     }
 
     private UdpIngress(DatagramSocket socket, DatagramLink link, int tunnelId, Limits limits, String address,
-                       TunnelCounters counters) {
+                       TunnelCounters counters, String tunnel, PolicyChain policies) {
         this.counters = counters;
+        this.tunnel = tunnel;
+        this.policies = policies;
         this.socket = socket;
         this.link = link;
         this.tunnelId = tunnelId;
@@ -100,13 +107,23 @@ public final class UdpIngress implements Closeable {
         return open(link, tunnelId, bindHost, port, Limits.of(idle), publicHost, counters);
     }
 
-    /** Binds {@code bindHost:port} (0: any free port) and starts receiving; {@code publicHost} names it in {@link #address()}. */
+    /** Like {@link #open(DatagramLink, int, InetAddress, int, Limits, String, TunnelCounters, String, PolicyChain)} without policies. */
     public static UdpIngress open(DatagramLink link, int tunnelId, InetAddress bindHost, int port, Limits limits, String publicHost,
                                   TunnelCounters counters) throws IOException {
+        return open(link, tunnelId, bindHost, port, limits, publicHost, counters, "", PolicyChain.EMPTY);
+    }
+
+    /**
+     * Binds {@code bindHost:port} (0: any free port) and starts receiving; {@code publicHost} names it in {@link #address()}.
+     * Each datagram passes the tunnel's {@code policies} (on the receive thread) before it crosses the tunnel.
+     */
+    public static UdpIngress open(DatagramLink link, int tunnelId, InetAddress bindHost, int port, Limits limits, String publicHost,
+                                  TunnelCounters counters, String tunnel, PolicyChain policies) throws IOException {
         DatagramSocket socket = new DatagramSocket(new InetSocketAddress(bindHost, port));
         // Wake up now and then to forget idle senders even when no datagram arrives.
         socket.setSoTimeout((int) Math.max(100, Math.min(1_000, limits.idle().toMillis())));
-        UdpIngress ingress = new UdpIngress(socket, link, tunnelId, limits, publicHost + ":" + socket.getLocalPort(), counters);
+        UdpIngress ingress = new UdpIngress(socket, link, tunnelId, limits, publicHost + ":" + socket.getLocalPort(), counters,
+                tunnel, policies);
         ingress.threads.start("receive", ingress::receiveLoop);
         return ingress;
     }
@@ -119,6 +136,11 @@ public final class UdpIngress implements Closeable {
             try {
                 packet.setData(buffer, UdpEnvelope.HEADER, UdpEnvelope.MAX_DATAGRAM);
                 socket.receive(packet);
+                if (!policies.isEmpty() && !policies.pass(new Datagram(tunnel, (InetSocketAddress) packet.getSocketAddress(),
+                        ByteBuffer.wrap(buffer, UdpEnvelope.HEADER, packet.getLength()).asReadOnlyBuffer()))) {
+                    counters.datagramsDropped().increment();
+                    continue;
+                }
                 Flow flow = flowFor(packet.getSocketAddress());
                 link.sendDatagram(flow.id, buffer, UdpEnvelope.HEADER + packet.getLength());
                 counters.datagramsIn().increment();

@@ -5,6 +5,7 @@ import io.loomtunnel.internal.metrics.TunnelCounters;
 import io.loomtunnel.internal.net.HostPort;
 import io.loomtunnel.mux.Datagram;
 import io.loomtunnel.mux.MuxSession;
+import io.loomtunnel.internal.policy.PolicyChain;
 import io.loomtunnel.internal.wire.ProtocolException;
 import java.io.IOException;
 import java.net.DatagramPacket;
@@ -12,6 +13,7 @@ import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -51,8 +53,16 @@ public final class UdpServiceFlows {
     /** One flow's local socket and the service address it sends to and hears from. */
     private record Flow(DatagramSocket socket, InetSocketAddress service) {}
 
-    /** Where one tunnel's datagrams go (resolved again for each new flow), and what counts them. */
-    public record Target(InetSocketAddress service, TunnelCounters counters) {}
+    /**
+     * Where one tunnel's datagrams go (resolved again for each new flow), what counts them, and the
+     * policies each datagram passes first (docs/PLUGINS.md: the client side's chain).
+     */
+    public record Target(InetSocketAddress service, TunnelCounters counters, String tunnel, PolicyChain policies) {
+        /** A target without policies. */
+        public Target(InetSocketAddress service, TunnelCounters counters) {
+            this(service, counters, "", PolicyChain.EMPTY);
+        }
+    }
 
     /** @param targets by tunnel id, null for an id that is not (or no longer) one of ours; a live view */
     public UdpServiceFlows(MuxSession mux, IntFunction<Target> targets) {
@@ -72,6 +82,11 @@ public final class UdpServiceFlows {
                 Target target = targets.apply(tunnelId);
                 if (target == null) {
                     continue; // not one of ours (any more)
+                }
+                if (!target.policies().isEmpty() && !target.policies().pass(new io.loomtunnel.plugin.Datagram(target.tunnel(), null,
+                        ByteBuffer.wrap(d.payload(), UdpEnvelope.HEADER, d.payload().length - UdpEnvelope.HEADER).asReadOnlyBuffer()))) {
+                    target.counters().datagramsDropped().increment();
+                    continue;
                 }
                 Flow local = flow(d.flowId(), tunnelId, target);
                 int length = d.payload().length - UdpEnvelope.HEADER;

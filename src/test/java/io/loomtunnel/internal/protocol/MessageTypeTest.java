@@ -17,6 +17,7 @@ import java.util.Arrays;
 import java.util.Deque;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -83,6 +84,8 @@ class MessageTypeTest {
             types[i] = components[i].getType();
             values[i] = types[i] == String.class ? components[i].getName() + " \u00e9\"x"
                     : types[i] == int.class || types[i] == Integer.class ? 40 + i
+                    : types[i] == List.class && components[i].getGenericType().getTypeName().contains("Map")
+                            ? List.of(Map.of("type", "basic-auth", "realm", "x"))
                     : types[i] == List.class ? List.of("a", "b")
                     : null;
             if (values[i] == null) {
@@ -96,7 +99,13 @@ class MessageTypeTest {
     @Test
     void exactBytes() throws ProtocolException {
         assertEquals("{\"type\":\"open_tunnel\",\"request\":0,\"name\":\"ssh\",\"tunnelType\":\"tcp\",\"remotePort\":2222}",
-                text(new OpenTunnel(0, "ssh", "tcp", 2222, null, null, null)));
+                text(new OpenTunnel(0, "ssh", "tcp", 2222, null, null, null, null)));
+        assertEquals("{\"type\":\"open_tunnel\",\"request\":1,\"name\":\"web\",\"tunnelType\":\"http\",\"host\":\"web\","
+                + "\"policies\":[{\"type\":\"ip-allow\",\"cidrs\":[\"10.0.0.0/8\"]}]}",
+                text(new OpenTunnel(1, "web", "http", null, "web", null, null,
+                        List.of(Map.of("type", "ip-allow", "cidrs", List.of("10.0.0.0/8"))))));
+        assertEquals("{\"type\":\"tunnel_opened\",\"request\":1,\"name\":\"web\",\"tunnelId\":3,\"address\":\"http://web.example.org\","
+                + "\"policies\":1}", text(new TunnelOpened(1, "web", 3, "http://web.example.org", 1)));
         assertEquals("{\"type\":\"p2p_relay_ready\"}", text(new RelayReady()));
         assertEquals(new RelayReady(), ControlCodec.decode("{\"type\":\"p2p_relay_ready\"}".getBytes(StandardCharsets.UTF_8)));
     }
