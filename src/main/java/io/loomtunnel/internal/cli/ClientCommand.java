@@ -5,6 +5,7 @@ import io.loomtunnel.client.TunnelClient;
 import io.loomtunnel.internal.config.ClientConfigLoader;
 import io.loomtunnel.internal.net.HostPort;
 import io.loomtunnel.internal.tunnel.TunnelFlags;
+import io.loomtunnel.plugin.PolicySpec;
 import io.loomtunnel.observe.LogRing;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -97,7 +98,7 @@ final class ClientCommand implements Callable<Integer> {
                 b.pluginDirectory(plugins);
             }
             observe.applyTo(b.observe().logs(logs));
-            ClientSettings s = b.build();
+            ClientSettings s = policyFlags(b, b.build());
             if (s.tunnels().isEmpty() && s.observe().adminBind() == null) {
                 throw new UsageException("no tunnels: give --tcp, --udp or --http, or [[tunnels]] in the config file"
                         + " (or --admin-bind, to open them later from the console)");
@@ -106,5 +107,23 @@ final class ClientCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
+    }
+
+    /** Adds the short policy flags' policies after each tunnel's own (docs/CONFIG.md, "Policy flags"). */
+    private ClientSettings policyFlags(ClientSettings.Builder b, ClientSettings s) {
+        if (denyCidr.isEmpty() && allowCidr.isEmpty() && basicAuth.isEmpty() && proxyProtocol.isEmpty()) {
+            return s;
+        }
+        PolicyFlags flags = new PolicyFlags(s.tunnels().stream().map(t -> t.name()).toList());
+        denyCidr.forEach(flags::denyCidr);
+        allowCidr.forEach(flags::allowCidr);
+        basicAuth.forEach(flags::basicAuth);
+        proxyProtocol.forEach(flags::proxyProtocol);
+        flags.byTunnel().forEach((tunnel, added) -> {
+            List<PolicySpec> all = new ArrayList<>(s.plugins().tunnels().getOrDefault(tunnel, List.of()));
+            all.addAll(added);
+            b.tunnelPolicies(tunnel, all);
+        });
+        return b.build();
     }
 }

@@ -1,5 +1,6 @@
 package io.loomtunnel.internal.policies;
 
+import io.loomtunnel.plugin.Admission;
 import io.loomtunnel.plugin.Connection;
 import io.loomtunnel.plugin.Policy;
 import io.loomtunnel.plugin.PolicyConfigException;
@@ -13,7 +14,7 @@ import java.net.InetSocketAddress;
  * bytes. The server writes it as the first bytes of the tunnel's stream; HTTP tunnels keep
  * X-Forwarded-For instead and ignore it.
  */
-final class ProxyProtocolPolicy implements Policy, StreamPreface {
+final class ProxyProtocolPolicy implements Policy, ConnectionPreface {
     private final ProxyHeader.Version version;
 
     ProxyProtocolPolicy(ProxyHeader.Version version) {
@@ -36,6 +37,12 @@ final class ProxyProtocolPolicy implements Policy, StreamPreface {
                 default -> throw settings.error("version", "must be \"v1\" or \"v2\"");
             };
         }
+    }
+
+    @Override
+    public Admission onConnection(Connection connection) {
+        ConnectionPreface.offer(this, connection);
+        return Admission.ACCEPT;
     }
 
     @Override

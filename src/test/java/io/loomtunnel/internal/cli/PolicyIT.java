@@ -45,7 +45,7 @@ class PolicyIT {
     private static final String SECRET = "It's a Secret to Everybody";
 
     @TempDir
-    Path dir;
+    static Path dir;
     private final List<AutoCloseable> running = new ArrayList<>();
     private int httpPort;
     private int ppPort;
@@ -59,8 +59,9 @@ class PolicyIT {
         breakerPort = ReverseTunnelIT.freePort();
         Process python = new ProcessBuilder("python3", resource("proxy_v2_service.py").toString(), "0").redirectErrorStream(true).start();
         running.add(python::destroyForcibly);
-        String listening = new String(python.getInputStream().readNBytes(32), StandardCharsets.US_ASCII);
-        int pythonPort = Integer.parseInt(listening.replaceAll("(?s).*listening (\\d+).*", "$1"));
+        String listening = readLine(python.getInputStream()); // "listening PORT", printed once bound
+        assertTrue(listening.startsWith("listening "), listening);
+        int pythonPort = Integer.parseInt(listening.substring("listening ".length()).strip());
 
         Path tokens = dir.resolve("tokens.txt");
         ReverseTunnelIT.secret(tokens, TOKEN + "\n");
