@@ -13,7 +13,7 @@ final class ErrorPages {
      * request, so the same fields without the body; {@code connection}: the Connection value or null.
      */
     static byte[] response(int status, String detail, boolean html, boolean headOnly, String connection) {
-        String title = status + " " + reasonOrEmpty(status);
+        String title = status + " " + reason(status);
         String body = html
                 ? "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>" + title + "</title></head>\n<body><h1>"
                         + title + "</h1>\n<p>" + escape(detail) + "</p>\n<hr><p>loomtunnel</p></body></html>\n"
@@ -37,21 +37,8 @@ final class ErrorPages {
         return out;
     }
 
+    /** The reason phrase of a status (RFC 9110 15) the ingress or a policy may answer with, or "" for one without a name here. */
     static String reason(int status) {
-        return switch (status) {
-            case 400 -> "Bad Request";
-            case 404 -> "Not Found";
-            case 408 -> "Request Timeout";
-            case 431 -> "Request Header Fields Too Large";
-            case 501 -> "Not Implemented";
-            case 502 -> "Bad Gateway";
-            case 504 -> "Gateway Timeout";
-            default -> throw new IllegalArgumentException("no page for status " + status);
-        };
-    }
-
-    /** The reason phrase of any status a policy may give (RFC 9110 15), or "" for one without a name here. */
-    static String reasonOrEmpty(int status) {
         return switch (status) {
             case 200 -> "OK";
             case 201 -> "Created";
@@ -59,23 +46,24 @@ final class ErrorPages {
             case 301 -> "Moved Permanently";
             case 302 -> "Found";
             case 303 -> "See Other";
+            case 304 -> "Not Modified";
             case 307 -> "Temporary Redirect";
             case 308 -> "Permanent Redirect";
-            case 304 -> "Not Modified";
+            case 400 -> "Bad Request";
             case 401 -> "Unauthorized";
             case 403 -> "Forbidden";
+            case 404 -> "Not Found";
             case 405 -> "Method Not Allowed";
+            case 408 -> "Request Timeout";
             case 413 -> "Content Too Large";
             case 429 -> "Too Many Requests";
+            case 431 -> "Request Header Fields Too Large";
             case 500 -> "Internal Server Error";
+            case 501 -> "Not Implemented";
+            case 502 -> "Bad Gateway";
             case 503 -> "Service Unavailable";
-            default -> {
-                try {
-                    yield reason(status);
-                } catch (IllegalArgumentException e) {
-                    yield "";
-                }
-            }
+            case 504 -> "Gateway Timeout";
+            default -> "";
         };
     }
 

@@ -29,8 +29,8 @@ final class FilteredBody {
     static long relay(byte[] first, int firstLength, BodyReader body, OutputStream out, byte[] scratch, boolean chunked,
             BodyFilter filter) throws IOException, BodyRejectedException {
         long sent = 0;
-        if (firstLength > 0) {
-            sent += send(out, filter.data(ByteBuffer.wrap(first, 0, firstLength)), chunked);
+        for (int off = 0; off < firstLength; off += scratch.length) { // the filter sees no piece larger than scratch
+            sent += send(out, filter.data(ByteBuffer.wrap(first, off, Math.min(scratch.length, firstLength - off))), chunked);
         }
         for (int n; (n = body.read(scratch, 0, scratch.length)) >= 0; ) {
             sent += send(out, filter.data(ByteBuffer.wrap(scratch, 0, n)), chunked);

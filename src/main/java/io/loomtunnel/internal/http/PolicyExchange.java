@@ -77,7 +77,7 @@ final class PolicyExchange {
     }
 
     static ResponseHead merged(ResponseHead original, io.loomtunnel.plugin.ResponseHead changed) {
-        String reason = changed.status() == original.status() ? original.reason() : ErrorPages.reasonOrEmpty(changed.status());
+        String reason = changed.status() == original.status() ? original.reason() : ErrorPages.reason(changed.status());
         return new ResponseHead(changed.status(), reason, merge(original.fields(), changed.headers()));
     }
 
@@ -93,7 +93,7 @@ final class PolicyExchange {
         if (connection != null) {
             fields.add(new Field("Connection", connection));
         }
-        byte[] head = new ResponseHead(response.status(), ErrorPages.reasonOrEmpty(response.status()), new Fields(fields)).encode();
+        byte[] head = new ResponseHead(response.status(), ErrorPages.reason(response.status()), new Fields(fields)).encode();
         if (headOnly) {
             return head;
         }

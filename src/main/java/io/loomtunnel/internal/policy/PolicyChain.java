@@ -18,6 +18,7 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -105,23 +106,19 @@ public final class PolicyChain implements AutoCloseable {
 
     /** A TCP connection arrives: true to let it in (every policy accepted), false to close it. */
     public boolean admit(Connection connection) {
-        for (Link l : links) {
-            try {
-                if (call(l, "onConnection", () -> l.policy().onConnection(connection)) == Admission.REFUSE) {
-                    return false;
-                }
-            } catch (Fault f) {
-                return false;
-            }
-        }
-        return true;
+        return allows("onConnection", p -> p.onConnection(connection), Admission.REFUSE);
     }
 
     /** A UDP datagram arrives: true to pass it on, false to drop it. */
     public boolean pass(Datagram datagram) {
+        return allows("onDatagram", p -> p.onDatagram(datagram), DatagramAction.DROP);
+    }
+
+    /** Whether no policy answers {@code no} (a fault counts as {@code no}). */
+    private <T> boolean allows(String hook, Function<Policy, T> decide, T no) {
         for (Link l : links) {
             try {
-                if (call(l, "onDatagram", () -> l.policy().onDatagram(datagram)) == DatagramAction.DROP) {
+                if (call(l, hook, () -> decide.apply(l.policy())) == no) {
                     return false;
                 }
             } catch (Fault f) {
@@ -223,7 +220,7 @@ public final class PolicyChain implements AutoCloseable {
         }
     }
 
-    private BodyFilter filters(String hook, java.util.function.Function<Link, BodyFilter> get) {
+    private BodyFilter filters(String hook, Function<Link, BodyFilter> get) {
         List<Named> chosen = new ArrayList<>();
         for (Link l : links) {
             BodyFilter f;
