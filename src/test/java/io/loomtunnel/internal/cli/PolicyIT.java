@@ -99,8 +99,7 @@ class PolicyIT {
                 policies = [
                   { type = "redirect", prefix = "/old", to = "/new", status = 308 },
                   { type = "rewrite", prefix = "/api", to = "/" },
-                  { type = "headers", request_set = { "X-Env" = "prod" }, request_remove = ["Cookie"],
-                    response_set = { "X-Served-By" = "loomtunnel" } },
+                  { type = "headers", request_set = { "X-Env" = "prod" }, request_remove = ["Cookie"], response_set = { "X-Served-By" = "loomtunnel" } },
                 ]
 
                 [[tunnels]]
