@@ -51,8 +51,8 @@ final class RateLimitPolicy implements Policy {
             }
             long maxVisitors = settings.integer("max_visitors", 10_000, 1, 1_000_000);
             double perSecond = requests * 1e9 / per.toNanos();
-            if (perSecond * 1000 < 1) {
-                throw settings.error("per", "makes a rate below one request in 1,000 seconds");
+            if (perSecond * 1_000_000 < 1) {
+                throw settings.error("per", "makes a rate below one request in 1,000,000 seconds");
             }
             return new RateLimitPolicy(new RateLimiter(perSecond, burst, (int) maxVisitors, System::nanoTime), !key.equals(TUNNEL));
         }

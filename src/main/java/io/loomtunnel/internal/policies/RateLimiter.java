@@ -16,6 +16,7 @@ import java.util.function.LongSupplier;
  * <p>Locking: {@code buckets} is the lock, a leaf; each bucket's own lock is taken after it.
  */
 public final class RateLimiter {
+    private static final long UNIT = 1_000_000;
     private final double rate;
     private final long burst;
     private final int maxKeys;
@@ -50,14 +51,14 @@ public final class RateLimiter {
                 if (buckets.size() >= maxKeys) {
                     evictOne();
                 }
-                // A bucket counts in thousandths of a request so that rates below one per second stay exact.
-                bucket = new TokenBucket(Math.round(rate * 1000), burst * 1000, nanoClock, nanos -> {
+                // A bucket counts in millionths of a request so that rates below one per second stay exact.
+                bucket = new TokenBucket(Math.round(rate * UNIT), burst * UNIT, nanoClock, nanos -> {
                     throw new IllegalStateException("never sleeps");
                 });
                 buckets.put(key, bucket);
             }
         }
-        long nanos = bucket.tryTake(1000);
+        long nanos = bucket.tryTake(UNIT);
         return nanos == 0 ? 0 : Math.max(1, (nanos + 999_999_999L) / 1_000_000_000L);
     }
 
