@@ -109,8 +109,11 @@ final class ClientStreams {
             }
         }
 
-        /** Relays one public TCP connection through a new stream; returns when the connection ends. */
-        void relay(Socket socket) {
+        /**
+         * Relays one public TCP connection through a new stream, {@code first} (a policy's PROXY
+         * header, or nothing) ahead of the visitor's bytes; returns when the connection ends.
+         */
+        void relay(Socket socket, byte[] first) {
             if (admit(this) != null) {
                 metrics.streamRefused(Reasons.STREAM_LIMIT);
                 closeQuietly(socket); // over a limit
@@ -128,6 +131,10 @@ final class ClientStreams {
                 boolean clean = false;
                 try {
                     new StreamPreface(tunnel, address(socket)).writeTo(stream.output());
+                    if (first.length > 0) {
+                        stream.output().write(first);
+                        stream.output().flush();
+                    }
                     clean = Splice.run(socket, stream, counters.bytesIn(), counters.bytesOut(), idle,
                             code -> resetByClient(code, socket));
                 } finally {

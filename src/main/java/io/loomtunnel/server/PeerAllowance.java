@@ -1,5 +1,6 @@
 package io.loomtunnel.server;
 
+import io.loomtunnel.internal.limits.TokenBucket;
 import java.io.FilterInputStream;
 import java.io.FilterOutputStream;
 import java.io.IOException;

@@ -1,5 +1,6 @@
 package io.loomtunnel.server;
 
+import io.loomtunnel.internal.limits.TokenBucket;
 import io.loomtunnel.internal.concurrent.OwnedThreads;
 import io.loomtunnel.internal.metrics.MeterNames;
 import io.loomtunnel.internal.metrics.Tally;

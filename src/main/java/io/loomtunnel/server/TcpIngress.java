@@ -3,6 +3,7 @@ package io.loomtunnel.server;
 import static io.loomtunnel.internal.net.Closeables.closeQuietly;
 
 import io.loomtunnel.internal.concurrent.OwnedThreads;
+import io.loomtunnel.internal.policies.ConnectionPreface;
 import io.loomtunnel.internal.limits.SourceLimit;
 import io.loomtunnel.internal.metrics.EndpointMetrics;
 import io.loomtunnel.internal.metrics.Reasons;
@@ -94,13 +95,16 @@ final class TcpIngress implements ExposedTunnel {
 
     private void relay(Socket socket, SourceLimit.Slot slot) {
         try (slot) {
-            if (!policies.isEmpty()
-                    && !policies.admit(new Connection(tunnel, (InetSocketAddress) socket.getRemoteSocketAddress()))) {
+            Connection connection = new Connection(tunnel, (InetSocketAddress) socket.getRemoteSocketAddress());
+            // Admission also collects what a policy puts first on the stream (proxy-protocol's header).
+            byte[] first = policies.isEmpty() ? new byte[0]
+                    : ConnectionPreface.collect((InetSocketAddress) socket.getLocalSocketAddress(), () -> policies.admit(connection));
+            if (first == null) {
                 metrics.streamRefused(Reasons.POLICY);
                 closeQuietly(socket);
                 return;
             }
-            share.relay(socket);
+            share.relay(socket, first);
         }
     }
 

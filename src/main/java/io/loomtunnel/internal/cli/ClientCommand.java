@@ -6,6 +6,7 @@ import io.loomtunnel.internal.config.ByteSizes;
 import io.loomtunnel.internal.config.ClientConfigLoader;
 import io.loomtunnel.internal.net.HostPort;
 import io.loomtunnel.internal.tunnel.TunnelFlags;
+import io.loomtunnel.plugin.PolicySpec;
 import io.loomtunnel.observe.LogRing;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -47,6 +48,22 @@ final class ClientCommand implements Callable<Integer> {
 
     @Option(names = "--http", paramLabel = "NAME:HOST:PORT", description = "Expose a local web app as NAME.DOMAIN (repeatable).")
     List<String> http = new ArrayList<>();
+
+    @Option(names = "--basic-auth", paramLabel = "[NAME=]FILE",
+            description = "Ask visitors of tunnel NAME (default: every tunnel) for a user and password of this htpasswd file (bcrypt, htpasswd -B) (repeatable).")
+    List<String> basicAuth = new ArrayList<>();
+
+    @Option(names = "--allow-cidr", paramLabel = "[NAME=]CIDR[,CIDR...]",
+            description = "Let only visitors from these networks reach tunnel NAME (default: every tunnel) (repeatable).")
+    List<String> allowCidr = new ArrayList<>();
+
+    @Option(names = "--deny-cidr", paramLabel = "[NAME=]CIDR[,CIDR...]",
+            description = "Refuse visitors from these networks at tunnel NAME (default: every tunnel) (repeatable).")
+    List<String> denyCidr = new ArrayList<>();
+
+    @Option(names = "--proxy-protocol", paramLabel = "[NAME=]v1|v2",
+            description = "Send the TCP tunnel's local service a PROXY protocol header with the visitor's address first.")
+    List<String> proxyProtocol = new ArrayList<>();
 
     @Option(names = "--no-reconnect", description = "Exit (code 10) when the server cannot be reached, or (11) when the connection is lost, instead of retrying.")
     boolean noReconnect;
@@ -112,6 +129,7 @@ final class ClientCommand implements Callable<Integer> {
                 b.pluginDirectory(plugins);
             }
             observe.applyTo(b.observe().logs(logs));
+            policyFlags(b);
             DashboardOptions.Choice s = dashboard.apply(b);
             if (s.settings().tunnels().isEmpty() && s.settings().observe().adminBind() == null) {
                 throw new UsageException("no tunnels: give --tcp, --udp or --http, or [[tunnels]] in the config file"
@@ -121,5 +139,23 @@ final class ClientCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
+    }
+
+    /** Adds the short policy flags' policies after each tunnel's own (docs/CONFIG.md, "Policy flags"). */
+    private void policyFlags(ClientSettings.Builder b) {
+        if (denyCidr.isEmpty() && allowCidr.isEmpty() && basicAuth.isEmpty() && proxyProtocol.isEmpty()) {
+            return;
+        }
+        ClientSettings s = b.build();
+        PolicyFlags flags = new PolicyFlags(s.tunnels().stream().map(t -> t.name()).toList());
+        denyCidr.forEach(flags::denyCidr);
+        allowCidr.forEach(flags::allowCidr);
+        basicAuth.forEach(flags::basicAuth);
+        proxyProtocol.forEach(flags::proxyProtocol);
+        flags.byTunnel().forEach((tunnel, added) -> {
+            List<PolicySpec> all = new ArrayList<>(s.plugins().tunnels().getOrDefault(tunnel, List.of()));
+            all.addAll(added);
+            b.tunnelPolicies(tunnel, all);
+        });
     }
 }

@@ -19,6 +19,11 @@ final class JarProcess extends WatchedProcess {
         return start(false, env, args);
     }
 
+    /** Like {@link #start} with another heap limit than 256 MB, e.g. {@code 64m} to show that a stream is not buffered whole. */
+    static JarProcess startWithHeap(String maxHeap, Map<String, String> env, String... args) throws IOException {
+        return start(false, "-Xmx" + maxHeap, env, args);
+    }
+
     /** Starts the jar with {@code input} as its whole standard input (then closed), e.g. a console script. */
     static JarProcess startWithInput(String input, Map<String, String> env, String... args) throws IOException {
         JarProcess p = start(true, env, args);
@@ -33,9 +38,13 @@ final class JarProcess extends WatchedProcess {
     }
 
     private static JarProcess start(boolean input, Map<String, String> env, String... args) throws IOException {
+        return start(input, "-Xmx256m", env, args);
+    }
+
+    private static JarProcess start(boolean input, String heap, Map<String, String> env, String... args) throws IOException {
         List<String> command = new ArrayList<>(SIGINT_AS_FROM_A_TERMINAL);
         command.addAll(List.of(
-                Paths.get(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m", "-jar", jar()));
+                Paths.get(System.getProperty("java.home"), "bin", "java").toString(), heap, "-jar", jar()));
         command.addAll(List.of(args));
         return new JarProcess(launch(command, env, input));
     }

@@ -1,4 +1,4 @@
-package io.loomtunnel.server;
+package io.loomtunnel.internal.limits;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -36,6 +36,17 @@ class TokenBucketTest {
         now += 60_000_000_000L; // a minute idle: still only a burst
         bucket.take(600);
         assertEquals(List.of(100_000_000L), sleeps);
+    }
+
+    @Test
+    void tryTakeNeverWaitsAndSaysHowLong() {
+        assertEquals(0, bucket.tryTake(500));
+        assertEquals(100_000_000L, bucket.tryTake(100), "100 tokens at 1,000/s");
+        assertEquals(List.of(), sleeps, "never sleeps");
+        now += 100_000_000L;
+        assertEquals(0, bucket.tryTake(100), "nothing was taken by the refusal");
+        now += 500_000_000L;
+        assertEquals(true, bucket.full());
     }
 
     @Test
