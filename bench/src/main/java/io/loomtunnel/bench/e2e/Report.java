@@ -94,7 +94,7 @@ final class Report {
         Double ready = r.get("startup", Peers.LOOMTUNNEL, "server ready ms");
         lines.add(verdict("start-up: a fresh server accepts within 0.5 s", ready, 500.0, ready != null && ready < 500,
                 "ms, target"));
-        Double firstSeconds = r.get("startup", Peers.LOOMTUNNEL, "first 5 s % of warm");
+        Double firstSeconds = r.get("startup", Peers.LOOMTUNNEL, StartupScenario.RATIO);
         lines.add(verdict("warm-up: the first 5 s through a fresh server and client >= 70 % of warm", firstSeconds,
                 70.0, firstSeconds != null && firstSeconds >= 70, "%, target"));
         Double idle = r.get("memory", Peers.LOOMTUNNEL, "server RSS MB, no client");
