@@ -72,6 +72,36 @@ def main(path):
     if any(len(row) > 6 and row[7] for row in rows[1:]):
         print("alloc/op = gc.alloc.rate.norm (all threads, virtual ones included via their carriers);"
               " alloc per MiB = bytes allocated per MiB of payload moved.")
+    percentiles(results)
+
+
+def percentiles(results):
+    """SampleTime benchmarks (LatencyBenchmark): p50/p90/p99/p99.9 per case, and p50/p99 added over rawTcp."""
+    sampled = [r for r in results if r.get("mode") == "sample"]
+    if not sampled:
+        return
+    keys = ("50.0", "90.0", "99.0", "99.9")
+    raw = {}
+    for r in sampled:
+        if r["benchmark"].endswith(".rawTcp"):
+            raw[json.dumps(r.get("params", {}), sort_keys=True)] = r["primaryMetric"]["scorePercentiles"]
+    print()
+    rows = [("latency", "params", "p50", "p90", "p99", "p99.9", "p50 added", "p99 added", "unit")]
+    for r in sampled:
+        pm = r["primaryMetric"]
+        pct = pm["scorePercentiles"]
+        base = raw.get(json.dumps(r.get("params", {}), sort_keys=True))
+        added = [f"{pct[k] - base[k]:,.1f}" if base and not r["benchmark"].endswith(".rawTcp") else ""
+                 for k in ("50.0", "99.0")]
+        params = " ".join(f"{k}={v}" for k, v in (r.get("params") or {}).items())
+        rows.append((".".join(r["benchmark"].split(".")[-2:]), params, *(f"{pct[k]:,.1f}" for k in keys), *added,
+                     pm["scoreUnit"]))
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    for i, row in enumerate(rows):
+        print("  ".join(c.ljust(w) if j < 2 else c.rjust(w) for j, (c, w) in enumerate(zip(row, widths))))
+        if i == 0:
+            print("  ".join("-" * w for w in widths))
+    print("Latency: one op = one request/response round trip; added = the case's percentile minus rawTcp's.")
 
 
 if __name__ == "__main__":

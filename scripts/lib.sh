@@ -83,3 +83,88 @@ loomtunnel_require_tools() {
     return 1
   fi
 }
+
+# JVM options of a loomtunnel process (scripts/loomtunnel; scripts/package bakes the same into its
+# launcher; bench-e2e runs its servers and clients with them). Without them the JVM sizes its heap
+# from the machine's memory (a quarter of it, 384 MB to start on 24 GiB) and keeps what it once
+# used: docs/BENCHMARKS.md, "Launcher defaults", has the figures. Sets the array LOOMTUNNEL_JVM_OPTIONS:
+#   G1 (named, so small machines get it too)   Serial needed ~20x more collections per MiB moved:
+#                  its young generation grows only with the old one, which stays small here
+#   -Xms16m -Xmx1g a small start that G1 grows under load, and a bound (10,000 streams hold ~135 MB)
+#   Min/MaxHeapFreeRatio 10/30, G1PeriodicGCInterval=30000   give heap back when idle
+#   TrimNativeHeapInterval=2000   return freed malloc memory (the JIT's arenas, mostly) to the OS
+#   compact object headers (JDK 25+)   8-byte headers: less heap
+# followed by the words of $LOOMTUNNEL_JAVA_OPTS, which win (a GC named there replaces G1).
+loomtunnel_jvm_options() {
+  local extra=() o gc=-XX:+UseG1GC
+  read -r -a extra <<< "${LOOMTUNNEL_JAVA_OPTS:-}"
+  for o in ${extra[@]+"${extra[@]}"}; do
+    [[ "$o" == -XX:+Use*GC ]] && gc=""
+  done
+  LOOMTUNNEL_JVM_OPTIONS=(${gc:+"$gc"} -Xms16m -Xmx1g -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30
+    -XX:TrimNativeHeapInterval=2000)
+  [ -n "$gc" ] && LOOMTUNNEL_JVM_OPTIONS+=(-XX:G1PeriodicGCInterval=30000)
+  if [ "$(loomtunnel_jdk_version "$JAVA_HOME")" -ge 25 ]; then
+    LOOMTUNNEL_JVM_OPTIONS+=(-XX:+UseCompactObjectHeaders)
+  fi
+  LOOMTUNNEL_JVM_OPTIONS+=(${extra[@]+"${extra[@]}"})
+}
+
+# The AOT cache (JDK 25+, JEP 483/514/515: classes loaded and linked, lambdas resolved and method
+# profiles of a training run) that lets a fresh process start and warm up sooner. It is only valid
+# for the exact jar, JDK and JVM options it was made with: the stamp beside it records them.
+# Prints the stamp for jar $1 and the options after it.
+loomtunnel_aot_stamp() {
+  local jar="$1"; shift
+  echo "$(stat -c '%s %Y' "$jar") $JAVA_HOME $(md5sum < "$JAVA_HOME/release" 2>/dev/null | cut -c1-32) $*"
+}
+
+# Training run for the AOT cache: `loomtunnel demo` (a server, a client, a web app and an echo
+# service in one process, so both ends' code is recorded) with HTTP requests and bulk data through
+# its tunnels, then a normal stop, at which the JVM writes the cache. Usage:
+#   loomtunnel_aot_train JAVA JAR CACHE [JVM OPTIONS...]   (JAR by absolute path: the cache records it)
+# Writes CACHE and CACHE.stamp, or fails with one line; the training's output goes to CACHE.log.
+loomtunnel_aot_train() {
+  local java="$1" jar="$2" cache="$3"; shift 3
+  local tmp out pid http tcp i
+  tmp="$(mktemp -d)" || return 1
+  out="$tmp/demo.out"
+  "$java" "$@" -XX:AOTCacheOutput="$tmp/loomtunnel.aot" -jar "$jar" demo --http-port 0 --duration 120s \
+    > "$out" 2>&1 &
+  pid=$!
+  for i in $(seq 1 600); do
+    grep -q "dev/tcp" "$out" 2>/dev/null && break
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  http="$(sed -n 's|^  http .*:\([0-9]*\)/ .*|\1|p' "$out" | head -n1)"
+  tcp="$(sed -n 's|.*/dev/tcp/localhost/\([0-9]*\);.*|\1|p' "$out" | head -n1)"
+  if [ -z "$http" ] || [ -z "$tcp" ]; then
+    kill "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+    cp "$out" "$cache.log" 2>/dev/null || true
+    rm -rf "$tmp"
+    echo "loomtunnel: AOT training run did not start (see $cache.log)" >&2
+    return 1
+  fi
+  # Small requests on fresh connections, then bulk both ways, as a tunnel's day goes.
+  # Each bounded in time: a slow machine makes a thinner profile, never a hung script.
+  for i in $(seq 1 40); do
+    timeout 10 bash -c "exec 3<>/dev/tcp/127.0.0.1/$http && printf 'GET / HTTP/1.1\r\nHost: demo.localhost\r\nConnection: close\r\n\r\n' >&3 && cat <&3 >/dev/null" 2>/dev/null || true
+  done
+  for i in 1 2; do
+    timeout 30 bash -c "exec 3<>/dev/tcp/127.0.0.1/$tcp && { head -c 16777216 /dev/zero >&3 & head -c 16777216 <&3 >/dev/null; }" 2>/dev/null || true
+  done
+  # The JVM writes the cache as it exits; with callers under `set -e`, neither may stop us here.
+  kill -TERM "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+  cp "$out" "$cache.log"
+  if [ ! -s "$tmp/loomtunnel.aot" ]; then
+    rm -rf "$tmp"
+    echo "loomtunnel: AOT training run wrote no cache (see $cache.log)" >&2
+    return 1
+  fi
+  mv "$tmp/loomtunnel.aot" "$cache.new" && mv "$cache.new" "$cache"
+  loomtunnel_aot_stamp "$jar" "$@" > "$cache.stamp"
+  rm -rf "$tmp"
+}

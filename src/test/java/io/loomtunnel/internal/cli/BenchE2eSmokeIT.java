@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * scripts/bench-e2e --smoke (--quick against raw TCP and loomtunnel only) end to end: it finishes,
- * every scenario has figures for loomtunnel and (but memory, which measures loomtunnel alone) raw
+ * every scenario has figures for loomtunnel and (but memory and startup, which measure loomtunnel alone) raw
  * TCP, and the plot is written beside the JSON.
  */
 @Timeout(600)
@@ -40,9 +40,11 @@ class BenchE2eSmokeIT {
         }
         File result = newestResult(before);
         JsonNode run = new ObjectMapper().readTree(result);
-        List<String> scenarios = List.of("latency", "throughput", "connections", "streams", "memory", "http", "udp");
+        List<String> scenarios = List.of("latency", "throughput", "connections", "streams", "memory", "http", "udp",
+                "startup");
         for (String scenario : scenarios) {
-            List<String> targets = scenario.equals("memory") ? List.of("loomtunnel") : List.of("raw TCP", "loomtunnel");
+            List<String> targets = scenario.equals("memory") || scenario.equals("startup") ? List.of("loomtunnel")
+                    : List.of("raw TCP", "loomtunnel");
             for (String target : targets) {
                 JsonNode figures = run.path("results").path(scenario).path(target);
                 assertFalse(figures.isEmpty(), scenario + " has no figures for " + target + ":\n" + Files.readString(log));

@@ -9,8 +9,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * loomtunnel server and client from the fat jar, each its own JVM started as scripts/loomtunnel does
- * ({@code java -jar loomtunnel.jar}, no JVM options) plus the run's {@code --tunnel-jvm-options}.
+ * loomtunnel server and client from the fat jar, each its own JVM started with the run's JVM options:
+ * scripts/bench-e2e passes scripts/loomtunnel's (or none with --bare-jvm), plus its --tunnel-jvm-options.
  */
 final class Loomtunnel {
     static final Duration START = Duration.ofSeconds(60);

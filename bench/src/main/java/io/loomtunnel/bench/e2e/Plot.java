@@ -18,7 +18,7 @@ final class Plot {
     private static final int BARS = 600;
     private static final int BAR = 11;
     private static final int GROUP_GAP = 8;
-    private static final String[] COLORS = {"#8c8c8c", "#1f77b4", "#2ca02c", "#ff7f0e", "#d62728"};
+    private static final String[] COLORS = {"#8c8c8c", "#1f77b4", "#2ca02c", "#ff7f0e", "#d62728", "#ffbb78", "#ff9896"};
 
     /** A panel: the figures of {@code scenario} whose names {@code metrics} accepts, labelled without {@code drop}. */
     private record Panel(String title, String scenario, Predicate<String> metrics, boolean log, String drop) {

@@ -8,7 +8,7 @@ import java.util.List;
  */
 interface Scenario {
     List<Scenario> ALL = List.of(new LatencyScenario(), new ThroughputScenario(), new ConnectionsScenario(),
-            new StreamsScenario(), new MemoryScenario(), new HttpScenario(), new UdpScenario());
+            new StreamsScenario(), new MemoryScenario(), new HttpScenario(), new UdpScenario(), new StartupScenario());
 
     /** The name used on the command line ({@code --scenario}) and in the results. */
     String name();
