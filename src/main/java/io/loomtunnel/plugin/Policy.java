@@ -25,6 +25,18 @@ public interface Policy extends AutoCloseable {
     }
 
     /**
+     * Bytes the tunnel's service reads first, before the visitor's own (a PROXY protocol header),
+     * on a TCP tunnel's connection every policy accepted. Runs on the server's ingress only; the
+     * prefaces of several policies follow each other in the chain's order.
+     *
+     * @param connection the tunnel, the visitor and the public address
+     * @return the bytes, empty for none (the default)
+     */
+    default byte[] preface(Connection connection) {
+        return new byte[0];
+    }
+
+    /**
      * An HTTP request head arrives at an HTTP tunnel (before any byte of it crosses the tunnel).
      *
      * @param request the head, as the policies before this one left it

@@ -3,7 +3,6 @@ package io.loomtunnel.server;
 import static io.loomtunnel.internal.net.Closeables.closeQuietly;
 
 import io.loomtunnel.internal.concurrent.OwnedThreads;
-import io.loomtunnel.internal.policies.ConnectionPreface;
 import io.loomtunnel.internal.limits.SourceLimit;
 import io.loomtunnel.internal.metrics.EndpointMetrics;
 import io.loomtunnel.internal.metrics.Reasons;
@@ -95,10 +94,10 @@ final class TcpIngress implements ExposedTunnel {
 
     private void relay(Socket socket, SourceLimit.Slot slot) {
         try (slot) {
-            Connection connection = new Connection(tunnel, (InetSocketAddress) socket.getRemoteSocketAddress());
-            // Admission also collects what a policy puts first on the stream (proxy-protocol's header).
-            byte[] first = policies.isEmpty() ? new byte[0]
-                    : ConnectionPreface.collect((InetSocketAddress) socket.getLocalSocketAddress(), () -> policies.admit(connection));
+            Connection connection = new Connection(tunnel, (InetSocketAddress) socket.getRemoteSocketAddress(),
+                    (InetSocketAddress) socket.getLocalSocketAddress());
+            // What a policy puts first on the stream (proxy-protocol's header) comes once all admitted it.
+            byte[] first = policies.isEmpty() ? new byte[0] : policies.admit(connection) ? policies.preface(connection) : null;
             if (first == null) {
                 metrics.streamRefused(Reasons.POLICY);
                 closeQuietly(socket);

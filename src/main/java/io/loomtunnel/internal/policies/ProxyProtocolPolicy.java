@@ -1,6 +1,5 @@
 package io.loomtunnel.internal.policies;
 
-import io.loomtunnel.plugin.Admission;
 import io.loomtunnel.plugin.Connection;
 import io.loomtunnel.plugin.Policy;
 import io.loomtunnel.plugin.PolicyConfigException;
@@ -14,7 +13,7 @@ import java.net.InetSocketAddress;
  * bytes. The server writes it as the first bytes of the tunnel's stream; HTTP tunnels keep
  * X-Forwarded-For instead and ignore it.
  */
-final class ProxyProtocolPolicy implements Policy, ConnectionPreface {
+final class ProxyProtocolPolicy implements Policy {
     private final ProxyHeader.Version version;
 
     ProxyProtocolPolicy(ProxyHeader.Version version) {
@@ -40,14 +39,9 @@ final class ProxyProtocolPolicy implements Policy, ConnectionPreface {
     }
 
     @Override
-    public Admission onConnection(Connection connection) {
-        ConnectionPreface.offer(this, connection);
-        return Admission.ACCEPT;
-    }
-
-    @Override
-    public byte[] preface(Connection connection, InetSocketAddress publicAddress) {
+    public byte[] preface(Connection connection) {
         InetSocketAddress visitor = connection.visitor();
+        InetSocketAddress publicAddress = connection.local();
         if (visitor == null || visitor.getAddress() == null || publicAddress == null || publicAddress.getAddress() == null) {
             return new byte[0]; // PROXY v1 "UNKNOWN" is possible but no service needs it from us: nothing rather than a guess
         }

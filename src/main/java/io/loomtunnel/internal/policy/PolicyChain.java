@@ -109,6 +109,28 @@ public final class PolicyChain implements AutoCloseable {
         return allows("onConnection", p -> p.onConnection(connection), Admission.REFUSE);
     }
 
+    /**
+     * What the service reads first on an admitted TCP connection: every policy's preface in order
+     * (empty for none), or null when one failed (the connection is then refused, as a fault is).
+     */
+    public byte[] preface(Connection connection) {
+        byte[] all = new byte[0];
+        for (Link l : links) {
+            byte[] more;
+            try {
+                more = call(l, "preface", () -> l.policy().preface(connection));
+            } catch (Fault f) {
+                return null;
+            }
+            if (more.length > 0) {
+                byte[] joined = java.util.Arrays.copyOf(all, all.length + more.length);
+                System.arraycopy(more, 0, joined, all.length, more.length);
+                all = joined;
+            }
+        }
+        return all;
+    }
+
     /** A UDP datagram arrives: true to pass it on, false to drop it. */
     public boolean pass(Datagram datagram) {
         return allows("onDatagram", p -> p.onDatagram(datagram), DatagramAction.DROP);

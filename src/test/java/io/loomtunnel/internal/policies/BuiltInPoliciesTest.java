@@ -186,9 +186,10 @@ class BuiltInPoliciesTest {
 
     @Test
     void proxyProtocolPrefacesTheStream() throws Exception {
-        ConnectionPreface p = (ConnectionPreface) make("proxy-protocol", Map.of("version", "v1"));
+        Policy p = make("proxy-protocol", Map.of("version", "v1"));
         assertArrayEquals("PROXY TCP4 127.0.0.1 127.0.0.1 40000 8080\r\n".getBytes(StandardCharsets.US_ASCII),
-                p.preface(new Connection("t", VISITOR), new InetSocketAddress(InetAddress.getLoopbackAddress(), 8080)));
-        assertEquals(0, p.preface(new Connection("t", null), VISITOR).length);
+                p.preface(new Connection("t", VISITOR, new InetSocketAddress(InetAddress.getLoopbackAddress(), 8080))));
+        assertEquals(0, p.preface(new Connection("t", null, VISITOR)).length);
+        assertEquals(0, p.preface(new Connection("t", VISITOR)).length, "no public address known: no header rather than a guess");
     }
 }

@@ -61,6 +61,33 @@ class PolicyChainTest {
     }
 
     @Test
+    void prefacesFollowEachOtherInOrderAndAFailingOneRefusesTheConnection() {
+        Policy a = new Policy() {
+            @Override
+            public byte[] preface(Connection c) {
+                return "A".getBytes(StandardCharsets.US_ASCII);
+            }
+        };
+        Policy none = new Policy() { };
+        Policy b = new Policy() {
+            @Override
+            public byte[] preface(Connection c) {
+                return (c.local() == null ? "b" : "B" + c.local().getPort()).getBytes(StandardCharsets.US_ASCII);
+            }
+        };
+        Connection c = new Connection("t", new InetSocketAddress("192.0.2.7", 4000), new InetSocketAddress("192.0.2.1", 22));
+        assertEquals("AB22", new String(chain(PolicyChain.DEFAULT_BOUND, a, none, b).preface(c), StandardCharsets.US_ASCII));
+        assertEquals(0, chain(PolicyChain.DEFAULT_BOUND, none).preface(c).length);
+        Policy broken = new Policy() {
+            @Override
+            public byte[] preface(Connection c) {
+                throw new IllegalStateException("no header today");
+            }
+        };
+        assertEquals(null, chain(PolicyChain.DEFAULT_BOUND, a, broken).preface(c));
+    }
+
+    @Test
     void aThrowANullOrAnOverrunFailsThatCallClosedAndTheNextPasses() {
         long[] calls = {0};
         Policy flaky = new Policy() {
