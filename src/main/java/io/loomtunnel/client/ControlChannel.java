@@ -68,7 +68,8 @@ final class ControlChannel {
     Call open(TunnelSpec spec, Integer preferredPort) throws IOException {
         int request = nextRequest.getAndIncrement();
         return send(spec.type() == TunnelType.HTTP
-                ? new OpenTunnel(request, spec.name(), spec.type().wireName(), null, spec.host(), null, instance)
+                ? new OpenTunnel(request, spec.name(), spec.type().wireName(), null, spec.host(), null, instance,
+                        spec.passthrough() ? Boolean.TRUE : null)
                 : new OpenTunnel(request, spec.name(), spec.type().wireName(), spec.remotePort(), null, preferredPort, instance));
     }
 

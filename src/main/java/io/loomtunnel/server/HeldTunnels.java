@@ -106,7 +106,8 @@ final class HeldTunnels {
         TunnelCounters counters = server.metrics().openTunnel(session.peer().abbreviated(), name, type.wireName());
         ClientStreams.Share share = type == TunnelType.UDP ? null : streams.share(name, counters);
         try {
-            ExposedTunnel tunnel = bind(type, id, name, port, request.preferredPort(), request.host(), counters, share);
+            ExposedTunnel tunnel = bind(type, id, name, port, request.preferredPort(), request.host(),
+                    Boolean.TRUE.equals(request.passthrough()), counters, share);
             if (session.mux().isClosed()) {
                 tunnel.close(); // the client left while we were binding
             }
@@ -122,7 +123,7 @@ final class HeldTunnels {
         }
     }
 
-    private ExposedTunnel bind(TunnelType type, int id, String name, int port, Integer preferred, String host,
+    private ExposedTunnel bind(TunnelType type, int id, String name, int port, Integer preferred, String host, boolean passthrough,
                                TunnelCounters counters, ClientStreams.Share share) throws IOException, PortBinder.RefusedException {
         ServerSettings settings = server.settings();
         TunnelLimits limits = settings.tunnelLimits();
@@ -144,7 +145,10 @@ final class HeldTunnels {
                 if (host == null || host.isBlank()) {
                     throw new PortBinder.RefusedException("http tunnel '" + name + "' names no host");
                 }
-                yield HttpTunnel.claim(id, name, host, grant, server.httpRoutes(), share::openUpstream);
+                if (passthrough && !server.httpRoutes().servesHttps()) {
+                    throw new PortBinder.RefusedException("this server has no HTTPS listener for TLS passthrough");
+                }
+                yield HttpTunnel.claim(id, name, host, passthrough, grant, server.httpRoutes(), share::openUpstream);
             }
         };
     }

@@ -37,6 +37,7 @@ import java.util.Objects;
  * @param tunnelLimits what one tunnel, source address or principal may take of what others share
  * @param setupLimits what connections to the control port may do before they authenticate: set-ups
  *     in progress in all and per source, the first-byte deadline, penalties (docs/SECURITY.md)
+ * @param https the HTTPS listener of the HTTP virtual hosts ({@link HttpsSettings#NONE}: none)
  */
 public record ServerSettings(
         InetSocketAddress bind,
@@ -57,7 +58,8 @@ public record ServerSettings(
         RelaySettings relay,
         List<String> allowHosts,
         TunnelLimits tunnelLimits,
-        SetupLimits setupLimits) {
+        SetupLimits setupLimits,
+        HttpsSettings https) {
 
     public static final int DEFAULT_PORT = 7835;
 
@@ -75,6 +77,7 @@ public record ServerSettings(
         allowHosts = HostPatterns.checkAll(Objects.requireNonNull(allowHosts, "allowed hosts"));
         Objects.requireNonNull(tunnelLimits, "tunnel limits");
         Objects.requireNonNull(setupLimits, "setupLimits");
+        Objects.requireNonNull(https, "https");
     }
 
     /**
@@ -120,6 +123,7 @@ public record ServerSettings(
         private int maxOffersPerPrincipal = TunnelLimits.DEFAULTS.maxOffersPerPrincipal();
         private Duration httpHostHold = TunnelLimits.DEFAULTS.httpHostHold();
         private final SetupLimits.Builder setupLimits = SetupLimits.builder();
+        private final HttpsSettings.Builder https = HttpsSettings.builder();
 
         private Builder() {}
 
@@ -328,6 +332,12 @@ public record ServerSettings(
          * @return the limits' builder, part of this one
          */
         public SetupLimits.Builder setupLimits() { return setupLimits; }
+        /**
+         * The HTTPS listener's settings, set in place: {@code b.https().bind(...).certificate(...)}.
+         *
+         * @return the HTTPS settings' builder, part of this one
+         */
+        public HttpsSettings.Builder https() { return https; }
 
         /**
          * Builds the settings.
@@ -340,7 +350,7 @@ public record ServerSettings(
                     httpLimits.build(), maxClients, maxTunnelsPerClient, maxStreamsPerClient, udpIdleTimeout, session, observe.build(),
                     new RelaySettings(relayMaxPerPeer, relayRatePerPeer),
                     allowHosts == null ? List.of("*." + domain) : allowHosts, new TunnelLimits(tcpIdleTimeout, maxConnectionsPerSource,
-                            udpMaxFlows, udpMaxFlowsPerSource, maxOffersPerPrincipal, httpHostHold), setupLimits.build());
+                            udpMaxFlows, udpMaxFlowsPerSource, maxOffersPerPrincipal, httpHostHold), setupLimits.build(), https.build());
         }
     }
 }

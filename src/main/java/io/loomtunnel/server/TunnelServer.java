@@ -5,6 +5,11 @@ import io.loomtunnel.Version;
 import io.loomtunnel.internal.admin.Observability;
 import io.loomtunnel.internal.concurrent.OwnedThreads;
 import io.loomtunnel.internal.http.HttpIngress;
+import io.loomtunnel.internal.http.HttpRouter;
+import io.loomtunnel.internal.https.CertificateFiles;
+import io.loomtunnel.internal.https.CertificateStore;
+import io.loomtunnel.internal.https.HttpsFront;
+import io.loomtunnel.internal.https.HttpsRedirects;
 import io.loomtunnel.internal.limits.RefusalLog;
 import io.loomtunnel.internal.metrics.EndpointMetrics;
 import io.loomtunnel.internal.metrics.MeterNames;
@@ -84,6 +89,7 @@ public final class TunnelServer implements Closeable {
     private SessionListener listener;
     private Observability observability;
     private HttpIngress http;
+    private HttpsFront https;
     private HttpRoutes httpRoutes;
     private final ReentrantLock clientsLock = new ReentrantLock();
     private final Condition clientLeft = clientsLock.newCondition();
@@ -114,12 +120,7 @@ public final class TunnelServer implements Closeable {
     public static TunnelServer start(ServerSettings settings, ServerEvents events) throws IOException {
         TunnelServer server = new TunnelServer(settings, events, Identity.loadOrCreate(settings.keyFile()));
         try {
-            if (settings.httpBind() != null) {
-                server.httpRoutes = new HttpRoutes(settings.domain(), settings.tunnelLimits().httpHostHold());
-                server.http = HttpIngress.start(HostPort.resolved(settings.httpBind()), server.httpRoutes,
-                        settings.httpLimits().ingressConfig());
-                server.httpRoutes.listeningOn(server.http.port()); // before any client can register a tunnel
-            }
+            server.startHttp();
             SessionAcceptor acceptor = new SessionAcceptor(server.identity, PeerVerifier.anyPeer(), server.grants, settings.session());
             server.listener = SessionListener.start(server.bind, acceptor, settings.setupLimits(), server::serve,
                     server::failed, events::clientRefused);
@@ -129,6 +130,30 @@ public final class TunnelServer implements Closeable {
             throw e;
         }
         return server;
+    }
+
+    /** The HTTPS listener and the HTTP ingress, as the settings ask; both before any client can register a tunnel. */
+    private void startHttp() throws IOException {
+        HttpsSettings tls = settings.https();
+        if (settings.httpBind() == null && tls.bind() == null) {
+            return;
+        }
+        httpRoutes = new HttpRoutes(settings.domain(), settings.tunnelLimits().httpHostHold());
+        HttpRouter plain = httpRoutes;
+        if (tls.bind() != null) {
+            CertificateStore certificates = new CertificateStore(
+                    tls.certificates().stream().map(p -> new CertificateFiles(p.certificate(), p.key())).toList());
+            https = HttpsFront.start(HostPort.resolved(tls.bind()), tls.allowTls12(), tls.hsts(), settings.httpLimits().ingressConfig(),
+                    certificates, httpRoutes, httpRoutes);
+            httpRoutes.listeningOnHttps(https.port(), certificates::covers);
+            if (tls.redirectStatus() != 0) {
+                plain = new HttpsRedirects(httpRoutes, httpRoutes, certificates::covers, tls.redirectStatus(), https::port);
+            }
+        }
+        if (settings.httpBind() != null) {
+            http = HttpIngress.start(HostPort.resolved(settings.httpBind()), plain, settings.httpLimits().ingressConfig());
+            httpRoutes.listeningOn(http.port());
+        }
     }
 
     /**
@@ -337,6 +362,15 @@ public final class TunnelServer implements Closeable {
     }
 
     /**
+     * The HTTPS listener's port, or -1 without one.
+     *
+     * @return the port
+     */
+    public int httpsPort() {
+        return https == null ? -1 : https.port();
+    }
+
+    /**
      * Closes every client's session (GO_AWAY), which frees their ports and ends their tunnels'
      * connections, lets each client's thread finish releasing its tunnels, stops accepting, and
      * joins every thread the server started (each part waits at most
@@ -370,6 +404,9 @@ public final class TunnelServer implements Closeable {
             }
             if (http != null) {
                 http.close();
+            }
+            if (https != null) {
+                https.close();
             }
         } finally {
             relays.close();

@@ -44,6 +44,11 @@ final class ClientCommand implements Callable<Integer> {
     @Option(names = "--http", paramLabel = "NAME:HOST:PORT", description = "Expose a local web app as NAME.DOMAIN (repeatable).")
     List<String> http = new ArrayList<>();
 
+    @Option(names = "--tls", paramLabel = "NAME:HOST:PORT",
+            description = "Expose a local TLS service as NAME.DOMAIN on the server's HTTPS port, passed through by its TLS"
+                    + " server name: the service terminates TLS, the server never sees the plaintext (repeatable).")
+    List<String> tls = new ArrayList<>();
+
     @Option(names = "--no-reconnect", description = "Exit (code 10) when the server cannot be reached, or (11) when the connection is lost, instead of retrying.")
     boolean noReconnect;
 
@@ -70,13 +75,14 @@ final class ClientCommand implements Callable<Integer> {
             tcp.forEach(t -> b.tunnel(FlagValue.parse("--tcp", t, TunnelFlags::tcp)));
             udp.forEach(t -> b.tunnel(FlagValue.parse("--udp", t, TunnelFlags::udp)));
             http.forEach(t -> b.tunnel(FlagValue.parse("--http", t, TunnelFlags::http)));
+            tls.forEach(t -> b.tunnel(FlagValue.parse("--tls", t, TunnelFlags::tls)));
             if (noReconnect) {
                 b.reconnect(false);
             }
             observe.applyTo(b.observe().logs(logs));
             ClientSettings s = b.build();
             if (s.tunnels().isEmpty() && s.observe().adminBind() == null) {
-                throw new UsageException("no tunnels: give --tcp, --udp or --http, or [[tunnels]] in the config file"
+                throw new UsageException("no tunnels: give --tcp, --udp, --http or --tls, or [[tunnels]] in the config file"
                         + " (or --admin-bind, to open them later from the console)");
             }
             return s;

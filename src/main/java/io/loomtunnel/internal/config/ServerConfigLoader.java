@@ -1,6 +1,7 @@
 package io.loomtunnel.internal.config;
 
 import io.loomtunnel.internal.tunnel.HostPatterns;
+import io.loomtunnel.server.HttpsSettings;
 import io.loomtunnel.server.RelaySettings;
 import io.loomtunnel.server.ServerSettings;
 import java.nio.file.Path;
@@ -21,6 +22,11 @@ public final class ServerConfigLoader {
             .key("allow_hosts", (b, v) -> b.allowHosts(hostPatterns(v)))
             .key("http_bind", (b, v) -> b.httpBind(v.bindAddress()))
             .key("domain", (b, v) -> b.domain(v.domain()))
+            .key("https_bind", (b, v) -> b.https().bind(v.bindAddress()))
+            .fileOnly("https.certificates", (b, v) -> b.https().certificates(pems(v)))
+            .key("https.redirect", (b, v) -> b.https().redirectStatus(v.parsed(HttpsSettings::parseRedirect)))
+            .key("https.hsts", (b, v) -> b.https().hsts(v.string()))
+            .key("https.allow_tls12", (b, v) -> b.https().allowTls12(v.bool()))
             .key("http.header_timeout", (b, v) -> b.httpLimits().headerTimeout(v.duration()))
             .key("http.max_head_bytes", (b, v) -> b.httpLimits().maxHeadBytes(v.integer(256, MAX)))
             .key("http.idle_timeout", (b, v) -> b.httpLimits().idleTimeout(v.duration()))
@@ -53,6 +59,22 @@ public final class ServerConfigLoader {
             ServerSettings.Builder::observe);
 
     private ServerConfigLoader() {}
+
+    /** {@code [[https.certificates]]}: each a {@code certificate} PEM file and its {@code key} (default: the same file). */
+    private static List<HttpsSettings.Pem> pems(Value v) {
+        List<HttpsSettings.Pem> out = new java.util.ArrayList<>();
+        for (Value table : v.tables()) {
+            Path[] files = new Path[2];
+            table.applyTable(new Keys<Path[]>()
+                    .key("certificate", (f, x) -> f[0] = x.path())
+                    .key("key", (f, x) -> f[1] = x.path()), files);
+            if (files[0] == null) {
+                throw table.error("certificate", "is missing (the PEM chain, leaf first)");
+            }
+            out.add(new HttpsSettings.Pem(files[0], files[1] == null ? files[0] : files[1]));
+        }
+        return out;
+    }
 
     /** A comma-separated list of HTTP host patterns ({@link HostPatterns}). */
     private static List<String> hostPatterns(Value v) {

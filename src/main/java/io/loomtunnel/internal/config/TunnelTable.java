@@ -20,7 +20,8 @@ final class TunnelTable {
             .key("type", TunnelTable::type)
             .key("local", (t, v) -> t.local = v.hostPort())
             .key("host", (t, v) -> t.host = v.domain())
-            .key("remote_port", (t, v) -> t.remotePort = v.integer(0, 65_535));
+            .key("remote_port", (t, v) -> t.remotePort = v.integer(0, 65_535))
+            .key("passthrough", (t, v) -> t.passthrough = v.bool());
 
     private final Value table;
     private String name;
@@ -28,6 +29,7 @@ final class TunnelTable {
     private InetSocketAddress local;
     private String host;
     private Integer remotePort;
+    private boolean passthrough;
 
     private TunnelTable(Value table) {
         this.table = table;
@@ -86,9 +88,11 @@ final class TunnelTable {
             }
         } else if (host != null) {
             throw error("host", "is only for http tunnels");
+        } else if (passthrough) {
+            throw error("passthrough", "is only for http tunnels");
         }
         int remote = remotePort == null ? 0 : remotePort;
-        return new TunnelSpec(name, type, local.getHostString(), local.getPort(), remote, host);
+        return new TunnelSpec(name, type, local.getHostString(), local.getPort(), remote, host, passthrough);
     }
 
     private ConfigException error(String key, String predicate) {

@@ -13,6 +13,14 @@ import io.loomtunnel.tunnel.TunnelType;
  * @param preferredPort with remotePort 0: the port the server gave this tunnel before, to give again if it can (or null)
  * @param instance the client's instance id, the same for each of its sessions: a newer session of the same key and
  *     instance replaces an older one the server still holds (or null)
+ * @param passthrough for http: true when the client's service terminates TLS and the server passes the HTTPS
+ *     listener's connections for the host through by their TLS server name (null: false)
  */
 public record OpenTunnel(int request, String name, String tunnelType, Integer remotePort, String host, Integer preferredPort,
-                         String instance) implements TunnelRequest {}
+                         String instance, Boolean passthrough) implements TunnelRequest {
+    /** Without TLS passthrough. */
+    public OpenTunnel(int request, String name, String tunnelType, Integer remotePort, String host, Integer preferredPort,
+                      String instance) {
+        this(request, name, tunnelType, remotePort, host, preferredPort, instance, null);
+    }
+}
