@@ -43,6 +43,7 @@ final class HttpRoutes implements HttpRouter, PassthroughRouter {
     private volatile int port;
     private volatile int httpsPort = -1;
     private volatile Predicate<String> certified = h -> false;
+    private volatile java.util.function.Consumer<String> claimed = h -> { };
 
     HttpRoutes(String domain, Duration hold) {
         this.domain = domain.toLowerCase(Locale.ROOT);
@@ -58,6 +59,11 @@ final class HttpRoutes implements HttpRouter, PassthroughRouter {
     void listeningOnHttps(int port, Predicate<String> certificateFor) {
         this.certified = certificateFor;
         this.httpsPort = port;
+    }
+
+    /** Told each host a tunnel without passthrough claims (ACME asks for its certificate); it must not block. */
+    void onClaim(java.util.function.Consumer<String> listener) {
+        this.claimed = listener;
     }
 
     /** True if an HTTPS listener runs, so that passthrough tunnels can be served. */
@@ -111,6 +117,9 @@ final class HttpRoutes implements HttpRouter, PassthroughRouter {
             throw new PortBinder.RefusedException("host " + host + " is already served by another tunnel");
         }
         byHost.put(host, tunnel);
+        if (!tunnel.passthrough()) {
+            claimed.accept(host);
+        }
     }
 
     /** The tunnel is gone: its host is held for its account. */

@@ -17,10 +17,38 @@ import java.util.Objects;
  * @param allowTls12 also accept TLS 1.2 (some webhook senders lack 1.3); TLS 1.3 only otherwise
  * @param redirectStatus 308 or 301: what the HTTP listener answers for a host served over HTTPS; 0: serve it over HTTP too
  * @param hsts the Strict-Transport-Security value added to HTTPS responses, e.g. {@code max-age=31536000}, or null
+ * @param acme automatic certificates, or {@link Acme#OFF}
  */
-public record HttpsSettings(InetSocketAddress bind, List<Pem> certificates, boolean allowTls12, int redirectStatus, String hsts) {
+public record HttpsSettings(InetSocketAddress bind, List<Pem> certificates, boolean allowTls12, int redirectStatus, String hsts,
+                            Acme acme) {
     /** No HTTPS listener. */
-    public static final HttpsSettings NONE = new HttpsSettings(null, List.of(), false, 308, null);
+    public static final HttpsSettings NONE = new HttpsSettings(null, List.of(), false, 308, null, Acme.OFF);
+
+    /**
+     * Automatic certificates from an ACME CA (RFC 8555), for the hosts of HTTP tunnels.
+     *
+     * @param directory the CA's directory URL (e.g. Let's Encrypt's), or null for no ACME
+     * @param email the account's contact address, or null
+     * @param ca a PEM file of the CA that signs the directory's TLS certificate (a test CA such as Pebble's), or null for the system's
+     * @param challenge http-01 or tls-alpn-01; null: http-01 with an HTTP listener, else tls-alpn-01
+     * @param hosts the hosts to get certificates for; empty: every host an HTTP tunnel claims (not passthrough ones), when claimed
+     * @param stateDir where the account key and the certificates are kept (mode 0600); null: {@code acme} beside the server's key
+     */
+    public record Acme(java.net.URI directory, String email, Path ca, String challenge, List<String> hosts, Path stateDir) {
+        /** No ACME. */
+        public static final Acme OFF = new Acme(null, null, null, null, List.of(), null);
+
+        /** Checks the challenge name. */
+        public Acme {
+            hosts = List.copyOf(hosts);
+            if (challenge != null && !challenge.equals("http-01") && !challenge.equals("tls-alpn-01")) {
+                throw new IllegalArgumentException("the ACME challenge must be http-01 or tls-alpn-01, got '" + challenge + "'");
+            }
+            if (directory != null && !"https".equals(directory.getScheme())) {
+                throw new IllegalArgumentException("the ACME directory must be an https:// URL, got '" + directory + "'");
+            }
+        }
+    }
 
     /**
      * One certificate: PEM files as web servers take them (one file may hold both).
@@ -62,8 +90,13 @@ public record HttpsSettings(InetSocketAddress bind, List<Pem> certificates, bool
         if (hsts != null && (hsts.isBlank() || hsts.chars().anyMatch(c -> c < 0x20 || c > 0x7e))) {
             throw new IllegalArgumentException("the HSTS value must be printable ASCII, e.g. max-age=31536000");
         }
-        if (bind != null && certificates.isEmpty()) {
-            throw new IllegalArgumentException("the HTTPS listener has no certificate: give --https-cert CERT.pem:KEY.pem");
+        Objects.requireNonNull(acme, "acme");
+        if (bind != null && certificates.isEmpty() && acme.directory() == null) {
+            throw new IllegalArgumentException("the HTTPS listener has no certificate: give --https-cert CERT.pem:KEY.pem"
+                    + " or --acme-directory URL");
+        }
+        if (bind == null && acme.directory() != null) {
+            throw new IllegalArgumentException("ACME needs the HTTPS listener: give --https-bind");
         }
     }
 
@@ -93,8 +126,57 @@ public record HttpsSettings(InetSocketAddress bind, List<Pem> certificates, bool
         private boolean allowTls12;
         private int redirectStatus = 308;
         private String hsts;
+        private java.net.URI acmeDirectory;
+        private String acmeEmail;
+        private Path acmeCa;
+        private String acmeChallenge;
+        private final List<String> acmeHosts = new ArrayList<>();
+        private Path acmeStateDir;
 
         private Builder() {}
+
+        /**
+         * The ACME CA's directory URL; automatic certificates are off without one.
+         *
+         * @param url e.g. https://acme-v02.api.letsencrypt.org/directory
+         * @return this builder
+         */
+        public Builder acmeDirectory(java.net.URI url) { acmeDirectory = url; return this; }
+        /**
+         * The ACME account's contact address.
+         *
+         * @param address an e-mail address, or null
+         * @return this builder
+         */
+        public Builder acmeEmail(String address) { acmeEmail = address; return this; }
+        /**
+         * The CA that signs the ACME directory's own TLS certificate, for test and private CAs.
+         *
+         * @param pem a PEM file, or null for the system's trust
+         * @return this builder
+         */
+        public Builder acmeCa(Path pem) { acmeCa = pem; return this; }
+        /**
+         * The challenge that proves control of a host.
+         *
+         * @param name http-01 or tls-alpn-01, or null to choose by the listeners
+         * @return this builder
+         */
+        public Builder acmeChallenge(String name) { acmeChallenge = name; return this; }
+        /**
+         * The hosts to get certificates for.
+         *
+         * @param names full host names; empty: every host an HTTP tunnel claims
+         * @return this builder
+         */
+        public Builder acmeHosts(List<String> names) { acmeHosts.clear(); acmeHosts.addAll(names); return this; }
+        /**
+         * Where the ACME account key and certificates are kept.
+         *
+         * @param dir a directory, or null for {@code acme} beside the server's key
+         * @return this builder
+         */
+        public Builder acmeStateDir(Path dir) { acmeStateDir = dir; return this; }
 
         /**
          * Where the HTTPS listener listens.
@@ -140,7 +222,8 @@ public record HttpsSettings(InetSocketAddress bind, List<Pem> certificates, bool
         public Builder hsts(String value) { hsts = value; return this; }
 
         HttpsSettings build() {
-            return new HttpsSettings(bind, certificates, allowTls12, redirectStatus, hsts);
+            return new HttpsSettings(bind, certificates, allowTls12, redirectStatus, hsts,
+                    new Acme(acmeDirectory, acmeEmail, acmeCa, acmeChallenge, acmeHosts, acmeStateDir));
         }
     }
 }

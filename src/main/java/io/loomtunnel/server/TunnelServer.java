@@ -6,6 +6,8 @@ import io.loomtunnel.internal.admin.Observability;
 import io.loomtunnel.internal.concurrent.OwnedThreads;
 import io.loomtunnel.internal.http.HttpIngress;
 import io.loomtunnel.internal.http.HttpRouter;
+import io.loomtunnel.internal.https.AcmeChallenges;
+import io.loomtunnel.internal.https.AcmeIssuer;
 import io.loomtunnel.internal.https.CertificateFiles;
 import io.loomtunnel.internal.https.CertificateStore;
 import io.loomtunnel.internal.https.HttpsFront;
@@ -90,6 +92,7 @@ public final class TunnelServer implements Closeable {
     private Observability observability;
     private HttpIngress http;
     private HttpsFront https;
+    private AcmeIssuer acme;
     private HttpRoutes httpRoutes;
     private final ReentrantLock clientsLock = new ReentrantLock();
     private final Condition clientLeft = clientsLock.newCondition();
@@ -143,16 +146,38 @@ public final class TunnelServer implements Closeable {
         if (tls.bind() != null) {
             CertificateStore certificates = new CertificateStore(
                     tls.certificates().stream().map(p -> new CertificateFiles(p.certificate(), p.key())).toList());
+            AcmeChallenges challenges = new AcmeChallenges();
             https = HttpsFront.start(HostPort.resolved(tls.bind()), tls.allowTls12(), tls.hsts(), settings.httpLimits().ingressConfig(),
-                    certificates, httpRoutes, httpRoutes);
+                    certificates, httpRoutes, httpRoutes, challenges);
             httpRoutes.listeningOnHttps(https.port(), certificates::covers);
-            if (tls.redirectStatus() != 0) {
-                plain = new HttpsRedirects(httpRoutes, httpRoutes, certificates::covers, tls.redirectStatus(), https::port);
+            plain = new HttpsRedirects(httpRoutes, httpRoutes, certificates::covers, tls.redirectStatus(), https::port, challenges);
+            if (tls.acme().directory() != null) {
+                startAcme(tls.acme(), certificates, challenges);
             }
         }
         if (settings.httpBind() != null) {
             http = HttpIngress.start(HostPort.resolved(settings.httpBind()), plain, settings.httpLimits().ingressConfig());
             httpRoutes.listeningOn(http.port());
+        }
+    }
+
+    /** The ACME client: certificates it has already served at once, then the listed hosts, or each host when claimed. */
+    private void startAcme(HttpsSettings.Acme a, CertificateStore certificates, AcmeChallenges challenges) throws IOException {
+        AcmeIssuer.Challenge challenge = a.challenge() == null
+                ? (settings.httpBind() != null ? AcmeIssuer.Challenge.HTTP_01 : AcmeIssuer.Challenge.TLS_ALPN_01)
+                : a.challenge().equals("http-01") ? AcmeIssuer.Challenge.HTTP_01 : AcmeIssuer.Challenge.TLS_ALPN_01;
+        java.nio.file.Path dir = a.stateDir() != null ? a.stateDir()
+                : settings.keyFile().toAbsolutePath().resolveSibling("acme");
+        acme = new AcmeIssuer(a.directory(), a.email(), a.ca(), dir, challenge, certificates, challenges);
+        acme.start();
+        if (a.hosts().isEmpty()) {
+            httpRoutes.onClaim(h -> {
+                if (!certificates.coveredByFile(h)) {
+                    acme.want(h);
+                }
+            });
+        } else {
+            a.hosts().forEach(h -> acme.want(httpRoutes.hostFor(h)));
         }
     }
 
@@ -404,6 +429,9 @@ public final class TunnelServer implements Closeable {
             }
             if (http != null) {
                 http.close();
+            }
+            if (acme != null) {
+                acme.close();
             }
             if (https != null) {
                 https.close();

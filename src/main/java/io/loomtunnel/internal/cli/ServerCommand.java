@@ -88,6 +88,26 @@ final class ServerCommand implements Callable<Integer> {
     @Option(names = "--tls12", description = "Accept TLS 1.2 on the HTTPS listener besides 1.3 (for older webhook senders).")
     boolean tls12;
 
+    @Option(names = "--acme-directory", paramLabel = "URL",
+            description = "Get certificates for the HTTP tunnels' hosts from this ACME CA (e.g. Let's Encrypt's directory URL);"
+                    + " kept in the acme directory beside the server key, renewed before they expire.")
+    String acmeDirectory;
+
+    @Option(names = "--acme-email", paramLabel = "ADDRESS", description = "The ACME account's contact address.")
+    String acmeEmail;
+
+    @Option(names = "--acme-ca", paramLabel = "FILE",
+            description = "PEM CA that signs the ACME directory's TLS certificate (test or private CAs; default: the system's).")
+    Path acmeCa;
+
+    @Option(names = "--acme-challenge", paramLabel = "http-01|tls-alpn-01",
+            description = "How the CA checks a host (default http-01 with --http-bind, else tls-alpn-01).")
+    String acmeChallenge;
+
+    @Option(names = "--acme-host", paramLabel = "HOST",
+            description = "Get a certificate for this host (repeatable; default: every host an HTTP tunnel claims, when claimed).")
+    List<String> acmeHosts = new ArrayList<>();
+
     @Option(names = "--domain", paramLabel = "NAME", description = "HTTP tunnels named N are served at N.NAME (default localhost).")
     String domain;
 
@@ -206,6 +226,21 @@ final class ServerCommand implements Callable<Integer> {
             }
             if (tls12) {
                 b.https().allowTls12(true);
+            }
+            if (acmeDirectory != null) {
+                b.https().acmeDirectory(FlagValue.parse("--acme-directory", acmeDirectory, java.net.URI::create));
+            }
+            if (acmeEmail != null) {
+                b.https().acmeEmail(acmeEmail);
+            }
+            if (acmeCa != null) {
+                b.https().acmeCa(acmeCa);
+            }
+            if (acmeChallenge != null) {
+                b.https().acmeChallenge(acmeChallenge);
+            }
+            if (!acmeHosts.isEmpty()) {
+                b.https().acmeHosts(acmeHosts);
             }
             if (openAccess) {
                 b.openAccess(true);

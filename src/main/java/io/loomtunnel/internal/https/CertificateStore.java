@@ -6,9 +6,11 @@ import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -21,7 +23,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Locking: {@link #refresh} and {@link #put} run under {@code this}; lookups read the volatile
  * {@code snapshot}, an immutable map, without a lock. No other lock is taken under it.
  */
-public final class CertificateStore {
+public final class CertificateStore implements SniKeyManager.Source {
     private static final System.Logger LOG = System.getLogger(CertificateStore.class.getName());
     private final List<CertificateFiles> files;
     private final AtomicLong aliases = new AtomicLong();
@@ -29,7 +31,7 @@ public final class CertificateStore {
     private final Map<Integer, Loaded> loaded = new HashMap<>();
     /** Certificates added at run time (ACME), by host. */
     private final Map<String, Entry> managed = new LinkedHashMap<>();
-    private volatile Snapshot snapshot = new Snapshot(Map.of(), null, Map.of());
+    private volatile Snapshot snapshot = new Snapshot(Map.of(), null, Map.of(), Set.of());
     /** The snapshot before this one: its aliases stay valid for handshakes that chose one just before a change. */
     private volatile Snapshot previous = snapshot;
 
@@ -40,7 +42,7 @@ public final class CertificateStore {
     private record Loaded(Entry entry, List<Object> stamp) {
     }
 
-    private record Snapshot(Map<String, List<Entry>> byName, Entry fallback, Map<String, Entry> byAlias) {
+    private record Snapshot(Map<String, List<Entry>> byName, Entry fallback, Map<String, Entry> byAlias, Set<String> fromFiles) {
     }
 
     public CertificateStore(List<CertificateFiles> files) {
@@ -100,8 +102,16 @@ public final class CertificateStore {
         return !named(snapshot, host).isEmpty();
     }
 
+    /** True if a certificate from a file names {@code host} exactly or by wildcard: ACME leaves such hosts alone. */
+    public boolean coveredByFile(String host) {
+        Set<String> names = snapshot.fromFiles();
+        int dot = host.indexOf('.');
+        return names.contains(host) || dot > 0 && names.contains("*" + host.substring(dot));
+    }
+
     /** The alias of the certificate for {@code serverName} (null: none given) whose key is of {@code keyType}, or null. */
-    String choose(String serverName, String keyType) {
+    @Override
+    public String choose(String serverName, String keyType) {
         Snapshot s = snapshot;
         if (serverName != null) {
             for (Entry e : named(s, serverName)) {
@@ -114,7 +124,8 @@ public final class CertificateStore {
     }
 
     /** The certificate an alias from {@link #choose} names, or null once it is two changes old. */
-    CertifiedKey byAlias(String alias) {
+    @Override
+    public CertifiedKey byAlias(String alias) {
         Entry e = snapshot.byAlias().get(alias);
         if (e == null) {
             e = previous.byAlias().get(alias);
@@ -138,12 +149,14 @@ public final class CertificateStore {
     private void publish() {
         Map<String, List<Entry>> byName = new HashMap<>();
         Map<String, Entry> byAlias = new HashMap<>();
+        Set<String> fromFiles = new HashSet<>();
         Entry fallback = null;
         List<Entry> all = new ArrayList<>(managed.values());
         for (int i = 0; i < files.size(); i++) {
             Loaded l = loaded.get(i);
             if (l != null && l.entry() != null) {
                 all.add(l.entry());
+                fromFiles.addAll(l.entry().certified().names());
                 if (fallback == null) {
                     fallback = l.entry();
                 }
@@ -157,7 +170,7 @@ public final class CertificateStore {
             }
         }
         previous = snapshot;
-        snapshot = new Snapshot(Map.copyOf(byName), fallback, Map.copyOf(byAlias));
+        snapshot = new Snapshot(Map.copyOf(byName), fallback, Map.copyOf(byAlias), Set.copyOf(fromFiles));
     }
 
     /** What identifies a file set's state: both files' modification times and sizes (absent files too). */

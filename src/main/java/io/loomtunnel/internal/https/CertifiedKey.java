@@ -25,7 +25,7 @@ record CertifiedKey(PrivateKey key, X509Certificate[] chain, List<String> names)
             throw new CertificateParsingException("no certificate");
         }
         X509Certificate leaf = chain.getFirst();
-        if (!leaf.getPublicKey().getAlgorithm().equals(key.getAlgorithm())) {
+        if (!keyType(leaf.getPublicKey().getAlgorithm()).equals(keyType(key.getAlgorithm()))) {
             throw new CertificateParsingException("the key is " + key.getAlgorithm() + " but the certificate's is "
                     + leaf.getPublicKey().getAlgorithm());
         }
@@ -53,6 +53,11 @@ record CertifiedKey(PrivateKey key, X509Certificate[] chain, List<String> names)
 
     /** The key algorithm as JSSE's key managers name key types: RSA, EC, EdDSA, RSASSA-PSS. */
     String keyType() {
-        return key.getAlgorithm();
+        return keyType(key.getAlgorithm());
+    }
+
+    /** BouncyCastle calls EC keys ECDSA; JSSE asks for EC. */
+    private static String keyType(String algorithm) {
+        return algorithm.equals("ECDSA") ? "EC" : algorithm;
     }
 }

@@ -50,7 +50,9 @@ public final class HttpsFront implements Closeable {
     private final HttpIngressConfig httpConfig;
     private final CertificateStore certificates;
     private final PassthroughRouter passthrough;
+    private final AcmeChallenges challenges;
     private final SSLContext tls;
+    private final SSLContext acmeTls;
     private final HttpIngress ingress;
     private final SourceLimit perSource;
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
@@ -58,13 +60,16 @@ public final class HttpsFront implements Closeable {
     private volatile boolean closed;
 
     private HttpsFront(ServerSocket server, boolean allowTls12, String hsts, HttpIngressConfig httpConfig,
-            CertificateStore certificates, HttpRouter router, PassthroughRouter passthrough, SSLContext tls) {
+            CertificateStore certificates, HttpRouter router, PassthroughRouter passthrough, AcmeChallenges challenges,
+            SSLContext tls, SSLContext acmeTls) {
         this.server = server;
         this.allowTls12 = allowTls12;
         this.httpConfig = httpConfig;
         this.certificates = certificates;
         this.passthrough = passthrough;
+        this.challenges = challenges;
         this.tls = tls;
+        this.acmeTls = acmeTls;
         String owner = "https :" + server.getLocalPort();
         this.ingress = HttpIngress.adopting(owner, hsts == null ? router : new HstsRouter(router, hsts), httpConfig);
         this.perSource = new SourceLimit(httpConfig.maxConnectionsPerSource());
@@ -77,15 +82,19 @@ public final class HttpsFront implements Closeable {
      * @param allowTls12 accept TLS 1.2 besides 1.3
      * @param hsts the Strict-Transport-Security value of every response, or null
      * @param httpConfig the HTTP ingress's limits; its scheme is replaced by https
+     * @param challenges the TLS-ALPN-01 challenges to answer ({@code acme-tls/1} handshakes)
      * @throws IOException a certificate could not be loaded, or the port could not be bound
      */
     public static HttpsFront start(InetSocketAddress bind, boolean allowTls12, String hsts, HttpIngressConfig httpConfig, CertificateStore certificates,
-            HttpRouter router, PassthroughRouter passthrough) throws IOException {
+            HttpRouter router, PassthroughRouter passthrough, AcmeChallenges challenges) throws IOException {
         certificates.load();
         SSLContext tls;
+        SSLContext acmeTls;
         try {
             tls = SSLContext.getInstance("TLS");
             tls.init(new KeyManager[] {new SniKeyManager(certificates)}, null, null);
+            acmeTls = SSLContext.getInstance("TLS");
+            acmeTls.init(new KeyManager[] {new SniKeyManager(challenges::tlsAlpn01)}, null, null);
         } catch (GeneralSecurityException e) {
             throw new IOException("TLS is not available: " + e.getMessage(), e);
         }
@@ -100,7 +109,7 @@ public final class HttpsFront implements Closeable {
         HttpIngressConfig https = new HttpIngressConfig(httpConfig.headerTimeout(), httpConfig.maxHeadBytes(),
                 httpConfig.idleTimeout(), httpConfig.bodyBufferBytes(), httpConfig.bodyTimeout(), httpConfig.sendTimeout(),
                 httpConfig.minBodyRate(), httpConfig.upstreamTimeout(), httpConfig.maxConnectionsPerSource(), "https");
-        HttpsFront front = new HttpsFront(server, allowTls12, hsts, https, certificates, router, passthrough, tls);
+        HttpsFront front = new HttpsFront(server, allowTls12, hsts, https, certificates, router, passthrough, challenges, tls, acmeTls);
         front.threads.start("accept", front::acceptLoop);
         front.threads.startEvery("certificates", RELOAD_CHECK, certificates::refresh);
         return front;
@@ -156,6 +165,10 @@ public final class HttpsFront implements Closeable {
             socket.setSoTimeout(timeoutMillis(httpConfig.headerTimeout()));
             ClientHelloReader.Peeked peeked = ClientHelloReader.read(socket.getInputStream());
             String name = peeked.hello().serverName();
+            if (peeked.hello().protocols().contains(AcmeChallenges.ACME_TLS)) {
+                answerTlsAlpn01(socket, peeked.raw());
+                return;
+            }
             HttpRoute through = name == null ? null : passthrough.passthrough(name);
             if (through != null) {
                 socket.setSoTimeout(0);
@@ -178,6 +191,21 @@ public final class HttpsFront implements Closeable {
                 closeQuietly(socket);
             }
             slot.close();
+        }
+    }
+
+    /**
+     * A TLS-ALPN-01 validation (RFC 8737 3): the handshake with the challenge certificate of the name
+     * and ALPN acme-tls/1, then close; no application data. Without a challenge for the name the
+     * handshake fails (no certificate), as the RFC asks.
+     */
+    private void answerTlsAlpn01(Socket socket, byte[] hello) throws IOException {
+        try (SSLSocket s = (SSLSocket) acmeTls.getSocketFactory().createSocket(socket, new ByteArrayInputStream(hello), true)) {
+            SSLParameters p = acmeTls.getDefaultSSLParameters();
+            p.setProtocols(new String[] {"TLSv1.3", "TLSv1.2"});
+            p.setApplicationProtocols(new String[] {AcmeChallenges.ACME_TLS});
+            s.setSSLParameters(p);
+            s.startHandshake();
         }
     }
 

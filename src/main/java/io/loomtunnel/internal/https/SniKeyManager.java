@@ -15,13 +15,37 @@ import javax.net.ssl.X509ExtendedKeyManager;
 
 /**
  * The server side of JSSE's key choice: the certificate of the {@link CertificateStore} for the
- * handshake's SNI host name and offered key type. Server only; JSSE calls it on the handshaking thread.
+ * handshake's SNI host name and offered key type (or, for ACME TLS-ALPN-01, the challenge
+ * certificate of the name). Server only; JSSE calls it on the handshaking thread.
  */
 final class SniKeyManager extends X509ExtendedKeyManager {
-    private final CertificateStore store;
+    /** Certificates by alias, and the alias for a server name and key type. */
+    interface Source {
+        String choose(String serverName, String keyType);
 
-    SniKeyManager(CertificateStore store) {
+        CertifiedKey byAlias(String alias);
+    }
+
+    private final Source store;
+
+    SniKeyManager(Source store) {
         this.store = store;
+    }
+
+    /** Serves the certificate {@code byName} gives for the server name, under the name as alias. */
+    SniKeyManager(java.util.function.Function<String, CertifiedKey> byName) {
+        this(new Source() {
+            @Override
+            public String choose(String serverName, String keyType) {
+                CertifiedKey c = serverName == null ? null : byName.apply(serverName);
+                return c != null && c.keyType().equals(keyType) ? serverName : null;
+            }
+
+            @Override
+            public CertifiedKey byAlias(String alias) {
+                return byName.apply(alias);
+            }
+        });
     }
 
     @Override

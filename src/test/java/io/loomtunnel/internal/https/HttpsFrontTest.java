@@ -153,7 +153,7 @@ class HttpsFrontTest {
                 Map.of("secret.localhost", service));
         Routes routes = new Routes(Map.of("web.localhost", app, "plain.localhost", app), Map.of("secret.localhost", service));
         HttpIngress http = HttpIngress.start(new InetSocketAddress(LOOPBACK, 0),
-                new HttpsRedirects(routes, routes, store::covers, 308, () -> 8443), HttpIngressConfig.defaults());
+                new HttpsRedirects(routes, routes, store::covers, 308, () -> 8443, new AcmeChallenges()), HttpIngressConfig.defaults());
         running.add(http);
         String web = plainExchange(http.port(), "GET /a?b=1 HTTP/1.1\r\nHost: web.localhost\r\n\r\n");
         assertTrue(web.startsWith("HTTP/1.1 308 Permanent Redirect\r\n"), web);
@@ -179,7 +179,7 @@ class HttpsFrontTest {
         }
         Routes routes = new Routes(apps, passthrough);
         HttpsFront front = HttpsFront.start(new InetSocketAddress(LOOPBACK, 0), tls12, hsts, HttpIngressConfig.defaults(), store,
-                routes, routes);
+                routes, routes, new AcmeChallenges());
         running.add(front);
         return front;
     }
