@@ -58,6 +58,8 @@ class PublicApiTest {
             "io.loomtunnel.p2p.SharePeer", "io.loomtunnel.p2p.ShareSettings", "io.loomtunnel.p2p.ShareSettings$Builder",
             "io.loomtunnel.p2p.SharedService",
             "io.loomtunnel.server.Grant", "io.loomtunnel.server.HttpLimits", "io.loomtunnel.server.HttpLimits$Builder",
+            "io.loomtunnel.server.HttpsSettings", "io.loomtunnel.server.HttpsSettings$Acme", "io.loomtunnel.server.HttpsSettings$Builder",
+            "io.loomtunnel.server.HttpsSettings$Pem",
             "io.loomtunnel.server.RelaySettings", "io.loomtunnel.server.RelayStats",
             "io.loomtunnel.server.ServerEvents", "io.loomtunnel.server.ServerSettings",
             "io.loomtunnel.server.ServerSettings$Builder", "io.loomtunnel.server.TunnelLimits", "io.loomtunnel.server.TunnelServer",

@@ -150,7 +150,6 @@ public final class AcmeIssuer implements AutoCloseable {
             if (host == null) {
                 continue;
             }
-            queued.remove(host);
             try {
                 X509Certificate leaf = issue(host);
                 state.put(host, new HostState(renewAt(leaf), 0, null));
@@ -167,6 +166,7 @@ public final class AcmeIssuer implements AutoCloseable {
             } finally {
                 challenges.removeHttp01(host);
                 challenges.removeTlsAlpn01(host);
+                queued.remove(host); // queued or in progress until here, so that the renewals pass does not order it twice
             }
         }
     }

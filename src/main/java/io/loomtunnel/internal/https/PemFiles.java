@@ -55,15 +55,28 @@ final class PemFiles {
         }
     }
 
+    /**
+     * The same key as the platform's own key class: BouncyCastle's converter names EC keys ECDSA
+     * (and makes BouncyCastle keys once that provider is installed), which JSSE does not take.
+     */
+    private static PrivateKey platformKey(PrivateKey key) throws IOException {
+        String algorithm = key.getAlgorithm().equals("ECDSA") ? "EC" : key.getAlgorithm();
+        try {
+            return java.security.KeyFactory.getInstance(algorithm).generatePrivate(new java.security.spec.PKCS8EncodedKeySpec(key.getEncoded()));
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IOException("a " + algorithm + " key the platform cannot use: " + e.getMessage());
+        }
+    }
+
     private static PrivateKey privateKey(Path file) throws IOException {
         try (Reader r = Files.newBufferedReader(file); PEMParser pem = new PEMParser(r)) {
             JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
             for (Object o; (o = pem.readObject()) != null; ) {
                 if (o instanceof PrivateKeyInfo info) {
-                    return converter.getPrivateKey(info);
+                    return platformKey(converter.getPrivateKey(info));
                 }
                 if (o instanceof PEMKeyPair pair) {
-                    return converter.getKeyPair(pair).getPrivate();
+                    return platformKey(converter.getKeyPair(pair).getPrivate());
                 }
             }
         } catch (IOException | RuntimeException e) {

@@ -84,6 +84,7 @@ class MessageTypeTest {
             values[i] = types[i] == String.class ? components[i].getName() + " \u00e9\"x"
                     : types[i] == int.class || types[i] == Integer.class ? 40 + i
                     : types[i] == List.class ? List.of("a", "b")
+                    : types[i] == Boolean.class ? Boolean.TRUE
                     : null;
             if (values[i] == null) {
                 throw new AssertionError("no sample value for " + types[i] + " in " + record.getSimpleName());
