@@ -27,8 +27,18 @@ public final class AcmeChallenges {
         http01.remove(host);
     }
 
-    public void putTlsAlpn01(String host, java.security.PrivateKey key, java.security.cert.X509Certificate certificate) {
-        tlsAlpn01.put(host, new CertifiedKey(key, new java.security.cert.X509Certificate[] {certificate}, java.util.List.of(host)));
+    /** The challenge certificate and its key, as the platform's own classes (acme4j makes BouncyCastle ones, which JSSE refuses). */
+    public void putTlsAlpn01(String host, java.security.PrivateKey key, java.security.cert.X509Certificate certificate)
+            throws java.io.IOException {
+        java.security.cert.X509Certificate platform;
+        try {
+            platform = (java.security.cert.X509Certificate) java.security.cert.CertificateFactory.getInstance("X.509")
+                    .generateCertificate(new java.io.ByteArrayInputStream(certificate.getEncoded()));
+        } catch (java.security.cert.CertificateException e) {
+            throw new java.io.IOException("the TLS-ALPN-01 certificate: " + e.getMessage());
+        }
+        tlsAlpn01.put(host, new CertifiedKey(PemFiles.platformKey(key), new java.security.cert.X509Certificate[] {platform},
+                java.util.List.of(host)));
     }
 
     public void removeTlsAlpn01(String host) {

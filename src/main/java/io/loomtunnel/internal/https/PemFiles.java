@@ -59,7 +59,7 @@ final class PemFiles {
      * The same key as the platform's own key class: BouncyCastle's converter names EC keys ECDSA
      * (and makes BouncyCastle keys once that provider is installed), which JSSE does not take.
      */
-    private static PrivateKey platformKey(PrivateKey key) throws IOException {
+    static PrivateKey platformKey(PrivateKey key) throws IOException {
         String algorithm = key.getAlgorithm().equals("ECDSA") ? "EC" : key.getAlgorithm();
         try {
             return java.security.KeyFactory.getInstance(algorithm).generatePrivate(new java.security.spec.PKCS8EncodedKeySpec(key.getEncoded()));
