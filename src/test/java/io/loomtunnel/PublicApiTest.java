@@ -69,6 +69,8 @@ class PublicApiTest {
             "io.loomtunnel.plugin.ResponseAction$Replace", "io.loomtunnel.plugin.ResponseHead",
             "io.loomtunnel.plugin.VisitorState",
             "io.loomtunnel.server.Grant", "io.loomtunnel.server.HttpLimits", "io.loomtunnel.server.HttpLimits$Builder",
+            "io.loomtunnel.server.HttpsSettings", "io.loomtunnel.server.HttpsSettings$Acme", "io.loomtunnel.server.HttpsSettings$Builder",
+            "io.loomtunnel.server.HttpsSettings$Pem",
             "io.loomtunnel.server.RelaySettings", "io.loomtunnel.server.RelayStats",
             "io.loomtunnel.server.ServerEvents", "io.loomtunnel.server.ServerSettings",
             "io.loomtunnel.server.ServerSettings$Builder", "io.loomtunnel.server.TunnelLimits", "io.loomtunnel.server.TunnelServer",

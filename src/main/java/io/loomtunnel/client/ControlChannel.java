@@ -70,7 +70,8 @@ final class ControlChannel {
     Call open(TunnelSpec spec, Integer preferredPort, List<Map<String, Object>> policies) throws IOException {
         int request = nextRequest.getAndIncrement();
         return send(spec.type() == TunnelType.HTTP
-                ? new OpenTunnel(request, spec.name(), spec.type().wireName(), null, spec.host(), null, instance, policies)
+                ? new OpenTunnel(request, spec.name(), spec.type().wireName(), null, spec.host(), null, instance, policies,
+                        spec.passthrough() ? Boolean.TRUE : null)
                 : new OpenTunnel(request, spec.name(), spec.type().wireName(), spec.remotePort(), null, preferredPort, instance,
                         policies));
     }

@@ -111,8 +111,8 @@ final class HeldTunnels {
         TunnelCounters counters = server.metrics().openTunnel(session.peer().abbreviated(), name, type.wireName());
         ClientStreams.Share share = type == TunnelType.UDP ? null : streams.share(name, counters);
         try {
-            ExposedTunnel tunnel = bind(type, id, name, port, request.preferredPort(), request.host(), counters, share,
-                    server.policies().forTunnel(own));
+            ExposedTunnel tunnel = bind(type, id, name, port, request.preferredPort(), request.host(),
+                    Boolean.TRUE.equals(request.passthrough()), counters, share, server.policies().forTunnel(own));
             if (session.mux().isClosed()) {
                 tunnel.close(); // the client left while we were binding
             }
@@ -130,7 +130,7 @@ final class HeldTunnels {
         }
     }
 
-    private ExposedTunnel bind(TunnelType type, int id, String name, int port, Integer preferred, String host,
+    private ExposedTunnel bind(TunnelType type, int id, String name, int port, Integer preferred, String host, boolean passthrough,
                                TunnelCounters counters, ClientStreams.Share share, PolicyChain policies)
             throws IOException, PortBinder.RefusedException {
         ServerSettings settings = server.settings();
@@ -154,7 +154,10 @@ final class HeldTunnels {
                 if (host == null || host.isBlank()) {
                     throw new PortBinder.RefusedException("http tunnel '" + name + "' names no host");
                 }
-                yield HttpTunnel.claim(id, name, host, grant, server.httpRoutes(), share::openUpstream, policies);
+                if (passthrough && !server.httpRoutes().servesHttps()) {
+                    throw new PortBinder.RefusedException("this server has no HTTPS listener for TLS passthrough");
+                }
+                yield HttpTunnel.claim(id, name, host, passthrough, grant, server.httpRoutes(), share::openUpstream, policies);
             }
         };
     }

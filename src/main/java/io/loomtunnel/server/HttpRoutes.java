@@ -3,6 +3,7 @@ package io.loomtunnel.server;
 import io.loomtunnel.internal.http.HttpRoute;
 import io.loomtunnel.internal.http.HttpRouter;
 import io.loomtunnel.internal.http.Upstream;
+import io.loomtunnel.internal.https.PassthroughRouter;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.HashMap;
@@ -19,14 +20,15 @@ import java.util.function.Predicate;
  * at a time. When a tunnel's client goes away its host is <em>held</em> for the client's account
  * (its principal) for {@code hold}: visitors get 502 ("the tunnel's client is offline") rather
  * than 404, and only a client of the same account, or one whose grant names the host exactly,
- * may claim it; after that it is forgotten (404) and free for anyone its grant allows.
+ * may claim it; after that it is forgotten (404) and free for anyone its grant allows. A passthrough
+ * tunnel's host is routed only by TLS server name ({@link #passthrough}), never to HTTP requests.
  *
  * <p>Locking: {@code this} guards every change to {@code byHost} and {@code held} (claim, release,
  * forgetting), none of which blocks; {@link #route} reads {@code byHost}, a concurrent map,
  * without it and only takes it to forget a hold that ran out. {@code port} is volatile, set once
  * before any client can claim a host. No other lock is taken under it.
  */
-final class HttpRoutes implements HttpRouter {
+final class HttpRoutes implements HttpRouter, PassthroughRouter {
     /** Holds kept at once, over all accounts; beyond it the oldest hold goes. */
     static final int MAX_HELD = 100_000;
     /** Holds one account keeps at once; beyond it its own oldest hold goes. */
@@ -39,6 +41,9 @@ final class HttpRoutes implements HttpRouter {
     private final String domain;
     private final long holdNanos;
     private volatile int port;
+    private volatile int httpsPort = -1;
+    private volatile Predicate<String> certified = h -> false;
+    private volatile java.util.function.Consumer<String> claimed = h -> { };
 
     HttpRoutes(String domain, Duration hold) {
         this.domain = domain.toLowerCase(Locale.ROOT);
@@ -50,8 +55,34 @@ final class HttpRoutes implements HttpRouter {
         this.port = port;
     }
 
+    /** The HTTPS listener's port, and which hosts it has a certificate for; URLs of those hosts are https. */
+    void listeningOnHttps(int port, Predicate<String> certificateFor) {
+        this.certified = certificateFor;
+        this.httpsPort = port;
+    }
+
+    /** Told each host a tunnel without passthrough claims (ACME asks for its certificate); it must not block. */
+    void onClaim(java.util.function.Consumer<String> listener) {
+        this.claimed = listener;
+    }
+
+    /** True if an HTTPS listener runs, so that passthrough tunnels can be served. */
+    boolean servesHttps() {
+        return httpsPort >= 0;
+    }
+
     @Override
     public HttpRoute route(String host) {
+        HttpRoute r = live(host);
+        return r instanceof HttpTunnel t && t.passthrough() ? null : r;
+    }
+
+    @Override
+    public HttpRoute passthrough(String serverName) {
+        return live(serverName) instanceof HttpTunnel t && t.passthrough() ? t : null;
+    }
+
+    private HttpRoute live(String host) {
         HttpRoute r = byHost.get(host);
         if (r instanceof Held h && h.expired(holdNanos)) {
             synchronized (this) {
@@ -91,6 +122,9 @@ final class HttpRoutes implements HttpRouter {
             throw new PortBinder.RefusedException("host " + host + " is already served by another tunnel");
         }
         byHost.put(host, tunnel);
+        if (!tunnel.passthrough()) {
+            claimed.accept(host);
+        }
     }
 
     /** The tunnel is gone: its host is held for its account. */
@@ -140,8 +174,12 @@ final class HttpRoutes implements HttpRouter {
         }
     }
 
-    /** The URL the public uses for a host. */
+    /** The URL the public uses for a host: https when the HTTPS listener serves it. */
     String url(String host) {
+        int tls = httpsPort;
+        if (tls >= 0 && (passthrough(host) != null || certified.test(host))) {
+            return "https://" + host + (tls == 443 ? "" : ":" + tls) + "/";
+        }
         return "http://" + host + (port == 80 ? "" : ":" + port) + "/";
     }
 }

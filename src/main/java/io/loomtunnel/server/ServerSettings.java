@@ -42,6 +42,7 @@ import java.util.Objects;
  *     in progress in all and per source, the first-byte deadline, penalties (docs/SECURITY.md)
  * @param plugins the custom plugin directory and the server-wide policies, run on every tunnel before
  *     its own (docs/PLUGINS.md); its per-tunnel map must be empty
+ * @param https the HTTPS listener of the HTTP virtual hosts ({@link HttpsSettings#NONE}: none)
  */
 public record ServerSettings(
         InetSocketAddress bind,
@@ -63,7 +64,8 @@ public record ServerSettings(
         List<String> allowHosts,
         TunnelLimits tunnelLimits,
         SetupLimits setupLimits,
-        PluginSettings plugins) {
+        PluginSettings plugins,
+        HttpsSettings https) {
 
     public static final int DEFAULT_PORT = 7835;
 
@@ -85,6 +87,7 @@ public record ServerSettings(
         if (!plugins.tunnels().isEmpty()) {
             throw new IllegalArgumentException("a server's policies are server-wide: per-tunnel policies are the clients'");
         }
+        Objects.requireNonNull(https, "https");
     }
 
     /**
@@ -132,6 +135,7 @@ public record ServerSettings(
         private final SetupLimits.Builder setupLimits = SetupLimits.builder();
         private Path pluginDirectory;
         private List<PolicySpec> policies = List.of();
+        private final HttpsSettings.Builder https = HttpsSettings.builder();
 
         private Builder() {}
 
@@ -354,6 +358,12 @@ public record ServerSettings(
          * @return this builder
          */
         public Builder policies(List<PolicySpec> list) { policies = List.copyOf(list); return this; }
+        /**
+         * The HTTPS listener's settings, set in place: {@code b.https().bind(...).certificate(...)}.
+         *
+         * @return the HTTPS settings' builder, part of this one
+         */
+        public HttpsSettings.Builder https() { return https; }
 
         /**
          * Builds the settings.
@@ -367,7 +377,7 @@ public record ServerSettings(
                     new RelaySettings(relayMaxPerPeer, relayRatePerPeer),
                     allowHosts == null ? List.of("*." + domain) : allowHosts, new TunnelLimits(tcpIdleTimeout, maxConnectionsPerSource,
                             udpMaxFlows, udpMaxFlowsPerSource, maxOffersPerPrincipal, httpHostHold), setupLimits.build(),
-                    new PluginSettings(pluginDirectory, policies, Map.of()));
+                    new PluginSettings(pluginDirectory, policies, Map.of()), https.build());
         }
     }
 }

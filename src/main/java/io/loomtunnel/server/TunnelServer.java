@@ -6,6 +6,13 @@ import io.loomtunnel.internal.admin.EventHub;
 import io.loomtunnel.internal.admin.Observability;
 import io.loomtunnel.internal.concurrent.OwnedThreads;
 import io.loomtunnel.internal.http.HttpIngress;
+import io.loomtunnel.internal.http.HttpRouter;
+import io.loomtunnel.internal.https.AcmeChallenges;
+import io.loomtunnel.internal.https.AcmeIssuer;
+import io.loomtunnel.internal.https.CertificateFiles;
+import io.loomtunnel.internal.https.CertificateStore;
+import io.loomtunnel.internal.https.HttpsFront;
+import io.loomtunnel.internal.https.HttpsRedirects;
 import io.loomtunnel.internal.limits.RefusalLog;
 import io.loomtunnel.internal.metrics.EndpointMetrics;
 import io.loomtunnel.internal.metrics.MeterNames;
@@ -87,6 +94,8 @@ public final class TunnelServer implements Closeable {
     private Observability observability;
     private final EventHub hub = new EventHub();
     private HttpIngress http;
+    private HttpsFront https;
+    private AcmeIssuer acme;
     private HttpRoutes httpRoutes;
     private final ReentrantLock clientsLock = new ReentrantLock();
     private final Condition clientLeft = clientsLock.newCondition();
@@ -118,12 +127,7 @@ public final class TunnelServer implements Closeable {
     public static TunnelServer start(ServerSettings settings, ServerEvents events) throws IOException {
         TunnelServer server = new TunnelServer(settings, events, Identity.loadOrCreate(settings.keyFile()));
         try {
-            if (settings.httpBind() != null) {
-                server.httpRoutes = new HttpRoutes(settings.domain(), settings.tunnelLimits().httpHostHold());
-                server.http = HttpIngress.start(HostPort.resolved(settings.httpBind()), server.httpRoutes,
-                        settings.httpLimits().ingressConfig());
-                server.httpRoutes.listeningOn(server.http.port()); // before any client can register a tunnel
-            }
+            server.startHttp();
             SessionAcceptor acceptor = new SessionAcceptor(server.identity, PeerVerifier.anyPeer(), server.grants, settings.session());
             server.listener = SessionListener.start(server.bind, acceptor, settings.setupLimits(), server::serve,
                     server::failed, server.events::clientRefused);
@@ -133,6 +137,52 @@ public final class TunnelServer implements Closeable {
             throw e;
         }
         return server;
+    }
+
+    /** The HTTPS listener and the HTTP ingress, as the settings ask; both before any client can register a tunnel. */
+    private void startHttp() throws IOException {
+        HttpsSettings tls = settings.https();
+        if (settings.httpBind() == null && tls.bind() == null) {
+            return;
+        }
+        httpRoutes = new HttpRoutes(settings.domain(), settings.tunnelLimits().httpHostHold());
+        HttpRouter plain = httpRoutes;
+        if (tls.bind() != null) {
+            CertificateStore certificates = new CertificateStore(
+                    tls.certificates().stream().map(p -> new CertificateFiles(p.certificate(), p.key())).toList());
+            AcmeChallenges challenges = new AcmeChallenges();
+            https = HttpsFront.start(HostPort.resolved(tls.bind()), tls.allowTls12(), tls.hsts(), settings.httpLimits().ingressConfig(),
+                    certificates, httpRoutes, httpRoutes, challenges);
+            httpRoutes.listeningOnHttps(https.port(), certificates::covers);
+            plain = new HttpsRedirects(httpRoutes, httpRoutes, certificates::covers, tls.redirectStatus(), https::port, challenges);
+            if (tls.acme().directory() != null) {
+                startAcme(tls.acme(), certificates, challenges);
+            }
+        }
+        if (settings.httpBind() != null) {
+            http = HttpIngress.start(HostPort.resolved(settings.httpBind()), plain, settings.httpLimits().ingressConfig());
+            httpRoutes.listeningOn(http.port());
+        }
+    }
+
+    /** The ACME client: certificates it has already served at once, then the listed hosts, or each host when claimed. */
+    private void startAcme(HttpsSettings.Acme a, CertificateStore certificates, AcmeChallenges challenges) throws IOException {
+        AcmeIssuer.Challenge challenge = a.challenge() == null
+                ? (settings.httpBind() != null ? AcmeIssuer.Challenge.HTTP_01 : AcmeIssuer.Challenge.TLS_ALPN_01)
+                : a.challenge().equals("http-01") ? AcmeIssuer.Challenge.HTTP_01 : AcmeIssuer.Challenge.TLS_ALPN_01;
+        java.nio.file.Path dir = a.stateDir() != null ? a.stateDir()
+                : settings.keyFile().toAbsolutePath().resolveSibling("acme");
+        acme = new AcmeIssuer(a.directory(), a.email(), a.ca(), dir, challenge, certificates, challenges);
+        acme.start();
+        if (a.hosts().isEmpty()) {
+            httpRoutes.onClaim(h -> {
+                if (!certificates.coveredByFile(h)) {
+                    acme.want(h);
+                }
+            });
+        } else {
+            a.hosts().forEach(h -> acme.want(httpRoutes.hostFor(h)));
+        }
     }
 
     /**
@@ -356,6 +406,15 @@ public final class TunnelServer implements Closeable {
     }
 
     /**
+     * The HTTPS listener's port, or -1 without one.
+     *
+     * @return the port
+     */
+    public int httpsPort() {
+        return https == null ? -1 : https.port();
+    }
+
+    /**
      * Closes every client's session (GO_AWAY), which frees their ports and ends their tunnels'
      * connections, lets each client's thread finish releasing its tunnels, stops accepting, and
      * joins every thread the server started (each part waits at most
@@ -389,6 +448,12 @@ public final class TunnelServer implements Closeable {
             }
             if (http != null) {
                 http.close();
+            }
+            if (acme != null) {
+                acme.close();
+            }
+            if (https != null) {
+                https.close();
             }
         } finally {
             relays.close();

@@ -13,8 +13,11 @@ import java.util.regex.Pattern;
  * @param localPort the service's port
  * @param remotePort the port on the server (tcp and udp; 0: the server picks one), 0 for http
  * @param host the HTTP host: a name (NAME.DOMAIN on the server) or a full domain; null for tcp and udp
+ * @param passthrough for http: the local service terminates TLS itself; the server's HTTPS listener
+ *     routes connections to it by their TLS server name and passes their bytes through untouched
  */
-public record TunnelSpec(String name, TunnelType type, String localHost, int localPort, int remotePort, String host) {
+public record TunnelSpec(String name, TunnelType type, String localHost, int localPort, int remotePort, String host,
+                         boolean passthrough) {
     private static final Pattern NAME = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
     private static final Pattern HOST = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*");
 
@@ -46,7 +49,24 @@ public record TunnelSpec(String name, TunnelType type, String localHost, int loc
             if (host != null) {
                 throw new IllegalArgumentException(type.wireName() + " tunnel '" + name + "' takes a remote port, not a host");
             }
+            if (passthrough) {
+                throw new IllegalArgumentException(type.wireName() + " tunnel '" + name + "': TLS passthrough is for http tunnels");
+            }
         }
+    }
+
+    /**
+     * A tunnel without TLS passthrough.
+     *
+     * @param name the tunnel's name
+     * @param type tcp, udp or http
+     * @param localHost the service's host
+     * @param localPort the service's port
+     * @param remotePort the port on the server (tcp and udp), 0 for http
+     * @param host the HTTP host, null for tcp and udp
+     */
+    public TunnelSpec(String name, TunnelType type, String localHost, int localPort, int remotePort, String host) {
+        this(name, type, localHost, localPort, remotePort, host, false);
     }
 
     /**
@@ -86,6 +106,21 @@ public record TunnelSpec(String name, TunnelType type, String localHost, int loc
      */
     public static TunnelSpec http(String name, String host, String localHost, int localPort) {
         return new TunnelSpec(name, TunnelType.HTTP, localHost, localPort, 0, host);
+    }
+
+    /**
+     * A TLS passthrough tunnel for {@code host}: the server's HTTPS listener sends connections whose
+     * TLS server name is that host to the local service, which terminates TLS (the server never sees
+     * the plaintext nor holds the key).
+     *
+     * @param name the tunnel's name
+     * @param host a name (NAME.DOMAIN on the server) or a full domain
+     * @param localHost the TLS service's host
+     * @param localPort the TLS service's port
+     * @return the spec
+     */
+    public static TunnelSpec passthrough(String name, String host, String localHost, int localPort) {
+        return new TunnelSpec(name, TunnelType.HTTP, localHost, localPort, 0, host, true);
     }
 
     /**

@@ -65,6 +65,11 @@ final class ClientCommand implements Callable<Integer> {
             description = "Send the TCP tunnel's local service a PROXY protocol header with the visitor's address first.")
     List<String> proxyProtocol = new ArrayList<>();
 
+    @Option(names = "--tls", paramLabel = "NAME:HOST:PORT",
+            description = "Expose a local TLS service as NAME.DOMAIN on the server's HTTPS port, passed through by its TLS"
+                    + " server name: the service terminates TLS, the server never sees the plaintext (repeatable).")
+    List<String> tls = new ArrayList<>();
+
     @Option(names = "--no-reconnect", description = "Exit (code 10) when the server cannot be reached, or (11) when the connection is lost, instead of retrying.")
     boolean noReconnect;
 
@@ -108,6 +113,7 @@ final class ClientCommand implements Callable<Integer> {
             tcp.forEach(t -> b.tunnel(FlagValue.parse("--tcp", t, TunnelFlags::tcp)));
             udp.forEach(t -> b.tunnel(FlagValue.parse("--udp", t, TunnelFlags::udp)));
             http.forEach(t -> b.tunnel(FlagValue.parse("--http", t, TunnelFlags::http)));
+            tls.forEach(t -> b.tunnel(FlagValue.parse("--tls", t, TunnelFlags::tls)));
             if (noReconnect) {
                 b.reconnect(false);
             }
@@ -132,7 +138,7 @@ final class ClientCommand implements Callable<Integer> {
             policyFlags(b);
             DashboardOptions.Choice s = dashboard.apply(b);
             if (s.settings().tunnels().isEmpty() && s.settings().observe().adminBind() == null) {
-                throw new UsageException("no tunnels: give --tcp, --udp or --http, or [[tunnels]] in the config file"
+                throw new UsageException("no tunnels: give --tcp, --udp, --http or --tls, or [[tunnels]] in the config file"
                         + " (or leave out --no-dashboard, to open them later from the dashboard or console)");
             }
             return s;

@@ -5,11 +5,14 @@ import io.loomtunnel.internal.config.ServerConfigLoader;
 import io.loomtunnel.internal.net.HostPort;
 import io.loomtunnel.internal.tunnel.HostPatterns;
 import io.loomtunnel.observe.LogRing;
+import io.loomtunnel.server.HttpsSettings;
 import io.loomtunnel.server.ServerSettings;
 import io.loomtunnel.server.TunnelServer;
 import io.loomtunnel.tunnel.PortRanges;
 import java.net.BindException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -65,6 +68,46 @@ final class ServerCommand implements Callable<Integer> {
     @Option(names = "--http-bind", paramLabel = "HOST:PORT", description = "Where the HTTP ingress listens (default: no HTTP ingress).")
     String httpBind;
 
+    @Option(names = "--https-bind", paramLabel = "HOST:PORT",
+            description = "Where the HTTPS listener of the HTTP tunnels listens (default: none); needs --https-cert.")
+    String httpsBind;
+
+    @Option(names = "--https-cert", paramLabel = "CERT.pem[:KEY.pem]",
+            description = "A PEM certificate chain and its key for the HTTPS listener, chosen by the visitor's server name"
+                    + " (exact, then wildcard; the first one for other names); reloaded when the files change (repeatable).")
+    List<String> httpsCerts = new ArrayList<>();
+
+    @Option(names = "--https-redirect", paramLabel = "308|301|off",
+            description = "What the HTTP listener answers for hosts served over HTTPS (default 308).")
+    String httpsRedirect;
+
+    @Option(names = "--hsts", paramLabel = "VALUE",
+            description = "Strict-Transport-Security of HTTPS responses, e.g. max-age=31536000 (default: none).")
+    String hsts;
+
+    @Option(names = "--tls12", description = "Accept TLS 1.2 on the HTTPS listener besides 1.3 (for older webhook senders).")
+    boolean tls12;
+
+    @Option(names = "--acme-directory", paramLabel = "URL",
+            description = "Get certificates for the HTTP tunnels' hosts from this ACME CA (e.g. Let's Encrypt's directory URL);"
+                    + " kept in the acme directory beside the server key, renewed before they expire.")
+    String acmeDirectory;
+
+    @Option(names = "--acme-email", paramLabel = "ADDRESS", description = "The ACME account's contact address.")
+    String acmeEmail;
+
+    @Option(names = "--acme-ca", paramLabel = "FILE",
+            description = "PEM CA that signs the ACME directory's TLS certificate (test or private CAs; default: the system's).")
+    Path acmeCa;
+
+    @Option(names = "--acme-challenge", paramLabel = "http-01|tls-alpn-01",
+            description = "How the CA checks a host (default http-01 with --http-bind, else tls-alpn-01).")
+    String acmeChallenge;
+
+    @Option(names = "--acme-host", paramLabel = "HOST",
+            description = "Get a certificate for this host (repeatable; default: every host an HTTP tunnel claims, when claimed).")
+    List<String> acmeHosts = new ArrayList<>();
+
     @Option(names = "--domain", paramLabel = "NAME", description = "HTTP tunnels named N are served at N.NAME (default localhost).")
     String domain;
 
@@ -109,6 +152,10 @@ final class ServerCommand implements Callable<Integer> {
         if (server.httpPort() >= 0) {
             System.out.println("http        " + FlagValue.address(new java.net.InetSocketAddress(settings.httpBind().getAddress(),
                     server.httpPort())) + " (tunnels at NAME." + settings.domain() + ")");
+        }
+        if (server.httpsPort() >= 0) {
+            System.out.println("https       " + FlagValue.address(new java.net.InetSocketAddress(settings.https().bind().getAddress(),
+                    server.httpsPort())));
         }
         System.out.println("ports       " + settings.allowPorts());
         if (server.httpPort() >= 0) {
@@ -170,6 +217,36 @@ final class ServerCommand implements Callable<Integer> {
             }
             if (domain != null) {
                 b.domain(domain);
+            }
+            if (httpsBind != null) {
+                b.https().bind(FlagValue.parse("--https-bind", httpsBind, HostPort::parseBind));
+            }
+            if (!httpsCerts.isEmpty()) {
+                b.https().certificates(httpsCerts.stream().map(c -> FlagValue.parse("--https-cert", c, HttpsSettings.Pem::parse)).toList());
+            }
+            if (httpsRedirect != null) {
+                b.https().redirectStatus(FlagValue.parse("--https-redirect", httpsRedirect, HttpsSettings::parseRedirect));
+            }
+            if (hsts != null) {
+                b.https().hsts(hsts);
+            }
+            if (tls12) {
+                b.https().allowTls12(true);
+            }
+            if (acmeDirectory != null) {
+                b.https().acmeDirectory(FlagValue.parse("--acme-directory", acmeDirectory, java.net.URI::create));
+            }
+            if (acmeEmail != null) {
+                b.https().acmeEmail(acmeEmail);
+            }
+            if (acmeCa != null) {
+                b.https().acmeCa(acmeCa);
+            }
+            if (acmeChallenge != null) {
+                b.https().acmeChallenge(acmeChallenge);
+            }
+            if (!acmeHosts.isEmpty()) {
+                b.https().acmeHosts(acmeHosts);
             }
             if (openAccess) {
                 b.openAccess(true);

@@ -1,6 +1,7 @@
 package io.loomtunnel.internal.config;
 
 import io.loomtunnel.internal.tunnel.HostPatterns;
+import io.loomtunnel.server.HttpsSettings;
 import io.loomtunnel.server.RelaySettings;
 import io.loomtunnel.server.ServerSettings;
 import java.nio.file.Path;
@@ -23,6 +24,17 @@ public final class ServerConfigLoader {
             .key("domain", (b, v) -> b.domain(v.domain()))
             .key("plugins", (b, v) -> b.pluginDirectory(v.path()))
             .fileOnly("policies", (b, v) -> b.policies(v.policies()))
+            .key("https_bind", (b, v) -> b.https().bind(v.bindAddress()))
+            .fileOnly("https.certificates", (b, v) -> b.https().certificates(pems(v)))
+            .key("https.redirect", (b, v) -> b.https().redirectStatus(v.parsed(HttpsSettings::parseRedirect)))
+            .key("https.hsts", (b, v) -> b.https().hsts(v.string()))
+            .key("https.allow_tls12", (b, v) -> b.https().allowTls12(v.bool()))
+            .key("acme.directory", (b, v) -> b.https().acmeDirectory(v.httpUrl()))
+            .key("acme.email", (b, v) -> b.https().acmeEmail(v.string()))
+            .key("acme.ca", (b, v) -> b.https().acmeCa(v.path()))
+            .key("acme.challenge", (b, v) -> b.https().acmeChallenge(v.string()))
+            .key("acme.hosts", (b, v) -> b.https().acmeHosts(v.domains()))
+            .key("acme.state_dir", (b, v) -> b.https().acmeStateDir(v.path()))
             .key("http.header_timeout", (b, v) -> b.httpLimits().headerTimeout(v.duration()))
             .key("http.max_head_bytes", (b, v) -> b.httpLimits().maxHeadBytes(v.integer(256, MAX)))
             .key("http.idle_timeout", (b, v) -> b.httpLimits().idleTimeout(v.duration()))
@@ -55,6 +67,22 @@ public final class ServerConfigLoader {
             ServerSettings.Builder::observe);
 
     private ServerConfigLoader() {}
+
+    /** {@code [[https.certificates]]}: each a {@code certificate} PEM file and its {@code key} (default: the same file). */
+    private static List<HttpsSettings.Pem> pems(Value v) {
+        List<HttpsSettings.Pem> out = new java.util.ArrayList<>();
+        for (Value table : v.tables()) {
+            Path[] files = new Path[2];
+            table.applyTable(new Keys<Path[]>()
+                    .key("certificate", (f, x) -> f[0] = x.path())
+                    .key("key", (f, x) -> f[1] = x.path()), files);
+            if (files[0] == null) {
+                throw table.error("certificate", "is missing (the PEM chain, leaf first)");
+            }
+            out.add(new HttpsSettings.Pem(files[0], files[1] == null ? files[0] : files[1]));
+        }
+        return out;
+    }
 
     /** A comma-separated list of HTTP host patterns ({@link HostPatterns}). */
     private static List<String> hostPatterns(Value v) {

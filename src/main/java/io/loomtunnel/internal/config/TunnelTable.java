@@ -24,7 +24,8 @@ final class TunnelTable {
             .key("host", (t, v) -> t.host = v.domain())
             .key("remote_port", (t, v) -> t.remotePort = v.integer(0, 65_535))
             .key("inspect", (t, v) -> t.inspect = v.bool())
-            .key("policies", (t, v) -> t.policies = v.policies());
+            .key("policies", (t, v) -> t.policies = v.policies())
+            .key("passthrough", (t, v) -> t.passthrough = v.bool());
 
     private final Value table;
     private String name;
@@ -34,6 +35,7 @@ final class TunnelTable {
     private Integer remotePort;
     private Boolean inspect;
     private List<PolicySpec> policies = List.of();
+    private boolean passthrough;
 
     private TunnelTable(Value table) {
         this.table = table;
@@ -100,9 +102,11 @@ final class TunnelTable {
             throw error("host", "is only for http tunnels");
         } else if (inspect != null) {
             throw error("inspect", "is only for http tunnels (the request inspector reads HTTP)");
+        } else if (passthrough) {
+            throw error("passthrough", "is only for http tunnels");
         }
         int remote = remotePort == null ? 0 : remotePort;
-        return new TunnelSpec(name, type, local.getHostString(), local.getPort(), remote, host);
+        return new TunnelSpec(name, type, local.getHostString(), local.getPort(), remote, host, passthrough);
     }
 
     private ConfigException error(String key, String predicate) {

@@ -238,7 +238,8 @@ final class Value {
         return out;
     }
 
-    private <T> T parsed(Function<String, T> parser) {
+    /** The string parsed by {@code parser}, whose IllegalArgumentException message becomes this key's error. */
+    <T> T parsed(Function<String, T> parser) {
         String s = string();
         try {
             return parser.apply(s);

@@ -47,13 +47,23 @@ public final class HttpIngress implements Closeable {
     private final OwnedThreads threads;
     private volatile boolean closed;
 
-    private HttpIngress(ServerSocket server, HttpRouter router, HttpIngressConfig config, Consumer<String> log) {
+    private HttpIngress(ServerSocket server, String owner, HttpRouter router, HttpIngressConfig config, Consumer<String> log) {
         this.server = server;
         this.router = router;
         this.config = config;
         this.perSource = new SourceLimit(config.maxConnectionsPerSource());
         this.log = new IngressLog(log, System::nanoTime);
-        this.threads = new OwnedThreads("http :" + server.getLocalPort());
+        this.threads = new OwnedThreads(owner);
+    }
+
+    /**
+     * An ingress without a listener of its own, serving the connections given to {@link #adopt}
+     * (TLS sockets from the HTTPS listener); its threads are named after {@code owner}.
+     */
+    public static HttpIngress adopting(String owner, HttpRouter router, HttpIngressConfig config) {
+        HttpIngress ingress = new HttpIngress(null, owner, router, config, line -> LOG.log(System.Logger.Level.INFO, line));
+        ingress.threads.startEvery("send timeouts", ingress.writeCheckPeriod(), ingress::expireLateWrites);
+        return ingress;
     }
 
     /** Binds (port 0 picks a free one) and starts accepting; what it refuses is logged at INFO. */
@@ -72,15 +82,16 @@ public final class HttpIngress implements Closeable {
             server.close();
             throw e;
         }
-        HttpIngress ingress = new HttpIngress(server, router, config, log);
+        HttpIngress ingress = new HttpIngress(server, "http :" + server.getLocalPort(), router, config, log);
         ingress.threads.start("accept", ingress::acceptLoop);
         ingress.threads.startEvery("send timeouts", ingress.writeCheckPeriod(), ingress::expireLateWrites);
         ingress.threads.startEvery("idle upstreams", IDLE_UPSTREAM_CHECK, () -> router.expireIdle(System.nanoTime()));
         return ingress;
     }
 
+    /** The listener's port; -1 for an {@link #adopting} ingress. */
     public int port() {
-        return server.getLocalPort();
+        return server == null ? -1 : server.getLocalPort();
     }
 
     /**
@@ -91,7 +102,9 @@ public final class HttpIngress implements Closeable {
     public void close() {
         closed = true;
         try {
-            server.close();
+            if (server != null) {
+                server.close();
+            }
         } catch (IOException e) {
             LOG.log(System.Logger.Level.DEBUG, () -> "closing the listener: " + e);
         }
@@ -112,32 +125,40 @@ public final class HttpIngress implements Closeable {
                 }
                 continue;
             }
-            InetSocketAddress remote = (InetSocketAddress) socket.getRemoteSocketAddress();
-            SourceLimit.Slot slot = perSource.enter(remote.getAddress());
-            if (slot == null) {
-                log.overLimit(remote.getAddress().getHostAddress());
-                closeQuietly(socket); // unanswered, as the TCP tunnels do: no thread, no buffer, no write
-                continue;
-            }
-            try {
-                socket.setTcpNoDelay(true);
-                HttpConnectionHandler handler = new HttpConnectionHandler(socket, router, config, log, h -> {
-                    connections.remove(h);
-                    slot.close();
-                });
-                connections.add(handler);
-                if (closed) {
-                    handler.close(); // close() may have run before the add
-                }
-                if (!threads.startIfOpen("connection from " + remote.getAddress().getHostAddress() + ":" + remote.getPort(), handler)) {
-                    handler.close(); // closing: the ingress takes no more connections
-                    slot.close();
-                }
-            } catch (IOException e) {
-                LOG.log(System.Logger.Level.DEBUG, () -> "http connection lost at accept: " + e);
+            adopt(socket);
+        }
+    }
+
+    /**
+     * Serves a connected socket as if this ingress had accepted it: the per-source limit, then a
+     * connection thread with its handler. Closes the socket when it cannot take it.
+     */
+    public void adopt(Socket socket) {
+        InetSocketAddress remote = (InetSocketAddress) socket.getRemoteSocketAddress();
+        SourceLimit.Slot slot = perSource.enter(remote.getAddress());
+        if (slot == null) {
+            log.overLimit(remote.getAddress().getHostAddress());
+            closeQuietly(socket); // unanswered, as the TCP tunnels do: no thread, no buffer, no write
+            return;
+        }
+        try {
+            socket.setTcpNoDelay(true);
+            HttpConnectionHandler handler = new HttpConnectionHandler(socket, router, config, log, h -> {
+                connections.remove(h);
                 slot.close();
-                closeQuietly(socket); // nothing was sent on it
+            });
+            connections.add(handler);
+            if (closed) {
+                handler.close(); // close() may have run before the add
             }
+            if (!threads.startIfOpen("connection from " + remote.getAddress().getHostAddress() + ":" + remote.getPort(), handler)) {
+                handler.close(); // closing: the ingress takes no more connections
+                slot.close();
+            }
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.DEBUG, () -> "http connection lost at accept: " + e);
+            slot.close();
+            closeQuietly(socket); // nothing was sent on it
         }
     }
 

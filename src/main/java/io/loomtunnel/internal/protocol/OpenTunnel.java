@@ -16,6 +16,14 @@ import java.util.Map;
  *     instance replaces an older one the server still holds (or null)
  * @param policies the built-in policies the server runs on the tunnel's ingress, each an object with its
  *     {@code type} and settings (docs/PLUGINS.md), or null for none
+ * @param passthrough for http: true when the client's service terminates TLS and the server passes the HTTPS
+ *     listener's connections for the host through by their TLS server name (null: false)
  */
 public record OpenTunnel(int request, String name, String tunnelType, Integer remotePort, String host, Integer preferredPort,
-                         String instance, List<Map<String, Object>> policies) implements TunnelRequest {}
+                         String instance, List<Map<String, Object>> policies, Boolean passthrough) implements TunnelRequest {
+    /** Without TLS passthrough. */
+    public OpenTunnel(int request, String name, String tunnelType, Integer remotePort, String host, Integer preferredPort,
+                      String instance, List<Map<String, Object>> policies) {
+        this(request, name, tunnelType, remotePort, host, preferredPort, instance, policies, null);
+    }
+}

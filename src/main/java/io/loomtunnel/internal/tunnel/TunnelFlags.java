@@ -35,6 +35,12 @@ public final class TunnelFlags {
         return TunnelSpec.http(name, f.first, local.getHostString(), local.getPort());
     }
 
+    /** {@code --tls}: as {@link #http}, the local service terminating TLS (passthrough). */
+    public static TunnelSpec tls(String text) {
+        TunnelSpec s = http(text);
+        return TunnelSpec.passthrough(s.name(), s.host(), s.localHost(), s.localPort());
+    }
+
     private static TunnelSpec ported(TunnelType type, String text) {
         Flag f = Flag.split(text, "REMOTE_PORT");
         int remote = HostPort.port(f.first, 0);

@@ -123,7 +123,7 @@ class ClientConfigLoaderTest {
             token = "s3cret"                                   | unknown key 'token' (known: server, server_id, token_file, key, reconnect, inspect, inspect_body_cap, inspect_unmask, plugins, policies, tunnels, admin, metrics)
             tunnels = "web"                                    | tunnels must be an array of tables ([[tunnels]]), got a string
             tunnels = [1]                                      | tunnels[1] must be a table, got an integer
-            [[tunnels]]\\nname = "a"\\nport = 1                | unknown key 'tunnels[1].port' (known: name, type, local, host, remote_port, inspect, policies)
+            [[tunnels]]\\nname = "a"\\nport = 1                | unknown key 'tunnels[1].port' (known: name, type, local, host, remote_port, inspect, policies, passthrough)
             [[tunnels]]\\ntype = "tcp"\\nlocal = "h:1"          | tunnels[1].name is missing
             [[tunnels]]\\nname = "a"\\nlocal = "h:1"            | tunnels[1].type is missing (tcp, udp or http)
             [[tunnels]]\\nname = "a"\\ntype = "tcp"             | tunnels[1].local is missing (HOST:PORT of the service next to the client)

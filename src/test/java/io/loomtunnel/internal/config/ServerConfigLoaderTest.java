@@ -187,8 +187,8 @@ class ServerConfigLoaderTest {
             domain = ["a"]                   | domain must be a string, got an array
             limits = 5                       | limits must be a table ([limits])
             limits.max_client = 5            | unknown key 'limits.max_client' (known: max_clients, max_tunnels_per_client, max_streams_per_client, udp_idle_timeout, relay_max_per_peer, relay_bytes_per_second, tcp_idle_timeout, max_connections_per_source, udp_max_flows, udp_max_flows_per_source, max_offers_per_principal, http_host_hold)
-            bnd = "0.0.0.0:1"                | unknown key 'bnd' (known: bind, key, tokens_file, authorized_keys_file, open_access, allow_ports, allow_hosts, http_bind, domain, plugins, policies, http, limits, control, admin, metrics)
-            "limits.max_clients" = 5         | unknown key 'limits.max_clients' (known: bind, key, tokens_file, authorized_keys_file, open_access, allow_ports, allow_hosts, http_bind, domain, plugins, policies, http, limits, control, admin, metrics)
+            bnd = "0.0.0.0:1"                | unknown key 'bnd' (known: bind, key, tokens_file, authorized_keys_file, open_access, allow_ports, allow_hosts, http_bind, domain, plugins, policies, https_bind, https, acme, http, limits, control, admin, metrics)
+            "limits.max_clients" = 5         | unknown key 'limits.max_clients' (known: bind, key, tokens_file, authorized_keys_file, open_access, allow_ports, allow_hosts, http_bind, domain, plugins, policies, https_bind, https, acme, http, limits, control, admin, metrics)
             limits.max_clients = 0           | limits.max_clients must be an integer from 1 to 2147483647, got 0
             limits.max_clients = 2147483648  | limits.max_clients must be an integer from 1 to 2147483647, got 2147483648
             limits.max_clients = 99999999999999999999 | limits.max_clients must be an integer from 1 to 2147483647, got '99999999999999999999'

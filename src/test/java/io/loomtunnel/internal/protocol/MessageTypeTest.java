@@ -87,6 +87,7 @@ class MessageTypeTest {
                     : types[i] == List.class && components[i].getGenericType().getTypeName().contains("Map")
                             ? List.of(Map.of("type", "basic-auth", "realm", "x"))
                     : types[i] == List.class ? List.of("a", "b")
+                    : types[i] == Boolean.class ? Boolean.TRUE
                     : null;
             if (values[i] == null) {
                 throw new AssertionError("no sample value for " + types[i] + " in " + record.getSimpleName());
