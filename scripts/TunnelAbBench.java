@@ -22,45 +22,88 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The request inspector's cost (scripts/bench-inspector; docs/BENCHMARKS.md): one loomtunnel server
- * and one client with two http tunnels to the same local app, "on" (captured) and "off"
- * (--no-inspect off); keep-alive GET requests through each in turn, on, off, off, on, so both rows
- * share processes, JIT and machine load. Prints a Markdown table. Every wait is bounded.
+ * What one feature costs on an http tunnel's path (docs/BENCHMARKS.md): one loomtunnel server and
+ * one client with two http tunnels to the same local app, A with the feature and B without;
+ * keep-alive GET requests through each in turn, A, B, then B, A, so both rows share processes, JIT
+ * and machine load. Prints a Markdown table. Every wait is bounded. Modes:
+ * <ul>
+ * <li>{@code inspector} (scripts/bench-inspector): A "on" is captured by the request inspector,
+ *     B "off" is not ({@code --no-inspect off});
+ * <li>{@code policies} (scripts/bench-policies): A "policed" runs three built-in policies on the
+ *     server's ingress (ip-allow, rate-limit with a bucket no run empties, headers), B "plain" none;
+ *     capture is off for both.
+ * </ul>
  *
- *   java InspectorBench.java JAR [REQUESTS_PER_ROW]
+ *   java TunnelAbBench.java inspector|policies JAR [REQUESTS_PER_ROW]
  */
-public class InspectorBench {
+public class TunnelAbBench {
     static final int CONNECTIONS = 8;
     static final long WAIT_SECONDS = 60;
     static final List<Process> PROCESSES = new ArrayList<>();
 
+    /** The two tunnels (A with the feature, B without), the client's arguments for them, and the column's name. */
+    record Mode(String a, String b, String column, List<String> clientArgs) {}
+
+    static Mode mode(String name, int app, Path dir) throws IOException {
+        return switch (name) {
+            case "inspector" -> new Mode("on", "off", "capture",
+                    List.of("--http", "on:127.0.0.1:" + app, "--http", "off:127.0.0.1:" + app, "--no-inspect", "off"));
+            case "policies" -> {
+                Path config = Files.writeString(dir.resolve("client.toml"), """
+                        [[tunnels]]
+                        name = "plain"
+                        type = "http"
+                        local = "127.0.0.1:%1$d"
+                        host = "plain"
+
+                        [[tunnels]]
+                        name = "policed"
+                        type = "http"
+                        local = "127.0.0.1:%1$d"
+                        host = "policed"
+                        policies = [
+                          { type = "ip-allow", cidrs = ["127.0.0.0/8", "::1/128"] },
+                          { type = "rate-limit", requests = 1000000, per = "1s" },
+                          { type = "headers", request_set = { "X-Bench" = "policed" }, response_remove = ["X-Powered-By"] },
+                        ]
+                        """.formatted(app));
+                yield new Mode("policed", "plain", "policies", List.of("--config", config.toString(), "--no-inspect"));
+            }
+            default -> throw new IllegalArgumentException("mode must be inspector or policies, got " + name);
+        };
+    }
+
     public static void main(String[] args) throws Exception {
-        String jar = args[0];
-        int requests = args.length > 1 ? Integer.parseInt(args[1]) : 20_000;
-        Path dir = Files.createTempDirectory("bench-inspector");
+        String modeName = args[0];
+        String jar = args[1];
+        int requests = args.length > 2 ? Integer.parseInt(args[2]) : 20_000;
+        Path dir = Files.createTempDirectory("bench-" + modeName);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> PROCESSES.forEach(Process::destroyForcibly)));
         int app = app();
-        Path tokens = secret(dir.resolve("tokens.txt"), "bench-inspector-token-0123456789\n");
+        Mode mode = mode(modeName, app, dir);
+        Path tokens = secret(dir.resolve("tokens.txt"), "bench-tunnel-ab-token-0123456789\n");
         Path config = Files.writeString(dir.resolve("server.toml"), "[http]\nmax_connections_per_source = 1000\n");
         Lines server = start(jar, "server", "--config", config.toString(), "--bind", "127.0.0.1:0", "--http-bind", "127.0.0.1:0",
                 "--domain", "localhost", "--key", dir.resolve("server.key").toString(), "--tokens-file", tokens.toString());
         String id = server.await("server id\\s+([a-z2-7]{52})").group(1);
         String control = server.await("control\\s+127\\.0\\.0\\.1:(\\d+)").group(1);
         int http = Integer.parseInt(server.await("http\\s+127\\.0\\.0\\.1:(\\d+)").group(1));
-        Lines client = start(jar, "client", "--server", "127.0.0.1:" + control, "--server-id", id, "--token-file", tokens.toString(),
-                "--http", "on:127.0.0.1:" + app, "--http", "off:127.0.0.1:" + app, "--no-inspect", "off");
-        client.await("http\\s+on\\s+http://on\\.localhost");
-        client.await("http\\s+off\\s+http://off\\.localhost");
+        List<String> clientArgs = new ArrayList<>(List.of("client", "--server", "127.0.0.1:" + control, "--server-id", id,
+                "--token-file", tokens.toString(), "--no-dashboard"));
+        clientArgs.addAll(mode.clientArgs());
+        Lines client = start(jar, clientArgs.toArray(String[]::new));
+        client.await("http\\s+" + mode.a() + "\\s+http://" + mode.a() + "\\.localhost");
+        client.await("http\\s+" + mode.b() + "\\s+http://" + mode.b() + "\\.localhost");
 
         System.out.printf("%,d GET requests per row (64 B responses) over %d keep-alive connections, after %,d unmeasured per tunnel%n%n",
                 requests, CONNECTIONS, requests / 5);
-        run(http, "on", requests / 5);
-        run(http, "off", requests / 5);
-        System.out.println("| round | capture | requests/s | mean latency ms | errors |");
+        run(http, mode.a(), requests / 5);
+        run(http, mode.b(), requests / 5);
+        System.out.println("| round | " + mode.column() + " | requests/s | mean latency ms | errors |");
         System.out.println("|---|---|---:|---:|---:|");
         for (int round = 1; round <= 2; round++) {
-            // on, off, then off, on: a trend over the run (JIT, the machine's other load) favours neither row
-            for (String tunnel : round == 1 ? List.of("on", "off") : List.of("off", "on")) {
+            // A, B, then B, A: a trend over the run (JIT, the machine's other load) favours neither row
+            for (String tunnel : round == 1 ? List.of(mode.a(), mode.b()) : List.of(mode.b(), mode.a())) {
                 double[] r = run(http, tunnel, requests);
                 System.out.printf("| %d | %s | %,.0f | %.2f | %.0f |%n", round, tunnel, r[0], r[1], r[2]);
             }
@@ -70,7 +113,7 @@ public class InspectorBench {
 
     /** requests/s, mean latency (ms), errors for {@code count} requests to tunnel {@code host}. */
     static double[] run(int port, String host, int count) throws Exception {
-        byte[] request = ("GET /bench?x=1 HTTP/1.1\r\nHost: " + host + ".localhost\r\nUser-Agent: bench-inspector\r\n"
+        byte[] request = ("GET /bench?x=1 HTTP/1.1\r\nHost: " + host + ".localhost\r\nUser-Agent: bench-tunnel-ab\r\n"
                 + "Accept: */*\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1);
         AtomicInteger left = new AtomicInteger(count);
         AtomicInteger errors = new AtomicInteger();
