@@ -30,7 +30,8 @@ final class ClientPolicies implements AutoCloseable {
 
     static ClientPolicies start(PluginSettings settings, List<TunnelSpec> tunnels) {
         try {
-            ClientPolicies p = new ClientPolicies(settings, PolicyRegistry.load(settings.directory()));
+            ClientPolicies p = new ClientPolicies(settings,
+                    PolicyRegistry.load("client policies", settings.directory(), PolicyChain.DEFAULT_BOUND));
             for (TunnelSpec t : tunnels) {
                 p.local.put(t.name(), p.registry.chain(p.split(t.name(), false)));
                 p.registry.remoteChain(p.split(t.name(), true)).close(); // as the server will: errors show here first
@@ -71,5 +72,6 @@ final class ClientPolicies implements AutoCloseable {
     public synchronized void close() {
         local.values().forEach(PolicyChain::close);
         local.clear();
+        registry.close(); // its hook watchdog
     }
 }

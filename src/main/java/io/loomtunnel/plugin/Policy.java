@@ -11,7 +11,9 @@ package io.loomtunnel.plugin;
  * bound counts per call). A hook that throws, returns null, or overruns fails that one request,
  * connection or datagram closed (500, a closed connection, a dropped datagram), with one
  * rate-limited log line; the tunnel goes on. Do not block on the network in a hook unless you
- * must (a webhook check, say), and then with a timeout well inside the bound.
+ * must (a webhook check, say), and then with a timeout well inside the bound. A hook still blocked
+ * a little past the bound is interrupted, once: let the {@link InterruptedException} (or the
+ * interrupted socket's {@link java.io.IOException}) end the hook rather than swallow it.
  */
 public interface Policy extends AutoCloseable {
     /**

@@ -11,7 +11,8 @@ import java.util.Map;
 /**
  * The server's policies (docs/PLUGINS.md): its registry of providers (built-in, and custom ones
  * from its plugin directory) and its server-wide chain, made once at start; each tunnel's chain is
- * the server-wide one followed by the built-in policies its client declared.
+ * the server-wide one followed by the built-in policies its client declared. Closing ends the
+ * registry's hook watchdog (the tunnels are gone by then).
  */
 final class TunnelPolicies implements AutoCloseable {
     private final PolicyRegistry registry;
@@ -25,7 +26,7 @@ final class TunnelPolicies implements AutoCloseable {
     /** Loads the plugin directory and makes the server-wide chain; a config error is an IllegalArgumentException. */
     static TunnelPolicies start(PluginSettings settings) {
         try {
-            PolicyRegistry registry = PolicyRegistry.load(settings.directory());
+            PolicyRegistry registry = PolicyRegistry.load("server policies", settings.directory(), PolicyChain.DEFAULT_BOUND);
             return new TunnelPolicies(registry, registry.chain(settings.policies()));
         } catch (PolicyConfigException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
@@ -52,5 +53,6 @@ final class TunnelPolicies implements AutoCloseable {
     @Override
     public void close() {
         serverWide.close();
+        registry.close(); // its hook watchdog
     }
 }

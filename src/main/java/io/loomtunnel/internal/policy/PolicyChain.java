@@ -27,10 +27,12 @@ import java.util.function.Supplier;
  * request, connection or datagram closed (500, refused, dropped) with a rate-limited log line, and
  * the chain goes on serving the next.
  *
- * <p>Time: a hook runs on the thread that carries the traffic (no thread per call); the bound is
- * measured when it returns, so an overrun is failed closed but not cut short. What a hook blocks on
- * is the plugin's to bound (docs/PLUGINS.md); the traffic's own timeouts (the ingress's, the
- * tunnel's) still close the connection around it.
+ * <p>Time: a hook runs on the thread that carries the traffic (no thread per call) and is measured
+ * when it returns: an overrun fails closed. A hook still running past the bound (plus a grace) is
+ * interrupted once by its registry's {@link HookWatchdog}, so one blocked in a sleep, a wait or its
+ * own socket I/O wakes and fails closed as an overrun; the interrupt never reaches the thread
+ * after the call and is cleared before the traffic's own I/O goes on. A hook spinning on the CPU
+ * cannot be stopped: it is an overrun when it returns.
  *
  * <p>Thread-safe: immutable; policies serve many threads at once (their contract).
  */
@@ -38,7 +40,7 @@ public final class PolicyChain implements AutoCloseable {
     /** The default bound on one hook call. */
     public static final Duration DEFAULT_BOUND = Duration.ofSeconds(1);
     /** No policies: every hook is a no-op. */
-    public static final PolicyChain EMPTY = new PolicyChain(List.of(), DEFAULT_BOUND);
+    public static final PolicyChain EMPTY = new PolicyChain(List.of(), new HookWatchdog("no policies", DEFAULT_BOUND));
     private static final System.Logger LOG = System.getLogger(PolicyChain.class.getName());
     private static final RefusalLog FAULTS = new RefusalLog("policy chain", Duration.ofSeconds(10),
             line -> LOG.log(System.Logger.Level.WARNING, line), System::nanoTime);
@@ -74,11 +76,14 @@ public final class PolicyChain implements AutoCloseable {
     public record ResponseDecision(ResponseHead head, Response replacement) {}
 
     private final List<Link> links;
+    private final HookWatchdog watchdog;
     private final long boundNanos;
 
-    PolicyChain(List<Link> links, Duration bound) {
+    /** The policies {@code links}, each call bounded by {@code watchdog}'s bound and watched by it. */
+    PolicyChain(List<Link> links, HookWatchdog watchdog) {
         this.links = List.copyOf(links);
-        this.boundNanos = bound.toNanos();
+        this.watchdog = watchdog;
+        this.boundNanos = watchdog.bound().toNanos();
     }
 
     /** Whether there is no policy at all (the ingress then skips every hook). */
@@ -91,7 +96,7 @@ public final class PolicyChain implements AutoCloseable {
         return links.size();
     }
 
-    /** This chain's policies, then {@code after}'s (server-wide, then the tunnel's own), bounded as this one. */
+    /** This chain's policies, then {@code after}'s (server-wide, then the tunnel's own), bounded and watched as this one. */
     public PolicyChain then(PolicyChain after) {
         if (after.isEmpty()) {
             return this;
@@ -101,7 +106,7 @@ public final class PolicyChain implements AutoCloseable {
         }
         List<Link> all = new ArrayList<>(links);
         all.addAll(after.links);
-        return new PolicyChain(all, Duration.ofNanos(boundNanos));
+        return new PolicyChain(all, watchdog);
     }
 
     /** A TCP connection arrives: true to let it in (every policy accepted), false to close it. */
@@ -305,31 +310,18 @@ public final class PolicyChain implements AutoCloseable {
             return tail;
         }
 
-        private ByteBuffer guarded(Named n, String what, BodyCall call) throws BodyRejectedException {
-            long start = System.nanoTime();
-            ByteBuffer out;
+        private ByteBuffer guarded(Named n, String what, Hook<ByteBuffer> call) throws BodyRejectedException {
             try {
-                out = call.run();
-            } catch (BodyRejectedException e) {
-                throw e;
-            } catch (RuntimeException | LinkageError | StackOverflowError e) {
-                fault(n.link(), "body filter " + what, "threw " + e);
+                return timed(n.link(), "body filter " + what, call);
+            } catch (Fault f) {
                 throw new BodyRejectedException(500, "policy " + n.link().type() + " failed");
             }
-            if (out == null) {
-                fault(n.link(), "body filter " + what, "returned null");
-                throw new BodyRejectedException(500, "policy " + n.link().type() + " failed");
-            }
-            if (System.nanoTime() - start > boundNanos) {
-                fault(n.link(), "body filter " + what, "overran its time bound of " + Duration.ofNanos(boundNanos).toMillis() + " ms");
-                throw new BodyRejectedException(500, "policy " + n.link().type() + " overran");
-            }
-            return out;
         }
     }
 
-    private interface BodyCall {
-        ByteBuffer run() throws BodyRejectedException;
+    /** One hook call; only a body filter's may throw {@link BodyRejectedException}. */
+    private interface Hook<T> {
+        T run() throws BodyRejectedException;
     }
 
     private static ByteBuffer concat(ByteBuffer a, ByteBuffer b) {
@@ -346,20 +338,51 @@ public final class PolicyChain implements AutoCloseable {
 
     /** Calls a hook within the bound; a throw, a null or an overrun is a logged Fault. */
     private <T> T call(Link l, String hook, Supplier<T> body) {
-        long start = System.nanoTime();
-        T out;
         try {
-            out = body.get();
-        } catch (RuntimeException | LinkageError | StackOverflowError e) {
-            throw fault(l, hook, "threw " + e);
+            return timed(l, hook, body::get);
+        } catch (BodyRejectedException e) {
+            throw fault(l, hook, "threw " + e); // only a filter may: a plugin that threw it undeclared
+        }
+    }
+
+    /**
+     * Runs a hook watched by the watchdog; a throw, a null or an overrun (measured on return, or
+     * the watchdog's interrupt) is a logged Fault. A body filter's refusal goes on as it is, unless
+     * the watchdog cut the call (the refusal may be the interrupt's doing).
+     */
+    private <T> T timed(Link l, String hook, Hook<T> body) throws BodyRejectedException {
+        long start = System.nanoTime();
+        HookWatchdog.Call watched = watchdog.enter(start);
+        T out = null;
+        Throwable thrown = null;
+        boolean cut;
+        try {
+            out = body.run();
+        } catch (Exception | LinkageError | StackOverflowError e) {
+            thrown = e; // Exception: a plugin in another JVM language may throw checked ones undeclared
+        } finally {
+            cut = watched.exit();
+        }
+        if (cut) {
+            throw fault(l, hook, overran() + " and was interrupted");
+        }
+        if (thrown instanceof BodyRejectedException rejected) {
+            throw rejected;
+        }
+        if (thrown != null) {
+            throw fault(l, hook, "threw " + thrown);
         }
         if (out == null) {
             throw fault(l, hook, "returned null");
         }
         if (System.nanoTime() - start > boundNanos) {
-            throw fault(l, hook, "overran its time bound of " + Duration.ofNanos(boundNanos).toMillis() + " ms");
+            throw fault(l, hook, overran());
         }
         return out;
+    }
+
+    private String overran() {
+        return "overran its time bound of " + Duration.ofNanos(boundNanos).toMillis() + " ms";
     }
 
     private static Fault fault(Link l, String hook, String what) {

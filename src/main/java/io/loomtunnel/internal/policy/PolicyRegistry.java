@@ -26,27 +26,34 @@ import java.util.stream.Stream;
  * path, listed in META-INF/services) and the custom ones of its plugin directory (a class loader
  * over the directory's jars, child of loomtunnel's). Makes chains from declared policies; a chain
  * declared by a peer (a client's tunnel on the server) is made of built-in providers only.
+ *
+ * <p>Owns the {@link HookWatchdog} of every chain it makes (its thread, {@code "loomtunnel OWNER:
+ * hook watchdog"}, starts with the first hook call): {@link #close} ends it, after which the chains
+ * still run, their calls measured on return only.
  */
-public final class PolicyRegistry {
+public final class PolicyRegistry implements AutoCloseable {
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
 
     private final Map<String, PolicyProvider> builtIn;
     private final Map<String, PolicyProvider> custom;
-    private final Duration bound;
+    private final HookWatchdog watchdog;
 
-    private PolicyRegistry(Map<String, PolicyProvider> builtIn, Map<String, PolicyProvider> custom, Duration bound) {
+    private PolicyRegistry(Map<String, PolicyProvider> builtIn, Map<String, PolicyProvider> custom, HookWatchdog watchdog) {
         this.builtIn = builtIn;
         this.custom = custom;
-        this.bound = bound;
+        this.watchdog = watchdog;
     }
 
     /** The built-in providers and, when {@code pluginDir} is not null, the custom ones of its jars. */
     public static PolicyRegistry load(Path pluginDir) throws PolicyConfigException {
-        return load(pluginDir, PolicyChain.DEFAULT_BOUND);
+        return load("policies", pluginDir, PolicyChain.DEFAULT_BOUND);
     }
 
-    /** As {@link #load(Path)}, with each hook call bounded by {@code bound} instead of the default. */
-    public static PolicyRegistry load(Path pluginDir, Duration bound) throws PolicyConfigException {
+    /**
+     * As {@link #load(Path)}, with each hook call bounded by {@code bound}, and the watchdog's thread
+     * named for {@code owner} (what the policies serve: "server policies").
+     */
+    public static PolicyRegistry load(String owner, Path pluginDir, Duration bound) throws PolicyConfigException {
         ClassLoader own = PolicyProvider.class.getClassLoader();
         Map<String, PolicyProvider> builtIn = new TreeMap<>();
         for (PolicyProvider p : providers(ServiceLoader.load(PolicyProvider.class, own), "loomtunnel's class path")) {
@@ -67,7 +74,13 @@ public final class PolicyRegistry {
                 add(custom, p, where);
             }
         }
-        return new PolicyRegistry(Map.copyOf(builtIn), Map.copyOf(custom), bound);
+        return new PolicyRegistry(Map.copyOf(builtIn), Map.copyOf(custom), new HookWatchdog(owner, bound));
+    }
+
+    /** Ends the hook watchdog's thread, joining it. */
+    @Override
+    public void close() {
+        watchdog.close();
     }
 
     /** The built-in types' names, sorted. */
@@ -116,7 +129,7 @@ public final class PolicyRegistry {
             links.forEach(l -> PolicyChain.closeQuietly(l));
             throw e;
         }
-        return new PolicyChain(links, bound);
+        return new PolicyChain(links, watchdog);
     }
 
     private Policy create(PolicySpec spec, boolean remote) throws PolicyConfigException {

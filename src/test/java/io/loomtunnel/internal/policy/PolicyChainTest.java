@@ -24,9 +24,11 @@ import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** The chain's order and its fault rules (throw, null, overrun), the registry's config errors, VisitorState's bounds. */
@@ -34,8 +36,17 @@ class PolicyChainTest {
     private static final Request GET = new Request("web", new InetSocketAddress("192.0.2.7", 4000), "GET", "/a?b",
             Headers.of("Host", "web"));
 
-    private static PolicyChain chain(Duration bound, Policy... policies) {
-        return new PolicyChain(java.util.Arrays.stream(policies).map(p -> new PolicyChain.Link("p", p)).toList(), bound);
+    private final List<HookWatchdog> watchdogs = new ArrayList<>();
+
+    private PolicyChain chain(Duration bound, Policy... policies) {
+        HookWatchdog watchdog = new HookWatchdog("policy chain test", bound);
+        watchdogs.add(watchdog);
+        return new PolicyChain(java.util.Arrays.stream(policies).map(p -> new PolicyChain.Link("p", p)).toList(), watchdog);
+    }
+
+    @AfterEach
+    void closeWatchdogs() {
+        watchdogs.forEach(HookWatchdog::close);
     }
 
     @Test

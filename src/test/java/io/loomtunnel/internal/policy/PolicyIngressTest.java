@@ -58,11 +58,14 @@ class PolicyIngressTest {
     private static final AtomicInteger APP_REQUESTS = new AtomicInteger();
     private static final AtomicLong APP_BODY_BYTES = new AtomicLong();
     private static final AtomicInteger TCP_ACCEPTED = new AtomicInteger();
+    private static final AtomicInteger STALL_ACCEPTED = new AtomicInteger();
     private static ServerSocket tcpService;
+    private static ServerSocket stallService;
     private static Closeable udpEcho;
     private static TunnelServer server;
     private static TunnelClient client;
     private static int tcpPort;
+    private static int stallPort;
     private static int udpPort;
 
     @BeforeAll
@@ -85,16 +88,8 @@ class PolicyIngressTest {
             ex.close();
         });
         app.start();
-        tcpService = new ServerSocket(0, 50, LOOPBACK);
-        Thread.ofVirtual().start(() -> {
-            while (true) {
-                try (Socket s = tcpService.accept()) {
-                    TCP_ACCEPTED.incrementAndGet();
-                } catch (IOException closed) {
-                    return;
-                }
-            }
-        });
+        tcpService = countingService(TCP_ACCEPTED);
+        stallService = countingService(STALL_ACCEPTED);
         int[] udp = new int[1];
         udpEcho = EchoServers.udp(udp);
         server = TunnelServer.start(ServerSettings.builder().bind(new InetSocketAddress(LOOPBACK, 0))
@@ -104,13 +99,31 @@ class PolicyIngressTest {
                 .tunnel(TunnelSpec.http("web", "web", "127.0.0.1", app.getAddress().getPort()))
                 .tunnel(TunnelSpec.tcp("shut", 0, "127.0.0.1", tcpService.getLocalPort()))
                 .tunnel(TunnelSpec.udp("dns", 0, "127.0.0.1", udp[0]))
+                .tunnel(TunnelSpec.tcp("stall", 0, "127.0.0.1", stallService.getLocalPort()))
                 .tunnelPolicies("web", List.of(test("http")))
                 .tunnelPolicies("shut", List.of(test("tcp-refuse")))
+                .tunnelPolicies("stall", List.of(test("tcp-block-once")))
                 .tunnelPolicies("dns", List.of(test("udp-drop")))
                 .build(), ClientEvents.NONE);
         List<PublicTunnel> tunnels = client.awaitReady(WAIT);
         tcpPort = Probes.port(address(tunnels, "shut"));
         udpPort = Probes.port(address(tunnels, "dns"));
+        stallPort = Probes.port(address(tunnels, "stall"));
+    }
+
+    /** A TCP service that counts the connections it accepts and closes each at once. */
+    private static ServerSocket countingService(AtomicInteger accepted) throws IOException {
+        ServerSocket service = new ServerSocket(0, 50, LOOPBACK);
+        Thread.ofVirtual().start(() -> {
+            while (true) {
+                try (Socket s = service.accept()) {
+                    accepted.incrementAndGet();
+                } catch (IOException closed) {
+                    return;
+                }
+            }
+        });
+        return service;
     }
 
     @AfterAll
@@ -119,6 +132,7 @@ class PolicyIngressTest {
         server.close();
         app.stop(0);
         tcpService.close();
+        stallService.close();
         udpEcho.close();
     }
 
@@ -153,6 +167,32 @@ class PolicyIngressTest {
         assertTrue(next.startsWith("HTTP/1.1 200 OK\r\n") && next.endsWith("app GET /after seen 127.0.0.1 0"), next);
     }
 
+    /**
+     * The hook sleeps a minute: the watchdog interrupts it past the bound (1 s), so the visitor gets
+     * 500 well inside the socket's 20 s, and the connection's thread, its interrupt cleared, still
+     * writes that answer; the next request passes.
+     */
+    @Test
+    void aHookThatBlocksIsCutAndFailsOnlyThatRequest() throws IOException {
+        int before = APP_REQUESTS.get();
+        String failed = exchange("GET /sleep HTTP/1.1\r\nHost: web.localhost\r\nConnection: close\r\n\r\n");
+        assertTrue(failed.startsWith("HTTP/1.1 500 Internal Server Error\r\n"), failed);
+        assertEquals(before, APP_REQUESTS.get(), "the cut request never crossed the tunnel");
+        String next = exchange("GET /after HTTP/1.1\r\nHost: web.localhost\r\nConnection: close\r\n\r\n");
+        assertTrue(next.startsWith("HTTP/1.1 200 OK\r\n") && next.endsWith("app GET /after seen 127.0.0.1 0"), next);
+    }
+
+    /** The first connection's onConnection waits for ever: it is cut and the connection refused; the next one passes. */
+    @Test
+    void aTcpHookThatBlocksRefusesThatConnectionAndTheNextPasses() throws Exception {
+        assertRefused(stallPort); // not left open by the blocked hook
+        assertEquals(0, STALL_ACCEPTED.get(), "the service never saw the refused connection");
+        try (Socket s = new Socket(LOOPBACK, stallPort)) {
+            s.setSoTimeout(20_000);
+            Probes.eventually(WAIT, "the next connection reached the service", () -> STALL_ACCEPTED.get() == 1);
+        }
+    }
+
     /** 16 MiB through a body filter that sees every byte, in chunks of at most the relay's scratch buffer. */
     @Test
     void bodyFilterStreamsALargeBodyAndRefusesABadOneBeforeTheAppSeesItWhole() throws IOException {
@@ -173,14 +213,7 @@ class PolicyIngressTest {
 
     @Test
     void tcpConnectionRefusedBeforeItCrossesTheTunnel() throws IOException {
-        try (Socket s = new Socket(LOOPBACK, tcpPort)) {
-            s.setSoTimeout(20_000);
-            try {
-                assertEquals(-1, s.getInputStream().read());
-            } catch (IOException reset) {
-                // closed with a reset: closed all the same
-            }
-        }
+        assertRefused(tcpPort);
         assertEquals(0, TCP_ACCEPTED.get(), "the service never saw the connection");
     }
 
@@ -211,6 +244,20 @@ class PolicyIngressTest {
                 } catch (SocketTimeoutException none) {
                     break;
                 }
+            }
+        }
+    }
+
+    /** Connects to {@code port} and expects the connection closed (an end of stream or a reset) within 20 s. */
+    private static void assertRefused(int port) throws IOException {
+        try (Socket s = new Socket(LOOPBACK, port)) {
+            s.setSoTimeout(20_000);
+            try {
+                assertEquals(-1, s.getInputStream().read());
+            } catch (SocketTimeoutException stillOpen) {
+                throw new AssertionError("the connection is still open", stillOpen);
+            } catch (IOException reset) {
+                // closed with a reset: refused all the same
             }
         }
     }

@@ -17,13 +17,17 @@ import io.loomtunnel.plugin.ResponseAction;
 import io.loomtunnel.plugin.ResponseHead;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Small test policies (type {@code test}, registered as a built-in on the test class path), one per
  * {@code mode}: {@code http} (each HTTP hook: reject, respond, modify, throw, response modify, a
- * body filter checking a "signature" at the end), {@code tcp-refuse}, {@code udp-drop}.
+ * body filter checking a "signature" at the end; {@code /sleep} sleeps a minute), {@code tcp-refuse},
+ * {@code tcp-block-once} (the first connection's hook waits for ever, the next ones pass), {@code udp-drop}.
  */
 public final class TestPolicyProvider implements PolicyProvider {
     /** The largest chunk a body filter was given, and the bytes it saw, for the tests to check. */
@@ -47,6 +51,17 @@ public final class TestPolicyProvider implements PolicyProvider {
                     return Admission.REFUSE;
                 }
             };
+            case "tcp-block-once" -> new Policy() {
+                private final AtomicBoolean first = new AtomicBoolean(true);
+
+                @Override
+                public Admission onConnection(Connection c) {
+                    if (first.compareAndSet(true, false)) {
+                        waitInterruptibly(() -> new CountDownLatch(1).await()); // never counted down
+                    }
+                    return Admission.ACCEPT;
+                }
+            };
             case "udp-drop" -> new Policy() {
                 @Override
                 public DatagramAction onDatagram(Datagram d) {
@@ -55,8 +70,22 @@ public final class TestPolicyProvider implements PolicyProvider {
                     return new String(start, StandardCharsets.US_ASCII).equals("drop") ? DatagramAction.DROP : DatagramAction.PASS;
                 }
             };
-            default -> throw settings.error("mode", "must be http, tcp-refuse or udp-drop, got \"" + mode + "\"");
+            default -> throw settings.error("mode", "must be http, tcp-refuse, tcp-block-once or udp-drop, got \"" + mode + "\"");
         };
+    }
+
+    interface Wait {
+        void run() throws InterruptedException;
+    }
+
+    /** Waits as a well-behaved plugin does: an interrupt ends the hook with an exception, the flag set again. */
+    static void waitInterruptibly(Wait wait) {
+        try {
+            wait.run();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
     }
 
     private static final class HttpTest implements Policy {
@@ -70,6 +99,9 @@ public final class TestPolicyProvider implements PolicyProvider {
             }
             if (r.path().equals("/boom")) {
                 throw new IllegalStateException("boom");
+            }
+            if (r.path().equals("/sleep")) {
+                waitInterruptibly(() -> Thread.sleep(Duration.ofSeconds(60)));
             }
             String target = r.path().equals("/old") ? "/new" + r.target().substring("/old".length()) : r.target();
             return new RequestAction.Modify(r.method(), target, r.headers().set("X-Policy", "seen " + r.visitor().getAddress()
