@@ -1,7 +1,17 @@
 package io.loomtunnel.internal.https;
 
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.security.KeyPair;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.shredzone.acme4j.Identifier;
+import org.shredzone.acme4j.util.CertificateUtils;
+import org.shredzone.acme4j.util.KeyPairUtils;
 
 /**
  * The ACME challenges being validated now (RFC 8555 8.3, RFC 8737): HTTP-01 key authorizations by
@@ -15,6 +25,12 @@ public final class AcmeChallenges {
     public static final String HTTP01_PREFIX = "/.well-known/acme-challenge/";
     /** The ALPN protocol of TLS-ALPN-01 validation. */
     public static final String ACME_TLS = "acme-tls/1";
+    /**
+     * The TLS-ALPN-01 certificate's RSA key size. RSA because acme4j (3.5.1 and its master alike)
+     * signs that certificate with SHA256withRSA whatever the key: an EC key fails ("Could not build
+     * certificate", caused by "cannot create signer").
+     */
+    private static final int CHALLENGE_RSA_BITS = 2048;
 
     private final Map<String, Map<String, String>> http01 = new ConcurrentHashMap<>();
     private final Map<String, CertifiedKey> tlsAlpn01 = new ConcurrentHashMap<>();
@@ -27,18 +43,24 @@ public final class AcmeChallenges {
         http01.remove(host);
     }
 
-    /** The challenge certificate and its key, as the platform's own classes (acme4j makes BouncyCastle ones, which JSSE refuses). */
-    public void putTlsAlpn01(String host, java.security.PrivateKey key, java.security.cert.X509Certificate certificate)
-            throws java.io.IOException {
-        java.security.cert.X509Certificate platform;
+    /**
+     * Makes and holds the TLS-ALPN-01 certificate of {@code host} (RFC 8737 3: self-signed, the
+     * host its only subjectAltName, the critical acmeIdentifier extension holding
+     * {@code acmeValidation}) with a new key of its own.
+     *
+     * @param acmeValidation the SHA-256 of the key authorization (acme4j's {@code getAcmeValidation()})
+     */
+    public void putTlsAlpn01(String host, byte[] acmeValidation) throws IOException {
+        KeyPair key = KeyPairUtils.createKeyPair(CHALLENGE_RSA_BITS);
+        X509Certificate certificate;
         try {
-            platform = (java.security.cert.X509Certificate) java.security.cert.CertificateFactory.getInstance("X.509")
-                    .generateCertificate(new java.io.ByteArrayInputStream(certificate.getEncoded()));
-        } catch (java.security.cert.CertificateException e) {
-            throw new java.io.IOException("the TLS-ALPN-01 certificate: " + e.getMessage());
+            certificate = (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(new ByteArrayInputStream(
+                    CertificateUtils.createTlsAlpn01Certificate(key, Identifier.dns(host), acmeValidation).getEncoded()));
+        } catch (CertificateException | IllegalArgumentException e) {
+            throw new IOException("the TLS-ALPN-01 certificate of " + host + " could not be made", e);
         }
-        tlsAlpn01.put(host, new CertifiedKey(PemFiles.platformKey(key), new java.security.cert.X509Certificate[] {platform},
-                java.util.List.of(host)));
+        // as the platform's classes, which JSSE takes, whichever provider made them
+        tlsAlpn01.put(host, new CertifiedKey(PemFiles.platformKey(key.getPrivate()), new X509Certificate[] {certificate}, List.of(host)));
     }
 
     public void removeTlsAlpn01(String host) {

@@ -14,6 +14,8 @@ import java.security.Security;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -54,6 +56,7 @@ public final class AcmeIssuer implements AutoCloseable {
     private static final Duration VALIDATION = Duration.ofSeconds(60);
     private static final int MAX_QUEUED = 1_024;
     private static final String OWNER_ONLY = "rw-------";
+    private static final int MAX_CAUSES = 8;
 
     /** Which challenge proves control of a host. */
     public enum Challenge { HTTP_01, TLS_ALPN_01 }
@@ -186,8 +189,7 @@ public final class AcmeIssuer implements AutoCloseable {
             } else {
                 TlsAlpn01Challenge c = auth.findChallenge(TlsAlpn01Challenge.class)
                         .orElseThrow(() -> new AcmeException("the CA offers no tls-alpn-01 challenge"));
-                KeyPair challengeKey = KeyPairUtils.createECKeyPair("secp256r1");
-                challenges.putTlsAlpn01(host, challengeKey.getPrivate(), c.createCertificate(challengeKey, auth.getIdentifier()));
+                challenges.putTlsAlpn01(host, c.getAcmeValidation());
                 c.trigger();
             }
             Status s = auth.waitForCompletion(VALIDATION);
@@ -269,8 +271,21 @@ public final class AcmeIssuer implements AutoCloseable {
         return d.compareTo(LAST_RETRY) > 0 ? LAST_RETRY : d;
     }
 
-    private static String oneLine(Exception e) {
-        String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-        return m.replaceAll("\\s+", " ");
+    /**
+     * The message of {@code e} and of its causes, on one line ("Could not build certificate: cannot
+     * create signer: ..."): a library's own message often says only what failed, its cause why.
+     * A cause whose message is already in the line (Java's {@code new X(cause)}) adds nothing.
+     */
+    static String oneLine(Throwable e) {
+        StringBuilder line = new StringBuilder();
+        Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+        for (Throwable t = e; t != null && seen.size() < MAX_CAUSES && seen.add(t); t = t.getCause()) {
+            String m = t.getMessage() == null || t.getMessage().isBlank() ? t.getClass().getSimpleName() : t.getMessage();
+            m = m.strip().replaceAll("\\s+", " ");
+            if (line.indexOf(m) < 0) {
+                line.append(line.isEmpty() ? "" : ": ").append(m);
+            }
+        }
+        return line.toString();
     }
 }

@@ -16,6 +16,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.security.GeneralSecurityException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import javax.net.ssl.KeyManager;
@@ -165,14 +166,14 @@ public final class HttpsFront implements Closeable {
             socket.setSoTimeout(timeoutMillis(httpConfig.headerTimeout()));
             ClientHelloReader.Peeked peeked = ClientHelloReader.read(socket.getInputStream());
             String name = peeked.hello().serverName();
-            if (peeked.hello().protocols().contains(AcmeChallenges.ACME_TLS)) {
-                answerTlsAlpn01(socket, peeked.raw());
-                return;
-            }
             HttpRoute through = name == null ? null : passthrough.passthrough(name);
-            if (through != null) {
+            if (through != null) { // its acme-tls/1 handshakes too: the service may get its own certificates
                 socket.setSoTimeout(0);
                 new PassthroughSplice(socket, through, peeked.raw(), threads, SPLICE_BUFFER).run();
+                return;
+            }
+            if (peeked.hello().protocols().equals(List.of(AcmeChallenges.ACME_TLS))) { // as the CA offers it (RFC 8737 3)
+                answerTlsAlpn01(socket, peeked.raw());
                 return;
             }
             SSLSocket tlsSocket = (SSLSocket) tls.getSocketFactory().createSocket(socket, new ByteArrayInputStream(peeked.raw()), true);

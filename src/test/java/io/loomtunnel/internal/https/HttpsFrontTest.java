@@ -1,5 +1,6 @@
 package io.loomtunnel.internal.https;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -24,6 +25,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.KeyStore;
+import java.security.MessageDigest;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
@@ -33,11 +35,13 @@ import java.util.Map;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLServerSocket;
 import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509TrustManager;
+import org.bouncycastle.asn1.ASN1OctetString;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -46,7 +50,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The HTTPS listener over real loopback sockets, with the test certificates of
  * src/test/resources/io/loomtunnel/internal/https (README.md there): the certificate chosen by SNI,
- * reloads, TLS versions, HSTS and X-Forwarded-Proto, passthrough, and the HTTP listener's redirect.
+ * reloads, TLS versions, HSTS and X-Forwarded-Proto, passthrough, ACME TLS-ALPN-01 answers, and the
+ * HTTP listener's redirect.
  */
 @Timeout(60)
 class HttpsFrontTest {
@@ -55,11 +60,14 @@ class HttpsFrontTest {
     private static final BigInteger WEB_RENEWED = BigInteger.valueOf(102);
     private static final BigInteger WILD = BigInteger.valueOf(201);
     private static final BigInteger SERVICE = BigInteger.valueOf(301);
+    /** id-pe-acmeIdentifier (RFC 8737 6.1). */
+    private static final String ACME_IDENTIFIER = "1.3.6.1.5.5.7.1.31";
 
     @TempDir
     Path dir;
     private final List<AutoCloseable> running = new ArrayList<>();
     private CertificateStore store;
+    private final AcmeChallenges challenges = new AcmeChallenges();
 
     @AfterEach
     void stop() throws Exception {
@@ -130,6 +138,35 @@ class HttpsFrontTest {
     }
 
     @Test
+    void acmeTlsHandshakesOfANameUnderValidationGetItsChallengeCertificateAndNothingElse() throws Exception {
+        HttpsFront front = front(false, null, Map.of(), Map.of("secret.localhost", tlsEchoService()));
+        byte[] validation = MessageDigest.getInstance("SHA-256").digest("token.thumbprint".getBytes(StandardCharsets.US_ASCII));
+        challenges.putTlsAlpn01("alpn.test", validation);
+        try (SSLSocket s = handshake(front, "alpn.test", AcmeChallenges.ACME_TLS)) {
+            assertEquals(AcmeChallenges.ACME_TLS, s.getApplicationProtocol());
+            X509Certificate leaf = leaf(s);
+            assertEquals(List.of(List.of(2, "alpn.test")), List.copyOf(leaf.getSubjectAlternativeNames()), "the name, only");
+            assertTrue(leaf.getCriticalExtensionOIDs().contains(ACME_IDENTIFIER), "RFC 8737 3: critical acmeIdentifier");
+            byte[] value = ASN1OctetString.getInstance(ASN1OctetString.getInstance(leaf.getExtensionValue(ACME_IDENTIFIER)).getOctets()).getOctets();
+            assertArrayEquals(validation, value, "the extension holds the SHA-256 of the key authorization");
+            leaf.verify(leaf.getPublicKey()); // self-signed
+            assertEquals(-1, s.getInputStream().read(), "no application data: closed after the handshake");
+        }
+        assertThrows(IOException.class, () -> handshake(front, "other.test", AcmeChallenges.ACME_TLS).close(), "no challenge for that name");
+        assertThrows(IOException.class, () -> handshake(front, null, AcmeChallenges.ACME_TLS).close(), "no name");
+        assertEquals(WEB, serial(front, "alpn.test"), "without acme-tls/1: the certificates served (here the default)");
+        try (SSLSocket s = handshake(front, "alpn.test", "http/1.1", AcmeChallenges.ACME_TLS)) {
+            assertEquals(WEB, leaf(s).getSerialNumber(), "acme-tls/1 among other protocols is no validation (RFC 8737 3)");
+            assertEquals("http/1.1", s.getApplicationProtocol());
+        }
+        try (SSLSocket s = handshake(front, "secret.localhost", AcmeChallenges.ACME_TLS)) {
+            assertEquals(SERVICE, leaf(s).getSerialNumber(), "a passthrough name's acme-tls/1 goes to its service");
+        }
+        challenges.removeTlsAlpn01("alpn.test");
+        assertThrows(IOException.class, () -> handshake(front, "alpn.test", AcmeChallenges.ACME_TLS).close(), "validation over");
+    }
+
+    @Test
     void plainBytesOnTheHttpsPortAreClosedUnanswered() throws Exception {
         HttpsFront front = front(false, null, Map.of(), Map.of());
         try (Socket s = new Socket(LOOPBACK, front.port())) {
@@ -179,7 +216,7 @@ class HttpsFrontTest {
         }
         Routes routes = new Routes(apps, passthrough);
         HttpsFront front = HttpsFront.start(new InetSocketAddress(LOOPBACK, 0), tls12, hsts, HttpIngressConfig.defaults(), store,
-                routes, routes, new AcmeChallenges());
+                routes, routes, challenges);
         running.add(front);
         return front;
     }
@@ -367,6 +404,29 @@ class HttpsFrontTest {
         return (X509Certificate) s.getSession().getPeerCertificates()[0];
     }
 
+    /** A TLS 1.3 handshake offering ALPN {@code protocols} as an ACME CA does: any certificate accepted, it is looked at after. */
+    private static SSLSocket handshake(HttpsFront front, String serverName, String... protocols) throws Exception {
+        X509TrustManager anyCertificate = new X509TrustManager() {
+            @Override
+            public void checkClientTrusted(X509Certificate[] chain, String authType) {
+                throw new UnsupportedOperationException("client side only");
+            }
+
+            @Override
+            public void checkServerTrusted(X509Certificate[] chain, String authType) {
+                // the test checks the certificate itself
+            }
+
+            @Override
+            public X509Certificate[] getAcceptedIssuers() {
+                return new X509Certificate[0];
+            }
+        };
+        SSLContext ctx = SSLContext.getInstance("TLS");
+        ctx.init(null, new TrustManager[] {anyCertificate}, null);
+        return handshake(ctx, front, serverName, "TLSv1.3", protocols);
+    }
+
     /** A TLS connection that trusts the test CA only, asking for {@code serverName} (null: none) with {@code protocol}. */
     private static SSLSocket connect(HttpsFront front, String serverName, String protocol) throws Exception {
         KeyStore trust = KeyStore.getInstance("PKCS12");
@@ -378,16 +438,24 @@ class HttpsFrontTest {
         tmf.init(trust);
         SSLContext ctx = SSLContext.getInstance("TLS");
         ctx.init(null, tmf.getTrustManagers(), null);
+        return handshake(ctx, front, serverName, protocol);
+    }
+
+    /** A handshake of {@code ctx} asking for {@code serverName} (null: none) with {@code protocol}, offering ALPN {@code alpn} (none: no ALPN). */
+    private static SSLSocket handshake(SSLContext ctx, HttpsFront front, String serverName, String protocol, String... alpn) throws IOException {
         SSLSocket s = (SSLSocket) ctx.getSocketFactory().createSocket(LOOPBACK, front.port());
         try {
             SSLParameters p = s.getSSLParameters();
             p.setProtocols(new String[] {protocol});
             p.setServerNames(serverName == null ? List.of() : List.of(new SNIHostName(serverName)));
+            if (alpn.length > 0) {
+                p.setApplicationProtocols(alpn);
+            }
             s.setSSLParameters(p);
             s.setSoTimeout(20_000);
             s.startHandshake();
             return s;
-        } catch (SSLHandshakeException e) {
+        } catch (IOException e) {
             s.close();
             throw e;
         }
