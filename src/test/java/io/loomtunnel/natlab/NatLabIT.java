@@ -14,6 +14,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * The lab behaves as NatType claims, shown with plain sockets (NatProbe): how each NAT type maps
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.Timeout;
  * NATs but not through a symmetric one. One lab for the class; each test uses its own ports, as
  * conntrack remembers earlier tests' flows.
  */
+@Isolated("network namespaces and iptables of the NAT lab")
 @Timeout(120)
 class NatLabIT {
     private static final Duration WAIT = Duration.ofSeconds(30);

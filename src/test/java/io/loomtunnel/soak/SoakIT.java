@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * scripts/soak for two minutes on the jar and test classes this build made (docs/SOAK.md): every
@@ -18,6 +19,7 @@ import org.junit.jupiter.api.Timeout;
  * LOOMTUNNEL_NATLAB_REQUIRED=1 makes a link that cannot be built a failure), and all its checks.
  * It must pass, and leave soak.json (passed, with faults, flows and samples) and soak.png.
  */
+@Isolated("a two-minute soak with faults on a schedule and network namespaces; its tolerances assume a machine of its own")
 @Timeout(600)
 class SoakIT {
     private static final Path ROOT = Path.of("").toAbsolutePath();

@@ -14,12 +14,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * scripts/bench-e2e --smoke (--quick against raw TCP and loomtunnel only) end to end: it finishes,
  * every scenario has figures for loomtunnel and (but memory and startup, which measure loomtunnel alone) raw
  * TCP, and the plot is written beside the JSON.
  */
+@Isolated("runs every benchmark scenario; load from other tests would make its scenarios fail for the wrong reason")
 @Timeout(600)
 class BenchE2eSmokeIT {
     private static final Path ROOT = Path.of("").toAbsolutePath();

@@ -33,7 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(180)
 class HttpTunnelIT {
     private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
-    private static final Duration START = Duration.ofSeconds(30);
+    private static final Duration START = Duration.ofSeconds(60);
 
     @TempDir
     Path dir;

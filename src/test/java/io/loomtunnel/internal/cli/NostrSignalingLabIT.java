@@ -22,6 +22,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.parallel.Isolated;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -35,6 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
  * host behind a symmetric NAT, which no direct attempt reaches, gets a relayed session. TCP data
  * is checked inside the lab.
  */
+@Isolated("network namespaces and iptables of the NAT lab")
 @Timeout(240)
 class NostrSignalingLabIT {
     private static final Duration WAIT = Duration.ofSeconds(60);

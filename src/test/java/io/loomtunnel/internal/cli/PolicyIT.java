@@ -40,7 +40,7 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(180)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PolicyIT {
-    private static final Duration START = Duration.ofSeconds(30);
+    private static final Duration START = Duration.ofSeconds(60);
     private static final String TOKEN = "policy-it-token-0123456789";
     private static final String SECRET = "It's a Secret to Everybody";
 

@@ -43,7 +43,7 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(180)
 class ReverseTunnelIT {
     private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
-    private static final Duration START = Duration.ofSeconds(30);
+    private static final Duration START = Duration.ofSeconds(60);
     private static final String TOKEN = "it-token-0123456789";
 
     /** A server process with its id and control port, and its files. */

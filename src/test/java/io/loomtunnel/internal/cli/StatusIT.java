@@ -27,7 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(120)
 class StatusIT {
-    private static final Duration START = Duration.ofSeconds(30);
+    private static final Duration START = Duration.ofSeconds(60);
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final String NOT_ADMIN = "is not a loomtunnel admin endpoint: ";
     private static final String EXPECTED = " (expected the address given to --admin-bind of a server, client, share or connect)";
