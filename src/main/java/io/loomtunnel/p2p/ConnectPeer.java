@@ -209,6 +209,7 @@ public final class ConnectPeer implements Closeable {
      * @throws InterruptedException interrupted while waiting for the answer or a path
      */
     public PeerSession connect(ConnectSignaling signaling) throws IOException, InterruptedException {
+        admin.pinnedServer(signaling.serverId());
         Established e = establish(signaling, false);
         PeerSession session = new PeerSession(e.id(), settings.peer(), settings.service(), e.type(), e.path(),
                 meters.counters(settings.service(), e.type()));
@@ -221,6 +222,7 @@ public final class ConnectPeer implements Closeable {
         }
         e.local().attach(session);
         events.sessionStarted(session);
+        admin.started(session);
         boolean watched = threads.startIfOpen("session " + session.shortId() + " watch", () -> watch(session, e.local()));
         if (!watched || closed) {
             session.close();
@@ -305,6 +307,7 @@ public final class ConnectPeer implements Closeable {
                 PeerPath left = session.moveTo(e.path());
                 meters.pathChanged(session, left, e.path());
                 events.pathChanged(session, from);
+                admin.pathChanged(session, from);
                 left.session().mux().shutdown(PROBE_DRAIN);
                 session.forgetPrevious(left);
                 return;
@@ -490,6 +493,7 @@ public final class ConnectPeer implements Closeable {
         }
         meters.ended(session);
         events.sessionEnded(session, session.endReason());
+        admin.ended(session, session.endReason());
     }
 
     /** Closes the local port and every running session, then joins every thread of the connect side. */

@@ -4,18 +4,23 @@ import io.loomtunnel.Version;
 import io.loomtunnel.internal.admin.AdminException;
 import io.loomtunnel.internal.admin.AdminKeys;
 import io.loomtunnel.internal.admin.AdminTarget;
+import io.loomtunnel.internal.admin.EventHub;
 import io.loomtunnel.internal.metrics.EndpointMetrics;
 import io.loomtunnel.observe.Status;
 import io.loomtunnel.tls.PeerId;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
  * A share or connect as the admin endpoint sees it (docs/METRICS.md, "Status JSON"): its running
- * peer-to-peer sessions, each with its path, RTT, streams and the counts of its service; kick ends one.
+ * peer-to-peer sessions, each with its path, RTT, streams and the counts of its service; kick ends
+ * one. Sessions going up, down and changing path are published on its hub for the dashboard's
+ * event stream (docs/DASHBOARD.md, "API"); the hub never blocks.
  */
 final class PeerAdmin implements AdminTarget {
     /** How each side knows the other: by the key it pinned (the share's allow list, the connect's --peer). */
@@ -28,6 +33,9 @@ final class PeerAdmin implements AdminTarget {
     private final Function<PeerSession, String> address;
     private final Function<PeerSession, String> local;
     private final List<String> allow;
+    private final EventHub hub = new EventHub();
+    /** The server key the signaling pins, once a transport through a server has been used; else null. */
+    private volatile PeerId pinnedServer;
 
     /**
      * @param role share or connect
@@ -68,8 +76,51 @@ final class PeerAdmin implements AdminTarget {
     }
 
     @Override
+    public EventHub events() {
+        return hub;
+    }
+
+    @Override
     public AdminKeys keys() {
-        return new AdminKeys(id.toString(), role, null, List.of(), allow);
+        PeerId server = pinnedServer;
+        return new AdminKeys(id.toString(), role, server == null ? null : server.toString(), List.of(), allow);
+    }
+
+    /** Remembers the server key the signaling pins, for {@code /api/keys}; null (manual, Nostr alone) changes nothing. */
+    void pinnedServer(PeerId server) {
+        if (server != null) {
+            pinnedServer = server;
+        }
+    }
+
+    /** A session came up: a {@code session} event {@code up} with its id, peer and path. */
+    void started(PeerSession s) {
+        Map<String, Object> session = event(s);
+        session.put("address", s.path());
+        hub.publish("session", Map.of("action", "up", "session", session));
+    }
+
+    /** A session moved to another path (a relayed one found a direct path): {@code path}, with the old one. */
+    void pathChanged(PeerSession s, String from) {
+        Map<String, Object> session = event(s);
+        session.put("address", s.path());
+        session.put("from", from);
+        hub.publish("session", Map.of("action", "path", "session", session));
+    }
+
+    /** A session ended: {@code down}, with why. */
+    void ended(PeerSession s, String reason) {
+        Map<String, Object> session = event(s);
+        session.put("reason", reason);
+        hub.publish("session", Map.of("action", "down", "session", session));
+    }
+
+    private static Map<String, Object> event(PeerSession s) {
+        Map<String, Object> session = new LinkedHashMap<>();
+        session.put("id", s.shortId());
+        session.put("peer", s.peer().abbreviated());
+        session.put("service", s.service());
+        return session;
     }
 
     /** A share's allowed peers as {@code /api/keys} lists them: {@code ID: service, ...} or {@code ID: every service}. */

@@ -223,6 +223,7 @@ public final class SharePeer implements Closeable {
      * @throws IOException as {@code signaling} fails
      */
     public void serve(ShareSignaling signaling) throws IOException {
+        admin.pinnedServer(signaling.serverId());
         signaling.serve(new ShareSignaling.OfferHandler() {
             @Override
             public SignedBlock answer(SignedBlock offer) throws SignalException {
@@ -331,6 +332,7 @@ public final class SharePeer implements Closeable {
             meters.started(session);
             slot.running = session;
             events.sessionStarted(session);
+            admin.started(session);
             if (slots.isClosed()) {
                 session.close();
             }
@@ -340,7 +342,9 @@ public final class SharePeer implements Closeable {
             } finally {
                 meters.ended(session);
             }
-            events.sessionEnded(session, session.endReason() != null ? session.endReason() : why);
+            String reason = session.endReason() != null ? session.endReason() : why;
+            events.sessionEnded(session, reason);
+            admin.ended(session, reason);
         } catch (IOException e) {
             events.pendingExpired(slot.peer, slot.offer.session(), e.getMessage());
         } catch (InterruptedException e) {

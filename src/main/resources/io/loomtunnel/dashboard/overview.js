@@ -18,10 +18,13 @@ export function init(ctx) {
   $('activity').append(el('li', { class: 'placeholder dim' }, 'Sessions going up and down, reconnects, tunnels and errors show here as they happen.'));
   ctx.on('session', (e) => {
     const s = e.session || {};
-    const what = { up: 'session up', down: 'session down', reconnecting: 'reconnecting' }[e.action] || e.action;
-    const parts = [what, s.id ? `#${s.id}` : null, s.principal, s.peer ? `peer ${s.peer}` : null, s.address,
+    const what = { up: 'session up', down: 'session down', reconnecting: 'reconnecting', path: 'path changed' }[e.action] || e.action;
+    // A share's or connect's session also names its service, and a path change the path it left.
+    const parts = [what, s.id ? `#${s.id}` : null, s.principal, s.peer ? `peer ${s.peer}` : null,
+      s.service ? `service ${s.service}` : null, s.address, s.from ? `(was ${s.from})` : null,
       s.reason ? `: ${s.reason}` : null].filter(Boolean);
-    activity(e.action === 'up' ? 'info' : e.action === 'down' ? 'error' : 'warn', parts.join(' ').replace(' : ', ': '));
+    const level = e.action === 'up' || e.action === 'path' ? 'info' : e.action === 'down' ? 'error' : 'warn';
+    activity(level, parts.join(' ').replace(' : ', ': '));
   });
   ctx.on('tunnel', (e) => {
     const t = e.tunnel || {};

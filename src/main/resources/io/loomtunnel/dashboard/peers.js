@@ -5,8 +5,9 @@ import { millis, uptime, shortId } from './format.js';
 
 let keysLoaded = false;
 
-export function show() {
+export function show(ctx) {
   loadKeys();
+  if (ctx.status) update(ctx, ctx.status); // the sessions at once, not at the next status
 }
 
 async function loadKeys() {

@@ -54,7 +54,8 @@ import picocli.CommandLine.Option;
                 + " open while sessions come and go: a session that ends is set up again (pauses"
                 + " of 1s doubling to 30s).",
                 "The session line says which path it took: 'direct ADDRESS' or 'relay via SERVER'."
-                + " --admin-bind 127.0.0.1:9090 serves it to `loomtunnel status`.",
+                + " --admin-bind 127.0.0.1:9090 serves it to `loomtunnel status` and the dashboard"
+                + " at http://127.0.0.1:9090/ (docs/DASHBOARD.md).",
                 "Exit codes: 3 peer not allowed, 4 server key not --server-id, 10 no path, 11 session ended,"
                 + " 20 service not offered, 21 share busy, 22 bad answer pasted, 23 no usable answer before"
                 + " the offer expired, 24 old answer pasted, 25 share unknown to the server (docs/P2P.md)."

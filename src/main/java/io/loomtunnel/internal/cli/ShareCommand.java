@@ -62,7 +62,8 @@ import picocli.CommandLine.Option;
                 + " its id; offers and answers are end-to-end encrypted, the relays store nothing"
                 + " (docs/P2P.md, \"Nostr signaling\").",
                 "--admin-bind 127.0.0.1:9090 serves the sessions, their paths and counts to"
-                + " `loomtunnel status` and `console` (docs/P2P.md, \"Status\").",
+                + " `loomtunnel status` and `console` (docs/P2P.md, \"Status\"), and the dashboard"
+                + " at http://127.0.0.1:9090/ (docs/DASHBOARD.md).",
                 "SIGINT/SIGTERM: close every session, then exit 0."})
 final class ShareCommand implements Callable<Integer> {
     @Mixin

@@ -16,6 +16,7 @@ import io.loomtunnel.internal.protocol.OfferMessage;
 import io.loomtunnel.internal.protocol.RendezvousError;
 import io.loomtunnel.internal.wire.ProtocolException;
 import io.loomtunnel.session.Session;
+import io.loomtunnel.tls.PeerId;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
@@ -36,6 +37,11 @@ public final class ServerConnectSignaling implements ConnectSignaling {
 
     public ServerConnectSignaling(RendezvousDialer server) {
         this.server = server;
+    }
+
+    @Override
+    public PeerId serverId() {
+        return server.serverId();
     }
 
     /** Exchanges blocks over a session of its own (not from a punch port), closed at once: no hints. */

@@ -5,6 +5,7 @@ import io.loomtunnel.internal.path.PathHints;
 import io.loomtunnel.internal.signal.ShareSignaling;
 import io.loomtunnel.internal.signal.SignalException;
 import io.loomtunnel.internal.signal.SignedBlock;
+import io.loomtunnel.tls.PeerId;
 import java.io.Closeable;
 import java.io.IOException;
 import java.util.List;
@@ -32,6 +33,11 @@ public final class ServerRelayedShareSignaling implements ShareSignaling, Closea
     public ServerRelayedShareSignaling(ShareSignaling blocks, ServerShareSignaling server) {
         this.blocks = blocks;
         this.server = server;
+    }
+
+    @Override
+    public PeerId serverId() {
+        return server.serverId();
     }
 
     @Override

@@ -88,6 +88,11 @@ public final class ServerShareSignaling implements ShareSignaling, Closeable {
         this.relay = new ServerRelay(() -> current, server.via(), ServerRelay.Hooks.NONE);
     }
 
+    @Override
+    public PeerId serverId() {
+        return server.serverId();
+    }
+
     /**
      * Runs until {@link #close}: registers, answers offers, and after a lost session registers
      * again.

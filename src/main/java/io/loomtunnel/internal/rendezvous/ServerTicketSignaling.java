@@ -13,6 +13,7 @@ import io.loomtunnel.internal.signal.ConnectSignaling;
 import io.loomtunnel.internal.signal.SignedBlock;
 import io.loomtunnel.internal.wire.ProtocolException;
 import io.loomtunnel.session.Session;
+import io.loomtunnel.tls.PeerId;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
@@ -36,6 +37,11 @@ public final class ServerTicketSignaling implements ConnectSignaling {
     public ServerTicketSignaling(RendezvousDialer server, ConnectSignaling blocks) {
         this.server = server;
         this.blocks = blocks;
+    }
+
+    @Override
+    public PeerId serverId() {
+        return server.serverId();
     }
 
     /** Exchanges blocks with a ticket from a session of its own (not from a punch port), closed at once. */

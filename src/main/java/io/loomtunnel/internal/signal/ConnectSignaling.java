@@ -2,6 +2,7 @@ package io.loomtunnel.internal.signal;
 
 import io.loomtunnel.internal.path.PathHints;
 import io.loomtunnel.internal.path.PunchPort;
+import io.loomtunnel.tls.PeerId;
 import java.io.IOException;
 import java.time.Instant;
 
@@ -19,6 +20,11 @@ public interface ConnectSignaling {
      * @throws SignalException when what came back is not a readable block
      */
     SignedBlock exchange(SignedBlock offer, Instant deadline) throws IOException;
+
+    /** The server key this transport pins (one that goes through a loomtunnel server), else null: the dashboard shows it. */
+    default PeerId serverId() {
+        return null;
+    }
 
     /**
      * One session's signaling, for a connecting side whose punch port is {@code from}: the answer,

@@ -1,6 +1,7 @@
 package io.loomtunnel.internal.signal;
 
 import io.loomtunnel.internal.path.PathHints;
+import io.loomtunnel.tls.PeerId;
 import java.io.IOException;
 
 /**
@@ -16,6 +17,11 @@ public interface ShareSignaling {
      * each quickly: connecting runs elsewhere.
      */
     void serve(OfferHandler handler) throws IOException;
+
+    /** The server key this transport pins (one that goes through a loomtunnel server), else null: the dashboard shows it. */
+    default PeerId serverId() {
+        return null;
+    }
 
     /** What a sharing peer does with offers. */
     interface OfferHandler {

@@ -11,6 +11,8 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.sun.net.httpserver.HttpServer;
 import io.loomtunnel.internal.tunnel.EchoServers;
 import io.loomtunnel.internal.tunnel.Probes;
+import io.loomtunnel.tls.Identity;
+import io.loomtunnel.tls.PeerId;
 import java.io.Closeable;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -66,7 +68,9 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * small local app, reused by every case in order. The page loads with a clean console, requests
  * made with curl show up live in the inspector, replay reaches the app again, tunnels open and
  * close from the page, captured markup stays text, and another origin's form cannot open a
- * tunnel. Screenshots of each view go to target/dashboard/.
+ * tunnel. Then a share and a connect find each other through the same server (a direct path on
+ * loopback): both serve the page, show the session live with its path and RTT in the Peers view,
+ * and guard their page as the client's. Screenshots of each view go to target/dashboard/.
  *
  * <p>Skipped without chromium and chromedriver unless {@value #REQUIRED_ENV}=1 (scripts/test as root).
  */
@@ -92,7 +96,14 @@ class DashboardBrowserIT {
     private int echoPort;
     private String clientAdmin;
     private String serverAdmin;
+    private ReverseTunnelIT.Server server;
     private JarProcess client;
+    /** The share and connect of the peer-to-peer cases (9 on), through the same server. */
+    private String shareAdmin;
+    private String connectAdmin;
+    private PeerId shareId;
+    private PeerId connectId;
+    private JarProcess share;
     private WebDriver browser;
     private WebDriverWait wait;
 
@@ -114,7 +125,7 @@ class DashboardBrowserIT {
         Closeable echoService = EchoServers.tcp(echo);
         running.add(echoService);
         echoPort = echo[0];
-        ReverseTunnelIT.Server server = ReverseTunnelIT.server(dir, 0, "--http-bind", "127.0.0.1:0", "--domain", "localhost",
+        server = ReverseTunnelIT.server(dir, 0, "--http-bind", "127.0.0.1:0", "--domain", "localhost",
                 "--admin-bind", "127.0.0.1:0");
         running.add(server);
         httpPort = Integer.parseInt(server.process().await("http\\s+127\\.0\\.0\\.1:(\\d+)", START).group(1));
@@ -127,6 +138,14 @@ class DashboardBrowserIT {
         // A fresh tunnel's first request can take long on a loaded machine (two JVMs warming up): not what these cases check.
         Probes.eventually(Duration.ofSeconds(150), "the tunnel answered a first request", () -> "200".equals(
                 curl("-o", "/dev/null", "-w", "%{http_code}", "-H", "Host: web.localhost", "http://127.0.0.1:" + httpPort + "/warm-up")));
+        // The share of the peer-to-peer cases (9 on) starts now: a JVM's start is slow on a busy machine.
+        Path shareKey = dir.resolve("share.key");
+        Path connectKey = dir.resolve("laptop.key");
+        Identity.generate().save(shareKey);
+        Identity.generate().save(connectKey);
+        shareId = Identity.load(shareKey).id();
+        connectId = Identity.load(connectKey).id();
+        share = peer("share", shareKey, "--tcp", "echo=127.0.0.1:" + echoPort, "--allow", connectId.toString());
         // Chromium only once the processes run: started alongside, it slows their start on a busy machine.
         browser = chromium();
         running.add(browser::quit);
@@ -314,11 +333,81 @@ class DashboardBrowserIT {
         wait.until(ExpectedConditions.textToBe(By.id("role"), "server"));
         assertTrue(browser.findElement(By.cssSelector("#nav a[data-view=inspector]")).getAttribute("hidden") != null,
                 "a server has no inspector");
-        wait.until(ExpectedConditions.elementToBeClickable(By.cssSelector("#overview-sessions button[data-kick]")));
-        assertTrue(text("overview-sessions").contains("web"), text("overview-sessions"));
+        // The client's row (the share of the later cases has a session here too).
+        By kick = By.xpath("//div[@id='overview-sessions']//tr[@data-session][.//b[text()='web']]//button[@data-kick]");
+        wait.until(ExpectedConditions.elementToBeClickable(kick));
         screenshot("server");
-        click(By.cssSelector("#overview-sessions button[data-kick]"));
+        click(kick);
         client.await("reconnected to 127\\.0\\.0\\.1", START);
+    }
+
+    /**
+     * A share's dashboard (--admin-bind): the session a connect sets up through the server shows up
+     * live (a session event, no reload), and the Peers view shows the share's id, the pinned server,
+     * whom it allows, and the session with its path and RTT.
+     */
+    @Test
+    @Order(9)
+    void shareDashboardShowsItsPeerSessionLiveWithPathAndRtt() throws Exception {
+        shareAdmin = share.await("admin\\s+(http://127\\.0\\.0\\.1:\\d+)/", START).group(1);
+        share.await("ready for connecting peers", START);
+        browser.manage().logs().get(LogType.BROWSER); // what earlier cases left in the log is theirs
+        browser.get(shareAdmin + "/");
+        wait.until(ExpectedConditions.textToBe(By.id("role"), "share"));
+        wait.until(ExpectedConditions.textToBe(By.id("live"), "live"));
+        js("window.__sameDocument = 'yes';");
+
+        // Direct even on a slow machine: the relay only after 15 s.
+        JarProcess connect = peer("connect", dir.resolve("laptop.key"), "--peer", shareId.toString(), "--service", "echo",
+                "--listen", "127.0.0.1:0", "--relay-after", "15s", "--punch-timeout", "20s");
+        connectAdmin = connect.await("admin\\s+(http://127\\.0\\.0\\.1:\\d+)/", START).group(1);
+        connect.await("session \\S+ to peer \\w+…: direct 127\\.0\\.0\\.1:\\d+", START);
+        int local = Integer.parseInt(connect.await("listening on tcp 127\\.0\\.0\\.1:(\\d+) for service echo", START).group(1));
+        byte[] data = "through the peer session".getBytes(StandardCharsets.UTF_8);
+        assertEquals(new String(data, StandardCharsets.UTF_8), new String(Probes.roundTrip(local, data), StandardCharsets.UTF_8));
+
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("activity"), "session up"));
+        String activity = text("activity");
+        assertTrue(activity.matches("(?s).*session up #\\w{8} peer \\w{12} service echo direct 127\\.0\\.0\\.1:\\d+.*"), activity);
+        assertEquals("yes", js("return window.__sameDocument;"), "the session came without a reload");
+        peersShow("share", shareId, connectId + ": every service");
+        screenshot("peers-share");
+        assertQuietConsole();
+    }
+
+    /** The connect's own dashboard: its id, the pinned server and share, and the same session, direct, with an RTT. */
+    @Test
+    @Order(10)
+    void connectDashboardShowsTheSameSession() throws Exception {
+        browser.get(connectAdmin + "/");
+        wait.until(ExpectedConditions.textToBe(By.id("role"), "connect"));
+        wait.until(d -> d.findElements(By.cssSelector("#overview-sessions .tag.direct")).size() == 1);
+        peersShow("connect", connectId, shareId + ": echo");
+        screenshot("peers-connect");
+        assertQuietConsole();
+    }
+
+    /**
+     * The share's and connect's page and API come with the client's guard (checked at the HTTP
+     * level): the same policy headers, a foreign Host refused (DNS rebinding), a cross-site kick refused.
+     */
+    @Test
+    @Order(11)
+    void shareAndConnectGuardTheirPageAsTheClientDoes() throws Exception {
+        Map<String, String> client = pageHeaders(clientAdmin);
+        for (String admin : List.of(shareAdmin, connectAdmin)) {
+            assertEquals(client, pageHeaders(admin), admin + " serves its page as the client does");
+            assertEquals("421", curl("-o", "/dev/null", "-w", "%{http_code}", "-H", "Accept: text/html", "-H", "Host: rebound.example",
+                    admin + "/"), admin + ": a foreign Host");
+            assertEquals("421", curl("-o", "/dev/null", "-w", "%{http_code}", "-H", "Host: rebound.example", admin + "/api/keys"));
+        }
+        String session = JSON.readTree(curl(shareAdmin + "/api/status")).at("/sessions/0/id").asText();
+        String kick = curl("-w", " %{http_code}", "-X", "POST", "-H", "Origin: http://127.0.0.1:1", "-H", "Content-Type: application/json",
+                shareAdmin + "/api/sessions/" + session + "/kick");
+        assertTrue(kick.endsWith(" 403") && kick.contains("cross-site"), kick);
+        assertEquals(1, JSON.readTree(curl(shareAdmin + "/api/status")).get("sessions").size(), "the session is still up");
+        assertTrue(curl("-D", "-", "-o", "/dev/null", "--max-time", "2", shareAdmin + "/api/events").toLowerCase(java.util.Locale.ROOT)
+                .contains("content-type: text/event-stream"), "the share streams events");
     }
 
     private static WebDriver chromium() {
@@ -334,6 +423,60 @@ class DashboardBrowserIT {
         ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
                 .usingAnyFreePort().withLogFile(SHOTS.resolve("chromedriver.log").toFile()).build();
         return new ChromeDriver(service, options);
+    }
+
+    /** {@code loomtunnel share|connect --key KEY ARGS} signaling through the server, with an admin endpoint; stopped at the end. */
+    private JarProcess peer(String command, Path key, String... args) throws Exception {
+        List<String> all = new ArrayList<>(List.of(command, "--key", key.toString()));
+        all.addAll(List.of(args));
+        // The client's token file: the server's tokens take it.
+        all.addAll(List.of("--signal", "server", "--server", "127.0.0.1:" + server.controlPort(), "--server-id", server.id().toString(),
+                "--token-file", dir.resolve("client-token.txt").toString(), "--bind", "127.0.0.1:0", "--admin-bind", "127.0.0.1:0"));
+        JarProcess p = JarProcess.start(Map.of(), all.toArray(String[]::new));
+        running.add(p);
+        return p;
+    }
+
+    /** The Peers view of a share or connect: its id and role, the pinned server, whom it allows, one direct session with an RTT. */
+    private void peersShow(String role, PeerId self, String allowed) {
+        browser.findElement(By.cssSelector("#nav a[data-view=peers]")).click();
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("view-peers")));
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("identity"), self.toString()));
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("identity"), server.id().toString()));
+        String identity = text("identity");
+        assertTrue(identity.matches("(?s)Id\\s+" + self + "\\s+Role\\s+" + role + "\\s+Pinned server\\s+" + server.id() + "\\s*"), identity);
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("allow-list"), allowed));
+        // RTT comes with the first PING's answer; the row is drawn anew at each status, so it is read in one go.
+        String row = wait.until(d -> d.findElements(By.cssSelector("#peer-sessions tbody tr")).stream().map(WebElement::getText)
+                .filter(t -> t.matches("(?s).*\\bdirect\\b.*\\d ms.*")).findFirst().orElse(null));
+        assertEquals(1, browser.findElements(By.cssSelector("#peer-sessions tbody tr")).size(), text("peer-sessions"));
+        assertTrue(row.matches("(?s)\\S+\\s+\\w{12}\\s+direct\\s+[\\d.]+ ms\\s+0\\s+127\\.0\\.0\\.1:\\d+\\s.*"), row);
+    }
+
+    /** No warning or error in the browser's console since it was last read. */
+    private void assertQuietConsole() {
+        List<String> problems = browser.manage().logs().get(LogType.BROWSER).getAll().stream()
+                .filter(e -> e.getLevel().intValue() >= Level.WARNING.intValue()).map(LogEntry::toString).toList();
+        assertEquals(List.of(), problems, "the browser's console stays clean");
+    }
+
+    /** The security headers an endpoint sends with its page and one of its scripts. */
+    private static Map<String, String> pageHeaders(String admin) throws Exception {
+        Map<String, String> out = new java.util.TreeMap<>();
+        for (String path : List.of("/", "/ui/app.js")) {
+            for (String line : curl("-D", "-", "-o", "/dev/null", "-H", "Accept: text/html", admin + path).split("\r\n")) {
+                int colon = line.indexOf(':');
+                String name = colon < 0 ? "" : line.substring(0, colon).toLowerCase(java.util.Locale.ROOT);
+                if (List.of("content-security-policy", "x-frame-options", "x-content-type-options", "referrer-policy",
+                        "cache-control", "content-type").contains(name)) {
+                    out.put(path + " " + name, line.substring(colon + 1).strip());
+                } else if (line.startsWith("HTTP/")) {
+                    out.put(path + " status", line.split(" ")[1]);
+                }
+            }
+        }
+        assertTrue(out.get("/ content-security-policy").contains("script-src 'self'"), out.toString());
+        return out;
     }
 
     /** A web app that counts what it receives by path and query, and names it in its answer. */
