@@ -1,0 +1,245 @@
+package io.loomtunnel.internal.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.loomtunnel.internal.h2.Frame;
+import io.loomtunnel.internal.h2.FrameReader;
+import io.loomtunnel.internal.h2.Frames;
+import io.loomtunnel.internal.h2.H2Error;
+import io.loomtunnel.internal.h2.HeaderField;
+import io.loomtunnel.internal.h2.HpackDecoder;
+import io.loomtunnel.internal.h2.HpackEncoder;
+import java.io.File;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * HTTP/2 with prior knowledge on the ingress's plain listener: curl and h2load (when installed)
+ * through it to HTTP/1.1 apps, and hand-made frames for the shapes RFC 9113 calls malformed (each
+ * a stream error that leaves the connection serving) and for a CONTINUATION flood (the connection
+ * ends with ENHANCE_YOUR_CALM).
+ */
+@Timeout(90)
+class H2IngressTest {
+    private static IngressFixture fixture;
+
+    @BeforeAll
+    static void start() throws Exception {
+        fixture = new IngressFixture(HttpIngressConfig.defaults());
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        fixture.close();
+    }
+
+    @Test
+    void curlWithPriorKnowledgeGetsAnHttp2ResponseFromAnHttp11App() throws Exception {
+        assumeTrue(onPath("curl"), "curl is not installed");
+        String out = run("curl", "-sS", "--max-time", "30", "--http2-prior-knowledge", "-w", "\nversion=%{http_version}",
+                "-H", "Host: alpha.test", "http://127.0.0.1:" + fixture.port() + "/echo?x=1");
+        assertTrue(out.contains("app=alpha\nmethod=GET"), out);
+        assertTrue(out.endsWith("version=2"), out);
+    }
+
+    @Test
+    void largeBodiesGoBothWaysIntactUnderFlowControl(@TempDir Path dir) throws Exception {
+        assumeTrue(onPath("curl"), "curl is not installed");
+        byte[] data = TestApps.content(2_000_000);
+        Path file = Files.write(dir.resolve("upload.bin"), data);
+        String up = run("curl", "-sS", "--max-time", "30", "--http2-prior-knowledge", "--data-binary", "@" + file,
+                "-H", "Host: beta.test", "http://127.0.0.1:" + fixture.port() + "/echo");
+        assertTrue(up.contains("app=beta\nmethod=POST"), up);
+        assertTrue(up.contains("length=2000000\nsha256=" + TestApps.sha256Hex(data)), up);
+        Path down = dir.resolve("down.bin");
+        String code = run("curl", "-sS", "--max-time", "30", "--http2-prior-knowledge", "-o", down.toString(), "-w", "%{http_code}",
+                "-H", "Host: alpha.test", "http://127.0.0.1:" + fixture.port() + "/bytes?n=1500000");
+        assertEquals("200", code);
+        assertEquals(TestApps.sha256Hex(TestApps.content(1_500_000)), TestApps.sha256Hex(Files.readAllBytes(down)));
+    }
+
+    @Test
+    void h2loadGetsEveryResponseWithoutError() throws Exception {
+        assumeTrue(onPath("h2load"), "h2load (Debian's nghttp2-client) is not installed");
+        String out = run("h2load", "-n", "3000", "-c", "4", "-m", "16", "-H", ":authority: alpha.test",
+                "http://127.0.0.1:" + fixture.port() + "/echo");
+        Matcher m = Pattern.compile("requests: (\\d+) total, \\d+ started, (\\d+) done, (\\d+) succeeded, (\\d+) failed, (\\d+) errored")
+                .matcher(out);
+        assertTrue(m.find(), out);
+        assertEquals("3000", m.group(3), out);
+        assertEquals("0", m.group(4), out);
+        assertEquals("0", m.group(5), out);
+        assertTrue(out.contains("status codes: 3000 2xx"), out);
+    }
+
+    @Test
+    void malformedRequestsAreStreamErrorsAndTheConnectionGoesOn() throws Exception {
+        try (RawH2 c = new RawH2(fixture.port())) {
+            c.headers(1, true, get("alpha.test", "/echo"), new HeaderField("transfer-encoding", "chunked"));
+            assertEquals(List.of("RST_STREAM 1 " + H2Error.PROTOCOL_ERROR), c.until(1));
+            c.headers(3, true, get("alpha.test", "/echo"), new HeaderField("X-Upper", "1"));
+            assertEquals(List.of("RST_STREAM 3 " + H2Error.PROTOCOL_ERROR), c.until(3));
+            c.headers(5, true, get("alpha.test", "/echo"), new HeaderField("connection", "keep-alive"));
+            assertEquals(List.of("RST_STREAM 5 " + H2Error.PROTOCOL_ERROR), c.until(5));
+            c.headers(7, true, get("alpha.test", "/echo"), new HeaderField("x-a", "b\r\nx-smuggled: 1"));
+            assertEquals(List.of("RST_STREAM 7 " + H2Error.PROTOCOL_ERROR), c.until(7));
+            c.headers(9, false, post("alpha.test", "/echo"), new HeaderField("content-length", "5"));
+            c.data(9, "abc", true);
+            assertEquals(List.of("RST_STREAM 9 " + H2Error.PROTOCOL_ERROR), c.until(9));
+            c.headers(11, false, post("alpha.test", "/echo"), new HeaderField("content-length", "2"));
+            c.data(11, "abc", true);
+            assertEquals(List.of("RST_STREAM 11 " + H2Error.PROTOCOL_ERROR), c.until(11));
+            c.headers(13, true, get("alpha.test", "/echo"), new HeaderField("host", "beta.test"));
+            assertEquals(List.of("RST_STREAM 13 " + H2Error.PROTOCOL_ERROR), c.until(13));
+            c.headers(15, true, get("alpha.test", "/echo?after=1"));
+            List<String> ok = c.until(15);
+            assertTrue(ok.getFirst().startsWith("HEADERS 15 :status=200"), ok.toString());
+            assertTrue(String.join("\n", ok).contains("app=alpha"), ok.toString());
+        }
+    }
+
+    @Test
+    void theRequestReachesTheAppAsHttp11WithOneHostAndItsFraming() throws Exception {
+        try (RawH2 c = new RawH2(fixture.port())) {
+            c.headers(1, false, post("raw.test", "/x?y=1"), new HeaderField("cookie", "a=1"), new HeaderField("cookie", "b=2"));
+            c.data(1, "hello", true);
+            String seen = String.join("", c.until(1));
+            assertTrue(seen.contains("POST /x?y=1 HTTP/1.1\r\nHost: raw.test\r\n"), seen);
+            assertTrue(seen.contains("cookie: a=1; b=2\r\n"), seen);
+            assertEquals(1, seen.split("\r\nHost: ", -1).length - 1, seen);
+            // a body read whole before the app is contacted goes with its length (docs/HTTP.md, "Request bodies")
+            assertTrue(seen.contains("\r\nContent-Length: 5\r\n") && seen.endsWith("\r\n\r\nhello"), seen);
+        }
+    }
+
+    @Test
+    void aContinuationFloodEndsTheConnection() throws Exception {
+        try (RawH2 c = new RawH2(fixture.port())) {
+            byte[] block = HpackEncoder.encode(get("alpha.test", "/"));
+            c.out.write(Frames.frame(Frame.HEADERS, Frame.END_STREAM, 1, block));
+            byte[] junk = new byte[4000];
+            try {
+                for (int i = 0; i < 20; i++) {
+                    c.out.write(Frames.frame(Frame.CONTINUATION, 0, 1, junk));
+                }
+            } catch (IOException e) {
+                // the server may have closed already
+            }
+            assertEquals(List.of("GOAWAY " + H2Error.ENHANCE_YOUR_CALM), c.until(-1));
+        }
+    }
+
+    private static List<HeaderField> get(String authority, String path) {
+        return List.of(new HeaderField(":method", "GET"), new HeaderField(":scheme", "http"), new HeaderField(":authority", authority),
+                new HeaderField(":path", path));
+    }
+
+    private static List<HeaderField> post(String authority, String path) {
+        return List.of(new HeaderField(":method", "POST"), new HeaderField(":scheme", "http"), new HeaderField(":authority", authority),
+                new HeaderField(":path", path));
+    }
+
+    /** A hand-driven h2c client: sends what the test says, reads frames as text lines. */
+    private static final class RawH2 implements AutoCloseable {
+        private final Socket socket;
+        private final OutputStream out;
+        private final FrameReader reader;
+        private final HpackDecoder decoder = new HpackDecoder(4096);
+
+        RawH2(int port) throws IOException {
+            socket = new Socket(InetAddress.getLoopbackAddress(), port);
+            socket.setSoTimeout(20_000);
+            out = socket.getOutputStream();
+            reader = new FrameReader(socket.getInputStream(), 1 << 20);
+            out.write(FrameReader.PREFACE);
+            out.write(Frames.settings());
+        }
+
+        void headers(int stream, boolean end, List<HeaderField> pseudo, HeaderField... more) throws IOException {
+            List<HeaderField> all = new ArrayList<>(pseudo);
+            all.addAll(List.of(more));
+            out.write(Frames.frame(Frame.HEADERS, Frame.END_HEADERS | (end ? Frame.END_STREAM : 0), stream, HpackEncoder.encode(all)));
+        }
+
+        void data(int stream, String text, boolean end) throws IOException {
+            out.write(Frames.frame(Frame.DATA, end ? Frame.END_STREAM : 0, stream, text.getBytes(StandardCharsets.ISO_8859_1)));
+        }
+
+        /** Frames until stream {@code id} ends (or, for -1, a GOAWAY), as "TYPE STREAM detail" lines; DATA as its text. */
+        List<String> until(int id) throws IOException {
+            List<String> seen = new ArrayList<>();
+            for (int i = 0; i < 10_000; i++) {
+                Frame f = reader.read();
+                if (f == null) {
+                    throw new IOException("closed after " + seen);
+                }
+                if (f.type() == Frame.HEADERS) {
+                    StringBuilder sb = new StringBuilder("HEADERS " + f.stream());
+                    for (HeaderField h : decoder.decode(f.unpadded(), 1 << 20).fields()) {
+                        sb.append(' ').append(h.name()).append('=').append(h.value());
+                    }
+                    if (f.stream() == id) {
+                        seen.add(sb.toString());
+                    }
+                } else if (f.type() == Frame.DATA && f.stream() == id) {
+                    seen.add(new String(f.unpadded(), StandardCharsets.ISO_8859_1));
+                } else if (f.type() == Frame.RST_STREAM && f.stream() == id) {
+                    seen.add("RST_STREAM " + id + " " + f.int31At(0));
+                    return seen;
+                } else if (f.type() == Frame.GOAWAY) {
+                    seen.add("GOAWAY " + f.int31At(4));
+                    return seen;
+                } else if (f.type() == Frame.SETTINGS && !f.has(Frame.ACK)) {
+                    try {
+                        out.write(Frames.frame(Frame.SETTINGS, Frame.ACK, 0, new byte[0]));
+                    } catch (IOException e) {
+                        // the server may be ending the connection: its GOAWAY is still to read
+                    }
+                }
+                if (f.stream() == id && f.has(Frame.END_STREAM)) {
+                    return seen;
+                }
+            }
+            throw new AssertionError("no end of stream " + id + " in 10000 frames");
+        }
+
+        @Override
+        public void close() throws IOException {
+            socket.close();
+        }
+    }
+
+    private static String run(String... command) throws Exception {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "did not finish: " + List.of(command));
+        assertEquals(0, p.exitValue(), out);
+        return out;
+    }
+
+    private static boolean onPath(String program) {
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
+            if (Files.isExecutable(Path.of(dir, program))) {
+                return true;
+            }
+        }
+        return false;
+    }
+}
