@@ -31,7 +31,8 @@ import org.junit.jupiter.api.io.TempDir;
  * HTTP/2 at the server's ingress through `loomtunnel server` and `client` processes to an HTTP/1.1
  * app: curl with prior knowledge (h2c) and over HTTPS (h2 by ALPN), h2load's thousands of
  * requests without an error, and a basic-auth policy that holds for h2 requests as for HTTP/1.1.
- * One set of processes for every case.
+ * One set of processes for every case. Plain HTTP goes to open.localhost: web.localhost has a
+ * certificate, so its plain requests are redirected to HTTPS (docs/HTTP.md, "HTTPS").
  */
 @Timeout(120)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -73,10 +74,11 @@ class Http2IT {
         Path users = Files.writeString(dir.resolve("users.htpasswd"),
                 "alice:" + OpenBSDBCrypt.generate("2y", "wonder".toCharArray(), new byte[16], 6) + "\n");
         String local = "127.0.0.1:" + app.getAddress().getPort();
-        JarProcess client = ReverseTunnelIT.client(dir, server, "--http", "web:" + local, "--http", "auth:" + local,
+        JarProcess client = ReverseTunnelIT.client(dir, server, "--http", "web:" + local, "--http", "open:" + local, "--http", "auth:" + local,
                 "--basic-auth", "auth=" + users);
         running.add(client);
         client.await("http\\s+web\\s+", START);
+        client.await("http\\s+open\\s+", START);
         client.await("http\\s+auth\\s+", START);
     }
 
@@ -90,10 +92,10 @@ class Http2IT {
     @Test
     void curlWithPriorKnowledgeAndAnUpload() throws Exception {
         assertEquals("proto=http method=GET path=/a?b=1 bytes=0 2", curl("--http2-prior-knowledge", "-w", " %{http_version}",
-                "-H", "Host: web.localhost", "http://127.0.0.1:" + httpPort + "/a?b=1"));
+                "-H", "Host: open.localhost", "http://127.0.0.1:" + httpPort + "/a?b=1"));
         Path upload = Files.write(dir.resolve("upload.bin"), new byte[300_000]);
         assertEquals("proto=http method=POST path=/up bytes=300000", curl("--http2-prior-knowledge", "--data-binary", "@" + upload,
-                "-H", "Host: web.localhost", "http://127.0.0.1:" + httpPort + "/up"));
+                "-H", "Host: open.localhost", "http://127.0.0.1:" + httpPort + "/up"));
     }
 
     @Test
@@ -116,7 +118,7 @@ class Http2IT {
     @Test
     void h2loadThroughTheTunnelHasNoError() throws Exception {
         assumeTrue(onPath("h2load"), "h2load (Debian's nghttp2-client) is not installed");
-        Process p = new ProcessBuilder("h2load", "-n", "3000", "-c", "4", "-m", "8", "-H", ":authority: web.localhost",
+        Process p = new ProcessBuilder("h2load", "-n", "3000", "-c", "4", "-m", "8", "-H", ":authority: open.localhost",
                 "http://127.0.0.1:" + httpPort + "/load").redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(90, TimeUnit.SECONDS), out);
