@@ -21,6 +21,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
@@ -73,6 +74,11 @@ final class H2Connection {
     private final String clientIp;
     private final OwnedThreads threads;
     private final Map<Integer, H2Stream> streams = new ConcurrentHashMap<>();
+    /**
+     * Streams that count against MAX_STREAMS: from HEADERS until the response's END_STREAM is about
+     * to go (the visitor's own count ends there), or, for a stream reset before, until its threads end.
+     */
+    private final AtomicInteger busy = new AtomicInteger();
     private final HpackDecoder decoder = new HpackDecoder(HEADER_TABLE);
     private final Object writeLock = new Object();
     private final ReentrantLock flow = new ReentrantLock();
@@ -204,7 +210,7 @@ final class H2Connection {
             reset(id, H2Error.REFUSED_STREAM);
             return;
         }
-        if (streams.size() >= MAX_STREAMS) { // a reset stream counts until its handler ends (rapid reset)
+        if (busy.get() >= MAX_STREAMS) { // a reset stream counts until its handler ends (rapid reset)
             reset(id, H2Error.REFUSED_STREAM);
             return;
         }
@@ -225,6 +231,7 @@ final class H2Connection {
         streams.put(id, s);
         if (!threads.startIfOpen("stream " + id, s::handle) || !threads.startIfOpen("stream " + id + " response", s::relay)) {
             s.abort();
+            s.release();
             streams.remove(id);
         }
     }
@@ -557,6 +564,7 @@ final class H2Connection {
         final AtomicLong receiveWindow = new AtomicLong(STREAM_WINDOW);
         final AtomicInteger uncredited = new AtomicInteger();
         final AtomicInteger running = new AtomicInteger(2);
+        final AtomicBoolean counted = new AtomicBoolean(true);
         long sendWindow; // under flow
         long received; // the reader's
         volatile boolean requestEnded;
@@ -567,6 +575,7 @@ final class H2Connection {
             this.request = request;
             this.body = new BytePipe(STREAM_WINDOW, this::credit);
             this.requestEnded = endStream;
+            busy.incrementAndGet();
             if (endStream) {
                 body.finish();
             }
@@ -639,8 +648,16 @@ final class H2Connection {
             }
         }
 
+        /** No longer counted against MAX_STREAMS; once only. */
+        void release() {
+            if (counted.compareAndSet(true, false)) {
+                busy.decrementAndGet();
+            }
+        }
+
         private void done() {
             if (running.decrementAndGet() == 0) {
+                release();
                 streams.remove(id);
             }
         }
@@ -670,10 +687,12 @@ final class H2Connection {
             }
             RequestHead asked = new RequestHead(s.request.method(), "/", true, new Fields(List.of()));
             BodyFraming framing = BodyFraming.forResponse(asked, response);
-            writeHeaders(s.id, H2Fields.response(response, framing), framing.empty());
             if (framing.empty()) {
+                s.release(); // before the END_STREAM: the visitor may open the next stream as soon as it has it
+                writeHeaders(s.id, H2Fields.response(response, framing), true);
                 return;
             }
+            writeHeaders(s.id, H2Fields.response(response, framing), false);
             BodyReader reader = new BodyReader(framing, in);
             byte[] buf = new byte[MAX_FRAME];
             for (int n; (n = reader.read(buf, 0, buf.length)) >= 0; ) {
@@ -691,6 +710,9 @@ final class H2Connection {
             do {
                 int k = n == 0 ? 0 : acquire(s, n - off);
                 boolean fin = end && off + k == n;
+                if (fin) {
+                    s.release();
+                }
                 write(Frames.frame(Frame.DATA, fin ? Frame.END_STREAM : 0, s.id, buf, off, k));
                 off += k;
             } while (off < n);
