@@ -10,10 +10,8 @@ import io.loomtunnel.internal.h2.H2Error;
 import io.loomtunnel.internal.h2.H2Exception;
 import io.loomtunnel.internal.h2.HeaderField;
 import io.loomtunnel.internal.h2.HpackDecoder;
-import io.loomtunnel.internal.h2.HpackEncoder;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InterruptedIOException;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
@@ -21,26 +19,22 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * A visitor's HTTP/2 connection (h2c with prior knowledge, or h2 negotiated by ALPN): reads frames,
  * and runs each request stream as one HTTP/1.1 exchange through an {@link HttpConnectionHandler} on
  * an {@link H2StreamSocket}, so that parsing, routing, policies, upstreams and error pages are the
  * HTTP/1.1 ingress's; the response written there is sent back as HEADERS and DATA. Limits and
- * defences: docs/HTTP.md, "HTTP/2".
+ * defences: docs/HTTP.md, "HTTP/2 and gRPC". Each stream is an {@link H2Stream}.
  *
  * <p>Threads: {@link #serve} runs on the visitor connection's thread and is the only reader (it
  * never blocks on a stream: a stream's request buffer holds its whole receive window). Each stream
  * has two threads of this connection's {@link OwnedThreads}: its handler, and the relay that turns
  * the handler's response into frames; they end (and are joined) when {@code serve} returns.
  *
- * <p>Locking: {@code writeLock} (a leaf) keeps each frame group whole on the wire; {@code flow}
- * guards the send windows and is never held while writing or taking {@code writeLock}.
+ * <p>Locking: none of its own; what it sends goes through its {@link H2Sender} (whose locks are leaves).
+ * {@code streams} and {@code busy} are concurrent: the streams' threads leave them as they end.
  */
 final class H2Connection {
     private static final System.Logger LOG = System.getLogger(H2Connection.class.getName());
@@ -51,7 +45,6 @@ final class H2Connection {
     static final int STREAM_WINDOW = 65_535;
     static final int CONNECTION_WINDOW = 1 << 20;
     static final int HEADER_TABLE = 4096;
-    private static final int RESPONSE_PIPE = 16 * 1024;
     private static final int MAX_CONTINUATIONS = 32;
     private static final long FLOOD_PERIOD = 10_000_000_000L;
     /** Streams a visitor may reset, and frames that carry no request, per {@link #FLOOD_PERIOD}. */
@@ -80,11 +73,8 @@ final class H2Connection {
      */
     private final AtomicInteger busy = new AtomicInteger();
     private final HpackDecoder decoder = new HpackDecoder(HEADER_TABLE);
-    private final Object writeLock = new Object();
-    private final ReentrantLock flow = new ReentrantLock();
-    private final Condition windowOpened = flow.newCondition();
-    private long sendWindow = STREAM_WINDOW; // under flow
-    private int peerInitialWindow = STREAM_WINDOW; // under flow
+    private final H2Sender sender;
+    private final H2Stream.Owner owner = new StreamOwner();
     private volatile boolean ending;
 
     // the reader thread's own
@@ -105,6 +95,7 @@ final class H2Connection {
         this.config = config;
         this.log = log;
         this.clientIp = clientIp;
+        this.sender = new H2Sender(out, config.sendTimeout());
         this.threads = new OwnedThreads("http2 from " + socket.getRemoteSocketAddress());
     }
 
@@ -125,7 +116,7 @@ final class H2Connection {
             if (!Arrays.equals(got, expected)) {
                 throw new H2Exception(H2Error.PROTOCOL_ERROR, "not the HTTP/2 connection preface");
             }
-            write(Frames.settings(SETTINGS_MAX_CONCURRENT_STREAMS, MAX_STREAMS, SETTINGS_INITIAL_WINDOW_SIZE, STREAM_WINDOW,
+            sender.write(Frames.settings(SETTINGS_MAX_CONCURRENT_STREAMS, MAX_STREAMS, SETTINGS_INITIAL_WINDOW_SIZE, STREAM_WINDOW,
                     SETTINGS_MAX_FRAME_SIZE, MAX_FRAME, SETTINGS_MAX_HEADER_LIST_SIZE, config.maxHeadBytes(),
                     SETTINGS_HEADER_TABLE_SIZE, HEADER_TABLE, SETTINGS_ENABLE_PUSH, 0),
                     Frames.windowUpdate(0, CONNECTION_WINDOW - STREAM_WINDOW));
@@ -194,7 +185,7 @@ final class H2Connection {
         HpackDecoder.Decoded decoded = decoder.decode(block, config.maxHeadBytes());
         H2Stream open = streams.get(id);
         if (id <= lastStream) {
-            if (open == null || open.requestEnded) {
+            if (open == null || open.requestEnded()) {
                 throw new H2Exception(H2Error.STREAM_CLOSED, "HEADERS on closed stream " + id);
             }
             if (!endStream) {
@@ -216,7 +207,7 @@ final class H2Connection {
         }
         if (decoded.tooLarge()) {
             log.refused(clientIp, Refusal.headTooLarge());
-            writeHeaders(id, List.of(new HeaderField(":status", "431"), new HeaderField("content-length", "0")), true);
+            sender.writeHeaders(id, List.of(new HeaderField(":status", "431"), new HeaderField("content-length", "0")), true);
             return;
         }
         H2Request request;
@@ -227,7 +218,8 @@ final class H2Connection {
             reset(id, H2Error.PROTOCOL_ERROR);
             return;
         }
-        H2Stream s = new H2Stream(id, request, endStream);
+        H2Stream s = new H2Stream(id, request, endStream, owner, socket.getRemoteSocketAddress(), clientIp, router, config, log);
+        busy.incrementAndGet();
         streams.put(id, s);
         if (!threads.startIfOpen("stream " + id, s::handle) || !threads.startIfOpen("stream " + id + " response", s::relay)) {
             s.abort();
@@ -276,25 +268,20 @@ final class H2Connection {
             idleFrame();
         }
         H2Stream s = streams.get(id);
-        if (s == null || s.requestEnded) {
+        if (s == null || s.requestEnded()) {
             reset(id, H2Error.STREAM_CLOSED);
             return;
         }
-        if (s.receiveWindow.addAndGet(-length) < 0) {
+        if (!s.received(length, data)) {
             s.abort();
             reset(id, H2Error.FLOW_CONTROL_ERROR);
             return;
         }
-        s.credit(length - data.length); // padding never reaches the handler
-        s.received += data.length;
-        if (s.request.contentLength() >= 0 && s.received > s.request.contentLength()) {
+        if (s.overLength()) {
             s.abort();
             log.refused(clientIp, Refusal.malformed(new MalformedHttpException("DATA beyond content-length")));
             reset(id, H2Error.PROTOCOL_ERROR);
             return;
-        }
-        if (data.length > 0 && !s.body.offer(data, 0, data.length)) {
-            s.credit(data.length); // the handler stopped reading (answered already): dropped
         }
         if (f.has(Frame.END_STREAM)) {
             endRequest(s);
@@ -303,14 +290,12 @@ final class H2Connection {
 
     /** The request's END_STREAM: its body is complete, if it is as long as it said. */
     private void endRequest(H2Stream s) throws IOException {
-        s.requestEnded = true;
-        if (s.request.contentLength() >= 0 && s.received != s.request.contentLength()) {
+        if (!s.endRequest()) {
             s.abort();
             log.refused(clientIp, Refusal.malformed(new MalformedHttpException("DATA shorter than content-length")));
             reset(s.id, H2Error.PROTOCOL_ERROR);
             return;
         }
-        s.body.finish();
     }
 
     private void onReset(Frame f) throws IOException {
@@ -325,7 +310,6 @@ final class H2Connection {
         }
         H2Stream s = streams.get(f.stream());
         if (s != null) {
-            s.requestEnded = true;
             s.abort();
         }
     }
@@ -358,7 +342,7 @@ final class H2Connection {
                     if (value > Integer.MAX_VALUE) {
                         throw new H2Exception(H2Error.FLOW_CONTROL_ERROR, "INITIAL_WINDOW_SIZE over 2^31-1");
                     }
-                    changeInitialWindow((int) value);
+                    sender.changeInitialWindow((int) value);
                 }
                 case SETTINGS_MAX_FRAME_SIZE -> {
                     if (value < MAX_FRAME || value > 0xffffff) {
@@ -368,7 +352,7 @@ final class H2Connection {
                 default -> { } // the others bind us to nothing: our encoder keeps no table, we send at most 16 KiB frames
             }
         }
-        write(Frames.frame(Frame.SETTINGS, Frame.ACK, 0, new byte[0]));
+        sender.write(Frames.frame(Frame.SETTINGS, Frame.ACK, 0, new byte[0]));
     }
 
     private void onPing(Frame f) throws IOException {
@@ -380,7 +364,7 @@ final class H2Connection {
         }
         if (!f.has(Frame.ACK)) {
             idleFrame();
-            write(Frames.frame(Frame.PING, Frame.ACK, 0, f.payload()));
+            sender.write(Frames.frame(Frame.PING, Frame.ACK, 0, f.payload()));
         }
     }
 
@@ -401,54 +385,24 @@ final class H2Connection {
             reset(id, H2Error.PROTOCOL_ERROR);
             return;
         }
-        boolean overflow;
-        flow.lock();
-        try {
-            if (id == 0) {
-                sendWindow += increment;
-                overflow = sendWindow > Integer.MAX_VALUE;
-            } else {
-                H2Stream s = streams.get(id);
-                if (s == null) {
-                    return;
-                }
-                s.sendWindow += increment;
-                overflow = s.sendWindow > Integer.MAX_VALUE;
+        if (id == 0) {
+            if (!sender.credit(null, increment)) {
+                throw new H2Exception(H2Error.FLOW_CONTROL_ERROR, "the connection's send window over 2^31-1");
             }
-            windowOpened.signalAll();
-        } finally {
-            flow.unlock();
+            return;
         }
-        if (overflow && id == 0) {
-            throw new H2Exception(H2Error.FLOW_CONTROL_ERROR, "the connection's send window over 2^31-1");
-        }
-        if (overflow) {
-            H2Stream s = streams.get(id);
-            if (s != null) {
-                s.abort();
-            }
+        H2Stream s = streams.get(id);
+        if (s != null && !sender.credit(s.window(), increment)) {
+            s.abort();
             reset(id, H2Error.FLOW_CONTROL_ERROR);
         }
     }
 
-    private void changeInitialWindow(int value) {
-        flow.lock();
-        try {
-            int delta = value - peerInitialWindow;
-            peerInitialWindow = value;
-            for (H2Stream s : streams.values()) {
-                s.sendWindow += delta;
-            }
-            windowOpened.signalAll();
-        } finally {
-            flow.unlock();
-        }
-    }
 
     private void giveConnectionCredit(int bytes) throws IOException {
         receiveCredit += bytes;
         if (receiveCredit >= CONNECTION_WINDOW / 4) {
-            write(Frames.windowUpdate(0, (int) receiveCredit));
+            sender.write(Frames.windowUpdate(0, (int) receiveCredit));
             receiveWindow += receiveCredit;
             receiveCredit = 0;
         }
@@ -473,14 +427,9 @@ final class H2Connection {
     /** Says GOAWAY, ends every stream and joins their threads. */
     private void end(int code) {
         ending = true;
-        flow.lock();
+        sender.end();
         try {
-            windowOpened.signalAll();
-        } finally {
-            flow.unlock();
-        }
-        try {
-            write(Frames.goAway(lastStream, code));
+            sender.write(Frames.goAway(lastStream, code));
         } catch (IOException e) {
             // the visitor is gone: nothing to tell it
         }
@@ -489,59 +438,11 @@ final class H2Connection {
     }
 
     private void reset(int id, int code) throws IOException {
-        write(Frames.rstStream(id, code));
+        sender.reset(id, code);
     }
 
-    /** Writes a header block as HEADERS and as many CONTINUATIONs as its size needs, all together. */
-    private void writeHeaders(int id, List<HeaderField> fields, boolean endStream) throws IOException {
-        byte[] block = HpackEncoder.encode(fields);
-        int frames = Math.max(1, (block.length + MAX_FRAME - 1) / MAX_FRAME);
-        byte[][] out = new byte[frames][];
-        for (int i = 0; i < frames; i++) {
-            int off = i * MAX_FRAME;
-            int len = Math.min(MAX_FRAME, block.length - off);
-            int flags = (i == frames - 1 ? Frame.END_HEADERS : 0) | (i == 0 && endStream ? Frame.END_STREAM : 0);
-            out[i] = Frames.frame(i == 0 ? Frame.HEADERS : Frame.CONTINUATION, flags, id, block, off, len);
-        }
-        write(out);
-    }
 
-    /** Writes frames together; a visitor that does not take them within the send timeout loses the connection (the watchdog). */
-    private void write(byte[]... frames) throws IOException {
-        synchronized (writeLock) {
-            out.resetPace();
-            for (byte[] f : frames) {
-                out.write(f);
-            }
-            out.flush();
-        }
-    }
 
-    /** Takes up to {@code want} bytes of both send windows, waiting for them up to the send timeout. */
-    private int acquire(H2Stream s, int want) throws IOException {
-        long left = config.sendTimeout().toNanos();
-        flow.lock();
-        try {
-            while (sendWindow <= 0 || s.sendWindow <= 0) {
-                if (s.aborted || ending) {
-                    throw new IOException("the stream ended");
-                }
-                if (left <= 0) {
-                    throw new SocketTimeoutException("the visitor gave no window for " + config.sendTimeout().toSeconds() + " s");
-                }
-                left = windowOpened.awaitNanos(left);
-            }
-            int n = (int) Math.min(Math.min(want, MAX_FRAME), Math.min(sendWindow, s.sendWindow));
-            sendWindow -= n;
-            s.sendWindow -= n;
-            return n;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InterruptedIOException("interrupted waiting for an HTTP/2 window");
-        } finally {
-            flow.unlock();
-        }
-    }
 
     private void readFully(byte[] b) throws IOException {
         for (int off = 0; off < b.length; ) {
@@ -553,170 +454,26 @@ final class H2Connection {
         }
     }
 
-    /** One request stream: its buffers, windows and the two threads that carry it. */
-    private final class H2Stream {
-        final int id;
-        final H2Request request;
-        final BytePipe body;
-        final BytePipe response = new BytePipe(RESPONSE_PIPE, n -> { });
-        final H2StreamSocket streamSocket;
-        final HttpConnectionHandler handler;
-        final AtomicLong receiveWindow = new AtomicLong(STREAM_WINDOW);
-        final AtomicInteger uncredited = new AtomicInteger();
-        final AtomicInteger running = new AtomicInteger(2);
-        final AtomicBoolean counted = new AtomicBoolean(true);
-        long sendWindow; // under flow
-        long received; // the reader's
-        volatile boolean requestEnded;
-        volatile boolean aborted;
-
-        H2Stream(int id, H2Request request, boolean endStream) throws IOException {
-            this.id = id;
-            this.request = request;
-            this.body = new BytePipe(STREAM_WINDOW, this::credit);
-            this.requestEnded = endStream;
-            busy.incrementAndGet();
-            if (endStream) {
-                body.finish();
-            }
-            this.streamSocket = new H2StreamSocket(socket.getRemoteSocketAddress(), request, body, response);
-            this.handler = new HttpConnectionHandler(streamSocket, router, config, log, h -> done());
-            flow.lock();
-            try {
-                sendWindow = peerInitialWindow;
-            } finally {
-                flow.unlock();
-            }
+    /** What the streams see of the connection. */
+    private final class StreamOwner implements H2Stream.Owner {
+        @Override
+        public H2Sender sender() {
+            return sender;
         }
 
-        /** The handler's thread: the exchange, as on an HTTP/1.1 connection. */
-        void handle() {
-            handler.run();
+        @Override
+        public void released(H2Stream stream) {
+            busy.decrementAndGet();
         }
 
-        /** Body bytes taken (or dropped): the visitor may send that many more once half a window is due. */
-        void credit(int bytes) {
-            if (bytes <= 0) {
-                return;
-            }
-            int due = uncredited.addAndGet(bytes);
-            if (due >= STREAM_WINDOW / 2 && !requestEnded && uncredited.compareAndSet(due, 0)) {
-                receiveWindow.addAndGet(due);
-                try {
-                    write(Frames.windowUpdate(id, due));
-                } catch (IOException e) {
-                    closeQuietly(socket); // the connection is broken: its reader ends it
-                }
-            }
+        @Override
+        public void ended(H2Stream stream) {
+            streams.remove(stream.id);
         }
 
-        /** The relay's thread: the handler's HTTP/1.1 response as HEADERS, DATA (and END_STREAM). */
-        void relay() {
-            try {
-                new H2Response(this).send();
-                if (!requestEnded) {
-                    reset(id, H2Error.NO_ERROR); // answered: the rest of the request is not needed (RFC 9113 8.1)
-                }
-            } catch (IOException e) {
-                LOG.log(System.Logger.Level.DEBUG, () -> "http2 stream " + id + " from " + clientIp + " ended: " + e);
-                if (!aborted) {
-                    aborted = true;
-                    try {
-                        reset(id, H2Error.INTERNAL_ERROR);
-                    } catch (IOException ignored) {
-                        closeQuietly(socket);
-                    }
-                }
-            } finally {
-                body.abort(); // a handler still waiting for a next request (or an unread body) ends
-                response.abort();
-                done();
-            }
-        }
-
-        /** Reset by the visitor or by us: the handler and its upstream are closed, the relay stops. */
-        void abort() {
-            aborted = true;
-            body.abort();
-            response.abort();
-            handler.close();
-            flow.lock();
-            try {
-                windowOpened.signalAll();
-            } finally {
-                flow.unlock();
-            }
-        }
-
-        /** No longer counted against MAX_STREAMS; once only. */
-        void release() {
-            if (counted.compareAndSet(true, false)) {
-                busy.decrementAndGet();
-            }
-        }
-
-        private void done() {
-            if (running.decrementAndGet() == 0) {
-                release();
-                streams.remove(id);
-            }
+        @Override
+        public void broken() {
+            closeQuietly(socket); // the reader then ends the connection
         }
     }
-
-    /** One response's conversion, on the relay's thread. */
-    private final class H2Response {
-        private final H2Stream s;
-
-        H2Response(H2Stream s) {
-            this.s = s;
-        }
-
-        void send() throws IOException {
-            BufferedInput in = new BufferedInput(new SourceInput(s.response::read), t -> { }, config.maxHeadBytes());
-            ResponseHead response;
-            long deadline = System.nanoTime() + 365L * 24 * 3600 * 1_000_000_000L; // the handler's own timeouts bound it
-            do {
-                byte[] head = in.readHead(deadline);
-                if (head == null) {
-                    throw new IOException("the exchange ended without a response");
-                }
-                response = HeadParser.parseResponse(head);
-            } while (response.interim() && response.status() != 101); // 100 Continue is HTTP/1.1's business
-            if (response.status() == 101) {
-                throw new IOException("a 101 on an HTTP/2 stream");
-            }
-            RequestHead asked = new RequestHead(s.request.method(), "/", true, new Fields(List.of()));
-            BodyFraming framing = BodyFraming.forResponse(asked, response);
-            if (framing.empty()) {
-                s.release(); // before the END_STREAM: the visitor may open the next stream as soon as it has it
-                writeHeaders(s.id, H2Fields.response(response, framing), true);
-                return;
-            }
-            writeHeaders(s.id, H2Fields.response(response, framing), false);
-            BodyReader reader = new BodyReader(framing, in);
-            byte[] buf = new byte[MAX_FRAME];
-            for (int n; (n = reader.read(buf, 0, buf.length)) >= 0; ) {
-                boolean last = reader.finished();
-                data(buf, n, last);
-                if (last) {
-                    return;
-                }
-            }
-            data(buf, 0, true);
-        }
-
-        private void data(byte[] buf, int n, boolean end) throws IOException {
-            int off = 0;
-            do {
-                int k = n == 0 ? 0 : acquire(s, n - off);
-                boolean fin = end && off + k == n;
-                if (fin) {
-                    s.release();
-                }
-                write(Frames.frame(Frame.DATA, fin ? Frame.END_STREAM : 0, s.id, buf, off, k));
-                off += k;
-            } while (off < n);
-        }
-    }
-
 }
