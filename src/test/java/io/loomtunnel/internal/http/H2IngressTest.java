@@ -77,6 +77,10 @@ class H2IngressTest {
     void h2loadGetsEveryResponseWithoutError() throws Exception {
         assumeTrue(H2Load.installed(), "h2load (Debian's nghttp2-client) is not installed");
         H2Load.assertAllAnswered(500, "-c", "4", "-m", "16", "-H", ":authority: alpha.test", "http://127.0.0.1:" + fixture.port() + "/echo");
+        // windows of 1 KiB per stream and 64 KiB per connection (h2load -w 10 -W 16): 200 kB answers go out a little at a time
+        String small = H2Load.assertAllAnswered(40, "-c", "2", "-m", "10", "-w", "10", "-W", "16", "-H", ":authority: alpha.test",
+                "http://127.0.0.1:" + fixture.port() + "/bytes?n=200000");
+        assertTrue(small.contains(" (8000000) data"), small);
         // as many streams at once as the ingress allows: a stream answered no longer counts, though its threads may still be ending
         H2Load.assertAllAnswered(1000, "-c", "1", "-m", Integer.toString(H2Connection.MAX_STREAMS), "-H", ":authority: alpha.test",
                 "http://127.0.0.1:" + fixture.port() + "/echo");
