@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -32,6 +33,8 @@ final class H2Sender {
     private final VisitorOutput out;
     private final Duration sendTimeout;
     private final Object writeLock = new Object();
+    /** Writers waiting for {@code writeLock}. */
+    private final AtomicInteger waiting = new AtomicInteger();
     private final ReentrantLock flow = new ReentrantLock();
     private final Condition opened = flow.newCondition();
     private final Set<Window> windows = ConcurrentHashMap.newKeySet();
@@ -44,14 +47,22 @@ final class H2Sender {
         this.sendTimeout = sendTimeout;
     }
 
-    /** Writes frames together; a visitor that does not take them within the send timeout loses the connection. */
+    /**
+     * Writes frames together; a visitor that does not take them within the send timeout loses the
+     * connection. The buffer is flushed unless another writer is already waiting for the lock: that
+     * one (or the last of a queue) flushes, so concurrent streams share a socket write.
+     */
     void write(byte[]... frames) throws IOException {
+        waiting.incrementAndGet();
         synchronized (writeLock) {
+            waiting.decrementAndGet();
             out.resetPace();
             for (byte[] f : frames) {
                 out.write(f);
             }
-            out.flush();
+            if (waiting.get() == 0) {
+                out.flush();
+            }
         }
     }
 
