@@ -127,6 +127,23 @@ class H2IngressTest {
     }
 
     @Test
+    void requestTrailersEndTheBodyAndHeadIsAnsweredWithoutData() throws Exception {
+        try (RawH2 c = new RawH2(fixture.port())) {
+            c.headers(1, false, post("raw.test", "/t"));
+            c.data(1, "abc", false);
+            c.headers(1, true, List.of(new HeaderField("x-checksum", "1"))); // trailers: end the body, dropped as in HTTP/1.1
+            String seen = String.join("", c.until(1));
+            assertTrue(seen.endsWith("\r\n\r\nabc"), seen);
+            assertTrue(!seen.contains("x-checksum"), seen);
+            c.headers(3, true, List.of(new HeaderField(":method", "HEAD"), new HeaderField(":scheme", "http"),
+                    new HeaderField(":authority", "alpha.test"), new HeaderField(":path", "/bytes?n=5000")));
+            List<String> head = c.until(3);
+            assertEquals(1, head.size(), head.toString()); // one HEADERS with END_STREAM, no DATA
+            assertTrue(head.getFirst().startsWith("HEADERS 3 :status=200"), head.toString());
+        }
+    }
+
+    @Test
     void aContinuationFloodEndsTheConnection() throws Exception {
         try (RawH2 c = new RawH2(fixture.port())) {
             byte[] block = HpackEncoder.encode(get("alpha.test", "/"));
