@@ -144,6 +144,16 @@ class H2IngressTest {
     }
 
     @Test
+    void anUpgradeToH2cIsServedAsHttp11AndNeverReachesTheApp() throws Exception {
+        // spliced, the app's h2 streams would pass the per-request policies: the ingress ignores the offer (RFC 9113 3.1)
+        RawClient.Response r = fixture.send("GET /u HTTP/1.1|Host: raw.test|Connection: Upgrade, HTTP2-Settings|Upgrade: h2c|"
+                + "HTTP2-Settings: AAMAAABkAAQCAAAAAAIAAAAA||");
+        assertEquals(200, r.status());
+        String seen = fixture.raw.lastHead();
+        assertTrue(!seen.toLowerCase(java.util.Locale.ROOT).contains("h2c") && !seen.contains("HTTP2-Settings"), seen);
+    }
+
+    @Test
     void aContinuationFloodEndsTheConnection() throws Exception {
         try (RawH2 c = new RawH2(fixture.port())) {
             byte[] block = HpackEncoder.encode(get("alpha.test", "/"));
