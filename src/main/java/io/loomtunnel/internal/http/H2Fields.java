@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
-/** An HTTP/1.1 response head as HTTP/2 fields: {@code :status} first, names lowercased, connection-specific fields dropped. */
+/** An HTTP/1.1 response head (or trailer section) as HTTP/2 fields: {@code :status} first, names lowercased, connection-specific fields dropped. */
 final class H2Fields {
     private static final Set<String> DROPPED = Set.of("connection", "keep-alive", "proxy-connection", "transfer-encoding",
             "upgrade", "te");
@@ -24,6 +24,15 @@ final class H2Fields {
                 continue;
             }
             out.add(new HeaderField(name, f.value()));
+        }
+        return out;
+    }
+
+    /** A trailer section as a last HEADERS frame's fields (the handler has already left out what a trailer may not carry). */
+    static List<HeaderField> trailers(Fields trailers) {
+        List<HeaderField> out = new ArrayList<>(trailers.list().size());
+        for (Field f : BodyRelay.allowedTrailers(trailers).list()) {
+            out.add(new HeaderField(f.name().toLowerCase(Locale.ROOT), f.value()));
         }
         return out;
     }

@@ -64,6 +64,7 @@ record H2Request(String method, byte[] head, long contentLength, boolean chunked
                     if (!value.equals("trailers")) {
                         throw new MalformedHttpException("te other than trailers");
                     }
+                    rest.append("TE: trailers\r\n"); // the visitor takes trailer fields: the handler then relays them
                 }
                 case "host" -> host = once(host, name, value);
                 case "cookie" -> cookie = cookie == null ? value : cookie + "; " + value; // RFC 9113 8.2.3

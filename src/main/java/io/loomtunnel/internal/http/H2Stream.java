@@ -3,6 +3,7 @@ package io.loomtunnel.internal.http;
 import io.loomtunnel.internal.h2.Frame;
 import io.loomtunnel.internal.h2.Frames;
 import io.loomtunnel.internal.h2.H2Error;
+import io.loomtunnel.internal.h2.HeaderField;
 import java.io.IOException;
 import java.net.SocketAddress;
 import java.util.List;
@@ -225,7 +226,13 @@ final class H2Stream {
                     return;
                 }
             }
-            data(buf, 0, true);
+            List<HeaderField> trailers = H2Fields.trailers(reader.trailers()); // there only when the visitor said te: trailers
+            if (trailers.isEmpty()) {
+                data(buf, 0, true);
+            } else {
+                s.release();
+                sender.writeHeaders(s.id, trailers, true);
+            }
         }
 
         private void data(byte[] buf, int n, boolean end) throws IOException {

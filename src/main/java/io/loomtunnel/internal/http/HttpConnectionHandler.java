@@ -448,7 +448,7 @@ final class HttpConnectionHandler implements Runnable, Closeable {
         try {
             BodyReader reader = new BodyReader(framing, upIn);
             if (policies == null) {
-                BodyRelay.relay(reader, clientOut, scratch, chunkedOut);
+                BodyRelay.relay(reader, clientOut, scratch, chunkedOut, request.fields().tokens("TE").contains("trailers"));
             } else {
                 policies.sent(FilteredBody.relay(scratch, 0, reader, clientOut, scratch, chunkedOut, filter));
             }

@@ -38,14 +38,21 @@ import org.junit.jupiter.api.io.TempDir;
 class H2IngressTest {
     private static IngressFixture fixture;
 
+    private static RawApp trailing;
+
     @BeforeAll
     static void start() throws Exception {
-        fixture = new IngressFixture(HttpIngressConfig.defaults());
+        // answers chunked with trailer fields, some of which a trailer may not carry
+        trailing = new RawApp(request -> "HTTP/1.1 200 OK\r\nContent-Type: application/grpc\r\nTransfer-Encoding: chunked\r\n\r\n"
+                + "5\r\nhello\r\n0\r\ngrpc-status: 0\r\nContent-Length: 99\r\nHost: evil.test\r\nGrpc-Message: ok\r\n\r\n");
+        fixture = new IngressFixture(HttpIngressConfig.defaults(), java.util.Map.of("trailers.test",
+                IngressFixture.route("trailers", trailing.address())));
     }
 
     @AfterAll
     static void stop() throws Exception {
         fixture.close();
+        trailing.close();
     }
 
     @Test
@@ -151,6 +158,28 @@ class H2IngressTest {
         assertEquals(200, r.status());
         String seen = fixture.raw.lastHead();
         assertTrue(!seen.toLowerCase(java.util.Locale.ROOT).contains("h2c") && !seen.contains("HTTP2-Settings"), seen);
+    }
+
+    @Test
+    void responseTrailersReachAVisitorThatSaidTeTrailersAndOnlyThose() throws Exception {
+        try (RawH2 c = new RawH2(fixture.port())) {
+            c.headers(1, true, get("trailers.test", "/t"), new HeaderField("te", "trailers"));
+            List<String> got = c.until(1);
+            assertEquals(3, got.size(), got.toString());
+            assertTrue(got.get(0).startsWith("HEADERS 1 :status=200 content-type=application/grpc"), got.toString());
+            assertEquals("hello", got.get(1));
+            assertEquals("HEADERS 1 grpc-status=0 grpc-message=ok", got.get(2)); // content-length and host left out
+            c.headers(3, true, get("trailers.test", "/t"));
+            List<String> none = c.until(3);
+            assertTrue(none.stream().noneMatch(l -> l.contains("grpc-status")), none.toString());
+        }
+        try (Socket s = new Socket(InetAddress.getLoopbackAddress(), fixture.port())) {
+            s.setSoTimeout(20_000);
+            s.getOutputStream().write("GET /t HTTP/1.1\r\nHost: trailers.test\r\nTE: trailers\r\nConnection: close, TE\r\n\r\n"
+                    .getBytes(StandardCharsets.ISO_8859_1));
+            String http11 = new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+            assertTrue(http11.endsWith("5\r\nhello\r\n0\r\ngrpc-status: 0\r\nGrpc-Message: ok\r\n\r\n"), http11);
+        }
     }
 
     @Test
