@@ -127,6 +127,7 @@ class H2IngressTest {
             String seen = String.join("", c.until(1));
             assertTrue(seen.contains("POST /x?y=1 HTTP/1.1\r\nHost: raw.test\r\n"), seen);
             assertTrue(seen.contains("cookie: a=1; b=2\r\n"), seen);
+            assertTrue(!seen.contains("TE: trailers"), seen); // only when the visitor takes trailers
             assertEquals(1, seen.split("\r\nHost: ", -1).length - 1, seen);
             // a body read whole before the app is contacted goes with its length (docs/HTTP.md, "Request bodies")
             assertTrue(seen.contains("\r\nContent-Length: 5\r\n") && seen.endsWith("\r\n\r\nhello"), seen);
@@ -169,6 +170,8 @@ class H2IngressTest {
             assertTrue(got.get(0).startsWith("HEADERS 1 :status=200 content-type=application/grpc"), got.toString());
             assertEquals("hello", got.get(1));
             assertEquals("HEADERS 1 grpc-status=0 grpc-message=ok", got.get(2)); // content-length and host left out
+            assertTrue(trailing.lastHead().contains("\r\nTE: trailers\r\n") && trailing.lastHead().contains("\r\nConnection: TE\r\n"),
+                    trailing.lastHead()); // so that the app may send them
             c.headers(3, true, get("trailers.test", "/t"));
             List<String> none = c.until(3);
             assertTrue(none.stream().noneMatch(l -> l.contains("grpc-status")), none.toString());
