@@ -40,6 +40,11 @@ final class BodyReader {
         };
     }
 
+    /** A chunked body's trailer fields once it has been read to its end; none for other framings. */
+    Fields trailers() {
+        return chunks == null ? new Fields(java.util.List.of()) : chunks.trailers();
+    }
+
     private int readLength(byte[] b, int off, int len) throws IOException {
         if (left == 0) {
             return -1;

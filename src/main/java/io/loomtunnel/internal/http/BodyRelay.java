@@ -25,6 +25,16 @@ final class BodyRelay {
      * a field the head did not have).
      */
     static void relay(BodyReader body, OutputStream out, byte[] scratch, boolean chunked) throws IOException {
+        relay(body, out, scratch, chunked, false);
+    }
+
+    /**
+     * As {@link #relay(BodyReader, OutputStream, byte[], boolean)}; with {@code trailers} (the visitor
+     * said {@code TE: trailers}, RFC 9110 10.1.4) a chunked body's own trailer fields follow the last
+     * chunk, but none of {@link #TRAILER_DENIED}: nothing that frames, routes, authenticates or
+     * describes the content may arrive after the head (RFC 9110 6.5.1).
+     */
+    static void relay(BodyReader body, OutputStream out, byte[] scratch, boolean chunked, boolean trailers) throws IOException {
         for (int n; (n = body.read(scratch, 0, scratch.length)) >= 0; ) {
             if (chunked) {
                 chunk(out, scratch, n);
@@ -34,9 +44,27 @@ final class BodyRelay {
             flush(out);
         }
         if (chunked) {
-            write(out, LAST_CHUNK);
+            Fields kept = trailers ? allowedTrailers(body.trailers()) : new Fields(java.util.List.of());
+            if (kept.list().isEmpty()) {
+                write(out, LAST_CHUNK);
+            } else {
+                StringBuilder sb = new StringBuilder("0\r\n");
+                kept.appendTo(sb);
+                write(out, ascii(sb.append("\r\n").toString()));
+            }
         }
         flush(out);
+    }
+
+    /** The fields a trailer section may not carry to the visitor. */
+    static final java.util.Set<String> TRAILER_DENIED = java.util.Set.of("content-length", "transfer-encoding", "host", "connection",
+            "keep-alive", "te", "trailer", "upgrade", "proxy-connection", "authorization", "proxy-authorization", "cookie",
+            "set-cookie", "www-authenticate", "proxy-authenticate", "content-type", "content-encoding", "content-range",
+            "location", "cache-control", "expires", "date", "vary", "age", "retry-after", "expect", "range", "max-forwards");
+
+    /** {@code trailers} less the fields a trailer may not carry. */
+    static Fields allowedTrailers(Fields trailers) {
+        return trailers.without(f -> TRAILER_DENIED.contains(f.name().toLowerCase(java.util.Locale.ROOT)));
     }
 
     /** One chunk of {@code n} bytes (none for zero: that would be the last chunk). */

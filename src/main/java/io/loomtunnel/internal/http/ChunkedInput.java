@@ -19,6 +19,7 @@ final class ChunkedInput {
     private final BufferedInput in;
     private long remaining; // bytes left in the current chunk
     private boolean done;
+    private Fields trailers = new Fields(List.of());
 
     ChunkedInput(BufferedInput in) {
         this.in = in;
@@ -53,6 +54,11 @@ final class ChunkedInput {
         return done;
     }
 
+    /** The trailer fields, once {@link #done}; checked, never yet filtered (see {@link BodyRelay#TRAILER_DENIED}). */
+    Fields trailers() {
+        return trailers;
+    }
+
     static long chunkSize(String line) throws MalformedHttpException {
         int digits = 0;
         long size = 0;
@@ -80,7 +86,7 @@ final class ChunkedInput {
         return size;
     }
 
-    /** Reads and checks the trailer section; its fields are dropped (BodyRelay). */
+    /** Reads and checks the trailer section, kept for {@link #trailers}. */
     private void readTrailers() throws IOException {
         List<String> lines = new ArrayList<>();
         int total = 0;
@@ -91,6 +97,6 @@ final class ChunkedInput {
             }
             lines.add(line);
         }
-        HeadParser.fields(lines);
+        trailers = HeadParser.fields(lines);
     }
 }

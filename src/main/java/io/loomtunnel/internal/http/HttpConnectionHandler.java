@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.Set;
 import java.util.function.Consumer;
+import javax.net.ssl.SSLSocket;
 
 /**
  * One client connection, on its own virtual thread: reads requests one after another, routes each
@@ -122,6 +123,10 @@ final class HttpConnectionHandler implements Runnable, Closeable {
     }
 
     private void serve() throws IOException, InterruptedException {
+        if (socket instanceof SSLSocket tls && "h2".equals(tls.getApplicationProtocol())) {
+            serveHttp2(false); // negotiated by ALPN: the whole preface comes first
+            return;
+        }
         long deadline = System.nanoTime() + config.headerTimeout().toNanos(); // the first head counts from accept
         boolean first = true;
         while (true) {
@@ -136,11 +141,16 @@ final class HttpConnectionHandler implements Runnable, Closeable {
                 }
                 deadline = System.nanoTime() + config.headerTimeout().toNanos();
             }
+            boolean opening = first;
             first = false;
             RequestHead request;
             try {
                 byte[] head = clientIn.readHead(deadline);
                 if (head == null) {
+                    return;
+                }
+                if (opening && Arrays.equals(head, H2Connection.PREFACE_HEAD)) {
+                    serveHttp2(true); // h2c with prior knowledge (RFC 9113 3.3)
                     return;
                 }
                 request = HeadParser.parseRequest(head);
@@ -164,6 +174,11 @@ final class HttpConnectionHandler implements Runnable, Closeable {
                 return;
             }
         }
+    }
+
+    /** The connection is HTTP/2 from here on: each of its streams is served as one exchange (H2Connection). */
+    private void serveHttp2(boolean prefaceHeadRead) throws IOException {
+        new H2Connection(socket, clientIn, clientOut, router, config, log, clientIp).serve(prefaceHeadRead);
     }
 
     /** One request and its response; true if the connection may carry another request. */
@@ -433,7 +448,7 @@ final class HttpConnectionHandler implements Runnable, Closeable {
         try {
             BodyReader reader = new BodyReader(framing, upIn);
             if (policies == null) {
-                BodyRelay.relay(reader, clientOut, scratch, chunkedOut);
+                BodyRelay.relay(reader, clientOut, scratch, chunkedOut, request.fields().tokens("TE").contains("trailers"));
             } else {
                 policies.sent(FilteredBody.relay(scratch, 0, reader, clientOut, scratch, chunkedOut, filter));
             }

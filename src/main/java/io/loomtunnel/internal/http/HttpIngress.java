@@ -15,7 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
 /**
- * The server's HTTP/1.1 ingress: one listener, a reverse proxy per request, each routed by its
+ * The server's HTTP/1.1 and HTTP/2 ingress: one listener, a reverse proxy per request, each routed by its
  * Host to an HTTP tunnel, at most {@code maxConnectionsPerSource} connections open at once from one
  * source ({@link SourceLimit}; one more is closed as soon as it is accepted). What it answers
  * itself goes to a rate-limited log ({@link IngressLog}). See docs/HTTP.md.

@@ -24,8 +24,9 @@ final class ProxyHeaders {
      * routed it (first); the visitor's framing fields replaced by {@code framing} (null: none);
      * hop-by-hop fields and Expect (the ingress answers 100-continue itself) removed;
      * X-Forwarded-For appended to, X-Forwarded-Proto and -Host replaced; and
-     * {@code Connection: upgrade} for an upgrade, else no Connection field: HTTP/1.1's keep-alive,
-     * so that the upstream can carry the next request (docs/HTTP.md, "Pooled upstreams").
+     * {@code Connection: upgrade} for an upgrade, {@code TE: trailers} with {@code Connection: TE} when
+     * the visitor said it takes trailers, else no Connection field: HTTP/1.1's keep-alive, so that
+     * the upstream can carry the next request (docs/HTTP.md, "Pooled upstreams").
      */
     static RequestHead forUpstream(RequestHead request, RequestTarget target, Authority authority, Field framing,
             String clientIp, String scheme) {
@@ -45,6 +46,9 @@ final class ProxyHeaders {
                 .with("X-Forwarded-Host", authority.original());
         if (upgrade) {
             out = out.with("Connection", "upgrade");
+        } else if (request.fields().tokens("TE").contains("trailers")) {
+            // the visitor takes trailers (an h2 gRPC client says so), and the ingress relays them: the app may send them
+            out = out.with("TE", "trailers").with("Connection", "TE");
         }
         return new RequestHead(request.method(), target.forUpstream(), true, out);
     }

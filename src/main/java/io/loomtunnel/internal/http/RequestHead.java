@@ -11,9 +11,14 @@ record RequestHead(String method, String target, boolean http11, Fields fields) 
         return http11 ? !connection.contains("close") : connection.contains("keep-alive");
     }
 
-    /** Whether the client asks to switch protocols: an Upgrade field named in Connection. */
+    /**
+     * Whether the client asks to switch protocols: an Upgrade field named in Connection. Not to h2c
+     * (RFC 7540 3.2, deprecated by RFC 9113): the app's HTTP/2 streams would then pass the ingress
+     * as one spliced upgrade, past the per-request policies; such a request is served as HTTP/1.1
+     * (its Upgrade and HTTP2-Settings dropped as hop-by-hop), and h2c comes by prior knowledge instead.
+     */
     boolean upgrade() {
-        return fields.has("Upgrade") && fields.tokens("Connection").contains("upgrade");
+        return fields.has("Upgrade") && fields.tokens("Connection").contains("upgrade") && !fields.tokens("Upgrade").contains("h2c");
     }
 
     boolean expectsContinue() {

@@ -1,6 +1,7 @@
 /**
- * The server's HTTP/1.1 ingress: a reverse proxy routing each request by its Host to an HTTP
- * tunnel (docs/HTTP.md).
+ * The server's HTTP ingress: a reverse proxy routing each request by its Host to an HTTP
+ * tunnel (docs/HTTP.md). HTTP/1.1, and HTTP/2 (h2c with prior knowledge, h2 by ALPN) whose every
+ * stream is served as one HTTP/1.1 exchange by the same handler ({@link io.loomtunnel.internal.http.H2Connection}).
  *
  * <h2>Threads and locks</h2>
  * {@link io.loomtunnel.internal.http.HttpIngress} owns its threads ({@code "loomtunnel http
@@ -13,6 +14,10 @@
  * each taken alone for an update and never held while blocking or logging. One more thread
  * ({@code "idle upstreams"}) closes, twice a second, the upstreams the routes kept idle too long;
  * each route's {@link io.loomtunnel.internal.http.UpstreamPool} is a leaf monitor too, never held
- * while an upstream is closed.
+ * while an upstream is closed. An HTTP/2 connection's thread is its only frame reader; each of
+ * its streams has two more threads ({@code "loomtunnel http2 from ADDRESS: stream N"} and
+ * {@code "...: stream N response"}), joined when the connection ends; its locks
+ * ({@link io.loomtunnel.internal.http.H2Sender}'s writer and windows, each stream's
+ * {@link io.loomtunnel.internal.http.BytePipe}s) are leaves.
  */
 package io.loomtunnel.internal.http;

@@ -213,7 +213,7 @@ public final class HttpsFront implements Closeable {
     private SSLParameters parameters() {
         SSLParameters p = tls.getDefaultSSLParameters();
         p.setProtocols(allowTls12 ? new String[] {"TLSv1.3", "TLSv1.2"} : new String[] {"TLSv1.3"});
-        p.setApplicationProtocols(new String[] {"http/1.1"});
+        p.setApplicationProtocols(new String[] {"h2", "http/1.1"}); // h2: docs/HTTP.md, "HTTP/2"
         p.setUseCipherSuitesOrder(true);
         return p;
     }

@@ -1,0 +1,251 @@
+package io.loomtunnel.internal.http;
+
+import io.loomtunnel.internal.h2.Frame;
+import io.loomtunnel.internal.h2.Frames;
+import io.loomtunnel.internal.h2.H2Error;
+import io.loomtunnel.internal.h2.HeaderField;
+import java.io.IOException;
+import java.net.SocketAddress;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One HTTP/2 request stream of an {@link H2Connection}: its request body buffer (which holds its
+ * whole receive window, so the connection's reader never waits on it), its send window, and its
+ * two threads: the handler, which serves the request as one HTTP/1.1 exchange on an
+ * {@link H2StreamSocket}, and the relay, which sends the handler's response as HEADERS and DATA.
+ *
+ * <p>Threads: the connection's reader calls {@link #received}, {@link #endRequest} and
+ * {@link #abort}; the handler's thread gives credit as it reads the body; the relay's writes.
+ */
+final class H2Stream {
+    private static final System.Logger LOG = System.getLogger(H2Stream.class.getName());
+    private static final int RESPONSE_PIPE = 16 * 1024;
+
+    /** What a stream needs of its connection. */
+    interface Owner {
+        H2Sender sender();
+
+        /** The stream no longer counts against the connection's concurrent streams. */
+        void released(H2Stream stream);
+
+        /** Both threads of the stream have ended. */
+        void ended(H2Stream stream);
+
+        /** Writing failed: the connection is broken and should end. */
+        void broken();
+    }
+
+    final int id;
+    final H2Request request;
+    private final Owner owner;
+    private final String clientIp;
+    private final int maxHeadBytes;
+    private final BytePipe body;
+    private final BytePipe response = new BytePipe(RESPONSE_PIPE, n -> { });
+    private final HttpConnectionHandler handler;
+    private final H2Sender.Window window;
+    private final AtomicLong receiveWindow = new AtomicLong(H2Connection.STREAM_WINDOW);
+    private final AtomicInteger uncredited = new AtomicInteger();
+    private final AtomicInteger running = new AtomicInteger(2);
+    private final AtomicBoolean counted = new AtomicBoolean(true);
+    private long receivedBytes; // the reader's
+    private volatile boolean requestEnded;
+    private volatile boolean aborted;
+
+    H2Stream(int id, H2Request request, boolean endStream, Owner owner, SocketAddress remote, String clientIp, HttpRouter router,
+            HttpIngressConfig config, IngressLog log) throws IOException {
+        this.id = id;
+        this.request = request;
+        this.owner = owner;
+        this.clientIp = clientIp;
+        this.maxHeadBytes = config.maxHeadBytes();
+        this.body = new BytePipe(H2Connection.STREAM_WINDOW, this::credit);
+        this.requestEnded = endStream;
+        if (endStream) {
+            body.finish();
+        }
+        this.handler = new HttpConnectionHandler(new H2StreamSocket(remote, request, body, response), router, config, log,
+                h -> done());
+        this.window = owner.sender().open();
+    }
+
+    /** The handler's thread: the exchange, as on an HTTP/1.1 connection. */
+    void handle() {
+        handler.run();
+    }
+
+    /** The relay's thread: the handler's HTTP/1.1 response as HEADERS, DATA and END_STREAM. */
+    void relay() {
+        try {
+            new H2Response(this, response, owner.sender()).send();
+            if (!requestEnded) {
+                owner.sender().reset(id, H2Error.NO_ERROR); // answered: the rest of the request is not needed (RFC 9113 8.1)
+            }
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.DEBUG, () -> "http2 stream " + id + " from " + clientIp + " ended: " + e);
+            if (!aborted) {
+                aborted = true;
+                try {
+                    owner.sender().reset(id, H2Error.INTERNAL_ERROR);
+                } catch (IOException ignored) {
+                    owner.broken();
+                }
+            }
+        } finally {
+            body.abort(); // a handler still waiting for a next request (or an unread body) ends
+            response.abort();
+            done();
+        }
+    }
+
+    /** The send window, for the relay's DATA. */
+    H2Sender.Window window() {
+        return window;
+    }
+
+    boolean requestEnded() {
+        return requestEnded;
+    }
+
+    /**
+     * DATA of {@code length} bytes (padding included) holding {@code data}: false if it is beyond
+     * the stream's window (FLOW_CONTROL_ERROR). The data go to the handler, or are dropped (and
+     * credited) when it no longer reads.
+     */
+    boolean received(int length, byte[] data) {
+        if (receiveWindow.addAndGet(-length) < 0) {
+            return false;
+        }
+        credit(length - data.length); // padding never reaches the handler
+        receivedBytes += data.length;
+        if (data.length > 0 && !body.offer(data, 0, data.length)) {
+            credit(data.length);
+        }
+        return true;
+    }
+
+    /** Whether more body bytes came than the request's content-length says. */
+    boolean overLength() {
+        return request.contentLength() >= 0 && receivedBytes > request.contentLength();
+    }
+
+    /** END_STREAM from the visitor: false (and nothing done) if the body is shorter than its content-length. */
+    boolean endRequest() {
+        requestEnded = true;
+        if (request.contentLength() >= 0 && receivedBytes != request.contentLength()) {
+            return false;
+        }
+        body.finish();
+        return true;
+    }
+
+    /** Reset by the visitor or by us: the handler and its upstream are closed, the relay stops. */
+    void abort() {
+        aborted = true;
+        requestEnded = true;
+        body.abort();
+        response.abort();
+        handler.close();
+        owner.sender().close(window);
+    }
+
+    /** No longer counted against the connection's concurrent streams; once only. */
+    void release() {
+        if (counted.compareAndSet(true, false)) {
+            owner.released(this);
+        }
+    }
+
+    /** Body bytes taken (or dropped): the visitor may send that many more once half a window is due. */
+    private void credit(int bytes) {
+        if (bytes <= 0) {
+            return;
+        }
+        int due = uncredited.addAndGet(bytes);
+        if (due >= H2Connection.STREAM_WINDOW / 2 && !requestEnded && uncredited.compareAndSet(due, 0)) {
+            receiveWindow.addAndGet(due);
+            try {
+                owner.sender().write(Frames.windowUpdate(id, due));
+            } catch (IOException e) {
+                owner.broken();
+            }
+        }
+    }
+
+    private void done() {
+        if (running.decrementAndGet() == 0) {
+            release();
+            owner.sender().close(window);
+            owner.ended(this);
+        }
+    }
+
+    /** One response's conversion, on the relay's thread. */
+    private static final class H2Response {
+        private final H2Stream s;
+        private final BytePipe pipe;
+        private final H2Sender sender;
+
+        H2Response(H2Stream s, BytePipe pipe, H2Sender sender) {
+            this.s = s;
+            this.pipe = pipe;
+            this.sender = sender;
+        }
+
+        void send() throws IOException {
+            BufferedInput in = new BufferedInput(new SourceInput(pipe::read), t -> { }, s.maxHeadBytes);
+            ResponseHead response;
+            long deadline = System.nanoTime() + 365L * 24 * 3600 * 1_000_000_000L; // the handler's own timeouts bound it
+            do {
+                byte[] head = in.readHead(deadline);
+                if (head == null) {
+                    throw new IOException("the exchange ended without a response");
+                }
+                response = HeadParser.parseResponse(head);
+            } while (response.interim() && response.status() != 101); // 100 Continue is HTTP/1.1's business
+            if (response.status() == 101) {
+                throw new IOException("a 101 on an HTTP/2 stream");
+            }
+            RequestHead asked = new RequestHead(s.request.method(), "/", true, new Fields(List.of()));
+            BodyFraming framing = BodyFraming.forResponse(asked, response);
+            if (framing.empty()) {
+                s.release(); // before the END_STREAM: the visitor may open the next stream as soon as it has it
+                sender.writeHeaders(s.id, H2Fields.response(response, framing), true);
+                return;
+            }
+            sender.writeHeaders(s.id, H2Fields.response(response, framing), false);
+            BodyReader reader = new BodyReader(framing, in);
+            byte[] buf = new byte[H2Connection.MAX_FRAME];
+            for (int n; (n = reader.read(buf, 0, buf.length)) >= 0; ) {
+                boolean last = reader.finished();
+                data(buf, n, last);
+                if (last) {
+                    return;
+                }
+            }
+            List<HeaderField> trailers = H2Fields.trailers(reader.trailers()); // there only when the visitor said te: trailers
+            if (trailers.isEmpty()) {
+                data(buf, 0, true);
+            } else {
+                s.release();
+                sender.writeHeaders(s.id, trailers, true);
+            }
+        }
+
+        private void data(byte[] buf, int n, boolean end) throws IOException {
+            int off = 0;
+            do {
+                int k = n == 0 ? 0 : sender.acquire(s.window, n - off);
+                boolean fin = end && off + k == n;
+                if (fin) {
+                    s.release();
+                }
+                sender.write(Frames.frame(Frame.DATA, fin ? Frame.END_STREAM : 0, s.id, buf, off, k));
+                off += k;
+            } while (off < n);
+        }
+    }
+}
