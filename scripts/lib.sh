@@ -95,6 +95,10 @@ loomtunnel_require_tools() {
 #   TrimNativeHeapInterval=2000   return freed malloc memory (the JIT's arenas, mostly) to the OS
 #   compact object headers (JDK 25+)   8-byte headers: less heap
 # followed by the words of $LOOMTUNNEL_JAVA_OPTS, which win (a GC named there replaces G1).
+# Tried for RSS and not kept (docs/BENCHMARKS.md, "Server RSS: where it goes"): C1 only (-15 to -25 MB
+# under load, 6-9x the CPU per MB: AES-GCM's intrinsics are C2's), Serial (-2 to -3 MB idle), a lower
+# -Xms and free ratios (-2 to -6 MB idle, more GC pauses), faster trimming, code cache size, no CDS;
+# C2 only (-XX:-TieredCompilation: -6 to -11 MB, slower first round trips) is still to be judged idle.
 loomtunnel_jvm_options() {
   local extra=() o gc=-XX:+UseG1GC
   read -r -a extra <<< "${LOOMTUNNEL_JAVA_OPTS:-}"
