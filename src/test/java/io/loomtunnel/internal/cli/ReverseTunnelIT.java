@@ -63,9 +63,14 @@ class ReverseTunnelIT {
                 "--key", dir.resolve("server.key").toString(), "--tokens-file", tokens.toString()));
         args.addAll(List.of(extra));
         JarProcess p = JarProcess.start(Map.of(), args.toArray(String[]::new));
-        Matcher id = p.await("server id\\s+([a-z2-7]{52})", START);
-        Matcher control = p.await("control\\s+127\\.0\\.0\\.1:(\\d+)", START);
-        return new Server(p, PeerId.parse(id.group(1)), Integer.parseInt(control.group(1)), tokens);
+        try {
+            Matcher id = p.await("server id\\s+([a-z2-7]{52})", START);
+            Matcher control = p.await("control\\s+127\\.0\\.0\\.1:(\\d+)", START);
+            return new Server(p, PeerId.parse(id.group(1)), Integer.parseInt(control.group(1)), tokens);
+        } catch (AssertionError | RuntimeException | InterruptedException e) {
+            p.kill(); // not yet the caller's to close: a server that never got ready would outlive the test
+            throw e;
+        }
     }
 
     static JarProcess client(Path dir, Server s, String... tunnels) throws Exception {
