@@ -31,7 +31,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * the tunnels being watched once a second for the throughput windows of {@code /api/status};
  * {@link #close} ends and joins it.
  *
- * <p>Locking: none of its own. Counts are atomic ({@link Tally}, atomic integers) and the maps
+ * <p>Locking: its monitor guards only the lazy binding of the JVM meters and close; no other
+ * lock is taken while holding it. Counts are atomic ({@link Tally}, atomic integers) and the maps
  * and sets are concurrent; a tunnel's counters are created with one atomic per-name operation.
  */
 public final class EndpointMetrics implements Closeable {
@@ -58,10 +59,12 @@ public final class EndpointMetrics implements Closeable {
 
         @Override
         public String scrape() {
-            return prometheus.scrape();
+            return EndpointMetrics.this.scrape();
         }
     };
-    private final JvmMeters jvm;
+    /** Bound at start when an application registry may read them, else at the first scrape (see {@link #bindJvmMeters}). */
+    private JvmMeters jvm; // guarded by this
+    private boolean closed; // guarded by this
     private final TunnelCounters total = new TunnelCounters();
     private final Map<Series, TunnelCounters> bySeries = new ConcurrentHashMap<>();
     private final Set<Series> udpSeries = ConcurrentHashMap.newKeySet();
@@ -82,7 +85,9 @@ public final class EndpointMetrics implements Closeable {
         if (application != null) {
             registry.add(application);
         }
-        jvm = new JvmMeters(registry);
+        if (application != null) {
+            bindJvmMeters();
+        }
         Gauge.builder(MeterNames.SESSIONS_ACTIVE, sessionsActive, AtomicInteger::get).tags(roleTag)
                 .description("sessions open now").register(registry);
         sessionsOpened = Counter.builder(MeterNames.SESSIONS_OPENED).tags(roleTag)
@@ -123,7 +128,21 @@ public final class EndpointMetrics implements Closeable {
 
     /** The Prometheus text exposition of every meter. */
     public String scrape() {
+        bindJvmMeters();
         return prometheus.scrape();
+    }
+
+    /**
+     * Binds the JVM's meters once. Without an application registry nobody can read them before
+     * the first scrape, so a server or client that is never scraped never loads JMX: the platform
+     * MBean server and Micrometer's JVM binders are about 200 classes, a few MB of an idle
+     * server's RSS (docs/BENCHMARKS.md). GC pauses before the first scrape are not in
+     * {@code jvm_gc_pause}; the gauges read the JVM's state when scraped and miss nothing.
+     */
+    private synchronized void bindJvmMeters() {
+        if (jvm == null && !closed) {
+            jvm = new JvmMeters(registry);
+        }
     }
 
     /** Time since start. */
@@ -290,7 +309,12 @@ public final class EndpointMetrics implements Closeable {
     @Override
     public void close() {
         threads.close();
-        jvm.close();
+        synchronized (this) {
+            closed = true;
+            if (jvm != null) {
+                jvm.close();
+            }
+        }
         registry.clear();
         registry.remove(prometheus);
         prometheus.close();
