@@ -87,6 +87,13 @@ import java.util.regex.Pattern;
  * with close.
  */
 public final class NatLab implements AutoCloseable {
+    /**
+     * The JUnit resource lock every lab test class holds: labs run one at a time (NatLabCleanupIT
+     * checks that none is left, and two labs would share the machine's two cores), while other
+     * ITs, which only use loopback in the root namespace, may run beside one.
+     */
+    public static final String LOCK = "loomtunnel.natlab";
+
     private static final Pattern NAME = Pattern.compile("[a-z0-9]{1,12}");
 
     private final String prefix = LabNames.newLabPrefix();

@@ -13,10 +13,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.parallel.Isolated;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /** A lab leaves nothing behind: after close, after a test fails inside it, when its JVM is stopped, and after a crash. */
-@Isolated("checks that no NAT lab namespace is left, so none may be running")
+@ResourceLock(NatLab.LOCK) // one lab at a time; other ITs may run beside it (docs/TESTING.md)
 @Timeout(120)
 class NatLabCleanupIT {
     private static final Duration WAIT = Duration.ofSeconds(30);

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.parallel.Isolated;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * The lab behaves as NatType claims, shown with plain sockets (NatProbe): how each NAT type maps
@@ -22,7 +22,7 @@ import org.junit.jupiter.api.parallel.Isolated;
  * NATs but not through a symmetric one. One lab for the class; each test uses its own ports, as
  * conntrack remembers earlier tests' flows.
  */
-@Isolated("network namespaces and iptables of the NAT lab")
+@ResourceLock(NatLab.LOCK) // one lab at a time; other ITs may run beside it (docs/TESTING.md)
 @Timeout(120)
 class NatLabIT {
     private static final Duration WAIT = Duration.ofSeconds(30);

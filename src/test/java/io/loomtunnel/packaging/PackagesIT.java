@@ -30,7 +30,7 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.parallel.Isolated;
+import org.junit.jupiter.api.parallel.ResourceLock;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -42,7 +42,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@value #REQUIRED_ENV}=1, and then a machine that cannot run it fails the test instead of
  * skipping it (docs/TESTING.md, "Packages").
  */
-@Isolated("installs and removes the .deb on this machine")
+@ResourceLock("loomtunnel.dpkg") // installs and removes the .deb; no other IT uses an installed loomtunnel
 @Timeout(value = 10, unit = TimeUnit.MINUTES)
 class PackagesIT {
     static final String REQUIRED_ENV = "LOOMTUNNEL_PACKAGE_REQUIRED";

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.parallel.Isolated;
+import org.junit.jupiter.api.parallel.ResourceLock;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -36,7 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
  * host behind a symmetric NAT, which no direct attempt reaches, gets a relayed session. TCP data
  * is checked inside the lab.
  */
-@Isolated("network namespaces and iptables of the NAT lab")
+@ResourceLock(NatLab.LOCK) // one lab at a time; other ITs may run beside it (docs/TESTING.md)
 @Timeout(240)
 class NostrSignalingLabIT {
     private static final Duration WAIT = Duration.ofSeconds(60);

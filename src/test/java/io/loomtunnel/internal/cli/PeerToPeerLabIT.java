@@ -27,7 +27,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.parallel.Isolated;
+import org.junit.jupiter.api.parallel.ResourceLock;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -38,7 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
  * manual signaling through files works from behind a NAT to a public share. TCP and UDP data are
  * checked inside the lab (LabTraffic), TCP by SHA-256.
  */
-@Isolated("network namespaces and iptables of the NAT lab")
+@ResourceLock(NatLab.LOCK) // one lab at a time; other ITs may run beside it (docs/TESTING.md)
 @Timeout(240)
 class PeerToPeerLabIT {
     private static final Duration WAIT = Duration.ofSeconds(60);
