@@ -125,8 +125,8 @@ class UsageIT {
                 "demo", "--http-port", "70000");
         oneLine("loomtunnel client: --server must be HOST:PORT with a port from 1 to 65535, got 'example.org:99999';"
                 + " see 'loomtunnel client --help'", "client", "--server", "example.org:99999", "--tcp", "0:127.0.0.1:22");
-        oneLine("loomtunnel client: h2c is set for 'nosuch', which is not an http tunnel of this client (TLS passthrough tunnels excluded);"
-                + " see 'loomtunnel client --help'", "client", "--server", "127.0.0.1:7835", "--server-id", SERVER_ID,
+        oneLine("loomtunnel: h2c is set for 'nosuch', which is not an http tunnel of this client (TLS passthrough tunnels excluded)",
+                "client", "--server", "127.0.0.1:7835", "--server-id", SERVER_ID,
                 "--http", "web:127.0.0.1:3000", "--h2c", "nosuch");
         CliIT.Run none = loomtunnel(null);
         assertEquals(ExitCode.USAGE, none.exit());
