@@ -6,6 +6,7 @@ import io.loomtunnel.plugin.PolicySpec;
 import io.loomtunnel.session.SessionOptions;
 import io.loomtunnel.tls.PeerId;
 import io.loomtunnel.tunnel.TunnelSpec;
+import io.loomtunnel.tunnel.TunnelType;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -35,6 +36,8 @@ import java.util.Set;
  * @param inspection what the request inspector captures of the HTTP tunnels (docs/DASHBOARD.md, "Inspector")
  * @param plugins the custom plugin directory and the tunnels' policies (docs/PLUGINS.md): built-in
  *     ones travel with the tunnel's registration to the server, custom ones run on this client
+ * @param h2cTunnels names of HTTP tunnels whose local service speaks HTTP/2 with prior knowledge (h2c),
+ *     as gRPC services do: the client sends it each request as a stream of an h2c connection (docs/HTTP.md, "gRPC")
  */
 public record ClientSettings(
         InetSocketAddress server,
@@ -48,9 +51,13 @@ public record ClientSettings(
         SessionOptions session,
         ObserveSettings observe,
         Inspection inspection,
-        PluginSettings plugins) {
+        PluginSettings plugins,
+        Set<String> h2cTunnels) {
 
-    /** Checks the settings: a server address and id, unique tunnel names, 0 &lt; backoffMin &lt;= backoffMax; no inspection given is the default one. */
+    /**
+     * Checks the settings: a server address and id, unique tunnel names, 0 &lt; backoffMin &lt;= backoffMax,
+     * h2c tunnels that are HTTP tunnels without passthrough; no inspection given is the default one, no h2c tunnels none.
+     */
     public ClientSettings {
         if (server == null) {
             throw new IllegalArgumentException("no server address");
@@ -72,6 +79,13 @@ public record ClientSettings(
         for (String t : plugins.tunnels().keySet()) {
             if (!names.contains(t)) {
                 throw new IllegalArgumentException("policies are declared for a tunnel named '" + t + "', which there is not");
+            }
+        }
+        h2cTunnels = h2cTunnels == null ? Set.of() : Set.copyOf(h2cTunnels);
+        for (String t : h2cTunnels) {
+            if (tunnels.stream().noneMatch(spec -> spec.name().equals(t) && spec.type() == TunnelType.HTTP && !spec.passthrough())) {
+                throw new IllegalArgumentException("h2c is set for '" + t + "', which is not an http tunnel of this client"
+                        + " (TLS passthrough tunnels excluded)");
             }
         }
         if (backoffMin.isNegative() || backoffMin.isZero() || backoffMax.compareTo(backoffMin) < 0) {
@@ -140,6 +154,7 @@ public record ClientSettings(
         private Path pluginDirectory;
         private List<PolicySpec> policies = List.of();
         private final Map<String, List<PolicySpec>> tunnelPolicies = new LinkedHashMap<>();
+        private final Set<String> h2cTunnels = new HashSet<>();
 
         private Builder() {}
 
@@ -268,15 +283,25 @@ public record ClientSettings(
         public Builder tunnelPolicies(String tunnel, List<PolicySpec> list) { tunnelPolicies.put(tunnel, List.copyOf(list)); return this; }
 
         /**
+         * Says that HTTP tunnel {@code tunnel}'s local service speaks HTTP/2 with prior knowledge (h2c), as
+         * gRPC services do, instead of HTTP/1.1 (docs/HTTP.md, "gRPC").
+         *
+         * @param tunnel the tunnel's name
+         * @return this builder
+         */
+        public Builder h2c(String tunnel) { h2cTunnels.add(tunnel); return this; }
+
+        /**
          * Builds the settings.
          *
          * @return the settings
-         * @throws IllegalArgumentException when the server address or id is missing, or a setting is out of range
+         * @throws IllegalArgumentException when the server address or id is missing, a setting is out of range,
+         *     or h2c is set for a name that is not an http tunnel
          */
         public ClientSettings build() {
             return new ClientSettings(server, serverId, token, keyFile, tunnels, reconnect, backoffMin, backoffMax, session, observe.build(),
                     new Inspection(inspect, noInspect, inspectBodyCap, inspectUnmask),
-                    new PluginSettings(pluginDirectory, policies, tunnelPolicies));
+                    new PluginSettings(pluginDirectory, policies, tunnelPolicies), h2cTunnels);
         }
     }
 }

@@ -1,6 +1,7 @@
 package io.loomtunnel.client;
 
 import io.loomtunnel.internal.concurrent.OwnedThreads;
+import io.loomtunnel.internal.h2.upstream.H2cServices;
 import io.loomtunnel.internal.inspect.Inspector;
 import io.loomtunnel.internal.metrics.EndpointMetrics;
 import io.loomtunnel.internal.metrics.Reasons;
@@ -43,11 +44,13 @@ final class ConnectLoop implements Runnable {
     private final OwnedThreads threads;
     private final String instance;
     private final Inspector inspector;
+    private final H2cServices h2c;
     private final CompletableFuture<List<PublicTunnel>> ready = new CompletableFuture<>();
     private final CompletableFuture<ClientExit> exit = new CompletableFuture<>();
 
     ConnectLoop(ClientSettings settings, ClientEvents events, SessionDialer dialer, EndpointMetrics metrics,
-                ClientTunnels tunnels, ClientState state, OwnedThreads threads, String instance, Inspector inspector) {
+                ClientTunnels tunnels, ClientState state, OwnedThreads threads, String instance, Inspector inspector,
+                H2cServices h2c) {
         this.settings = settings;
         this.events = events;
         this.dialer = dialer;
@@ -57,6 +60,7 @@ final class ConnectLoop implements Runnable {
         this.threads = threads;
         this.instance = instance;
         this.inspector = inspector;
+        this.h2c = h2c;
     }
 
     @Override
@@ -93,7 +97,7 @@ final class ConnectLoop implements Runnable {
             }
             ServerConnection connection;
             try {
-                connection = new ServerConnection(session, tunnels, metrics, events, threads, instance, inspector);
+                connection = new ServerConnection(session, tunnels, metrics, events, threads, instance, inspector, h2c);
             } catch (RejectedExecutionException closing) {
                 session.close();
                 return;

@@ -1,6 +1,8 @@
 package io.loomtunnel.client;
 
 import io.loomtunnel.internal.concurrent.OwnedThreads;
+import io.loomtunnel.internal.h2.upstream.H2cBridge;
+import io.loomtunnel.internal.h2.upstream.H2cServices;
 import io.loomtunnel.internal.inspect.Inspector;
 import io.loomtunnel.internal.metrics.EndpointMetrics;
 import io.loomtunnel.internal.metrics.Reasons;
@@ -32,6 +34,7 @@ import java.util.Deque;
 import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 
 /**
  * One session to the server, from connect to loss: registers the client's tunnels and changes them
@@ -57,19 +60,22 @@ final class ServerConnection {
     private final ControlChannel control;
     private final AtomicBoolean udpStarted = new AtomicBoolean();
     private final Inspector inspector;
+    private final H2cServices h2c;
 
     /**
      * @param instance the client's instance id (docs/protocol/TUNNEL.md 8.1), the same for each of its sessions
      * @param inspector taps the streams of the HTTP tunnels it captures
+     * @param h2c the connections to the local services of h2c tunnels
      */
     ServerConnection(Session session, ClientTunnels tunnels, EndpointMetrics metrics, ClientEvents events, OwnedThreads threads,
-                     String instance, Inspector inspector) {
+                     String instance, Inspector inspector, H2cServices h2c) {
         this.session = session;
         this.tunnels = tunnels;
         this.metrics = metrics;
         this.events = events;
         this.threads = threads;
         this.inspector = inspector;
+        this.h2c = h2c;
         this.control = new ControlChannel(session.mux(), threads, instance);
     }
 
@@ -234,8 +240,13 @@ final class ServerConnection {
             }
             return;
         }
-        LocalService.splice(stream, InetSocketAddress.createUnresolved(spec.localHost(), spec.localPort()), tunnels.counters(spec),
-                e -> events.localUnreachable(spec.name(), spec.local(), e.getMessage()),
+        InetSocketAddress service = InetSocketAddress.createUnresolved(spec.localHost(), spec.localPort());
+        Consumer<IOException> unreachable = e -> events.localUnreachable(spec.name(), spec.local(), e.getMessage());
+        if (spec.type() == TunnelType.HTTP && !spec.passthrough() && h2c.serves(spec.name())) { // docs/HTTP.md, "gRPC"
+            H2cBridge.serve(stream, h2c.pool(spec.name(), service), tunnels.counters(spec), unreachable, inspector.tap(spec.name()));
+            return;
+        }
+        LocalService.splice(stream, service, tunnels.counters(spec), unreachable,
                 spec.type() == TunnelType.HTTP ? inspector.tap(spec.name()) : SpliceTap.NONE);
     }
 

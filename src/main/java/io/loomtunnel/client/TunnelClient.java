@@ -4,6 +4,7 @@ import io.loomtunnel.internal.admin.EventHub;
 import io.loomtunnel.internal.admin.Observability;
 import io.loomtunnel.observe.Status;
 import io.loomtunnel.internal.concurrent.OwnedThreads;
+import io.loomtunnel.internal.h2.upstream.H2cServices;
 import io.loomtunnel.internal.inspect.Inspector;
 import io.loomtunnel.internal.metrics.EndpointMetrics;
 import io.loomtunnel.tunnel.TunnelSpec;
@@ -75,6 +76,7 @@ public final class TunnelClient implements Closeable {
     private final DashboardEvents events;
     private final ClientAdmin admin = new ClientAdmin(this);
     private final Inspector inspector;
+    private final H2cServices h2c;
     private Observability observability;
     private Future<?> looping;
 
@@ -92,7 +94,8 @@ public final class TunnelClient implements Closeable {
         InetSocketAddress server = settings.server();
         this.threads = new OwnedThreads("client " + server.getHostString() + ":" + server.getPort());
         SessionDialer dialer = new SessionDialer(identity, PeerVerifier.pinned(settings.serverId()), settings.token(), settings.session());
-        this.loop = new ConnectLoop(settings, this.events, dialer, metrics, tunnels, state, threads, newInstanceId(), inspector);
+        this.h2c = new H2cServices(settings.h2cTunnels());
+        this.loop = new ConnectLoop(settings, this.events, dialer, metrics, tunnels, state, threads, newInstanceId(), inspector, h2c);
     }
 
     /**
@@ -247,6 +250,7 @@ public final class TunnelClient implements Closeable {
             c.shutdown(DRAIN);
         }
         loop.finish(ClientExit.CLOSED, "closed");
+        h2c.close(); // resets what is left of the h2c streams, so their threads end
         threads.close();
         inspector.close();
         tunnels.policies().close();

@@ -70,6 +70,10 @@ final class ClientCommand implements Callable<Integer> {
                     + " server name: the service terminates TLS, the server never sees the plaintext (repeatable).")
     List<String> tls = new ArrayList<>();
 
+    @Option(names = "--h2c", paramLabel = "NAME",
+            description = "The local service of http tunnel NAME speaks HTTP/2 without TLS (h2c), as gRPC services do, not HTTP/1.1 (repeatable).")
+    List<String> h2c = new ArrayList<>();
+
     @Option(names = "--no-reconnect", description = "Exit (code 10) when the server cannot be reached, or (11) when the connection is lost, instead of retrying.")
     boolean noReconnect;
 
@@ -117,6 +121,7 @@ final class ClientCommand implements Callable<Integer> {
             if (noReconnect) {
                 b.reconnect(false);
             }
+            h2c.forEach(b::h2c);
             noInspect.forEach(name -> {
                 if (name.equals(ALL)) {
                     b.inspect(false);

@@ -25,7 +25,8 @@ final class TunnelTable {
             .key("remote_port", (t, v) -> t.remotePort = v.integer(0, 65_535))
             .key("inspect", (t, v) -> t.inspect = v.bool())
             .key("policies", (t, v) -> t.policies = v.policies())
-            .key("passthrough", (t, v) -> t.passthrough = v.bool());
+            .key("passthrough", (t, v) -> t.passthrough = v.bool())
+            .key("local_protocol", TunnelTable::localProtocol);
 
     private final Value table;
     private String name;
@@ -36,6 +37,7 @@ final class TunnelTable {
     private Boolean inspect;
     private List<PolicySpec> policies = List.of();
     private boolean passthrough;
+    private String localProtocol;
 
     private TunnelTable(Value table) {
         this.table = table;
@@ -56,6 +58,9 @@ final class TunnelTable {
             specs.add(spec);
             if (Boolean.FALSE.equals(t.inspect)) {
                 builder.noInspect(spec.name());
+            }
+            if ("h2c".equals(t.localProtocol)) {
+                builder.h2c(spec.name());
             }
             if (!t.policies.isEmpty()) {
                 builder.tunnelPolicies(spec.name(), t.policies);
@@ -81,6 +86,14 @@ final class TunnelTable {
         }
     }
 
+    private static void localProtocol(TunnelTable t, Value v) {
+        String s = v.string();
+        if (!s.equals("http1") && !s.equals("h2c")) {
+            throw v.error("must be \"http1\" or \"h2c\" (HTTP/2 with prior knowledge, as gRPC services speak), got " + quote(s));
+        }
+        t.localProtocol = s;
+    }
+
     private TunnelSpec spec() {
         if (name == null) {
             throw error("name", "is missing");
@@ -104,6 +117,11 @@ final class TunnelTable {
             throw error("inspect", "is only for http tunnels (the request inspector reads HTTP)");
         } else if (passthrough) {
             throw error("passthrough", "is only for http tunnels");
+        } else if (localProtocol != null) {
+            throw error("local_protocol", "is only for http tunnels");
+        }
+        if (passthrough && "h2c".equals(localProtocol)) {
+            throw error("local_protocol", "cannot be \"h2c\" with passthrough (the server passes TLS through untouched)");
         }
         int remote = remotePort == null ? 0 : remotePort;
         return new TunnelSpec(name, type, local.getHostString(), local.getPort(), remote, host, passthrough);

@@ -21,6 +21,21 @@ public final class Frames {
         return frame(type, flags, stream, payload, 0, payload.length);
     }
 
+    /**
+     * A header block as one HEADERS frame and as many CONTINUATIONs as it needs at
+     * {@code maxFrame} bytes each, END_HEADERS on the last, END_STREAM on the first if asked.
+     */
+    public static byte[][] headers(int stream, byte[] block, boolean endStream, int maxFrame) {
+        int count = Math.max(1, (block.length + maxFrame - 1) / maxFrame);
+        byte[][] frames = new byte[count][];
+        for (int i = 0; i < count; i++) {
+            int off = i * maxFrame;
+            int flags = (i == count - 1 ? Frame.END_HEADERS : 0) | (i == 0 && endStream ? Frame.END_STREAM : 0);
+            frames[i] = frame(i == 0 ? Frame.HEADERS : Frame.CONTINUATION, flags, stream, block, off, Math.min(maxFrame, block.length - off));
+        }
+        return frames;
+    }
+
     /** A SETTINGS frame with the given (identifier, value) pairs. */
     public static byte[] settings(int... pairs) {
         byte[] p = new byte[pairs.length / 2 * 6];

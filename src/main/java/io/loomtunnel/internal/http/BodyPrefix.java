@@ -12,6 +12,8 @@ import java.util.Arrays;
 record BodyPrefix(byte[] bytes, int length, boolean complete) {
     private static final int FIRST_CAPACITY = 4 * 1024;
     static final BodyPrefix EMPTY = new BodyPrefix(new byte[0], 0, true);
+    /** Nothing read ahead: the body streams once the app is contacted (a gRPC call's, see {@link DuplexBody}). */
+    static final BodyPrefix STREAMED = new BodyPrefix(new byte[0], 0, false);
 
     /** Reads from {@code body} until its end or {@code limit} bytes, whichever comes first. */
     static BodyPrefix read(BodyReader body, int limit) throws IOException {

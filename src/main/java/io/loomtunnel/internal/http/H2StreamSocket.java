@@ -69,6 +69,12 @@ final class H2StreamSocket extends Socket {
         response.finish();
     }
 
+    /** The request body is no longer wanted (the answer is complete): its reader fails, its DATA are dropped. */
+    @Override
+    public void shutdownInput() {
+        body.abort();
+    }
+
     /** Ends the exchange: the response is finished (what was written stays readable), the request side fails. */
     @Override
     public void close() {

@@ -75,6 +75,8 @@ final class HttpConnectionHandler implements Runnable, Closeable {
     private final byte[] upstreamHead;
     private volatile Upstream upstream;
     private volatile boolean closed;
+    /** A gRPC request's body still going to the upstream while the response is relayed, or null. */
+    private DuplexBody duplex;
 
     HttpConnectionHandler(Socket socket, HttpRouter router, HttpIngressConfig config, IngressLog log,
             Consumer<HttpConnectionHandler> onDone) throws IOException {
@@ -252,7 +254,7 @@ final class HttpConnectionHandler implements Runnable, Closeable {
         BodyReader body = new BodyReader(framing, clientIn);
         pacedIn.paced(bodyPace);
         try {
-            BodyPrefix prefix = readPrefix(request, framing, body);
+            BodyPrefix prefix = DuplexBody.applies(socket, request, framing) ? BodyPrefix.STREAMED : readPrefix(request, framing, body);
             BodyFilter filter = policies == null ? BodyFilter.NONE : policies.requestBody();
             Upstream kept = route.reuse();
             if (kept != null) {
@@ -295,9 +297,10 @@ final class HttpConnectionHandler implements Runnable, Closeable {
             }
             boolean sent = sendRequest(request, target, authority, framing, body, prefix, up, filter);
             Relayed relayed = relayResponse(request, route, up, sent, retry, policies);
-            reusable = relayed.reusable;
+            reusable = relayed.reusable && finishDuplex();
             return relayed.again;
         } finally {
+            finishDuplex();
             upstream = null;
             if (reusable && !closed) {
                 route.keep(up);
@@ -305,6 +308,13 @@ final class HttpConnectionHandler implements Runnable, Closeable {
                 closeQuietly(up);
             }
         }
+    }
+
+    /** Waits for (or cuts) a gRPC request's body still going; true if there was none or it went whole. */
+    private boolean finishDuplex() {
+        DuplexBody d = duplex;
+        duplex = null;
+        return d == null || d.finish();
     }
 
     /**
@@ -363,6 +373,13 @@ final class HttpConnectionHandler implements Runnable, Closeable {
                 BodyRelay.chunk(upOut, prefix.bytes(), prefix.length());
             } else {
                 BodyRelay.write(upOut, prefix.bytes(), prefix.length());
+            }
+            if (prefix == BodyPrefix.STREAMED) { // a gRPC call: its body flows while the response is relayed
+                BodyRelay.flush(upOut);
+                pacedIn.unpaced();
+                clientIn.setTimeout(Duration.ZERO);
+                duplex = DuplexBody.start(socket, up, body, upOut, chunked, Thread.currentThread().getName() + "-body");
+                return true;
             }
             BodyRelay.relay(body, upOut, scratch, chunked); // request trailers are dropped
             return true;

@@ -4,8 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.sun.net.httpserver.HttpServer;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import io.loomtunnel.internal.http.H2Load;
+import io.loomtunnel.internal.tunnel.Probes;
 import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -16,7 +21,9 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.bouncycastle.crypto.generators.OpenBSDBCrypt;
 import org.junit.jupiter.api.AfterAll;
@@ -30,6 +37,9 @@ import org.junit.jupiter.api.io.TempDir;
  * HTTP/2 at the server's ingress through `loomtunnel server` and `client` processes to an HTTP/1.1
  * app: curl with prior knowledge (h2c) and over HTTPS (h2 by ALPN), h2load's thousands of
  * requests without an error, and a basic-auth policy that holds for h2 requests as for HTTP/1.1.
+ * And gRPC (grpc-java client and server) through an h2c tunnel ({@code --h2c grpc}): each kind of
+ * call, a cancellation the service sees, a 10 MB message, a non-OK status with its message, and
+ * the inspector still showing the exchange (see {@link GrpcEcho}).
  * One set of processes for every case. Plain HTTP goes to open.localhost: web.localhost has a
  * certificate, so its plain requests are redirected to HTTPS (docs/HTTP.md, "HTTPS").
  */
@@ -43,6 +53,8 @@ class Http2IT {
     private final List<AutoCloseable> running = new ArrayList<>();
     private int httpPort;
     private int httpsPort;
+    private GrpcEcho grpc;
+    private String admin;
 
     @BeforeAll
     void start() throws Exception {
@@ -73,9 +85,13 @@ class Http2IT {
         Path users = Files.writeString(dir.resolve("users.htpasswd"),
                 "alice:" + OpenBSDBCrypt.generate("2y", "wonder".toCharArray(), new byte[16], 6) + "\n");
         String local = "127.0.0.1:" + app.getAddress().getPort();
+        grpc = GrpcEcho.start();
+        running.add(grpc);
         JarProcess client = ReverseTunnelIT.client(dir, server, "--http", "web:" + local, "--http", "open:" + local, "--http", "auth:" + local,
-                "--basic-auth", "auth=" + users);
+                "--basic-auth", "auth=" + users, "--http", "grpc:127.0.0.1:" + grpc.port(), "--h2c", "grpc", "--admin-bind", "127.0.0.1:0");
         running.add(client);
+        admin = client.await("admin\\s+(http://127\\.0\\.0\\.1:\\d+)/", START).group(1);
+        client.await("http\\s+grpc\\s+", START);
         client.await("http\\s+web\\s+", START);
         client.await("http\\s+open\\s+", START);
         client.await("http\\s+auth\\s+", START);
@@ -118,6 +134,56 @@ class Http2IT {
     void h2loadThroughTheTunnelHasNoError() throws Exception {
         assumeTrue(H2Load.installed(), "h2load (Debian's nghttp2-client) is not installed");
         H2Load.assertAllAnswered(3000, "-c", "4", "-m", "8", "-H", ":authority: open.localhost", "http://127.0.0.1:" + httpPort + "/load");
+    }
+
+    @Test
+    void grpcCallsOfEveryKindThroughAnH2cTunnel() throws Exception {
+        try (GrpcEcho.Client c = grpc.client(httpPort, "grpc.localhost")) {
+            assertEquals("hello", c.unary("hello"));
+            assertEquals(List.of("0", "1", "2", "3", "4"), c.serverStreaming(5));
+            assertEquals("a|b|c", c.clientStreaming(List.of("a", "b", "c")));
+            assertEquals(List.of("one", "two", "three"), c.bidiPingPong(List.of("one", "two", "three"))); // each answered before the next is sent
+        }
+    }
+
+    @Test
+    void grpcCancellationReachesTheServiceAndTheConnectionGoesOn() throws Exception {
+        try (GrpcEcho.Client c = grpc.client(httpPort, "grpc.localhost")) {
+            assertTrue(c.cancelWhileServiceWaits(grpc), "the service's Context was not cancelled");
+            assertEquals("after", c.unary("after"));
+        }
+    }
+
+    @Test
+    void grpcTenMegabyteMessageAndAnErrorStatus() throws Exception {
+        try (GrpcEcho.Client c = grpc.client(httpPort, "grpc.localhost")) {
+            byte[] big = new byte[10 * 1024 * 1024];
+            new Random(17).nextBytes(big);
+            assertTrue(Arrays.equals(big, c.unaryBytes(big)), "the 10 MB message came back changed");
+            StatusRuntimeException e = c.failing();
+            assertEquals(Status.Code.NOT_FOUND, e.getStatus().getCode());
+            assertEquals(GrpcEcho.FAILURE_MESSAGE, e.getStatus().getDescription());
+        }
+    }
+
+    @Test
+    void theInspectorSeesTheGrpcExchangeAsHttp1() throws Exception {
+        try (GrpcEcho.Client c = grpc.client(httpPort, "grpc.localhost")) {
+            assertEquals("seen", c.unary("seen"));
+        }
+        JsonNode[] found = new JsonNode[1];
+        Probes.eventually(START, "the inspector lists the call", () -> {
+            String body = curl(admin + "/api/requests?tunnel=grpc&path=/loomtunnel.Echo/Unary");
+            for (JsonNode r : new JsonMapper().readTree(body).get("requests")) {
+                if (r.get("state").asText().equals("done")) {
+                    found[0] = r;
+                    return true;
+                }
+            }
+            return false;
+        });
+        assertEquals("POST", found[0].get("method").asText());
+        assertEquals(200, found[0].get("status").asInt());
     }
 
     private static String curl(String... args) throws Exception {

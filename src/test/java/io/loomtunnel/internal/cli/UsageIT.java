@@ -22,6 +22,7 @@ import picocli.CommandLine;
 @Timeout(300)
 class UsageIT {
     private static final int WIDE = 200;
+    private static final String SERVER_ID = io.loomtunnel.tls.Identity.generate().id().toString();
 
     /** Runs the jar with COLUMNS set to {@code columns} (or unset when null). */
     private static CliIT.Run loomtunnel(Integer columns, String... args) throws IOException, InterruptedException {
@@ -124,6 +125,9 @@ class UsageIT {
                 "demo", "--http-port", "70000");
         oneLine("loomtunnel client: --server must be HOST:PORT with a port from 1 to 65535, got 'example.org:99999';"
                 + " see 'loomtunnel client --help'", "client", "--server", "example.org:99999", "--tcp", "0:127.0.0.1:22");
+        oneLine("loomtunnel: h2c is set for 'nosuch', which is not an http tunnel of this client (TLS passthrough tunnels excluded)",
+                "client", "--server", "127.0.0.1:7835", "--server-id", SERVER_ID,
+                "--http", "web:127.0.0.1:3000", "--h2c", "nosuch");
         CliIT.Run none = loomtunnel(null);
         assertEquals(ExitCode.USAGE, none.exit());
         assertTrue(none.err().matches("loomtunnel: a command is required: server, client, .*; see 'loomtunnel --help'\n"), none.err());

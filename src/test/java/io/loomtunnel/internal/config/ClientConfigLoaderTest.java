@@ -123,7 +123,7 @@ class ClientConfigLoaderTest {
             token = "s3cret"                                   | unknown key 'token' (known: server, server_id, token_file, key, reconnect, inspect, inspect_body_cap, inspect_unmask, plugins, policies, tunnels, admin, metrics)
             tunnels = "web"                                    | tunnels must be an array of tables ([[tunnels]]), got a string
             tunnels = [1]                                      | tunnels[1] must be a table, got an integer
-            [[tunnels]]\\nname = "a"\\nport = 1                | unknown key 'tunnels[1].port' (known: name, type, local, host, remote_port, inspect, policies, passthrough)
+            [[tunnels]]\\nname = "a"\\nport = 1                | unknown key 'tunnels[1].port' (known: name, type, local, host, remote_port, inspect, policies, passthrough, local_protocol)
             [[tunnels]]\\ntype = "tcp"\\nlocal = "h:1"          | tunnels[1].name is missing
             [[tunnels]]\\nname = "a"\\nlocal = "h:1"            | tunnels[1].type is missing (tcp, udp or http)
             [[tunnels]]\\nname = "a"\\ntype = "tcp"             | tunnels[1].local is missing (HOST:PORT of the service next to the client)
@@ -136,6 +136,9 @@ class ClientConfigLoaderTest {
             [[tunnels]]\\nname = "a"\\ntype = "http"\\nlocal = "h:1"\\nhost = "a"\\nremote_port = 0 | tunnels[1].remote_port is only for tcp and udp tunnels
             [[tunnels]]\\nname = "a"\\ntype = "udp"\\nlocal = "h:1"\\nhost = "a" | tunnels[1].host is only for http tunnels
             [[tunnels]]\\nname = "a"\\ntype = "tcp"\\nlocal = "h:1"\\ninspect = false | tunnels[1].inspect is only for http tunnels (the request inspector reads HTTP)
+            [[tunnels]]\\nlocal_protocol = "h2"                | tunnels[1].local_protocol must be "http1" or "h2c" (HTTP/2 with prior knowledge, as gRPC services speak), got 'h2'
+            [[tunnels]]\\nname = "a"\\ntype = "tcp"\\nlocal = "h:1"\\nlocal_protocol = "h2c" | tunnels[1].local_protocol is only for http tunnels
+            [[tunnels]]\\nname = "a"\\ntype = "http"\\nlocal = "h:1"\\nhost = "a"\\npassthrough = true\\nlocal_protocol = "h2c" | tunnels[1].local_protocol cannot be "h2c" with passthrough (the server passes TLS through untouched)
             inspect_body_cap = "lots"                          | inspect_body_cap must be a size from 0 to 16777216 bytes like 65536, 64KiB or 1MiB, got 'lots'
             inspect_body_cap = 20000000                        | inspect_body_cap must be an integer from 0 to 16777216, got 20000000
             [[tunnels]]\\nname = "a"\\ntype = "tcp"\\nlocal = "h:1"\\n[[tunnels]]\\nname = "a"\\ntype = "udp"\\nlocal = "h:2" | tunnels[2].name is 'a' again (tunnel names must be unique)
@@ -165,6 +168,26 @@ class ClientConfigLoaderTest {
         assertEquals(new ClientSettings.Inspection(true, java.util.Set.of("web"), 1 << 20, true), load(toml, Map.of()).inspection());
         assertEquals(new ClientSettings.Inspection(false, java.util.Set.of("web"), 4096, true),
                 load(toml, Map.of("LOOMTUNNEL_INSPECT", "false", "LOOMTUNNEL_INSPECT_BODY_CAP", "4096")).inspection());
+    }
+
+    @Test
+    void localProtocolH2cMarksTheTunnel() throws IOException {
+        Path toml = write(dir, "client.toml", """
+                [[tunnels]]
+                name = "grpc"
+                type = "http"
+                local = "127.0.0.1:50051"
+                host = "grpc"
+                local_protocol = "h2c"
+
+                [[tunnels]]
+                name = "web"
+                type = "http"
+                local = "127.0.0.1:3000"
+                host = "web"
+                local_protocol = "http1"
+                """);
+        assertEquals(java.util.Set.of("grpc"), load(toml, Map.of()).h2cTunnels());
     }
 
     @Test
