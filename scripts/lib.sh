@@ -92,6 +92,12 @@ loomtunnel_require_tools() {
 #                  its young generation grows only with the old one, which stays small here
 #   -Xms16m -Xmx1g a small start that G1 grows under load, and a bound (10,000 streams hold ~135 MB)
 #   Min/MaxHeapFreeRatio 10/30, G1PeriodicGCInterval=30000   give heap back when idle
+#   -XX:-G1UseAdaptiveIHOP -XX:InitiatingHeapOccupancyPercent=75   start a marking cycle only
+#                  when the old generation fills three quarters of the heap: with the tight ratios
+#                  above, G1's adaptive threshold started a cycle every second under load and each
+#                  remark shrank the heap back to ~16 MB (~20 cycles, ~90 young collections per
+#                  768 MiB moved), which halved single-stream throughput (docs/BENCHMARKS.md,
+#                  "Heap free ratios and the marking threshold")
 #   TrimNativeHeapInterval=2000   return freed malloc memory (the JIT's arenas, mostly) to the OS
 #   compact object headers (JDK 25+)   8-byte headers: less heap
 # followed by the words of $LOOMTUNNEL_JAVA_OPTS, which win (a GC named there replaces G1).
@@ -107,7 +113,8 @@ loomtunnel_jvm_options() {
   done
   LOOMTUNNEL_JVM_OPTIONS=(${gc:+"$gc"} -Xms16m -Xmx1g -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30
     -XX:TrimNativeHeapInterval=2000)
-  [ -n "$gc" ] && LOOMTUNNEL_JVM_OPTIONS+=(-XX:G1PeriodicGCInterval=30000)
+  [ -n "$gc" ] && LOOMTUNNEL_JVM_OPTIONS+=(-XX:G1PeriodicGCInterval=30000 -XX:-G1UseAdaptiveIHOP
+    -XX:InitiatingHeapOccupancyPercent=75)
   if [ "$(loomtunnel_jdk_version "$JAVA_HOME")" -ge 25 ]; then
     LOOMTUNNEL_JVM_OPTIONS+=(-XX:+UseCompactObjectHeaders)
   fi
