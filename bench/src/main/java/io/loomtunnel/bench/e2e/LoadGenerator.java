@@ -6,13 +6,14 @@ import java.util.Map;
 
 /**
  * The load generator, a process of its own: {@code LoadGenerator SCENARIO PORT [--quick] [--process ROLE=PID]...}
- * prints one JSON line, {"metrics": {...}} or {"error": "..."}.
+ * prints one JSON line, {"metrics": {...}} or {"error": "..."}. SCENARIO is a scenario's name, or
+ * {@code https} for the http scenario's HTTPS rows.
  */
 public final class LoadGenerator {
     private LoadGenerator() {}
 
     public static void main(String[] args) throws Exception {
-        LoadScenario scenario = (LoadScenario) Scenario.named(args[0]);
+        LoadScenario scenario = args[0].equals(HttpScenario.HTTPS.name()) ? HttpScenario.HTTPS : (LoadScenario) Scenario.named(args[0]);
         int port = Integer.parseInt(args[1]);
         boolean quick = false;
         Map<String, Long> processes = new LinkedHashMap<>();
