@@ -14,12 +14,13 @@ import org.HdrHistogram.Histogram;
 
 /**
  * The http scenario's rows driven by h2load (Debian's nghttp2-client), the same 64 B GETs as the
- * other rows: HTTP/1.1 keep-alive straight to the app and through loomtunnel (h2load's own baseline,
- * so that the h2 rows compare with a figure of the same client), and HTTP/2 through loomtunnel: h2c
- * with prior knowledge on 8 connections with 1 stream each (as many requests in flight as the
- * HTTP/1.1 rows) and on 1 connection with 8 streams, and h2 by ALPN on the HTTPS listener. The app
- * speaks HTTP/1.1 only: a visitor reaching it directly would use HTTP/1.1, so that is the direct row.
- * A fifth of the count runs first, unmeasured; latency percentiles come from h2load's per-request log.
+ * other rows. HTTP/1.1 keep-alive on 8 connections (one request in flight each) straight to the app,
+ * through loomtunnel and through ssh -L: the baseline of the same client for the rows below. Through
+ * loomtunnel: HTTPS (HTTP/1.1 keep-alive over TLS 1.3 to the server's HTTPS listener), h2c with prior
+ * knowledge on 8 connections with 1 stream each (as many requests in flight as the HTTP/1.1 rows)
+ * and on 1 connection with 8 streams, and h2 by ALPN on the HTTPS listener. The app speaks HTTP/1.1
+ * only: a visitor reaching it directly would use HTTP/1.1, so that is the direct row. A fifth of the
+ * count runs first, unmeasured; latency percentiles come from h2load's per-request log.
  */
 final class H2loadRows {
     private static final Pattern FINISHED = Pattern.compile("finished in [0-9.]+(?:us|ms|s), ([0-9.]+) req/s");
@@ -33,6 +34,7 @@ final class H2loadRows {
 
     private static final Row H1 = new Row("h2load HTTP/1.1 ", false, List.of("--h1", "-c", "8", "-m", "1"));
     private static final List<Row> THROUGH_LOOMTUNNEL = List.of(H1,
+            new Row("h2load HTTPS ", true, List.of("--h1", "-c", "8", "-m", "1")),
             new Row("h2load h2c ", false, List.of("-c", "8", "-m", "1")),
             new Row("h2load h2c 1 conn x 8 streams ", false, List.of("-c", "1", "-m", "8")),
             new Row("h2load h2 TLS ", true, List.of("-c", "8", "-m", "1")));
@@ -50,7 +52,7 @@ final class H2loadRows {
         int count = run.smoke() ? SMOKE_REQUESTS : HttpScenario.requests(run.quick);
         for (Target t : targets) {
             List<Row> rows = t.name().equals(Peers.LOOMTUNNEL) ? THROUGH_LOOMTUNNEL
-                    : t.name().equals(Peers.RAW) ? List.of(H1) : List.of();
+                    : t.name().equals(Peers.RAW) || t.name().equals(Peers.SSH_L) ? List.of(H1) : List.of();
             for (Row row : rows) {
                 int port = row.tls() ? t.httpsPort() : t.relays(Service.HTTP) ? t.port(Service.HTTP) : -1;
                 if (port <= 0) {

@@ -6,14 +6,13 @@ import java.util.Map;
 
 /**
  * The load generator, a process of its own: {@code LoadGenerator SCENARIO PORT [--quick] [--process ROLE=PID]...}
- * prints one JSON line, {"metrics": {...}} or {"error": "..."}. SCENARIO is a scenario's name, or
- * {@code https} for the http scenario's HTTPS rows.
+ * prints one JSON line, {"metrics": {...}} or {"error": "..."}.
  */
 public final class LoadGenerator {
     private LoadGenerator() {}
 
     public static void main(String[] args) throws Exception {
-        LoadScenario scenario = args[0].equals(HttpScenario.HTTPS.name()) ? HttpScenario.HTTPS : (LoadScenario) Scenario.named(args[0]);
+        LoadScenario scenario = (LoadScenario) Scenario.named(args[0]);
         int port = Integer.parseInt(args[1]);
         boolean quick = false;
         Map<String, Long> processes = new LinkedHashMap<>();

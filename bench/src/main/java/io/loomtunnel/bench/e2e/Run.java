@@ -82,17 +82,13 @@ final class Run implements AutoCloseable {
     void loadEach(LoadScenario scenario, List<Target> targets) {
         for (Target t : targets) {
             if (t.relays(scenario.service())) {
-                load(scenario, t, t.port(scenario.service()), scenario);
+                load(scenario, t);
             }
         }
     }
 
-    /**
-     * One load generator process running {@code scenario}'s load against 127.0.0.1:{@code port} of
-     * {@code t}; its figures (or its failure) go to the results of {@code under}, beside what {@code t} has there.
-     */
-    void load(LoadScenario scenario, Target t, int port, Scenario under) {
-        List<String> args = new ArrayList<>(List.of(scenario.name(), String.valueOf(port)));
+    private void load(LoadScenario scenario, Target t) {
+        List<String> args = new ArrayList<>(List.of(scenario.name(), String.valueOf(t.port(scenario.service()))));
         if (quick) {
             args.add("--quick");
         }
@@ -107,13 +103,13 @@ final class Run implements AutoCloseable {
             if (json.get("metrics") instanceof Map<?, ?> m) {
                 Map<String, Double> figures = new LinkedHashMap<>();
                 m.forEach((k, v) -> figures.put((String) k, ((Number) v).doubleValue()));
-                results.put(under.name(), t.name(), figures, scenario.addedOverRaw());
+                results.put(scenario.name(), t.name(), figures, scenario.addedOverRaw());
                 System.out.printf("%-10s %s%n", t.name(), figures);
             } else {
                 throw new IOException(json.containsKey("error") ? String.valueOf(json.get("error")) : load.tail());
             }
         } catch (Exception e) {
-            fail(under, t.name(), e);
+            fail(scenario, t.name(), e);
         }
     }
 

@@ -23,7 +23,7 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
  * A self-signed P-256 certificate for one host, made at run time for the loomtunnel server's HTTPS
- * listener (the load generators do not verify it: the figure is the cost of TLS, not of trust).
+ * listener (h2load does not verify it: the figure is the cost of TLS, not of trust).
  */
 final class SelfSigned {
     private SelfSigned() {}
