@@ -37,7 +37,7 @@ record Authority(String original, String host) {
         String host;
         if (lower.startsWith("[")) {
             int close = lower.indexOf(']');
-            if (close < 0 || !lower.substring(1, close).chars().allMatch(c -> Character.digit(c, 16) >= 0 || c == ':' || c == '.')) {
+            if (close < 0 || !HeadParser.all(lower.substring(1, close), c -> Character.digit(c, 16) >= 0 || c == ':' || c == '.')) {
                 throw new MalformedHttpException("bad IP literal in the host");
             }
             portStart = close + 1;
@@ -45,7 +45,7 @@ record Authority(String original, String host) {
         } else {
             portStart = lower.indexOf(':') < 0 ? lower.length() : lower.indexOf(':');
             host = lower.substring(0, portStart);
-            if (!host.chars().allMatch(Authority::isRegNameChar)) {
+            if (!HeadParser.all(host, Authority::isRegNameChar)) {
                 throw new MalformedHttpException("bad character in the host");
             }
             if (host.endsWith(".")) {
@@ -64,7 +64,7 @@ record Authority(String original, String host) {
 
     /** 1 to 5 digits, 1 to 65535. */
     private static boolean validPort(String port) {
-        if (port.isEmpty() || port.length() > 5 || !port.chars().allMatch(c -> c >= '0' && c <= '9')) {
+        if (port.isEmpty() || port.length() > 5 || !HeadParser.all(port, c -> c >= '0' && c <= '9')) {
             return false;
         }
         int n = Integer.parseInt(port);

@@ -70,7 +70,7 @@ record BodyFraming(Kind kind, long length) {
         for (String value : f.values("Content-Length")) {
             for (String element : value.split(",", -1)) {
                 String digits = element.strip();
-                if (digits.isEmpty() || digits.length() > 18 || !digits.chars().allMatch(c -> c >= '0' && c <= '9')) {
+                if (digits.isEmpty() || digits.length() > 18 || !HeadParser.all(digits, c -> c >= '0' && c <= '9')) {
                     throw new MalformedHttpException("bad Content-Length");
                 }
                 long n = Long.parseLong(digits);

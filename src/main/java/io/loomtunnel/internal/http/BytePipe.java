@@ -21,7 +21,8 @@ final class BytePipe {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition readable = lock.newCondition();
     private final Condition writable = lock.newCondition();
-    private final byte[] ring;
+    private final int capacity;
+    private byte[] ring; // guarded by lock; made on the first write unless given
     private final IntConsumer onRead;
     private int head; // next byte to read
     private int count;
@@ -29,10 +30,19 @@ final class BytePipe {
     private boolean aborted;
     private volatile long timeoutNanos; // 0: none
 
-    /** {@code onRead}: told how many bytes each read took (for flow-control credit). */
+    /**
+     * {@code onRead}: told how many bytes each read took (for flow-control credit). The ring is
+     * allocated by the first write: a request without body never needs one.
+     */
     BytePipe(int capacity, IntConsumer onRead) {
-        this.ring = new byte[capacity];
+        this.capacity = capacity;
         this.onRead = onRead;
+    }
+
+    /** Over {@code ring}, which it owns until it is dropped (a set of buffers an HTTP/2 connection reuses). */
+    BytePipe(byte[] ring, IntConsumer onRead) {
+        this(ring.length, onRead);
+        this.ring = ring;
     }
 
     /** The read timeout, as Socket.setSoTimeout; zero waits without end. */
@@ -44,7 +54,7 @@ final class BytePipe {
     boolean offer(byte[] b, int off, int len) {
         lock.lock();
         try {
-            if (aborted || finished || len > ring.length - count) {
+            if (aborted || finished || len > capacity - count) {
                 return false;
             }
             put(b, off, len);
@@ -59,13 +69,13 @@ final class BytePipe {
         while (len > 0) {
             lock.lock();
             try {
-                while (count == ring.length && !aborted && !finished) {
+                while (count == capacity && !aborted && !finished) {
                     writable.await();
                 }
                 if (aborted || finished) {
                     throw new IOException("the HTTP/2 stream was reset");
                 }
-                int n = Math.min(len, ring.length - count);
+                int n = Math.min(len, capacity - count);
                 put(b, off, n);
                 off += n;
                 len -= n;
@@ -108,7 +118,7 @@ final class BytePipe {
             int first = Math.min(n, ring.length - head);
             System.arraycopy(ring, head, b, off, first);
             System.arraycopy(ring, 0, b, off + first, n - first);
-            head = (head + n) % ring.length;
+            head = (head + n) % capacity;
             count -= n;
             writable.signalAll();
         } catch (InterruptedException e) {
@@ -156,7 +166,10 @@ final class BytePipe {
     }
 
     private void put(byte[] b, int off, int len) {
-        int tail = (head + count) % ring.length;
+        if (ring == null) {
+            ring = new byte[capacity];
+        }
+        int tail = (head + count) % capacity;
         int first = Math.min(len, ring.length - tail);
         System.arraycopy(b, off, ring, tail, first);
         System.arraycopy(b, off + first, ring, 0, len - first);

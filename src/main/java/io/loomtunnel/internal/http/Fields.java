@@ -12,11 +12,22 @@ record Fields(List<Field> list) {
     }
 
     List<String> values(String name) {
-        return list.stream().filter(f -> f.is(name)).map(Field::value).toList();
+        List<String> values = new ArrayList<>(1);
+        for (Field f : list) { // loops, not streams: these run several times per request
+            if (f.is(name)) {
+                values.add(f.value());
+            }
+        }
+        return values;
     }
 
     boolean has(String name) {
-        return list.stream().anyMatch(f -> f.is(name));
+        for (Field f : list) {
+            if (f.is(name)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The comma-separated list elements of every field named {@code name}, lowercased, empty ones skipped. */
@@ -34,7 +45,13 @@ record Fields(List<Field> list) {
     }
 
     Fields without(Predicate<Field> drop) {
-        return new Fields(list.stream().filter(drop.negate()).toList());
+        List<Field> kept = new ArrayList<>(list.size());
+        for (Field f : list) {
+            if (!drop.test(f)) {
+                kept.add(f);
+            }
+        }
+        return new Fields(kept);
     }
 
     Fields with(String name, String value) {

@@ -31,7 +31,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>Threads: {@link #serve} runs on the visitor connection's thread and is the only reader (it
  * never blocks on a stream: a stream's request buffer holds its whole receive window). Each stream
  * has two threads of this connection's {@link OwnedThreads}: its handler, and the relay that turns
- * the handler's response into frames; they end (and are joined) when {@code serve} returns.
+ * the handler's response into frames; they end (and are joined) when {@code serve} returns. A
+ * stream's buffers come from the connection's {@link H2StreamBuffers.Pool} and go back to it once
+ * both threads have ended.
  *
  * <p>Locking: none of its own; what it sends goes through its {@link H2Sender} (whose locks are leaves).
  * {@code streams} and {@code busy} are concurrent: the streams' threads leave them as they end.
@@ -50,6 +52,8 @@ final class H2Connection {
     /** Streams a visitor may reset, and frames that carry no request, per {@link #FLOOD_PERIOD}. */
     private static final int MAX_RESETS = 200;
     private static final int MAX_IDLE_FRAMES = 1000;
+    /** Buffer sets kept between streams (about 160 KB each): as many as a browser or h2load -m 8 keeps busy. */
+    static final int IDLE_STREAM_BUFFERS = 8;
 
     private static final int SETTINGS_HEADER_TABLE_SIZE = 0x1;
     private static final int SETTINGS_ENABLE_PUSH = 0x2;
@@ -75,6 +79,7 @@ final class H2Connection {
     private final HpackDecoder decoder = new HpackDecoder(HEADER_TABLE);
     private final H2Sender sender;
     private final H2Stream.Owner owner = new StreamOwner();
+    private final H2StreamBuffers.Pool buffers;
     private volatile boolean ending;
 
     // the reader thread's own
@@ -88,7 +93,14 @@ final class H2Connection {
 
     H2Connection(Socket socket, BufferedInput clientIn, VisitorOutput out, HttpRouter router, HttpIngressConfig config,
             IngressLog log, String clientIp) {
+        this(socket, clientIn, out, router, config, log, clientIp, new H2StreamBuffers.Pool(config.maxHeadBytes(), IDLE_STREAM_BUFFERS));
+    }
+
+    /** With {@code buffers}, the pool its streams borrow their buffers from (a test watches it). */
+    H2Connection(Socket socket, BufferedInput clientIn, VisitorOutput out, HttpRouter router, HttpIngressConfig config,
+            IngressLog log, String clientIp, H2StreamBuffers.Pool buffers) {
         this.socket = socket;
+        this.buffers = buffers;
         this.clientIn = clientIn;
         this.out = out;
         this.router = router;
@@ -218,7 +230,8 @@ final class H2Connection {
             reset(id, H2Error.PROTOCOL_ERROR);
             return;
         }
-        H2Stream s = new H2Stream(id, request, endStream, owner, socket.getRemoteSocketAddress(), clientIp, router, config, log);
+        H2Stream s = new H2Stream(id, request, endStream, owner, socket.getRemoteSocketAddress(), clientIp, router, config, log,
+                buffers.take());
         busy.incrementAndGet();
         streams.put(id, s);
         if (!threads.startIfOpen("stream " + id, s::handle) || !threads.startIfOpen("stream " + id + " response", s::relay)) {
@@ -469,6 +482,7 @@ final class H2Connection {
         @Override
         public void ended(H2Stream stream) {
             streams.remove(stream.id);
+            buffers.give(stream.buffers);
         }
 
         @Override

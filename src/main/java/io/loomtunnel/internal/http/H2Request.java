@@ -88,7 +88,7 @@ record H2Request(String method, byte[] head, long contentLength, boolean chunked
         if (endStream && contentLength > 0) {
             throw new MalformedHttpException("content-length above zero on a request without body");
         }
-        if (!path.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
+        if (!HeadParser.all(path, c -> c > 0x20 && c < 0x7f)) {
             throw new MalformedHttpException(":path holds a character outside VCHAR");
         }
         StringBuilder sb = new StringBuilder(rest.length() + 128);
@@ -145,7 +145,7 @@ record H2Request(String method, byte[] head, long contentLength, boolean chunked
     }
 
     private static long length(String value) throws MalformedHttpException {
-        if (value.isEmpty() || value.length() > 18 || !value.chars().allMatch(c -> c >= '0' && c <= '9')) {
+        if (value.isEmpty() || value.length() > 18 || !HeadParser.all(value, c -> c >= '0' && c <= '9')) {
             throw new MalformedHttpException("bad content-length");
         }
         return Long.parseLong(value);

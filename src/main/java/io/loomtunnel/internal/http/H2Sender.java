@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -68,6 +69,34 @@ final class H2Sender {
 
     /** A header block as HEADERS and as many CONTINUATIONs as its size needs, all together. */
     void writeHeaders(int stream, List<HeaderField> fields, boolean endStream) throws IOException {
+        write(headerFrames(stream, fields, endStream));
+    }
+
+    /**
+     * A response's HEADERS (no END_STREAM) and, in the same write, a DATA frame of as much of
+     * {@code data[0, len)} as both windows allow at once (no wait: a visitor that gave no window
+     * still gets its HEADERS now); returns how many bytes went. With {@code last} and all of them
+     * gone, the DATA ends the stream, and {@code beforeEnd} runs just before it is written.
+     */
+    int writeHeadersAndData(int stream, List<HeaderField> fields, Window w, byte[] data, int len, boolean last,
+            Runnable beforeEnd) throws IOException {
+        byte[][] headers = headerFrames(stream, fields, false);
+        int n = tryAcquire(w, len);
+        if (n == 0) {
+            write(headers);
+            return 0;
+        }
+        boolean end = last && n == len;
+        if (end) {
+            beforeEnd.run();
+        }
+        byte[][] frames = Arrays.copyOf(headers, headers.length + 1);
+        frames[headers.length] = Frames.frame(Frame.DATA, end ? Frame.END_STREAM : 0, stream, data, 0, n);
+        write(frames);
+        return n;
+    }
+
+    private static byte[][] headerFrames(int stream, List<HeaderField> fields, boolean endStream) {
         byte[] block = HpackEncoder.encode(fields);
         int max = H2Connection.MAX_FRAME;
         int count = Math.max(1, (block.length + max - 1) / max);
@@ -78,7 +107,7 @@ final class H2Sender {
             frames[i] = Frames.frame(i == 0 ? Frame.HEADERS : Frame.CONTINUATION, flags, stream, block, off,
                     Math.min(max, block.length - off));
         }
-        write(frames);
+        return frames;
     }
 
     void reset(int stream, int code) throws IOException {
@@ -174,15 +203,33 @@ final class H2Sender {
                 }
                 left = opened.awaitNanos(left);
             }
-            int n = (int) Math.min(Math.min(want, H2Connection.MAX_FRAME), Math.min(connectionWindow, w.size));
-            connectionWindow -= n;
-            w.size -= n;
-            return n;
+            return take(w, want);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("interrupted waiting for an HTTP/2 window");
         } finally {
             flow.unlock();
         }
+    }
+
+    /** As {@link #acquire}, without waiting: 0 when either window is closed now (or the stream or connection ended). */
+    private int tryAcquire(Window w, int want) {
+        flow.lock();
+        try {
+            if (ended || connectionWindow <= 0 || w.size <= 0 || !windows.contains(w)) {
+                return 0;
+            }
+            return take(w, want);
+        } finally {
+            flow.unlock();
+        }
+    }
+
+    /** Under {@code flow}, both windows open: takes up to {@code want} bytes (at most a frame) of them. */
+    private int take(Window w, int want) {
+        int n = (int) Math.min(Math.min(want, H2Connection.MAX_FRAME), Math.min(connectionWindow, w.size));
+        connectionWindow -= n;
+        w.size -= n;
+        return n;
     }
 }

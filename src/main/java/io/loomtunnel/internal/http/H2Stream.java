@@ -22,7 +22,6 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class H2Stream {
     private static final System.Logger LOG = System.getLogger(H2Stream.class.getName());
-    private static final int RESPONSE_PIPE = 16 * 1024;
 
     /** What a stream needs of its connection. */
     interface Owner {
@@ -31,7 +30,7 @@ final class H2Stream {
         /** The stream no longer counts against the connection's concurrent streams. */
         void released(H2Stream stream);
 
-        /** Both threads of the stream have ended. */
+        /** Both threads of the stream have ended: nothing uses its {@link #buffers} any more. */
         void ended(H2Stream stream);
 
         /** Writing failed: the connection is broken and should end. */
@@ -40,11 +39,12 @@ final class H2Stream {
 
     final int id;
     final H2Request request;
+    /** Borrowed from the connection for this stream's life (its handler's, its response pipe's, its relay's). */
+    final H2StreamBuffers buffers;
     private final Owner owner;
     private final String clientIp;
-    private final int maxHeadBytes;
     private final BytePipe body;
-    private final BytePipe response = new BytePipe(RESPONSE_PIPE, n -> { });
+    private final BytePipe response;
     private final HttpConnectionHandler handler;
     private final H2Sender.Window window;
     private final AtomicLong receiveWindow = new AtomicLong(H2Connection.STREAM_WINDOW);
@@ -56,19 +56,20 @@ final class H2Stream {
     private volatile boolean aborted;
 
     H2Stream(int id, H2Request request, boolean endStream, Owner owner, SocketAddress remote, String clientIp, HttpRouter router,
-            HttpIngressConfig config, IngressLog log) throws IOException {
+            HttpIngressConfig config, IngressLog log, H2StreamBuffers buffers) throws IOException {
         this.id = id;
         this.request = request;
+        this.buffers = buffers;
         this.owner = owner;
         this.clientIp = clientIp;
-        this.maxHeadBytes = config.maxHeadBytes();
         this.body = new BytePipe(H2Connection.STREAM_WINDOW, this::credit);
+        this.response = new BytePipe(buffers.response(), n -> { });
         this.requestEnded = endStream;
         if (endStream) {
             body.finish();
         }
         this.handler = new HttpConnectionHandler(new H2StreamSocket(remote, request, body, response), router, config, log,
-                h -> done());
+                h -> done(), buffers.handler());
         this.window = owner.sender().open();
     }
 
@@ -196,7 +197,7 @@ final class H2Stream {
         }
 
         void send() throws IOException {
-            BufferedInput in = new BufferedInput(new SourceInput(pipe::read), t -> { }, s.maxHeadBytes);
+            BufferedInput in = new BufferedInput(new SourceInput(pipe::read), t -> { }, s.buffers.relayHead());
             ResponseHead response;
             long deadline = System.nanoTime() + 365L * 24 * 3600 * 1_000_000_000L; // the handler's own timeouts bound it
             do {
@@ -211,34 +212,49 @@ final class H2Stream {
             }
             RequestHead asked = new RequestHead(s.request.method(), "/", true, new Fields(List.of()));
             BodyFraming framing = BodyFraming.forResponse(asked, response);
+            List<HeaderField> fields = H2Fields.response(response, framing);
             if (framing.empty()) {
                 s.release(); // before the END_STREAM: the visitor may open the next stream as soon as it has it
-                sender.writeHeaders(s.id, H2Fields.response(response, framing), true);
+                sender.writeHeaders(s.id, fields, true);
                 return;
             }
-            sender.writeHeaders(s.id, H2Fields.response(response, framing), false);
             BodyReader reader = new BodyReader(framing, in);
-            byte[] buf = new byte[H2Connection.MAX_FRAME];
-            for (int n; (n = reader.read(buf, 0, buf.length)) >= 0; ) {
+            byte[] buf = s.buffers.frame();
+            // the body's first bytes came with the head (the handler writes them together): one write
+            // for HEADERS and the first DATA, which for a small response is all of it
+            int n = in.buffered() > 0 ? reader.read(buf, 0, buf.length) : 0;
+            if (n > 0) {
                 boolean last = reader.finished();
-                data(buf, n, last);
+                int sent = sender.writeHeadersAndData(s.id, fields, s.window, buf, n, last, s::release);
+                if (sent < n) {
+                    data(buf, sent, n, last);
+                }
+                if (last) {
+                    return;
+                }
+            } else {
+                sender.writeHeaders(s.id, fields, false);
+            }
+            while (n >= 0 && (n = reader.read(buf, 0, buf.length)) >= 0) {
+                boolean last = reader.finished();
+                data(buf, 0, n, last);
                 if (last) {
                     return;
                 }
             }
             List<HeaderField> trailers = H2Fields.trailers(reader.trailers()); // there only when the visitor said te: trailers
             if (trailers.isEmpty()) {
-                data(buf, 0, true);
+                data(buf, 0, 0, true);
             } else {
                 s.release();
                 sender.writeHeaders(s.id, trailers, true);
             }
         }
 
-        private void data(byte[] buf, int n, boolean end) throws IOException {
-            int off = 0;
+        /** DATA for {@code buf[off, n)} as the windows allow (one empty frame when off == n), the last ending the stream when {@code end}. */
+        private void data(byte[] buf, int off, int n, boolean end) throws IOException {
             do {
-                int k = n == 0 ? 0 : sender.acquire(s.window, n - off);
+                int k = off == n ? 0 : sender.acquire(s.window, n - off);
                 boolean fin = end && off + k == n;
                 if (fin) {
                     s.release();

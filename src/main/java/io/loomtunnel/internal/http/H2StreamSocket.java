@@ -20,6 +20,7 @@ import java.nio.charset.StandardCharsets;
  */
 final class H2StreamSocket extends Socket {
     private static final byte[] LAST_CHUNK = "0\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1);
+    private static final int CHUNK_BYTES = 8192;
 
     private final SocketAddress remote;
     private final byte[] head;
@@ -99,7 +100,7 @@ final class H2StreamSocket extends Socket {
         private byte[] pending = new byte[0];
         private int pendingAt;
         private boolean ended;
-        private final byte[] chunk = new byte[8192];
+        private byte[] chunk; // made for the first chunk: most requests have no body, or one of known length
 
         int read(byte[] b, int off, int len) throws IOException {
             if (len == 0) {
@@ -117,6 +118,9 @@ final class H2StreamSocket extends Socket {
             if (pendingAt == pending.length) {
                 if (ended) {
                     return -1;
+                }
+                if (chunk == null) {
+                    chunk = new byte[CHUNK_BYTES];
                 }
                 int n = body.read(chunk, 0, chunk.length);
                 if (n < 0) {

@@ -3,6 +3,7 @@ package io.loomtunnel.internal.http;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.IntPredicate;
 
 /**
  * Parses request and response heads strictly by RFC 9112: every line ends in CRLF, names are
@@ -25,7 +26,7 @@ final class HeadParser {
         if (!isToken(parts[0])) {
             throw new MalformedHttpException("method is not a token");
         }
-        if (parts[1].isEmpty() || !parts[1].chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
+        if (parts[1].isEmpty() || !all(parts[1], c -> c > 0x20 && c < 0x7f)) {
             throw new MalformedHttpException("request target is empty or holds a character outside VCHAR");
         }
         return new RequestHead(parts[0], parts[1], http11(parts[2]), fields(lines.subList(1, lines.size())));
@@ -40,7 +41,7 @@ final class HeadParser {
         }
         boolean http11 = http11(line.substring(0, 8));
         String code = line.substring(9, 12);
-        if (!code.chars().allMatch(c -> c >= '0' && c <= '9') || code.charAt(0) == '0') {
+        if (!all(code, c -> c >= '0' && c <= '9') || code.charAt(0) == '0') {
             throw new MalformedHttpException("bad status code");
         }
         String reason = line.length() > 12 ? line.substring(13) : "";
@@ -135,6 +136,19 @@ final class HeadParser {
 
     /** field-value: VCHAR, obs-text, SP and HTAB; every other control character (CR, LF, NUL, DEL) is refused. */
     private static boolean isFieldValue(String s) {
-        return s.chars().allMatch(c -> c == '\t' || (c >= 0x20 && c != 0x7f));
+        return all(s, c -> c == '\t' || (c >= 0x20 && c != 0x7f));
+    }
+
+    /**
+     * Whether every char of {@code s} passes {@code test} (true for ""): String.chars().allMatch
+     * without its stream objects, which were a tenth of the ingress's allocation per request.
+     */
+    static boolean all(String s, IntPredicate test) {
+        for (int i = 0; i < s.length(); i++) {
+            if (!test.test(s.charAt(i))) {
+                return false;
+            }
+        }
+        return true;
     }
 }

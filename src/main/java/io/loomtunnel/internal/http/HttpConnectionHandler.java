@@ -36,7 +36,6 @@ import javax.net.ssl.SSLSocket;
  */
 final class HttpConnectionHandler implements Runnable, Closeable {
     private static final System.Logger LOG = System.getLogger(HttpConnectionHandler.class.getName());
-    private static final int SCRATCH_BYTES = 16 * 1024;
     private static final byte[] CONTINUE = "HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1);
     /** After an error page on a connection with request bytes still coming: how long to read and drop them. */
     private static final Duration LINGER = Duration.ofSeconds(2);
@@ -70,7 +69,7 @@ final class HttpConnectionHandler implements Runnable, Closeable {
     private final BufferedInput clientIn;
     private final VisitorOutput clientOut;
     private final Pace bodyPace;
-    private final byte[] scratch = new byte[SCRATCH_BYTES];
+    private final byte[] scratch;
     /** The buffer of each response head read, one after another: allocating it per request cost a tenth of the CPU. */
     private final byte[] upstreamHead;
     private volatile Upstream upstream;
@@ -80,6 +79,12 @@ final class HttpConnectionHandler implements Runnable, Closeable {
 
     HttpConnectionHandler(Socket socket, HttpRouter router, HttpIngressConfig config, IngressLog log,
             Consumer<HttpConnectionHandler> onDone) throws IOException {
+        this(socket, router, config, log, onDone, HandlerBuffers.allocate(config.maxHeadBytes()));
+    }
+
+    /** With {@code buffers} lent to it until {@code onDone} (an HTTP/2 stream's: H2StreamBuffers). */
+    HttpConnectionHandler(Socket socket, HttpRouter router, HttpIngressConfig config, IngressLog log,
+            Consumer<HttpConnectionHandler> onDone, HandlerBuffers buffers) throws IOException {
         this.socket = socket;
         this.router = router;
         this.config = config;
@@ -88,10 +93,11 @@ final class HttpConnectionHandler implements Runnable, Closeable {
         this.clientIp = ((InetSocketAddress) socket.getRemoteSocketAddress()).getAddress().getHostAddress();
         BufferedInput.TimeoutSetter timeouts = t -> socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, t.toMillis()));
         this.pacedIn = new PacedInput(socket.getInputStream(), timeouts);
-        this.clientIn = new BufferedInput(pacedIn, timeouts, config.maxHeadBytes());
-        this.upstreamHead = new byte[config.maxHeadBytes()];
+        this.clientIn = new BufferedInput(pacedIn, timeouts, buffers.head());
+        this.scratch = buffers.scratch();
+        this.upstreamHead = buffers.upstreamHead();
         this.bodyPace = new Pace(config.bodyTimeout(), config.minBodyRate());
-        this.clientOut = new VisitorOutput(socket, new Pace(config.sendTimeout(), config.minBodyRate()), SCRATCH_BYTES);
+        this.clientOut = new VisitorOutput(socket, new Pace(config.sendTimeout(), config.minBodyRate()), buffers.output());
     }
 
     @Override
@@ -363,7 +369,7 @@ final class HttpConnectionHandler implements Runnable, Closeable {
                 BodyRelay.flush(up.output());
                 return true;
             }
-            OutputStream upOut = new BufferedOutputStream(up.output(), SCRATCH_BYTES);
+            OutputStream upOut = new BufferedOutputStream(up.output(), HandlerBuffers.SCRATCH_BYTES);
             BodyRelay.write(upOut, encoded);
             if (filtered) {
                 FilteredBody.relay(prefix.bytes(), prefix.length(), body, upOut, scratch, true, filter);

@@ -18,7 +18,8 @@ import java.net.Socket;
  *
  * <p>Held head: {@link #hold} keeps the final response head out of the socket until the next
  * flush or write of body bytes, so a response that breaks before its body's first byte can still
- * become a 502 ({@link #discardHeld}) instead of a truncated response.
+ * become a 502 ({@link #discardHeld}) instead of a truncated response. The head then leaves in one
+ * write with the body bytes gathered behind it (all of a small response), not in a write of its own.
  *
  * <p>Thread safety: one writer thread at a time (the connection's); {@link #expire} may come from
  * the watchdog and touches only {@code deadline} and the socket.
@@ -36,10 +37,15 @@ final class VisitorOutput extends OutputStream {
     private volatile long deadline = NOT_WRITING;
 
     VisitorOutput(Socket socket, Pace pace, int bufferBytes) throws IOException {
+        this(socket, pace, new byte[bufferBytes]);
+    }
+
+    /** Gathering in {@code buf}, which it owns until it is dropped. */
+    VisitorOutput(Socket socket, Pace pace, byte[] buf) throws IOException {
         this.socket = socket;
         this.out = socket.getOutputStream();
         this.pace = pace;
-        this.buf = new byte[bufferBytes];
+        this.buf = buf;
     }
 
     /** A new response: the visitor gets the whole send timeout again. */
@@ -85,12 +91,19 @@ final class VisitorOutput extends OutputStream {
         }
     }
 
+    /** Sends what is gathered; a held head and the body bytes behind it leave in one write when they fit the buffer together. */
     @Override
     public void flush() throws IOException {
         if (held != null) {
             byte[] head = held;
             held = null;
-            send(head, 0, head.length);
+            if (head.length + count <= buf.length) {
+                System.arraycopy(buf, 0, buf, head.length, count);
+                System.arraycopy(head, 0, buf, 0, head.length);
+                count += head.length;
+            } else {
+                send(head, 0, head.length);
+            }
         }
         if (count > 0) {
             int n = count;

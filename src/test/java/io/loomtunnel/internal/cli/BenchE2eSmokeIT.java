@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.loomtunnel.internal.http.H2Load;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,7 +20,7 @@ import org.junit.jupiter.api.parallel.Isolated;
 /**
  * scripts/bench-e2e --smoke (--quick against raw TCP and loomtunnel only) end to end: it finishes,
  * every scenario has figures for loomtunnel and (but memory and startup, which measure loomtunnel alone) raw
- * TCP, and the plot is written beside the JSON.
+ * TCP, the http scenario's HTTPS and HTTP/2 rows ran without error, and the plot is written beside the JSON.
  */
 @Isolated("runs every benchmark scenario; load from other tests would make its scenarios fail for the wrong reason")
 @Timeout(600)
@@ -51,6 +52,14 @@ class BenchE2eSmokeIT {
                 JsonNode figures = run.path("results").path(scenario).path(target);
                 assertFalse(figures.isEmpty(), scenario + " has no figures for " + target + ":\n" + Files.readString(log));
             }
+        }
+        // with h2load installed, the http scenario's rows through loomtunnel over HTTPS and HTTP/2, each without error
+        JsonNode http = run.path("results").path("http").path("loomtunnel");
+        List<String> rows = List.of("h2load HTTP/1.1 ", "h2load HTTPS ", "h2load h2c ", "h2load h2c 1 conn x 8 streams ",
+                "h2load h2 TLS ");
+        for (String row : H2Load.installed() ? rows : List.<String>of()) {
+            assertTrue(http.path(row + "requests/s").asDouble() > 0, "no figure '" + row + "requests/s':\n" + Files.readString(log));
+            assertEquals(0.0, http.path(row + "errors").asDouble(-1), row + "errors:\n" + Files.readString(log));
         }
         // a scenario that failed part-way (e.g. the server refused the load generator's connections)
         // still records the figures it had: its errors are the check

@@ -1,25 +1,23 @@
 package io.loomtunnel.internal.http;
 
+import static io.loomtunnel.internal.http.RawH2.get;
+import static io.loomtunnel.internal.http.RawH2.post;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.loomtunnel.internal.h2.Frame;
-import io.loomtunnel.internal.h2.FrameReader;
 import io.loomtunnel.internal.h2.Frames;
 import io.loomtunnel.internal.h2.H2Error;
 import io.loomtunnel.internal.h2.HeaderField;
-import io.loomtunnel.internal.h2.HpackDecoder;
 import io.loomtunnel.internal.h2.HpackEncoder;
 import java.io.File;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -227,86 +225,6 @@ class H2IngressTest {
                 // the server may have closed already
             }
             assertEquals(List.of("GOAWAY " + H2Error.ENHANCE_YOUR_CALM), c.until(-1));
-        }
-    }
-
-    private static List<HeaderField> get(String authority, String path) {
-        return List.of(new HeaderField(":method", "GET"), new HeaderField(":scheme", "http"), new HeaderField(":authority", authority),
-                new HeaderField(":path", path));
-    }
-
-    private static List<HeaderField> post(String authority, String path) {
-        return List.of(new HeaderField(":method", "POST"), new HeaderField(":scheme", "http"), new HeaderField(":authority", authority),
-                new HeaderField(":path", path));
-    }
-
-    /** A hand-driven h2c client: sends what the test says, reads frames as text lines. */
-    private static final class RawH2 implements AutoCloseable {
-        private final Socket socket;
-        private final OutputStream out;
-        private final FrameReader reader;
-        private final HpackDecoder decoder = new HpackDecoder(4096);
-
-        RawH2(int port) throws IOException {
-            socket = new Socket(InetAddress.getLoopbackAddress(), port);
-            socket.setSoTimeout(20_000);
-            out = socket.getOutputStream();
-            reader = new FrameReader(socket.getInputStream(), 1 << 20);
-            out.write(FrameReader.PREFACE);
-            out.write(Frames.settings());
-        }
-
-        void headers(int stream, boolean end, List<HeaderField> pseudo, HeaderField... more) throws IOException {
-            List<HeaderField> all = new ArrayList<>(pseudo);
-            all.addAll(List.of(more));
-            out.write(Frames.frame(Frame.HEADERS, Frame.END_HEADERS | (end ? Frame.END_STREAM : 0), stream, HpackEncoder.encode(all)));
-        }
-
-        void data(int stream, String text, boolean end) throws IOException {
-            out.write(Frames.frame(Frame.DATA, end ? Frame.END_STREAM : 0, stream, text.getBytes(StandardCharsets.ISO_8859_1)));
-        }
-
-        /** Frames until stream {@code id} ends (or, for -1, a GOAWAY), as "TYPE STREAM detail" lines; DATA as its text. */
-        List<String> until(int id) throws IOException {
-            List<String> seen = new ArrayList<>();
-            for (int i = 0; i < 10_000; i++) {
-                Frame f = reader.read();
-                if (f == null) {
-                    throw new IOException("closed after " + seen);
-                }
-                if (f.type() == Frame.HEADERS) {
-                    StringBuilder sb = new StringBuilder("HEADERS " + f.stream());
-                    for (HeaderField h : decoder.decode(f.unpadded(), 1 << 20).fields()) {
-                        sb.append(' ').append(h.name()).append('=').append(h.value());
-                    }
-                    if (f.stream() == id) {
-                        seen.add(sb.toString());
-                    }
-                } else if (f.type() == Frame.DATA && f.stream() == id) {
-                    seen.add(new String(f.unpadded(), StandardCharsets.ISO_8859_1));
-                } else if (f.type() == Frame.RST_STREAM && f.stream() == id) {
-                    seen.add("RST_STREAM " + id + " " + f.int31At(0));
-                    return seen;
-                } else if (f.type() == Frame.GOAWAY) {
-                    seen.add("GOAWAY " + f.int31At(4));
-                    return seen;
-                } else if (f.type() == Frame.SETTINGS && !f.has(Frame.ACK)) {
-                    try {
-                        out.write(Frames.frame(Frame.SETTINGS, Frame.ACK, 0, new byte[0]));
-                    } catch (IOException e) {
-                        // the server may be ending the connection: its GOAWAY is still to read
-                    }
-                }
-                if (f.stream() == id && f.has(Frame.END_STREAM)) {
-                    return seen;
-                }
-            }
-            throw new AssertionError("no end of stream " + id + " in 10000 frames");
-        }
-
-        @Override
-        public void close() throws IOException {
-            socket.close();
         }
     }
 

@@ -18,6 +18,7 @@ import org.HdrHistogram.Recorder;
  * HTTP/1.1 GET requests over keep-alive connections to {@link HttpService}: directly, through the
  * loomtunnel server's HTTP ingress (routed by Host to the client's http tunnel), and through socat
  * and ssh as plain TCP relays. Requests/s and latency percentiles; a fifth of the count runs first, unmeasured.
+ * Then the {@link H2loadRows}: HTTPS and HTTP/2 through loomtunnel, and h2load's HTTP/1.1 beside them.
  */
 final class HttpScenario implements LoadScenario {
     /** The host the loomtunnel server routes to the bench's http tunnel; the other targets ignore it. */
@@ -38,13 +39,22 @@ final class HttpScenario implements LoadScenario {
 
     @Override
     public String describe(boolean quick) {
-        return String.format("%,d GET requests (%d B responses) over %d keep-alive connections after %,d unmeasured%s",
+        return String.format("%,d GET requests (%d B responses) over %d keep-alive connections after %,d unmeasured%s;"
+                        + " then h2load's rows: HTTPS and HTTP/2 through loomtunnel",
                 requests(quick), HttpService.BODY_BYTES, CONNECTIONS, requests(quick) / 5,
                 quick ? " (--quick: full run sends 40,000)" : "");
     }
 
-    private static int requests(boolean quick) {
+    static int requests(boolean quick) {
         return quick ? 2_000 : 40_000;
+    }
+
+    /** The HTTP/1.1 rows of every target, then the h2load rows of the targets that have them. */
+    @Override
+    public void run(Run run) throws Exception {
+        List<Target> targets = run.sharedTargets();
+        run.loadEach(this, targets);
+        H2loadRows.run(run, this, targets);
     }
 
     @Override

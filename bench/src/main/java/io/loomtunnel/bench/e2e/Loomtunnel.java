@@ -32,11 +32,19 @@ final class Loomtunnel {
         this.jvmOptions = jvmOptions;
     }
 
-    /** A running server: its process, the id clients pin, and its control and HTTP ingress ports. */
-    record Server(Proc proc, String id, int controlPort, int httpPort) {}
+    /** A running server: its process, the id clients pin, and its control, HTTP and HTTPS (-1: none) ingress ports. */
+    record Server(Proc proc, String id, int controlPort, int httpPort, int httpsPort) {}
 
     /** A server on 127.0.0.1 with an HTTP ingress (tunnels at NAME.localhost) and the bench's token. */
     Server server() throws Exception {
+        return server(false);
+    }
+
+    /**
+     * A server as {@link #server()}; with {@code https}, also an HTTPS listener serving a self-signed
+     * certificate for {@link HttpScenario#HOST} made for this run ({@link SelfSigned}).
+     */
+    Server server(boolean https) throws Exception {
         Path config = dir.resolve("server.toml");
         // Every load generator is one source (127.0.0.1): the per-source caps that protect a public
         // server from one stranger (100 TCP connections per tunnel, 256 HTTP connections) would cap the
@@ -46,13 +54,20 @@ final class Loomtunnel {
                 "max_connections_per_source = " + MAX_CONNECTIONS_PER_SOURCE,
                 "[http]",
                 "max_connections_per_source = " + MAX_CONNECTIONS_PER_SOURCE, ""));
-        Proc server = procs.start("loomtunnel server", dir, command("server", "--config", config.toString(),
+        List<String> args = new ArrayList<>(List.of("server", "--config", config.toString(),
                 "--bind", "127.0.0.1:0", "--http-bind", "127.0.0.1:0", "--key", dir.resolve("server.key").toString(),
                 "--tokens-file", secret("tokens.txt").toString()));
+        if (https) {
+            // no redirect: the plain HTTP rows go on being served as plain HTTP
+            args.addAll(List.of("--https-bind", "127.0.0.1:0", "--https-cert", SelfSigned.write(dir, HttpScenario.HOST),
+                    "--https-redirect", "off"));
+        }
+        Proc server = procs.start("loomtunnel server", dir, command(args.toArray(String[]::new)));
         String id = server.await("server id\\s+([a-z2-7]{52})", START).group(1);
         int control = Integer.parseInt(server.await("control\\s+127\\.0\\.0\\.1:(\\d+)", START).group(1));
         int http = Integer.parseInt(server.await("http\\s+127\\.0\\.0\\.1:(\\d+)", START).group(1));
-        return new Server(server, id, control, http);
+        int httpsPort = https ? Integer.parseInt(server.await("https\\s+127\\.0\\.0\\.1:(\\d+)", START).group(1)) : -1;
+        return new Server(server, id, control, http, httpsPort);
     }
 
     /** A client of {@code server} with the given tunnel flags ({@code --tcp NAME=0:HOST:PORT} ...). */

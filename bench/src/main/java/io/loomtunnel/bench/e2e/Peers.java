@@ -83,9 +83,12 @@ final class Peers implements AutoCloseable {
         };
     }
 
-    /** A server and a client from the fat jar; the client's tunnels (tcp, http, udp) end at the services. */
+    /**
+     * A server and a client from the fat jar; the client's tunnels (tcp, http, udp) end at the services.
+     * In front of the HTTP service the server also listens for HTTPS (the http scenario's HTTPS and h2 rows).
+     */
     private Target loomtunnel() throws Exception {
-        Loomtunnel.Server server = loomtunnel.server();
+        Loomtunnel.Server server = loomtunnel.server(services.containsKey(Service.HTTP));
         List<String> flags = new ArrayList<>();
         services.forEach((service, port) -> flags.addAll(switch (service) {
             case ECHO -> List.of("--tcp", "echo=0:127.0.0.1:" + port);
@@ -97,12 +100,14 @@ final class Peers implements AutoCloseable {
         for (Service service : services.keySet()) {
             String line = switch (service) {
                 case ECHO -> "tcp\\s+echo\\s+localhost:(\\d+)";
-                case HTTP -> "http\\s+" + HTTP_NAME + "\\s+http://\\S+:(\\d+)/";
+                // the client shows the https address when the server has one: the plain ingress is the server's
+                case HTTP -> "http\\s+" + HTTP_NAME + "\\s+https?://\\S+:(\\d+)/";
                 case UDP -> "udp\\s+udp\\s+localhost:(\\d+)";
             };
-            ports.put(service, Integer.parseInt(client.await(line, START).group(1)));
+            int port = Integer.parseInt(client.await(line, START).group(1));
+            ports.put(service, service == Service.HTTP ? server.httpPort() : port);
         }
-        return new Target(LOOMTUNNEL, ports, Map.of("server", server.proc().pid(), "client", client.pid()));
+        return new Target(LOOMTUNNEL, ports, Map.of("server", server.proc().pid(), "client", client.pid()), server.httpsPort());
     }
 
     /** One {@code socat ... fork} per service; its "relay" process (for memory) is the echo relay's. */
@@ -207,12 +212,18 @@ final class Peers implements AutoCloseable {
     }
 
     private static void requireCommand(String command) throws IOException {
+        if (!onPath(command)) {
+            throw new IOException(command + " not found on PATH (scripts/bench-e2e installs it when run as root)");
+        }
+    }
+
+    static boolean onPath(String command) {
         for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
             if (Files.isExecutable(Path.of(dir, command))) {
-                return;
+                return true;
             }
         }
-        throw new IOException(command + " not found on PATH (scripts/bench-e2e installs it when run as root)");
+        return false;
     }
 
     static int freePort() throws IOException {

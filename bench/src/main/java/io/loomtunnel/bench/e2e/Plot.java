@@ -44,6 +44,8 @@ final class Plot {
                     false, "server RSS MB, "),
             new Panel("http: keep-alive requests (requests/s)", "http", m -> m.equals("requests/s"), false),
             new Panel("http: request latency (µs, log scale)", "http", m -> m.matches("p[0-9.]+ µs"), true),
+            new Panel("http: HTTPS and HTTP/2 (h2load) rows (requests/s)", "http",
+                    m -> m.endsWith("requests/s") && !m.equals("requests/s"), false),
             new Panel("udp: echoes received (datagrams/s)", "udp", m -> m.endsWith("received/s"), false));
 
     private Plot() {}

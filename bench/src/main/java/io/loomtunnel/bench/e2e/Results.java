@@ -9,10 +9,13 @@ final class Results {
     final Map<String, Map<String, Map<String, Double>>> figures = new LinkedHashMap<>();
     final Map<String, Map<String, String>> errors = new LinkedHashMap<>();
 
-    /** Records a target's figures; with {@code addedOverRaw}, "X µs" figures also get "X added µs" (minus raw TCP's). */
+    /**
+     * Records a target's figures, beside those it already has in this scenario; with {@code addedOverRaw},
+     * "X µs" figures also get "X added µs" (minus raw TCP's).
+     */
     void put(String scenario, String target, Map<String, Double> measured, boolean addedOverRaw) {
-        Map<String, Double> all = new LinkedHashMap<>(measured);
-        figures.computeIfAbsent(scenario, k -> new LinkedHashMap<>()).put(target, all);
+        figures.computeIfAbsent(scenario, k -> new LinkedHashMap<>()).computeIfAbsent(target, k -> new LinkedHashMap<>())
+                .putAll(measured);
         if (addedOverRaw) {
             addOverhead(scenario);
         }

@@ -69,6 +69,11 @@ final class Run implements AutoCloseable {
         return peers.start(peerNames, skipped);
     }
 
+    /** Whether this is a --smoke run (the baseline and the product only): rows of their own keep to tiny counts. */
+    boolean smoke() {
+        return peerNames.equals(Peers.SMOKE);
+    }
+
     int servicePort(Service service) {
         return services.get(service);
     }
