@@ -18,7 +18,8 @@ import java.net.Socket;
  *
  * <p>Held head: {@link #hold} keeps the final response head out of the socket until the next
  * flush or write of body bytes, so a response that breaks before its body's first byte can still
- * become a 502 ({@link #discardHeld}) instead of a truncated response.
+ * become a 502 ({@link #discardHeld}) instead of a truncated response. When it goes, it goes in
+ * the same socket write as the body bytes buffered behind it, if they fit the buffer together.
  *
  * <p>Thread safety: one writer thread at a time (the connection's); {@link #expire} may come from
  * the watchdog and touches only {@code deadline} and the socket.
@@ -90,7 +91,14 @@ final class VisitorOutput extends OutputStream {
         if (held != null) {
             byte[] head = held;
             held = null;
-            send(head, 0, head.length);
+            if (head.length <= buf.length - count) {
+                // head and body in one send: one segment, so the visitor wakes once for the response, not twice
+                System.arraycopy(buf, 0, buf, head.length, count);
+                System.arraycopy(head, 0, buf, 0, head.length);
+                count += head.length;
+            } else {
+                send(head, 0, head.length);
+            }
         }
         if (count > 0) {
             int n = count;
