@@ -78,6 +78,7 @@ class OwnedThreadsTest {
             OwnedThreads threads = new OwnedThreads("platform owner");
             AtomicReference<Thread> reader = new AtomicReference<>();
             CountDownLatch reading = new CountDownLatch(1);
+            java.util.concurrent.atomic.AtomicBoolean ended = new java.util.concurrent.atomic.AtomicBoolean();
             threads.startPlatform("reader", () -> {
                 reader.set(Thread.currentThread());
                 try (InputStream in = accepted.getInputStream()) {
@@ -85,6 +86,8 @@ class OwnedThreadsTest {
                     in.read(); // the peer never writes: only closing the socket wakes it
                 } catch (Exception expected) {
                     // the socket was closed under us
+                } finally {
+                    ended.set(true);
                 }
             });
             assertTrue(reading.await(10, TimeUnit.SECONDS));
@@ -93,6 +96,8 @@ class OwnedThreadsTest {
             assertEquals("loomtunnel platform owner: reader", reader.get().getName());
             accepted.close(); // as its owner does before closing: an interrupt does not wake a platform thread's read
             assertTrue(threads.close(Duration.ofSeconds(10)), "the reader was joined");
+            assertTrue(ended.get(), "its task had returned when close returned");
+            reader.get().join(Duration.ofSeconds(10)); // the thread itself exits a moment after its task
             assertFalse(reader.get().isAlive());
             assertThrows(RejectedExecutionException.class, () -> threads.startPlatform("late", () -> {}));
         }
