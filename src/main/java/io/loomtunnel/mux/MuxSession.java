@@ -29,9 +29,10 @@ import java.util.function.LongSupplier;
  * One multiplexed session over a connection (docs/protocol/SESSION.md sections 3 and 4): opens and
  * accepts streams, carries datagrams and control messages, measures RTT, and closes cleanly.
  *
- * <p>Threads: a reader ({@link SessionReader}) and a {@link Housekeeper}, the session's own
- * ({@code "loomtunnel session NAME: reader"} and {@code "...: housekeeper"}), which closing ends
- * and joins (except when the closing thread is one of them: it does not wait for itself).
+ * <p>Threads: a reader ({@link SessionReader}, on a platform thread) and a {@link Housekeeper}
+ * (virtual), the session's own ({@code "loomtunnel session NAME: reader"} and {@code "...:
+ * housekeeper"}), which closing ends and joins (except when the closing thread is one of them: it
+ * does not wait for itself); closing closes the transport first, which is what wakes the reader.
  * Application threads open, accept, read and write; frames from all of them are serialized and
  * coalesced by one {@link FrameWriter}.
  *
@@ -123,7 +124,9 @@ public final class MuxSession implements Closeable {
     static MuxSession start(InputStream in, OutputStream out, Closeable transport, Role role,
                             MuxConfig config, String name, LongSupplier nanoClock) {
         MuxSession s = new MuxSession(out, transport, role, config, name, nanoClock);
-        s.threads.start("reader", new SessionReader(s, new FrameReader(in), s.table));
+        // A platform thread: a session read wakes straight from the kernel, not through the JDK's
+        // poller and then a carrier (docs/BENCHMARKS.md "Fewer hand-offs"); sessions are few.
+        s.threads.startPlatform("reader", new SessionReader(s, new FrameReader(in), s.table));
         // A peer that hangs up at once lets the reader close the session, and with it its threads,
         // before this line: the housekeeper then has nothing to keep, and start still returns.
         s.threads.startIfOpen("housekeeper", s.housekeeper);

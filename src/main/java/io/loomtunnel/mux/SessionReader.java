@@ -9,10 +9,11 @@ import io.loomtunnel.internal.wire.ProtocolException;
 import java.io.IOException;
 
 /**
- * The one reader thread of a session: decodes frames and hands each to its stream, inbox or
- * tracker. It never runs application code and never writes to the socket (frames it owes the
- * peer go through the {@link Housekeeper}), so a slow application or a full socket can never
- * stop it from reading.
+ * The one reader thread of a session (a platform thread: see the package comment): decodes frames
+ * and hands each to its stream, inbox or tracker. It never runs application code and never writes
+ * to a socket (frames it owes the peer go through the {@link Housekeeper}; a stream's bytes go to
+ * its buffer, from which the stream's own reader takes them), so a slow application, a full socket
+ * or a destination that reads nothing can never stop it from reading.
  */
 final class SessionReader implements Runnable {
     private final MuxSession session;

@@ -6,8 +6,13 @@
  * Each {@link io.loomtunnel.mux.MuxSession} owns two threads, {@code "loomtunnel session NAME:
  * reader"} (the only reader of the connection; it never blocks on anything but the socket read
  * and never runs application code) and {@code "...: housekeeper"} (writes what the reader owes
- * the peer, and keepalive); closing the session ends and joins them. Application threads open,
- * accept, read and write.
+ * the peer, and keepalive); closing the session ends and joins them. The reader is a platform
+ * thread (sessions are few, and a platform thread's read wakes straight from the kernel instead of
+ * through the JDK's poller and a carrier thread); the housekeeper is virtual. The reader hands each
+ * DATA payload to its stream's buffer and wakes the stream's reader; it never writes to a
+ * destination socket itself, because a blocking socket write offers no non-blocking try and would
+ * stall every stream behind one whose destination does not read. Application threads open,
+ * accept, read and write; a writer writes its frames to the connection itself (no writer thread).
  *
  * <h2>Lock order</h2>
  * Take locks only in this order (a lock further down is never held while taking one above):

@@ -209,4 +209,39 @@ class MuxBasicsTest {
             }
         }
     }
+
+    /**
+     * A refusal right after set-up: our first write (the housekeeper's PING) fails on the peer's
+     * closed socket before the reader has read the peer's GO_AWAY. The session ends with the peer's
+     * code and reason, not with our broken pipe (ServerPolicyTest saw "connection lost: Broken pipe"
+     * instead of SESSION_REFUSED once the reader no longer shared a carrier with the housekeeper).
+     */
+    @Test
+    void thePeersGoAwayReasonWinsOverAWriteThatFailedJustBefore() throws Exception {
+        try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+             Socket ours = new Socket(InetAddress.getLoopbackAddress(), server.getLocalPort());
+             Socket peer = server.accept()) {
+            java.util.concurrent.CountDownLatch writeFailed = new java.util.concurrent.CountDownLatch(1);
+            java.io.OutputStream broken = new java.io.OutputStream() {
+                @Override
+                public void write(int b) throws IOException {
+                    write(new byte[] {(byte) b}, 0, 1);
+                }
+
+                @Override
+                public void write(byte[] b, int off, int len) throws IOException {
+                    writeFailed.countDown();
+                    throw new IOException("Broken pipe");
+                }
+            };
+            MuxSession session = MuxSession.start(ours.getInputStream(), broken, ours, MuxSession.Role.DIALER,
+                    MuxConfig.defaults(), "refused");
+            assertTrue(writeFailed.await(10, java.util.concurrent.TimeUnit.SECONDS), "the first PING was written");
+            new io.loomtunnel.internal.wire.FrameWriter(peer.getOutputStream())
+                    .write(io.loomtunnel.internal.wire.Frame.goAway(ErrorCode.SESSION_REFUSED, "the server is full"));
+            assertTrue(session.awaitClosed(WAIT));
+            assertEquals(ErrorCode.SESSION_REFUSED, session.closeCause().code(), session.closeCause().getMessage());
+            assertTrue(session.closeCause().getMessage().contains("the server is full"), session.closeCause().getMessage());
+        }
+    }
 }

@@ -2,6 +2,7 @@ package io.loomtunnel.session;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -211,6 +212,39 @@ class BasicSessionTlsTest {
             assertEquals(written, all.length);
             assertArrayEquals(stalledSent.digest(), MessageDigest.getInstance("SHA-256").digest(all));
         }
+    }
+
+    /**
+     * Each side reads its connection on one platform thread of its own, named after the session
+     * (woken by the kernel, not through the JDK's poller), and closing the session joins it.
+     */
+    @Test
+    void eachSideReadsOnAPlatformThreadThatClosingJoins() throws Exception {
+        try (TlsPair pair = new TlsPair()) {
+            Session client = pair.dial();
+            Session server = pair.nextAccepted();
+            // Thread.getAllStackTraces lists platform threads only: a virtual reader would not be found.
+            Thread clientReader = readerOf("loomtunnel session " + pair.serverKey.id().abbreviated() + "@");
+            Thread serverReader = readerOf("loomtunnel session " + pair.clientKey.id().abbreviated() + "@");
+            MuxStream c = client.mux().open();
+            c.output().write("ping".getBytes(StandardCharsets.UTF_8));
+            c.shutdownOutput();
+            assertEquals("ping", new String(server.mux().accept(TlsPair.wait10()).input().readAllBytes(), StandardCharsets.UTF_8));
+            client.close();
+            assertTrue(server.mux().awaitClosed(TlsPair.wait10()), "the peer saw the session end");
+            clientReader.join(TlsPair.wait10());
+            serverReader.join(TlsPair.wait10());
+            assertFalse(clientReader.isAlive(), "the client's reader ended with its session");
+            assertFalse(serverReader.isAlive(), "the server's reader ended with its session");
+        }
+    }
+
+    private static Thread readerOf(String sessionPrefix) {
+        List<Thread> readers = Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().startsWith(sessionPrefix) && t.getName().endsWith(": reader")).toList();
+        assertEquals(1, readers.size(), "platform reader threads of " + sessionPrefix + ": " + readers);
+        assertTrue(readers.get(0).isDaemon());
+        return readers.get(0);
     }
 
     @Test

@@ -18,8 +18,14 @@ import java.util.concurrent.TimeUnit;
  * {@link #close(Duration)} stops new starts, interrupts every thread (which closes the socket a
  * virtual thread is blocked on and wakes it) and joins them within the grace period.
  *
- * <p>Thread safety: safe for any thread. The executor is the only state and is thread safe;
- * no lock is held here.
+ * <p>A few jobs that wake often and are few (a session's one socket reader) may run on a platform
+ * thread instead ({@link #startPlatform}): it blocks in the socket read itself and wakes straight
+ * from the kernel, where a virtual thread is woken through the JDK's poller and then a carrier.
+ * Such a thread is not woken by the interrupt of {@link #close(Duration)} when it is blocked in
+ * socket I/O: its owner closes the socket first.
+ *
+ * <p>Thread safety: safe for any thread. {@code this} (a leaf monitor) guards only the lazy
+ * creation of {@code platform} against a concurrent close; nothing blocks under it.
  */
 public final class OwnedThreads implements AutoCloseable {
     /** Every loomtunnel thread's name starts with this. */
@@ -29,6 +35,8 @@ public final class OwnedThreads implements AutoCloseable {
 
     private final String owner;
     private final ExecutorService executor;
+    /** Made by the first {@link #startPlatform}: most owners never start one. */
+    private ExecutorService platform;
 
     /** Threads for {@code owner}, a short description such as {@code "server :7835"}. */
     public OwnedThreads(String owner) {
@@ -44,6 +52,30 @@ public final class OwnedThreads implements AutoCloseable {
     public Future<?> start(String task, Runnable body) {
         String name = THREAD_NAME_PREFIX + owner + ": " + task;
         return executor.submit(() -> {
+            Thread.currentThread().setName(name);
+            body.run();
+        });
+    }
+
+    /**
+     * Runs {@code body} on a new daemon platform thread named after {@code task}, joined on close
+     * like the virtual ones (see the class comment for when, and how it is woken).
+     *
+     * @throws RejectedExecutionException when this owner is closed
+     */
+    public Future<?> startPlatform(String task, Runnable body) {
+        String name = THREAD_NAME_PREFIX + owner + ": " + task;
+        ExecutorService p;
+        synchronized (this) {
+            if (executor.isShutdown()) {
+                throw new RejectedExecutionException(this + " are closed");
+            }
+            if (platform == null) {
+                platform = Executors.newThreadPerTaskExecutor(Thread.ofPlatform().daemon(true).name(name).factory());
+            }
+            p = platform;
+        }
+        return p.submit(() -> {
             Thread.currentThread().setName(name);
             body.run();
         });
@@ -103,12 +135,21 @@ public final class OwnedThreads implements AutoCloseable {
      * for itself: it interrupts the others and returns false at once).
      */
     public boolean close(Duration grace) {
-        executor.shutdownNow();
+        ExecutorService p;
+        synchronized (this) {
+            executor.shutdownNow();
+            p = platform;
+        }
+        if (p != null) {
+            p.shutdownNow();
+        }
         if (Thread.currentThread().getName().startsWith(THREAD_NAME_PREFIX + owner + ": ")) {
             return false;
         }
         try {
-            return executor.awaitTermination(grace.toNanos(), TimeUnit.NANOSECONDS);
+            long deadline = System.nanoTime() + grace.toNanos();
+            return executor.awaitTermination(grace.toNanos(), TimeUnit.NANOSECONDS)
+                    & (p == null || p.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;

@@ -69,4 +69,37 @@ class OwnedThreadsTest {
         assertTrue(threads.close(Duration.ofSeconds(10)));
         assertThrows(RejectedExecutionException.class, () -> threads.executor("request").execute(() -> {}));
     }
+
+    @Test
+    void aPlatformThreadIsNamedAndJoinedOnCloseAndRejectedOnceClosed() throws Exception {
+        try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+                Socket client = new Socket(InetAddress.getLoopbackAddress(), server.getLocalPort());
+                Socket accepted = server.accept()) {
+            OwnedThreads threads = new OwnedThreads("platform owner");
+            AtomicReference<Thread> reader = new AtomicReference<>();
+            CountDownLatch reading = new CountDownLatch(1);
+            java.util.concurrent.atomic.AtomicBoolean ended = new java.util.concurrent.atomic.AtomicBoolean();
+            threads.startPlatform("reader", () -> {
+                reader.set(Thread.currentThread());
+                try (InputStream in = accepted.getInputStream()) {
+                    reading.countDown();
+                    in.read(); // the peer never writes: only closing the socket wakes it
+                } catch (Exception expected) {
+                    // the socket was closed under us
+                } finally {
+                    ended.set(true);
+                }
+            });
+            assertTrue(reading.await(10, TimeUnit.SECONDS));
+            assertFalse(reader.get().isVirtual());
+            assertTrue(reader.get().isDaemon());
+            assertEquals("loomtunnel platform owner: reader", reader.get().getName());
+            accepted.close(); // as its owner does before closing: an interrupt does not wake a platform thread's read
+            assertTrue(threads.close(Duration.ofSeconds(10)), "the reader was joined");
+            assertTrue(ended.get(), "its task had returned when close returned");
+            reader.get().join(Duration.ofSeconds(10)); // the thread itself exits a moment after its task
+            assertFalse(reader.get().isAlive());
+            assertThrows(RejectedExecutionException.class, () -> threads.startPlatform("late", () -> {}));
+        }
+    }
 }

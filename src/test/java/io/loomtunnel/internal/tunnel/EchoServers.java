@@ -21,20 +21,23 @@ public final class EchoServers {
             while (!server.isClosed()) {
                 try {
                     Socket s = server.accept();
-                    Thread.ofVirtual().start(() -> {
-                        try (s) {
-                            s.getInputStream().transferTo(s.getOutputStream());
-                            s.shutdownOutput();
-                        } catch (IOException ignored) {
-                            // the test hung up
-                        }
-                    });
+                    Thread.ofVirtual().start(() -> echo(s));
                 } catch (IOException closed) {
                     return;
                 }
             }
         });
         return server;
+    }
+
+    /** Copies the connection's input to its output, then half-closes and closes it. */
+    static void echo(Socket s) {
+        try (s) {
+            s.getInputStream().transferTo(s.getOutputStream());
+            s.shutdownOutput();
+        } catch (IOException ignored) {
+            // the test hung up
+        }
     }
 
     /** UDP echo: sends every datagram back to its sender, prefixed with "echo:". */

@@ -258,6 +258,88 @@ class ReverseTunnelTest {
         }
     }
 
+    /**
+     * One connection whose service never reads stalls only itself: while its bytes pile up (service
+     * socket, stream window), other connections of the same session still carry theirs in order; then
+     * the service reads, and the stalled connection's bytes arrive whole and in order.
+     */
+    @Test
+    void aServiceThatStopsReadingStallsOnlyItsOwnConnection(@TempDir Path dir) throws Exception {
+        int stalledBytes = 128 << 20; // far more than the socket buffers and the stream's window together
+        java.util.concurrent.CountDownLatch stalledAccepted = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch startReading = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CompletableFuture<byte[]> stalledGot = new java.util.concurrent.CompletableFuture<>();
+        try (ServerSocket service = new ServerSocket(0, 64, LOOPBACK);
+             TunnelServer s = TunnelServer.start(server(dir).build(), ServerEvents.NONE);
+             TunnelClient c = TunnelClient.start(client(s).tunnel(TunnelSpec.tcp("svc", 0, "127.0.0.1", service.getLocalPort())).build(),
+                     ClientEvents.NONE)) {
+            Thread.ofVirtual().start(() -> {
+                try {
+                    Socket first = service.accept();
+                    stalledAccepted.countDown();
+                    Thread.ofVirtual().start(() -> { // reads nothing until told, then everything
+                        try (first) {
+                            startReading.await();
+                            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+                            byte[] buf = new byte[64 * 1024];
+                            for (int n; (n = first.getInputStream().read(buf)) >= 0; ) {
+                                sha.update(buf, 0, n);
+                            }
+                            stalledGot.complete(sha.digest());
+                        } catch (Exception e) {
+                            stalledGot.completeExceptionally(e);
+                        }
+                    });
+                    while (true) {
+                        Socket next = service.accept();
+                        Thread.ofVirtual().start(() -> EchoServers.echo(next));
+                    }
+                } catch (IOException closed) {
+                    // the test is over
+                }
+            });
+            int port = Probes.port(c.awaitReady(WAIT).get(0).address());
+            try (Socket stalled = new Socket(LOOPBACK, port)) {
+                java.util.concurrent.atomic.AtomicLong written = new java.util.concurrent.atomic.AtomicLong();
+                java.util.concurrent.CompletableFuture<byte[]> stalledSent = new java.util.concurrent.CompletableFuture<>();
+                Thread writer = Thread.ofVirtual().start(() -> {
+                    try {
+                        MessageDigest sha = MessageDigest.getInstance("SHA-256");
+                        Random random = new Random(11);
+                        byte[] block = new byte[64 * 1024];
+                        for (int left = stalledBytes; left > 0; left -= block.length) {
+                            random.nextBytes(block);
+                            stalled.getOutputStream().write(block);
+                            sha.update(block);
+                            written.addAndGet(block.length);
+                        }
+                        stalled.shutdownOutput();
+                        stalledSent.complete(sha.digest());
+                    } catch (Exception e) {
+                        stalledSent.completeExceptionally(e);
+                    }
+                });
+                assertTrue(stalledAccepted.await(15, java.util.concurrent.TimeUnit.SECONDS), "the service got the first connection");
+                // Wait until its writer stops moving: every buffer on the way is full (or all was written).
+                long last = -1;
+                for (int i = 0; i < 40 && written.get() != last; i++) {
+                    last = written.get();
+                    Thread.sleep(500);
+                }
+                assertTrue(written.get() < stalledBytes, "the stalled connection is held back: " + written.get() + " bytes written");
+                for (int i = 0; i < 8; i++) {
+                    byte[] data = new byte[256 * 1024];
+                    new Random(i).nextBytes(data);
+                    assertArrayEquals(sha(data), sha(Probes.roundTrip(port, data)), "connection " + i + " while one is stalled");
+                }
+                startReading.countDown();
+                byte[] sent = stalledSent.get(60, java.util.concurrent.TimeUnit.SECONDS);
+                assertArrayEquals(sent, stalledGot.get(60, java.util.concurrent.TimeUnit.SECONDS), "the stalled connection's bytes, whole and in order");
+                writer.join();
+            }
+        }
+    }
+
     /** The client owns its threads: while a connection runs they are there, named; after close, none is left. */
     @Test
     void closeEndsAndJoinsEveryThreadOfTheClient(@TempDir Path dir) throws Exception {

@@ -61,11 +61,13 @@ final class HttpScenario implements LoadScenario {
     public Map<String, Double> load(int port, boolean quick, Map<String, Long> processes) throws Exception {
         requests(port, requests(quick) / 5, new Counts());
         Counts counts = new Counts();
+        RelayCost cost = RelayCost.of(processes);
         long start = System.nanoTime();
         requests(port, requests(quick), counts);
         double seconds = (System.nanoTime() - start) / 1e9;
         Histogram h = counts.latency.getIntervalHistogram();
         Map<String, Double> figures = new LinkedHashMap<>();
+        cost.since(processes, requests(quick), "", "request", figures);
         figures.put("requests/s", h.getTotalCount() / seconds);
         figures.put("requests", (double) h.getTotalCount());
         figures.put("errors", (double) counts.errors.get());

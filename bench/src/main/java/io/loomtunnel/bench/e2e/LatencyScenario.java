@@ -50,9 +50,11 @@ final class LatencyScenario implements LoadScenario {
                 byte[] response = new byte[size];
                 roundTrips(in, out, request, response, warmUp(quick), null);
                 Histogram h = new Histogram(TimeUnit.SECONDS.toNanos(10), 3);
+                RelayCost cost = RelayCost.of(processes);
                 roundTrips(in, out, request, response, measured(quick), h);
                 String label = size == 1024 ? "1 KiB " : size + " B ";
                 figures.put(label + "round trips", (double) h.getTotalCount());
+                cost.since(processes, h.getTotalCount(), label, "round trip", figures);
                 percentiles(figures, label, h);
             }
         }
