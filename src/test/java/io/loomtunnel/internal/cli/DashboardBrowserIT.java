@@ -368,7 +368,7 @@ class DashboardBrowserIT {
 
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("activity"), "session up"));
         String activity = text("activity");
-        assertTrue(activity.matches("(?s).*session up #\\w{8} peer \\w{12} service echo direct 127\\.0\\.0\\.1:\\d+.*"), activity);
+        assertTrue(activity.matches("(?s).*session up #[\\w-]{8} peer \\w{12} service echo direct 127\\.0\\.0\\.1:\\d+.*"), activity);
         assertEquals("yes", js("return window.__sameDocument;"), "the session came without a reload");
         peersShow("share", shareId, connectId + ": every service");
         screenshot("peers-share");
