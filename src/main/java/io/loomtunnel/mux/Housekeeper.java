@@ -24,8 +24,6 @@ final class Housekeeper implements Runnable {
     private static final int MAX_PING_ACKS = 64;
     /** RSTs owed at once; more means the peer floods us with refused streams. */
     private static final int MAX_RESETS = 4096;
-    /** After a failed write, how long the reader may take to end the session with the peer's own reason. */
-    private static final Duration READER_GRACE = Duration.ofSeconds(1);
 
     private final MuxSession session;
     private final long intervalNanos;
@@ -115,27 +113,10 @@ final class Housekeeper implements Runnable {
                 }
             }
         } catch (IOException e) {
-            writeFailed(e);
+            session.writeFailed(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-    }
-
-    /**
-     * A write failed: the connection is broken. The peer may have ended the session a moment before
-     * with a GO_AWAY that the reader has not read yet (a server refusing a client right after set-up:
-     * our PING ACK meets its closed socket), so the reader gets a moment to end the session with the
-     * peer's reason; only if it does not is the failed write the reason.
-     */
-    private void writeFailed(IOException e) {
-        try {
-            if (session.awaitClosed(READER_GRACE)) {
-                return;
-            }
-        } catch (InterruptedException interrupted) {
-            Thread.currentThread().interrupt();
-        }
-        session.connectionLost(e);
     }
 
     private void keepalive() throws IOException {

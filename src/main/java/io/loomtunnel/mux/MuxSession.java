@@ -55,6 +55,8 @@ public final class MuxSession implements Closeable {
     private static final System.Logger LOG = System.getLogger(MuxSession.class.getName());
     private static final byte[] NOTHING = new byte[0];
     private static final Duration GO_AWAY_WRITE_LIMIT = Duration.ofSeconds(1);
+    /** After a failed write, how long the reader may take to end the session with the peer's own reason. */
+    private static final Duration READER_GRACE = Duration.ofSeconds(1);
 
     /** Which side opened the connection: it decides stream id parity. */
     public enum Role {
@@ -358,7 +360,7 @@ public final class MuxSession implements Closeable {
             try {
                 writer.write(Frame.goAway(ErrorCode.NO_ERROR, "shutting down"));
             } catch (IOException e) {
-                connectionLost(e);
+                writeFailed(e);
             }
         }
         closeIfDrained();
@@ -517,6 +519,24 @@ public final class MuxSession implements Closeable {
 
     void connectionLost(IOException e) {
         terminate(ErrorCode.INTERNAL_ERROR, "connection lost: " + e.getMessage(), false);
+    }
+
+    /**
+     * A write failed: the connection is broken. The peer may have ended the session a moment before
+     * with a GO_AWAY that the reader has not read yet (a server refusing a client right after set-up:
+     * our PING ACK meets its closed socket), so the reader gets {@link #READER_GRACE} to end the
+     * session with the peer's reason; only if it does not is the failed write the reason. Never
+     * called on the reader's own thread (it does not write).
+     */
+    void writeFailed(IOException e) {
+        try {
+            if (awaitClosed(READER_GRACE)) {
+                return;
+            }
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        connectionLost(e);
     }
 
     private void closeIfDrained() {

@@ -3,7 +3,7 @@ import { $, el, fill, table, empty } from './dom.js';
 import { get } from './api.js';
 import { millis, uptime, shortId } from './format.js';
 
-let keysLoaded = false;
+let keysRequested = false; // a load has started (and not failed): update() need not start another
 
 export function show(ctx) {
   loadKeys();
@@ -11,14 +11,15 @@ export function show(ctx) {
 }
 
 async function loadKeys() {
+  keysRequested = true;
   let keys;
   try {
     keys = await get('/api/keys');
   } catch (e) {
+    keysRequested = false; // the next status update tries again
     fill($('identity'), el('dt', null, 'keys'), el('dd', { class: 'error' }, e.message));
     return;
   }
-  keysLoaded = true;
   const facts = [['Id', keys.id], ['Role', keys.role]];
   if (keys.pinnedServerId) facts.push(['Pinned server', keys.pinnedServerId]);
   fill($('identity'), facts.flatMap(([k, v]) => [el('dt', null, k), el('dd', null, v ?? '–')]));
@@ -34,7 +35,7 @@ async function loadKeys() {
 
 export function update(ctx, status) {
   if ($('view-peers').hidden) return;
-  if (!keysLoaded) loadKeys();
+  if (!keysRequested) loadKeys();
   const list = status.sessions || [];
   if (!list.length) {
     fill($('peer-sessions'), empty('No peer session now.'));

@@ -9,7 +9,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.loomtunnel.ErrorCode;
 import io.loomtunnel.internal.tunnel.Probes;
+import io.loomtunnel.internal.wire.Frame;
+import io.loomtunnel.internal.wire.FrameWriter;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -17,6 +20,9 @@ import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -70,7 +76,7 @@ class MuxBasicsTest {
         try (PlainPair p = PlainPair.open(MuxConfig.defaults())) {
             MuxStream c = p.dialer().open();
             MuxStream s = p.acceptor().accept(WAIT);
-            var readerFailure = new java.util.concurrent.CompletableFuture<Throwable>();
+            var readerFailure = new CompletableFuture<Throwable>();
             Thread.ofVirtual().start(() -> {
                 try {
                     s.input().read();
@@ -80,7 +86,7 @@ class MuxBasicsTest {
                 }
             });
             c.reset(ErrorCode.CANCEL);
-            Throwable t = readerFailure.get(10, java.util.concurrent.TimeUnit.SECONDS);
+            Throwable t = readerFailure.get(10, TimeUnit.SECONDS);
             StreamResetException reset = assertInstanceOf(StreamResetException.class, t);
             assertEquals(ErrorCode.CANCEL, reset.code());
             assertTrue(reset.byPeer());
@@ -136,7 +142,7 @@ class MuxBasicsTest {
         try (PlainPair p = PlainPair.open(MuxConfig.defaults())) {
             MuxStream c = p.dialer().open();
             p.acceptor().accept(WAIT);
-            var failure = new java.util.concurrent.CompletableFuture<Throwable>();
+            var failure = new CompletableFuture<Throwable>();
             Thread.ofVirtual().start(() -> {
                 try {
                     c.input().read();
@@ -144,7 +150,7 @@ class MuxBasicsTest {
                     failure.complete(t);
                 }
             });
-            var acceptFailure = new java.util.concurrent.CompletableFuture<Throwable>();
+            var acceptFailure = new CompletableFuture<Throwable>();
             Thread.ofVirtual().start(() -> {
                 try {
                     p.dialer().accept();
@@ -153,8 +159,8 @@ class MuxBasicsTest {
                 }
             });
             p.acceptor().close();
-            assertInstanceOf(SessionClosedException.class, failure.get(10, java.util.concurrent.TimeUnit.SECONDS));
-            assertInstanceOf(SessionClosedException.class, acceptFailure.get(10, java.util.concurrent.TimeUnit.SECONDS));
+            assertInstanceOf(SessionClosedException.class, failure.get(10, TimeUnit.SECONDS));
+            assertInstanceOf(SessionClosedException.class, acceptFailure.get(10, TimeUnit.SECONDS));
             assertTrue(p.dialer().awaitClosed(WAIT));
         }
     }
@@ -221,8 +227,8 @@ class MuxBasicsTest {
         try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
              Socket ours = new Socket(InetAddress.getLoopbackAddress(), server.getLocalPort());
              Socket peer = server.accept()) {
-            java.util.concurrent.CountDownLatch writeFailed = new java.util.concurrent.CountDownLatch(1);
-            java.io.OutputStream broken = new java.io.OutputStream() {
+            CountDownLatch writeFailed = new CountDownLatch(1);
+            OutputStream broken = new OutputStream() {
                 @Override
                 public void write(int b) throws IOException {
                     write(new byte[] {(byte) b}, 0, 1);
@@ -236,9 +242,9 @@ class MuxBasicsTest {
             };
             MuxSession session = MuxSession.start(ours.getInputStream(), broken, ours, MuxSession.Role.DIALER,
                     MuxConfig.defaults(), "refused");
-            assertTrue(writeFailed.await(10, java.util.concurrent.TimeUnit.SECONDS), "the first PING was written");
-            new io.loomtunnel.internal.wire.FrameWriter(peer.getOutputStream())
-                    .write(io.loomtunnel.internal.wire.Frame.goAway(ErrorCode.SESSION_REFUSED, "the server is full"));
+            assertTrue(writeFailed.await(10, TimeUnit.SECONDS), "the first PING was written");
+            new FrameWriter(peer.getOutputStream())
+                    .write(Frame.goAway(ErrorCode.SESSION_REFUSED, "the server is full"));
             assertTrue(session.awaitClosed(WAIT));
             assertEquals(ErrorCode.SESSION_REFUSED, session.closeCause().code(), session.closeCause().getMessage());
             assertTrue(session.closeCause().getMessage().contains("the server is full"), session.closeCause().getMessage());

@@ -41,7 +41,7 @@ public final class Observability implements Closeable {
             throw e;
         }
         MetricsJsonFile json = settings.metricsJson() == null ? null
-                : MetricsJsonFile.start(settings.metricsJson(), settings.interval(), target::status, target.metrics().registry());
+                : MetricsJsonFile.start(settings.metricsJson(), settings.interval(), target::status, target.metrics().registryToRead());
         return new Observability(admin, json, otlp);
     }
 

@@ -24,8 +24,7 @@ import java.util.concurrent.TimeUnit;
  * Such a thread is not woken by the interrupt of {@link #close(Duration)} when it is blocked in
  * socket I/O: its owner closes the socket first.
  *
- * <p>Thread safety: safe for any thread. {@code this} (a leaf monitor) guards only the lazy
- * creation of {@code platform} against a concurrent close; nothing blocks under it.
+ * <p>Thread safety: safe for any thread; no lock of its own (the executors are thread-safe).
  */
 public final class OwnedThreads implements AutoCloseable {
     /** Every loomtunnel thread's name starts with this. */
@@ -35,13 +34,14 @@ public final class OwnedThreads implements AutoCloseable {
 
     private final String owner;
     private final ExecutorService executor;
-    /** Made by the first {@link #startPlatform}: most owners never start one. */
-    private ExecutorService platform;
+    /** For {@link #startPlatform}; it starts no thread until asked to. */
+    private final ExecutorService platform;
 
     /** Threads for {@code owner}, a short description such as {@code "server :7835"}. */
     public OwnedThreads(String owner) {
         this.owner = owner;
         this.executor = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name(THREAD_NAME_PREFIX + owner + ": ", 0).factory());
+        this.platform = Executors.newThreadPerTaskExecutor(Thread.ofPlatform().daemon(true).name(THREAD_NAME_PREFIX + owner + ": ", 0).factory());
     }
 
     /**
@@ -50,11 +50,7 @@ public final class OwnedThreads implements AutoCloseable {
      * @throws RejectedExecutionException when this owner is closed
      */
     public Future<?> start(String task, Runnable body) {
-        String name = THREAD_NAME_PREFIX + owner + ": " + task;
-        return executor.submit(() -> {
-            Thread.currentThread().setName(name);
-            body.run();
-        });
+        return submit(executor, task, body);
     }
 
     /**
@@ -64,18 +60,12 @@ public final class OwnedThreads implements AutoCloseable {
      * @throws RejectedExecutionException when this owner is closed
      */
     public Future<?> startPlatform(String task, Runnable body) {
+        return submit(platform, task, body);
+    }
+
+    private Future<?> submit(ExecutorService threads, String task, Runnable body) {
         String name = THREAD_NAME_PREFIX + owner + ": " + task;
-        ExecutorService p;
-        synchronized (this) {
-            if (executor.isShutdown()) {
-                throw new RejectedExecutionException(this + " are closed");
-            }
-            if (platform == null) {
-                platform = Executors.newThreadPerTaskExecutor(Thread.ofPlatform().daemon(true).name(name).factory());
-            }
-            p = platform;
-        }
-        return p.submit(() -> {
+        return threads.submit(() -> {
             Thread.currentThread().setName(name);
             body.run();
         });
@@ -135,21 +125,15 @@ public final class OwnedThreads implements AutoCloseable {
      * for itself: it interrupts the others and returns false at once).
      */
     public boolean close(Duration grace) {
-        ExecutorService p;
-        synchronized (this) {
-            executor.shutdownNow();
-            p = platform;
-        }
-        if (p != null) {
-            p.shutdownNow();
-        }
+        executor.shutdownNow();
+        platform.shutdownNow(); // a platform start that came in between is interrupted and joined like the rest
         if (Thread.currentThread().getName().startsWith(THREAD_NAME_PREFIX + owner + ": ")) {
             return false;
         }
         try {
             long deadline = System.nanoTime() + grace.toNanos();
             return executor.awaitTermination(grace.toNanos(), TimeUnit.NANOSECONDS)
-                    & (p == null || p.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS));
+                    & platform.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;

@@ -5,9 +5,7 @@
  * one such thread expiring keys after a fixed time.
  *
  * <h2>Lock order</h2>
- * {@code Deadlines.lock} and {@code OwnedThreads}' monitor (held only to create its platform
- * executor once, never across a start or a wait) are the package's only locks, both leaves: their
- * users may hold theirs when they add or remove a key or start a thread; {@code Deadlines}' thread
- * calls them back holding none.
+ * {@code Deadlines.lock} is the package's only lock and a leaf: its users may hold theirs when
+ * they add or remove a key; its thread calls them back holding none.
  */
 package io.loomtunnel.internal.concurrent;

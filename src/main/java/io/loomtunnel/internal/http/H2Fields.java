@@ -4,13 +4,9 @@ import io.loomtunnel.internal.h2.HeaderField;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 
 /** An HTTP/1.1 response head (or trailer section) as HTTP/2 fields: {@code :status} first, names lowercased, connection-specific fields dropped. */
 final class H2Fields {
-    private static final Set<String> DROPPED = Set.of("connection", "keep-alive", "proxy-connection", "transfer-encoding",
-            "upgrade", "te");
-
     private H2Fields() {
     }
 
@@ -20,7 +16,7 @@ final class H2Fields {
         boolean lengthKnown = framing.kind() == BodyFraming.Kind.LENGTH || framing.empty();
         for (Field f : response.fields().list()) {
             String name = f.name().toLowerCase(Locale.ROOT);
-            if (DROPPED.contains(name) || name.equals("content-length") && !lengthKnown) {
+            if (HeaderField.CONNECTION_SPECIFIC.contains(name) || name.equals("content-length") && !lengthKnown) {
                 continue;
             }
             out.add(new HeaderField(name, f.value()));

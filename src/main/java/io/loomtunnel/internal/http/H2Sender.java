@@ -97,17 +97,7 @@ final class H2Sender {
     }
 
     private static byte[][] headerFrames(int stream, List<HeaderField> fields, boolean endStream) {
-        byte[] block = HpackEncoder.encode(fields);
-        int max = H2Connection.MAX_FRAME;
-        int count = Math.max(1, (block.length + max - 1) / max);
-        byte[][] frames = new byte[count][];
-        for (int i = 0; i < count; i++) {
-            int off = i * max;
-            int flags = (i == count - 1 ? Frame.END_HEADERS : 0) | (i == 0 && endStream ? Frame.END_STREAM : 0);
-            frames[i] = Frames.frame(i == 0 ? Frame.HEADERS : Frame.CONTINUATION, flags, stream, block, off,
-                    Math.min(max, block.length - off));
-        }
-        return frames;
+        return Frames.headers(stream, HpackEncoder.encode(fields), endStream, H2Connection.MAX_FRAME);
     }
 
     void reset(int stream, int code) throws IOException {

@@ -4,12 +4,12 @@ import io.loomtunnel.internal.h2.Frame;
 import io.loomtunnel.internal.h2.Frames;
 import io.loomtunnel.internal.h2.H2Error;
 import io.loomtunnel.internal.h2.HeaderField;
+import io.loomtunnel.internal.h2.ReceiveWindow;
 import java.io.IOException;
 import java.net.SocketAddress;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One HTTP/2 request stream of an {@link H2Connection}: its request body buffer (which holds its
@@ -47,8 +47,7 @@ final class H2Stream {
     private final BytePipe response;
     private final HttpConnectionHandler handler;
     private final H2Sender.Window window;
-    private final AtomicLong receiveWindow = new AtomicLong(H2Connection.STREAM_WINDOW);
-    private final AtomicInteger uncredited = new AtomicInteger();
+    private final ReceiveWindow receiveWindow = new ReceiveWindow(H2Connection.STREAM_WINDOW);
     private final AtomicInteger running = new AtomicInteger(2);
     private final AtomicBoolean counted = new AtomicBoolean(true);
     private long receivedBytes; // the reader's
@@ -117,7 +116,7 @@ final class H2Stream {
      * credited) when it no longer reads.
      */
     boolean received(int length, byte[] data) {
-        if (receiveWindow.addAndGet(-length) < 0) {
+        if (!receiveWindow.take(length)) {
             return false;
         }
         credit(length - data.length); // padding never reaches the handler
@@ -162,14 +161,10 @@ final class H2Stream {
 
     /** Body bytes taken (or dropped): the visitor may send that many more once half a window is due. */
     private void credit(int bytes) {
-        if (bytes <= 0) {
-            return;
-        }
-        int due = uncredited.addAndGet(bytes);
-        if (due >= H2Connection.STREAM_WINDOW / 2 && !requestEnded && uncredited.compareAndSet(due, 0)) {
-            receiveWindow.addAndGet(due);
+        int increment = receiveWindow.consumed(bytes);
+        if (increment > 0 && !requestEnded) {
             try {
-                owner.sender().write(Frames.windowUpdate(id, due));
+                owner.sender().write(Frames.windowUpdate(id, increment));
             } catch (IOException e) {
                 owner.broken();
             }

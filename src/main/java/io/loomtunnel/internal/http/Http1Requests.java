@@ -4,6 +4,7 @@ import io.loomtunnel.internal.h2.HeaderField;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The HTTP/1.1 requests of one connection, read one after another with the ingress's own strict
@@ -23,9 +24,12 @@ public final class Http1Requests {
      * @param method the method
      * @param target the request target as sent
      * @param fields the header fields in order, names as received
+     * @param connectionOptions the Connection field's options, lowercased (the fields they name are hop-by-hop)
+     * @param trailers whether TE lists {@code trailers}
      * @param body   whether a body follows (by Content-Length or chunked)
      */
-    public record Head(String method, String target, List<HeaderField> fields, boolean body) {}
+    public record Head(String method, String target, List<HeaderField> fields, Set<String> connectionOptions, boolean trailers,
+                       boolean body) {}
 
     private final BufferedInput in;
     private BodyReader body;
@@ -48,7 +52,8 @@ public final class Http1Requests {
         BodyFraming framing = BodyFraming.forRequest(head);
         body = new BodyReader(framing, in);
         List<HeaderField> fields = head.fields().list().stream().map(f -> new HeaderField(f.name(), f.value())).toList();
-        return new Head(head.method(), head.target(), fields, !framing.empty());
+        return new Head(head.method(), head.target(), fields, Set.copyOf(head.fields().tokens("connection")),
+                head.fields().tokens("te").contains("trailers"), !framing.empty());
     }
 
     /** The current request's body, decoded; -1 at its end. Trailer fields are checked and dropped, as the ingress drops them. */

@@ -303,12 +303,12 @@ final class HttpConnectionHandler implements Runnable, Closeable {
             }
             boolean sent = sendRequest(request, target, authority, framing, body, prefix, up, filter);
             Relayed relayed = relayResponse(request, route, up, sent, retry, policies);
-            reusable = relayed.reusable && finishDuplex();
+            reusable = relayed.reusable;
             return relayed.again;
         } finally {
-            finishDuplex();
+            boolean bodyWhole = finishDuplex();
             upstream = null;
-            if (reusable && !closed) {
+            if (reusable && bodyWhole && !closed) {
                 route.keep(up);
             } else {
                 closeQuietly(up);

@@ -62,7 +62,7 @@ public final class EndpointMetrics implements Closeable {
             return EndpointMetrics.this.scrape();
         }
     };
-    /** Bound at start when an application registry may read them, else at the first scrape (see {@link #bindJvmMeters}). */
+    /** Bound when something can first read them: at start with an application registry, else at the first scrape or {@link #registryToRead} (see {@link #bindJvmMeters}). */
     private JvmMeters jvm; // guarded by this
     private boolean closed; // guarded by this
     private final TunnelCounters total = new TunnelCounters();
@@ -84,8 +84,6 @@ public final class EndpointMetrics implements Closeable {
         registry.add(prometheus);
         if (application != null) {
             registry.add(application);
-        }
-        if (application != null) {
             bindJvmMeters();
         }
         Gauge.builder(MeterNames.SESSIONS_ACTIVE, sessionsActive, AtomicInteger::get).tags(roleTag)
@@ -126,6 +124,15 @@ public final class EndpointMetrics implements Closeable {
         return registry;
     }
 
+    /**
+     * The registry for a reader other than {@link #scrape} (the OTLP export, the metrics JSON
+     * file): it reads every meter from now on, so the JVM meters are bound first.
+     */
+    public CompositeMeterRegistry registryToRead() {
+        bindJvmMeters();
+        return registry;
+    }
+
     /** The Prometheus text exposition of every meter. */
     public String scrape() {
         bindJvmMeters();
@@ -134,7 +141,8 @@ public final class EndpointMetrics implements Closeable {
 
     /**
      * Binds the JVM's meters once. Without an application registry nobody can read them before
-     * the first scrape, so a server or client that is never scraped never loads JMX: the platform
+     * the first scrape or another reader ({@link #registryToRead}), so a server or client that is
+     * never read never loads JMX: the platform
      * MBean server and Micrometer's JVM binders are about 200 classes, a few MB of an idle
      * server's RSS (docs/BENCHMARKS.md). GC pauses before the first scrape are not in
      * {@code jvm_gc_pause}; the gauges read the JVM's state when scraped and miss nothing.

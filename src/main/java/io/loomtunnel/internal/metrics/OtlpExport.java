@@ -46,7 +46,7 @@ public final class OtlpExport implements Closeable {
             }
         };
         OtlpMeterRegistry otlp = new OtlpMeterRegistry(config, Clock.SYSTEM, new NamedThreadFactory("otlp-metrics-" + metrics.role()));
-        metrics.registry().add(otlp);
+        metrics.registryToRead().add(otlp);
         return new OtlpExport(metrics, otlp);
     }
 

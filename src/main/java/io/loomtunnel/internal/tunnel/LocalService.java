@@ -66,7 +66,8 @@ public final class LocalService {
         reset(stream, ErrorCode.CANCEL);
     }
 
-    private static void reset(MuxStream stream, ErrorCode code) {
+    /** Resets {@code stream} with {@code code}; a session already gone has nothing to reset. */
+    public static void reset(MuxStream stream, ErrorCode code) {
         try {
             stream.reset(code);
         } catch (IOException gone) {

@@ -141,10 +141,12 @@ class DashboardBrowserIT {
         // The share of the peer-to-peer cases (9 on) starts now: a JVM's start is slow on a busy machine.
         Path shareKey = dir.resolve("share.key");
         Path connectKey = dir.resolve("laptop.key");
-        Identity.generate().save(shareKey);
-        Identity.generate().save(connectKey);
-        shareId = Identity.load(shareKey).id();
-        connectId = Identity.load(connectKey).id();
+        Identity shareIdentity = Identity.generate();
+        Identity connectIdentity = Identity.generate();
+        shareIdentity.save(shareKey);
+        connectIdentity.save(connectKey);
+        shareId = shareIdentity.id();
+        connectId = connectIdentity.id();
         share = peer("share", shareKey, "--tcp", "echo=127.0.0.1:" + echoPort, "--allow", connectId.toString());
         // Chromium only once the processes run: started alongside, it slows their start on a busy machine.
         browser = chromium();
@@ -174,9 +176,7 @@ class DashboardBrowserIT {
         }
         Thread.sleep(1_500); // the charts' first history and the stream's first events
         screenshot("overview");
-        List<String> problems = browser.manage().logs().get(LogType.BROWSER).getAll().stream()
-                .filter(e -> e.getLevel().intValue() >= Level.WARNING.intValue()).map(LogEntry::toString).toList();
-        assertEquals(List.of(), problems, "the browser's console stays clean (CSP, scripts, requests)");
+        assertQuietConsole();
     }
 
     @Test
@@ -457,7 +457,7 @@ class DashboardBrowserIT {
     private void assertQuietConsole() {
         List<String> problems = browser.manage().logs().get(LogType.BROWSER).getAll().stream()
                 .filter(e -> e.getLevel().intValue() >= Level.WARNING.intValue()).map(LogEntry::toString).toList();
-        assertEquals(List.of(), problems, "the browser's console stays clean");
+        assertEquals(List.of(), problems, "the browser's console stays clean (CSP, scripts, requests)");
     }
 
     /** The security headers an endpoint sends with its page and one of its scripts. */

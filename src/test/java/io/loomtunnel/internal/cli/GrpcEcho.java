@@ -209,20 +209,10 @@ final class GrpcEcho implements AutoCloseable {
         List<String> bidiPingPong(List<String> messages) throws Exception {
             BlockingQueue<byte[]> answers = new LinkedBlockingQueue<>();
             CompletableFuture<byte[]> done = new CompletableFuture<>();
-            StreamObserver<byte[]> requests = ClientCalls.asyncBidiStreamingCall(channel.newCall(BIDI, options()), new StreamObserver<>() {
+            StreamObserver<byte[]> requests = ClientCalls.asyncBidiStreamingCall(channel.newCall(BIDI, options()), new Answer(done) {
                 @Override
                 public void onNext(byte[] message) {
                     answers.add(message);
-                }
-
-                @Override
-                public void onError(Throwable t) {
-                    done.completeExceptionally(t);
-                }
-
-                @Override
-                public void onCompleted() {
-                    done.complete(new byte[0]);
                 }
             });
             List<String> got = new ArrayList<>();
@@ -230,7 +220,7 @@ final class GrpcEcho implements AutoCloseable {
                 requests.onNext(utf8(m));
                 byte[] answer = answers.poll(DEADLINE_SECONDS, TimeUnit.SECONDS);
                 if (answer == null) {
-                    throw new AssertionError("no answer to '" + m + "' while the stream stayed open", done.isDone() ? exception(done) : null);
+                    throw new AssertionError("no answer to '" + m + "' while the stream stayed open", done.isCompletedExceptionally() ? done.exceptionNow() : null);
                 }
                 got.add(text(answer));
             }
@@ -267,19 +257,10 @@ final class GrpcEcho implements AutoCloseable {
         public void close() throws InterruptedException {
             channel.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
         }
-
-        private static Throwable exception(CompletableFuture<?> f) {
-            try {
-                f.join();
-                return null;
-            } catch (RuntimeException e) {
-                return e.getCause();
-            }
-        }
     }
 
-    /** One answer into a future. */
-    private static final class Answer implements StreamObserver<byte[]> {
+    /** One answer into a future (the bidi call overrides {@link #onNext} to queue every answer). */
+    private static class Answer implements StreamObserver<byte[]> {
         private final CompletableFuture<byte[]> future;
 
         Answer(CompletableFuture<byte[]> future) {

@@ -1,5 +1,6 @@
 package io.loomtunnel.internal.cli;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -21,7 +22,6 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
@@ -159,7 +159,7 @@ class Http2IT {
         try (GrpcEcho.Client c = grpc.client(httpPort, "grpc.localhost")) {
             byte[] big = new byte[10 * 1024 * 1024];
             new Random(17).nextBytes(big);
-            assertTrue(Arrays.equals(big, c.unaryBytes(big)), "the 10 MB message came back changed");
+            assertArrayEquals(big, c.unaryBytes(big), "the 10 MB message came back changed");
             StatusRuntimeException e = c.failing();
             assertEquals(Status.Code.NOT_FOUND, e.getStatus().getCode());
             assertEquals(GrpcEcho.FAILURE_MESSAGE, e.getStatus().getDescription());

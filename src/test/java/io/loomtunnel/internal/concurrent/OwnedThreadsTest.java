@@ -10,9 +10,11 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
@@ -63,7 +65,7 @@ class OwnedThreadsTest {
     @Test
     void itsExecutorRunsEachTaskOnANamedThreadOfTheOwnerAndRejectsOnceClosed() throws Exception {
         OwnedThreads threads = new OwnedThreads("executor owner");
-        java.util.concurrent.CompletableFuture<String> name = new java.util.concurrent.CompletableFuture<>();
+        CompletableFuture<String> name = new CompletableFuture<>();
         threads.executor("request").execute(() -> name.complete(Thread.currentThread().getName()));
         assertEquals("loomtunnel executor owner: request", name.get(10, TimeUnit.SECONDS));
         assertTrue(threads.close(Duration.ofSeconds(10)));
@@ -78,7 +80,7 @@ class OwnedThreadsTest {
             OwnedThreads threads = new OwnedThreads("platform owner");
             AtomicReference<Thread> reader = new AtomicReference<>();
             CountDownLatch reading = new CountDownLatch(1);
-            java.util.concurrent.atomic.AtomicBoolean ended = new java.util.concurrent.atomic.AtomicBoolean();
+            AtomicBoolean ended = new AtomicBoolean();
             threads.startPlatform("reader", () -> {
                 reader.set(Thread.currentThread());
                 try (InputStream in = accepted.getInputStream()) {

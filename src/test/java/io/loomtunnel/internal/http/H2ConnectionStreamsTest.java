@@ -9,6 +9,7 @@ import com.sun.net.httpserver.HttpServer;
 import io.loomtunnel.internal.h2.Frame;
 import io.loomtunnel.internal.h2.FrameReader;
 import io.loomtunnel.internal.h2.Frames;
+import io.loomtunnel.internal.tunnel.Probes;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -17,12 +18,12 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketAddress;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.IntSupplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -156,15 +157,8 @@ class H2ConnectionStreamsTest {
      * of its stream have ended, a moment after the visitor has the response.
      */
     private static void awaitAllBack(H2StreamBuffers.Pool pool) throws InterruptedException {
-        awaitTrue(() -> pool.idle() == Math.min(pool.made(), H2Connection.IDLE_STREAM_BUFFERS) ? 1 : 0,
-                "every set back in the pool (" + pool.idle() + " of " + pool.made() + ")");
-    }
-
-    private static void awaitTrue(IntSupplier check, String what) throws InterruptedException {
-        for (int i = 0; i < 2000 && check.getAsInt() == 0; i++) {
-            Thread.sleep(5);
-        }
-        assertEquals(1, check.getAsInt(), "waited 10 s for " + what);
+        Probes.eventually(Duration.ofSeconds(10), () -> "every set back in the pool (" + pool.idle() + " of " + pool.made() + ")",
+                () -> pool.idle() == Math.min(pool.made(), H2Connection.IDLE_STREAM_BUFFERS));
     }
 
     private static String shape(Frame f) {

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 
-/** The JVM's meters are bound at the first scrape when no application registry could read them earlier, and at start when one could. */
+/** The JVM's meters are bound when something can first read them: the first scrape, another reader attaching (OTLP, the JSON file), or at start with an application registry. */
 class JvmMetersBindingTest {
     @Test
     void withoutAnApplicationRegistryTheFirstScrapeBindsThem() {
@@ -17,6 +17,13 @@ class JvmMetersBindingTest {
             assertTrue(text.contains("jvm_memory_used_bytes"), "the first scrape has them");
             assertTrue(text.contains("jvm_threads_live_threads"), "the first scrape has them");
             assertTrue(m.view().scrape().contains("jvm_gc_"), "and so does the embedder's view");
+        }
+    }
+
+    @Test
+    void aReaderOtherThanTheScrapeGetsThemWhenItAttaches() {
+        try (EndpointMetrics m = EndpointMetrics.start("server", null)) {
+            assertNotNull(m.registryToRead().find("jvm.memory.used").gauge(), "the OTLP export and the JSON file read every meter");
         }
     }
 

@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.ToLongFunction;
 import java.util.stream.Stream;
 
 /** CPU time (user + system) of processes and their live children, from /proc/PID/stat, in seconds. */
@@ -28,9 +29,15 @@ final class CpuTime {
         return used;
     }
 
-    private static double seconds(long pid) {
+    /** One process tree's CPU seconds so far. */
+    static double seconds(long pid) {
+        return overTree(pid, CpuTime::ticks) / TICKS;
+    }
+
+    /** {@code perProcess} summed over a process and its live children (0 for one that is gone). */
+    static long overTree(long pid, ToLongFunction<Long> perProcess) {
         return ProcessHandle.of(pid).map(h -> Stream.concat(Stream.of(h), h.descendants())
-                .mapToLong(p -> ticks(p.pid())).sum()).orElse(0L) / TICKS;
+                .mapToLong(p -> perProcess.applyAsLong(p.pid())).sum()).orElse(0L);
     }
 
     private static long ticks(long pid) {

@@ -32,12 +32,19 @@ final class H2loadRows {
     /** One row: the prefix of its metrics, whether it goes to the HTTPS listener, and h2load's options. */
     private record Row(String label, boolean tls, List<String> options) {}
 
-    private static final Row H1 = new Row("h2load HTTP/1.1 ", false, List.of("--h1", "-c", "8", "-m", "1"));
+    /** The rows' metric prefixes (the report reads them back). */
+    static final String HTTP1 = "h2load HTTP/1.1 ";
+    static final String HTTPS = "h2load HTTPS ";
+    static final String H2C = "h2load h2c ";
+    static final String H2C_MULTIPLEXED = "h2load h2c 1 conn x 8 streams ";
+    static final String H2_TLS = "h2load h2 TLS ";
+
+    private static final Row H1 = new Row(HTTP1, false, List.of("--h1", "-c", "8", "-m", "1"));
     private static final List<Row> THROUGH_LOOMTUNNEL = List.of(H1,
-            new Row("h2load HTTPS ", true, List.of("--h1", "-c", "8", "-m", "1")),
-            new Row("h2load h2c ", false, List.of("-c", "8", "-m", "1")),
-            new Row("h2load h2c 1 conn x 8 streams ", false, List.of("-c", "1", "-m", "8")),
-            new Row("h2load h2 TLS ", true, List.of("-c", "8", "-m", "1")));
+            new Row(HTTPS, true, List.of("--h1", "-c", "8", "-m", "1")),
+            new Row(H2C, false, List.of("-c", "8", "-m", "1")),
+            new Row(H2C_MULTIPLEXED, false, List.of("-c", "1", "-m", "8")),
+            new Row(H2_TLS, true, List.of("-c", "8", "-m", "1")));
 
     private H2loadRows() {}
 

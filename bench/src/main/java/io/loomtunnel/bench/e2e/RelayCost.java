@@ -14,13 +14,14 @@ import java.util.stream.Stream;
  * are lost; the scenarios that use it keep theirs.
  *
  * @param switches context switches of every process and its live children so far
- * @param cpu CPU seconds by role so far ({@link CpuTime})
+ * @param cpuSeconds CPU seconds of every process and its live children so far ({@link CpuTime})
  */
-record RelayCost(long switches, Map<String, Double> cpu) {
+record RelayCost(long switches, double cpuSeconds) {
 
     /** The relays' readings now. */
     static RelayCost of(Map<String, Long> processes) {
-        return new RelayCost(processes.values().stream().mapToLong(RelayCost::tree).sum(), CpuTime.of(processes));
+        return new RelayCost(processes.values().stream().mapToLong(pid -> CpuTime.overTree(pid, RelayCost::threads)).sum(),
+                processes.values().stream().mapToDouble(CpuTime::seconds).sum());
     }
 
     /**
@@ -32,14 +33,8 @@ record RelayCost(long switches, Map<String, Double> cpu) {
             return;
         }
         RelayCost now = of(processes);
-        double cpuSeconds = CpuTime.used(cpu, now.cpu).values().stream().mapToDouble(Double::doubleValue).sum();
         figures.put(label + "relay context switches per " + unit, (double) (now.switches - switches) / units);
-        figures.put(label + "relay CPU µs per " + unit, cpuSeconds * 1e6 / units);
-    }
-
-    private static long tree(long pid) {
-        return ProcessHandle.of(pid).map(h -> Stream.concat(Stream.of(h), h.descendants())
-                .mapToLong(p -> threads(p.pid())).sum()).orElse(0L);
+        figures.put(label + "relay CPU µs per " + unit, (now.cpuSeconds - cpuSeconds) * 1e6 / units);
     }
 
     private static long threads(long pid) {

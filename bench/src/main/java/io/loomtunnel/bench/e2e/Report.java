@@ -113,17 +113,17 @@ final class Report {
 
     /** Info lines (no target of the brief) that put the http scenario's HTTP/2 and HTTPS rows beside their references. */
     private static void http(Results r, List<String> lines) {
-        Double h1 = r.get("http", Peers.LOOMTUNNEL, "h2load HTTP/1.1 requests/s");
-        for (String row : List.of("h2load h2c ", "h2load h2c 1 conn x 8 streams ", "h2load h2 TLS ")) { // HTTPS: below
+        Double h1 = r.get("http", Peers.LOOMTUNNEL, H2loadRows.HTTP1 + "requests/s");
+        for (String row : List.of(H2loadRows.H2C, H2loadRows.H2C_MULTIPLEXED, H2loadRows.H2_TLS)) { // HTTPS: below
             Double h2 = r.get("http", Peers.LOOMTUNNEL, row + "requests/s");
             if (h1 != null && h2 != null && h1 > 0) {
                 lines.add(String.format("info  http: %srequests/s through loomtunnel %s, %.2fx its HTTP/1.1 ingress (h2load, 8 connections)",
                         row.substring("h2load ".length()), format(h2), h2 / h1));
             }
         }
-        Double https = r.get("http", Peers.LOOMTUNNEL, "h2load HTTPS requests/s");
+        Double https = r.get("http", Peers.LOOMTUNNEL, H2loadRows.HTTPS + "requests/s");
         for (String peer : List.of(Peers.LOOMTUNNEL, Peers.SSH_L)) {
-            Double plain = r.get("http", peer, "h2load HTTP/1.1 requests/s");
+            Double plain = r.get("http", peer, H2loadRows.HTTP1 + "requests/s");
             if (https != null && plain != null && plain > 0) {
                 lines.add(String.format("info  http: HTTPS through loomtunnel %s requests/s, %.2fx %s's plain HTTP/1.1 (h2load, 8 connections)",
                         format(https), https / plain, peer));

@@ -5,6 +5,7 @@ import io.loomtunnel.internal.concurrent.Joins;
 import io.loomtunnel.internal.h2.H2Error;
 import io.loomtunnel.internal.http.Http1Requests;
 import io.loomtunnel.internal.metrics.TunnelCounters;
+import io.loomtunnel.internal.tunnel.LocalService;
 import io.loomtunnel.internal.tunnel.ServiceFailure;
 import io.loomtunnel.internal.tunnel.SpliceTap;
 import io.loomtunnel.mux.MuxStream;
@@ -64,6 +65,8 @@ public final class H2cBridge {
     private final Consumer<IOException> unreachable;
     private final Http1Requests requests;
     private final OutputStream out;
+    /** The request bodies' buffer: only the thread that reads the requests uses it. */
+    private final byte[] bodyBuffer = new byte[BUFFER];
     private final BlockingQueue<Exchange> ready = new ArrayBlockingQueue<>(1);
     private volatile boolean done;
     private volatile ServiceFailure failure;
@@ -122,7 +125,7 @@ public final class H2cBridge {
             }
             ServiceFailure f = failure;
             if (!clean) {
-                reset(f == null ? ErrorCode.CANCEL : f.code);
+                LocalService.reset(stream, f == null ? ErrorCode.CANCEL : f.code);
             }
             try {
                 stream.close();
@@ -134,7 +137,7 @@ public final class H2cBridge {
                     queued.h2.cancel(H2Error.CANCEL);
                 }
             }
-            Joins.joinAborting(reader, () -> reset(ErrorCode.CANCEL)); // a reset wakes its read of the tunnel
+            Joins.joinAborting(reader, () -> LocalService.reset(stream, ErrorCode.CANCEL)); // a reset wakes its read of the tunnel
         }
         return clean;
     }
@@ -186,7 +189,7 @@ public final class H2cBridge {
 
     /** The request body as DATA, then END_STREAM; once the service takes no more, the rest is read and dropped. */
     private void sendBody(H2cStream h2) throws IOException {
-        byte[] buf = new byte[BUFFER];
+        byte[] buf = bodyBuffer;
         boolean taking = true;
         for (int n; (n = requests.readBody(buf, 0, buf.length)) >= 0; ) {
             taking = taking && h2.send(buf, 0, n);
@@ -225,7 +228,7 @@ public final class H2cBridge {
                     }
                     case H2cStream.Headers h -> {
                         if (h.tooLarge()) {
-                            throw new ResponseHeads.MalformedResponseException("a header list over " + MAX_HEAD_BYTES + " bytes");
+                            throw new ResponseHeads.MalformedResponseException("a header list over " + pool.limits().maxHeadBytes() + " bytes");
                         }
                         if (!started) {
                             ResponseHeads.Head head = ResponseHeads.head(h.fields(), x.head.method().equals("HEAD"), h.endStream());
@@ -271,14 +274,6 @@ public final class H2cBridge {
             LOG.log(System.Logger.Level.DEBUG, () -> "h2c stream " + x.h2.id + ": " + e.getMessage());
             x.h2.cancel(H2Error.PROTOCOL_ERROR);
             return false;
-        }
-    }
-
-    private void reset(ErrorCode code) {
-        try {
-            stream.reset(code);
-        } catch (IOException gone) {
-            // the session is gone, and the stream with it
         }
     }
 

@@ -11,7 +11,9 @@ import io.loomtunnel.internal.h2.H2Exception;
 import io.loomtunnel.internal.h2.HeaderField;
 import io.loomtunnel.internal.h2.HpackDecoder;
 import io.loomtunnel.internal.h2.HpackEncoder;
+import io.loomtunnel.internal.h2.ReceiveWindow;
 import io.loomtunnel.internal.net.HostPort;
+import io.loomtunnel.internal.tunnel.LocalService;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
@@ -74,8 +76,6 @@ public final class H2cConnection implements Closeable {
      * @param slotTimeout  how long a request waits for a stream when all are in use
      */
     public record Limits(int maxHeadBytes, Duration idleTimeout, Duration sendTimeout, Duration slotTimeout) {
-        public static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
-
         public static Limits defaults() {
             return new Limits(32 * 1024, Duration.ofSeconds(60), Duration.ofSeconds(60), Duration.ofSeconds(10));
         }
@@ -98,8 +98,8 @@ public final class H2cConnection implements Closeable {
     private int nextId = 1; // under the output's lock
     private volatile int highestOpened;
     // the reader's alone
-    private long receiveWindow = CONNECTION_WINDOW;
-    private int uncredited;
+    /** The connection's window: the streams' windows bound what is held, so it is given back as DATA arrive. */
+    private final ReceiveWindow receiveWindow = new ReceiveWindow(CONNECTION_WINDOW);
     private ByteArrayOutputStream block;
     private int blockStream;
     private int blockFrames;
@@ -119,7 +119,7 @@ public final class H2cConnection implements Closeable {
         Socket s = new Socket();
         try {
             s.setTcpNoDelay(true);
-            s.connect(HostPort.resolved(service), (int) Limits.CONNECT_TIMEOUT.toMillis());
+            s.connect(HostPort.resolved(service), (int) LocalService.CONNECT_TIMEOUT.toMillis());
             s.setSoTimeout((int) limits.idleTimeout().toMillis()); // a read timeout is the reader's cue to check for idleness
             return start(s.getInputStream(), s.getOutputStream(), s, limits, "h2c to " + HostPort.text(service));
         } catch (IOException | RuntimeException e) {
@@ -356,15 +356,12 @@ public final class H2cConnection implements Closeable {
 
     private void data(Frame f) throws IOException {
         int length = f.payload().length;
-        receiveWindow -= length;
-        if (receiveWindow < 0) {
+        if (!receiveWindow.take(length)) {
             throw new H2Exception(H2Error.FLOW_CONTROL_ERROR, "DATA beyond the connection's window");
         }
-        uncredited += length;
-        if (uncredited >= CONNECTION_WINDOW / 2) { // the streams' windows bound what is held: give it back as it comes
-            output.write(Frames.windowUpdate(0, uncredited));
-            receiveWindow += uncredited;
-            uncredited = 0;
+        int increment = receiveWindow.consumed(length);
+        if (increment > 0) {
+            output.write(Frames.windowUpdate(0, increment));
         }
         H2cStream s = knownStream(f);
         if (s != null && !s.received(length, f.unpadded(), f.has(Frame.END_STREAM))) {

@@ -48,6 +48,10 @@ public final class H2cPool implements Closeable {
         return service;
     }
 
+    H2cConnection.Limits limits() {
+        return limits;
+    }
+
     /** A new stream to the service, on a fresh connection if the current one takes no more. */
     H2cStream open(List<HeaderField> fields, boolean endStream) throws IOException {
         for (int attempt = 0; attempt < 2; attempt++) {

@@ -3,7 +3,6 @@ package io.loomtunnel.internal.h2.upstream;
 import io.loomtunnel.internal.h2.HeaderField;
 import io.loomtunnel.internal.http.Http1Requests;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -24,19 +23,11 @@ final class RequestFields {
     }
 
     static List<HeaderField> of(Http1Requests.Head head) {
-        Set<String> named = new HashSet<>();
         String authority = null;
-        boolean trailers = false;
         for (HeaderField f : head.fields()) {
-            String name = f.name().toLowerCase(Locale.ROOT);
-            if (name.equals("connection")) {
-                for (String token : f.value().split(",")) {
-                    named.add(token.strip().toLowerCase(Locale.ROOT));
-                }
-            } else if (name.equals("host") && authority == null) {
+            if (f.name().equalsIgnoreCase("host")) {
                 authority = f.value();
-            } else if (name.equals("te")) {
-                trailers |= List.of(f.value().toLowerCase(Locale.ROOT).split("\\s*,\\s*")).contains("trailers");
+                break;
             }
         }
         List<HeaderField> out = new ArrayList<>(head.fields().size() + 4);
@@ -46,12 +37,12 @@ final class RequestFields {
             out.add(new HeaderField(":authority", authority));
         }
         out.add(new HeaderField(":path", head.target()));
-        if (trailers) {
+        if (head.trailers()) {
             out.add(new HeaderField("te", "trailers"));
         }
         for (HeaderField f : head.fields()) {
             String name = f.name().toLowerCase(Locale.ROOT);
-            if (!CONNECTION_SPECIFIC.contains(name) && !named.contains(name)) {
+            if (!CONNECTION_SPECIFIC.contains(name) && !head.connectionOptions().contains(name)) {
                 out.add(new HeaderField(name, f.value()));
             }
         }

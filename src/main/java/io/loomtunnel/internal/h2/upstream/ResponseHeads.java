@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 
 /**
  * The header blocks of the local service's HTTP/2 response, checked by RFC 9113 8.1.1, 8.2 and
@@ -19,9 +18,6 @@ import java.util.Set;
  * (other than HTAB) or whitespace at either end, a connection-specific field, a 101.
  */
 final class ResponseHeads {
-    private static final Set<String> CONNECTION_SPECIFIC = Set.of("connection", "keep-alive", "proxy-connection",
-            "transfer-encoding", "upgrade", "te");
-
     /** A response block the service should not have sent: its stream is reset with PROTOCOL_ERROR. */
     static final class MalformedResponseException extends IOException {
         private static final long serialVersionUID = 1L;
@@ -58,7 +54,7 @@ final class ResponseHeads {
             throw new MalformedResponseException("no :status first");
         }
         String code = fields.getFirst().value();
-        if (code.length() != 3 || !code.chars().allMatch(c -> c >= '0' && c <= '9') || code.charAt(0) == '0') {
+        if (code.length() != 3 || !isDigit(code.charAt(0)) || code.charAt(0) == '0' || !isDigit(code.charAt(1)) || !isDigit(code.charAt(2))) {
             throw new MalformedResponseException("bad :status");
         }
         int status = Integer.parseInt(code);
@@ -97,11 +93,11 @@ final class ResponseHeads {
             if (!Http1Requests.isToken(name) || !name.equals(name.toLowerCase(Locale.ROOT))) {
                 throw new MalformedResponseException("a field name that is not a lowercase token");
             }
-            if (CONNECTION_SPECIFIC.contains(name)) {
+            if (HeaderField.CONNECTION_SPECIFIC.contains(name)) {
                 throw new MalformedResponseException("connection-specific field " + name);
             }
             String value = f.value();
-            if (!value.chars().allMatch(c -> c == '\t' || c >= 0x20 && c != 0x7f && c <= 0xff)
+            if (!isFieldValue(value)
                     || !value.isEmpty() && (isSpace(value.charAt(0)) || isSpace(value.charAt(value.length() - 1)))) {
                 throw new MalformedResponseException("a control character or surrounding whitespace in the value of " + name);
             }
@@ -110,6 +106,21 @@ final class ResponseHeads {
             }
             sb.append(name).append(": ").append(value).append("\r\n");
         }
+    }
+
+    /** Only HTAB, visible characters, spaces and obs-text: loops, not streams (this runs for every field of every response). */
+    private static boolean isFieldValue(String value) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c != '\t' && (c < 0x20 || c == 0x7f || c > 0xff)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean isDigit(char c) {
+        return c >= '0' && c <= '9';
     }
 
     private static boolean isSpace(char c) {

@@ -3,6 +3,7 @@ package io.loomtunnel.internal.h2.upstream;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import io.loomtunnel.internal.h2.H2Error;
 import io.loomtunnel.internal.h2.HeaderField;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -72,7 +73,7 @@ class H2cConnectionFuzzTest {
                             started = !ResponseHeads.head(h.fields(), false, h.endStream()).interim();
                         }
                     } catch (ResponseHeads.MalformedResponseException e) {
-                        s.cancel(io.loomtunnel.internal.h2.H2Error.PROTOCOL_ERROR);
+                        s.cancel(H2Error.PROTOCOL_ERROR);
                         return;
                     }
                     if (h.endStream()) {

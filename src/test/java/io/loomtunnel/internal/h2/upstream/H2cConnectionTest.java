@@ -18,6 +18,7 @@ import io.loomtunnel.internal.h2.HpackEncoder;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -63,7 +64,7 @@ class H2cConnectionTest {
             try {
                 return listener.accept();
             } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
+                throw new UncheckedIOException(e);
             }
         });
         connection = H2cConnection.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), listener.getLocalPort()), limits);
@@ -144,7 +145,7 @@ class H2cConnectionTest {
             try {
                 return s.send(new byte[25], 0, 25) && s.end();
             } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
+                throw new UncheckedIOException(e);
             }
         });
         assertData(1, 10, 0);
@@ -249,7 +250,7 @@ class H2cConnectionTest {
             try {
                 return connection.open(GET, true);
             } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
+                throw new UncheckedIOException(e);
             }
         });
         send(headersFrame(1, true, new HeaderField(":status", "200")));
