@@ -10,6 +10,7 @@ import java.io.BufferedOutputStream;
 import java.io.Closeable;
 import java.io.EOFException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -31,8 +32,17 @@ import javax.net.ssl.SSLSocket;
  *
  * <p>Threads: {@link #run} is the only user of the streams; {@link #close} may come from any
  * thread (the ingress closing) and only closes, which wakes whatever {@code run} is blocked on;
- * {@link #expireWrite} comes from the ingress's watchdog and only closes the socket of a write
- * past its deadline.
+ * {@link #expire} comes from the ingress's watchdog and only ends a write or read past its deadline
+ * (closes the socket, shuts its input, or closes the upstream).
+ *
+ * <p>Read timeouts: on a connection the watchdog watches (a plain TCP visitor), the two waits
+ * every request has, for the next request on a kept-alive connection and for each response, are
+ * untimed under a {@link ReadDeadline} the watchdog enforces; the rest (a head or body arriving in
+ * pieces) and everything on a TLS visitor or an HTTP/2 stream time themselves (SO_TIMEOUT, the
+ * upstream's read timeout). Why not every read: an expired deadline shuts the socket's input, and
+ * an error page after it could not be followed by reading what the visitor still sends, so the
+ * close would reset the connection and the page with it. JDK's SSLSocket does not promise that
+ * shutting its input from another thread ends a read in progress.
  */
 final class HttpConnectionHandler implements Runnable, Closeable {
     private static final System.Logger LOG = System.getLogger(HttpConnectionHandler.class.getName());
@@ -72,27 +82,46 @@ final class HttpConnectionHandler implements Runnable, Closeable {
     private final byte[] scratch;
     /** The buffer of each response head read, one after another: allocating it per request cost a tenth of the CPU. */
     private final byte[] upstreamHead;
+    /** The wait for the visitor's next request, or null when it times itself (see the class comment). */
+    private final ReadDeadline idleDeadline;
+    /** Each upstream's read deadline (it closes the upstream in use), or null as idleDeadline. */
+    private final ReadDeadline upstreamDeadline;
     private volatile Upstream upstream;
     private volatile boolean closed;
     /** A gRPC request's body still going to the upstream while the response is relayed, or null. */
     private DuplexBody duplex;
 
+    /**
+     * A visitor's connection.
+     *
+     * @param watched whether a watchdog calls {@link #expire} a few times per timeout (the
+     *                ingress's does), so that reads may wait untimed under deadlines
+     */
     HttpConnectionHandler(Socket socket, HttpRouter router, HttpIngressConfig config, IngressLog log,
-            Consumer<HttpConnectionHandler> onDone) throws IOException {
-        this(socket, router, config, log, onDone, HandlerBuffers.allocate(config.maxHeadBytes()));
+            Consumer<HttpConnectionHandler> onDone, boolean watched) throws IOException {
+        this(socket, router, config, log, onDone, HandlerBuffers.allocate(config.maxHeadBytes()), watched);
     }
 
-    /** With {@code buffers} lent to it until {@code onDone} (an HTTP/2 stream's: H2StreamBuffers). */
+    /** With {@code buffers} lent to it until {@code onDone} (an HTTP/2 stream's: H2StreamBuffers); not watched. */
     HttpConnectionHandler(Socket socket, HttpRouter router, HttpIngressConfig config, IngressLog log,
             Consumer<HttpConnectionHandler> onDone, HandlerBuffers buffers) throws IOException {
+        this(socket, router, config, log, onDone, buffers, false);
+    }
+
+    private HttpConnectionHandler(Socket socket, HttpRouter router, HttpIngressConfig config, IngressLog log,
+            Consumer<HttpConnectionHandler> onDone, HandlerBuffers buffers, boolean watched) throws IOException {
         this.socket = socket;
         this.router = router;
         this.config = config;
         this.log = log;
         this.onDone = onDone;
         this.clientIp = ((InetSocketAddress) socket.getRemoteSocketAddress()).getAddress().getHostAddress();
+        boolean deadlines = watched && !(socket instanceof SSLSocket);
+        this.idleDeadline = deadlines ? new ReadDeadline(this::shutdownVisitorInput) : null;
+        this.upstreamDeadline = deadlines ? new ReadDeadline(this::closeUpstream) : null;
         BufferedInput.TimeoutSetter timeouts = t -> socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, t.toMillis()));
-        this.pacedIn = new PacedInput(socket.getInputStream(), timeouts);
+        InputStream visitorIn = deadlines ? idleDeadline.guard(socket.getInputStream()) : socket.getInputStream();
+        this.pacedIn = new PacedInput(visitorIn, timeouts);
         this.clientIn = new BufferedInput(pacedIn, timeouts, buffers.head());
         this.scratch = buffers.scratch();
         this.upstreamHead = buffers.upstreamHead();
@@ -119,15 +148,35 @@ final class HttpConnectionHandler implements Runnable, Closeable {
     public void close() {
         closed = true;
         closeQuietly(socket);
+        closeUpstream();
+    }
+
+    /**
+     * From the watchdog: ends a write to the visitor, or a read from the visitor or the upstream,
+     * that is past its deadline; true if it did.
+     */
+    boolean expire(long nowNanos) {
+        boolean expired = clientOut.expire(nowNanos);
+        if (idleDeadline != null) {
+            expired |= idleDeadline.expire(nowNanos) | upstreamDeadline.expire(nowNanos);
+        }
+        return expired;
+    }
+
+    /** Ends the wait for the visitor's next request. */
+    private void shutdownVisitorInput() {
+        try {
+            socket.shutdownInput();
+        } catch (IOException e) {
+            closeQuietly(socket); // closed or reset already: the read has ended or will
+        }
+    }
+
+    private void closeUpstream() {
         Upstream u = upstream;
         if (u != null) {
             closeQuietly(u);
         }
-    }
-
-    /** From the watchdog: closes the connection if a write to the visitor is past its deadline; true if it did. */
-    boolean expireWrite(long nowNanos) {
-        return clientOut.expire(nowNanos);
     }
 
     private void serve() throws IOException, InterruptedException {
@@ -139,9 +188,8 @@ final class HttpConnectionHandler implements Runnable, Closeable {
         boolean first = true;
         while (true) {
             if (!first) {
-                clientIn.setTimeout(config.idleTimeout());
                 try {
-                    if (!clientIn.fill()) {
+                    if (!awaitNextRequest()) {
                         return;
                     }
                 } catch (SocketTimeoutException e) {
@@ -181,6 +229,21 @@ final class HttpConnectionHandler implements Runnable, Closeable {
             if (!goOn) {
                 return;
             }
+        }
+    }
+
+    /** Waits up to the idle timeout for the first bytes of the next request; false at end of stream. */
+    private boolean awaitNextRequest() throws IOException {
+        if (idleDeadline == null) {
+            clientIn.setTimeout(config.idleTimeout());
+            return clientIn.fill();
+        }
+        clientIn.setTimeout(Duration.ZERO); // the deadline times this wait; the head's reads set their own timeouts
+        idleDeadline.set(config.idleTimeout());
+        try {
+            return clientIn.fill();
+        } finally {
+            idleDeadline.set(Duration.ZERO);
         }
     }
 
@@ -409,7 +472,9 @@ final class HttpConnectionHandler implements Runnable, Closeable {
      */
     private Relayed relayResponse(RequestHead request, HttpRoute route, Upstream up, boolean requestSent, boolean retry,
             PolicyExchange policies) throws IOException, InterruptedException, Refusal {
-        BufferedInput upIn = new BufferedInput(up.input(), up::setReadTimeout, upstreamHead);
+        BufferedInput upIn = upstreamDeadline != null
+                ? new BufferedInput(upstreamDeadline.guard(up.input()), upstreamDeadline, upstreamHead)
+                : new BufferedInput(up.input(), up::setReadTimeout, upstreamHead);
         ResponseHead response;
         BodyFraming framing;
         try {

@@ -20,8 +20,8 @@ import java.util.function.Consumer;
  * source ({@link SourceLimit}; one more is closed as soon as it is accepted). What it answers
  * itself goes to a rate-limited log ({@link IngressLog}). See docs/HTTP.md.
  *
- * <p>Threads: the ingress's own, {@code "loomtunnel http :PORT: accept"}, {@code "...: send timeouts"}
- * (the watchdog that closes connections whose visitor does not take what is sent), {@code "...: idle
+ * <p>Threads: the ingress's own, {@code "loomtunnel http :PORT: accept"}, {@code "...: timeouts"}
+ * (the watchdog that ends writes and reads past their deadline), {@code "...: idle
  * upstreams"} (closes the routes' kept upstreams idle too long, {@link UpstreamPool}) and one per
  * connection ({@code "...: connection from ADDRESS"}, which runs its {@link HttpConnectionHandler});
  * {@link #close} closes every connection, which wakes its thread, and joins them all.
@@ -62,7 +62,7 @@ public final class HttpIngress implements Closeable {
      */
     public static HttpIngress adopting(String owner, HttpRouter router, HttpIngressConfig config) {
         HttpIngress ingress = new HttpIngress(null, owner, router, config, line -> LOG.log(System.Logger.Level.INFO, line));
-        ingress.threads.startEvery("send timeouts", ingress.writeCheckPeriod(), ingress::expireLateWrites);
+        ingress.threads.startEvery("timeouts", ingress.watchdogPeriod(), ingress::expireLate);
         return ingress;
     }
 
@@ -84,7 +84,7 @@ public final class HttpIngress implements Closeable {
         }
         HttpIngress ingress = new HttpIngress(server, "http :" + server.getLocalPort(), router, config, log);
         ingress.threads.start("accept", ingress::acceptLoop);
-        ingress.threads.startEvery("send timeouts", ingress.writeCheckPeriod(), ingress::expireLateWrites);
+        ingress.threads.startEvery("timeouts", ingress.watchdogPeriod(), ingress::expireLate);
         ingress.threads.startEvery("idle upstreams", IDLE_UPSTREAM_CHECK, () -> router.expireIdle(System.nanoTime()));
         return ingress;
     }
@@ -146,7 +146,7 @@ public final class HttpIngress implements Closeable {
             HttpConnectionHandler handler = new HttpConnectionHandler(socket, router, config, log, h -> {
                 connections.remove(h);
                 slot.close();
-            });
+            }, true);
             connections.add(handler);
             if (closed) {
                 handler.close(); // close() may have run before the add
@@ -163,20 +163,23 @@ public final class HttpIngress implements Closeable {
     }
 
     /**
-     * The watchdog of every connection's writes to its visitor (a blocking socket write has no
-     * timeout of its own): a few times per send timeout, closes each connection whose write is past
-     * its deadline. One thread for the whole ingress ({@link OwnedThreads#startEvery}); a pass
-     * reads one volatile per connection.
+     * The watchdog of every connection's deadlines: its writes to the visitor (a blocking socket
+     * write has no timeout of its own) and its reads from the visitor and the upstream (deadlines
+     * rather than timed reads: {@link ReadDeadline}). A few times per shortest timeout it ends each
+     * write or read past its deadline. One thread for the whole ingress ({@link OwnedThreads#startEvery});
+     * a pass reads three volatiles per connection.
      */
-    private Duration writeCheckPeriod() {
-        return Duration.ofNanos(Math.clamp(config.sendTimeout().toNanos() / 8, MIN_TICK.toNanos(), MAX_TICK.toNanos()));
+    private Duration watchdogPeriod() {
+        long shortest = Math.min(Math.min(config.sendTimeout().toNanos(), config.headerTimeout().toNanos()),
+                Math.min(Math.min(config.idleTimeout().toNanos(), config.upstreamTimeout().toNanos()), config.bodyTimeout().toNanos()));
+        return Duration.ofNanos(Math.clamp(shortest / 8, MIN_TICK.toNanos(), MAX_TICK.toNanos()));
     }
 
-    private void expireLateWrites() {
+    private void expireLate() {
         long now = System.nanoTime();
         for (HttpConnectionHandler c : connections) {
-            if (c.expireWrite(now)) {
-                LOG.log(System.Logger.Level.DEBUG, "closed a connection whose visitor did not take a response in time");
+            if (c.expire(now)) {
+                LOG.log(System.Logger.Level.DEBUG, "ended a write or read of an http connection past its deadline");
             }
         }
     }

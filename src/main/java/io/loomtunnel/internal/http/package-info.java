@@ -5,8 +5,8 @@
  *
  * <h2>Threads and locks</h2>
  * {@link io.loomtunnel.internal.http.HttpIngress} owns its threads ({@code "loomtunnel http
- * :PORT: ..."}): one accepts, one watches every connection's writes to its visitor and closes
- * those past their deadline ({@code "send timeouts"}), one per connection runs its handler (and,
+ * :PORT: ..."}): one accepts, one watches every connection's writes to its visitor and reads
+ * from its visitor and upstream, and ends those past their deadline ({@code "timeouts"}), one per connection runs its handler (and,
  * after a 101, one more direction of the upgraded connection, joined by it); closing the ingress
  * closes every connection, which wakes its thread, and joins them. No lock of its own: connection
  * state is volatile, written by its thread and read by a closer or the watchdog. The ingress's

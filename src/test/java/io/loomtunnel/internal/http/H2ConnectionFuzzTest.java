@@ -27,7 +27,7 @@ class H2ConnectionFuzzTest {
             Socket visitor = new FakeSocket(new SequenceInputStream(new ByteArrayInputStream(FrameReader.PREFACE),
                     new ByteArrayInputStream(data)));
             HttpConnectionHandler handler = new HttpConnectionHandler(visitor, host -> null, HttpIngressConfig.defaults(),
-                    new IngressLog(line -> { }, System::nanoTime), h -> { });
+                    new IngressLog(line -> { }, System::nanoTime), h -> { }, false);
             handler.run(); // returns once the input is read and every stream has ended
         });
     }
