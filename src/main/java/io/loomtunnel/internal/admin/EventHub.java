@@ -22,8 +22,11 @@ import java.util.concurrent.TimeUnit;
  * one line in {@code TunnelClient}, {@code inspector.onChange(s -> hub.publish("request", s))},
  * where {@code hub} is the client's own ({@code ClientAdmin.events()}).
  *
- * <p>{@link #publish} never blocks: it serialises the data (outside the lock), then offers the
- * event to each subscriber's bounded queue; a subscriber whose queue is full (a reader too slow
+ * <p>{@link #publish} never blocks: it offers the event to each subscriber's bounded queue; the
+ * data is written as JSON when a stream first reads the event, on the stream's thread, not on the
+ * publisher's (the request inspector publishes twice per proxied request, mostly with no page
+ * open: docs/BENCHMARKS.md, "Read deadlines instead of timed reads"), so what is published must
+ * not change afterwards (the publishers hand over records and maps made for the event); a subscriber whose queue is full (a reader too slow
  * or gone) is dropped and its stream ends, so a browser reconnects and starts afresh. At most
  * {@value #MAX_SUBSCRIBERS} subscribers at once ({@link #subscribe} answers null beyond). The
  * last {@value #REPLAY} events are kept with their ids so a stream that ends and reconnects with
@@ -42,8 +45,41 @@ public final class EventHub {
     static final int REPLAY = 128;
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
-    /** One event: its id (counting from 1), type and JSON text (one line). */
-    record Event(long id, String type, String json) {}
+    /** One event: its id (counting from 1), type and data, written as JSON text (one line) when first read. */
+    static final class Event {
+        private final long id;
+        private final String type;
+        private final Object data;
+        /** The data as JSON once written; racing readers write the same text. */
+        private volatile String json;
+
+        private Event(long id, String type, Object data) {
+            this.id = id;
+            this.type = type;
+            this.data = data;
+        }
+
+        long id() {
+            return id;
+        }
+
+        String type() {
+            return type;
+        }
+
+        String json() {
+            String j = json;
+            if (j == null) {
+                try {
+                    j = JSON.writeValueAsString(data);
+                } catch (JsonProcessingException e) {
+                    j = "{\"error\":\"event could not be written\"}";
+                }
+                json = j;
+            }
+            return j;
+        }
+    }
 
     private final List<Subscriber> subscribers = new ArrayList<>();
     private final ArrayDeque<Event> recent = new ArrayDeque<>(REPLAY);
@@ -54,20 +90,14 @@ public final class EventHub {
      * Sends an event to every subscriber now, never blocking.
      *
      * @param type the SSE event name: tunnel, session, log, request
-     * @param jsonData an object Jackson writes as JSON (a record, a map)
+     * @param jsonData an object Jackson writes as JSON (a record, a map), unchanged from now on
      */
     public void publish(String type, Object jsonData) {
-        String json;
-        try {
-            json = JSON.writeValueAsString(jsonData);
-        } catch (JsonProcessingException e) {
-            json = "{\"error\":\"event could not be written\"}";
-        }
         synchronized (this) {
             if (closed) {
                 return;
             }
-            Event event = new Event(++lastId, type, json);
+            Event event = new Event(++lastId, type, jsonData);
             if (recent.size() == REPLAY) {
                 recent.removeFirst();
             }

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -26,13 +27,39 @@ class EventHubTest {
             hub.publish("log", Map.of("line", "two\nlines \"quoted\""));
             for (EventHub.Subscriber s : List.of(a, b)) {
                 EventHub.Event first = s.next(NOW);
-                assertEquals(new EventHub.Event(1, "tunnel", "{\"name\":\"web\"}"), first);
+                assertEquals(1, first.id());
+                assertEquals("tunnel", first.type());
+                assertEquals("{\"name\":\"web\"}", first.json());
                 EventHub.Event second = s.next(NOW);
                 assertEquals("{\"line\":\"two\\nlines \\\"quoted\\\"\"}", second.json(), "one line, escaped");
                 assertNull(s.next(Duration.ofMillis(1)));
             }
         }
         assertEquals(0, hub.subscriberCount(), "closed subscribers are gone");
+    }
+
+    /** Counts how often Jackson reads it. */
+    public static final class Counted {
+        static final AtomicInteger READS = new AtomicInteger();
+
+        public String getName() {
+            READS.incrementAndGet();
+            return "web";
+        }
+    }
+
+    @Test
+    void dataIsWrittenAsJsonWhenAStreamReadsItNotWhenPublished() throws Exception {
+        EventHub hub = new EventHub();
+        Counted.READS.set(0);
+        hub.publish("tunnel", new Counted());
+        assertEquals(0, Counted.READS.get(), "no stream: nothing written on the publisher's thread");
+        try (EventHub.Subscriber s = hub.subscribe(0)) { // a stream that reconnects: the kept events first
+            EventHub.Event e = s.next(NOW);
+            assertEquals("{\"name\":\"web\"}", e.json());
+            assertEquals("{\"name\":\"web\"}", e.json());
+            assertEquals(1, Counted.READS.get(), "written once, however often read");
+        }
     }
 
     @Test
