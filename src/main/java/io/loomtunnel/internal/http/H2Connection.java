@@ -33,7 +33,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * has two threads of this connection's {@link OwnedThreads}: its handler, and the relay that turns
  * the handler's response into frames; they end (and are joined) when {@code serve} returns. A
  * stream's buffers come from the connection's {@link H2StreamBuffers.Pool} and go back to it once
- * both threads have ended.
+ * both threads have ended; the ingress's watchdog calls {@link #trimIdleBuffers}.
  *
  * <p>Locking: none of its own; what it sends goes through its {@link H2Sender} (whose locks are leaves).
  * {@code streams} and {@code busy} are concurrent: the streams' threads leave them as they end.
@@ -54,6 +54,8 @@ final class H2Connection {
     private static final int MAX_IDLE_FRAMES = 1000;
     /** Buffer sets kept between streams (about 160 KB each): as many as a browser or h2load -m 8 keeps busy. */
     static final int IDLE_STREAM_BUFFERS = 8;
+    /** How long a connection with no open stream keeps more than one buffer set (a page's next burst of requests). */
+    static final long SPARE_BUFFERS_NANOS = 2_000_000_000L;
 
     private static final int SETTINGS_HEADER_TABLE_SIZE = 0x1;
     private static final int SETTINGS_ENABLE_PUSH = 0x2;
@@ -80,6 +82,8 @@ final class H2Connection {
     private final H2Sender sender;
     private final H2Stream.Owner owner = new StreamOwner();
     private final H2StreamBuffers.Pool buffers;
+    /** System.nanoTime when the last stream ended. */
+    private volatile long lastStreamEnded = System.nanoTime();
     private volatile boolean ending;
 
     // the reader thread's own
@@ -467,6 +471,16 @@ final class H2Connection {
         }
     }
 
+    /**
+     * From the ingress's watchdog, a few times a second: once no stream has been open for
+     * {@link #SPARE_BUFFERS_NANOS}, keeps one buffer set for the next request and drops the rest.
+     */
+    void trimIdleBuffers(long nowNanos) {
+        if (streams.isEmpty() && nowNanos - lastStreamEnded > SPARE_BUFFERS_NANOS) {
+            buffers.trim(1);
+        }
+    }
+
     /** What the streams see of the connection. */
     private final class StreamOwner implements H2Stream.Owner {
         @Override
@@ -483,6 +497,7 @@ final class H2Connection {
         public void ended(H2Stream stream) {
             streams.remove(stream.id);
             buffers.give(stream.buffers);
+            lastStreamEnded = System.nanoTime();
         }
 
         @Override

@@ -23,9 +23,11 @@ record H2StreamBuffers(HandlerBuffers handler, byte[] response, byte[] relayHead
     }
 
     /**
-     * One connection's sets: at most {@code maxIdle} kept between streams (bounded memory: an idle
-     * connection holds at most that many; a burst of more streams at once allocates the others,
-     * dropped as they end). A set must only be given back once nothing writes to it any more.
+     * One connection's sets: at most {@code maxIdle} kept between streams (a burst of more streams
+     * at once allocates the others, dropped as they end), and once the connection has had no open
+     * stream for a while its owner {@link #trim}s them to one (an idle connection holds ~160 KB, not
+     * ~1.3 MB, so a visitor cannot park connections full of spare buffers). A set must only be given
+     * back once nothing writes to it any more.
      *
      * <p>Locking: its own monitor, a leaf.
      */
@@ -56,6 +58,13 @@ record H2StreamBuffers(HandlerBuffers handler, byte[] response, byte[] relayHead
         synchronized void give(H2StreamBuffers b) {
             if (idle.size() < maxIdle) {
                 idle.addFirst(b); // the most recently used first: its memory is the likeliest still in a cache
+            }
+        }
+
+        /** Drops the kept sets beyond {@code keep}, the least recently used first. */
+        synchronized void trim(int keep) {
+            while (idle.size() > keep) {
+                idle.pollLast();
             }
         }
 

@@ -87,6 +87,8 @@ final class HttpConnectionHandler implements Runnable, Closeable {
     /** Each upstream's read deadline (it closes the upstream in use), or null as idleDeadline. */
     private final ReadDeadline upstreamDeadline;
     private volatile Upstream upstream;
+    /** The HTTP/2 connection this visitor's connection became, or null. */
+    private volatile H2Connection http2;
     private volatile boolean closed;
     /** A gRPC request's body still going to the upstream while the response is relayed, or null. */
     private DuplexBody duplex;
@@ -153,10 +155,14 @@ final class HttpConnectionHandler implements Runnable, Closeable {
 
     /**
      * From the watchdog: ends a write to the visitor, or a read from the visitor or the upstream,
-     * that is past its deadline; true if it did.
+     * that is past its deadline (true if it did); on an HTTP/2 connection, trims its idle stream buffers.
      */
     boolean expire(long nowNanos) {
         boolean expired = clientOut.expire(nowNanos);
+        H2Connection h2 = http2;
+        if (h2 != null) {
+            h2.trimIdleBuffers(nowNanos);
+        }
         if (idleDeadline != null) {
             expired |= idleDeadline.expire(nowNanos) | upstreamDeadline.expire(nowNanos);
         }
@@ -249,7 +255,9 @@ final class HttpConnectionHandler implements Runnable, Closeable {
 
     /** The connection is HTTP/2 from here on: each of its streams is served as one exchange (H2Connection). */
     private void serveHttp2(boolean prefaceHeadRead) throws IOException {
-        new H2Connection(socket, clientIn, clientOut, router, config, log, clientIp).serve(prefaceHeadRead);
+        H2Connection h2 = new H2Connection(socket, clientIn, clientOut, router, config, log, clientIp);
+        http2 = h2; // the watchdog trims its spare stream buffers
+        h2.serve(prefaceHeadRead);
     }
 
     /** One request and its response; true if the connection may carry another request. */

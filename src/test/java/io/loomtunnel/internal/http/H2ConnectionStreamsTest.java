@@ -110,6 +110,15 @@ class H2ConnectionStreamsTest {
             awaitAllBack(c.pool); // the bound's worth kept, the others dropped as they come back
             assertEquals(2 * busy, c.pool.made(), "made: the " + before + " idle ones lent, the others new");
             assertEquals(busy, c.pool.idle());
+
+            // the watchdog's trim: nothing while the last stream ended recently, one set kept once idle for a while
+            c.connection.trimIdleBuffers(System.nanoTime());
+            assertEquals(busy, c.pool.idle(), "a page's next burst still finds its sets");
+            c.connection.trimIdleBuffers(System.nanoTime() + 2 * H2Connection.SPARE_BUFFERS_NANOS);
+            assertEquals(1, c.pool.idle(), "an idle connection keeps one set for its next request");
+            c.client.headers(id, true, get("alpha.test", "/echo?stream=" + id));
+            assertAnswered(c.client.untilAll(List.of(id)), "GET");
+            assertEquals(2 * busy, c.pool.made(), "the kept set served the next request");
         }
     }
 
@@ -172,6 +181,7 @@ class H2ConnectionStreamsTest {
     private static final class Served implements AutoCloseable {
         final H2StreamBuffers.Pool pool = new H2StreamBuffers.Pool(CONFIG.maxHeadBytes(), H2Connection.IDLE_STREAM_BUFFERS);
         final RawH2 client;
+        final H2Connection connection;
         private final List<byte[]> writes = new CopyOnWriteArrayList<>();
         private final Thread serving;
 
@@ -186,7 +196,7 @@ class H2ConnectionStreamsTest {
             BufferedInput in = new BufferedInput(accepted.getInputStream(),
                     t -> accepted.setSoTimeout((int) Math.min(Integer.MAX_VALUE, t.toMillis())), CONFIG.maxHeadBytes());
             VisitorOutput out = new VisitorOutput(recorded, new Pace(CONFIG.sendTimeout(), CONFIG.minBodyRate()), 16 * 1024);
-            H2Connection connection = new H2Connection(recorded, in, out, router, CONFIG, new IngressLog(line -> { }, System::nanoTime),
+            connection = new H2Connection(recorded, in, out, router, CONFIG, new IngressLog(line -> { }, System::nanoTime),
                     "127.0.0.1", pool);
             serving = Thread.ofVirtual().name("h2 connection under test").start(() -> {
                 try {
