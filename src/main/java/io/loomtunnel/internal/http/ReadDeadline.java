@@ -1,6 +1,5 @@
 package io.loomtunnel.internal.http;
 
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.SocketTimeoutException;
@@ -51,7 +50,7 @@ final class ReadDeadline implements BufferedInput.TimeoutSetter {
      */
     InputStream guard(InputStream in) {
         expired = false;
-        return new Guarded(in);
+        return new SourceInput((b, off, len) -> read(in, b, off, len));
     }
 
     /**
@@ -68,47 +67,34 @@ final class ReadDeadline implements BufferedInput.TimeoutSetter {
         return false;
     }
 
-    private final class Guarded extends FilterInputStream {
-        Guarded(InputStream in) {
-            super(in);
+    /** One read of {@code in} under the deadline. */
+    private int read(InputStream in, byte[] b, int off, int len) throws IOException {
+        if (expired) {
+            throw timedOut();
         }
-
-        @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            int n = read(one, 0, 1);
-            return n < 0 ? -1 : one[0] & 0xff;
+        long t = timeoutNanos;
+        if (t > 0) {
+            long d = System.nanoTime() + t;
+            deadline = d == NOT_READING ? 1 : d;
         }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
+        int n;
+        try {
+            n = in.read(b, off, len);
+        } catch (IOException e) {
             if (expired) {
                 throw timedOut();
             }
-            long t = timeoutNanos;
-            if (t > 0) {
-                long d = System.nanoTime() + t;
-                deadline = d == NOT_READING ? 1 : d;
-            }
-            int n;
-            try {
-                n = in.read(b, off, len);
-            } catch (IOException e) {
-                if (expired) {
-                    throw timedOut();
-                }
-                throw e;
-            } finally {
-                deadline = NOT_READING;
-            }
-            if (n < 0 && expired) {
-                throw timedOut(); // the abort's end of stream, not the peer's
-            }
-            return n;
+            throw e;
+        } finally {
+            deadline = NOT_READING;
         }
+        if (n < 0 && expired) {
+            throw timedOut(); // the abort's end of stream, not the peer's
+        }
+        return n;
+    }
 
-        private static SocketTimeoutException timedOut() {
-            return new SocketTimeoutException("Read timed out");
-        }
+    private static SocketTimeoutException timedOut() {
+        return new SocketTimeoutException("Read timed out");
     }
 }
