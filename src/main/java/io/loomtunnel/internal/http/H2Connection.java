@@ -8,9 +8,9 @@ import io.loomtunnel.internal.h2.FrameReader;
 import io.loomtunnel.internal.h2.Frames;
 import io.loomtunnel.internal.h2.H2Error;
 import io.loomtunnel.internal.h2.H2Exception;
+import io.loomtunnel.internal.h2.HeaderBlocks;
 import io.loomtunnel.internal.h2.HeaderField;
 import io.loomtunnel.internal.h2.HpackDecoder;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
@@ -47,7 +47,6 @@ final class H2Connection {
     static final int STREAM_WINDOW = 65_535;
     static final int CONNECTION_WINDOW = 1 << 20;
     static final int HEADER_TABLE = 4096;
-    private static final int MAX_CONTINUATIONS = 32;
     private static final long FLOOD_PERIOD = 10_000_000_000L;
     /** Streams a visitor may reset, and frames that carry no request, per {@link #FLOOD_PERIOD}. */
     private static final int MAX_RESETS = 200;
@@ -247,26 +246,10 @@ final class H2Connection {
 
     /** The whole header block of {@code f}: its CONTINUATIONs must follow at once, on its stream, within the limits. */
     private byte[] headerBlock(Frame f, FrameReader reader) throws IOException {
-        byte[] first = f.unpadded();
-        if (f.has(Frame.END_HEADERS)) {
-            return first;
+        if (!f.has(Frame.END_HEADERS)) {
+            clientIn.setTimeout(config.headerTimeout());
         }
-        ByteArrayOutputStream block = new ByteArrayOutputStream();
-        block.write(first);
-        clientIn.setTimeout(config.headerTimeout());
-        for (int n = 0; ; n++) {
-            Frame c = reader.read();
-            if (c == null || c.type() != Frame.CONTINUATION || c.stream() != f.stream()) {
-                throw new H2Exception(H2Error.PROTOCOL_ERROR, "a header block not followed by its CONTINUATION");
-            }
-            block.write(c.payload());
-            if (block.size() > config.maxHeadBytes() || n >= MAX_CONTINUATIONS) {
-                throw new H2Exception(H2Error.ENHANCE_YOUR_CALM, "a header block over " + config.maxHeadBytes() + " bytes");
-            }
-            if (c.has(Frame.END_HEADERS)) {
-                return block.toByteArray();
-            }
-        }
+        return HeaderBlocks.gather(f, reader, config.maxHeadBytes());
     }
 
     private void onData(Frame f) throws IOException {

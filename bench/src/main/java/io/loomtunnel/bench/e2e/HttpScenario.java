@@ -17,7 +17,8 @@ import org.HdrHistogram.Recorder;
 /**
  * HTTP/1.1 GET requests over keep-alive connections to {@link HttpService}: directly, through the
  * loomtunnel server's HTTP ingress (routed by Host to the client's http tunnel), and through socat
- * and ssh as plain TCP relays. Requests/s and latency percentiles; a fifth of the count runs first, unmeasured.
+ * and ssh as plain TCP relays. Requests/s and latency percentiles, after unmeasured batches of a fifth of the
+ * count until two agree ({@link WarmUp}).
  * Then the {@link H2loadRows}: HTTPS and HTTP/2 through loomtunnel, and h2load's HTTP/1.1 beside them.
  */
 final class HttpScenario implements LoadScenario {
@@ -26,8 +27,6 @@ final class HttpScenario implements LoadScenario {
     private static final int CONNECTIONS = 8;
     /** Most unmeasured batches of a full run's warm-up (a fifth of the measured count each). */
     private static final int WARM_UP_BATCHES = 12;
-    /** Two successive warm-up batches this close in requests/s: the relay is warm. */
-    private static final double STEADY = 0.05;
     private static final byte[] REQUEST = ("GET / HTTP/1.1\r\nHost: " + HOST + "\r\nUser-Agent: loomtunnel-bench\r\n\r\n")
             .getBytes(StandardCharsets.ISO_8859_1);
 
@@ -48,7 +47,7 @@ final class HttpScenario implements LoadScenario {
                 requests(quick), HttpService.BODY_BYTES, CONNECTIONS,
                 quick ? String.format("%,d unmeasured", requests(quick) / 5)
                         : String.format("unmeasured batches of %,d until two in a row are within %.0f %% in requests/s (at most %d)",
-                                requests(quick) / 5, STEADY * 100, WARM_UP_BATCHES),
+                                requests(quick) / 5, WarmUp.STEADY * 100, WARM_UP_BATCHES),
                 quick ? " (--quick: full run sends 40,000)" : "");
     }
 
@@ -66,7 +65,12 @@ final class HttpScenario implements LoadScenario {
 
     @Override
     public Map<String, Double> load(int port, boolean quick, Map<String, Long> processes) throws Exception {
-        int batches = warmUp(port, requests(quick) / 5, quick ? 1 : WARM_UP_BATCHES);
+        int batch = requests(quick) / 5;
+        int batches = WarmUp.untilSteady(quick ? 1 : WARM_UP_BATCHES, () -> {
+            long start = System.nanoTime();
+            requests(port, batch, new Counts());
+            return batch / ((System.nanoTime() - start) / 1e9);
+        });
         Counts counts = new Counts();
         RelayCost cost = RelayCost.of(processes);
         long start = System.nanoTime();
@@ -82,29 +86,6 @@ final class HttpScenario implements LoadScenario {
         figures.put("warm-up batches", (double) batches);
         LatencyScenario.percentiles(figures, "", h);
         return figures;
-    }
-
-    /**
-     * Unmeasured batches of {@code batch} requests until two in a row are within {@link #STEADY}
-     * of each other in requests/s, or {@code most} were sent; how many were sent. Why not a fixed
-     * count: the JVM compiles the relay's path with C2 only after tens of thousands of requests
-     * under this load (the compiler threads share the two cores with the load), while OpenSSH and
-     * socat are steady from the first; a fixed 8,000 measured loomtunnel half-compiled
-     * (docs/BENCHMARKS.md, "Read deadlines instead of timed reads"). The first seconds of a fresh
-     * relay are the startup scenario's figure.
-     */
-    private static int warmUp(int port, int batch, int most) throws InterruptedException {
-        double before = 0;
-        for (int i = 1; i <= most; i++) {
-            long start = System.nanoTime();
-            requests(port, batch, new Counts());
-            double rate = batch / ((System.nanoTime() - start) / 1e9);
-            if (before > 0 && Math.abs(rate - before) <= STEADY * before) {
-                return i;
-            }
-            before = rate;
-        }
-        return most;
     }
 
     /** What one batch of requests saw: latency of each good response, errors, connections opened. */

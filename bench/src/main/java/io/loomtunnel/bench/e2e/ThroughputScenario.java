@@ -16,6 +16,8 @@ import java.util.concurrent.TimeUnit;
 final class ThroughputScenario implements LoadScenario {
     private static final int[] STREAMS = {1, 10};
     private static final long MIB = 1 << 20;
+    /** Most unmeasured rounds (a quarter of the measured amount each way, one stream) of a full run's warm-up. */
+    private static final int WARM_UP_ROUNDS = 8;
     /** One direction at one stream count; beyond it the run fails rather than hangs. */
     private static final long TIME_LIMIT_SECONDS = 300;
 
@@ -26,8 +28,10 @@ final class ThroughputScenario implements LoadScenario {
 
     @Override
     public String describe(boolean quick) {
-        return String.format("%,d MiB each way over 1 stream, then over 10 streams, 64 KiB writes, after %,d MiB"
-                        + " each way unmeasured%s", total(quick) / MIB, total(quick) / 4 / MIB,
+        return String.format("%,d MiB each way over 1 stream, then over 10 streams, 64 KiB writes, after %s%s",
+                total(quick) / MIB, quick ? String.format("%,d MiB each way unmeasured", total(quick) / 4 / MIB)
+                        : String.format("unmeasured rounds of %,d MiB each way until two in a row are within %.0f %% (at most %d)",
+                                total(quick) / 4 / MIB, WarmUp.STEADY * 100, WARM_UP_ROUNDS),
                 quick ? " (--quick: full run moves 1 GiB)" : "");
     }
 
@@ -38,8 +42,8 @@ final class ThroughputScenario implements LoadScenario {
     @Override
     public Map<String, Double> load(int port, boolean quick, Map<String, Long> processes) throws Exception {
         // Warm every process on the path (JIT) first, or the first direction measured pays for it.
-        megabytesPerSecond(port, 1, total(quick) / 4, true);
-        megabytesPerSecond(port, 1, total(quick) / 4, false);
+        int rounds = WarmUp.untilSteady(quick ? 1 : WARM_UP_ROUNDS, () -> megabytesPerSecond(port, 1, total(quick) / 4, true)
+                + megabytesPerSecond(port, 1, total(quick) / 4, false));
         Map<String, Double> figures = new LinkedHashMap<>();
         Map<String, Double> cpuBefore = CpuTime.of(processes);
         for (int streams : STREAMS) {
@@ -52,6 +56,7 @@ final class ThroughputScenario implements LoadScenario {
         if (!processes.isEmpty()) {
             figures.put("relay CPU ms per MB", cpu * 1e3 / (STREAMS.length * 2 * total(quick) / 1e6));
         }
+        figures.put("warm-up rounds", (double) rounds);
         return figures;
     }
 

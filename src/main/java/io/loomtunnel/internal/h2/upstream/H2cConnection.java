@@ -8,6 +8,7 @@ import io.loomtunnel.internal.h2.FrameReader;
 import io.loomtunnel.internal.h2.Frames;
 import io.loomtunnel.internal.h2.H2Error;
 import io.loomtunnel.internal.h2.H2Exception;
+import io.loomtunnel.internal.h2.HeaderBlocks;
 import io.loomtunnel.internal.h2.HeaderField;
 import io.loomtunnel.internal.h2.HpackDecoder;
 import io.loomtunnel.internal.h2.HpackEncoder;
@@ -16,7 +17,6 @@ import io.loomtunnel.internal.net.HostPort;
 import io.loomtunnel.internal.tunnel.LocalService;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
@@ -60,7 +60,6 @@ public final class H2cConnection implements Closeable {
     static final int MAX_FRAME = 16_384;
     static final int MAX_STREAMS = 100;
     static final int HEADER_TABLE = 4_096;
-    static final int MAX_CONTINUATIONS = 32;
     private static final int SETTINGS_ENABLE_PUSH = 0x2;
     private static final int SETTINGS_MAX_CONCURRENT_STREAMS = 0x3;
     private static final int SETTINGS_INITIAL_WINDOW_SIZE = 0x4;
@@ -100,10 +99,6 @@ public final class H2cConnection implements Closeable {
     // the reader's alone
     /** The connection's window: the streams' windows bound what is held, so it is given back as DATA arrive. */
     private final ReceiveWindow receiveWindow = new ReceiveWindow(CONNECTION_WINDOW);
-    private ByteArrayOutputStream block;
-    private int blockStream;
-    private int blockFrames;
-    private boolean blockEnds;
 
     private H2cConnection(InputStream in, OutputStream out, Closeable socket, Limits limits, String owner) {
         this.in = in;
@@ -301,7 +296,7 @@ public final class H2cConnection implements Closeable {
                     }
                     continue;
                 }
-                if (f == null || !handle(f)) {
+                if (f == null || !handle(f, frames)) {
                     return;
                 }
             }
@@ -316,15 +311,12 @@ public final class H2cConnection implements Closeable {
         }
     }
 
-    /** One frame; false when the connection should end (a GOAWAY with nothing left open). */
-    private boolean handle(Frame f) throws IOException {
-        if (block != null && f.type() != Frame.CONTINUATION) {
-            throw new H2Exception(H2Error.PROTOCOL_ERROR, "a frame inside a header block");
-        }
+    /** One frame (a HEADERS frame with its CONTINUATIONs); false when the connection should end (a GOAWAY with nothing left open). */
+    private boolean handle(Frame f, FrameReader frames) throws IOException {
         switch (f.type()) {
             case Frame.DATA -> data(f);
-            case Frame.HEADERS -> headers(f);
-            case Frame.CONTINUATION -> continuation(f);
+            case Frame.HEADERS -> headers(f, frames);
+            case Frame.CONTINUATION -> throw new H2Exception(H2Error.PROTOCOL_ERROR, "a CONTINUATION out of place");
             case Frame.RST_STREAM -> {
                 checkLength(f, 4);
                 H2cStream s = knownStream(f);
@@ -369,39 +361,13 @@ public final class H2cConnection implements Closeable {
         }
     }
 
-    private void headers(Frame f) throws IOException {
+    private void headers(Frame f, FrameReader frames) throws IOException {
         knownStream(f);
-        byte[] fragment = f.unpadded();
-        block = new ByteArrayOutputStream(Math.min(fragment.length * 2, limits.maxHeadBytes()));
-        blockStream = f.stream();
-        blockFrames = 1;
-        blockEnds = f.has(Frame.END_STREAM);
-        append(fragment, f.has(Frame.END_HEADERS));
-    }
-
-    private void continuation(Frame f) throws IOException {
-        if (block == null || f.stream() != blockStream) {
-            throw new H2Exception(H2Error.PROTOCOL_ERROR, "a CONTINUATION out of place");
-        }
-        if (++blockFrames > MAX_CONTINUATIONS) {
-            throw new H2Exception(H2Error.ENHANCE_YOUR_CALM, "too many CONTINUATION frames");
-        }
-        append(f.payload(), f.has(Frame.END_HEADERS));
-    }
-
-    private void append(byte[] fragment, boolean last) throws IOException {
-        if (block.size() + fragment.length > limits.maxHeadBytes()) {
-            throw new H2Exception(H2Error.ENHANCE_YOUR_CALM, "a header block over " + limits.maxHeadBytes() + " bytes");
-        }
-        block.write(fragment);
-        if (!last) {
-            return;
-        }
-        HpackDecoder.Decoded decoded = decoder.decode(block.toByteArray(), limits.maxHeadBytes()); // decoded even for a gone stream: the table follows every block
-        block = null;
-        H2cStream s = streams.get(blockStream);
+        byte[] block = HeaderBlocks.gather(f, frames, limits.maxHeadBytes());
+        HpackDecoder.Decoded decoded = decoder.decode(block, limits.maxHeadBytes()); // decoded even for a gone stream: the table follows every block
+        H2cStream s = streams.get(f.stream());
         if (s != null) {
-            s.receivedHeaders(decoded.fields(), decoded.tooLarge(), blockEnds);
+            s.receivedHeaders(decoded.fields(), decoded.tooLarge(), f.has(Frame.END_STREAM));
         }
     }
 

@@ -12,6 +12,7 @@ import io.loomtunnel.internal.h2.Frame;
 import io.loomtunnel.internal.h2.FrameReader;
 import io.loomtunnel.internal.h2.Frames;
 import io.loomtunnel.internal.h2.H2Error;
+import io.loomtunnel.internal.h2.HeaderBlocks;
 import io.loomtunnel.internal.h2.HeaderField;
 import io.loomtunnel.internal.h2.HpackDecoder;
 import io.loomtunnel.internal.h2.HpackEncoder;
@@ -229,7 +230,7 @@ class H2cConnectionTest {
         connection.open(GET, true);
         in.read();
         send(Frames.frame(Frame.HEADERS, 0, 1, HpackEncoder.encode(List.of(new HeaderField(":status", "200")))));
-        for (int i = 0; i < H2cConnection.MAX_CONTINUATIONS; i++) {
+        for (int i = 0; i < HeaderBlocks.MAX_FRAMES; i++) { // with the HEADERS, one frame more than a block may have
             send(Frames.frame(Frame.CONTINUATION, 0, 1, new byte[] {0}));
         }
         assertGoAway(H2Error.ENHANCE_YOUR_CALM); // a CONTINUATION flood
