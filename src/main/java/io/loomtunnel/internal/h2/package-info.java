@@ -1,6 +1,11 @@
 /**
- * HTTP/2's wire format (RFC 9113 frames, RFC 7541 HPACK), without any connection logic: read and
- * write frames, decode and encode header blocks, within limits the caller gives. The ingress's h2
- * connections ({@code internal.http.H2Connection}) are built on it. See docs/HTTP.md, "HTTP/2".
+ * HTTP/2's wire format (RFC 9113 frames, RFC 7541 HPACK) and the pieces both of loomtunnel's
+ * HTTP/2 ends share: read and write frames, gather and decode header blocks ({@code
+ * HeaderBlocks}), encode them, keep receive and send windows ({@code ReceiveWindow}, {@code
+ * SendWindows}) and write frame groups whole ({@code FrameOutput}), within limits the caller
+ * gives. The ingress's h2 connections ({@code internal.http.H2Connection}) and the client's h2c
+ * connections to local services ({@code upstream}) are built on it. Locks here are leaves:
+ * {@code FrameOutput}'s is held while writing, {@code SendWindows}' never is. See docs/HTTP.md,
+ * "HTTP/2".
  */
 package io.loomtunnel.internal.h2;

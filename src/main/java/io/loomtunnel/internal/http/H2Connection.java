@@ -342,7 +342,7 @@ final class H2Connection {
                     if (value > Integer.MAX_VALUE) {
                         throw new H2Exception(H2Error.FLOW_CONTROL_ERROR, "INITIAL_WINDOW_SIZE over 2^31-1");
                     }
-                    sender.changeInitialWindow((int) value);
+                    sender.windows().initialChanged(value);
                 }
                 case SETTINGS_MAX_FRAME_SIZE -> {
                     if (value < MAX_FRAME || value > 0xffffff) {
@@ -386,13 +386,13 @@ final class H2Connection {
             return;
         }
         if (id == 0) {
-            if (!sender.credit(null, increment)) {
+            if (!sender.windows().credit(null, increment)) {
                 throw new H2Exception(H2Error.FLOW_CONTROL_ERROR, "the connection's send window over 2^31-1");
             }
             return;
         }
         H2Stream s = streams.get(id);
-        if (s != null && !sender.credit(s.window(), increment)) {
+        if (s != null && !sender.windows().credit(s.window(), increment)) {
             s.abort();
             reset(id, H2Error.FLOW_CONTROL_ERROR);
         }
@@ -427,7 +427,7 @@ final class H2Connection {
     /** Says GOAWAY, ends every stream and joins their threads. */
     private void end(int code) {
         ending = true;
-        sender.end();
+        sender.windows().end();
         try {
             sender.write(Frames.goAway(lastStream, code));
         } catch (IOException e) {

@@ -5,6 +5,7 @@ import io.loomtunnel.internal.h2.Frames;
 import io.loomtunnel.internal.h2.H2Error;
 import io.loomtunnel.internal.h2.HeaderField;
 import io.loomtunnel.internal.h2.ReceiveWindow;
+import io.loomtunnel.internal.h2.SendWindows;
 import java.io.IOException;
 import java.net.SocketAddress;
 import java.util.List;
@@ -46,7 +47,7 @@ final class H2Stream {
     private final BytePipe body;
     private final BytePipe response;
     private final HttpConnectionHandler handler;
-    private final H2Sender.Window window;
+    private final SendWindows.Window window;
     private final ReceiveWindow receiveWindow = new ReceiveWindow(H2Connection.STREAM_WINDOW);
     private final AtomicInteger running = new AtomicInteger(2);
     private final AtomicBoolean counted = new AtomicBoolean(true);
@@ -69,7 +70,7 @@ final class H2Stream {
         }
         this.handler = new HttpConnectionHandler(new H2StreamSocket(remote, request, body, response), router, config, log,
                 h -> done(), buffers.handler());
-        this.window = owner.sender().open();
+        this.window = owner.sender().windows().open();
     }
 
     /** The handler's thread: the exchange, as on an HTTP/1.1 connection. */
@@ -102,7 +103,7 @@ final class H2Stream {
     }
 
     /** The send window, for the relay's DATA. */
-    H2Sender.Window window() {
+    SendWindows.Window window() {
         return window;
     }
 
@@ -149,7 +150,7 @@ final class H2Stream {
         body.abort();
         response.abort();
         handler.close();
-        owner.sender().close(window);
+        owner.sender().windows().close(window);
     }
 
     /** No longer counted against the connection's concurrent streams; once only. */
@@ -174,7 +175,7 @@ final class H2Stream {
     private void done() {
         if (running.decrementAndGet() == 0) {
             release();
-            owner.sender().close(window);
+            owner.sender().windows().close(window);
             owner.ended(this);
         }
     }

@@ -4,6 +4,7 @@ import static io.loomtunnel.internal.net.Closeables.closeQuietly;
 
 import io.loomtunnel.internal.concurrent.OwnedThreads;
 import io.loomtunnel.internal.h2.Frame;
+import io.loomtunnel.internal.h2.FrameOutput;
 import io.loomtunnel.internal.h2.FrameReader;
 import io.loomtunnel.internal.h2.Frames;
 import io.loomtunnel.internal.h2.H2Error;
@@ -13,6 +14,7 @@ import io.loomtunnel.internal.h2.HeaderField;
 import io.loomtunnel.internal.h2.HpackDecoder;
 import io.loomtunnel.internal.h2.HpackEncoder;
 import io.loomtunnel.internal.h2.ReceiveWindow;
+import io.loomtunnel.internal.h2.SendWindows;
 import io.loomtunnel.internal.net.HostPort;
 import io.loomtunnel.internal.tunnel.LocalService;
 import java.io.BufferedInputStream;
@@ -49,11 +51,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * streams. {@link #close} joins the reader. Locking: {@code slots} guards the count of open
  * streams and the GOAWAY decision; {@link FrameOutput}'s lock guards stream ids (taken while
  * writing the HEADERS that open them), and {@link SendWindows}' the windows; none is held while
- * another is taken, except FrameOutput's around the id and {@link SendWindows#opened}.
+ * another is taken, except FrameOutput's around the id and {@link SendWindows#open}.
  */
 public final class H2cConnection implements Closeable {
     private static final System.Logger LOG = System.getLogger(H2cConnection.class.getName());
-    static final int DEFAULT_WINDOW = 65_535;
+    static final int DEFAULT_WINDOW = SendWindows.DEFAULT;
     /** The receive window of each stream (the default, so no setting says it). */
     static final int STREAM_WINDOW = DEFAULT_WINDOW;
     static final int CONNECTION_WINDOW = 1 << 20;
@@ -105,7 +107,7 @@ public final class H2cConnection implements Closeable {
         this.socket = socket;
         this.limits = limits;
         this.output = new FrameOutput(new BufferedOutputStream(out, 16 * 1024));
-        this.windows = new SendWindows(limits.sendTimeout());
+        this.windows = new SendWindows(limits.sendTimeout(), MAX_FRAME);
         this.threads = new OwnedThreads(owner);
     }
 
@@ -153,9 +155,8 @@ public final class H2cConnection implements Closeable {
                 if (shut.get() || goingAway || nextId <= 0) { // ids run out at 2^31-1
                     return null;
                 }
-                H2cStream s = new H2cStream(nextId, this, endStream);
+                H2cStream s = new H2cStream(nextId, this, windows.open(), endStream);
                 nextId += 2;
-                windows.opened(s);
                 streams.put(s.id, s);
                 highestOpened = s.id;
                 made[0] = s;
@@ -201,7 +202,7 @@ public final class H2cConnection implements Closeable {
     /** A stream ended both ways or was reset: it leaves, and frees its slot. */
     void ended(H2cStream s) {
         streams.remove(s.id);
-        windows.closed(s);
+        windows.close(s.window);
         boolean last = releaseSlot() == 0 && goingAway;
         if (last) {
             shutdown(H2Error.NO_ERROR); // drained after a GOAWAY
@@ -428,7 +429,7 @@ public final class H2cConnection implements Closeable {
             return;
         }
         H2cStream s = knownStream(f);
-        if (s != null && (increment == 0 || !windows.credit(s, increment))) {
+        if (s != null && (increment == 0 || !windows.credit(s.window, increment))) {
             s.cancel(increment == 0 ? H2Error.PROTOCOL_ERROR : H2Error.FLOW_CONTROL_ERROR);
         }
     }

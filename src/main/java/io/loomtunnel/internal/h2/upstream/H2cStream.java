@@ -5,6 +5,7 @@ import io.loomtunnel.internal.h2.Frames;
 import io.loomtunnel.internal.h2.H2Error;
 import io.loomtunnel.internal.h2.HeaderField;
 import io.loomtunnel.internal.h2.ReceiveWindow;
+import io.loomtunnel.internal.h2.SendWindows;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.util.ArrayDeque;
@@ -49,15 +50,16 @@ final class H2cStream {
     private int queuedBlocks; // under lock
     private final ReceiveWindow receiveWindow = new ReceiveWindow(H2cConnection.STREAM_WINDOW);
     private final AtomicBoolean finished = new AtomicBoolean();
-    /** The send window; guarded by the connection's SendWindows lock. */
-    long sendWindow;
+    /** The send window, in the connection's SendWindows. */
+    final SendWindows.Window window;
     private volatile boolean localEnded;
     private volatile boolean remoteEnded;
     private volatile boolean reset;
 
-    H2cStream(int id, H2cConnection connection, boolean localEnded) {
+    H2cStream(int id, H2cConnection connection, SendWindows.Window window, boolean localEnded) {
         this.id = id;
         this.connection = connection;
+        this.window = window;
         this.localEnded = localEnded;
     }
 
@@ -155,7 +157,7 @@ final class H2cStream {
             if (reset || localEnded) {
                 return false;
             }
-            int n = connection.sendWindows().take(this, len);
+            int n = connection.sendWindows().take(window, len);
             if (n <= 0) {
                 if (n < 0) {
                     cancel(H2Error.CANCEL); // no window for the send timeout

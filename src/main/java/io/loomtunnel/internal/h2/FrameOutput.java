@@ -1,4 +1,4 @@
-package io.loomtunnel.internal.h2.upstream;
+package io.loomtunnel.internal.h2;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -6,25 +6,26 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 /**
- * What an {@link H2cConnection} writes to the local service: groups of frames kept whole on the
- * wire by one lock. A group is flushed unless another writer already waits for the lock, which
- * then flushes for both, so concurrent streams share socket writes. A failed write fails every
- * later one (the connection is broken).
+ * What one HTTP/2 connection writes: groups of frames kept whole on the wire by one lock. A group
+ * is flushed unless another writer already waits for the lock, which then flushes for both, so
+ * concurrent streams share socket writes. A failed write fails every later one (the connection is
+ * broken). Both ends that send HTTP/2 use it: the ingress's connections to visitors and the
+ * client's h2c connections to local services.
  *
  * <p>Locking: {@code lock} is a leaf, held while writing to the socket.
  */
-final class FrameOutput {
+public final class FrameOutput {
     private final OutputStream out;
     private final Object lock = new Object();
     private final AtomicInteger waiting = new AtomicInteger();
     private volatile boolean broken;
 
-    /** {@code out}: buffered, over the service's socket. */
-    FrameOutput(OutputStream out) {
+    /** {@code out}: buffered, over the connection's socket. */
+    public FrameOutput(OutputStream out) {
         this.out = out;
     }
 
-    void write(byte[]... frames) throws IOException {
+    public void write(byte[]... frames) throws IOException {
         writeMade(() -> frames);
     }
 
@@ -32,12 +33,12 @@ final class FrameOutput {
      * Writes the frames {@code made} returns, calling it with the lock held: a new stream's id taken
      * there goes out before any higher one (RFC 9113 5.1.1). {@code made} may return null: nothing to write.
      */
-    void writeMade(Supplier<byte[][]> made) throws IOException {
+    public void writeMade(Supplier<byte[][]> made) throws IOException {
         waiting.incrementAndGet();
         synchronized (lock) {
             waiting.decrementAndGet();
             if (broken) {
-                throw new IOException("the connection to the h2c service is broken");
+                throw new IOException("the HTTP/2 connection is broken");
             }
             byte[][] frames = made.get();
             if (frames == null) {
