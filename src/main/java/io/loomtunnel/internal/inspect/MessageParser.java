@@ -22,9 +22,6 @@ final class MessageParser {
     static final int MAX_HEAD = 64 * 1024;
     /** Largest chunk-size or trailer line. */
     private static final int MAX_LINE = 4 * 1024;
-    private static final Pattern REQUEST_LINE = Pattern.compile("[!#$%&'*+\\-.^_`|~0-9A-Za-z]+ [\\x21-\\x7e\\x80-\\xff]+ HTTP/\\d\\.\\d");
-    private static final Pattern STATUS_LINE = Pattern.compile("HTTP/\\d\\.\\d \\d{3}( [^\\x00-\\x08\\x0a-\\x1f\\x7f]*)?");
-    private static final Pattern TOKEN = Pattern.compile("[!#$%&'*+\\-.^_`|~0-9A-Za-z]+");
     private static final Pattern CHUNK_SIZE = Pattern.compile("[0-9A-Fa-f]{1,15}");
 
     /** Which direction a parser reads. */
@@ -125,7 +122,7 @@ final class MessageParser {
             if (c == '\n' && (buffer[buffered - 2] == '\n' || buffered >= 3 && buffer[buffered - 2] == '\r' && buffer[buffered - 3] == '\n')) {
                 int size = buffered;
                 buffered = 0;
-                startMessage(new String(buffer, 0, size, StandardCharsets.ISO_8859_1), size);
+                startMessage(size);
                 return i;
             }
         }
@@ -213,24 +210,42 @@ final class MessageParser {
         buffer[buffered++] = c;
     }
 
-    private void startMessage(String text, int size) {
-        List<String> lines = lines(text);
-        String first = lines.get(0);
+    /**
+     * The head in {@code buffer[0, size)}: its lines read in place, checked by hand and turned into
+     * strings only for the first line and each field's name and value (this runs for every message
+     * of every inspected tunnel: no regex, no string of the whole head or of each line).
+     */
+    private void startMessage(int size) {
+        int nl = indexOf('\n', 0, size);
+        int end = withoutCr(0, nl);
         boolean request = role == Role.REQUEST;
-        if (!(request ? REQUEST_LINE : STATUS_LINE).matcher(first).matches()) {
+        if (!(request ? isRequestLine(0, end) : isStatusLine(0, end))) {
             fail(request ? "not an HTTP request line" : "not an HTTP status line");
             return;
         }
+        String first = latin1(0, end);
         List<Header> headers = new ArrayList<>();
-        for (int k = 1; k < lines.size() && !lines.get(k).isEmpty(); k++) {
-            String line = lines.get(k);
-            int colon = line.indexOf(':');
-            if (colon <= 0 || !TOKEN.matcher(line.substring(0, colon)).matches() || line.indexOf('\r') >= 0
-                    || line.indexOf('\0') >= 0) {
+        for (int start = nl + 1; start < size; start = nl + 1) {
+            nl = indexOf('\n', start, size);
+            end = withoutCr(start, nl);
+            if (end == start) {
+                break; // the empty line that ends the head
+            }
+            int colon = indexOf(':', start, end);
+            if (colon == start || colon == end || !isToken(start, colon) || indexOf('\r', start, end) < end
+                    || indexOf('\0', start, end) < end) {
                 fail("a header line that is not NAME: VALUE");
                 return;
             }
-            headers.add(new Header(line.substring(0, colon), line.substring(colon + 1).strip()));
+            int from = colon + 1;
+            int to = end;
+            while (from < to && Character.isWhitespace((char) (buffer[from] & 0xff))) {
+                from++;
+            }
+            while (to > from && Character.isWhitespace((char) (buffer[to - 1] & 0xff))) {
+                to--;
+            }
+            headers.add(new Header(latin1(start, colon), latin1(from, to)));
         }
         MessageHead head = new MessageHead(first, headers, size);
         if (request) {
@@ -240,15 +255,89 @@ final class MessageParser {
         }
     }
 
-    /** The head's lines without their line ends (CRLF or LF), without a regex: this runs for every message. */
-    private static List<String> lines(String text) {
-        List<String> out = new ArrayList<>();
-        int start = 0;
-        for (int nl; (nl = text.indexOf('\n', start)) >= 0; start = nl + 1) {
-            out.add(text.substring(start, nl > start && text.charAt(nl - 1) == '\r' ? nl - 1 : nl));
+    /** The first index of {@code c} in {@code buffer[from, to)}, or {@code to}. */
+    private int indexOf(char c, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (buffer[i] == c) {
+                return i;
+            }
         }
-        out.add(text.substring(start));
-        return out;
+        return to;
+    }
+
+    /** The end of the line {@code [start, nl)} without the CR before its LF. */
+    private int withoutCr(int start, int nl) {
+        return nl > start && buffer[nl - 1] == '\r' ? nl - 1 : nl;
+    }
+
+    private String latin1(int from, int to) {
+        return new String(buffer, from, to - from, StandardCharsets.ISO_8859_1);
+    }
+
+    /** METHOD SP TARGET SP HTTP/d.d: a token, visible characters (or bytes over 0x7f), a version. */
+    private boolean isRequestLine(int from, int to) {
+        int sp = indexOf(' ', from, to);
+        if (sp == from || sp == to || !isToken(from, sp)) {
+            return false;
+        }
+        int target = sp + 1;
+        int sp2 = indexOf(' ', target, to);
+        if (sp2 == target || sp2 == to) {
+            return false;
+        }
+        for (int i = target; i < sp2; i++) {
+            int c = buffer[i] & 0xff;
+            if (c < 0x21 || c == 0x7f) {
+                return false;
+            }
+        }
+        return to - (sp2 + 1) == 8 && isVersion(sp2 + 1);
+    }
+
+    /** HTTP/d.d SP ddd, then nothing or SP and a reason of tabs, visible characters and bytes over 0x7f. */
+    private boolean isStatusLine(int from, int to) {
+        if (to - from < 12 || !isVersion(from) || buffer[from + 8] != ' '
+                || !isDigit(from + 9) || !isDigit(from + 10) || !isDigit(from + 11)) {
+            return false;
+        }
+        if (to - from == 12) {
+            return true;
+        }
+        if (buffer[from + 12] != ' ') {
+            return false;
+        }
+        for (int i = from + 13; i < to; i++) {
+            int c = buffer[i] & 0xff;
+            if ((c < 0x20 && c != '\t') || c == 0x7f) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** HTTP/d.d at {@code at}. */
+    private boolean isVersion(int at) {
+        return buffer[at] == 'H' && buffer[at + 1] == 'T' && buffer[at + 2] == 'T' && buffer[at + 3] == 'P'
+                && buffer[at + 4] == '/' && isDigit(at + 5) && buffer[at + 6] == '.' && isDigit(at + 7);
+    }
+
+    private boolean isDigit(int at) {
+        return buffer[at] >= '0' && buffer[at] <= '9';
+    }
+
+    /** RFC 9110 5.6.2: one or more tchar. */
+    private boolean isToken(int from, int to) {
+        if (from == to) {
+            return false;
+        }
+        for (int i = from; i < to; i++) {
+            int c = buffer[i] & 0xff;
+            boolean tchar = c >= '0' && c <= '9' || c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || "!#$%&'*+-.^_`|~".indexOf(c) >= 0;
+            if (!tchar) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private void startRequest(MessageHead head) {
