@@ -189,6 +189,18 @@ public final class MuxStream implements Closeable {
     }
 
     /**
+     * Ends a read waiting on this stream now, and every later one, with {@code cause}, without
+     * telling the peer: for a watchdog whose deadline passed, which must not block on the session's
+     * writer. The owner then closes or resets the stream as usual. Never blocks for long (the
+     * stream's buffer lock only).
+     *
+     * @param cause what the reads throw
+     */
+    public void failReads(IOException cause) {
+        inbound.fail(cause, true);
+    }
+
+    /**
      * Closes the stream as TCP closes a socket: FIN if everything was read, RST(CANCEL) if unread
      * data is buffered or another thread is blocked writing. Never throws for a session that is gone.
      */

@@ -62,6 +62,11 @@ final class StreamUpstream implements Upstream {
     }
 
     @Override
+    public void abortRead() {
+        stream.failReads(new IOException("the read's deadline passed"));
+    }
+
+    @Override
     public boolean isOpen() {
         try {
             return !closed.get() && stream.isOpen() && stream.input().available() == 0;

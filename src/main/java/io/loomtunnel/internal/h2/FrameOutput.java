@@ -12,7 +12,8 @@ import java.util.function.Supplier;
  * broken). Both ends that send HTTP/2 use it: the ingress's connections to visitors and the
  * client's h2c connections to local services.
  *
- * <p>Locking: {@code lock} is a leaf, held while writing to the socket.
+ * <p>Locking: {@code lock} is held while writing to the socket; under it a caller may take only
+ * {@link SendWindows}' lock (the h2c upstream opens a stream's window while taking its id).
  */
 public final class FrameOutput {
     private final OutputStream out;

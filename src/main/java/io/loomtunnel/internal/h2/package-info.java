@@ -4,8 +4,9 @@
  * HeaderBlocks}), encode them, keep receive and send windows ({@code ReceiveWindow}, {@code
  * SendWindows}) and write frame groups whole ({@code FrameOutput}), within limits the caller
  * gives. The ingress's h2 connections ({@code internal.http.H2Connection}) and the client's h2c
- * connections to local services ({@code upstream}) are built on it. Locks here are leaves:
- * {@code FrameOutput}'s is held while writing, {@code SendWindows}' never is. See docs/HTTP.md,
+ * connections to local services ({@code upstream}) are built on it. Lock order: {@code
+ * FrameOutput}'s (held while writing; the h2c upstream also opens a stream's send window under it)
+ * before {@code SendWindows}' (never held while writing, takes no other lock). See docs/HTTP.md,
  * "HTTP/2".
  */
 package io.loomtunnel.internal.h2;

@@ -455,11 +455,12 @@ final class H2Connection {
     }
 
     /**
-     * From the ingress's watchdog, a few times a second: once no stream has been open for
-     * {@link #SPARE_BUFFERS_NANOS}, keeps one buffer set for the next request and drops the rest.
+     * From the ingress's watchdog, a few times a second: once no stream has ended for
+     * {@link #SPARE_BUFFERS_NANOS}, keeps one idle buffer set for the next request and drops the
+     * rest (streams still open hold their own sets: one long stream cannot keep spares parked).
      */
     void trimIdleBuffers(long nowNanos) {
-        if (streams.isEmpty() && nowNanos - lastStreamEnded > SPARE_BUFFERS_NANOS) {
+        if (nowNanos - lastStreamEnded > SPARE_BUFFERS_NANOS) {
             buffers.trim(1);
         }
     }

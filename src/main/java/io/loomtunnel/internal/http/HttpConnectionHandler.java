@@ -33,7 +33,7 @@ import javax.net.ssl.SSLSocket;
  * <p>Threads: {@link #run} is the only user of the streams; {@link #close} may come from any
  * thread (the ingress closing) and only closes, which wakes whatever {@code run} is blocked on;
  * {@link #expire} comes from the ingress's watchdog and only ends a write or read past its deadline
- * (closes the socket, shuts its input, or closes the upstream).
+ * (closes the socket, shuts its input, or ends the upstream's read without blocking).
  *
  * <p>Read timeouts: on a connection the watchdog watches (a plain TCP visitor), the two waits
  * every request has, for the next request on a kept-alive connection and for each response, are
@@ -119,10 +119,11 @@ final class HttpConnectionHandler implements Runnable, Closeable {
         this.onDone = onDone;
         this.clientIp = ((InetSocketAddress) socket.getRemoteSocketAddress()).getAddress().getHostAddress();
         boolean deadlines = watched && !(socket instanceof SSLSocket);
-        this.idleDeadline = deadlines ? new ReadDeadline(this::shutdownVisitorInput) : null;
-        this.upstreamDeadline = deadlines ? new ReadDeadline(this::closeUpstream) : null;
+        this.idleDeadline = deadlines ? new ReadDeadline() : null;
+        this.upstreamDeadline = deadlines ? new ReadDeadline() : null;
         BufferedInput.TimeoutSetter timeouts = t -> socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, t.toMillis()));
-        InputStream visitorIn = deadlines ? idleDeadline.guard(socket.getInputStream()) : socket.getInputStream();
+        InputStream visitorIn = deadlines ? idleDeadline.guard(socket.getInputStream(), this::shutdownVisitorInput)
+                : socket.getInputStream();
         this.pacedIn = new PacedInput(visitorIn, timeouts);
         this.clientIn = new BufferedInput(pacedIn, timeouts, buffers.head());
         this.scratch = buffers.scratch();
@@ -150,7 +151,10 @@ final class HttpConnectionHandler implements Runnable, Closeable {
     public void close() {
         closed = true;
         closeQuietly(socket);
-        closeUpstream();
+        Upstream u = upstream;
+        if (u != null) {
+            closeQuietly(u);
+        }
     }
 
     /**
@@ -178,10 +182,12 @@ final class HttpConnectionHandler implements Runnable, Closeable {
         }
     }
 
-    private void closeUpstream() {
-        Upstream u = upstream;
-        if (u != null) {
-            closeQuietly(u);
+    /** Ends the wait for {@code up}'s response from the watchdog, without blocking; the connection's thread then closes it. */
+    private static void abortRead(Upstream up) {
+        try {
+            up.abortRead();
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.DEBUG, () -> "ending a late upstream read: " + e);
         }
     }
 
@@ -480,9 +486,13 @@ final class HttpConnectionHandler implements Runnable, Closeable {
      */
     private Relayed relayResponse(RequestHead request, HttpRoute route, Upstream up, boolean requestSent, boolean retry,
             PolicyExchange policies) throws IOException, InterruptedException, Refusal {
-        BufferedInput upIn = upstreamDeadline != null
-                ? new BufferedInput(upstreamDeadline.guard(up.input()), upstreamDeadline, upstreamHead)
-                : new BufferedInput(up.input(), up::setReadTimeout, upstreamHead);
+        BufferedInput upIn;
+        if (upstreamDeadline != null) {
+            up.setReadTimeout(Duration.ZERO); // the deadline times each read (a kept upstream may come with a timeout of its own)
+            upIn = new BufferedInput(upstreamDeadline.guard(up.input(), () -> abortRead(up)), upstreamDeadline, upstreamHead);
+        } else {
+            upIn = new BufferedInput(up.input(), up::setReadTimeout, upstreamHead);
+        }
         ResponseHead response;
         BodyFraming framing;
         try {

@@ -22,6 +22,16 @@ public interface Upstream extends Closeable {
     void setReadTimeout(Duration timeout);
 
     /**
+     * Ends a read waiting for the app's bytes, from another thread (a watchdog whose deadline
+     * passed), without blocking: no frame may be sent and no lock held by a writer taken. The
+     * reader's owner closes the upstream afterwards. The default closes it, for upstreams whose
+     * close cannot block.
+     */
+    default void abortRead() throws IOException {
+        close();
+    }
+
+    /**
      * Whether it may carry another request: both directions still open and nothing unasked-for
      * waiting to be read. One that cannot report it says false, and is never reused.
      */

@@ -64,6 +64,11 @@ final class HstsRouter implements HttpRouter {
                     }
 
                     @Override
+                    public void abortRead() throws IOException {
+                        up.abortRead();
+                    }
+
+                    @Override
                     public void close() throws IOException {
                         up.close();
                     }

@@ -17,12 +17,15 @@ import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** ReadDeadline over a real loopback socket, the watchdog played by the test calling expire. */
 class ReadDeadlineTest {
+    private static final long SECOND = Duration.ofSeconds(1).toNanos();
+
     private ServerSocket listener;
     private Socket near;
     private Socket far;
@@ -43,14 +46,13 @@ class ReadDeadlineTest {
 
     @Test
     void aReadPastItsDeadlineEndsAsATimeoutAndTheSocketCanStillSend() throws Exception {
-        ReadDeadline deadline = new ReadDeadline(this::shutdownNearInput);
+        ReadDeadline deadline = new ReadDeadline();
         deadline.set(Duration.ofMillis(50));
-        InputStream in = deadline.guard(near.getInputStream());
+        InputStream in = deadline.guard(near.getInputStream(), this::shutdownNearInput);
         CompletableFuture<Throwable> read = CompletableFuture.supplyAsync(() -> failureOf(in));
 
         assertFalse(deadline.expire(System.nanoTime()), "a deadline 50 ms away has not passed");
-        long late = System.nanoTime() + Duration.ofSeconds(1).toNanos();
-        assertTrue(eventuallyExpires(deadline, late), "the read in progress is past its deadline a second on");
+        assertTrue(eventuallyExpires(deadline, System.nanoTime() + SECOND), "the read in progress is past its deadline a second on");
         assertTrue(read.get(10, TimeUnit.SECONDS) instanceof SocketTimeoutException, "the blocked read ends as a timeout");
         assertEquals(0, near.getSoTimeout(), "the socket itself never had a read timeout");
 
@@ -60,21 +62,39 @@ class ReadDeadlineTest {
     }
 
     @Test
-    void eachReadGetsTheWholeTimeoutAndNoReadMeansNoDeadline() throws Exception {
-        ReadDeadline deadline = new ReadDeadline(() -> { throw new AssertionError("aborted"); });
-        deadline.set(Duration.ofMillis(100));
-        InputStream in = deadline.guard(near.getInputStream());
+    void eachReadGetsTheWholeTimeoutFromItsOwnStart() throws Exception {
+        ReadDeadline deadline = new ReadDeadline();
+        deadline.set(Duration.ofMillis(200));
+        AtomicInteger aborts = new AtomicInteger();
+        InputStream in = deadline.guard(near.getInputStream(), () -> {
+            aborts.incrementAndGet();
+            shutdownNearInput();
+        });
         long farFuture = System.nanoTime() + Duration.ofHours(1).toNanos();
         assertFalse(deadline.expire(farFuture), "between reads nothing expires, however late");
 
-        for (int i = 0; i < 3; i++) { // three reads, each answered within its own timeout
+        for (int i = 0; i < 3; i++) { // reads well apart, each answered within its own timeout
             far.getOutputStream().write(i);
             assertEquals(i, in.read());
-            Thread.sleep(60);
+            Thread.sleep(120);
         }
         assertFalse(deadline.expire(farFuture), "a finished read leaves no deadline behind");
 
+        long start = System.nanoTime();
+        CompletableFuture<Throwable> fourth = CompletableFuture.supplyAsync(() -> failureOf(in));
+        Thread.sleep(50); // the read has begun (or begins soon after: its deadline is later still)
+        assertFalse(deadline.expire(start + Duration.ofMillis(150).toNanos()),
+                "150 ms after the fourth read began, its 200 ms are not over (the first read began over 360 ms ago)");
+        assertTrue(eventuallyExpires(deadline, System.nanoTime() + SECOND), "its own 200 ms are");
+        assertTrue(fourth.get(10, TimeUnit.SECONDS) instanceof SocketTimeoutException);
+        assertEquals(1, aborts.get());
+    }
+
+    @Test
+    void aZeroTimeoutWaitsForEver() throws Exception {
+        ReadDeadline deadline = new ReadDeadline();
         deadline.set(Duration.ZERO);
+        InputStream in = deadline.guard(near.getInputStream(), () -> { throw new AssertionError("aborted"); });
         CompletableFuture<Integer> untimed = CompletableFuture.supplyAsync(() -> {
             try {
                 return in.read();
@@ -83,27 +103,32 @@ class ReadDeadlineTest {
             }
         });
         Thread.sleep(100);
-        assertFalse(deadline.expire(farFuture), "a zero timeout waits for ever");
+        assertFalse(deadline.expire(System.nanoTime() + Duration.ofHours(1).toNanos()));
         far.getOutputStream().write(42);
         assertEquals(42, untimed.get(10, TimeUnit.SECONDS));
     }
 
     @Test
-    void theNextSourceStartsUnexpiredAndThePeersEndIsNoTimeout() throws Exception {
-        ReadDeadline deadline = new ReadDeadline(this::shutdownNearInput);
+    void anExpiryTouchesOnlyTheSourceItWasArmedForAndWinsOverALateAnswer() throws Exception {
+        ReadDeadline deadline = new ReadDeadline();
         deadline.set(Duration.ofMillis(20));
-        InputStream first = deadline.guard(new ByteArrayInputStream(new byte[0]) {
+        AtomicInteger firstAborts = new AtomicInteger();
+        // the watchdog claims the read while it is in progress, and then the bytes come anyway
+        InputStream first = deadline.guard(new ByteArrayInputStream(new byte[] {7}) {
             @Override
             public synchronized int read(byte[] b, int off, int len) {
-                assertTrue(deadline.expire(System.nanoTime() + Duration.ofSeconds(1).toNanos()));
-                return -1;
+                assertTrue(deadline.expire(System.nanoTime() + SECOND));
+                return super.read(b, off, len);
             }
-        });
-        assertThrows(SocketTimeoutException.class, () -> first.read(new byte[1]), "expired during the read");
+        }, firstAborts::incrementAndGet);
+        assertThrows(SocketTimeoutException.class, () -> first.read(new byte[1]), "claimed by the watchdog: its answer is dropped");
+        assertEquals(1, firstAborts.get());
 
-        InputStream second = deadline.guard(far.getInputStream());
+        InputStream second = deadline.guard(far.getInputStream(), () -> { throw new AssertionError("the next source aborted"); });
+        assertFalse(deadline.expire(System.nanoTime() + SECOND), "the next source, not reading, has no deadline");
         near.shutdownOutput();
         assertEquals(-1, second.read(new byte[1]), "the peer's end of stream is an end, not a timeout");
+        assertEquals(1, firstAborts.get(), "the first source was aborted once");
     }
 
     private boolean eventuallyExpires(ReadDeadline deadline, long nowNanos) throws InterruptedException {
