@@ -239,9 +239,16 @@ class BasicSessionTlsTest {
         }
     }
 
-    private static Thread readerOf(String sessionPrefix) {
-        List<Thread> readers = Thread.getAllStackTraces().keySet().stream()
-                .filter(t -> t.getName().startsWith(sessionPrefix) && t.getName().endsWith(": reader")).toList();
+    private static Thread readerOf(String sessionPrefix) throws InterruptedException {
+        // A pooled thread takes its task's name when the task starts running, a moment after the session is up.
+        List<Thread> readers = List.of();
+        for (long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10); readers.isEmpty() && System.nanoTime() < end; ) {
+            readers = Thread.getAllStackTraces().keySet().stream()
+                    .filter(t -> t.getName().startsWith(sessionPrefix) && t.getName().endsWith(": reader")).toList();
+            if (readers.isEmpty()) {
+                Thread.sleep(10);
+            }
+        }
         assertEquals(1, readers.size(), "platform reader threads of " + sessionPrefix + ": " + readers);
         assertTrue(readers.get(0).isDaemon());
         return readers.get(0);
