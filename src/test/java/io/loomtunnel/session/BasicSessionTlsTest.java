@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.loomtunnel.ErrorCode;
+import io.loomtunnel.internal.tunnel.Probes;
 import io.loomtunnel.internal.wire.Flags;
 import io.loomtunnel.internal.wire.Frame;
 import io.loomtunnel.internal.wire.ProtocolException;
@@ -241,17 +242,16 @@ class BasicSessionTlsTest {
 
     private static Thread readerOf(String sessionPrefix) throws InterruptedException {
         // A pooled thread takes its task's name when the task starts running, a moment after the session is up.
-        List<Thread> readers = List.of();
-        for (long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10); readers.isEmpty() && System.nanoTime() < end; ) {
-            readers = Thread.getAllStackTraces().keySet().stream()
-                    .filter(t -> t.getName().startsWith(sessionPrefix) && t.getName().endsWith(": reader")).toList();
-            if (readers.isEmpty()) {
-                Thread.sleep(10);
-            }
-        }
+        Probes.eventually(Duration.ofSeconds(10), "a reader thread named after " + sessionPrefix, () -> !readers(sessionPrefix).isEmpty());
+        List<Thread> readers = readers(sessionPrefix);
         assertEquals(1, readers.size(), "platform reader threads of " + sessionPrefix + ": " + readers);
         assertTrue(readers.get(0).isDaemon());
         return readers.get(0);
+    }
+
+    private static List<Thread> readers(String sessionPrefix) {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().startsWith(sessionPrefix) && t.getName().endsWith(": reader")).toList();
     }
 
     @Test

@@ -26,8 +26,9 @@ import java.util.concurrent.TimeUnit;
  * data is written as JSON when a stream first reads the event, on the stream's thread, not on the
  * publisher's (the request inspector publishes twice per proxied request, mostly with no page
  * open: docs/BENCHMARKS.md, "Read deadlines instead of timed reads"), so what is published must
- * not change afterwards (the publishers hand over records and maps made for the event); a subscriber whose queue is full (a reader too slow
- * or gone) is dropped and its stream ends, so a browser reconnects and starts afresh. At most
+ * not change afterwards (the publishers hand over records and maps made for the event); a
+ * subscriber whose queue is full (a reader too slow or gone) is dropped and its stream ends, so a
+ * browser reconnects and starts afresh. At most
  * {@value #MAX_SUBSCRIBERS} subscribers at once ({@link #subscribe} answers null beyond). The
  * last {@value #REPLAY} events are kept with their ids so a stream that ends and reconnects with
  * {@code Last-Event-ID} misses nothing in between.

@@ -53,7 +53,7 @@ final class H2Connection {
     private static final int MAX_IDLE_FRAMES = 1000;
     /** Buffer sets kept between streams (about 160 KB each): as many as a browser or h2load -m 8 keeps busy. */
     static final int IDLE_STREAM_BUFFERS = 8;
-    /** How long a connection with no open stream keeps more than one buffer set (a page's next burst of requests). */
+    /** How long after its last stream ended a connection keeps more than one idle buffer set (a page's next burst of requests). */
     static final long SPARE_BUFFERS_NANOS = 2_000_000_000L;
 
     private static final int SETTINGS_HEADER_TABLE_SIZE = 0x1;

@@ -23,14 +23,12 @@ import java.util.List;
  */
 final class H2Sender {
     private final VisitorOutput out;
-    private final Duration sendTimeout;
     private final FrameOutput output;
     private final SendWindows windows;
 
     H2Sender(VisitorOutput out, Duration sendTimeout) {
         this.out = out;
         this.output = new FrameOutput(out);
-        this.sendTimeout = sendTimeout;
         this.windows = new SendWindows(sendTimeout, H2Connection.MAX_FRAME);
     }
 
@@ -98,7 +96,7 @@ final class H2Sender {
             throw new IOException("the stream ended");
         }
         if (n < 0) {
-            throw new SocketTimeoutException("the visitor gave no window for " + sendTimeout.toSeconds() + " s");
+            throw new SocketTimeoutException("the visitor gave no window for " + windows.timeout().toSeconds() + " s");
         }
         return n;
     }

@@ -24,8 +24,8 @@ record H2StreamBuffers(HandlerBuffers handler, byte[] response, byte[] relayHead
 
     /**
      * One connection's sets: at most {@code maxIdle} kept between streams (a burst of more streams
-     * at once allocates the others, dropped as they end), and once the connection has had no open
-     * stream for a while its owner {@link #trim}s them to one (an idle connection holds ~160 KB, not
+     * at once allocates the others, dropped as they end), and once no stream of the connection has
+     * ended for a while its owner {@link #trim}s them to one (an idle connection holds ~160 KB, not
      * ~1.3 MB, so a visitor cannot park connections full of spare buffers). A set must only be given
      * back once nothing writes to it any more.
      *

@@ -84,7 +84,7 @@ final class HttpConnectionHandler implements Runnable, Closeable {
     private final byte[] upstreamHead;
     /** The wait for the visitor's next request, or null when it times itself (see the class comment). */
     private final ReadDeadline idleDeadline;
-    /** Each upstream's read deadline (it closes the upstream in use), or null as idleDeadline. */
+    /** Each upstream's read deadline (it ends the upstream's read), or null as idleDeadline. */
     private final ReadDeadline upstreamDeadline;
     private volatile Upstream upstream;
     /** The HTTP/2 connection this visitor's connection became, or null. */

@@ -10,9 +10,11 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
+import java.util.stream.Stream;
 
 /**
  * The server's HTTP/1.1 and HTTP/2 ingress: one listener, a reverse proxy per request, each routed by its
@@ -167,12 +169,12 @@ public final class HttpIngress implements Closeable {
      * write has no timeout of its own) and its reads from the visitor and the upstream (deadlines
      * rather than timed reads: {@link ReadDeadline}). A few times per shortest timeout it ends each
      * write or read past its deadline. One thread for the whole ingress ({@link OwnedThreads#startEvery});
-     * a pass reads three volatiles per connection.
+     * a pass reads a few atomics per connection.
      */
     private Duration watchdogPeriod() {
-        long shortest = Math.min(Math.min(config.sendTimeout().toNanos(), config.headerTimeout().toNanos()),
-                Math.min(Math.min(config.idleTimeout().toNanos(), config.upstreamTimeout().toNanos()), config.bodyTimeout().toNanos()));
-        return Duration.ofNanos(Math.clamp(shortest / 8, MIN_TICK.toNanos(), MAX_TICK.toNanos()));
+        Duration shortest = Stream.of(config.sendTimeout(), config.headerTimeout(), config.idleTimeout(), config.upstreamTimeout(),
+                config.bodyTimeout()).min(Comparator.naturalOrder()).orElseThrow();
+        return Duration.ofNanos(Math.clamp(shortest.toNanos() / 8, MIN_TICK.toNanos(), MAX_TICK.toNanos()));
     }
 
     private void expireLate() {

@@ -13,8 +13,8 @@ import java.net.Socket;
  * <p>Deadlines: a blocking socket write has no timeout in Java, so each write publishes the time
  * by which it must be done (its {@link Pace}'s time left: the send timeout, less what the visitor
  * already fell behind the minimum rate) and the ingress's watchdog calls {@link #expire}, which
- * closes the socket of a write past it; the write then fails. One volatile store before and
- * after each write, one shared thread for every connection.
+ * closes the socket of a write past it; the write then fails ({@link WatchedDeadline}: one
+ * compare-and-set before and after each write, one shared thread for every connection).
  *
  * <p>Held head: {@link #hold} keeps the final response head out of the socket until the next
  * flush or write of body bytes, so a response that breaks before its body's first byte can still
@@ -25,16 +25,14 @@ import java.net.Socket;
  * the watchdog and touches only {@code deadline} and the socket.
  */
 final class VisitorOutput extends OutputStream {
-    private static final long NOT_WRITING = 0;
-
     private final Socket socket;
     private final OutputStream out;
     private final Pace pace;
     private final byte[] buf;
     private int count;
     private byte[] held;
-    /** System.nanoTime by which the write in progress must end, or NOT_WRITING. */
-    private volatile long deadline = NOT_WRITING;
+    /** When the write in progress must end (its Pace's time left), enforced by the watchdog. */
+    private final WatchedDeadline deadline = new WatchedDeadline();
 
     VisitorOutput(Socket socket, Pace pace, int bufferBytes) throws IOException {
         this(socket, pace, new byte[bufferBytes]);
@@ -117,8 +115,7 @@ final class VisitorOutput extends OutputStream {
      * write then fails) and returns true.
      */
     boolean expire(long nowNanos) {
-        long d = deadline;
-        if (d != NOT_WRITING && nowNanos - d > 0) {
+        if (deadline.claim(nowNanos)) {
             closeQuietly(socket);
             return true;
         }
@@ -127,20 +124,17 @@ final class VisitorOutput extends OutputStream {
 
     private void send(byte[] b, int off, int len) throws IOException {
         long left = pace.leftNanos();
-        if (left <= 0) {
+        long start = System.nanoTime();
+        if (left <= 0 || !deadline.arm(start + left)) {
             closeQuietly(socket);
             throw new SendTimeoutException();
         }
-        long start = System.nanoTime();
-        long d = start + left;
-        deadline = d == NOT_WRITING ? 1 : d;
         try {
             out.write(b, off, len);
         } catch (IOException e) {
-            throw System.nanoTime() - d > 0 ? new SendTimeoutException() : e;
-        } finally {
-            deadline = NOT_WRITING;
+            throw deadline.disarm() ? e : new SendTimeoutException();
         }
+        deadline.disarm(); // claimed as it ended: the socket is closed, and the next write fails
         pace.moved(System.nanoTime() - start, len);
     }
 

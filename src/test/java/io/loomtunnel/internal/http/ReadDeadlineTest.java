@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -16,6 +17,7 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -48,11 +50,14 @@ class ReadDeadlineTest {
     void aReadPastItsDeadlineEndsAsATimeoutAndTheSocketCanStillSend() throws Exception {
         ReadDeadline deadline = new ReadDeadline();
         deadline.set(Duration.ofMillis(50));
-        InputStream in = deadline.guard(near.getInputStream(), this::shutdownNearInput);
+        Started started = new Started(near.getInputStream());
+        InputStream in = deadline.guard(started, this::shutdownNearInput);
+        long before = System.nanoTime();
         CompletableFuture<Throwable> read = CompletableFuture.supplyAsync(() -> failureOf(in));
+        started.await();
 
-        assertFalse(deadline.expire(System.nanoTime()), "a deadline 50 ms away has not passed");
-        assertTrue(eventuallyExpires(deadline, System.nanoTime() + SECOND), "the read in progress is past its deadline a second on");
+        assertFalse(deadline.expire(before), "a deadline 50 ms after the read began has not passed when it began");
+        assertTrue(deadline.expire(System.nanoTime() + SECOND), "the read in progress is past its deadline a second on");
         assertTrue(read.get(10, TimeUnit.SECONDS) instanceof SocketTimeoutException, "the blocked read ends as a timeout");
         assertEquals(0, near.getSoTimeout(), "the socket itself never had a read timeout");
 
@@ -66,26 +71,28 @@ class ReadDeadlineTest {
         ReadDeadline deadline = new ReadDeadline();
         deadline.set(Duration.ofMillis(200));
         AtomicInteger aborts = new AtomicInteger();
-        InputStream in = deadline.guard(near.getInputStream(), () -> {
+        Started started = new Started(near.getInputStream());
+        InputStream in = deadline.guard(started, () -> {
             aborts.incrementAndGet();
             shutdownNearInput();
         });
         long farFuture = System.nanoTime() + Duration.ofHours(1).toNanos();
         assertFalse(deadline.expire(farFuture), "between reads nothing expires, however late");
 
-        for (int i = 0; i < 3; i++) { // reads well apart, each answered within its own timeout
+        for (int i = 0; i < 3; i++) { // reads answered within their timeout
             far.getOutputStream().write(i);
             assertEquals(i, in.read());
-            Thread.sleep(120);
         }
         assertFalse(deadline.expire(farFuture), "a finished read leaves no deadline behind");
+        Thread.sleep(300); // time passing is what is tested: longer than the timeout, so a deadline fixed when set would be over
 
         long start = System.nanoTime();
+        started.again();
         CompletableFuture<Throwable> fourth = CompletableFuture.supplyAsync(() -> failureOf(in));
-        Thread.sleep(50); // the read has begun (or begins soon after: its deadline is later still)
+        started.await();
         assertFalse(deadline.expire(start + Duration.ofMillis(150).toNanos()),
-                "150 ms after the fourth read began, its 200 ms are not over (the first read began over 360 ms ago)");
-        assertTrue(eventuallyExpires(deadline, System.nanoTime() + SECOND), "its own 200 ms are");
+                "150 ms after the fourth read began, its 200 ms are not over (the timeout was set over 300 ms before)");
+        assertTrue(deadline.expire(System.nanoTime() + SECOND), "its own 200 ms are");
         assertTrue(fourth.get(10, TimeUnit.SECONDS) instanceof SocketTimeoutException);
         assertEquals(1, aborts.get());
     }
@@ -94,7 +101,8 @@ class ReadDeadlineTest {
     void aZeroTimeoutWaitsForEver() throws Exception {
         ReadDeadline deadline = new ReadDeadline();
         deadline.set(Duration.ZERO);
-        InputStream in = deadline.guard(near.getInputStream(), () -> { throw new AssertionError("aborted"); });
+        Started started = new Started(near.getInputStream());
+        InputStream in = deadline.guard(started, () -> { throw new AssertionError("aborted"); });
         CompletableFuture<Integer> untimed = CompletableFuture.supplyAsync(() -> {
             try {
                 return in.read();
@@ -102,7 +110,7 @@ class ReadDeadlineTest {
                 throw new UncheckedIOException(e);
             }
         });
-        Thread.sleep(100);
+        started.await();
         assertFalse(deadline.expire(System.nanoTime() + Duration.ofHours(1).toNanos()));
         far.getOutputStream().write(42);
         assertEquals(42, untimed.get(10, TimeUnit.SECONDS));
@@ -131,14 +139,28 @@ class ReadDeadlineTest {
         assertEquals(1, firstAborts.get(), "the first source was aborted once");
     }
 
-    private boolean eventuallyExpires(ReadDeadline deadline, long nowNanos) throws InterruptedException {
-        for (int i = 0; i < 200; i++) { // the read may not have started yet
-            if (deadline.expire(nowNanos)) {
-                return true;
-            }
-            Thread.sleep(10);
+    /** An input that says when a read of it has begun (the guarded read is then armed and waiting). */
+    private static final class Started extends FilterInputStream {
+        private volatile CountDownLatch begun = new CountDownLatch(1);
+
+        Started(InputStream in) {
+            super(in);
         }
-        return false;
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            begun.countDown();
+            return super.read(b, off, len);
+        }
+
+        void await() throws InterruptedException {
+            assertTrue(begun.await(10, TimeUnit.SECONDS), "the read began");
+        }
+
+        /** For the next read. */
+        void again() {
+            begun = new CountDownLatch(1);
+        }
     }
 
     private void shutdownNearInput() {

@@ -46,8 +46,7 @@ final class HttpScenario implements LoadScenario {
                         + " then h2load's rows: HTTPS and HTTP/2 through loomtunnel",
                 requests(quick), HttpService.BODY_BYTES, CONNECTIONS,
                 quick ? String.format("%,d unmeasured", requests(quick) / 5)
-                        : String.format("unmeasured batches of %,d until two in a row are within %.0f %% in requests/s (at most %d)",
-                                requests(quick) / 5, WarmUp.STEADY * 100, WARM_UP_BATCHES),
+                        : WarmUp.describe(String.format("batches of %,d", requests(quick) / 5), WARM_UP_BATCHES),
                 quick ? " (--quick: full run sends 40,000)" : "");
     }
 

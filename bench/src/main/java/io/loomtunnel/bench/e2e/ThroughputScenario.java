@@ -30,8 +30,7 @@ final class ThroughputScenario implements LoadScenario {
     public String describe(boolean quick) {
         return String.format("%,d MiB each way over 1 stream, then over 10 streams, 64 KiB writes, after %s%s",
                 total(quick) / MIB, quick ? String.format("%,d MiB each way unmeasured", total(quick) / 4 / MIB)
-                        : String.format("unmeasured rounds of %,d MiB each way until two in a row are within %.0f %% (at most %d)",
-                                total(quick) / 4 / MIB, WarmUp.STEADY * 100, WARM_UP_ROUNDS),
+                        : WarmUp.describe(String.format("rounds of %,d MiB each way", total(quick) / 4 / MIB), WARM_UP_ROUNDS),
                 quick ? " (--quick: full run moves 1 GiB)" : "");
     }
 

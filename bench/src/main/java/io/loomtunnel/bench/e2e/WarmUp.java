@@ -21,6 +21,11 @@ final class WarmUp {
         double run() throws Exception;
     }
 
+    /** The warm-up in words, for a scenario's description: {@code what} names the batches ("batches of 8,000"). */
+    static String describe(String what, int most) {
+        return String.format("unmeasured %s until two in a row are within %.0f %% (at most %d)", what, STEADY * 100, most);
+    }
+
     /** Runs batches until two in a row are within {@link #STEADY} of each other, at most {@code most}; how many ran. */
     static int untilSteady(int most, Batch batch) throws Exception {
         double before = 0;
