@@ -6,7 +6,6 @@ import io.loomtunnel.internal.concurrent.Joins;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.Socket;
-import java.util.Locale;
 
 /**
  * The request body of a gRPC call from an HTTP/2 visitor, relayed to the upstream on a thread of
@@ -27,8 +26,7 @@ final class DuplexBody {
 
     /** Whether {@code request} is a gRPC call (content-type application/grpc...) with a body, on an HTTP/2 stream. */
     static boolean applies(Socket visitor, RequestHead request, BodyFraming framing) {
-        return visitor instanceof H2StreamSocket && !framing.empty()
-                && request.fields().values("Content-Type").stream().anyMatch(v -> v.toLowerCase(Locale.ROOT).startsWith("application/grpc"));
+        return visitor instanceof H2StreamSocket && !framing.empty() && request.fields().contentTypeStartsWith("application/grpc");
     }
 
     private DuplexBody(Socket visitor, Upstream upstream, BodyReader body, OutputStream upOut, boolean chunked, String name) {

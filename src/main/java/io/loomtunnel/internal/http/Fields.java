@@ -44,6 +44,16 @@ record Fields(List<Field> list) {
         return out;
     }
 
+    /** Whether a Content-Type field's media type starts with {@code prefix} (lowercase), e.g. "application/grpc". */
+    boolean contentTypeStartsWith(String prefix) {
+        for (Field f : list) {
+            if (f.is("Content-Type") && f.value().stripLeading().toLowerCase(Locale.ROOT).startsWith(prefix)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     Fields without(Predicate<Field> drop) {
         List<Field> kept = new ArrayList<>(list.size());
         for (Field f : list) {

@@ -550,7 +550,9 @@ final class HttpConnectionHandler implements Runnable, Closeable {
             out = new ResponseHead(out.status(), out.reason(), chunkedOut ? f.with("Transfer-Encoding", "chunked") : f);
         }
         clientOut.hold(out.encode());
-        upIn.setTimeout(config.upstreamTimeout());
+        // a message stream's pauses are the app's to choose (a gRPC watch, an event feed): the
+        // visitor's reset, the tunnel's end or the server's stop ends its wait instead
+        upIn.setTimeout(response.messageStream() ? Duration.ZERO : config.upstreamTimeout());
         try {
             BodyReader reader = new BodyReader(framing, upIn);
             if (policies == null) {

@@ -15,6 +15,14 @@ record ResponseHead(int status, String reason, Fields fields, boolean http11) {
         return http11 && !fields.tokens("Connection").contains("close");
     }
 
+    /**
+     * Whether the body is a stream of messages that may pause for as long as the app likes:
+     * Server-Sent Events ({@code text/event-stream}) or a gRPC call's ({@code application/grpc...}).
+     */
+    boolean messageStream() {
+        return fields.contentTypeStartsWith("text/event-stream") || fields.contentTypeStartsWith("application/grpc");
+    }
+
     boolean interim() {
         return status >= 100 && status < 200;
     }

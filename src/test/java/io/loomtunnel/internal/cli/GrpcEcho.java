@@ -22,6 +22,7 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -34,7 +35,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * A grpc-java service speaking h2c on loopback, and a grpc-java client of it, without protoc:
  * messages are raw bytes (a byte[] marshaller). Methods of {@code loomtunnel.Echo}: Unary (the
- * request back), ServerStreaming (n messages "0".."n-1"), ClientStreaming (the messages joined by
+ * request back), ServerStreaming (n messages "0".."n-1", with a pause between them if asked), ClientStreaming (the messages joined by
  * '|'), Bidi (each message back as it comes), Hang (never answers; counts its Context's
  * cancellation), Fail (NOT_FOUND with {@link #FAILURE_MESSAGE}).
  */
@@ -75,8 +76,12 @@ final class GrpcEcho implements AutoCloseable {
                     out.onCompleted();
                 }))
                 .addMethod(SERVER_STREAMING, ServerCalls.asyncServerStreamingCall((request, out) -> {
-                    int n = Integer.parseInt(new String(request, StandardCharsets.UTF_8));
+                    String[] ask = text(request).split("/"); // "n" or "n/pause in ms"
+                    int n = Integer.parseInt(ask[0]);
                     for (int i = 0; i < n; i++) {
+                        if (i > 0 && ask.length > 1) {
+                            pause(Long.parseLong(ask[1]));
+                        }
                         out.onNext(Integer.toString(i).getBytes(StandardCharsets.UTF_8));
                     }
                     out.onCompleted();
@@ -131,6 +136,14 @@ final class GrpcEcho implements AutoCloseable {
     private static MethodDescriptor<byte[], byte[]> method(String name, MethodDescriptor.MethodType type) {
         return MethodDescriptor.<byte[], byte[]>newBuilder().setType(type).setFullMethodName("loomtunnel.Echo/" + name)
                 .setRequestMarshaller(BYTES).setResponseMarshaller(BYTES).build();
+    }
+
+    private static void pause(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static byte[] utf8(String s) {
@@ -190,8 +203,17 @@ final class GrpcEcho implements AutoCloseable {
         }
 
         List<String> serverStreaming(int n) {
+            return serverStreaming(Integer.toString(n));
+        }
+
+        /** n messages with {@code pause} between each two. */
+        List<String> serverStreaming(int n, Duration pause) {
+            return serverStreaming(n + "/" + pause.toMillis());
+        }
+
+        private List<String> serverStreaming(String ask) {
             List<String> got = new ArrayList<>();
-            Iterator<byte[]> it = ClientCalls.blockingServerStreamingCall(channel, SERVER_STREAMING, options(), utf8(Integer.toString(n)));
+            Iterator<byte[]> it = ClientCalls.blockingServerStreamingCall(channel, SERVER_STREAMING, options(), utf8(ask));
             it.forEachRemaining(b -> got.add(text(b)));
             return got;
         }

@@ -39,7 +39,8 @@ import org.junit.jupiter.api.io.TempDir;
  * requests without an error, and a basic-auth policy that holds for h2 requests as for HTTP/1.1.
  * And gRPC (grpc-java client and server) through an h2c tunnel ({@code --h2c grpc}): each kind of
  * call, a cancellation the service sees, a 10 MB message, a non-OK status with its message, and
- * the inspector still showing the exchange (see {@link GrpcEcho}).
+ * the inspector still showing the exchange, a server stream quiet for longer than the server's
+ * upstream timeout (see {@link GrpcEcho}).
  * One set of processes for every case. Plain HTTP goes to open.localhost: web.localhost has a
  * certificate, so its plain requests are redirected to HTTPS (docs/HTTP.md, "HTTPS").
  */
@@ -47,6 +48,8 @@ import org.junit.jupiter.api.io.TempDir;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class Http2IT {
     private static final Duration START = Duration.ofSeconds(60);
+    /** The server's http.upstream_timeout: short, so that a server stream can be quiet for longer. */
+    private static final Duration UPSTREAM_TIMEOUT = Duration.ofSeconds(2);
 
     @TempDir
     static Path dir;
@@ -78,7 +81,8 @@ class Http2IT {
         running.add(() -> app.stop(0));
         httpPort = ReverseTunnelIT.freePort();
         httpsPort = ReverseTunnelIT.freePort();
-        ReverseTunnelIT.Server server = ReverseTunnelIT.server(dir, 0, "--http-bind", "127.0.0.1:" + httpPort,
+        Path config = Files.writeString(dir.resolve("server.toml"), "[http]\nupstream_timeout = \"" + UPSTREAM_TIMEOUT.toSeconds() + "s\"\n");
+        ReverseTunnelIT.Server server = ReverseTunnelIT.server(dir, 0, "--config", config.toString(), "--http-bind", "127.0.0.1:" + httpPort,
                 "--https-bind", "127.0.0.1:" + httpsPort, "--https-cert", dir.resolve("web.pem") + ":" + dir.resolve("web.key"),
                 "--domain", "localhost");
         running.add(server);
@@ -143,6 +147,15 @@ class Http2IT {
             assertEquals(List.of("0", "1", "2", "3", "4"), c.serverStreaming(5));
             assertEquals("a|b|c", c.clientStreaming(List.of("a", "b", "c")));
             assertEquals(List.of("one", "two", "three"), c.bidiPingPong(List.of("one", "two", "three"))); // each answered before the next is sent
+        }
+    }
+
+    @Test
+    void aServerStreamMayBeQuietLongerThanTheUpstreamTimeout() throws Exception {
+        try (GrpcEcho.Client c = grpc.client(httpPort, "grpc.localhost")) {
+            long start = System.nanoTime();
+            assertEquals(List.of("0", "1", "2"), c.serverStreaming(3, UPSTREAM_TIMEOUT.multipliedBy(2)));
+            assertTrue(System.nanoTime() - start >= UPSTREAM_TIMEOUT.multipliedBy(4).toNanos(), "the service paused twice");
         }
     }
 
