@@ -31,7 +31,7 @@ public final class GenerateDocs {
         }
         Path out = Path.of(args[0]);
         Files.createDirectories(out.resolve("adoc"));
-        CommandLine cli = new CommandLine(new Main());
+        CommandLine cli = Main.commandLine();
         Files.writeString(out.resolve("loomtunnel.bash"), AutoComplete.bash("loomtunnel", cli));
         List<CommandSpec> specs = tree(cli.getCommandSpec());
         specs.forEach(GenerateDocs::prepareForManPage);

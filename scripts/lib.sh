@@ -130,49 +130,22 @@ loomtunnel_aot_stamp() {
   echo "$(stat -c '%s %Y' "$jar") $JAVA_HOME $(md5sum < "$JAVA_HOME/release" 2>/dev/null | cut -c1-32) $*"
 }
 
-# Training run for the AOT cache: `loomtunnel demo` (a server, a client, a web app and an echo
-# service in one process, so both ends' code is recorded) with HTTP requests and bulk data through
-# its tunnels, then a normal stop, at which the JVM writes the cache. Usage:
+# Training run for the AOT cache: the jar's AotTraining class runs a `server` and a `client`
+# command (and a `demo`) in one JVM as users start them, sends HTTP requests and bulk data through
+# their tunnels and exits, at which the JVM writes the cache. The classpath is the jar, as with
+# `java -jar`, so the cache fits the commands' runs. Bounded: the training gives up after 5 minutes.
+# Usage:
 #   loomtunnel_aot_train JAVA JAR CACHE [JVM OPTIONS...]   (JAR by absolute path: the cache records it)
 # Writes CACHE and CACHE.stamp, or fails with one line; the training's output goes to CACHE.log.
 loomtunnel_aot_train() {
   local java="$1" jar="$2" cache="$3"; shift 3
-  local tmp out pid http tcp i
+  local tmp
   tmp="$(mktemp -d)" || return 1
-  out="$tmp/demo.out"
-  "$java" "$@" -XX:AOTCacheOutput="$tmp/loomtunnel.aot" -jar "$jar" demo --http-port 0 --duration 120s \
-    > "$out" 2>&1 &
-  pid=$!
-  for i in $(seq 1 600); do
-    grep -q "dev/tcp" "$out" 2>/dev/null && break
-    kill -0 "$pid" 2>/dev/null || break
-    sleep 0.1
-  done
-  http="$(sed -n 's|^  http .*:\([0-9]*\)/ .*|\1|p' "$out" | head -n1)"
-  tcp="$(sed -n 's|.*/dev/tcp/localhost/\([0-9]*\);.*|\1|p' "$out" | head -n1)"
-  if [ -z "$http" ] || [ -z "$tcp" ]; then
-    kill "$pid" 2>/dev/null || true
-    wait "$pid" 2>/dev/null || true
-    cp "$out" "$cache.log" 2>/dev/null || true
+  # The JVM writes the cache as it exits. Callers run under `set -e`: the status is tested, not left to stop us.
+  if ! timeout 300 "$java" "$@" -XX:AOTCacheOutput="$tmp/loomtunnel.aot" -cp "$jar" \
+      io.loomtunnel.internal.cli.AotTraining > "$cache.log" 2>&1 </dev/null || [ ! -s "$tmp/loomtunnel.aot" ]; then
     rm -rf "$tmp"
-    echo "loomtunnel: AOT training run did not start (see $cache.log)" >&2
-    return 1
-  fi
-  # Small requests on fresh connections, then bulk both ways, as a tunnel's day goes.
-  # Each bounded in time: a slow machine makes a thinner profile, never a hung script.
-  for i in $(seq 1 40); do
-    timeout 10 bash -c "exec 3<>/dev/tcp/127.0.0.1/$http && printf 'GET / HTTP/1.1\r\nHost: demo.localhost\r\nConnection: close\r\n\r\n' >&3 && cat <&3 >/dev/null" 2>/dev/null || true
-  done
-  for i in 1 2; do
-    timeout 30 bash -c "exec 3<>/dev/tcp/127.0.0.1/$tcp && { head -c 16777216 /dev/zero >&3 & head -c 16777216 <&3 >/dev/null; }" 2>/dev/null || true
-  done
-  # The JVM writes the cache as it exits; with callers under `set -e`, neither may stop us here.
-  kill -TERM "$pid" 2>/dev/null || true
-  wait "$pid" 2>/dev/null || true
-  cp "$out" "$cache.log"
-  if [ ! -s "$tmp/loomtunnel.aot" ]; then
-    rm -rf "$tmp"
-    echo "loomtunnel: AOT training run wrote no cache (see $cache.log)" >&2
+    echo "loomtunnel: AOT training run failed or wrote no cache (see $cache.log)" >&2
     return 1
   fi
   mv "$tmp/loomtunnel.aot" "$cache.new" && mv "$cache.new" "$cache"

@@ -39,8 +39,6 @@ import org.bouncycastle.cert.X509v3CertificateBuilder;
 import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
 import org.bouncycastle.crypto.util.PrivateKeyInfoFactory;
 import org.bouncycastle.crypto.util.SubjectPublicKeyInfoFactory;
-import org.bouncycastle.operator.OperatorCreationException;
-import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.bouncycastle.util.io.pem.PemObject;
 import org.bouncycastle.util.io.pem.PemReader;
 
@@ -56,7 +54,8 @@ public final class Identity {
     private static final Set<PosixFilePermission> OWNER_ALL = PosixFilePermissions.fromString("rwx------");
 
     private final Ed25519PrivateKeyParameters key;
-    private final PrivateKey jdkKey;
+    /** The key as a JCA PrivateKey, for the JCA TLS back-end: made at the first handshake ({@link #jdkKey}). */
+    private volatile PrivateKey jdkKey;
     private final SubjectPublicKeyInfo publicKeyInfo;
     private final PeerId id;
     /** Made once: it costs a signature and peers look only at its key, so one per identity suffices. */
@@ -66,10 +65,8 @@ public final class Identity {
         this.key = key;
         try {
             this.publicKeyInfo = SubjectPublicKeyInfoFactory.createSubjectPublicKeyInfo(key.generatePublicKey());
-            this.jdkKey = KeyFactory.getInstance("Ed25519")
-                    .generatePrivate(new PKCS8EncodedKeySpec(pkcs8().getEncoded()));
-        } catch (IOException | GeneralSecurityException e) {
-            throw new IllegalStateException("JDK cannot handle Ed25519 keys (needs Java 15+)", e);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot encode an Ed25519 public key", e);
         }
         this.id = PeerId.of(publicKeyInfo);
         this.certificate = selfSignedCertificate();
@@ -176,8 +173,21 @@ public final class Identity {
         return key;
     }
 
+    /**
+     * The key for the JDK's crypto, made when first asked for: a lookup through the JCA providers
+     * that cost a server's start ~15 ms (async-profiler) and that the first TLS handshake makes anyway.
+     */
     PrivateKey jdkKey() {
-        return jdkKey;
+        PrivateKey k = jdkKey;
+        if (k == null) {
+            try {
+                k = KeyFactory.getInstance("Ed25519").generatePrivate(new PKCS8EncodedKeySpec(pkcs8().getEncoded()));
+            } catch (IOException | GeneralSecurityException e) {
+                throw new IllegalStateException("JDK cannot handle Ed25519 keys (needs Java 15+)", e);
+            }
+            jdkKey = k; // two threads may both make it: equal keys, either one will do
+        }
+        return k;
     }
 
     /** DER of the self-signed X.509 certificate for this key. */
@@ -205,8 +215,8 @@ public final class Identity {
                     new BigInteger(63, new SecureRandom()), Date.from(now.minus(1, ChronoUnit.HOURS)),
                     Date.from(NO_EXPIRY), name, publicKeyInfo);
             builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
-            return builder.build(new JcaContentSignerBuilder("Ed25519").build(jdkKey)).getEncoded();
-        } catch (IOException | OperatorCreationException e) {
+            return builder.build(new Ed25519ContentSigner(key)).getEncoded();
+        } catch (IOException e) {
             throw new IllegalStateException("cannot make a self-signed Ed25519 certificate", e);
         }
     }

@@ -4,6 +4,7 @@ import java.util.Arrays;
 import org.bouncycastle.asn1.edec.EdECObjectIdentifiers;
 import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
 import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
+import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
 import org.bouncycastle.crypto.params.Ed25519PublicKeyParameters;
 import org.bouncycastle.crypto.signers.Ed25519Signer;
 
@@ -50,8 +51,12 @@ public final class Signatures {
      * @return the 64-byte signature
      */
     public static byte[] sign(Identity identity, byte[] message) {
+        return sign(identity.key(), message);
+    }
+
+    static byte[] sign(Ed25519PrivateKeyParameters key, byte[] message) {
         Ed25519Signer signer = new Ed25519Signer();
-        signer.init(true, identity.key());
+        signer.init(true, key);
         signer.update(message, 0, message.length);
         return signer.generateSignature();
     }

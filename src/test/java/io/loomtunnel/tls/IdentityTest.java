@@ -1,12 +1,17 @@
 package io.loomtunnel.tls;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayInputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.Signature;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -77,5 +82,20 @@ class IdentityTest {
         Identity first = Identity.loadOrCreate(file);
         Identity second = Identity.loadOrCreate(file);
         assertEquals(first.id(), second.id());
+    }
+
+    @Test
+    void theCertificateIsSelfSignedByTheKeyAndTheJdkKeyIsTheSameKey() throws Exception {
+        Identity identity = Identity.generate();
+        X509Certificate cert = (X509Certificate) CertificateFactory.getInstance("X.509")
+                .generateCertificate(new ByteArrayInputStream(identity.certificate()));
+        cert.verify(cert.getPublicKey()); // throws if the signature is not the key's
+        assertEquals("Ed25519", cert.getSigAlgName());
+        assertEquals(identity.id(), PeerId.of(cert.getPublicKey()));
+        Signature jdk = Signature.getInstance("Ed25519");
+        jdk.initSign(identity.jdkKey());
+        jdk.update(new byte[] {1, 2, 3});
+        assertTrue(Signatures.verify(Signatures.publicKey(identity), new byte[] {1, 2, 3}, jdk.sign()), "the JDK key signs as the key");
+        assertSame(identity.jdkKey(), identity.jdkKey(), "made once");
     }
 }

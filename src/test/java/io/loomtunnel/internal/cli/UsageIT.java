@@ -37,7 +37,7 @@ class UsageIT {
     /** Every command under loomtunnel, the top one included, as the words that name it; new subcommands come in by themselves. */
     private static Map<CommandLine, List<String>> commands() {
         Map<CommandLine, List<String>> all = new IdentityHashMap<>();
-        collect(new CommandLine(new Main()), List.of(), all);
+        collect(Main.commandLine(), List.of(), all);
         return all;
     }
 
