@@ -29,7 +29,8 @@ import java.util.function.Consumer;
  * trailer section (gRPC's {@code grpc-status}, {@code grpc-message}). The tunnel stream still
  * carries HTTP/1.1, so the {@link SpliceTap} (the request inspector) sees its bytes as for any
  * HTTP tunnel. The end of the tunnel stream before an answer is complete (the visitor cancelled,
- * the server closed the exchange) resets the h2 stream with CANCEL.
+ * the server closed the exchange) resets the h2 stream with CANCEL. A request the service refused
+ * before processing it is sent again once, on a new stream ({@link H2cExchange}).
  *
  * <p>Threads: the caller's relays the responses, in order; one more, named after it with
  * {@code -requests}, reads the requests, opens their h2 streams and sends their bodies (so a
@@ -44,21 +45,11 @@ public final class H2cBridge {
     private static final byte[] CRLF = {'\r', '\n'};
     private static final byte[] LAST_CHUNK = "0\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1);
 
-    /** One request and its h2 stream; {@code responded} once its response went out whole. */
-    private static final class Exchange {
-        final Http1Requests.Head head;
-        final H2cStream h2;
-        volatile boolean responded;
+    /** What the request thread hands the response thread: an exchange, or the end of the requests. */
+    sealed interface Handed permits H2cExchange, End {}
 
-        Exchange(Http1Requests.Head head, H2cStream h2) {
-            this.head = head;
-            this.h2 = h2;
-        }
-    }
-
-    /** Handed over when the requests end: cleanly (the tunnel's end after whole exchanges) or not. */
-    private static final Exchange END_CLEAN = new Exchange(null, null);
-    private static final Exchange END_FAILED = new Exchange(null, null);
+    /** The requests ended: cleanly (the tunnel's end after whole exchanges) or not. */
+    enum End implements Handed { CLEAN, FAILED }
 
     private final MuxStream stream;
     private final H2cPool pool;
@@ -67,7 +58,7 @@ public final class H2cBridge {
     private final OutputStream out;
     /** The request bodies' buffer: only the thread that reads the requests uses it. */
     private final byte[] bodyBuffer = new byte[BUFFER];
-    private final BlockingQueue<Exchange> ready = new ArrayBlockingQueue<>(1);
+    private final BlockingQueue<Handed> ready = new ArrayBlockingQueue<>(1);
     private volatile boolean done;
     private volatile ServiceFailure failure;
 
@@ -98,14 +89,15 @@ public final class H2cBridge {
     private boolean run() {
         Thread reader = Thread.ofVirtual().name(Thread.currentThread().getName() + "-requests").start(this::readRequests);
         boolean clean = false;
-        Exchange x = null;
+        H2cExchange x = null;
         try {
             while (true) {
-                x = ready.take();
-                if (x == END_CLEAN || x == END_FAILED) {
-                    clean = x == END_CLEAN;
+                Handed next = ready.take();
+                if (next instanceof End end) {
+                    clean = end == End.CLEAN;
                     break;
                 }
+                x = (H2cExchange) next;
                 if (!respond(x)) {
                     break;
                 }
@@ -120,8 +112,8 @@ public final class H2cBridge {
             Thread.currentThread().interrupt();
         } finally {
             done = true;
-            if (x != null && x.h2 != null) {
-                x.h2.cancel(H2Error.CANCEL);
+            if (x != null) {
+                x.cancel(H2Error.CANCEL); // also wakes a request thread waiting on a retry
             }
             ServiceFailure f = failure;
             if (!clean) {
@@ -132,9 +124,9 @@ public final class H2cBridge {
             } catch (IOException ignored) {
                 // the session is gone
             }
-            for (Exchange queued; (queued = ready.poll()) != null; ) {
-                if (queued.h2 != null) {
-                    queued.h2.cancel(H2Error.CANCEL);
+            for (Handed queued; (queued = ready.poll()) != null; ) {
+                if (queued instanceof H2cExchange q) {
+                    q.cancel(H2Error.CANCEL);
                 }
             }
             Joins.joinAborting(reader, () -> LocalService.reset(stream, ErrorCode.CANCEL)); // a reset wakes its read of the tunnel
@@ -144,7 +136,7 @@ public final class H2cBridge {
 
     /** The request thread: each request's head opens an h2 stream and its body follows; then the next, or the end. */
     private void readRequests() {
-        Exchange current = null;
+        H2cExchange current = null;
         boolean clean = false;
         try {
             while (true) {
@@ -153,25 +145,23 @@ public final class H2cBridge {
                     clean = true;
                     return;
                 }
-                H2cStream h2;
                 try {
-                    h2 = pool.open(RequestFields.of(head), !head.body());
+                    current = H2cExchange.open(head, pool);
                 } catch (H2cPool.UnreachableException e) {
                     failure = ServiceFailure.of(e.reason());
                     unreachable.accept(e.reason());
                     return;
                 }
-                current = new Exchange(head, h2);
                 if (!hand(current)) {
-                    h2.cancel(H2Error.CANCEL);
+                    current.cancel(H2Error.CANCEL);
                     return;
                 }
                 if (head.body()) {
-                    sendBody(h2);
+                    sendBody(current);
                 }
                 if (!requests.awaitMore()) { // the tunnel ended: an answer still coming is not wanted any more
                     if (!current.responded) {
-                        h2.cancel(H2Error.CANCEL);
+                        current.cancel(H2Error.CANCEL);
                     }
                     clean = true;
                     return;
@@ -180,27 +170,27 @@ public final class H2cBridge {
         } catch (IOException e) { // the tunnel stream was reset, or a request was malformed
             LOG.log(System.Logger.Level.DEBUG, () -> "h2c tunnel stream " + stream.id() + ": " + e);
             if (current != null) {
-                current.h2.cancel(H2Error.CANCEL);
+                current.cancel(H2Error.CANCEL);
             }
         } finally {
-            hand(clean ? END_CLEAN : END_FAILED);
+            hand(clean ? End.CLEAN : End.FAILED);
         }
     }
 
     /** The request body as DATA, then END_STREAM; once the service takes no more, the rest is read and dropped. */
-    private void sendBody(H2cStream h2) throws IOException {
+    private void sendBody(H2cExchange x) throws IOException {
         byte[] buf = bodyBuffer;
         boolean taking = true;
         for (int n; (n = requests.readBody(buf, 0, buf.length)) >= 0; ) {
-            taking = taking && h2.send(buf, 0, n);
+            taking = taking && x.send(buf, 0, n);
         }
         if (taking) {
-            h2.end();
+            x.end();
         }
     }
 
-    /** Hands an exchange to the response thread, waiting while it relays the one before; false once it has ended. */
-    private boolean hand(Exchange x) {
+    /** Hands an exchange (or the end) to the response thread, waiting while it relays the one before; false once it has ended. */
+    private boolean hand(Handed x) {
         try {
             while (!done) {
                 if (ready.offer(x, 100, TimeUnit.MILLISECONDS)) {
@@ -214,16 +204,31 @@ public final class H2cBridge {
     }
 
     /** Relays one response; false if it could not be completed (the tunnel stream then ends). */
-    private boolean respond(Exchange x) throws IOException {
+    private boolean respond(H2cExchange x) throws IOException {
+        H2cStream h2 = x.stream();
+        boolean answered = false;
         boolean started = false;
         boolean body = false;
         try {
             while (true) {
-                H2cStream.Event e = x.h2.next();
+                H2cStream.Event e = h2.next();
+                if (!answered && e instanceof H2cStream.Reset r && r.code() == H2Error.REFUSED_STREAM) {
+                    H2cStream again = x.retry(); // the service processed none of it (RFC 9113 8.7)
+                    if (again != null) {
+                        LOG.log(System.Logger.Level.DEBUG, "h2c stream " + h2.id + " refused, retried as " + again.id);
+                        h2 = again;
+                        continue;
+                    }
+                }
+                if (!answered && !(e instanceof H2cStream.Reset)) {
+                    x.answered();
+                    answered = true;
+                }
                 boolean end;
                 switch (e) {
                     case H2cStream.Reset r -> {
-                        LOG.log(System.Logger.Level.DEBUG, () -> "h2c stream " + x.h2.id + " reset, code " + r.code());
+                        int id = h2.id;
+                        LOG.log(System.Logger.Level.DEBUG, () -> "h2c stream " + id + " reset, code " + r.code());
                         return false;
                     }
                     case H2cStream.Headers h -> {
@@ -266,13 +271,14 @@ public final class H2cBridge {
                     out.flush();
                     return true;
                 }
-                if (!x.h2.pending()) {
+                if (!h2.pending()) {
                     out.flush();
                 }
             }
         } catch (ResponseHeads.MalformedResponseException e) {
-            LOG.log(System.Logger.Level.DEBUG, () -> "h2c stream " + x.h2.id + ": " + e.getMessage());
-            x.h2.cancel(H2Error.PROTOCOL_ERROR);
+            int id = h2.id;
+            LOG.log(System.Logger.Level.DEBUG, () -> "h2c stream " + id + ": " + e.getMessage());
+            x.cancel(H2Error.PROTOCOL_ERROR);
             return false;
         }
     }
