@@ -19,7 +19,7 @@ import java.time.Duration;
  * @param minBodyRate bytes per second a visitor must keep up on average, sending a request body or
  *     reading a response
  * @param upstreamTimeout how long the app may take to send its response head (else 504), and each
- *     part of its body but a message stream's (SSE, gRPC), which may pause as long as the app likes
+ *     part of its body but a message stream's (SSE, gRPC) to an HTTP/2 visitor, which may pause as long as the app likes
  * @param maxConnectionsPerSource connections one source (an IPv4 address, an IPv6 /64) may have
  *     open to the ingress at once; more are closed as soon as they are accepted
  */

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The AOT cache's training run (scripts/lib.sh, {@code loomtunnel_aot_train}, which runs
  * {@code AotTraining}) with this machine's JDK 25 or newer: it makes a cache, and a {@code server}
  * command started from it, with the launcher's JVM options, loads its own classes and picocli's
- * from the cache instead of the jar. Picocli's jar holds Java 5 classes, which a cache cannot
+ * from the cache instead of the jar; the training leaves no file in its temporary directory. Picocli's jar holds Java 5 classes, which a cache cannot
  * hold: the build compiles picocli for Java 21 into the fat jar (pom.xml, "picocli").
  */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
@@ -40,7 +40,9 @@ class AotCacheIT {
                 source scripts/lib.sh
                 [ "$(loomtunnel_jdk_version "$JAVA_HOME")" -ge 25 ] || exit %d
                 loomtunnel_jvm_options
-                loomtunnel_aot_train "$JAVA_HOME/bin/java" "$PWD/target/loomtunnel.jar" "$1" "${LOOMTUNNEL_JVM_OPTIONS[@]}" || exit 1
+                mkdir "$3/tmp"
+                loomtunnel_aot_train "$JAVA_HOME/bin/java" "$PWD/target/loomtunnel.jar" "$1" "${LOOMTUNNEL_JVM_OPTIONS[@]}" \
+                  -Djava.io.tmpdir="$3/tmp" || exit 1
                 exec "$JAVA_HOME/bin/java" "${LOOMTUNNEL_JVM_OPTIONS[@]}" -XX:AOTCache="$1" -Xlog:class+load=info:file="$2" \\
                   -jar target/loomtunnel.jar server --bind 127.0.0.1:0 --key "$3/server.key" --tokens-file "$3/tokens.txt"
                 """.formatted(NO_AOT);
@@ -64,6 +66,9 @@ class AotCacheIT {
         }
         assertTrue(output.toString().contains("ready"), "the server did not start from the cache:\n" + output);
         assertTrue(Files.size(cache) > 0, "no cache");
+        try (var left = Files.list(dir.resolve("tmp"))) {
+            assertEquals(List.of(), left.toList(), "the training left files behind (keys of its server and demo)");
+        }
         List<String> log = Files.readAllLines(classes);
         for (String name : List.of("io.loomtunnel.internal.cli.ServerCommand", "io.loomtunnel.internal.config.ServerConfigLoader",
                 "io.loomtunnel.server.TunnelServer", "picocli.CommandLine", "picocli.CommandLine$Model$CommandSpec")) {

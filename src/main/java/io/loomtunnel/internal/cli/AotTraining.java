@@ -21,37 +21,56 @@ import java.time.Duration;
  * HTTP requests on fresh and on kept-alive connections, then bulk both ways). The cache then
  * holds the classes, linked call sites and profiles of exactly those paths: the server and client
  * commands start from it, where a cache trained on {@code demo} missed their option parsing,
- * configuration and key loading. Every step is bounded in time; the JVM exits when done, which is
- * when it writes the cache. Not a user command: {@code java -cp loomtunnel.jar} runs it.
+ * configuration and key loading. Every step is bounded in time; the JVM exits when done (1 if a
+ * step failed), which is when it writes the cache. Not a user command: {@code java -cp
+ * loomtunnel.jar} runs it.
  */
 public final class AotTraining {
     private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
     private static final Duration READY = Duration.ofSeconds(60);
+    /** How long the demo runs before it stops by itself. */
+    private static final Duration DEMO = Duration.ofSeconds(5);
     private static final int FRESH_REQUESTS = 40;
     private static final int KEPT_ALIVE_REQUESTS = 2_000;
     private static final int BULK_BYTES = 16 << 20;
 
     private AotTraining() {}
 
-    public static void main(String[] args) throws Exception {
+    public static void main(String[] args) {
+        int code = 1;
+        try {
+            train();
+            code = 0;
+        } catch (Exception | AssertionError e) {
+            System.err.println("aot training: " + e);
+        }
+        // The server and client commands run until stopped, on threads that would keep the JVM
+        // alive: exit either way (the JVM writes the cache as it exits; scripts/lib.sh keeps it only after 0).
+        System.exit(code);
+    }
+
+    private static void train() throws Exception {
         Path dir = Files.createTempDirectory("loomtunnel-aot-training");
         Path tokens = secret(dir.resolve("tokens.txt"), "aot-training-" + Long.toHexString(System.nanoTime()));
         Path key = dir.resolve("server.key");
         Path config = Files.writeString(dir.resolve("server.toml"), "[limits]\nmax_connections_per_source = 1000\n"
                 + "[http]\nidle_timeout = \"60s\"\n"); // the TOML path too, as servers are mostly configured
-        String id = Identity.loadOrCreate(key).id().toString();
-        int control = freePort();
-        int http = freePort();
-        int tcp = freePort();
         try (DemoApp app = DemoApp.start()) {
-            run("server", "--config", config.toString(), "--bind", "127.0.0.1:" + control, "--http-bind", "127.0.0.1:" + http, "--domain", "localhost",
-                    "--key", key.toString(), "--tokens-file", tokens.toString());
+            String id = Identity.loadOrCreate(key).id().toString();
+            int control = freePort();
+            int http = freePort();
+            int tcp = freePort();
+            run("server", "--config", config.toString(), "--bind", "127.0.0.1:" + control, "--http-bind", "127.0.0.1:" + http,
+                    "--domain", "localhost", "--key", key.toString(), "--tokens-file", tokens.toString());
             awaitListening(control);
             run("client", "--server", "127.0.0.1:" + control, "--server-id", id, "--token-file", tokens.toString(),
                     "--http", "train:127.0.0.1:" + app.webPort(), "--tcp", "echo=" + tcp + ":127.0.0.1:" + app.echoPort(),
                     "--admin-bind", "127.0.0.1:0");
             awaitListening(tcp);
-            run("demo", "--http-port", "0", "--duration", "600s"); // its start, which the README's first command is
+            // The demo's start too (the README's first command); it stops by itself and removes its files.
+            int[] demoExit = {-1};
+            Thread demo = Thread.ofPlatform().name("aot training: demo")
+                    .start(() -> demoExit[0] = Main.run("demo", "--http-port", "0", "--duration", DEMO.toSeconds() + "s"));
             awaitAnswer(http);
             for (int i = 0; i < FRESH_REQUESTS; i++) {
                 try (Socket s = connect(http)) {
@@ -66,12 +85,14 @@ public final class AotTraining {
             for (int i = 0; i < 2; i++) {
                 bulk(tcp);
             }
+            if (!demo.join(READY.plus(DEMO)) || demoExit[0] != 0) {
+                throw new IOException("the demo did not stop by itself with exit code 0 (" + demoExit[0] + ")");
+            }
         } finally {
             for (Path f : new Path[] {tokens, key, config, dir}) {
                 Files.deleteIfExists(f);
             }
         }
-        System.exit(0); // the server and client commands run until stopped; the JVM writes the cache as it exits
     }
 
     /** Runs a command as {@code loomtunnel ARGS...} would, on a thread of its own; a failure ends the training. */

@@ -550,9 +550,14 @@ final class HttpConnectionHandler implements Runnable, Closeable {
             out = new ResponseHead(out.status(), out.reason(), chunkedOut ? f.with("Transfer-Encoding", "chunked") : f);
         }
         clientOut.hold(out.encode());
-        // a message stream's pauses are the app's to choose (a gRPC watch, an event feed): the
-        // visitor's reset, the tunnel's end or the server's stop ends its wait instead
-        upIn.setTimeout(response.messageStream() ? Duration.ZERO : config.upstreamTimeout());
+        // A message stream's pauses are the app's to choose (a gRPC watch, an event feed). Only for
+        // an HTTP/2 visitor: its connection's reader sees the visitor's reset or end and closes the
+        // upstream, where an HTTP/1.1 visitor's socket is not read while its answer is relayed.
+        boolean untimed = response.messageStream() && socket instanceof H2StreamSocket;
+        upIn.setTimeout(untimed ? Duration.ZERO : config.upstreamTimeout());
+        if (untimed) {
+            clientOut.flush(); // the head at once (an EventSource's open, gRPC's headers): a quiet body must not hold it back
+        }
         try {
             BodyReader reader = new BodyReader(framing, upIn);
             if (policies == null) {

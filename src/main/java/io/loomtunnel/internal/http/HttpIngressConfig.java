@@ -17,7 +17,7 @@ import java.util.Objects;
  *                        (so also the longest a write may block) before its connection is closed
  * @param minBodyRate     bytes per second a visitor must keep up, on average, sending a request body and reading a
  *                        response (time the app makes the ingress wait does not count)
- * @param upstreamTimeout how long the upstream may take to send its response head (else 504), and to send each part of its body but a message stream's (SSE, gRPC)
+ * @param upstreamTimeout how long the upstream may take to send its response head (else 504), and to send each part of its body but a message stream's (SSE, gRPC) to an HTTP/2 visitor
  * @param maxConnectionsPerSource connections one source (an IPv4 address, an IPv6 /64) may have open at once; more
  *                        are closed as soon as they are accepted
  * @param scheme          the value of X-Forwarded-Proto ("http", or "https" behind a TLS terminator)

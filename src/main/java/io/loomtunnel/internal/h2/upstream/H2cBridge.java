@@ -215,7 +215,8 @@ public final class H2cBridge {
                 if (!answered && e instanceof H2cStream.Reset r && r.code() == H2Error.REFUSED_STREAM) {
                     H2cStream again = x.retry(); // the service processed none of it (RFC 9113 8.7)
                     if (again != null) {
-                        LOG.log(System.Logger.Level.DEBUG, "h2c stream " + h2.id + " refused, retried as " + again.id);
+                        int refused = h2.id;
+                        LOG.log(System.Logger.Level.DEBUG, () -> "h2c stream " + refused + " refused, retried as " + again.id);
                         h2 = again;
                         continue;
                     }

@@ -96,6 +96,8 @@ public final class H2cConnection implements Closeable {
     private int open; // under slots
     private long maxStreams = MAX_STREAMS; // under slots
     private volatile boolean goingAway; // written under slots
+    /** The lowest last stream of the service's GOAWAYs: streams above it were not processed. Written by the reader only. */
+    private volatile int goAwayLastStream = Integer.MAX_VALUE;
     private int nextId = 1; // under the output's lock
     private volatile int highestOpened;
     // the reader's alone
@@ -172,6 +174,10 @@ public final class H2cConnection implements Closeable {
         if (made[0] == null) {
             releaseSlot();
             markGoingAway();
+        } else if (made[0].id > goAwayLastStream) {
+            // a GOAWAY read while this stream was being opened: its scan of the streams may have
+            // missed this one, so it is refused here (once; resetBy is idempotent), and may be retried
+            made[0].resetBy(H2Error.REFUSED_STREAM);
         }
         return made[0];
     }
@@ -436,6 +442,7 @@ public final class H2cConnection implements Closeable {
 
     /** The service's GOAWAY: no new stream; streams it will not process are reset; false if none is left. */
     private boolean goAway(int lastStream) {
+        goAwayLastStream = Math.min(goAwayLastStream, lastStream); // before the scan: open() checks it after adding its stream
         markGoingAway();
         for (H2cStream s : streams.values()) {
             if (s.id > lastStream) {

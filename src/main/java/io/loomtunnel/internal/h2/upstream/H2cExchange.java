@@ -22,13 +22,18 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>Threads: the tunnel stream's request thread sends the body ({@link #send}, {@link #end});
  * its response thread reads the answer from {@link #stream} and calls {@link #retry} on a
  * refusal, {@link #answered} on the first event that is not one. Locking: {@code lock} guards
- * the stream, the kept body and the state. A retry holds it while it opens the new stream and
- * sends the kept body again, so the request thread's next bytes follow them; under it only the
- * pool's lock and the stream's send window are taken.
+ * the stream, the kept body and the state. A retry holds it while it opens the new stream (which
+ * may connect, up to the connect timeout, and wait for a stream slot, up to its timeout) and sends
+ * the kept body again (within the initial window: {@link #REPLAY_LIMIT}), so the request thread's
+ * next bytes follow them; under it only the pool's lock, the connection's locks and the stream's
+ * send window are taken, none of which calls back into the exchange.
  */
 final class H2cExchange implements H2cBridge.Handed {
-    /** The most request body kept for a retry. */
-    static final int REPLAY_LIMIT = 64 * 1024;
+    /**
+     * The most request body kept for a retry: under the smallest initial stream window a service
+     * is likely to give (65,535 by default), so sending it again does not wait for window.
+     */
+    static final int REPLAY_LIMIT = 16 * 1024;
 
     private enum State { OPEN, ANSWERED, SETTLED }
 
@@ -39,7 +44,6 @@ final class H2cExchange implements H2cBridge.Handed {
     private H2cStream stream; // under lock
     private ByteArrayOutputStream kept = new ByteArrayOutputStream(); // under lock; null when nothing more is kept
     private boolean bodyEnded; // under lock
-    private boolean retried; // under lock
     private State state = State.OPEN; // under lock
     /** Set by the response thread once the answer went out whole. */
     volatile boolean responded;
@@ -145,14 +149,19 @@ final class H2cExchange implements H2cBridge.Handed {
     H2cStream retry() {
         lock.lock();
         try {
-            if (state != State.OPEN || kept == null || retried) {
+            if (state != State.OPEN || kept == null) { // kept is let go at the first retry
                 settle();
                 return null;
             }
-            retried = true;
-            H2cStream fresh = pool.open(RequestFields.of(head), !head.body());
             byte[] body = kept.toByteArray();
-            boolean sent = !head.body() || ((body.length == 0 || fresh.send(body, 0, body.length)) && (!bodyEnded || fresh.end()));
+            kept = null; // no second retry: nothing more to keep
+            H2cStream fresh = pool.open(RequestFields.of(head), !head.body());
+            boolean sent;
+            try {
+                sent = !head.body() || ((body.length == 0 || fresh.send(body, 0, body.length)) && (!bodyEnded || fresh.end()));
+            } catch (IOException e) {
+                sent = false;
+            }
             if (!sent) {
                 fresh.cancel(H2Error.CANCEL);
                 settle();
