@@ -27,8 +27,10 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -58,6 +60,8 @@ class H2cRetryTest {
     private final BlockingQueue<Script> scripts = new LinkedBlockingQueue<>();
     /** Each stream's request as the service read it: its header fields, then its body. */
     private final List<Request> requests = new CopyOnWriteArrayList<>();
+    /** What went wrong on the service's side (a script's failed assertion, a connection no script was for). */
+    private final List<Throwable> serviceFailures = new CopyOnWriteArrayList<>();
     private ServerSocket service;
     private Thread serviceThread;
     private Socket dialerSocket;
@@ -98,7 +102,9 @@ class H2cRetryTest {
         bridge.join();
         pool.close();
         service.close();
-        serviceThread.join();
+        serviceThread.interrupt(); // it may be waiting for a script
+        assertTrue(serviceThread.join(Duration.ofSeconds(10)), "the service's thread ended");
+        assertEquals(List.of(), serviceFailures, "the service saw what the test scripted");
     }
 
     @Test
@@ -140,10 +146,8 @@ class H2cRetryTest {
 
     @Test
     void aBodyLongerThanWhatIsKeptIsNotRetried() throws Exception {
-        byte[] big = new byte[H2cExchange.REPLAY_LIMIT + 1];
+        byte[] big = new byte[H2cExchange.REPLAY_LIMIT + 1]; // within the default window: sent whole before the refusal
         scripts.add(peer -> {
-            peer.send(Frames.windowUpdate(0, big.length)); // room for the whole body, so that it is all sent first
-            peer.send(Frames.windowUpdate(1, big.length));
             peer.readRequest();
             peer.send(Frames.goAway(0, H2Error.NO_ERROR));
             peer.drain();
@@ -196,12 +200,19 @@ class H2cRetryTest {
         while (!service.isClosed()) {
             try {
                 Socket s = service.accept();
-                Script script = scripts.take();
+                Script script = scripts.poll(10, TimeUnit.SECONDS);
+                if (script == null) {
+                    serviceFailures.add(new AssertionError("a connection no script was for"));
+                    s.close();
+                    continue;
+                }
                 Thread.ofVirtual().name("scripted h2c connection").start(() -> {
                     try (s) {
                         script.run(new Peer(s));
                     } catch (IOException ignored) {
                         // the test sees what the bridge did
+                    } catch (AssertionError e) {
+                        serviceFailures.add(e);
                     }
                 });
             } catch (IOException | InterruptedException e) {
