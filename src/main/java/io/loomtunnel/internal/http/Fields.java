@@ -44,11 +44,18 @@ record Fields(List<Field> list) {
         return out;
     }
 
-    /** Whether a Content-Type field's media type starts with {@code prefix} (lowercase), e.g. "application/grpc". */
+    /** Whether a Content-Type field's media type starts with {@code prefix}, in any case, e.g. "application/grpc". */
     boolean contentTypeStartsWith(String prefix) {
         for (Field f : list) {
-            if (f.is("Content-Type") && f.value().stripLeading().toLowerCase(Locale.ROOT).startsWith(prefix)) {
-                return true;
+            if (f.is("Content-Type")) {
+                String v = f.value();
+                int start = 0;
+                while (start < v.length() && (v.charAt(start) == ' ' || v.charAt(start) == '\t')) {
+                    start++;
+                }
+                if (v.regionMatches(true, start, prefix, 0, prefix.length())) { // no lowercased copy per response
+                    return true;
+                }
             }
         }
         return false;

@@ -553,7 +553,7 @@ final class HttpConnectionHandler implements Runnable, Closeable {
         // A message stream's pauses are the app's to choose (a gRPC watch, an event feed). Only for
         // an HTTP/2 visitor: its connection's reader sees the visitor's reset or end and closes the
         // upstream, where an HTTP/1.1 visitor's socket is not read while its answer is relayed.
-        boolean untimed = response.messageStream() && socket instanceof H2StreamSocket;
+        boolean untimed = socket instanceof H2StreamSocket && response.messageStream(); // HTTP/1.1 answers never scan their fields
         upIn.setTimeout(untimed ? Duration.ZERO : config.upstreamTimeout());
         if (untimed) {
             clientOut.flush(); // the head at once (an EventSource's open, gRPC's headers): a quiet body must not hold it back

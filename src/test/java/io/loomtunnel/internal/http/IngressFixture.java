@@ -119,24 +119,33 @@ final class IngressFixture implements AutoCloseable {
     private static void upgradeEcho(Socket s) throws IOException {
         try (s) {
             InputStream in = s.getInputStream();
-            StringBuilder head = new StringBuilder();
-            while (!head.toString().endsWith("\r\n\r\n")) {
-                int c = in.read();
-                if (c < 0) {
-                    return;
-                }
-                head.append((char) c);
+            String head = readHead(in);
+            if (head == null) {
+                return;
             }
             OutputStream out = s.getOutputStream();
-            String protocol = head.toString().lines().filter(l -> l.toLowerCase().startsWith("upgrade:"))
+            String protocol = head.lines().filter(l -> l.toLowerCase().startsWith("upgrade:"))
                     .map(l -> l.substring(8).strip()).findFirst().orElse("none");
             out.write(("HTTP/1.1 101 Switching Protocols\r\nUpgrade: " + protocol
-                    + "\r\nConnection: Upgrade\r\nX-Seen-Connection: " + head.toString().contains("Connection: upgrade")
+                    + "\r\nConnection: Upgrade\r\nX-Seen-Connection: " + head.contains("Connection: upgrade")
                     + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
             out.flush();
             in.transferTo(out);
             s.shutdownOutput();
         }
+    }
+
+    /** A head as an app reads it, through its empty line; null at the end of the stream before one. */
+    static String readHead(InputStream in) throws IOException {
+        StringBuilder head = new StringBuilder();
+        while (!head.toString().endsWith("\r\n\r\n")) {
+            int c = in.read();
+            if (c < 0) {
+                return null;
+            }
+            head.append((char) c);
+        }
+        return head.toString();
     }
 
     @Override

@@ -129,7 +129,7 @@ class MessageStreamTest {
         try (s) {
             InputStream in = s.getInputStream();
             OutputStream out = s.getOutputStream();
-            for (String head; (head = readHead(in)) != null; ) {
+            for (String head; (head = IngressFixture.readHead(in)) != null; ) {
                 String type = head.lines().filter(l -> l.regionMatches(true, 0, "X-Answer-Type: ", 0, 15)).findFirst().orElseThrow()
                         .substring(15);
                 out.write(("HTTP/1.1 200 OK\r\nContent-Type: " + type + "\r\nTransfer-Encoding: chunked\r\n\r\n")
@@ -149,17 +149,5 @@ class MessageStreamTest {
         } catch (IOException | InterruptedException e) {
             // the ingress cut the body, or the test ended
         }
-    }
-
-    private static String readHead(InputStream in) throws IOException {
-        StringBuilder head = new StringBuilder();
-        while (!head.toString().endsWith("\r\n\r\n")) {
-            int c = in.read();
-            if (c < 0) {
-                return null;
-            }
-            head.append((char) c);
-        }
-        return head.toString();
     }
 }
