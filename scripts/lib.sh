@@ -100,6 +100,11 @@ loomtunnel_require_tools() {
 #                  "Heap free ratios and the marking threshold")
 #   TrimNativeHeapInterval=2000   return freed malloc memory (the JIT's arenas, mostly) to the OS
 #   compact object headers (JDK 25+)   8-byte headers: less heap
+#   -Djdk.pollerMode=1   the JDK's platform poller threads wake a virtual thread whose socket is
+#                  ready themselves; the default (a master poller waking a virtual sub-poller)
+#                  costs one more thread hand-off per wake: -2.4 context switches and -25 us p50
+#                  per 64 B round trip through a tunnel, requests/s and MB/s unchanged on an idle
+#                  machine (docs/BENCHMARKS.md, "The JDK's poller mode, idle")
 # followed by the words of $LOOMTUNNEL_JAVA_OPTS, which win (a GC named there replaces G1).
 # Tried for RSS and not kept (docs/BENCHMARKS.md, "Server RSS: where it goes"): C1 only (-15 to -25 MB
 # under load, 6-9x the CPU per MB: AES-GCM's intrinsics are C2's), Serial (-2 to -3 MB idle), a lower
@@ -112,7 +117,7 @@ loomtunnel_jvm_options() {
     [[ "$o" == -XX:+Use*GC ]] && gc=""
   done
   LOOMTUNNEL_JVM_OPTIONS=(${gc:+"$gc"} -Xms16m -Xmx1g -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30
-    -XX:TrimNativeHeapInterval=2000)
+    -XX:TrimNativeHeapInterval=2000 -Djdk.pollerMode=1)
   [ -n "$gc" ] && LOOMTUNNEL_JVM_OPTIONS+=(-XX:G1PeriodicGCInterval=30000 -XX:-G1UseAdaptiveIHOP
     -XX:InitiatingHeapOccupancyPercent=75)
   if [ "$(loomtunnel_jdk_version "$JAVA_HOME")" -ge 25 ]; then

@@ -15,13 +15,21 @@ import java.util.stream.Stream;
  */
 final class Footprint {
     private static final long JCMD_SECONDS = 60;
+    /** Settled RSS: first read this long after the full GC (the 5 s chunk pool cleaner, then a 2 s trim) ... */
+    private static final long SETTLE_MIN_MILLIS = 8_000;
+    /** ... then every second until two readings in a row agree within {@link #SETTLED_MB} ... */
+    private static final long SETTLE_STEP_MILLIS = 1_000;
+    private static final double SETTLED_MB = 0.5;
+    /** ... or this long after the full GC. */
+    private static final long SETTLE_MAX_MILLIS = 20_000;
 
     private Footprint() {}
 
     /**
      * For each role, "ROLE RSS MB" and, when it is a JVM, "ROLE heap MB". Under load RSS is read first,
      * as the process stands; settled, after the heap reading's full GC (which may return heap to the
-     * OS), so that readings of one process do not depend on whether an earlier reading collected it.
+     * OS) and once RSS has stopped falling ({@link #settledResidentMegabytes}), so that readings of one
+     * process do not depend on whether an earlier reading collected it or on how recently.
      */
     static Map<String, Double> of(Map<String, Long> processes, boolean settled) throws Exception {
         Map<String, Double> rss = new LinkedHashMap<>();
@@ -29,7 +37,8 @@ final class Footprint {
         for (int pass = 0; pass < 2; pass++) {
             for (Map.Entry<String, Long> p : processes.entrySet()) {
                 if ((pass == 0) != settled) {
-                    rss.put(p.getKey() + " RSS MB", residentMegabytes(p.getValue()));
+                    long pid = p.getValue();
+                    rss.put(p.getKey() + " RSS MB", settled ? settledResidentMegabytes(pid) : residentMegabytes(pid));
                 } else if (isJvm(p.getValue())) {
                     heap.put(p.getKey() + " heap MB", liveHeapMegabytes(p.getValue()));
                 }
@@ -37,6 +46,29 @@ final class Footprint {
         }
         rss.putAll(heap);
         return rss;
+    }
+
+    /**
+     * RSS once it has settled after the full GC: read {@link #SETTLE_MIN_MILLIS} ms after it, then every
+     * second until two readings in a row agree within {@link #SETTLED_MB} MB, at most until
+     * {@link #SETTLE_MAX_MILLIS} ms. A JVM hands memory back to the OS seconds after it stops using it
+     * (the JIT's arenas go to a chunk pool emptied every 5 s, which the launcher's native heap trim
+     * returns every 2 s; G1 uncommits in the background), so a reading right after the full GC counts
+     * memory an idle server no longer holds: 119-131 MB against 112 MB once settled in one run.
+     */
+    static double settledResidentMegabytes(long pid) throws Exception {
+        long start = System.nanoTime();
+        Thread.sleep(SETTLE_MIN_MILLIS);
+        double last = residentMegabytes(pid);
+        while (System.nanoTime() - start < TimeUnit.MILLISECONDS.toNanos(SETTLE_MAX_MILLIS)) {
+            Thread.sleep(SETTLE_STEP_MILLIS);
+            double now = residentMegabytes(pid);
+            if (Math.abs(now - last) < SETTLED_MB) {
+                return now;
+            }
+            last = now;
+        }
+        return last;
     }
 
     /**
