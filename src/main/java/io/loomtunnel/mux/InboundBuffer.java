@@ -1,5 +1,6 @@
 package io.loomtunnel.mux;
 
+import io.loomtunnel.internal.wire.BufferPool;
 import io.loomtunnel.internal.wire.ProtocolException;
 import java.io.IOException;
 import java.util.ArrayDeque;
@@ -10,6 +11,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * The receive half of a stream: DATA payloads the session reader delivered and the application
  * has not yet read, plus the stream's {@link ReceiveWindow}. Payload arrays are queued as they
  * arrived (no copy on delivery, no preallocated ring), so an idle stream holds no buffer at all.
+ * A bulk payload read to the end, or dropped, goes back to the pool the session's
+ * {@link io.loomtunnel.internal.wire.FrameReader} took it from; nothing here keeps a reference to
+ * it after that.
  *
  * <p>Locking: {@code lock} guards every field. The session reader calls {@link #deliver},
  * {@link #finish} and {@link #fail} and never waits here; application threads wait in
@@ -19,14 +23,19 @@ final class InboundBuffer {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition readable = lock.newCondition();
     private final ReceiveWindow window;
+    private final BufferPool bulkPayloads;
     private ArrayDeque<byte[]> chunks; // created on first data: idle streams stay small
     private int headOffset;
     private long buffered;
     private boolean finished;
     private IOException failure;
 
-    InboundBuffer(ReceiveWindow window) {
+    /**
+     * @param bulkPayloads where DATA payloads of its array size go once read or dropped
+     */
+    InboundBuffer(ReceiveWindow window, BufferPool bulkPayloads) {
         this.window = window;
+        this.bulkPayloads = bulkPayloads;
     }
 
     /** Queues a DATA payload; throws if it overruns the window. Called by the session reader only. */
@@ -35,6 +44,7 @@ final class InboundBuffer {
         try {
             window.onData(streamId, payload.length);
             if (failure != null || finished) {
+                recycle(payload);
                 return; // nobody will read it; the window accounting above still holds
             }
             if (chunks == null) {
@@ -71,7 +81,10 @@ final class InboundBuffer {
                 failure = e;
             }
             if (discard && chunks != null) {
-                chunks.clear();
+                for (byte[] dropped; (dropped = chunks.pollFirst()) != null; ) {
+                    recycle(dropped);
+                }
+                headOffset = 0;
                 buffered = 0;
             }
             readable.signalAll();
@@ -118,7 +131,7 @@ final class InboundBuffer {
                 copied += n;
                 headOffset += n;
                 if (headOffset == head.length) {
-                    chunks.pollFirst();
+                    recycle(chunks.pollFirst());
                     headOffset = 0;
                 }
             }
@@ -127,6 +140,13 @@ final class InboundBuffer {
             return copied;
         } finally {
             lock.unlock();
+        }
+    }
+
+    /** A payload nothing here uses any more: back to the pool if it came from there. */
+    private void recycle(byte[] payload) {
+        if (payload.length == bulkPayloads.arraySize()) {
+            bulkPayloads.release(payload);
         }
     }
 

@@ -3,6 +3,7 @@ package io.loomtunnel.mux;
 import io.loomtunnel.ErrorCode;
 import io.loomtunnel.internal.wire.Flags;
 import io.loomtunnel.internal.wire.Frame;
+import io.loomtunnel.internal.wire.FrameReader;
 import io.loomtunnel.internal.wire.ProtocolException;
 import io.loomtunnel.internal.wire.Wire;
 import io.loomtunnel.mux.StreamState.Event;
@@ -43,7 +44,7 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public final class MuxStream implements Closeable {
     /** DATA chunk: a whole frame, header included, fills exactly four 16 KiB TLS records. */
-    static final int MAX_CHUNK = 4 * 16_384 - Wire.HEADER_SIZE;
+    static final int MAX_CHUNK = Wire.BULK_DATA_PAYLOAD;
 
     private static final byte[] NOTHING = new byte[0];
     private static final VarHandle STATE;
@@ -80,7 +81,7 @@ public final class MuxStream implements Closeable {
     MuxStream(int id, MuxSession session, boolean openedHere) {
         this.id = id;
         this.session = session;
-        this.inbound = new InboundBuffer(session.newReceiveWindow());
+        this.inbound = new InboundBuffer(session.newReceiveWindow(), FrameReader.BULK_PAYLOADS);
         this.state = openedHere ? StreamState.SYN_SENT : StreamState.SYN_RECEIVED;
         this.holdsGate = openedHere;
     }
