@@ -103,8 +103,10 @@ loomtunnel_require_tools() {
 #   -Djdk.pollerMode=1   the JDK's platform poller threads wake a virtual thread whose socket is
 #                  ready themselves; the default (a master poller waking a virtual sub-poller)
 #                  costs one more thread hand-off per wake: -2.4 context switches and -25 us p50
-#                  per 64 B round trip through a tunnel, requests/s and MB/s unchanged on an idle
-#                  machine (docs/BENCHMARKS.md, "The JDK's poller mode, idle")
+#                  per 64 B round trip through a tunnel, MB/s unchanged; HTTP with 8 busy
+#                  connections is mixed (h2load +16 %, the bench's Java client -9 to -16 %, more
+#                  CPU per request); -Djdk.pollerMode=2 in LOOMTUNNEL_JAVA_OPTS restores the JDK's
+#                  default (docs/BENCHMARKS.md, "The JDK's poller mode, idle")
 # followed by the words of $LOOMTUNNEL_JAVA_OPTS, which win (a GC named there replaces G1).
 # Tried for RSS and not kept (docs/BENCHMARKS.md, "Server RSS: where it goes"): C1 only (-15 to -25 MB
 # under load, 6-9x the CPU per MB: AES-GCM's intrinsics are C2's), Serial (-2 to -3 MB idle), a lower
