@@ -113,15 +113,8 @@ final class InboundBuffer {
     int read(byte[] b, int off, int len, long timeoutNanos, long rttNanos, int[] credit) throws IOException {
         lock.lock();
         try {
-            long nanos = timeoutNanos;
-            while (buffered == 0) {
-                if (failure != null) {
-                    throw failure;
-                }
-                if (finished) {
-                    return -1;
-                }
-                nanos = Waits.await(readable, timeoutNanos, nanos, "read");
+            if (!awaitReadable(timeoutNanos)) {
+                return -1;
             }
             int copied = 0;
             while (copied < len && !chunks.isEmpty()) {
@@ -148,6 +141,55 @@ final class InboundBuffer {
         if (payload.length == bulkPayloads.arraySize()) {
             bulkPayloads.release(payload);
         }
+    }
+
+    /** The unread part of a received payload, handed out whole: {@code length} bytes of {@code array} from {@code offset}. */
+    record Chunk(byte[] array, int offset, int length) {}
+
+    /**
+     * Takes the unread part of the oldest payload, waiting while none is buffered, so that its
+     * bytes need not be copied. The caller owns the array until it gives it back with
+     * {@link #giveBack}; nothing here refers to it any more.
+     *
+     * @param timeoutNanos 0 waits for ever (until data, FIN or failure)
+     * @param credit receives the window credit to grant the peer for what was taken
+     * @return the chunk, or null at end of stream
+     */
+    Chunk take(long timeoutNanos, long rttNanos, int[] credit) throws IOException {
+        lock.lock();
+        try {
+            if (!awaitReadable(timeoutNanos)) {
+                return null;
+            }
+            byte[] head = chunks.pollFirst();
+            Chunk taken = new Chunk(head, headOffset, head.length - headOffset);
+            headOffset = 0;
+            buffered -= taken.length();
+            credit[0] = window.onConsumed(taken.length(), rttNanos);
+            return taken;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** A taken chunk's array, once its taker has used it: to the pool if it came from there. No lock: the pool is concurrent. */
+    void giveBack(byte[] array) {
+        recycle(array);
+    }
+
+    /** Waits (holding {@code lock}) until something is buffered; false at the end of the stream. */
+    private boolean awaitReadable(long timeoutNanos) throws IOException {
+        long nanos = timeoutNanos;
+        while (buffered == 0) {
+            if (failure != null) {
+                throw failure;
+            }
+            if (finished) {
+                return false;
+            }
+            nanos = Waits.await(readable, timeoutNanos, nanos, "read");
+        }
+        return true;
     }
 
     /** Returns the window's growth to the session budget. */

@@ -237,10 +237,43 @@ public final class MuxStream implements Closeable {
     int read(byte[] b, int off, int len) throws IOException {
         int[] credit = {0};
         int n = inbound.read(b, off, len, readTimeoutNanos, session.pings().smoothedNanos(), credit);
-        if (credit[0] > 0 && state.peerMaySend()) {
-            session.writer().write(Frame.windowUpdate(id, Flags.NONE, credit[0]));
-        }
+        grant(credit[0]);
         return n;
+    }
+
+    /**
+     * Writes the next received bytes, as many as arrived in one DATA frame, to {@code out} in one
+     * {@code write} straight from where they lie (no copy into a buffer of the caller's), waiting
+     * like a read of {@link #input()}: for data, the end of the stream, a failure or the read
+     * timeout. As {@link OutputStream#write(byte[], int, int)} says, {@code out} must not keep the
+     * array: it is reused for later data once the write returns. Use this or the input stream, not
+     * both at once.
+     *
+     * @param out where the bytes go, in one {@code write(byte[], int, int)}
+     * @return the number of bytes written, or -1 at the end of the stream
+     * @throws IOException as a read of {@link #input()} would (a reset, a timeout, a lost session),
+     *     or as {@code out} threw
+     */
+    public int receive(OutputStream out) throws IOException {
+        int[] credit = {0};
+        InboundBuffer.Chunk chunk = inbound.take(readTimeoutNanos, session.pings().smoothedNanos(), credit);
+        grant(credit[0]);
+        if (chunk == null) {
+            return -1;
+        }
+        try {
+            out.write(chunk.array(), chunk.offset(), chunk.length());
+        } finally {
+            inbound.giveBack(chunk.array());
+        }
+        return chunk.length();
+    }
+
+    /** Sends the peer the window credit a read freed, unless it may not send any more. */
+    private void grant(int credit) throws IOException {
+        if (credit > 0 && state.peerMaySend()) {
+            session.writer().write(Frame.windowUpdate(id, Flags.NONE, credit));
+        }
     }
 
     long available() {

@@ -66,6 +66,25 @@ class InboundBufferTest {
         assertEquals(3, pool.pooled());
     }
 
+    @Test
+    void aTakenChunkIsTheUnreadRestOfItsPayloadAndGoesBackWhenGiven() throws IOException {
+        byte[] payload = filled(BULK, 8);
+        buffer.deliver(1, payload);
+        assertEquals(10, read(new byte[10], 10));
+
+        InboundBuffer.Chunk chunk = buffer.take(NO_TIMEOUT, 0, new int[1]);
+        assertSame(payload, chunk.array());
+        assertEquals(10, chunk.offset());
+        assertEquals(BULK - 10, chunk.length());
+        assertEquals(0, buffer.buffered());
+        assertEquals(0, pool.pooled(), "the taker owns it until it gives it back");
+        buffer.giveBack(chunk.array());
+        assertSame(payload, pool.acquire());
+
+        buffer.finish();
+        assertEquals(null, buffer.take(NO_TIMEOUT, 0, new int[1]));
+    }
+
     private int read(byte[] into, int len) throws IOException {
         return buffer.read(into, 0, len, NO_TIMEOUT, 0, new int[1]);
     }

@@ -27,9 +27,13 @@ import java.util.function.Consumer;
  * does an {@link IdleWatch} (from its own thread) when neither direction moves for its timeout. No lock.
  */
 public final class Splice {
-    /** First buffer per direction: small, so 10,000 idle connections cost little (bulk data doubles it in a few reads). */
+    /**
+     * First buffer of the socket → stream direction: small, so 10,000 idle connections cost little
+     * (bulk data doubles it in a few reads). The other direction has none: it writes received
+     * payloads where they lie ({@link MuxStream#receive}).
+     */
     private static final int MIN_BUFFER = 2 * 1024;
-    /** Largest buffer per direction: one whole DATA frame of bulk data per read and write. */
+    /** Largest buffer: one whole DATA frame of bulk data per read and write. */
     private static final int MAX_BUFFER = 64 * 1024;
 
     private Splice() {}
@@ -102,17 +106,39 @@ public final class Splice {
     private static void socketToStream(Socket socket, MuxStream stream, Tally counter, Runnable moved, Consumer<IOException> failed,
                                        SpliceTap tap) {
         try {
-            copy(socket.getInputStream(), stream.output(), counter, moved, null, tap);
+            copy(socket.getInputStream(), stream.output(), counter, moved, tap);
             stream.shutdownOutput();
         } catch (IOException e) {
             failed.accept(e);
         }
     }
 
+    /**
+     * Writes each received payload to the socket where it lies (no buffer of the splice's, no
+     * copy), {@code tap} seeing it first as the service's input.
+     */
     private static void streamToSocket(MuxStream stream, Socket socket, Tally counter, Runnable moved, Consumer<IOException> failed,
                                        SpliceTap tap) {
         try {
-            copy(stream.input(), socket.getOutputStream(), counter, moved, tap, null);
+            OutputStream toService = socket.getOutputStream();
+            OutputStream forward = new OutputStream() {
+                @Override
+                public void write(int b) throws IOException {
+                    write(new byte[] {(byte) b}, 0, 1);
+                }
+
+                @Override
+                public void write(byte[] bytes, int offset, int length) throws IOException {
+                    moved.run();
+                    tap.toService(bytes, offset, length);
+                    toService.write(bytes, offset, length);
+                    counter.add(length);
+                    moved.run();
+                }
+            };
+            while (stream.receive(forward) >= 0) {
+                // each payload went out in receive
+            }
             socket.shutdownOutput();
         } catch (IOException e) {
             failed.accept(e);
@@ -121,22 +147,16 @@ public final class Splice {
 
     /**
      * Copies until end of input; a read that fills the buffer means more is waiting, so the buffer
-     * doubles. {@code before} (if not null) sees each buffer before it is written, as the service's
-     * input; {@code after} (if not null) after, as the service's output.
+     * doubles. {@code tap} sees each buffer after it is written, as the service's output.
      */
-    private static void copy(InputStream in, OutputStream out, Tally counter, Runnable moved, SpliceTap before, SpliceTap after)
+    private static void copy(InputStream in, OutputStream out, Tally counter, Runnable moved, SpliceTap tap)
             throws IOException {
         byte[] buffer = new byte[MIN_BUFFER];
         for (int n; (n = in.read(buffer)) >= 0; ) {
             moved.run();
-            if (before != null) {
-                before.toService(buffer, 0, n);
-            }
             out.write(buffer, 0, n);
             counter.add(n);
-            if (after != null) {
-                after.fromService(buffer, 0, n);
-            }
+            tap.fromService(buffer, 0, n);
             moved.run();
             if (n == buffer.length && buffer.length < MAX_BUFFER) {
                 buffer = new byte[buffer.length * 2];
