@@ -44,7 +44,7 @@ final class InboundBuffer {
         try {
             window.onData(streamId, payload.length);
             if (failure != null || finished) {
-                recycle(payload);
+                giveBack(payload);
                 return; // nobody will read it; the window accounting above still holds
             }
             if (chunks == null) {
@@ -82,7 +82,7 @@ final class InboundBuffer {
             }
             if (discard && chunks != null) {
                 for (byte[] dropped; (dropped = chunks.pollFirst()) != null; ) {
-                    recycle(dropped);
+                    giveBack(dropped);
                 }
                 headOffset = 0;
                 buffered = 0;
@@ -124,7 +124,7 @@ final class InboundBuffer {
                 copied += n;
                 headOffset += n;
                 if (headOffset == head.length) {
-                    recycle(chunks.pollFirst());
+                    giveBack(chunks.pollFirst());
                     headOffset = 0;
                 }
             }
@@ -133,13 +133,6 @@ final class InboundBuffer {
             return copied;
         } finally {
             lock.unlock();
-        }
-    }
-
-    /** A payload nothing here uses any more: back to the pool if it came from there. */
-    private void recycle(byte[] payload) {
-        if (payload.length == bulkPayloads.arraySize()) {
-            bulkPayloads.release(payload);
         }
     }
 
@@ -172,9 +165,14 @@ final class InboundBuffer {
         }
     }
 
-    /** A taken chunk's array, once its taker has used it: to the pool if it came from there. No lock: the pool is concurrent. */
-    void giveBack(byte[] array) {
-        recycle(array);
+    /**
+     * A payload nothing uses any more (read to the end, dropped, or a taken chunk's array once its
+     * taker has used it): back to the pool if it came from there. No lock: the pool is concurrent.
+     */
+    void giveBack(byte[] payload) {
+        if (payload.length == bulkPayloads.arraySize()) {
+            bulkPayloads.release(payload);
+        }
     }
 
     /** Waits (holding {@code lock}) until something is buffered; false at the end of the stream. */

@@ -18,8 +18,7 @@ class InboundBufferTest {
     private static final long NO_TIMEOUT = 0;
 
     private final BufferPool pool = new BufferPool(BULK, 4);
-    private final InboundBuffer buffer = new InboundBuffer(
-            new ReceiveWindow(new WindowBudget(64L << 20), 16 << 20, System::nanoTime), pool);
+    private final InboundBuffer buffer = newBuffer();
 
     @Test
     void aBulkPayloadGoesBackAfterItsLastByteIsRead() throws IOException {
@@ -59,8 +58,7 @@ class InboundBufferTest {
         assertEquals(2, pool.pooled());
         assertThrows(StreamResetException.class, () -> read(new byte[10], 10));
 
-        InboundBuffer ended = new InboundBuffer(
-                new ReceiveWindow(new WindowBudget(64L << 20), 16 << 20, System::nanoTime), pool);
+        InboundBuffer ended = newBuffer();
         ended.finish();
         ended.deliver(1, filled(BULK, 7));
         assertEquals(3, pool.pooled());
@@ -83,6 +81,10 @@ class InboundBufferTest {
 
         buffer.finish();
         assertEquals(null, buffer.take(NO_TIMEOUT, 0, new int[1]));
+    }
+
+    private InboundBuffer newBuffer() {
+        return new InboundBuffer(new ReceiveWindow(new WindowBudget(64L << 20), 16 << 20, System::nanoTime), pool);
     }
 
     private int read(byte[] into, int len) throws IOException {

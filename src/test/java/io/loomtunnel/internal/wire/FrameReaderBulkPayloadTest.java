@@ -40,9 +40,8 @@ class FrameReaderBulkPayloadTest {
         BufferPool pool = new BufferPool(BULK, 2);
         byte[] kept = pool.acquire();
         pool.release(kept);
-        byte[] control = new byte[BULK]; // a bulk length, but not DATA
-        Arrays.fill(control, (byte) '{');
-        byte[] stream = encode(Frame.data(3, 0, new byte[BULK - 1]), Frame.datagram(5, new byte[BULK - 100]),
+        // DATA one byte short of bulk, a DATAGRAM of the bulk length, a small DATA
+        byte[] stream = encode(Frame.data(3, 0, new byte[BULK - 1]), Frame.datagram(5, new byte[BULK]),
                 Frame.data(3, 0, new byte[10]));
 
         FrameReader reader = new FrameReader(new ByteArrayInputStream(stream), pool);
